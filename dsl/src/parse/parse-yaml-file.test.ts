@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { parseYamlFile } from './parse-yaml-file.js';
+import { get, toJson } from './yaml-tree.js';
+import type { YMap } from './yaml-tree.js';
+import { spanInText } from '../model/ast.js';
+
+const codes = (text: string) => parseYamlFile('f.yaml', text).problems.map((p) => p.code);
+
+describe('parseYamlFile', () => {
+  it('reads maps, sequences and scalars into plain JSON', () => {
+    const { root, problems } = parseYamlFile('f.yaml', 'a: 1\nb: [x, true]\nc: { d: null }\n');
+    expect(problems).toEqual([]);
+    expect(toJson(root!)).toEqual({ a: 1, b: ['x', true], c: { d: null } });
+  });
+
+  it('reports a duplicate key at the second key, with the first as related', () => {
+    const text = 'journey: a\nsteps: []\njourney: b\n';
+    const { problems } = parseYamlFile('f.yaml', text);
+    expect(problems).toHaveLength(1);
+    const p = problems[0]!;
+    expect(p.code).toBe('duplicate-key');
+    expect(text.slice(p.span.start, p.span.end)).toBe('journey');
+    expect(p.span.start).toBe(text.lastIndexOf('journey'));
+    expect(p.related?.[0]?.span.start).toBe(0);
+  });
+
+  it('says "quote this value" for an unquoted {{ }} and offers the fix', () => {
+    const text = 'subject: {{ customer.name }}\n';
+    const { problems, root } = parseYamlFile('f.yaml', text);
+    expect(problems.map((p) => p.code)).toEqual(['unquoted-template']);
+    expect(problems[0]!.fix?.newText).toBe('"{{ customer.name }}"');
+    expect(toJson(root!)).toEqual({ subject: '{{ customer.name }}' });
+  });
+
+  it('reports tabs used for indentation as a YAML error with a hint', () => {
+    const ps = parseYamlFile('f.yaml', 'a:\n\tb: 1\n').problems;
+    expect(ps[0]?.code).toBe('yaml-syntax');
+    expect(ps[0]?.hint).toMatch(/spaces/);
+  });
+
+  it('caps aliases (alias bomb) and reports unresolved aliases', () => {
+    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 8; i++) bomb.push(`${'abcdefgh'[i]}: &${'abcdefgh'[i]} [${Array(10).fill(`*${'abcdefgh'[i - 1]}`).join(', ')}]`);
+    expect(codes(bomb.join('\n'))).toContain('too-many-aliases');
+  });
+
+  it('limits nesting depth and file size without throwing', () => {
+    expect(codes('['.repeat(5000) + ']'.repeat(5000))).toEqual(expect.arrayContaining([expect.stringMatching(/nesting-too-deep|yaml-syntax/)]));
+    const big = parseYamlFile('f.yaml', 'a: b\n', { maxBytes: 3, maxAliases: 10, maxDepth: 10 });
+    expect(big.problems[0]?.code).toBe('file-too-large');
+  });
+
+  it('maps characters of quoted and block scalars back to file offsets', () => {
+    const text = 'a: "x \\" {{name}}"\nb: |\n  one\n  two {{z}}\nc: \'it\'\'s {{w}}\'\n';
+    const { root } = parseYamlFile('f.yaml', text);
+    const m = root as YMap;
+    for (const [key, needle] of [['a', '{{name}}'], ['b', '{{z}}'], ['c', '{{w}}']] as const) {
+      const s = get(m, key);
+      if (s?.kind !== 'scalar' || !s.text) throw new Error('expected text');
+      const i = s.text.text.indexOf(needle);
+      const span = spanInText(s.text, i, i + needle.length);
+      expect(text.slice(span.start, span.end)).toBe(needle);
+    }
+  });
+
+  it('reports a second YAML document', () => {
+    expect(codes('a: 1\n---\nb: 2\n')).toEqual(['multiple-documents']);
+  });
+});

@@ -1,0 +1,232 @@
+/**
+ * Stage 1: text -> YNode tree with offsets. Reports YAML syntax errors, duplicate keys
+ * (with both positions), unquoted `{{...}}` values, alias bombs, over-deep nesting and
+ * oversized files as problems; never throws on user input.
+ */
+import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node as YamlNode } from 'yaml';
+import type { Problem } from '../diagnostics/report.js';
+import type { Span } from '../source/source-file.js';
+import { scalarOffsets } from './scalar-offsets.js';
+import type { YEntry, YNode, YScalar } from './yaml-tree.js';
+
+export interface ParseLimits {
+  readonly maxBytes: number;
+  readonly maxAliases: number;
+  readonly maxDepth: number;
+}
+
+export const DEFAULT_LIMITS: ParseLimits = { maxBytes: 10 * 1024 * 1024, maxAliases: 100, maxDepth: 64 };
+
+export interface ParsedYaml {
+  readonly root: YNode | undefined;
+  readonly problems: readonly Problem[];
+}
+
+export function parseYamlFile(file: string, text: string, limits: ParseLimits = DEFAULT_LIMITS): ParsedYaml {
+  const problems: Problem[] = [];
+  const at = (start: number, end: number): Span => ({ file, start, end: Math.max(start, end) });
+  if (text.length > limits.maxBytes) {
+    problems.push({
+      code: 'file-too-large',
+      message: `file is ${(text.length / 1048576).toFixed(1)} MB; the limit is ${limits.maxBytes / 1048576} MB`,
+      span: at(0, 0),
+      hint: 'split it into several files; one journey, template or policy per file',
+    });
+    return { root: undefined, problems };
+  }
+  let docs: Document.Parsed[];
+  try {
+    docs = parseAllDocuments(text, { keepSourceTokens: true, uniqueKeys: false, prettyErrors: false }) as Document.Parsed[];
+    if (!Array.isArray(docs)) docs = [];
+  } catch (err) {
+    // The yaml library recurses on nesting; pathological input can exhaust the stack.
+    problems.push({
+      code: 'nesting-too-deep',
+      message: `the YAML could not be read: ${err instanceof RangeError ? 'it nests too deeply' : String(err)}`,
+      span: at(0, 0),
+    });
+    return { root: undefined, problems };
+  }
+  const doc = docs[0];
+  if (!doc) return { root: undefined, problems };
+  for (const extra of docs.slice(1)) {
+    const start = extra.range[0];
+    problems.push({
+      code: 'multiple-documents',
+      message: 'a Herald file holds one YAML document; this `---` starts a second',
+      span: at(start, start + 3),
+      hint: 'move the second document into a file of its own',
+    });
+  }
+  for (const e of [...doc.errors, ...doc.warnings]) {
+    const [s, en] = e.pos;
+    problems.push({
+      code: 'yaml-syntax',
+      severity: doc.warnings.includes(e) ? 'warning' : 'error',
+      message: yamlMessage(e.code, e.message),
+      span: at(s, en > s ? en : s + 1),
+      hint: yamlHint(e.code),
+    });
+  }
+  if (doc.errors.length > 0) return { root: undefined, problems };
+  const walker = new Walker(file, text, doc, limits, problems);
+  const root = doc.contents ? walker.node(doc.contents as YamlNode, 0) : undefined;
+  return { root, problems };
+}
+
+function yamlMessage(code: string, message: string): string {
+  const first = message.split('\n')[0]!.replace(/ at line \d+, column \d+.*$/, '');
+  return `${first} (${code})`;
+}
+
+function yamlHint(code: string): string | undefined {
+  switch (code) {
+    case 'TAB_AS_INDENT':
+      return 'indent with spaces; YAML does not allow tabs for indentation';
+    case 'BAD_INDENT':
+    case 'MISSING_CHAR':
+      return 'check the indentation of this line against the lines above it';
+    case 'BLOCK_AS_IMPLICIT_KEY':
+    case 'MULTILINE_IMPLICIT_KEY':
+      return 'a `:` may be missing at the end of the previous key, or a value needs quotes';
+    case 'DUPLICATE_KEY':
+      return 'remove one of the keys';
+    default:
+      return undefined;
+  }
+}
+
+class Walker {
+  private aliases = 0;
+  private aliasReported = false;
+  private depthReported = false;
+
+  constructor(
+    private readonly file: string,
+    private readonly text: string,
+    private readonly doc: Document.Parsed,
+    private readonly limits: ParseLimits,
+    private readonly problems: Problem[],
+  ) {}
+
+  private span(node: { range?: [number, number, number] | null | undefined }): Span {
+    const r = node.range ?? [0, 0, 0];
+    return { file: this.file, start: r[0], end: r[1] };
+  }
+
+  node(n: YamlNode, depth: number): YNode | undefined {
+    if (depth > this.limits.maxDepth) {
+      if (!this.depthReported) {
+        this.depthReported = true;
+        this.problems.push({
+          code: 'nesting-too-deep',
+          message: `the YAML nests deeper than ${this.limits.maxDepth} levels`,
+          span: this.span(n),
+        });
+      }
+      return undefined;
+    }
+    if (isAlias(n)) {
+      this.aliases++;
+      if (this.aliases > this.limits.maxAliases) {
+        if (!this.aliasReported) {
+          this.aliasReported = true;
+          this.problems.push({
+            code: 'too-many-aliases',
+            message: `more than ${this.limits.maxAliases} alias uses in one file`,
+            span: this.span(n),
+            hint: 'this looks like an alias bomb; expand the aliases or split the file',
+          });
+        }
+        return undefined;
+      }
+      const target = n.resolve(this.doc);
+      if (!target) {
+        this.problems.push({ code: 'unresolved-alias', message: `alias \`*${n.source}\` names no anchor`, span: this.span(n) });
+        return undefined;
+      }
+      // An alias stands for its anchor's value; positions stay those of the anchor.
+      return this.node(target as YamlNode, depth + 1);
+    }
+    if (isScalar(n)) return this.scalar(n);
+    if (isMap(n)) {
+      if (n.flow && this.text.startsWith('{{', n.range?.[0] ?? -1)) return this.unquotedTemplate(n);
+      const entries: YEntry[] = [];
+      const seen = new Map<string, Span>();
+      for (const pair of n.items) {
+        if (!isPair(pair)) continue;
+        const k = pair.key as YamlNode | null;
+        if (!k || !isScalar(k) || (typeof k.value !== 'string' && typeof k.value !== 'number' && typeof k.value !== 'boolean')) {
+          if (k && isMap(k) && this.text.startsWith('{{', k.range?.[0] ?? -1)) {
+            entries.push({ key: '', keySpan: this.span(k), value: this.unquotedTemplate(k) });
+            continue;
+          }
+          this.problems.push({
+            code: 'non-string-key',
+            message: 'a mapping key must be a plain string',
+            span: k ? this.span(k) : this.span(n),
+          });
+          continue;
+        }
+        const key = String(k.value);
+        const keySpan = this.span(k);
+        const earlier = seen.get(key);
+        if (earlier) {
+          this.problems.push({
+            code: 'duplicate-key',
+            message: `key \`${key}\` appears twice in this mapping`,
+            span: keySpan,
+            hint: 'remove one; only the last one would count',
+            related: [{ span: earlier, message: `\`${key}\` first appears here` }],
+          });
+        }
+        seen.set(key, keySpan);
+        const v = pair.value as YamlNode | null;
+        const value: YNode = v
+          ? (this.node(v, depth + 1) ?? { kind: 'scalar', value: null, span: this.span(v), text: undefined })
+          : { kind: 'scalar', value: null, span: { file: this.file, start: keySpan.end, end: keySpan.end }, text: undefined };
+        entries.push({ key, keySpan, value });
+      }
+      return { kind: 'map', entries, span: this.span(n) };
+    }
+    if (isSeq(n)) {
+      const items: YNode[] = [];
+      for (const item of n.items) {
+        const y = item ? this.node(item as YamlNode, depth + 1) : undefined;
+        if (y) items.push(y);
+      }
+      return { kind: 'seq', items, span: this.span(n) };
+    }
+    return undefined;
+  }
+
+  private scalar(n: import('yaml').Scalar): YScalar {
+    const span = this.span(n);
+    const v = n.value;
+    if (typeof v === 'string') {
+      const offsets = scalarOffsets(this.text, span.start, span.end, n.type, v);
+      return { kind: 'scalar', value: v, span, text: offsets ? { text: v, span, offsets } : { text: v, span } };
+    }
+    if (typeof v === 'number' || typeof v === 'boolean' || v === null) return { kind: 'scalar', value: v, span, text: undefined };
+    // Dates, bigints and other YAML 1.1 types: keep what the user wrote.
+    const raw = this.text.slice(span.start, span.end);
+    return { kind: 'scalar', value: raw, span, text: { text: raw, span, offsets: Array.from({ length: raw.length + 1 }, (_, i) => span.start + i) } };
+  }
+
+  /**
+   * `subject: {{ x }}` parses as a flow mapping. Report it once with a fix that quotes the
+   * value, and carry on as if it had been quoted, so no schema error piles on top.
+   */
+  private unquotedTemplate(n: YamlNode): YScalar {
+    const span = this.span(n);
+    const raw = this.text.slice(span.start, span.end);
+    this.problems.push({
+      code: 'unquoted-template',
+      message: `\`${raw.length > 40 ? raw.slice(0, 37) + '...' : raw}\` is read by YAML as a mapping, not as text`,
+      span,
+      hint: 'quote this value: a YAML value that starts with `{` is a flow mapping',
+      fix: { title: 'Quote this value', span, newText: JSON.stringify(raw) },
+    });
+    return { kind: 'scalar', value: raw, span, text: { text: raw, span, offsets: Array.from({ length: raw.length + 1 }, (_, i) => span.start + i) } };
+  }
+}
