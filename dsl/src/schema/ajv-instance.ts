@@ -1,0 +1,43 @@
+import AjvModule from 'ajv/dist/2020.js';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+
+// ajv is CommonJS; under NodeNext its default export arrives as the module object.
+const Ajv2020 = ((AjvModule as unknown as { default?: unknown }).default ?? AjvModule) as typeof AjvModule.default;
+
+/** One ajv for the whole process: schemas are compiled once and cached by object identity. */
+function createAjv() {
+  const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true });
+  ajv.addVocabulary(['markdownDescription', 'x-hint', 'x-expression', 'x-template']);
+  return ajv;
+}
+
+let shared: ReturnType<typeof createAjv> | undefined;
+const compiled = new WeakMap<object, ValidateFunction>();
+
+export function validatorFor(schema: object): ValidateFunction {
+  let v = compiled.get(schema);
+  if (!v) {
+    shared ??= createAjv();
+    v = shared.compile(schema);
+    compiled.set(schema, v);
+  }
+  return v;
+}
+
+/** Compile a schema that came from a user or a plugin; a broken one is a value, not an exception. */
+export function tryValidatorFor(schema: object): { ok: true; validate: ValidateFunction } | { ok: false; error: string } {
+  try {
+    const cached = compiled.get(schema);
+    if (cached) return { ok: true, validate: cached };
+    // A plugin schema may carry `$schema`/`$id` or draft-07 keywords; a separate lenient instance keeps it from polluting ours.
+    const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: false, allowUnionTypes: true });
+    const { $schema: _ignored, ...rest } = schema as Record<string, unknown>;
+    const validate = ajv.compile(rest);
+    compiled.set(schema, validate);
+    return { ok: true, validate };
+  } catch (err) {
+    return { ok: false, error: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+export type { ErrorObject };

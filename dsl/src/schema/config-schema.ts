@@ -1,0 +1,83 @@
+import { compactType, doc, EVENT_PATTERN, ID_PATTERN, IDENT_PATTERN, id, LOCALE_PATTERN, pluginUse, typeMap, type JsonSchema } from './common-schema.js';
+
+/** herald.yaml: the project, its plugins, data sources, event types and defaults. */
+export const configSchema: JsonSchema = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'https://herald.dev/schemas/herald.schema.json',
+  title: 'herald.yaml',
+  type: 'object',
+  additionalProperties: false,
+  required: ['project'],
+  properties: {
+    project: id('project'),
+    description: { type: 'string' },
+    defaults: {
+      type: 'object',
+      title: 'defaults',
+      additionalProperties: false,
+      properties: {
+        locale: doc('Locale used when the subject has none, and the default fallback locale of templates.', {
+          type: 'string',
+          pattern: LOCALE_PATTERN,
+          'x-hint': 'a BCP 47 tag such as `en` or `de-CH`',
+        }),
+        timezone: doc('IANA time zone used when the subject has none (quiet hours, `hour()`).', { type: 'string', minLength: 1 }),
+        policy: doc('Policy used by `send` steps that name none.', { type: 'string', pattern: ID_PATTERN }),
+      },
+    },
+    channels: doc('Channel plugin instances by name; policies list these names.', {
+      type: 'object',
+      propertyNames: { pattern: IDENT_PATTERN },
+      additionalProperties: pluginUse('channel'),
+    }),
+    sources: doc('Data-source plugin instances by name, with the queries journeys may run.', {
+      type: 'object',
+      propertyNames: { pattern: IDENT_PATTERN },
+      additionalProperties: pluginUse(
+        'source',
+        {
+          queries: doc('Named queries with their argument and result types.', {
+            type: 'object',
+            propertyNames: { pattern: IDENT_PATTERN },
+            additionalProperties: {
+              type: 'object',
+              title: 'query',
+              additionalProperties: false,
+              required: ['returns'],
+              properties: {
+                description: { type: 'string' },
+                args: typeMap('The arguments the query takes'),
+                returns: compactType,
+                with: doc("The query itself, in the plugin's terms (SQL, HTTP path, file name...).", {}),
+              },
+            },
+          }),
+        },
+        ['use', 'queries'],
+      ),
+    }),
+    events: doc('Event types: the name and the shape of each event Herald accepts.', {
+      type: 'object',
+      propertyNames: { pattern: EVENT_PATTERN },
+      additionalProperties: {
+        type: 'object',
+        title: 'event type',
+        additionalProperties: false,
+        properties: {
+          description: { type: 'string' },
+          fields: typeMap("The event's payload fields"),
+          schema: doc('The payload as a JSON Schema object, instead of `fields`.', { type: 'object' }),
+        },
+      },
+    }),
+    subject: {
+      type: 'object',
+      title: 'subject profile',
+      additionalProperties: false,
+      properties: {
+        fields: typeMap('Project-specific profile fields, added to the built-in ones (id, locale, timezone, contacts, channels, optOuts)'),
+      },
+    },
+  },
+  $defs: { compactType },
+};

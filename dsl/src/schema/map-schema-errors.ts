@@ -1,0 +1,136 @@
+/**
+ * ajv errors -> problems a person can act on: an unknown key points at the key itself
+ * with a did-you-mean, a missing key at the mapping's first key, a bad value at the value,
+ * and combinator noise (`if`, `anyOf`, "must match a schema in ...") is dropped.
+ */
+import { didYouMean } from '../diagnostics/did-you-mean.js';
+import type { Problem } from '../diagnostics/report.js';
+import { locate, nodeAt, pointerToPath, type YNode } from '../parse/yaml-tree.js';
+import type { ErrorObject } from './ajv-instance.js';
+
+export function mapSchemaErrors(errors: readonly ErrorObject[], root: YNode, prefix: readonly (string | number)[] = []): Problem[] {
+  const problems: Problem[] = [];
+  const seen = new Set<string>();
+  const anyOfPaths = errors.filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf').map((e) => e.schemaPath);
+  for (const e of errors) {
+    if (e.keyword === 'if' || e.keyword === 'then') continue;
+    if (anyOfPaths.some((p) => e.schemaPath !== p && e.schemaPath.startsWith(p + '/'))) continue;
+    const p = mapOne(e, root, [...prefix, ...pointerToPath(e.instancePath)]);
+    if (!p) continue;
+    const key = `${p.code}:${p.span.start}:${p.span.end}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    problems.push(p);
+  }
+  return problems;
+}
+
+function describePlace(e: ErrorObject): string {
+  const title = (e.parentSchema as { title?: string } | undefined)?.title;
+  return title ? ` in a ${title}` : '';
+}
+
+function nameOf(path: readonly (string | number)[]): string {
+  for (let i = path.length - 1; i >= 0; i--) if (typeof path[i] === 'string' && !/^\d+$/.test(String(path[i]))) return String(path[i]);
+  return 'the file';
+}
+
+function hintOf(e: ErrorObject): string | undefined {
+  const ps = e.parentSchema as Record<string, unknown> | undefined;
+  return (ps?.['x-hint'] as string | undefined) ?? (ps?.['description'] as string | undefined);
+}
+
+function mapOne(e: ErrorObject, root: YNode, path: (string | number)[]): Problem | undefined {
+  const where = locate(root, path);
+  const name = nameOf(path);
+  switch (e.keyword) {
+    case 'additionalProperties': {
+      const key = String((e.params as { additionalProperty: string }).additionalProperty);
+      const allowed = Object.keys(((e.parentSchema as { properties?: object })?.properties ?? {}) as object);
+      const suggestion = didYouMean(key, allowed);
+      const span = locate(root, [...path, key], true);
+      return {
+        code: 'unknown-key',
+        message: `unknown key \`${key}\`${describePlace(e)}`,
+        span,
+        hint: suggestion
+          ? `did you mean \`${suggestion}\`?`
+          : allowed.length
+            ? `allowed here: ${allowed.map((a) => `\`${a}\``).join(', ')}`
+            : undefined,
+        ...(suggestion ? { fix: { title: `Change to \`${suggestion}\``, span, newText: suggestion } } : {}),
+      };
+    }
+    case 'propertyNames': {
+      return undefined; // reported by the nested `pattern` error with the key's name
+    }
+    case 'required': {
+      const missing = String((e.params as { missingProperty: string }).missingProperty);
+      const node = nodeAt(root, path);
+      const span = node?.kind === 'map' && node.entries[0] ? node.entries[0].keySpan : where;
+      return {
+        code: 'missing-key',
+        message: `missing required key \`${missing}\`${describePlace(e)}`,
+        span,
+        hint: requiredHint(missing, e),
+      };
+    }
+    case 'type': {
+      const expected = String((e.params as { type: string | string[] }).type).replace(',', ' or ');
+      const actual = describeValue(e.data);
+      return {
+        code: 'wrong-type',
+        message: `\`${name}\` must be ${article(expected)}, not ${actual}`,
+        span: where,
+        hint: hintOf(e),
+      };
+    }
+    case 'enum': {
+      const allowed = ((e.params as { allowedValues: unknown[] }).allowedValues ?? []).map(String);
+      const suggestion = typeof e.data === 'string' ? didYouMean(e.data, allowed) : undefined;
+      return {
+        code: 'invalid-value',
+        message: `\`${name}\` must be one of ${allowed.map((a) => `\`${a}\``).join(', ')}`,
+        span: where,
+        hint: suggestion ? `did you mean \`${suggestion}\`?` : undefined,
+        ...(suggestion ? { fix: { title: `Change to \`${suggestion}\``, span: where, newText: suggestion } } : {}),
+      };
+    }
+    case 'pattern': {
+      const isKey = (e.propertyName ?? undefined) !== undefined;
+      if (isKey) {
+        const span = locate(root, [...path, e.propertyName!], true);
+        return { code: 'invalid-value', message: `\`${e.propertyName}\` is not a valid name here`, span, hint: hintOf(e) };
+      }
+      const duration = String((e.params as { pattern: string }).pattern).includes('ms|s|m|h|d|w');
+      return {
+        code: duration ? 'invalid-duration' : 'invalid-value',
+        message: duration ? `\`${String(e.data)}\` is not a duration` : `\`${String(e.data)}\` is not a valid \`${name}\``,
+        span: where,
+        hint: hintOf(e),
+      };
+    }
+    case 'anyOf':
+    case 'oneOf':
+      return { code: 'invalid-value', message: `\`${name}\` does not have any of the accepted forms`, span: where, hint: hintOf(e) };
+    default:
+      return { code: 'invalid-value', message: `\`${name}\` ${e.message ?? 'is not valid'}`, span: where, hint: hintOf(e) };
+  }
+}
+
+function requiredHint(missing: string, e: ErrorObject): string | undefined {
+  const prop = ((e.parentSchema as { properties?: Record<string, { description?: string }> })?.properties ?? {})[missing];
+  return prop?.description;
+}
+
+function article(t: string): string {
+  return /^[aeiou]/.test(t) ? `an ${t}` : `a ${t}`;
+}
+
+function describeValue(v: unknown): string {
+  if (v === null) return 'null (an empty value)';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a mapping';
+  if (typeof v === 'string') return `the text \`${v.length > 30 ? v.slice(0, 27) + '...' : v}\``;
+  return `${typeof v === 'number' ? 'the number' : 'the value'} \`${String(v)}\``;
+}

@@ -1,0 +1,47 @@
+/** What `SourceInstance.query` resolves to. Query never rejects for a data problem: failures are values. */
+export type SourceResult<T = unknown> = SourceValue<T> | SourceFailure;
+
+export interface SourceValue<T = unknown> {
+  readonly ok: true;
+  /** Must match the query's declared `returns:` type; a missing record is `null` when that type allows it. */
+  readonly value: T;
+}
+
+/** Retryable: the runtime retries the fetch with backoff. Permanent: the journey step fails. */
+export interface SourceFailure {
+  readonly ok: false;
+  readonly retryable: boolean;
+  readonly reason: string;
+  readonly code?: string;
+}
+
+export function sourceOk<T>(value: T): SourceValue<T> {
+  return Object.freeze({ ok: true, value });
+}
+
+function failure(retryable: boolean, reason: string, options: { readonly code?: string }): SourceFailure {
+  return Object.freeze({ ok: false, retryable, reason, ...(options.code === undefined ? {} : { code: options.code }) });
+}
+
+/** `sourceFailed.retryable(reason)` / `sourceFailed.permanent(reason)`. */
+export const sourceFailed = Object.freeze({
+  retryable: (reason: string, options: { readonly code?: string } = {}): SourceFailure => failure(true, reason, options),
+  permanent: (reason: string, options: { readonly code?: string } = {}): SourceFailure => failure(false, reason, options),
+});
+
+/** Problems that make `value` not a SourceResult; empty when it is one. */
+export function checkSourceResult(value: unknown): string[] {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return ['a SourceResult must be an object'];
+  const v = value as Record<string, unknown>;
+  if (v['ok'] === true) return 'value' in v ? [] : ['an ok SourceResult needs a value (null for "no record")'];
+  if (v['ok'] !== false) return ['ok must be true or false'];
+  const problems: string[] = [];
+  if (typeof v['retryable'] !== 'boolean') problems.push('a failed SourceResult needs retryable: true or false');
+  if (typeof v['reason'] !== 'string' || v['reason'] === '') problems.push('a failed SourceResult needs a reason');
+  if (v['code'] !== undefined && typeof v['code'] !== 'string') problems.push('code must be a string');
+  return problems;
+}
+
+export function isSourceResult(value: unknown): value is SourceResult {
+  return checkSourceResult(value).length === 0;
+}
