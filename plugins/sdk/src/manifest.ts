@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { checkJsonSchema } from './check-json-schema.js';
-import { isPlainObject } from './json.js';
+import { deepFreeze, isPlainObject } from './json.js';
 import type { JsonSchemaObject } from './json-schema.js';
 
 /**
@@ -130,13 +130,5 @@ export function loadManifest(url: URL | string, kind?: PluginKind): PluginManife
   if (kind !== undefined && check.manifest.kind !== kind) {
     throw new ManifestError(where, [`expected a ${kind} plugin, the manifest says kind "${check.manifest.kind}"`]);
   }
-  return deepFreezeManifest(check.manifest);
-}
-
-function deepFreezeManifest<T>(value: T): T {
-  if (typeof value === 'object' && value !== null) {
-    for (const v of Object.values(value)) deepFreezeManifest(v);
-    Object.freeze(value);
-  }
-  return value;
+  return deepFreeze(check.manifest);
 }

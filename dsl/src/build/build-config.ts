@@ -1,0 +1,68 @@
+import type { Problem } from '../diagnostics/report.js';
+import type { ConfigFile, EventDecl, PluginUse, QueryDecl, SourceDecl } from '../model/ast.js';
+import { get, type YMap } from '../parse/yaml-tree.js';
+import { asMap, entriesOf, jsonWithSource, payloadType, str, typeDecl } from './build-helpers.js';
+
+export function buildConfig(file: string, root: YMap, problems: Problem[]): ConfigFile | undefined {
+  const project = str(get(root, 'project'));
+  if (!project) return undefined;
+  const defaults = asMap(get(root, 'defaults'));
+  const pluginUse = (name: string, keySpan: PluginUse['span'], node: YMap): PluginUse | undefined => {
+    const use = str(get(node, 'use'));
+    if (!use) return undefined;
+    return { name: { value: name, span: keySpan }, use, config: jsonWithSource(get(node, 'config')), span: node.span };
+  };
+  const channels: PluginUse[] = [];
+  for (const e of entriesOf(get(root, 'channels'))) {
+    const m = asMap(e.value);
+    const c = m && pluginUse(e.key, e.keySpan, m);
+    if (c) channels.push(c);
+  }
+  const sources: SourceDecl[] = [];
+  for (const e of entriesOf(get(root, 'sources'))) {
+    const m = asMap(e.value);
+    const base = m && pluginUse(e.key, e.keySpan, m);
+    if (!m || !base) continue;
+    const queries: QueryDecl[] = [];
+    for (const q of entriesOf(get(m, 'queries'))) {
+      const qm = asMap(q.value);
+      if (!qm) continue;
+      const returns = typeDecl(get(qm, 'returns'), problems);
+      if (!returns) continue;
+      queries.push({
+        name: { value: q.key, span: q.keySpan },
+        args: typeDecl(get(qm, 'args'), problems) ?? { type: { kind: 'object', fields: {} }, span: qm.span },
+        returns,
+        with: jsonWithSource(get(qm, 'with')),
+        span: qm.span,
+      });
+    }
+    sources.push({ ...base, queries });
+  }
+  const events: EventDecl[] = [];
+  for (const e of entriesOf(get(root, 'events'))) {
+    const m = asMap(e.value);
+    events.push({
+      name: { value: e.key, span: e.keySpan },
+      description: str(m && get(m, 'description'))?.value,
+      type: m ? payloadType(m, problems) : { type: { kind: 'object', fields: {} }, span: e.value.span },
+      span: e.value.span,
+    });
+  }
+  const subject = asMap(get(root, 'subject'));
+  return {
+    kind: 'config',
+    file,
+    span: root.span,
+    project,
+    defaults: {
+      locale: str(defaults && get(defaults, 'locale')),
+      timezone: str(defaults && get(defaults, 'timezone')),
+      policy: str(defaults && get(defaults, 'policy')),
+    },
+    channels,
+    sources,
+    events,
+    subjectFields: subject ? typeDecl(get(subject, 'fields'), problems) : undefined,
+  };
+}

@@ -1,0 +1,79 @@
+import { posix } from 'node:path';
+import type { Problem } from '../diagnostics/report.js';
+import type { Located, TemplateFile, TemplateText, TemplateVariant } from '../model/ast.js';
+import { get, type YMap, type YNode } from '../parse/yaml-tree.js';
+import { MESSAGE_KINDS } from '../schema/template-schema.js';
+import { asMap, entriesOf, str } from './build-helpers.js';
+
+/** Reads a project-relative file for `file:` references; undefined when it does not exist. */
+export type ReadProjectFile = (path: string) => string | undefined;
+
+export interface BuiltTemplate {
+  readonly template: TemplateFile | undefined;
+  /** Files read through `file:`, so diagnostics can show their lines too. */
+  readonly included: readonly { readonly path: string; readonly text: string }[];
+}
+
+export function buildTemplate(file: string, root: YMap, read: ReadProjectFile, problems: Problem[]): BuiltTemplate {
+  const id = str(get(root, 'template'));
+  const included: { path: string; text: string }[] = [];
+  if (!id) return { template: undefined, included };
+
+  const text = (n: YNode | undefined): TemplateText | undefined => {
+    if (n?.kind === 'scalar' && typeof n.value === 'string') {
+      const t = n.text ?? { text: n.value, span: n.span };
+      return { ...t, fromFile: undefined };
+    }
+    const ref = str(asMap(n) && get(asMap(n)!, 'file'));
+    if (!ref) return undefined;
+    const path = posix.normalize(posix.join(posix.dirname(file), ref.value));
+    if (path.startsWith('..') || posix.isAbsolute(ref.value)) {
+      problems.push({ code: 'template-file-not-found', message: `\`${ref.value}\` is outside the project`, span: ref.span, hint: 'template files must live inside the project folder' });
+      return undefined;
+    }
+    const content = read(path);
+    if (content === undefined) {
+      problems.push({ code: 'template-file-not-found', message: `template file \`${ref.value}\` not found (looked for \`${path}\`)`, span: ref.span });
+      return undefined;
+    }
+    included.push({ path, text: content });
+    return {
+      text: content,
+      span: { file: path, start: 0, end: content.length },
+      offsets: Array.from({ length: content.length + 1 }, (_, i) => i),
+      fromFile: path,
+    };
+  };
+
+  const variants: TemplateVariant[] = [];
+  for (const kind of Object.keys(MESSAGE_KINDS)) {
+    const entry = root.entries.find((e) => e.key === kind);
+    if (!entry) continue;
+    for (const loc of entriesOf(entry.value)) {
+      const fields: { name: Located<string>; text: TemplateText }[] = [];
+      for (const f of entriesOf(loc.value)) {
+        const t = text(f.value);
+        if (t) fields.push({ name: { value: f.key, span: f.keySpan }, text: t });
+      }
+      variants.push({ channel: { value: kind, span: entry.keySpan }, locale: { value: loc.key, span: loc.keySpan }, fields, span: loc.value.span });
+    }
+  }
+  const partials: { name: Located<string>; text: TemplateText }[] = [];
+  for (const p of entriesOf(get(root, 'partials'))) {
+    const t = text(p.value);
+    if (t) partials.push({ name: { value: p.key, span: p.keySpan }, text: t });
+  }
+  return {
+    template: {
+      kind: 'template',
+      file,
+      span: root.span,
+      id,
+      description: str(get(root, 'description'))?.value,
+      fallbackLocale: str(get(root, 'fallbackLocale')),
+      partials,
+      variants,
+    },
+    included,
+  };
+}

@@ -1,0 +1,52 @@
+/**
+ * Everything a project declares, by name: the tables every link rule and the type stage
+ * look names up in. Duplicates are kept out (the first wins) and reported by rule-duplicate-ids.
+ */
+import type { ChannelDecl, ConfigFile, EventDecl, JourneyFile, PolicyFile, SourceDecl, Step, TemplateFile } from '../model/ast.js';
+import type { ManifestResult } from './plugin-manifest.js';
+
+export interface ProjectModel {
+  readonly root: string;
+  readonly config: ConfigFile | undefined;
+  readonly journeys: readonly JourneyFile[];
+  readonly templates: readonly TemplateFile[];
+  readonly policies: readonly PolicyFile[];
+  /** Manifest lookup result per `use:` value. */
+  readonly manifests: ReadonlyMap<string, ManifestResult>;
+}
+
+export interface Symbols {
+  readonly journeys: ReadonlyMap<string, JourneyFile>;
+  readonly templates: ReadonlyMap<string, TemplateFile>;
+  readonly policies: ReadonlyMap<string, PolicyFile>;
+  readonly events: ReadonlyMap<string, EventDecl>;
+  readonly channels: ReadonlyMap<string, ChannelDecl>;
+  readonly sources: ReadonlyMap<string, SourceDecl>;
+  /** Steps of each journey by key (user id or `#n`). */
+  readonly steps: ReadonlyMap<JourneyFile, ReadonlyMap<string, Step>>;
+}
+
+function byName<T>(items: readonly T[], name: (t: T) => string): Map<string, T> {
+  const m = new Map<string, T>();
+  for (const i of items) if (!m.has(name(i))) m.set(name(i), i);
+  return m;
+}
+
+export function buildSymbols(model: ProjectModel): Symbols {
+  const cfg = model.config;
+  return {
+    journeys: byName(model.journeys, (j) => j.id.value),
+    templates: byName(model.templates, (t) => t.id.value),
+    policies: byName(model.policies, (p) => p.id.value),
+    events: byName(cfg?.events ?? [], (e) => e.name.value),
+    channels: byName(cfg?.channels ?? [], (c) => c.name.value),
+    sources: byName(cfg?.sources ?? [], (s) => s.name.value),
+    steps: new Map(model.journeys.map((j) => [j, byName(j.steps, (s) => s.key)])),
+  };
+}
+
+/** The message kind a channel takes, from its plugin's manifest (undefined when unknown). */
+export function channelMessageKind(model: ProjectModel, channel: ChannelDecl): string | undefined {
+  const r = model.manifests.get(channel.use.value);
+  return r?.ok ? r.manifest.message : undefined;
+}

@@ -1,0 +1,250 @@
+/**
+ * A template's tag tree with exact offsets, and its syntax problems.
+ *
+ * `Mustache.parse` decides: when it parses the text, its token tree is the tree (so the
+ * checker sees exactly the sections the renderer will); when it throws, the problem is
+ * located with scan-tags.ts and the tree is rebuilt from the scanned tags the way an
+ * editor would expect (an unclosed section runs to the end, a stray close is ignored),
+ * so names in a half-written template are still checked and completed.
+ */
+import Mustache from 'mustache';
+import { DEFAULT_DELIMITERS, scanTags, type ScannedTag, type TagScan, type TagSigil } from './scan-tags.js';
+import { problem, type TemplateProblem, type TemplateTag } from './template-problem.js';
+
+export interface TemplateNode {
+  readonly tag: TemplateTag;
+  /** The tags inside a section or inverted section, in source order. */
+  readonly children: readonly TemplateNode[];
+  /** Sections: where the closing tag starts; undefined when the section is never closed. */
+  readonly closeStart?: number;
+  /** False for a malformed tag already reported as `template-syntax`; its name is not resolved. */
+  readonly checkable: boolean;
+}
+
+export interface ParsedTemplate {
+  readonly nodes: readonly TemplateNode[];
+  /** Every node's tag, in source order. */
+  readonly tags: readonly TemplateTag[];
+  readonly problems: readonly TemplateProblem[];
+  readonly scan: TagScan;
+  /** Whether Mustache itself parses the text (the tree is then Mustache's). */
+  readonly parsedByMustache: boolean;
+}
+
+const KIND_OF: Partial<Record<string, TemplateTag['kind']>> = {
+  name: 'name',
+  '&': 'unescaped',
+  '{': 'unescaped',
+  '#': 'section',
+  '^': 'inverted',
+  '>': 'partial',
+  '!': 'comment',
+};
+
+/** mustache.js token: [type, value, start, end, children | indentation, closeStart | tagIndex, ...]. */
+type MustacheToken = [string, string, number, number, ...unknown[]];
+
+export function parseTemplate(text: string): ParsedTemplate {
+  const scan = scanTags(text);
+  const byStart = new Map(scan.tags.map((t) => [t.tagStart, t]));
+  const lint = lintTags(scan.tags);
+  const checkable = (tagStart: number) => !lint.malformed.has(tagStart);
+
+  let tokens: MustacheToken[] | undefined;
+  let mustacheError: string | undefined;
+  try {
+    // A fresh Writer: the default one caches every text it has seen, which in an editor is every keystroke.
+    tokens = new Mustache.Writer().parse(text, [...DEFAULT_DELIMITERS]) as MustacheToken[];
+  } catch (e) {
+    mustacheError = e instanceof Error ? e.message : String(e);
+  }
+
+  if (tokens) {
+    const nodes = fromMustacheTokens(tokens, text, byStart, checkable);
+    return { nodes, tags: flattenTags(nodes), problems: lint.problems, scan, parsedByMustache: true };
+  }
+
+  const recovered = nestScannedTags(scan, checkable);
+  const problems = [...lint.problems, ...recovered.problems];
+  if (recovered.problems.length === 0) {
+    // The scanner found nothing wrong but Mustache did: report Mustache's own words at its offset.
+    const at = Number(/ at (\d+)$/.exec(mustacheError ?? '')?.[1] ?? 0);
+    const offset = Math.min(Math.max(0, at), text.length);
+    problems.push(problem('template-syntax', 'error', `Mustache cannot parse the template: ${mustacheError}`, offset, offset));
+  }
+  return { nodes: recovered.nodes, tags: flattenTags(recovered.nodes), problems, scan, parsedByMustache: false };
+}
+
+function flattenTags(nodes: readonly TemplateNode[], out: TemplateTag[] = []): TemplateTag[] {
+  for (const n of nodes) {
+    out.push(n.tag);
+    flattenTags(n.children, out);
+  }
+  return out;
+}
+
+function toTag(kind: TemplateTag['kind'], value: string, tagStart: number, tagEnd: number, scanned: ScannedTag | undefined, text: string): TemplateTag {
+  let start: number;
+  if (scanned && scanned.value === value) {
+    start = scanned.valueStart;
+  } else {
+    // Only if the scanner and Mustache disagree (a bug; fuzz.test.ts looks for it): find the name in the tag.
+    const i = text.slice(tagStart, tagEnd).indexOf(value);
+    start = tagStart + Math.max(0, i);
+  }
+  return { kind, path: value, start, end: start + value.length, tagStart, tagEnd };
+}
+
+function fromMustacheTokens(
+  tokens: readonly MustacheToken[],
+  text: string,
+  byStart: ReadonlyMap<number, ScannedTag>,
+  checkable: (tagStart: number) => boolean,
+): TemplateNode[] {
+  const nodes: TemplateNode[] = [];
+  for (const token of tokens) {
+    const [type, value, tagStart, tagEnd] = token;
+    const kind = KIND_OF[type];
+    if (!kind) continue; // text and {{=...=}}
+    const tag = toTag(kind, value, tagStart, tagEnd, byStart.get(tagStart), text);
+    if (type === '#' || type === '^') {
+      const children = fromMustacheTokens((token[4] ?? []) as MustacheToken[], text, byStart, checkable);
+      nodes.push({ tag, children, closeStart: token[5] as number, checkable: checkable(tagStart) });
+    } else {
+      nodes.push({ tag, children: [], checkable: checkable(tagStart) });
+    }
+  }
+  return nodes;
+}
+
+function scannedToTag(t: ScannedTag, kind: TemplateTag['kind']): TemplateTag {
+  return { kind, path: t.value, start: t.valueStart, end: t.valueEnd, tagStart: t.tagStart, tagEnd: t.tagEnd };
+}
+
+function show(t: { sigil: TagSigil; delimiters: readonly [string, string] }, value: string): string {
+  const [open, close] = t.delimiters;
+  const sigil = t.sigil === 'name' ? '' : t.sigil;
+  return `${open}${sigil}${value}${t.sigil === '{' ? '}' : ''}${close}`;
+}
+
+interface OpenSection {
+  readonly scanned: ScannedTag;
+  readonly tag: TemplateTag;
+  readonly children: TemplateNode[];
+  readonly checkable: boolean;
+  readonly parent: TemplateNode[];
+}
+
+/** The tree Mustache would build, with its three nesting errors reported and recovered from. */
+function nestScannedTags(scan: TagScan, checkable: (tagStart: number) => boolean): { nodes: TemplateNode[]; problems: TemplateProblem[] } {
+  const problems: TemplateProblem[] = [];
+  const root: TemplateNode[] = [];
+  const stack: OpenSection[] = [];
+  let current = root;
+
+  const close = (s: OpenSection, closeStart: number | undefined) => {
+    s.parent.push({ tag: s.tag, children: s.children, closeStart, checkable: s.checkable });
+  };
+
+  for (const t of scan.tags) {
+    if (t.sigil === '=') continue;
+    if (t.sigil !== '/') {
+      const kind = KIND_OF[t.sigil]!;
+      if (kind === 'section' || kind === 'inverted') {
+        const s: OpenSection = { scanned: t, tag: scannedToTag(t, kind), children: [], checkable: checkable(t.tagStart), parent: current };
+        stack.push(s);
+        current = s.children;
+      } else {
+        current.push({ tag: scannedToTag(t, kind), children: [], checkable: checkable(t.tagStart) });
+      }
+      continue;
+    }
+
+    const top = stack[stack.length - 1];
+    if (!top) {
+      problems.push(
+        problem('template-syntax', 'error', `\`${show(t, t.value)}\` closes a section that is not open`, t.tagStart, t.tagEnd, `remove it, or open the section with ${show({ ...t, sigil: '#' }, t.value)}`),
+      );
+      continue;
+    }
+    let match = -1;
+    for (let i = stack.length - 1; i >= 0; i--) {
+      if (stack[i]!.scanned.value === t.value) {
+        match = i;
+        break;
+      }
+    }
+    if (match < 0) {
+      // Most likely a misspelt close: recover by closing the innermost section.
+      problems.push(
+        problem('template-syntax', 'error', `\`${show(t, t.value)}\` does not close the open section \`${top.scanned.value}\``, t.tagStart, t.tagEnd, `close it with ${show(t, top.scanned.value)}`),
+      );
+      match = stack.length - 1;
+    }
+    while (stack.length > match) {
+      const s = stack.pop()!;
+      if (stack.length > match) {
+        problems.push(
+          problem('template-syntax', 'error', `\`${show(t, t.value)}\` closes section \`${t.value}\` while section \`${s.scanned.value}\` is still open`, t.tagStart, t.tagEnd, `close \`${s.scanned.value}\` first with ${show(t, s.scanned.value)}`),
+        );
+      }
+      close(s, t.tagStart);
+      current = s.parent;
+    }
+  }
+
+  for (const s of [...stack].reverse()) {
+    const closeTag = show({ sigil: '/', delimiters: s.scanned.delimiters }, s.scanned.value);
+    problems.push(problem('template-syntax', 'error', `section \`${s.scanned.value}\` is never closed`, s.tag.tagStart, s.tag.tagEnd, `add ${closeTag} where the section ends`));
+    close(s, undefined);
+  }
+
+  for (const t of scan.invalidDelimiters) {
+    problems.push(
+      problem('template-syntax', 'error', `\`${show(t, t.value + '=')}\` must set two delimiters separated by a space`, t.tagStart, t.tagEnd, 'for example {{=<% %>=}}'),
+    );
+  }
+
+  const u = scan.unclosed;
+  if (u) {
+    const opener = `${u.delimiters[0]}${u.sigil === '{' ? '{' : ''}`;
+    const closer = `${u.sigil === '{' ? '}' : ''}${u.delimiters[1]}`;
+    problems.push(problem('template-syntax', 'error', `tag is not closed: \`${opener}\` has no matching \`${closer}\``, u.tagStart, trimEnd(scanTextEnd(u), u.tagStart), `add \`${closer}\` to close the tag`));
+  }
+  return { nodes: root, problems };
+}
+
+/** Where the opening delimiter and sigil of an unclosed tag end (the part worth underlining). */
+function scanTextEnd(u: NonNullable<TagScan['unclosed']>): number {
+  return u.valueStart;
+}
+
+function trimEnd(end: number, start: number): number {
+  // valueStart includes whitespace after the sigil; the problem covers only `{{#`.
+  return Math.max(start, end);
+}
+
+/**
+ * Problems Mustache does not see but a reader would: a tag that names nothing, and a tag
+ * that swallows the next one (`{{name {{other}}` is one tag named `name {{other`).
+ */
+function lintTags(tags: readonly ScannedTag[]): { problems: TemplateProblem[]; malformed: Set<number> } {
+  const problems: TemplateProblem[] = [];
+  const malformed = new Set<number>();
+  for (const t of tags) {
+    if (t.sigil === '!' || t.sigil === '=') continue;
+    const open = t.delimiters[0];
+    const inner = t.value.indexOf(open);
+    if (inner >= 0) {
+      malformed.add(t.tagStart);
+      const end = t.valueStart + inner;
+      problems.push(
+        problem('template-syntax', 'error', `tag is not closed before the next \`${open}\``, t.tagStart, end, `add \`${t.delimiters[1]}\` to close the tag`),
+      );
+    } else if (t.value === '' && t.sigil !== '/') {
+      malformed.add(t.tagStart);
+      problems.push(problem('template-syntax', 'error', 'the tag names nothing', t.tagStart, t.tagEnd, t.sigil === '>' ? 'write the name of a partial, e.g. {{> footer}}' : 'write a variable name, e.g. {{customer.name}}'));
+    }
+  }
+  return { problems, malformed };
+}
