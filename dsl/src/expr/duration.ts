@@ -26,6 +26,7 @@ export function parseDuration(text: string): number | undefined {
     i = 1;
   }
   if (i >= text.length) return undefined;
+  if (text.length - i === 1 && text[i] === '0') return 0; // Go and CEL accept a bare "0"
   let total = 0;
   while (i < text.length) {
     PART.lastIndex = i;

@@ -22,6 +22,7 @@ export type ExprProblemCode =
   | 'wrong-argument-count'
   | 'type-mismatch'
   | 'not-a-bool-condition'
+  | 'wrong-expression-type'
   | 'constant-condition'
   | 'invalid-regex'
   | 'invalid-duration'

@@ -30,7 +30,7 @@ export function tryValidatorFor(schema: object): { ok: true; validate: ValidateF
     const cached = compiled.get(schema);
     if (cached) return { ok: true, validate: cached };
     // A plugin schema may carry `$schema`/`$id` or draft-07 keywords; a separate lenient instance keeps it from polluting ours.
-    const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: false, allowUnionTypes: true });
+    const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: false, allowUnionTypes: true, logger: false, validateFormats: false });
     const { $schema: _ignored, ...rest } = schema as Record<string, unknown>;
     const validate = ajv.compile(rest);
     compiled.set(schema, validate);

@@ -26,9 +26,8 @@ export interface ParsedTemplate {
   /** Every node's tag, in source order. */
   readonly tags: readonly TemplateTag[];
   readonly problems: readonly TemplateProblem[];
+  /** The raw scan, for completion inside a tag that is still being typed. */
   readonly scan: TagScan;
-  /** Whether Mustache itself parses the text (the tree is then Mustache's). */
-  readonly parsedByMustache: boolean;
 }
 
 const KIND_OF: Partial<Record<string, TemplateTag['kind']>> = {
@@ -41,14 +40,31 @@ const KIND_OF: Partial<Record<string, TemplateTag['kind']>> = {
   '!': 'comment',
 };
 
+/**
+ * Deeper nesting is not a real template, and checking (like Mustache's rendering) recurses
+ * once per level: stop before the stack does.
+ */
+export const MAX_SECTION_DEPTH = 64;
+
 /** mustache.js token: [type, value, start, end, children | indentation, closeStart | tagIndex, ...]. */
 type MustacheToken = [string, string, number, number, ...unknown[]];
 
 export function parseTemplate(text: string): ParsedTemplate {
   const scan = scanTags(text);
   const byStart = new Map(scan.tags.map((t) => [t.tagStart, t]));
-  const lint = lintTags(scan.tags);
+  const lint = lintTags(text, scan.tags);
   const checkable = (tagStart: number) => !lint.malformed.has(tagStart);
+
+  const tooDeep = findTooDeep(scan.tags);
+  if (tooDeep) {
+    const message = `sections nest deeper than ${MAX_SECTION_DEPTH} levels`;
+    const p = syntaxError(message, tooDeep.tagStart, tooDeep.tagEnd, 'flatten the template, or move parts into partials');
+    const tags = scan.tags.flatMap((t) => {
+      const kind = KIND_OF[t.sigil];
+      return kind ? [scannedToTag(t, kind)] : [];
+    });
+    return { nodes: [], tags, problems: [...lint.problems, p], scan };
+  }
 
   let tokens: MustacheToken[] | undefined;
   let mustacheError: string | undefined;
@@ -61,18 +77,31 @@ export function parseTemplate(text: string): ParsedTemplate {
 
   if (tokens) {
     const nodes = fromMustacheTokens(tokens, text, byStart, checkable);
-    return { nodes, tags: flattenTags(nodes), problems: lint.problems, scan, parsedByMustache: true };
+    return { nodes, tags: flattenTags(nodes), problems: lint.problems, scan };
   }
 
-  const recovered = nestScannedTags(scan, checkable);
+  const recovered = nestScannedTags(text, scan, checkable);
   const problems = [...lint.problems, ...recovered.problems];
   if (recovered.problems.length === 0) {
     // The scanner found nothing wrong but Mustache did: report Mustache's own words at its offset.
     const at = Number(/ at (\d+)$/.exec(mustacheError ?? '')?.[1] ?? 0);
     const offset = Math.min(Math.max(0, at), text.length);
-    problems.push(problem('template-syntax', 'error', `Mustache cannot parse the template: ${mustacheError}`, offset, offset));
+    const message = `Mustache cannot parse the template: ${mustacheError}`;
+    problems.push(problem('template-syntax', 'error', message, offset, offset));
   }
-  return { nodes: recovered.nodes, tags: flattenTags(recovered.nodes), problems, scan, parsedByMustache: false };
+  return { nodes: recovered.nodes, tags: flattenTags(recovered.nodes), problems, scan };
+}
+
+function findTooDeep(tags: readonly ScannedTag[]): ScannedTag | undefined {
+  let depth = 0;
+  for (const t of tags) {
+    if (t.sigil === '#' || t.sigil === '^') {
+      if (++depth > MAX_SECTION_DEPTH) return t;
+    } else if (t.sigil === '/') {
+      depth = Math.max(0, depth - 1);
+    }
+  }
+  return undefined;
 }
 
 function flattenTags(nodes: readonly TemplateNode[], out: TemplateTag[] = []): TemplateTag[] {
@@ -83,7 +112,14 @@ function flattenTags(nodes: readonly TemplateNode[], out: TemplateTag[] = []): T
   return out;
 }
 
-function toTag(kind: TemplateTag['kind'], value: string, tagStart: number, tagEnd: number, scanned: ScannedTag | undefined, text: string): TemplateTag {
+function toTag(
+  kind: TemplateTag['kind'],
+  value: string,
+  tagStart: number,
+  tagEnd: number,
+  scanned: ScannedTag | undefined,
+  text: string,
+): TemplateTag {
   let start: number;
   if (scanned && scanned.value === value) {
     start = scanned.valueStart;
@@ -135,8 +171,16 @@ interface OpenSection {
   readonly parent: TemplateNode[];
 }
 
-/** The tree Mustache would build, with its three nesting errors reported and recovered from. */
-function nestScannedTags(scan: TagScan, checkable: (tagStart: number) => boolean): { nodes: TemplateNode[]; problems: TemplateProblem[] } {
+function syntaxError(message: string, start: number, end: number, hint: string): TemplateProblem {
+  return problem('template-syntax', 'error', message, start, end, hint);
+}
+
+/** The tree Mustache would build, with each error Mustache throws on reported and recovered from. */
+function nestScannedTags(
+  text: string,
+  scan: TagScan,
+  checkable: (tagStart: number) => boolean,
+): { nodes: TemplateNode[]; problems: TemplateProblem[] } {
   const problems: TemplateProblem[] = [];
   const root: TemplateNode[] = [];
   const stack: OpenSection[] = [];
@@ -150,43 +194,38 @@ function nestScannedTags(scan: TagScan, checkable: (tagStart: number) => boolean
     if (t.sigil === '=') continue;
     if (t.sigil !== '/') {
       const kind = KIND_OF[t.sigil]!;
+      const tag = scannedToTag(t, kind);
       if (kind === 'section' || kind === 'inverted') {
-        const s: OpenSection = { scanned: t, tag: scannedToTag(t, kind), children: [], checkable: checkable(t.tagStart), parent: current };
-        stack.push(s);
-        current = s.children;
+        stack.push({ scanned: t, tag, children: [], checkable: checkable(t.tagStart), parent: current });
+        current = stack[stack.length - 1]!.children;
       } else {
-        current.push({ tag: scannedToTag(t, kind), children: [], checkable: checkable(t.tagStart) });
+        current.push({ tag, children: [], checkable: checkable(t.tagStart) });
       }
       continue;
     }
 
+    const closeTag = show(t, t.value);
     const top = stack[stack.length - 1];
     if (!top) {
-      problems.push(
-        problem('template-syntax', 'error', `\`${show(t, t.value)}\` closes a section that is not open`, t.tagStart, t.tagEnd, `remove it, or open the section with ${show({ ...t, sigil: '#' }, t.value)}`),
-      );
+      const openTag = show({ ...t, sigil: '#' }, t.value);
+      const hint = `remove it, or open the section with ${openTag}`;
+      problems.push(syntaxError(`\`${closeTag}\` closes a section that is not open`, t.tagStart, t.tagEnd, hint));
       continue;
     }
-    let match = -1;
-    for (let i = stack.length - 1; i >= 0; i--) {
-      if (stack[i]!.scanned.value === t.value) {
-        match = i;
-        break;
-      }
-    }
+    let match = stack.length - 1;
+    while (match >= 0 && stack[match]!.scanned.value !== t.value) match--;
     if (match < 0) {
       // Most likely a misspelt close: recover by closing the innermost section.
-      problems.push(
-        problem('template-syntax', 'error', `\`${show(t, t.value)}\` does not close the open section \`${top.scanned.value}\``, t.tagStart, t.tagEnd, `close it with ${show(t, top.scanned.value)}`),
-      );
+      const message = `\`${closeTag}\` does not close the open section \`${top.scanned.value}\``;
+      problems.push(syntaxError(message, t.tagStart, t.tagEnd, `close it with ${show(t, top.scanned.value)}`));
       match = stack.length - 1;
     }
     while (stack.length > match) {
       const s = stack.pop()!;
       if (stack.length > match) {
-        problems.push(
-          problem('template-syntax', 'error', `\`${show(t, t.value)}\` closes section \`${t.value}\` while section \`${s.scanned.value}\` is still open`, t.tagStart, t.tagEnd, `close \`${s.scanned.value}\` first with ${show(t, s.scanned.value)}`),
-        );
+        const name = s.scanned.value;
+        const message = `\`${closeTag}\` closes section \`${t.value}\` while section \`${name}\` is still open`;
+        problems.push(syntaxError(message, t.tagStart, t.tagEnd, `close \`${name}\` first with ${show(t, name)}`));
       }
       close(s, t.tagStart);
       current = s.parent;
@@ -195,40 +234,38 @@ function nestScannedTags(scan: TagScan, checkable: (tagStart: number) => boolean
 
   for (const s of [...stack].reverse()) {
     const closeTag = show({ sigil: '/', delimiters: s.scanned.delimiters }, s.scanned.value);
-    problems.push(problem('template-syntax', 'error', `section \`${s.scanned.value}\` is never closed`, s.tag.tagStart, s.tag.tagEnd, `add ${closeTag} where the section ends`));
+    const message = `section \`${s.scanned.value}\` is never closed`;
+    problems.push(syntaxError(message, s.tag.tagStart, s.tag.tagEnd, `add ${closeTag} where the section ends`));
     close(s, undefined);
   }
 
   for (const t of scan.invalidDelimiters) {
-    problems.push(
-      problem('template-syntax', 'error', `\`${show(t, t.value + '=')}\` must set two delimiters separated by a space`, t.tagStart, t.tagEnd, 'for example {{=<% %>=}}'),
-    );
+    const message = `\`${show(t, t.value + '=')}\` must set two delimiters separated by a space`;
+    problems.push(syntaxError(message, t.tagStart, t.tagEnd, 'for example {{=<% %>=}}'));
   }
 
   const u = scan.unclosed;
   if (u) {
     const opener = `${u.delimiters[0]}${u.sigil === '{' ? '{' : ''}`;
     const closer = `${u.sigil === '{' ? '}' : ''}${u.delimiters[1]}`;
-    problems.push(problem('template-syntax', 'error', `tag is not closed: \`${opener}\` has no matching \`${closer}\``, u.tagStart, trimEnd(scanTextEnd(u), u.tagStart), `add \`${closer}\` to close the tag`));
+    const end = trimEndSpace(text, u.tagStart + u.delimiters[0].length, u.valueStart);
+    const message = `tag is not closed: \`${opener}\` has no matching \`${closer}\``;
+    problems.push(syntaxError(message, u.tagStart, end, `add \`${closer}\` to close the tag`));
   }
   return { nodes: root, problems };
 }
 
-/** Where the opening delimiter and sigil of an unclosed tag end (the part worth underlining). */
-function scanTextEnd(u: NonNullable<TagScan['unclosed']>): number {
-  return u.valueStart;
-}
-
-function trimEnd(end: number, start: number): number {
-  // valueStart includes whitespace after the sigil; the problem covers only `{{#`.
-  return Math.max(start, end);
+/** `end` moved back over whitespace, but not before `min`. */
+function trimEndSpace(text: string, min: number, end: number): number {
+  while (end > min && /\s/.test(text[end - 1]!)) end--;
+  return end;
 }
 
 /**
  * Problems Mustache does not see but a reader would: a tag that names nothing, and a tag
  * that swallows the next one (`{{name {{other}}` is one tag named `name {{other`).
  */
-function lintTags(tags: readonly ScannedTag[]): { problems: TemplateProblem[]; malformed: Set<number> } {
+function lintTags(text: string, tags: readonly ScannedTag[]): { problems: TemplateProblem[]; malformed: Set<number> } {
   const problems: TemplateProblem[] = [];
   const malformed = new Set<number>();
   for (const t of tags) {
@@ -237,13 +274,14 @@ function lintTags(tags: readonly ScannedTag[]): { problems: TemplateProblem[]; m
     const inner = t.value.indexOf(open);
     if (inner >= 0) {
       malformed.add(t.tagStart);
-      const end = t.valueStart + inner;
-      problems.push(
-        problem('template-syntax', 'error', `tag is not closed before the next \`${open}\``, t.tagStart, end, `add \`${t.delimiters[1]}\` to close the tag`),
-      );
+      const end = trimEndSpace(text, t.tagStart + open.length, t.valueStart + inner);
+      const hint = `add \`${t.delimiters[1]}\` to close the tag`;
+      problems.push(syntaxError(`tag is not closed before the next \`${open}\``, t.tagStart, end, hint));
     } else if (t.value === '' && t.sigil !== '/') {
       malformed.add(t.tagStart);
-      problems.push(problem('template-syntax', 'error', 'the tag names nothing', t.tagStart, t.tagEnd, t.sigil === '>' ? 'write the name of a partial, e.g. {{> footer}}' : 'write a variable name, e.g. {{customer.name}}'));
+      const hint =
+        t.sigil === '>' ? 'write the name of a partial, e.g. {{> footer}}' : 'write a variable name, e.g. {{customer.name}}';
+      problems.push(syntaxError('the tag names nothing', t.tagStart, t.tagEnd, hint));
     }
   }
   return { problems, malformed };

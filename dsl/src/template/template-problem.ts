@@ -44,7 +44,10 @@ export function problem(
   return hint === undefined ? { code, severity, message, start, end } : { code, severity, message, start, end, hint };
 }
 
-/** Source order, then code and message, so output is the same on every run. */
+/**
+ * Source order; problems at the same place (all those from one partial include) keep the
+ * order they were found in, which is the partial's source order. Exact repeats are dropped.
+ */
 export function sortProblems(problems: readonly TemplateProblem[]): TemplateProblem[] {
   const seen = new Set<string>();
   const unique = problems.filter((p) => {
@@ -53,11 +56,5 @@ export function sortProblems(problems: readonly TemplateProblem[]): TemplateProb
     seen.add(key);
     return true;
   });
-  return unique.sort(
-    (a, b) =>
-      a.start - b.start ||
-      a.end - b.end ||
-      (a.code < b.code ? -1 : a.code > b.code ? 1 : 0) ||
-      (a.message < b.message ? -1 : a.message > b.message ? 1 : 0),
-  );
+  return unique.sort((a, b) => a.start - b.start || a.end - b.end);
 }

@@ -50,7 +50,6 @@ export interface ChannelPlugin<Config = unknown, Content extends MessageContent 
 }
 
 /** Any channel plugin, whatever its config and content types: what the runtime's loader handles. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyChannelPlugin = ChannelPlugin<any, any>;
 
 /**
@@ -84,4 +83,14 @@ export function defineChannel<Config = unknown, Content extends MessageContent =
     // Bound to the definition so `this` inside create keeps working when the runtime calls plugin.create(...).
     create: (config: Config, ctx: PluginContext<Config>) => create.call(definition, config, ctx),
   });
+}
+
+/**
+ * True for what `defineChannel` returns (frozen, kind 'channel', with a create function): what the
+ * runtime's loader checks on a package's default export before trusting its type.
+ */
+export function isChannelPlugin(value: unknown): value is AnyChannelPlugin {
+  if (typeof value !== 'object' || value === null || !Object.isFrozen(value)) return false;
+  const v = value as Partial<AnyChannelPlugin>;
+  return v.kind === 'channel' && typeof v.name === 'string' && typeof v.messageKind === 'string' && typeof v.create === 'function';
 }

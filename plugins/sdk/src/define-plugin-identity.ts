@@ -1,5 +1,5 @@
 import { checkJsonSchema } from './check-json-schema.js';
-import { isPlainObject } from './json.js';
+import { deepFreeze, isPlainObject } from './json.js';
 import type { JsonSchemaObject } from './json-schema.js';
 import type { PluginManifest } from './manifest.js';
 
@@ -35,7 +35,8 @@ export function requireSchema(helper: string, field: string, value: unknown): Js
   if (!isPlainObject(value)) throw new TypeError(`${helper}: ${field} must be a JSON Schema object`);
   const problems = checkJsonSchema(value, field);
   if (problems.length > 0) throw new TypeError(`${helper}: ${field} is not a valid JSON Schema:\n  - ${problems.join('\n  - ')}`);
-  return value as JsonSchemaObject;
+  // Frozen with the plugin: the runtime compiles it once and nobody may change it afterwards.
+  return deepFreeze(value as JsonSchemaObject);
 }
 
 /** Structural equality of JSON values, ignoring key order. */

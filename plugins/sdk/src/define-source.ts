@@ -42,7 +42,6 @@ export interface SourcePlugin<Config = unknown, Definition = unknown>
   readonly manifest: SourceManifest | undefined;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnySourcePlugin = SourcePlugin<any, any>;
 
 /** Builds a source plugin; the source counterpart of `defineChannel`. */
@@ -71,4 +70,11 @@ export function defineSource<Config = unknown, Definition = unknown>(
     manifest,
     create: (config: Config, ctx: PluginContext<Config>) => create.call(definition, config, ctx),
   });
+}
+
+/** True for what `defineSource` returns; the source counterpart of `isChannelPlugin`. */
+export function isSourcePlugin(value: unknown): value is AnySourcePlugin {
+  if (typeof value !== 'object' || value === null || !Object.isFrozen(value)) return false;
+  const v = value as Partial<AnySourcePlugin>;
+  return v.kind === 'source' && typeof v.name === 'string' && typeof v.create === 'function';
 }

@@ -3,9 +3,9 @@
  * The contract tests live in the `@herald/plugin-sdk/test-kit` subpath, so that a plugin's
  * runtime code never loads test helpers.
  */
-export { defineChannel } from './define-channel.js';
+export { defineChannel, isChannelPlugin } from './define-channel.js';
 export type { AnyChannelPlugin, ChannelDefinition, ChannelInstance, ChannelPlugin } from './define-channel.js';
-export { defineSource } from './define-source.js';
+export { defineSource, isSourcePlugin } from './define-source.js';
 export type { AnySourcePlugin, SourceDefinition, SourceInstance, SourcePlugin } from './define-source.js';
 export type { PluginClock, PluginContext, PluginLogger, QueryContext, SendContext } from './context.js';
 export type { MessageContent, OutboundMessage } from './outbound-message.js';

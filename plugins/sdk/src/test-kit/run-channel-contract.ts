@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { SendContext } from '../context.js';
-import type { AnyChannelPlugin, ChannelInstance } from '../define-channel.js';
+import type { ChannelInstance, ChannelPlugin } from '../define-channel.js';
 import { checkDeliveryResult } from '../delivery-result.js';
 import type { DeliveryResult } from '../delivery-result.js';
 import { checkJsonSchema } from '../check-json-schema.js';
@@ -50,7 +50,7 @@ export interface ChannelContractOptions<Config = unknown, Content extends Messag
  * send-aborted, close-idempotent.
  */
 export async function runChannelContract<Config, Content extends MessageContent>(
-  plugin: AnyChannelPlugin,
+  plugin: ChannelPlugin<Config, Content>,
   options: ChannelContractOptions<Config, Content>,
 ): Promise<ContractReport> {
   const timeoutMs = options.timeoutMs ?? 10_000;
@@ -60,7 +60,8 @@ export async function runChannelContract<Config, Content extends MessageContent>
   const name = typeof plugin?.name === 'string' ? plugin.name : '(unnamed plugin)';
   const run = randomUUID();
   const sendContext = (label: string, extra: { attempt?: number; signal?: AbortSignal; idempotencyKey?: string } = {}) =>
-    deepFreeze(
+    // Shallow: the signal, logger and clock inside must keep working.
+    Object.freeze(
       testSendContext({
         idempotencyKey: extra.idempotencyKey ?? `contract:${run}:${label}`,
         attempt: extra.attempt ?? 1,
@@ -173,7 +174,7 @@ export async function runChannelContract<Config, Content extends MessageContent>
 
 /** `runChannelContract`, then throws an AssertionError listing the failed checks. For `it(...)` bodies. */
 export async function assertChannelContract<Config, Content extends MessageContent>(
-  plugin: AnyChannelPlugin,
+  plugin: ChannelPlugin<Config, Content>,
   options: ChannelContractOptions<Config, Content>,
 ): Promise<ContractReport> {
   return assertContractReport(await runChannelContract(plugin, options));

@@ -1,0 +1,58 @@
+/**
+ * The link stage's rules, in the order a reader would fix things: the project's plugins
+ * and ids first, then names that point nowhere, then the shape of each journey's step
+ * graph, then what the pieces say about each other (variants, variables).
+ */
+import type { Problem } from '../../diagnostics/report.js';
+import type { LinkRule } from '../link-context.js';
+import { buildSymbols, type ProjectModel } from '../symbols.js';
+import { branchesWithoutElse } from './rule-branch-without-else.js';
+import { duplicateIds } from './rule-duplicate-ids.js';
+import { fallbackLocales } from './rule-fallback-locale.js';
+import { loopsWithoutWait } from './rule-loop-without-wait.js';
+import { pluginConfig } from './rule-plugin-config.js';
+import { policyReferences } from './rule-policy-references.js';
+import { reservedNames } from './rule-reserved-names.js';
+import { splitWeights } from './rule-split-weights.js';
+import { stepTargets } from './rule-step-targets.js';
+import { templateVariants } from './rule-template-variants.js';
+import { unknownChannels } from './rule-unknown-channels.js';
+import { unknownEvents } from './rule-unknown-events.js';
+import { unknownSources } from './rule-unknown-sources.js';
+import { unknownTemplates } from './rule-unknown-templates.js';
+import { unreachableSteps } from './rule-unreachable-step.js';
+import { variantFields } from './rule-variant-fields.js';
+import { waitsWithoutTimeout } from './rule-wait-without-timeout.js';
+
+export const LINK_RULES: readonly LinkRule[] = [
+  pluginConfig,
+  duplicateIds,
+  unknownChannels,
+  unknownEvents,
+  unknownSources,
+  unknownTemplates,
+  policyReferences,
+  stepTargets,
+  unreachableSteps,
+  loopsWithoutWait,
+  branchesWithoutElse,
+  waitsWithoutTimeout,
+  splitWeights,
+  reservedNames,
+  variantFields,
+  fallbackLocales,
+  templateVariants,
+];
+
+/** Something problems can be reported to: a function, or an object with `report` (a Reporter). */
+export type ProblemSink = ((p: Problem) => void) | { report(p: Problem): void };
+
+/** Build the symbol tables once and run every link rule over the project. */
+export function runLinkRules(model: ProjectModel, sink: ProblemSink): void {
+  const report = typeof sink === 'function' ? sink : (p: Problem) => sink.report(p);
+  const ctx = { model, symbols: buildSymbols(model), report };
+  for (const rule of LINK_RULES) rule(ctx);
+}
+
+export { RESERVED_NAMES } from './rule-reserved-names.js';
+export { stronglyConnected } from './rule-loop-without-wait.js';

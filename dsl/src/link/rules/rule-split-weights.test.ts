@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { splitWeights } from './rule-split-weights.js';
+import { BASE_CONFIG, checkRule } from './test-project.js';
+
+const project = (arms: string) => ({
+  'herald.yaml': BASE_CONFIG,
+  'j.journey.yaml': `journey: j\ntrigger: { event: invoice.overdue }\nsteps:\n  - split:\n${arms}  - id: a\n    exit: a\n  - id: b\n    exit: b\n`,
+});
+
+describe('split-weights', () => {
+  it('accepts positive weights', () => {
+    expect(checkRule(splitWeights, project('      - { weight: 1, goto: a }\n      - { weight: 0.5, goto: b }\n'))).toEqual([]);
+  });
+
+  it('reports an infinite weight', () => {
+    const r = checkRule(splitWeights, project('      - { weight: .inf, goto: a }\n      - { weight: 1, goto: b }\n'), {
+      earlierProblems: ['wrong-type'],
+    });
+    expect(r).toEqual([
+      expect.objectContaining({ code: 'split-weights', severity: 'error', at: '.inf', message: 'split weight `Infinity` of the arm to `a` must be a positive number' }),
+    ]);
+    expect(r[0]!.hint).toContain('weights are relative');
+  });
+
+  it('reports zero and negative weights at the weight (the schema reports them too)', () => {
+    const r = checkRule(splitWeights, project('      - { weight: 0, goto: a }\n      - { weight: -1, goto: b }\n'), {
+      earlierProblems: ['invalid-value', 'invalid-value'],
+    });
+    expect(r.map((p) => [p.code, p.at])).toEqual([
+      ['split-weights', '0'],
+      ['split-weights', '-1'],
+    ]);
+  });
+});

@@ -1,0 +1,39 @@
+/**
+ * `missing-variant-field`: each variant must have the fields its message kind requires
+ * (MESSAGE_KINDS), and an email needs a body: `html`, `text` or both. Unknown fields are
+ * the schema's business (`additionalProperties: false` per kind).
+ */
+import type { LinkRule } from '../link-context.js';
+import { MESSAGE_KINDS } from '../../schema/template-schema.js';
+
+export const variantFields: LinkRule = ({ model, report }) => {
+  for (const t of model.templates) {
+    for (const v of t.variants) {
+      const kind = MESSAGE_KINDS[v.channel.value];
+      if (!kind) continue;
+      const has = new Set(v.fields.map((f) => f.name.value));
+      const where = `\`${v.channel.value}\` variant \`${v.locale.value}\` of template \`${t.id.value}\``;
+      for (const [field, info] of Object.entries(kind.fields)) {
+        if (!info.required || has.has(field)) continue;
+        report({
+          code: 'missing-variant-field',
+          message: `${where} has no \`${field}\``,
+          span: v.locale.span,
+          hint: `add \`${field}:\` (${lowerFirst(info.doc.replace(/\.$/, ''))})`,
+        });
+      }
+      if (v.channel.value === 'email' && !has.has('html') && !has.has('text')) {
+        report({
+          code: 'missing-variant-field',
+          message: `${where} has no body`,
+          span: v.locale.span,
+          hint: 'add `html:`, `text:` or both',
+        });
+      }
+    }
+  }
+};
+
+function lowerFirst(s: string): string {
+  return s.charAt(0).toLowerCase() + s.slice(1);
+}

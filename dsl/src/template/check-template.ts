@@ -1,0 +1,240 @@
+/**
+ * Checks every tag of a Mustache template against the typed context of the step that sends
+ * it: unknown names and fields, lists and objects interpolated as text, unescaped output in
+ * HTML, partials (checked in the including context), and syntax errors.
+ */
+import { didYouMeanHint } from '../diagnostics/did-you-mean.js';
+import { T, typeToString, type Type } from '../types/type.js';
+import {
+  enterSection,
+  memberNames,
+  resolvePath,
+  rootContext,
+  visibleNames,
+  type ContextStack,
+} from './context-stack.js';
+import { parseTemplate, type ParsedTemplate, type TemplateNode } from './parse-template.js';
+import { problem, sortProblems, type TemplateProblem, type TemplateTag } from './template-problem.js';
+
+export interface TemplateCheckOptions {
+  /** The names the template may use (trigger, subject, data, journey variables) and their types. */
+  readonly scope: Readonly<Record<string, Type>>;
+  /** The partials `{{> name}}` may include, by name. */
+  readonly partials: Readonly<Record<string, string>>;
+  /** The variant is HTML: output is escaped, so `{{{x}}}` / `{{& x}}` deserve a warning. */
+  readonly html: boolean;
+}
+
+/** Bounds the work on partials that include each other many times over (a → b b → c c c ...). */
+const MAX_PARTIAL_EXPANSIONS = 256;
+
+export function checkTemplate(text: string, options: TemplateCheckOptions): TemplateProblem[] {
+  const checker = new TemplateChecker(options);
+  return sortProblems(checker.check(parseTemplate(text), rootContext(options.scope), []));
+}
+
+interface Include {
+  readonly name: string;
+  /**
+   * The context stack's height when the partial was entered. Meeting the partial again at
+   * the same height means nothing was pushed in between (no section over a list or object),
+   * so it would be rendered in the same context, and again, forever.
+   */
+  readonly height: number;
+}
+
+class TemplateChecker {
+  private expansions = 0;
+  private readonly parsedPartials = new Map<string, ParsedTemplate>();
+
+  constructor(private readonly options: TemplateCheckOptions) {}
+
+  check(parsed: ParsedTemplate, stack: ContextStack, includes: readonly Include[]): TemplateProblem[] {
+    const out = [...parsed.problems];
+    this.checkNodes(parsed.nodes, stack, includes, out);
+    return out;
+  }
+
+  private checkNodes(
+    nodes: readonly TemplateNode[],
+    stack: ContextStack,
+    includes: readonly Include[],
+    out: TemplateProblem[],
+  ): void {
+    for (const node of nodes) {
+      const { tag } = node;
+      switch (tag.kind) {
+        case 'comment':
+          break;
+        case 'name':
+        case 'unescaped': {
+          if (tag.kind === 'unescaped' && this.options.html) out.push(unescapedInHtml(tag));
+          const type = node.checkable ? this.resolve(tag, stack, out) : undefined;
+          if (type) {
+            const p = rendersObject(tag, type);
+            if (p) out.push(p);
+          }
+          break;
+        }
+        case 'section':
+        case 'inverted': {
+          // An unknown name is reported once; inside, anything goes rather than a cascade of errors.
+          const type = node.checkable ? (this.resolve(tag, stack, out) ?? T.dyn) : T.dyn;
+          const inner = tag.kind === 'section' ? enterSection(stack, type) : stack;
+          this.checkNodes(node.children, inner, includes, out);
+          break;
+        }
+        case 'partial':
+          if (node.checkable) this.checkPartial(tag, stack, includes, out);
+          break;
+      }
+    }
+  }
+
+  /** The path's type, or undefined after reporting why it has none. */
+  private resolve(tag: TemplateTag, stack: ContextStack, out: TemplateProblem[]): Type | undefined {
+    const r = resolvePath(stack, tag.path);
+    if (r.ok) return r.type;
+    if (r.kind === 'unknown-variable') {
+      const names = visibleNames(stack);
+      const hint = unknownVariableHint(r.name, tag.path, names);
+      out.push(problem('unknown-variable', 'error', `unknown variable \`${r.name}\``, tag.start, tag.end, hint));
+      return undefined;
+    }
+    const owner = r.segments.slice(0, r.segment).join('.');
+    const name = r.segments[r.segment]!;
+    const start = tag.start + owner.length + 1;
+    const message =
+      r.ownerType.kind === 'object' || r.ownerType.kind === 'map'
+        ? `\`${owner}\` has no field \`${name}\``
+        : `\`${owner}\` is ${describe(r.ownerType)}, which has no field \`${name}\``;
+    out.push(problem('unknown-field', 'error', message, start, start + name.length, unknownFieldHint(owner, name, r.ownerType)));
+    return undefined;
+  }
+
+  private checkPartial(
+    tag: TemplateTag,
+    stack: ContextStack,
+    includes: readonly Include[],
+    out: TemplateProblem[],
+  ): void {
+    const name = tag.path;
+    const { partials } = this.options;
+    if (!Object.hasOwn(partials, name)) {
+      const hint = didYouMeanHint(name, Object.keys(partials)) ?? knownPartialsHint(Object.keys(partials));
+      out.push(problem('unknown-partial', 'error', `unknown partial \`${name}\``, tag.start, tag.end, hint));
+      return;
+    }
+    const cycleAt = includes.findIndex((i) => i.name === name);
+    if (cycleAt >= 0) {
+      // Included again in a deeper context (a tree rendered by a partial): it recurses only as
+      // deep as the data goes, and it has been checked once already.
+      if (includes[cycleAt]!.height !== stack.length) return;
+      const cycle = [...includes.slice(cycleAt).map((i) => i.name), name].join(' → ');
+      out.push(
+        problem(
+          'template-recursive-partial',
+          'error',
+          `partial \`${name}\` includes itself (${cycle}) in the same context, so rendering never ends`,
+          tag.tagStart,
+          tag.tagEnd,
+          `include it only inside a section over nested data, e.g. {{#children}}{{> ${name}}}{{/children}}`,
+        ),
+      );
+      return;
+    }
+    if (++this.expansions > MAX_PARTIAL_EXPANSIONS) return;
+
+    let parsed = this.parsedPartials.get(name);
+    if (!parsed) {
+      parsed = parseTemplate(partials[name]!);
+      this.parsedPartials.set(name, parsed);
+    }
+    // Offsets inside the partial mean nothing in this text: report at the include.
+    for (const p of this.check(parsed, stack, [...includes, { name, height: stack.length }])) {
+      out.push(problem(p.code, p.severity, `in partial \`${name}\`: ${p.message}`, tag.tagStart, tag.tagEnd, p.hint));
+    }
+  }
+}
+
+function describe(type: Type): string {
+  const s = typeToString(type);
+  return s.length <= 40 ? `\`${s}\`` : `a ${type.kind}`;
+}
+
+function unknownVariableHint(name: string, path: string, names: ReadonlyMap<string, Type>): string | undefined {
+  if (path.startsWith('.') && path.length > 1) {
+    const field = path.slice(1);
+    return `mustache.js reads a leading dot as part of the name; write {{${field}}} for a field of the current element`;
+  }
+  const similar = didYouMeanHint(name, names.keys());
+  if (similar) return similar;
+  for (const [list, type] of names) {
+    if (type.kind === 'list' && type.element.kind === 'object' && Object.hasOwn(type.element.fields, name)) {
+      return `\`${name}\` is a field of each element of \`${list}\`: use it inside {{#${list}}}...{{/${list}}}`;
+    }
+  }
+  if (names.size === 0) return undefined;
+  const shown = [...names.keys()].slice(0, 8);
+  return `in scope here: ${shown.map((n) => `\`${n}\``).join(', ')}${names.size > shown.length ? ', ...' : ''}`;
+}
+
+function unknownFieldHint(owner: string, name: string, ownerType: Type): string | undefined {
+  const similar = didYouMeanHint(name, memberNames(ownerType));
+  if (similar) return similar;
+  if (ownerType.kind === 'list' && ownerType.element.kind === 'object' && Object.hasOwn(ownerType.element.fields, name)) {
+    return `\`${owner}\` is a list: use {{#${owner}}}{{${name}}}{{/${owner}}} to render it for each element`;
+  }
+  if (ownerType.kind === 'object') {
+    const fields = Object.keys(ownerType.fields);
+    if (fields.length > 0 && fields.length <= 12) return `its fields: ${fields.map((f) => `\`${f}\``).join(', ')}`;
+  }
+  return undefined;
+}
+
+function knownPartialsHint(names: readonly string[]): string {
+  return names.length === 0
+    ? 'this template declares no partials'
+    : `partials of this template: ${names.map((n) => `\`${n}\``).join(', ')}`;
+}
+
+function rendersObject(tag: TemplateTag, type: Type): TemplateProblem | undefined {
+  const p = tag.path;
+  switch (type.kind) {
+    case 'list':
+      return problem(
+        'template-renders-object',
+        'warning',
+        `\`${p}\` is a list: it renders as its elements joined with commas, objects as [object Object]`,
+        tag.start,
+        tag.end,
+        p === '.' ? 'render the fields of each element instead' : `render each element with {{#${p}}}...{{/${p}}}`,
+      );
+    case 'object':
+    case 'map': {
+      const first = type.kind === 'object' ? Object.keys(type.fields)[0] : undefined;
+      const example = first !== undefined ? ` {{${p === '.' ? first : `${p}.${first}`}}}` : '';
+      return problem(
+        'template-renders-object',
+        'warning',
+        `\`${p}\` is ${type.kind === 'map' ? 'a map' : 'an object'} and renders as [object Object]`,
+        tag.start,
+        tag.end,
+        `render one of its fields${example ? `, e.g.${example}` : ''}`,
+      );
+    }
+    default:
+      return undefined;
+  }
+}
+
+function unescapedInHtml(tag: TemplateTag): TemplateProblem {
+  return problem(
+    'template-unescaped-html',
+    'warning',
+    `\`${tag.path}\` is written into the HTML without escaping`,
+    tag.tagStart,
+    tag.tagEnd,
+    `use {{${tag.path}}} so the value is HTML-escaped, or keep the triple mustache only for trusted HTML`,
+  );
+}
