@@ -23,7 +23,13 @@ export type ManifestResult =
 export type ReadAbsolute = (absolutePath: string) => string | undefined;
 
 /** Find and read the manifest of `use` (a package name or a `./path`) as Node would resolve it from the project root. */
-export function resolvePluginManifest(use: string, projectRoot: string, read: ReadAbsolute): ManifestResult {
+export function resolvePluginManifest(
+  use: string,
+  projectRoot: string,
+  read: ReadAbsolute,
+  /** Further folders holding node_modules (e.g. the CLI's own install, for the bundled @herald/* plugins). */
+  fallbackRoots: readonly string[] = [],
+): ManifestResult {
   const candidates: string[] = [];
   if (use.startsWith('.') || use.startsWith('/')) {
     candidates.push(posix.join(posix.resolve(projectRoot, use), 'herald-plugin.json'));
@@ -35,6 +41,7 @@ export function resolvePluginManifest(use: string, projectRoot: string, read: Re
       if (parent === dir) break;
       dir = parent;
     }
+    for (const r of fallbackRoots) candidates.push(posix.join(r, 'node_modules', use, 'herald-plugin.json'));
   }
   for (const path of candidates) {
     const text = read(path);

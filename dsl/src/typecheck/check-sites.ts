@@ -63,6 +63,14 @@ export function checkJourney(
   // Trigger expressions see only the incoming event: nothing else exists yet.
   const triggerScope = { event: trigType, subject: scope['subject']! };
   if (j.trigger.subject) checkSite(j.trigger.subject, { event: trigType }, T.string, out);
+  else if (trigType.kind === 'object' && !trigType.fields['subjectId']) {
+    out.push({
+      code: 'missing-key',
+      message: `the trigger has no \`subject:\` and event \`${j.trigger.event.value}\` has no \`subjectId\` field to default to`,
+      span: j.trigger.event.span,
+      hint: 'add `subject: event.<field that holds the customer id>` to the trigger',
+    });
+  }
   if (j.trigger.when) checkSite(j.trigger.when, triggerScope, T.bool, out);
 
   const argsOf = (bindings: JourneyFile['data'], sc: Record<string, Type>) => {

@@ -1,0 +1,43 @@
+/**
+ * Stages 1–3 for one file: parse, shape, build. Pure in its input (path, text, reader),
+ * so the project caches its result until the text changes.
+ */
+import type { Problem } from '../diagnostics/report.js';
+import { buildConfig } from '../build/build-config.js';
+import { buildJourney } from '../build/build-journey.js';
+import { buildPolicy } from '../build/build-policy.js';
+import { buildTemplate, type ReadProjectFile } from '../build/build-template.js';
+import type { FileKind, ProjectFile } from '../model/ast.js';
+import { parseYamlFile } from '../parse/parse-yaml-file.js';
+import { validateShape } from '../schema/validate-shape.js';
+
+export interface CompiledFile {
+  readonly kind: FileKind;
+  readonly ast: ProjectFile | undefined;
+  readonly problems: readonly Problem[];
+  /** Files read through template `file:` references, with the text seen. */
+  readonly included: readonly { readonly path: string; readonly text: string }[];
+}
+
+export function compileFile(path: string, kind: FileKind, text: string, read: ReadProjectFile): CompiledFile {
+  const { root, problems: parseProblems } = parseYamlFile(path, text);
+  const problems: Problem[] = [...parseProblems];
+  if (!root) return { kind, ast: undefined, problems, included: [] };
+  if (root.kind !== 'map') {
+    problems.push({ code: 'wrong-type', message: `a ${kind === 'config' ? 'herald.yaml' : kind} file must be a mapping of keys`, span: root.span });
+    return { kind, ast: undefined, problems, included: [] };
+  }
+  problems.push(...validateShape(kind, root));
+  switch (kind) {
+    case 'config':
+      return { kind, ast: buildConfig(path, root, problems), problems, included: [] };
+    case 'journey':
+      return { kind, ast: buildJourney(path, root, problems), problems, included: [] };
+    case 'policy':
+      return { kind, ast: buildPolicy(path, root), problems, included: [] };
+    case 'template': {
+      const built = buildTemplate(path, root, read, problems);
+      return { kind, ast: built.template, problems, included: built.included };
+    }
+  }
+}

@@ -1,0 +1,208 @@
+/**
+ * A Herald project held in memory: the files, and every stage's results cached so that
+ * re-checking after one file changes redoes only what depends on it. The CLI uses it
+ * once; the language server keeps one alive and feeds it edits.
+ */
+import { posix } from 'node:path';
+import { compareDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { toDiagnostic, type Problem } from '../diagnostics/report.js';
+import { runLinkRules } from '../link/rules/index.js';
+import { resolvePluginManifest, type ManifestResult, type ReadAbsolute } from '../link/plugin-manifest.js';
+import { buildSymbols, type ProjectModel, type Symbols } from '../link/symbols.js';
+import type { GraphIR } from '../lower/ir.js';
+import { lowerProject } from '../lower/lower-project.js';
+import type { ConfigFile, JourneyFile, PolicyFile, TemplateFile } from '../model/ast.js';
+import { SourceFile } from '../source/source-file.js';
+import { checkJourney, checkPolicyInScope, checkTemplateInScope } from '../typecheck/check-sites.js';
+import type { Type } from '../types/type.js';
+import { classifyFile, type ProjectFileKind } from './classify-file.js';
+import { compileFile, type CompiledFile } from './compile-file.js';
+
+export interface CompilerHost {
+  /** Read a file by absolute path: plugin manifests, and template files not given to the project. */
+  readonly readFile: ReadAbsolute;
+  /** Folders whose node_modules are searched after the project's own, for bundled plugins. */
+  readonly pluginRoots?: readonly string[];
+}
+
+export interface CheckResult {
+  readonly diagnostics: readonly Diagnostic[];
+  readonly model: ProjectModel;
+  readonly symbols: Symbols;
+  /** Scope of each journey, with inferred `set` variable types (for completion and hover). */
+  readonly scopes: ReadonlyMap<JourneyFile, Readonly<Record<string, Type>>>;
+}
+
+export interface CompileResult {
+  readonly ir: GraphIR | undefined;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+interface FileEntry {
+  text: string;
+  source: SourceFile;
+  kind: ProjectFileKind | undefined;
+  compiled?: CompiledFile;
+}
+
+interface JourneyMemo {
+  deps: readonly unknown[];
+  scope: Readonly<Record<string, Type>>;
+  problems: readonly Problem[];
+}
+
+export class Project {
+  private readonly entries = new Map<string, FileEntry>();
+  private readonly manifests = new Map<string, ManifestResult>();
+  private readonly journeyMemo = new WeakMap<JourneyFile, JourneyMemo>();
+  private readonly includedSources = new Map<string, SourceFile>();
+
+  constructor(
+    readonly root: string,
+    private readonly host: CompilerHost,
+  ) {}
+
+  /** Add or replace a file (project-relative POSIX path). Other files (HTML included by templates) are kept as overlays. */
+  setFile(path: string, text: string): void {
+    const old = this.entries.get(path);
+    if (old && old.text === text) return;
+    this.entries.set(path, { text, source: new SourceFile(path, text), kind: classifyFile(path) });
+    if (old?.kind === 'config') this.manifests.clear();
+    // A template that included this file must be built again.
+    for (const e of this.entries.values()) if (e.compiled?.included.some((i) => i.path === path)) delete e.compiled;
+  }
+
+  removeFile(path: string): void {
+    const old = this.entries.get(path);
+    this.entries.delete(path);
+    if (old?.kind === 'config') this.manifests.clear();
+    for (const e of this.entries.values()) if (e.compiled?.included.some((i) => i.path === path)) delete e.compiled;
+  }
+
+  hasFile(path: string): boolean {
+    return this.entries.has(path);
+  }
+
+  paths(): string[] {
+    return [...this.entries.keys()].sort();
+  }
+
+  sourceFile(path: string): SourceFile | undefined {
+    return this.entries.get(path)?.source ?? this.includedSources.get(path);
+  }
+
+  /** The built AST of one file, if it parsed. */
+  fileAst(path: string): CompiledFile | undefined {
+    const e = this.entries.get(path);
+    return e ? this.compiled(path, e) : undefined;
+  }
+
+  private readProjectFile = (rel: string): string | undefined => {
+    const e = this.entries.get(rel);
+    if (e) return e.text;
+    return this.host.readFile(posix.join(this.root, rel));
+  };
+
+  private compiled(path: string, e: FileEntry): CompiledFile | undefined {
+    if (!e.kind || e.kind === 'test') return undefined;
+    if (e.compiled && e.compiled.included.every((i) => this.readProjectFile(i.path) === i.text)) return e.compiled;
+    e.compiled = compileFile(path, e.kind, e.text, this.readProjectFile);
+    return e.compiled;
+  }
+
+  private manifest(use: string): ManifestResult {
+    let m = this.manifests.get(use);
+    if (!m) {
+      m = resolvePluginManifest(use, this.root, this.host.readFile, this.host.pluginRoots);
+      this.manifests.set(use, m);
+    }
+    return m;
+  }
+
+  check(): CheckResult {
+    const problems: Problem[] = [];
+    let config: ConfigFile | undefined;
+    const journeys: JourneyFile[] = [];
+    const templates: TemplateFile[] = [];
+    const policies: PolicyFile[] = [];
+    let configSeen = false;
+    for (const path of this.paths()) {
+      const e = this.entries.get(path)!;
+      if (e.kind === 'config') configSeen = true;
+      const c = this.compiled(path, e);
+      if (!c) continue;
+      problems.push(...c.problems);
+      for (const inc of c.included) if (!this.entries.has(inc.path)) this.includedSources.set(inc.path, new SourceFile(inc.path, inc.text));
+      const ast = c.ast;
+      if (!ast) continue;
+      if (ast.kind === 'config') config ??= ast;
+      else if (ast.kind === 'journey') journeys.push(ast);
+      else if (ast.kind === 'template') templates.push(ast);
+      else policies.push(ast);
+    }
+    const manifests = new Map<string, ManifestResult>();
+    for (const d of [...(config?.channels ?? []), ...(config?.sources ?? [])]) manifests.set(d.use.value, this.manifest(d.use.value));
+    const model: ProjectModel = { root: this.root, config, journeys, templates, policies, manifests };
+    if (!configSeen) {
+      problems.push({
+        code: 'missing-project-file',
+        message: 'this folder has no herald.yaml',
+        span: { file: 'herald.yaml', start: 0, end: 0 },
+        hint: 'create herald.yaml with at least `project: <name>`; run `herald validate` in the project folder',
+      });
+    }
+    runLinkRules(model, (p) => problems.push(p));
+    const symbols = buildSymbols(model);
+
+    const scopes = new Map<JourneyFile, Readonly<Record<string, Type>>>();
+    for (const j of journeys) {
+      const r = this.checkJourneyTypes(j, symbols, config);
+      scopes.set(j, r.scope);
+      problems.push(...r.problems);
+    }
+
+    const fileOf = (p: string) => this.sourceFile(p);
+    const seen = new Set<string>();
+    const diagnostics: Diagnostic[] = [];
+    for (const p of problems) {
+      const d = toDiagnostic(p, fileOf);
+      const key = `${d.file}:${d.range.start.offset}:${d.range.end.offset}:${d.code}:${d.message}`;
+      if (seen.has(key)) continue; // a template sent from several journeys reports its problem once
+      seen.add(key);
+      diagnostics.push(d);
+    }
+    diagnostics.sort(compareDiagnostics);
+    return { diagnostics, model, symbols, scopes };
+  }
+
+  /** Type stage for one journey, reused while neither it nor anything it uses has changed. */
+  private checkJourneyTypes(j: JourneyFile, symbols: Symbols, config: ConfigFile | undefined): JourneyMemo {
+    const used: unknown[] = [config];
+    for (const s of j.steps) {
+      if (s.kind !== 'send') continue;
+      used.push(symbols.templates.get(s.template.value));
+      used.push(symbols.policies.get(s.policy?.value ?? config?.defaults.policy?.value ?? ''));
+    }
+    const memo = this.journeyMemo.get(j);
+    if (memo && memo.deps.length === used.length && memo.deps.every((d, i) => d === used[i])) return memo;
+    const r = checkJourney(j, symbols, config);
+    const problems = [...r.problems];
+    const checked = new Set<unknown>();
+    for (const dep of used.slice(1)) {
+      if (!dep || checked.has(dep)) continue;
+      checked.add(dep);
+      const t = dep as TemplateFile | PolicyFile;
+      problems.push(...(t.kind === 'template' ? checkTemplateInScope(t, r.scope) : checkPolicyInScope(t, r.scope)));
+    }
+    const result = { deps: used, scope: r.scope, problems };
+    this.journeyMemo.set(j, result);
+    return result;
+  }
+
+  compile(): CompileResult {
+    const checked = this.check();
+    if (checked.diagnostics.some((d) => d.severity === 'error')) return { ir: undefined, diagnostics: checked.diagnostics };
+    const ir = lowerProject({ model: checked.model, symbols: checked.symbols, scopes: checked.scopes, fileOf: (p) => this.sourceFile(p) });
+    return { ir, diagnostics: checked.diagnostics };
+  }
+}
