@@ -1,0 +1,169 @@
+/**
+ * The driver: Herald's store and queue behind one interface. Two implementations —
+ * embedded (SQLite file, in-process scheduler) and distributed (Redis + Bull) — must both
+ * pass test/conformance/driver-conformance.ts.
+ *
+ * The one write path is `commit(unit)`: instance and delivery state, new jobs (timers are
+ * jobs with a future `runAt`), cancelled jobs, the ack of the job being processed, counters
+ * and archive writes land together or not at all. So a crash between "state changed" and
+ * "job done" cannot happen, and a job leased by a worker that died becomes visible again.
+ */
+import type { GraphIR } from '@herald/dsl';
+import type { Delivery, DeliveryInput } from '../delivery/types.js';
+import type { DataRequest, EngineInput, IncomingEvent, Instance, InstanceStatus, SubjectProfile } from '../engine/types.js';
+
+export type Job =
+  /** Route an incoming event: start journeys it triggers, resume instances waiting for it. */
+  | { readonly kind: 'event'; readonly event: IncomingEvent }
+  /** Feed an input to one instance (timer fired, data fetched, event matched). */
+  | { readonly kind: 'instance'; readonly instanceId: string; readonly input: EngineInput }
+  /** Run data-source queries for an instance, then feed it a `fetched` input. */
+  | { readonly kind: 'fetch'; readonly instanceId: string; readonly requestId: string; readonly loads: readonly DataRequest[] }
+  /** Feed an input to one delivery (start, attempt result, timer, receipt). */
+  | { readonly kind: 'delivery'; readonly deliveryId: string; readonly input: DeliveryInput }
+  /** Render and send one attempt of a delivery on one channel (in the worker pool). */
+  | {
+      readonly kind: 'attempt';
+      readonly deliveryId: string;
+      readonly channel: string;
+      readonly attempt: number;
+      readonly idempotencyKey: string;
+    };
+
+export interface QueuedJob {
+  /** Unique; enqueueing an id that exists (queued or reserved) is a no-op, which makes replays safe. */
+  readonly id: string;
+  readonly job: Job;
+  /** Epoch ms when the job becomes due. */
+  readonly runAt: number;
+  /** How many times it was reserved before (lease expiries included). */
+  readonly tries: number;
+}
+
+export interface NewJob {
+  readonly id: string;
+  readonly job: Job;
+  readonly runAt: number;
+}
+
+/** A message as archived: what was rendered, where it went, what happened. */
+export interface ArchivedContent {
+  readonly channel: string;
+  readonly kind: string;
+  readonly locale: string;
+  readonly to: string;
+  readonly fields: Readonly<Record<string, string>>;
+  readonly renderedAt: number;
+}
+
+export interface AttemptRecord {
+  readonly channel: string;
+  readonly attempt: number;
+  readonly idempotencyKey: string;
+  readonly at: number;
+  /** The plugin's DeliveryResult (JSON). */
+  readonly result: unknown;
+}
+
+export interface ArchiveWrite {
+  readonly deliveryId: string;
+  readonly content?: ArchivedContent;
+  readonly attempt?: AttemptRecord;
+}
+
+export interface UnitOfWork {
+  /** expectedSeq null: create (fails with a conflict when the id exists); else the seq the caller read. */
+  readonly instances?: readonly { readonly instance: Instance; readonly expectedSeq: number | null }[];
+  /** expectedUpdatedAt null: create (a no-op when the id exists: deliveries are created once per send id). */
+  readonly deliveries?: readonly { readonly delivery: Delivery; readonly expectedUpdatedAt: number | null }[];
+  readonly enqueue?: readonly NewJob[];
+  readonly cancel?: readonly string[];
+  /** Reserved job ids finished by this unit. */
+  readonly ack?: readonly string[];
+  /** Sent-message counters (frequency cap) and dedupe keys. */
+  readonly sent?: readonly { readonly subjectId: string; readonly category: string; readonly at: number; readonly dedupeKey: string | null }[];
+  readonly archive?: readonly ArchiveWrite[];
+  /** Event ids accepted by ingest: a second ingest of the same id is dropped. */
+  readonly events?: readonly string[];
+}
+
+export type CommitOutcome = { readonly ok: true } | { readonly ok: false; readonly conflict: string };
+
+export type LedgerEntry =
+  | { readonly state: 'new' }
+  /** A previous call started and did not record its end: it may or may not have reached the provider. */
+  | { readonly state: 'in-flight'; readonly since: number }
+  | { readonly state: 'done'; readonly result: unknown };
+
+export interface InstanceQuery {
+  readonly journey?: string;
+  readonly subjectId?: string;
+  readonly status?: InstanceStatus;
+  /** Active instances waiting for this event type (or batching it). */
+  readonly waitingFor?: string;
+  readonly limit?: number;
+}
+
+export interface ArchiveQuery {
+  readonly subjectId?: string;
+  readonly journey?: string;
+  readonly status?: Delivery['status'];
+  readonly channel?: string;
+  /** Epoch ms, inclusive/exclusive bounds on the delivery's creation time. */
+  readonly from?: number;
+  readonly to?: number;
+  readonly limit?: number;
+  /** Opaque cursor from a previous page. */
+  readonly cursor?: string;
+}
+
+export interface ArchivedMessage {
+  readonly delivery: Delivery;
+  readonly contents: readonly ArchivedContent[];
+  readonly attempts: readonly AttemptRecord[];
+}
+
+export interface Driver {
+  readonly name: string;
+  open(): Promise<void>;
+  close(): Promise<void>;
+
+  saveGraph(ir: GraphIR): Promise<void>;
+  loadGraph(version: string): Promise<GraphIR | undefined>;
+  /** The version new instances start on. */
+  currentGraphVersion(): Promise<string | undefined>;
+  setCurrentGraphVersion(version: string): Promise<void>;
+
+  getSubject(id: string): Promise<SubjectProfile | undefined>;
+  /** Merge: given fields replace stored ones; `contacts` merges per channel. */
+  putSubject(profile: Partial<SubjectProfile> & { readonly id: string }): Promise<SubjectProfile>;
+
+  getInstance(id: string): Promise<Instance | undefined>;
+  findInstances(q: InstanceQuery): Promise<Instance[]>;
+  getDelivery(id: string): Promise<Delivery | undefined>;
+  findDeliveryByProviderId(providerMessageId: string): Promise<Delivery | undefined>;
+
+  commit(unit: UnitOfWork): Promise<CommitOutcome>;
+
+  /** Lease up to `max` due jobs (runAt <= now) for `leaseMs`; an expired lease makes a job due again. */
+  reserve(max: number, now: number, leaseMs: number): Promise<QueuedJob[]>;
+  /** Give a reserved job back to run at `runAt` (a failed try), without a state change. */
+  release(jobId: string, runAt: number): Promise<void>;
+  /** Earliest runAt of a queued job, for the scheduler's sleep; null when empty. */
+  nextDueAt(): Promise<number | null>;
+  /** Queued (not reserved) jobs, and reserved ones. */
+  queueDepth(): Promise<{ readonly queued: number; readonly reserved: number }>;
+
+  /** Idempotency ledger: call before the provider; records `in-flight` when new. */
+  ledgerBegin(key: string, now: number): Promise<LedgerEntry>;
+  ledgerFinish(key: string, result: unknown, now: number): Promise<void>;
+
+  countSent(subjectId: string, category: string, since: number): Promise<number>;
+  seenDedupeKey(key: string, since: number): Promise<boolean>;
+  eventSeen(eventId: string): Promise<boolean>;
+
+  searchArchive(q: ArchiveQuery): Promise<{ readonly items: ArchivedMessage[]; readonly cursor: string | null }>;
+  getArchived(deliveryId: string): Promise<ArchivedMessage | undefined>;
+  /** Retention: delete archived messages (and finished deliveries) created before `before`; returns how many. */
+  purgeArchive(before: number): Promise<number>;
+}

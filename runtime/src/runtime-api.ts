@@ -1,0 +1,41 @@
+/**
+ * What the edges (HTTP API, CLI, `herald test`) may ask of a running Herald. The
+ * orchestrator (runtime/src/orchestrator/) implements it; the edges never touch the driver.
+ */
+import type { GraphIR } from '@herald/dsl';
+import type { ArchiveQuery, ArchivedMessage } from './driver/driver.js';
+import type { Instance, SubjectProfile } from './engine/types.js';
+
+/** An event as posted: `type` + `data`, optional `id` (idempotent re-posts) and `time`. */
+export interface EventInput {
+  readonly type: string;
+  readonly data: unknown;
+  readonly id?: string;
+}
+
+export type FieldError = { readonly path: string; readonly message: string };
+
+export type IngestResult =
+  | { readonly ok: true; readonly eventId: string; readonly duplicate: boolean }
+  | { readonly ok: false; readonly errors: readonly FieldError[] };
+
+export interface HeraldRuntime {
+  readonly graph: GraphIR;
+  /** Validate against the declared event type, then queue for routing. */
+  ingest(event: EventInput): Promise<IngestResult>;
+  getInstance(id: string): Promise<Instance | undefined>;
+  findInstances(q: { journey?: string; subjectId?: string }): Promise<Instance[]>;
+  putSubject(profile: Partial<SubjectProfile> & { id: string }): Promise<SubjectProfile>;
+  getSubject(id: string): Promise<SubjectProfile | undefined>;
+  /** Record an opt-out from an unsubscribe link: a channel, a category, or `category:channel`. */
+  optOut(subjectId: string, entry: string): Promise<void>;
+  searchArchive(q: ArchiveQuery): Promise<{ items: ArchivedMessage[]; cursor: string | null }>;
+  getArchived(deliveryId: string): Promise<ArchivedMessage | undefined>;
+  /** A provider status callback (accepted → delivered/bounced/failed). */
+  receipt(providerMessageId: string, outcome: 'delivered' | 'bounced' | 'failed', reason?: string): Promise<boolean>;
+  /** Prometheus text exposition. */
+  metrics(): Promise<string>;
+  health(): Promise<{ ok: boolean; details: Record<string, unknown> }>;
+  /** Stop taking work, finish what is in flight, close. */
+  stop(): Promise<void>;
+}
