@@ -39,3 +39,9 @@ export {
 } from './expr/index.js';
 export * as template from './template/index.js';
 export { renderTemplate, checkTemplate, templateVariablesAt } from './template/index.js';
+export { formatPretty, type PrettyOptions } from './diagnostics/format-pretty.js';
+export { formatSarif } from './diagnostics/format-sarif.js';
+export { toMermaid } from './graph/to-mermaid.js';
+export { toDot } from './graph/to-dot.js';
+export { graphEdges, nodeLabel, type GraphEdge } from './graph/graph-model.js';
+export { lowerProject } from './lower/lower-project.js';

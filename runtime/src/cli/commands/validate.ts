@@ -1,0 +1,26 @@
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { expandProjectDirs, openProject } from '../load-project.js';
+import { renderDiagnostics, type DiagnosticFormat } from '../print-diagnostics.js';
+
+export function registerValidateCommand(program: Command): void {
+  program
+    .command('validate')
+    .description('check every file of one or more projects and print all problems at once (exit 1 on errors)')
+    .argument('[dirs...]', 'project folders (a folder of projects checks each)', ['.'])
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['pretty', 'json', 'sarif']).default('pretty'))
+    .option('--no-color', 'plain output')
+    .option('--max-warnings <n>', 'also fail when there are more warnings than this', (v) => Number.parseInt(v, 10))
+    .action((dirs: string[], opts: { format: DiagnosticFormat; color: boolean; maxWarnings?: number }) => {
+      const results = expandProjectDirs(dirs).map((dir) => {
+        const project = openProject(dir);
+        return { root: project.root, project, diagnostics: project.check().diagnostics };
+      });
+      const color = opts.color && opts.format === 'pretty' && process.stdout.isTTY === true;
+      process.stdout.write(renderDiagnostics(results, opts.format, color) + '\n');
+      const all = results.flatMap((r) => r.diagnostics);
+      const errors = all.filter((d) => d.severity === 'error').length;
+      const warnings = all.filter((d) => d.severity === 'warning').length;
+      if (errors > 0 || (opts.maxWarnings !== undefined && warnings > opts.maxWarnings)) process.exitCode = 1;
+    });
+}

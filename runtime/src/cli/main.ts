@@ -1,0 +1,27 @@
+#!/usr/bin/env node
+/** `herald`: the command line. Each command lives in commands/<name>.ts and registers itself here. */
+import { Command } from 'commander';
+import { registerCompileCommand } from './commands/compile.js';
+import { registerGraphCommand } from './commands/graph.js';
+import { registerSchemaCommand } from './commands/schema.js';
+import { registerValidateCommand } from './commands/validate.js';
+import { HERALD_VERSION } from './print-diagnostics.js';
+
+export function buildProgram(): Command {
+  const program = new Command('herald')
+    .description('Herald: customer communications as code')
+    .version(HERALD_VERSION)
+    .showHelpAfterError('(run with --help for usage)');
+  registerValidateCommand(program);
+  registerCompileCommand(program);
+  registerGraphCommand(program);
+  registerSchemaCommand(program);
+  return program;
+}
+
+buildProgram()
+  .parseAsync(process.argv)
+  .catch((err: unknown) => {
+    process.stderr.write(`herald: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 2;
+  });
