@@ -45,3 +45,4 @@ export { toMermaid } from './graph/to-mermaid.js';
 export { toDot } from './graph/to-dot.js';
 export { graphEdges, nodeLabel, type GraphEdge } from './graph/graph-model.js';
 export { lowerProject } from './lower/lower-project.js';
+export { IR_SCHEMA } from './lower/ir-schema.js';

@@ -58,14 +58,25 @@ export function parseYamlFile(file: string, text: string, limits: ParseLimits = 
       hint: 'move the second document into a file of its own',
     });
   }
+  // After the first syntax error the YAML parser reports every later token as unexpected;
+  // those cascades are noise, so only the first error and later ones of another kind count.
+  let reported = 0;
+  let lastLineStart = -1;
   for (const e of [...doc.errors, ...doc.warnings]) {
     const [s, en] = e.pos;
+    const lineStart = text.lastIndexOf('\n', s - 1) + 1;
+    const isWarning = doc.warnings.includes(e);
+    if (!isWarning && reported > 0 && (e.code === 'UNEXPECTED_TOKEN' || lineStart === lastLineStart || reported >= 5)) continue;
+    if (!isWarning) {
+      reported++;
+      lastLineStart = lineStart;
+    }
     problems.push({
       code: 'yaml-syntax',
-      severity: doc.warnings.includes(e) ? 'warning' : 'error',
+      severity: isWarning ? 'warning' : 'error',
       message: yamlMessage(e.code, e.message),
       span: at(s, en > s ? en : s + 1),
-      hint: yamlHint(e.code),
+      hint: yamlHint(e.code, text, s),
     });
   }
   if (doc.errors.length > 0) return { root: undefined, problems };
@@ -79,7 +90,12 @@ function yamlMessage(code: string, message: string): string {
   return `${first} (${code})`;
 }
 
-function yamlHint(code: string): string | undefined {
+function yamlHint(code: string, text: string, at: number): string | undefined {
+  const line = text.slice(text.lastIndexOf('\n', at - 1) + 1, text.indexOf('\n', at) < 0 ? text.length : text.indexOf('\n', at));
+  if (line.includes('${') && /[{[]/.test(line.replace(/\$\{/g, ''))) {
+    return 'quote values with `${VAR}`: inside `{ }` or `[ ]` YAML reads `{` as the start of a mapping (write "${VAR}")';
+  }
+  if (line.includes('{{')) return 'quote values with `{{...}}`: YAML reads `{` as the start of a mapping';
   switch (code) {
     case 'TAB_AS_INDENT':
       return 'indent with spaces; YAML does not allow tabs for indentation';

@@ -155,7 +155,10 @@ export class Project {
     const symbols = buildSymbols(model);
 
     const scopes = new Map<JourneyFile, Readonly<Record<string, Type>>>();
-    for (const j of journeys) {
+    // Without a readable herald.yaml every event, source and subject type is unknown: type
+    // errors would only repeat the herald.yaml problem, so the type stage waits for it.
+    const configBroken = configSeen && !config;
+    for (const j of configBroken ? [] : journeys) {
       const r = this.checkJourneyTypes(j, symbols, config);
       scopes.set(j, r.scope);
       problems.push(...r.problems);

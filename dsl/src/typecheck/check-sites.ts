@@ -41,7 +41,21 @@ function toProblem(st: SourceText, p: ExprProblem | TemplateProblem, prefix = ''
 }
 
 /** Check one expression; returns its type (dyn when it does not parse). */
+const MUSTACHE_WRAPPED = /^\s*\{\{([^{}]*)\}\}\s*$/;
+
 export function checkSite(st: SourceText, scope: Readonly<Record<string, Type>>, expected: Type | undefined, out: Problem[]): Type {
+  // `{{ x }}` is template syntax; a habit from other tools. Say so once instead of a cascade of parse errors.
+  const wrapped = MUSTACHE_WRAPPED.exec(st.text);
+  if (wrapped) {
+    out.push({
+      code: 'expr-syntax',
+      message: 'expressions are written without `{{ }}`',
+      span: st.span,
+      hint: `write \`${wrapped[1]!.trim()}\`; \`{{ }}\` is only for templates`,
+      fix: { title: 'Remove the braces', span: st.span, newText: JSON.stringify(wrapped[1]!.trim()) },
+    });
+    return T.dyn;
+  }
   const parsed = parseCached(st.text);
   for (const p of parsed.problems) out.push(toProblem(st, p));
   if (!parsed.ast) return T.dyn;
