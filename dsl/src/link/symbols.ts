@@ -32,6 +32,17 @@ function byName<T>(items: readonly T[], name: (t: T) => string): Map<string, T> 
   return m;
 }
 
+const stepTables = new WeakMap<JourneyFile, ReadonlyMap<string, Step>>();
+
+function stepsOf(j: JourneyFile): ReadonlyMap<string, Step> {
+  let m = stepTables.get(j);
+  if (!m) {
+    m = byName(j.steps, (s) => s.key);
+    stepTables.set(j, m);
+  }
+  return m;
+}
+
 export function buildSymbols(model: ProjectModel): Symbols {
   const cfg = model.config;
   return {
@@ -41,7 +52,7 @@ export function buildSymbols(model: ProjectModel): Symbols {
     events: byName(cfg?.events ?? [], (e) => e.name.value),
     channels: byName(cfg?.channels ?? [], (c) => c.name.value),
     sources: byName(cfg?.sources ?? [], (s) => s.name.value),
-    steps: new Map(model.journeys.map((j) => [j, byName(j.steps, (s) => s.key)])),
+    steps: new Map(model.journeys.map((j) => [j, stepsOf(j)])),
   };
 }
 

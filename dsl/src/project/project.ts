@@ -6,7 +6,7 @@
 import { posix } from 'node:path';
 import { compareDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { toDiagnostic, type Problem } from '../diagnostics/report.js';
-import { runLinkRules } from '../link/rules/index.js';
+import { runJourneyLinkRules, runProjectLinkRules } from '../link/rules/index.js';
 import { resolvePluginManifest, type ManifestResult, type ReadAbsolute } from '../link/plugin-manifest.js';
 import { buildSymbols, type ProjectModel, type Symbols } from '../link/symbols.js';
 import type { GraphIR } from '../lower/ir.js';
@@ -47,6 +47,7 @@ interface FileEntry {
 
 interface JourneyMemo {
   deps: readonly unknown[];
+  generation: number;
   scope: Readonly<Record<string, Type>>;
   problems: readonly Problem[];
 }
@@ -55,6 +56,14 @@ export class Project {
   private readonly entries = new Map<string, FileEntry>();
   private readonly manifests = new Map<string, ManifestResult>();
   private readonly journeyMemo = new WeakMap<JourneyFile, JourneyMemo>();
+  private readonly linkMemo = new WeakMap<JourneyFile, { deps: readonly unknown[]; problems: readonly Problem[]; generation: number }>();
+  /**
+   * Bumped when anything a journey may depend on changes (herald.yaml, any template or policy,
+   * the set of names). While it stays, an unchanged journey's cached results are valid without
+   * looking at its dependencies: that is what keeps a one-file edit fast in a large project.
+   */
+  private generation = 0;
+  private lastShared: readonly unknown[] = [];
   private readonly includedSources = new Map<string, SourceFile>();
 
   constructor(
@@ -151,8 +160,14 @@ export class Project {
         hint: 'create herald.yaml with at least `project: <name>`; run `herald validate` in the project folder',
       });
     }
-    runLinkRules(model, (p) => problems.push(p));
     const symbols = buildSymbols(model);
+    runProjectLinkRules(model, symbols, (p) => problems.push(p));
+    // Names anywhere in the project: a new or removed template, policy or step can change any journey's links.
+    const namesKey = [...symbols.templates.keys(), '|', ...symbols.policies.keys()].join(',');
+    const shared: unknown[] = [config, namesKey, ...templates, '|', ...policies];
+    if (shared.length !== this.lastShared.length || shared.some((x, i) => x !== this.lastShared[i])) this.generation++;
+    this.lastShared = shared;
+    for (const j of journeys) problems.push(...this.linkJourney(j, model, symbols, namesKey));
 
     const scopes = new Map<JourneyFile, Readonly<Record<string, Type>>>();
     // Without a readable herald.yaml every event, source and subject type is unknown: type
@@ -178,8 +193,29 @@ export class Project {
     return { diagnostics, model, symbols, scopes };
   }
 
+  /** Journey link rules, reused while neither the journey nor what it refers to has changed. */
+  private linkJourney(j: JourneyFile, model: ProjectModel, symbols: Symbols, namesKey: string): readonly Problem[] {
+    const memo = this.linkMemo.get(j);
+    if (memo && memo.generation === this.generation) return memo.problems;
+    const deps: unknown[] = [model.config, namesKey];
+    for (const s of j.steps) {
+      if (s.kind !== 'send') continue;
+      deps.push(symbols.templates.get(s.template.value), symbols.policies.get(s.policy?.value ?? model.config?.defaults.policy?.value ?? ''));
+    }
+    if (memo && memo.deps.length === deps.length && memo.deps.every((d, i) => d === deps[i])) {
+      memo.generation = this.generation;
+      return memo.problems;
+    }
+    const problems: Problem[] = [];
+    runJourneyLinkRules(model, symbols, j, (p) => problems.push(p));
+    this.linkMemo.set(j, { deps, problems, generation: this.generation });
+    return problems;
+  }
+
   /** Type stage for one journey, reused while neither it nor anything it uses has changed. */
   private checkJourneyTypes(j: JourneyFile, symbols: Symbols, config: ConfigFile | undefined): JourneyMemo {
+    const cached = this.journeyMemo.get(j);
+    if (cached && cached.generation === this.generation) return cached;
     const used: unknown[] = [config];
     for (const s of j.steps) {
       if (s.kind !== 'send') continue;
@@ -187,7 +223,10 @@ export class Project {
       used.push(symbols.policies.get(s.policy?.value ?? config?.defaults.policy?.value ?? ''));
     }
     const memo = this.journeyMemo.get(j);
-    if (memo && memo.deps.length === used.length && memo.deps.every((d, i) => d === used[i])) return memo;
+    if (memo && memo.deps.length === used.length && memo.deps.every((d, i) => d === used[i])) {
+      memo.generation = this.generation;
+      return memo;
+    }
     const r = checkJourney(j, symbols, config);
     const problems = [...r.problems];
     const checked = new Set<unknown>();
@@ -197,7 +236,7 @@ export class Project {
       const t = dep as TemplateFile | PolicyFile;
       problems.push(...(t.kind === 'template' ? checkTemplateInScope(t, r.scope) : checkPolicyInScope(t, r.scope)));
     }
-    const result = { deps: used, scope: r.scope, problems };
+    const result = { deps: used, scope: r.scope, problems, generation: this.generation };
     this.journeyMemo.set(j, result);
     return result;
   }

@@ -5,9 +5,10 @@
  */
 import type { Problem } from '../../diagnostics/report.js';
 import type { LinkRule } from '../link-context.js';
-import { buildSymbols, type ProjectModel } from '../symbols.js';
+import { buildSymbols, type ProjectModel, type Symbols } from '../symbols.js';
+import type { JourneyFile } from '../../model/ast.js';
 import { branchesWithoutElse } from './rule-branch-without-else.js';
-import { duplicateIds } from './rule-duplicate-ids.js';
+import { duplicateFileIds, duplicateIds, duplicateStepIds } from './rule-duplicate-ids.js';
 import { fallbackLocales } from './rule-fallback-locale.js';
 import { loopsWithoutWait } from './rule-loop-without-wait.js';
 import { pluginConfig } from './rule-plugin-config.js';
@@ -47,9 +48,46 @@ export const LINK_RULES: readonly LinkRule[] = [
 /** Something problems can be reported to: a function, or an object with `report` (a Reporter). */
 export type ProblemSink = ((p: Problem) => void) | { report(p: Problem): void };
 
+/** Rules that look at one journey at a time (against the project's symbols): re-run only for a journey that changed. */
+export const JOURNEY_RULES: readonly LinkRule[] = [
+  duplicateStepIds,
+  unknownEvents,
+  unknownSources,
+  unknownTemplates,
+  policyReferences,
+  stepTargets,
+  unreachableSteps,
+  loopsWithoutWait,
+  branchesWithoutElse,
+  waitsWithoutTimeout,
+  splitWeights,
+  reservedNames,
+  templateVariants,
+];
+
+/** Rules over herald.yaml, templates, policies and ids across files. */
+export const PROJECT_RULES: readonly LinkRule[] = [pluginConfig, unknownChannels, policyReferences, variantFields, fallbackLocales];
+
+const toReport = (sink: ProblemSink) => (typeof sink === 'function' ? sink : (p: Problem) => sink.report(p));
+
+/** The journey rules for one journey; only problems inside the journey's own file are kept. */
+export function runJourneyLinkRules(model: ProjectModel, symbols: Symbols, journey: JourneyFile, sink: ProblemSink): void {
+  const report = toReport(sink);
+  const ctx = { model: { ...model, journeys: [journey], templates: [], policies: [] }, symbols, report: (p: Problem) => p.span.file === journey.file && report(p) };
+  for (const rule of JOURNEY_RULES) rule(ctx);
+}
+
+/** The project-wide rules; journey rules do not run here. */
+export function runProjectLinkRules(model: ProjectModel, symbols: Symbols, sink: ProblemSink): void {
+  const report = toReport(sink);
+  duplicateFileIds({ model, symbols, report });
+  const ctx = { model: { ...model, journeys: [] }, symbols, report };
+  for (const rule of PROJECT_RULES) rule(ctx);
+}
+
 /** Build the symbol tables once and run every link rule over the project. */
 export function runLinkRules(model: ProjectModel, sink: ProblemSink): void {
-  const report = typeof sink === 'function' ? sink : (p: Problem) => sink.report(p);
+  const report = toReport(sink);
   const ctx = { model, symbols: buildSymbols(model), report };
   for (const rule of LINK_RULES) rule(ctx);
 }

@@ -6,8 +6,10 @@
 import type { Located } from '../../model/ast.js';
 import type { LinkRule } from '../link-context.js';
 
-export const duplicateIds: LinkRule = ({ model, report }) => {
-  const check = (what: string, ids: readonly Located<string>[], scope: string, hint: string) => {
+type Check = (what: string, ids: readonly Located<string>[], scope: string, hint: string) => void;
+
+function checker(report: Parameters<LinkRule>[0]['report']): Check {
+  return (what, ids, scope, hint) => {
     const first = new Map<string, Located<string>>();
     for (const id of ids) {
       const earlier = first.get(id.value);
@@ -24,12 +26,28 @@ export const duplicateIds: LinkRule = ({ model, report }) => {
       });
     }
   };
+}
+
+/** Journey, template and policy ids across the project. */
+export const duplicateFileIds: LinkRule = ({ model, report }) => {
+  const check = checker(report);
   const projectWide = 'rename one of them: ids must be unique in the project';
   check('journey', model.journeys.map((j) => j.id), ' by another journey', projectWide);
   check('template', model.templates.map((t) => t.id), ' by another template', projectWide);
   check('policy', model.policies.map((p) => p.id), ' by another policy', projectWide);
+};
+
+/** Step ids inside each journey. */
+export const duplicateStepIds: LinkRule = ({ model, report }) => {
+  const check = checker(report);
   for (const j of model.journeys) {
+    if (!j.steps.some((s) => s.id)) continue;
     const ids = j.steps.flatMap((s) => (s.id ? [s.id] : []));
     check('step', ids, ` in journey \`${j.id.value}\``, 'rename one of them: `goto` and the history name steps by id, so ids must be unique in a journey');
   }
+};
+
+export const duplicateIds: LinkRule = (ctx) => {
+  duplicateFileIds(ctx);
+  duplicateStepIds(ctx);
 };
