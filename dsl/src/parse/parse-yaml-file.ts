@@ -36,7 +36,7 @@ export function parseYamlFile(file: string, text: string, limits: ParseLimits = 
   }
   let docs: Document.Parsed[];
   try {
-    docs = parseAllDocuments(text, { keepSourceTokens: true, uniqueKeys: false, prettyErrors: false }) as Document.Parsed[];
+    docs = parseAllDocuments(text, { uniqueKeys: false, prettyErrors: false }) as Document.Parsed[];
     if (!Array.isArray(docs)) docs = [];
   } catch (err) {
     // The yaml library recurses on nesting; pathological input can exhaust the stack.

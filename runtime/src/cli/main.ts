@@ -1,11 +1,16 @@
 #!/usr/bin/env node
 /** `herald`: the command line. Each command lives in commands/<name>.ts and registers itself here. */
+import v8 from 'node:v8';
 import { Command } from 'commander';
 import { registerCompileCommand } from './commands/compile.js';
 import { registerGraphCommand } from './commands/graph.js';
 import { registerSchemaCommand } from './commands/schema.js';
 import { registerValidateCommand } from './commands/validate.js';
 import { HERALD_VERSION } from './print-diagnostics.js';
+
+// Compiling a large project allocates many short-lived objects; a larger young generation
+// halves the time spent in garbage collection (measured in bench/compile).
+v8.setFlagsFromString('--max-semi-space-size=32');
 
 export function buildProgram(): Command {
   const program = new Command('herald')
