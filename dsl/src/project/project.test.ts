@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { Project } from './project.js';
+
+const MANIFESTS: Record<string, string> = {
+  '/repo/node_modules/@herald/channel-email/herald-plugin.json': JSON.stringify({ name: '@herald/channel-email', kind: 'channel', message: 'email', configSchema: { type: 'object' } }),
+};
+
+function project() {
+  const p = new Project('/repo/proj', { readFile: (path) => MANIFESTS[path] });
+  p.setFile(
+    'herald.yaml',
+    `project: p
+defaults: { policy: std }
+channels:
+  email: { use: "@herald/channel-email" }
+events:
+  a.b: { fields: { subjectId: string, amount: number } }
+`,
+  );
+  p.setFile('std.policy.yaml', 'policy: std\nchannels: [email]\n');
+  p.setFile('j.journey.yaml', 'journey: j\ntrigger: { event: a.b }\nsteps:\n  - send: t\n');
+  p.setFile('t.template.yaml', 'template: t\nemail:\n  en:\n    subject: "Amount {{trigger.amount}}"\n    text: hi\n');
+  return p;
+}
+
+const codes = (p: Project) => p.check().diagnostics.map((d) => `${d.file}:${d.code}`);
+
+describe('Project (incremental)', () => {
+  it('re-checks a journey when a template it sends changes, and only reports what is wrong now', () => {
+    const p = project();
+    expect(codes(p)).toEqual([]);
+    p.setFile('t.template.yaml', 'template: t\nemail:\n  en:\n    subject: "Amount {{trigger.amont}}"\n    text: hi\n');
+    expect(codes(p)).toEqual(['t.template.yaml:unknown-field']);
+    p.setFile('t.template.yaml', 'template: t\nemail:\n  en:\n    subject: "Amount {{trigger.amount}}"\n    text: hi\n');
+    expect(codes(p)).toEqual([]);
+  });
+
+  it('notices a template appearing and disappearing for a journey that did not change', () => {
+    const p = project();
+    p.removeFile('t.template.yaml');
+    expect(codes(p)).toEqual(['j.journey.yaml:unknown-template']);
+    p.setFile('t2.template.yaml', 'template: t\nemail:\n  en:\n    subject: s\n    text: x\n');
+    expect(codes(p)).toEqual([]);
+  });
+
+  it('re-types every journey when herald.yaml changes an event type', () => {
+    const p = project();
+    p.setFile('k.journey.yaml', 'journey: k\ntrigger: { event: a.b, when: "event.amount > 1" }\nsteps:\n  - exit: x\n');
+    expect(codes(p)).toEqual([]);
+    p.setFile('herald.yaml', p.sourceFile('herald.yaml')!.text.replace('amount: number', 'amount: string'));
+    expect(codes(p)).toEqual(['k.journey.yaml:type-mismatch']);
+  });
+
+  it('re-checks a template whose included file changes', () => {
+    const files: Record<string, string> = { ...MANIFESTS, '/repo/proj/body.html': '<p>{{trigger.amount}}</p>' };
+    const p = new Project('/repo/proj', { readFile: (path) => files[path] });
+    const base = project();
+    for (const f of base.paths()) p.setFile(f, base.sourceFile(f)!.text);
+    p.setFile('t.template.yaml', 'template: t\nemail:\n  en:\n    subject: s\n    html: { file: body.html }\n');
+    expect(codes(p)).toEqual([]);
+    p.setFile('body.html', '<p>{{trigger.nope}}</p>');
+    expect(codes(p)).toEqual(['body.html:unknown-field']);
+  });
+
+  it('keeps results identical between a fresh and an incrementally updated project', () => {
+    const a = project();
+    a.check();
+    a.setFile('j.journey.yaml', 'journey: j\ntrigger: { event: a.b }\nsteps:\n  - send: nope\n  - goto: missing\n');
+    const b = new Project('/repo/proj', { readFile: (path) => MANIFESTS[path] });
+    for (const f of a.paths()) b.setFile(f, a.sourceFile(f)!.text);
+    expect(a.check().diagnostics).toEqual(b.check().diagnostics);
+    expect(a.check().diagnostics.map((d) => d.code)).toEqual(['unknown-template', 'unknown-step']);
+  });
+
+  it('compiles only a project without errors, and the IR pins the content hash', () => {
+    const p = project();
+    const r = p.compile();
+    expect(r.ir?.version).toMatch(/^sha256:/);
+    p.setFile('j.journey.yaml', 'journey: j\ntrigger: { event: a.b }\nsteps:\n  - send: t\n# a comment moves nothing that runs\n');
+    expect(p.compile().ir?.version).toBe(r.ir?.version);
+    p.setFile('j.journey.yaml', 'journey: j\ntrigger: { event: a.b }\nsteps:\n  - send: t\n  - wait: 1d\n');
+    expect(p.compile().ir?.version).not.toBe(r.ir?.version);
+    p.setFile('j.journey.yaml', 'journey: j\ntrigger: { event: a.b }\nsteps:\n  - send: nope\n');
+    expect(p.compile().ir).toBeUndefined();
+  });
+
+  it('reports a missing herald.yaml once', () => {
+    const p = new Project('/x', { readFile: () => undefined });
+    p.setFile('j.journey.yaml', 'journey: j\ntrigger: { event: a.b }\nsteps:\n  - exit: x\n');
+    expect(codes(p)).toEqual(['herald.yaml:missing-project-file']);
+  });
+});
