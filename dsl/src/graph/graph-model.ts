@@ -56,7 +56,7 @@ export function nodeLabel(n: NodeIR): string {
     case 'split':
       return `${name}split`;
     case 'set':
-      return `${name}set ${Object.keys(n.vars).join(', ')}`;
+      return `${name}set ${n.vars.map((v) => v.name).join(', ')}`;
     case 'fetch':
       return `${name}fetch ${n.data.map((d) => d.name).join(', ')}`;
     case 'batch':

@@ -149,7 +149,7 @@ export const IR_SCHEMA = {
         },
         { if: { properties: { kind: { const: 'branch' } } }, then: node('branch', { arms: { type: 'array', items: { type: 'object', required: ['when', 'next'], properties: { when: expr, next } } }, otherwise: next }) },
         { if: { properties: { kind: { const: 'split' } } }, then: node('split', { arms: { type: 'array', items: { type: 'object', required: ['weight', 'next'], properties: { weight: { type: 'number' }, next } } } }) },
-        { if: { properties: { kind: { const: 'set' } } }, then: node('set', { vars: { type: 'object', additionalProperties: expr }, next }) },
+        { if: { properties: { kind: { const: 'set' } } }, then: node('set', { vars: { type: 'array', items: { type: 'object', additionalProperties: false, required: ['name', 'expr'], properties: { name: { type: 'string' }, expr } } }, next }) },
         { if: { properties: { kind: { const: 'fetch' } } }, then: node('fetch', { data: { type: 'array', items: dataLoad }, next }) },
         { if: { properties: { kind: { const: 'batch' } } }, then: node('batch', { event: { type: 'string' }, match: { type: ['string', 'null'] }, windowMs: { type: 'number' }, max: { type: ['number', 'null'] }, as: { type: 'string' }, next }) },
         { if: { properties: { kind: { const: 'emit' } } }, then: node('emit', { event: { type: 'string' }, data: { type: 'object', additionalProperties: expr }, next }) },

@@ -99,7 +99,8 @@ export type NodeIR =
       readonly otherwise: Next;
     })
   | (NodeBase & { readonly kind: 'split'; readonly arms: readonly { readonly weight: number; readonly next: Next }[] })
-  | (NodeBase & { readonly kind: 'set'; readonly vars: Readonly<Record<string, Expr>>; readonly next: Next })
+  /** Variables in source order: each sees the ones before it. */
+  | (NodeBase & { readonly kind: 'set'; readonly vars: readonly { readonly name: string; readonly expr: Expr }[]; readonly next: Next })
   | (NodeBase & { readonly kind: 'fetch'; readonly data: readonly DataLoadIR[]; readonly next: Next })
   | (NodeBase & {
       readonly kind: 'batch';

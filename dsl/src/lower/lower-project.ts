@@ -136,7 +136,7 @@ function lowerJourney(j: JourneyFile, scope: Readonly<Record<string, Type>>, def
         nodes.push({ ...base, kind: 'split', arms: s.arms.map((a) => ({ weight: a.weight.value, next: resolve(a.goto.value) })) });
         break;
       case 'set':
-        nodes.push({ ...base, kind: 'set', vars: exprMap(s.vars), next });
+        nodes.push({ ...base, kind: 'set', vars: s.vars.map((v) => ({ name: v.name.value, expr: v.expr.text })), next });
         break;
       case 'fetch':
         nodes.push({ ...base, kind: 'fetch', data: dataLoads(s.bindings), next });

@@ -45,6 +45,10 @@ export interface Delivery {
   readonly createdAt: number;
   readonly updatedAt: number;
   readonly history: readonly DeliveryDecision[];
+  /** From the start facts, kept for the `count-sent` effect once delivered (absent before start). */
+  readonly dedupeKey?: string | null;
+  /** From the start facts: the zone quiet hours are checked in before every attempt, retries and failovers included. */
+  readonly timezone?: string;
 }
 
 /** Facts from the store the policy needs at the start, looked up by the driver. */

@@ -1,0 +1,268 @@
+/**
+ * The delivery state machine: one `send` carried through its channel policy. Pure: values in
+ * (policy, environment, delivery, input), values out (next delivery, effects); every decision
+ * is a human sentence in `history`.
+ *
+ * start    dedupe -> frequency cap -> channel order (preference) -> consent, address and
+ *          template variant per channel -> quiet hours -> attempt on the first channel.
+ * result   delivered: done (+ count-sent). accepted: wait for a receipt (and the delivery
+ *          timeout). failed retryable with attempts left: back off, then try the same channel
+ *          again (same idempotency key). Otherwise the outcome (failed, bounced) fails over to
+ *          the next channel when `failover.on` lists it, else the delivery fails.
+ * receipt  for the accepted message: delivered / bounced / failed, as above.
+ * timer    quiet hours or backoff over: the next attempt; delivery timeout: `timeout`
+ *          fails over when listed in `failover.on`.
+ *
+ * Quiet hours are checked before every attempt (first, retry, failover): a retry that would
+ * land at 21:05 waits for the morning like the first attempt would.
+ * A frequency cap that is reached skips the message (it is not queued for later): a capped
+ * reminder delivered days late, after the customer acted, does more harm than one not sent.
+ *
+ * Inputs that do not fit the state (a result for another channel or attempt, a receipt for
+ * another provider id, an unknown timer, a second start) return the delivery unchanged and no
+ * effects, so a driver may deliver any input twice.
+ */
+import type { GraphIR, PolicyIR } from '@herald/dsl';
+import { describeDuration } from '../engine/describe.js';
+import type { SubjectProfile } from '../engine/types.js';
+import { backoffDelay } from './backoff.js';
+import { checkConsent } from './check-consent.js';
+import { isValidTimeZone, quietHoursEnd } from './quiet-hours.js';
+import { resolveChannelOrder } from './resolve-channel-order.js';
+import type { Delivery, DeliveryAdvance, DeliveryDecision, DeliveryEffect, DeliveryFacts, DeliveryInput } from './types.js';
+
+export interface DeliveryEnv {
+  /** channel name -> message kind (GraphIR `channels[name].message`). */
+  readonly channelKinds: Readonly<Record<string, string>>;
+  /** Message kinds the delivery's template has variants for (`any` channels take any of them). */
+  readonly templateKinds: ReadonlySet<string>;
+  /** With project defaults filled in (engine/subject-defaults.ts). */
+  readonly subject: SubjectProfile;
+  /** Epoch ms. */
+  readonly now: number;
+}
+
+/** The environment for one delivery from the graph it runs on. */
+export function deliveryEnv(ir: GraphIR, template: string, subject: SubjectProfile, now: number): DeliveryEnv {
+  const channelKinds: Record<string, string> = {};
+  for (const [name, c] of Object.entries(ir.channels)) channelKinds[name] = c.message;
+  return { channelKinds, templateKinds: new Set(Object.keys(ir.templates[template]?.variants ?? {})), subject, now };
+}
+
+type Outcome = 'failed' | 'bounced' | 'timeout';
+type Draft = { -readonly [K in keyof Delivery]: Delivery[K] };
+
+interface Step {
+  readonly policy: PolicyIR;
+  readonly env: DeliveryEnv;
+  readonly d: Draft;
+  readonly effects: DeliveryEffect[];
+  readonly notes: DeliveryDecision[];
+}
+
+const NO_EFFECTS: readonly DeliveryEffect[] = Object.freeze([]);
+
+export function advanceDelivery(policy: PolicyIR, env: DeliveryEnv, delivery: Delivery, input: DeliveryInput): DeliveryAdvance {
+  const s: Step = { policy, env, d: { ...delivery }, effects: [], notes: [] };
+  if (!apply(s, input)) return { delivery, effects: NO_EFFECTS };
+  s.d.updatedAt = env.now;
+  s.d.history = [...delivery.history, ...s.notes];
+  return { delivery: s.d, effects: s.effects };
+}
+
+/** false: the input does not apply to this state. */
+function apply(s: Step, input: DeliveryInput): boolean {
+  const d = s.d;
+  switch (input.kind) {
+    case 'start':
+      if (d.status !== 'pending') return false;
+      start(s, input.facts);
+      return true;
+    case 'result': {
+      if (d.status !== 'attempting' || input.channel !== current(s) || input.attempt !== d.attempt) return false;
+      onResult(s, input.result);
+      return true;
+    }
+    case 'receipt':
+      if (d.status !== 'awaiting-receipt' || d.providerMessageId === null || input.providerMessageId !== d.providerMessageId) return false;
+      onReceipt(s, input.outcome, input.reason);
+      return true;
+    case 'timer':
+      if (d.timerId === null || input.timerId !== d.timerId) return false;
+      if (d.status === 'deferred') {
+        d.timerId = null;
+        prepareAttempt(s, d.channelIndex, d.attempt + 1);
+        return true;
+      }
+      if (d.status === 'awaiting-receipt') {
+        onDeliveryTimeout(s);
+        return true;
+      }
+      return false;
+    default:
+      throw new Error(`unknown delivery input ${JSON.stringify(input satisfies never)}`);
+  }
+}
+
+function start(s: Step, facts: DeliveryFacts): void {
+  const { policy, env, d } = s;
+  d.dedupeKey = facts.dedupeKey;
+  d.timezone = timeZone(s, facts.timezone);
+  if (facts.duplicate) {
+    const window = policy.dedupe ? ` within ${describeDuration(policy.dedupe.windowMs)}` : '';
+    return skip(s, `deduplicated: key ${facts.dedupeKey ?? '(none)'} sent${window}`);
+  }
+  const cap = policy.frequencyCap;
+  if (cap && facts.sentInCapWindow >= cap.max) {
+    return skip(s, `frequency cap: ${cap.max} per ${describeDuration(cap.perMs)} reached`);
+  }
+  const order = resolveChannelOrder(policy.channels, facts.order);
+  const consent = checkConsent(order, { category: d.category, subject: env.subject, channelKinds: env.channelKinds, templateKinds: env.templateKinds });
+  if (consent.eligible.length === 0) {
+    const why = consent.skipped.map((k) => `${k.channel} ${k.reason}`).join(', ');
+    return skip(s, `no channel: ${why || 'the policy lists none'}`);
+  }
+  for (const k of consent.skipped) note(s, `${k.channel} skipped: ${k.reason}`, k.channel);
+  d.channels = consent.eligible;
+  if (order.join() !== policy.channels.join()) note(s, `channel order: ${consent.eligible.join(', ')}`);
+  prepareAttempt(s, 0, 1);
+}
+
+/** The zone quiet hours use: the evaluated one, else the subject's, else UTC (with a note saying so). */
+function timeZone(s: Step, evaluated: string): string {
+  if (isValidTimeZone(evaluated)) return evaluated;
+  const fallback = s.env.subject.timezone !== undefined && isValidTimeZone(s.env.subject.timezone) ? s.env.subject.timezone : 'UTC';
+  if (s.policy.quietHours) note(s, `unknown time zone ${JSON.stringify(evaluated)}: quiet hours in ${fallback}`);
+  return fallback;
+}
+
+function skip(s: Step, why: string): void {
+  s.d.status = 'skipped';
+  s.d.timerId = null;
+  note(s, `skipped: ${why}`);
+}
+
+/** Attempt `attempt` on channel `index` now, or defer it to the end of quiet hours. */
+function prepareAttempt(s: Step, index: number, attempt: number): void {
+  const { policy, env, d } = s;
+  d.channelIndex = index;
+  const channel = d.channels[index]!;
+  const qh = policy.quietHours;
+  const zone = d.timezone ?? 'UTC';
+  const end = qh ? quietHoursEnd(env.now, qh, zone) : null;
+  if (qh && end !== null) {
+    d.status = 'deferred';
+    d.attempt = attempt - 1; // the timer resumes with attempt + 1
+    d.timerId = `${d.id}:quiet:${index}:${attempt}`;
+    s.effects.push({ kind: 'schedule', timerId: d.timerId, at: end });
+    note(s, `deferred: quiet hours until ${qh.to} ${zone}`, channel);
+    return;
+  }
+  d.status = 'attempting';
+  d.attempt = attempt;
+  d.timerId = null;
+  s.effects.push({ kind: 'attempt', deliveryId: d.id, channel, attempt, idempotencyKey: `${d.id}:${channel}` });
+  note(s, `${channel} attempt ${attempt}`, channel);
+}
+
+function onResult(s: Step, result: Extract<DeliveryInput, { kind: 'result' }>['result']): void {
+  const { policy, env, d } = s;
+  const channel = current(s);
+  switch (result.status) {
+    case 'delivered':
+      d.providerMessageId = result.receipt.providerMessageId ?? null;
+      return delivered(s, `${channel} delivered`);
+    case 'accepted': {
+      d.status = 'awaiting-receipt';
+      d.providerMessageId = result.receipt.providerMessageId;
+      const timeout = policy.failover.deliveryTimeoutMs;
+      if (timeout === null) {
+        d.timerId = null;
+        return note(s, `${channel} accepted (${d.providerMessageId}), waiting for a receipt`, channel);
+      }
+      d.timerId = `${d.id}:timeout:${d.channelIndex}:${d.attempt}`;
+      s.effects.push({ kind: 'schedule', timerId: d.timerId, at: env.now + timeout });
+      return note(s, `${channel} accepted (${d.providerMessageId}), waiting up to ${describeDuration(timeout)} for a receipt`, channel);
+    }
+    case 'failed': {
+      if (result.retryable && d.attempt < policy.retry.attempts) {
+        const delay = backoffDelay(policy.retry, d.attempt, result.retryAfterMs);
+        d.status = 'deferred';
+        d.timerId = `${d.id}:retry:${d.channelIndex}:${d.attempt + 1}`;
+        s.effects.push({ kind: 'schedule', timerId: d.timerId, at: env.now + delay });
+        return note(s, `${channel} attempt ${d.attempt + 1} in ${describeDuration(delay)} after: ${result.reason}`, channel);
+      }
+      if (result.retryable) return failover(s, 'failed', `failed ${d.attempt} ${d.attempt === 1 ? 'time' : 'times'} (last: ${result.reason})`);
+      if (result.bounced) return failover(s, 'bounced', `bounced (${result.reason})`);
+      return failover(s, 'failed', `failed permanently (${result.reason})`);
+    }
+    default:
+      throw new Error(`unknown delivery result ${JSON.stringify(result satisfies never)}`);
+  }
+}
+
+function onReceipt(s: Step, outcome: 'delivered' | 'bounced' | 'failed', reason: string | undefined): void {
+  const d = s.d;
+  if (d.timerId !== null) s.effects.push({ kind: 'cancel', timerId: d.timerId });
+  d.timerId = null;
+  const channel = current(s);
+  const why = reason ? ` (${reason})` : '';
+  switch (outcome) {
+    case 'delivered':
+      return delivered(s, `${channel} delivered (receipt)`);
+    case 'bounced':
+      return failover(s, 'bounced', `bounced${why}`);
+    case 'failed':
+      // A provider that accepted and then reports failure has given up itself: no retry.
+      return failover(s, 'failed', `failed after acceptance${why}`);
+    default:
+      throw new Error(`unknown receipt outcome ${JSON.stringify(outcome satisfies never)}`);
+  }
+}
+
+function onDeliveryTimeout(s: Step): void {
+  const { policy, d } = s;
+  d.timerId = null;
+  const timeout = describeDuration(policy.failover.deliveryTimeoutMs ?? 0);
+  if (!policy.failover.on.includes('timeout')) {
+    // Without failover on timeout, the accepted message may still arrive: keep listening for its receipt.
+    return note(s, `${current(s)}: no receipt within ${timeout}; timeout is not in failover.on, still waiting for a receipt`, current(s));
+  }
+  failover(s, 'timeout', `got no receipt within ${timeout}`);
+}
+
+function delivered(s: Step, text: string): void {
+  const d = s.d;
+  d.status = 'delivered';
+  d.timerId = null;
+  s.effects.push({ kind: 'count-sent', subjectId: d.subjectId, category: d.category, dedupeKey: d.dedupeKey ?? null, at: s.env.now });
+  note(s, text, current(s));
+}
+
+/** The current channel gave `outcome`: the next channel when the policy fails over on it, else the delivery fails. */
+function failover(s: Step, outcome: Outcome, what: string): void {
+  const d = s.d;
+  const channel = current(s);
+  d.providerMessageId = null;
+  if (!s.policy.failover.on.includes(outcome)) {
+    d.status = 'failed';
+    d.timerId = null;
+    return note(s, `${channel} ${what}; no failover on ${outcome} → failed`, channel);
+  }
+  const next = d.channelIndex + 1;
+  if (next >= d.channels.length) {
+    d.status = 'failed';
+    d.timerId = null;
+    return note(s, `${channel} ${what}; no channel left → failed`, channel);
+  }
+  note(s, `${channel} ${what} → failover to ${d.channels[next]}`, channel);
+  prepareAttempt(s, next, 1);
+}
+
+function current(s: Step): string {
+  return s.d.channels[s.d.channelIndex] ?? '';
+}
+
+function note(s: Step, text: string, channel?: string): void {
+  s.notes.push(channel === undefined ? { at: s.env.now, note: text } : { at: s.env.now, note: text, channel });
+}

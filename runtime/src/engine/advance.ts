@@ -1,0 +1,176 @@
+/**
+ * The engine: `advance(graph, instance, input, ctx) -> { instance, effects }`, a pure state
+ * machine with a virtual clock (`ctx.now`). It runs nodes from where the instance is until it
+ * must pause or ends, and says what the world should do in effects.
+ *
+ * - Deterministic: the same input on the same instance gives the same output (effect ids are
+ *   built from instance id, node and seq), so a driver may replay an input after a crash.
+ * - An input that does not apply (a stale timer, an event that does not match, a second
+ *   `start`, anything for an ended instance) returns the same instance object and no effects.
+ * - User-data problems (an expression failing at run time, a data load error) end the
+ *   instance as `failed` with a reason; `advance` throws only on bugs (a graph that is not
+ *   the instance's version, a journey the graph does not have).
+ */
+import type { CompiledExpr } from '@herald/dsl';
+import { assertNever } from './assert-never.js';
+import type { CompiledGraph, CompiledJourney, CompiledNode } from './compile-graph.js';
+import { describeDuration } from './describe.js';
+import { evalLoads, failOnError, isTrue, runFrom } from './run-nodes.js';
+import { fail, finishRun, note, setVar, startRun, type Run, type Stop } from './run-state.js';
+import type { AdvanceContext, AdvanceResult, EngineInput, FetchResult, IncomingEvent, Instance, Waiting } from './types.js';
+
+export { HISTORY_LIMIT } from './run-state.js';
+export { ADVANCE_STEP_LIMIT } from './run-nodes.js';
+
+const NO_EFFECTS: AdvanceResult['effects'] = Object.freeze([]);
+
+export function advance(graph: CompiledGraph, instance: Instance, input: EngineInput, ctx: AdvanceContext): AdvanceResult {
+  if (instance.status !== 'active') return unchanged(instance);
+  if (instance.version !== graph.version) {
+    throw new Error(`instance ${instance.id} runs on graph ${instance.version}, not ${graph.version}: advance it with its own version`);
+  }
+  const journey = graph.journeys.get(instance.journey);
+  if (!journey) throw new Error(`graph ${graph.version} has no journey ${instance.journey} (instance ${instance.id})`);
+
+  const resumed = resume(graph, journey, instance, input, ctx);
+  if (!resumed) return unchanged(instance);
+  return { instance: finishRun(resumed.run, resumed.stop), effects: resumed.run.effects };
+}
+
+function unchanged(instance: Instance): AdvanceResult {
+  return { instance, effects: NO_EFFECTS };
+}
+
+type Resumed = { readonly run: Run; readonly stop: Stop } | null;
+
+/** Decide what the input means for the instance; null when it does not apply. */
+function resume(graph: CompiledGraph, journey: CompiledJourney, instance: Instance, input: EngineInput, ctx: AdvanceContext): Resumed {
+  const w = instance.waiting;
+  switch (input.kind) {
+    case 'start':
+      if (w !== null || instance.seq !== 0) return null;
+      return start(startRun(graph, journey, instance, ctx));
+    case 'timer':
+      if (w === null || w.kind === 'fetch' || w.timerId !== input.timerId) return null;
+      return onTimer(startRun(graph, journey, instance, ctx), w);
+    case 'event':
+      if (w === null || (w.kind !== 'event' && w.kind !== 'batch') || w.event !== input.event.type) return null;
+      return onEvent(startRun(graph, journey, instance, ctx), w, input.event);
+    case 'fetched':
+      if (w === null || w.kind !== 'fetch' || w.requestId !== input.requestId) return null;
+      return onFetched(startRun(graph, journey, instance, ctx), input);
+    default:
+      return assertNever(input);
+  }
+}
+
+/** The journey's `data:` first (requestId `<instance>:fetch:<seq>`), then the entry node. */
+function start(run: Run): Resumed {
+  const { journey, instance } = run;
+  note(run, null, `started on ${journey.id}@${instance.version.slice(0, 15)}`);
+  if (journey.data.length === 0) return { run, stop: runFrom(run, journey.ir.entry, null) };
+  try {
+    const requestId = `${instance.id}:fetch:${run.seq}`;
+    run.effects.push({ kind: 'fetch', requestId, loads: evalLoads(run, journey.data) });
+    note(run, null, `loading ${journey.data.map((d) => d.name).join(', ')}`);
+    return { run, stop: { status: 'active', at: journey.ir.entry, waiting: { kind: 'fetch', requestId } } };
+  } catch (e) {
+    return { run, stop: failOnError(run, null, e) };
+  }
+}
+
+function onTimer(run: Run, w: Exclude<Waiting, { kind: 'fetch' }>): Resumed {
+  const node = nodeAt(run);
+  switch (w.kind) {
+    case 'timer':
+      if (node?.kind !== 'wait-duration' && node?.kind !== 'wait-until') return { run, stop: wrongNode(run, 'a wait') };
+      note(run, node.ir.id, 'wait over');
+      return { run, stop: runFrom(run, node.ir.next, node.ir.id) };
+    case 'event':
+      if (node?.kind !== 'wait-event') return { run, stop: wrongNode(run, 'an event wait') };
+      note(run, node.ir.id, `timed out waiting for ${w.event}`);
+      return { run, stop: runFrom(run, node.ir.onTimeout, node.ir.id) };
+    case 'batch':
+      if (node?.kind !== 'batch') return { run, stop: wrongNode(run, 'a batch') };
+      return flushBatch(run, node, w.items, `window of ${describeDuration(node.ir.windowMs)} ended`);
+    default:
+      return assertNever(w);
+  }
+}
+
+function onEvent(run: Run, w: Extract<Waiting, { kind: 'event' | 'batch' }>, event: IncomingEvent): Resumed {
+  const node = nodeAt(run);
+  const id = run.instance.at;
+  if (w.kind === 'event') {
+    if (node?.kind !== 'wait-event') return { run, stop: wrongNode(run, 'an event wait') };
+    try {
+      if (node.match && !matches(run, node.match, event)) return null;
+    } catch (e) {
+      return { run, stop: failOnError(run, id, e) };
+    }
+    if (w.timerId !== null) run.effects.push({ kind: 'cancel', timerId: w.timerId });
+    if (node.ir.as !== null) setVar(run, node.ir.as, event.data);
+    note(run, id, `received ${event.type} (${event.id})`);
+    return { run, stop: runFrom(run, node.ir.onEvent, id) };
+  }
+  if (node?.kind !== 'batch') return { run, stop: wrongNode(run, 'a batch') };
+  try {
+    if (node.match && !matches(run, node.match, event)) return null;
+  } catch (e) {
+    return { run, stop: failOnError(run, id, e) };
+  }
+  const items = [...w.items, event.data];
+  if (w.max !== null && items.length >= w.max) {
+    run.effects.push({ kind: 'cancel', timerId: w.timerId });
+    return flushBatch(run, node, items, `max ${w.max} reached`);
+  }
+  note(run, id, `batched ${event.type} (${event.id}): ${items.length}${w.max === null ? '' : ` of max ${w.max}`}`);
+  return { run, stop: { status: 'active', at: node.ir.id, waiting: { ...w, items } } };
+}
+
+function flushBatch(run: Run, node: Extract<CompiledNode, { kind: 'batch' }>, items: readonly unknown[], why: string): Resumed {
+  setVar(run, node.ir.as, items);
+  note(run, node.ir.id, `batch: ${items.length} ${node.ir.event} collected, ${why}`);
+  return { run, stop: runFrom(run, node.ir.next, node.ir.id) };
+}
+
+/** `match` with the incoming event's data as `event`. */
+function matches(run: Run, match: CompiledExpr, event: IncomingEvent): boolean {
+  run.scope['event'] = event.data;
+  try {
+    return isTrue(match, run, '`match`');
+  } finally {
+    run.scope['event'] = undefined;
+  }
+}
+
+function onFetched(run: Run, input: Extract<EngineInput, { kind: 'fetched' }>): Resumed {
+  const { journey, instance } = run;
+  // The journey's own `data:` is the only fetch that can be pending at seq 1 when it has any (start made it).
+  if (journey.data.length > 0 && instance.seq === 1) {
+    return loaded(run, input.result, null, journey.data.map((d) => d.name), instance.at);
+  }
+  const node = nodeAt(run);
+  if (node?.kind !== 'fetch') return { run, stop: wrongNode(run, 'a fetch') };
+  return loaded(run, input.result, node.ir.id, node.loads.map((l) => l.name), node.ir.next);
+}
+
+function loaded(run: Run, result: FetchResult, at: string | null, names: readonly string[], next: string | null): Resumed {
+  if (!result.ok) {
+    // Sending with missing data would put blanks or wrong content in front of a customer: stop instead.
+    return { run, stop: fail(run, at, `data load failed: ${result.error}`) };
+  }
+  for (const name of names) setVar(run, name, Object.prototype.hasOwnProperty.call(result.data, name) ? (result.data[name] ?? null) : null);
+  note(run, at, `loaded ${names.join(', ')}`);
+  return { run, stop: runFrom(run, next, at) };
+}
+
+function nodeAt(run: Run): CompiledNode | undefined {
+  const at = run.instance.at;
+  return at === null ? undefined : run.journey.nodes.get(at);
+}
+
+/** The instance waits in a node of another kind: the stored state does not fit this graph. */
+function wrongNode(run: Run, expected: string): Stop {
+  return fail(run, run.instance.at, `the instance waits at \`${run.instance.at}\`, which is not ${expected} in this graph`);
+}
