@@ -2,7 +2,12 @@
 /** `herald`: the command line. Each command lives in commands/<name>.ts and registers itself here. */
 import v8 from 'node:v8';
 import { Command } from 'commander';
+import { registerArchiveCommand } from './commands/archive.js';
 import { registerCompileCommand } from './commands/compile.js';
+import { registerDevCommand } from './commands/dev.js';
+import { registerSendEventCommand } from './commands/send-event.js';
+import { registerStartCommand } from './commands/start.js';
+import { registerTestCommand } from './commands/test.js';
 import { registerGraphCommand } from './commands/graph.js';
 import { registerSchemaCommand } from './commands/schema.js';
 import { registerValidateCommand } from './commands/validate.js';
@@ -21,6 +26,11 @@ export function buildProgram(): Command {
   registerCompileCommand(program);
   registerGraphCommand(program);
   registerSchemaCommand(program);
+  registerTestCommand(program);
+  registerDevCommand(program);
+  registerStartCommand(program);
+  registerSendEventCommand(program);
+  registerArchiveCommand(program);
   return program;
 }
 

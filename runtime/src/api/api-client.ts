@@ -1,0 +1,57 @@
+/**
+ * A small client of this API for the CLI (`herald send-event`, `herald archive`): the base URL
+ * and token (flags, else HERALD_URL / HERALD_TOKEN), one JSON request helper, and an API error
+ * body printed with its field errors.
+ */
+
+export const DEFAULT_API_URL = 'http://127.0.0.1:3000';
+
+export interface ApiTarget {
+  readonly url: string;
+  readonly token: string | undefined;
+}
+
+export const URL_OPTION_HELP = `Herald API base URL (env HERALD_URL; default ${DEFAULT_API_URL})`;
+export const TOKEN_OPTION_HELP = 'API bearer token (env HERALD_TOKEN)';
+
+export function apiTarget(opts: { url?: string; token?: string }): ApiTarget {
+  return {
+    url: (opts.url ?? process.env['HERALD_URL'] ?? DEFAULT_API_URL).replace(/\/+$/, ''),
+    token: opts.token ?? process.env['HERALD_TOKEN'] ?? undefined,
+  };
+}
+
+export interface ApiResponse {
+  readonly status: number;
+  readonly body: unknown;
+}
+
+export async function callApi(target: ApiTarget, method: 'GET' | 'POST', path: string, body?: unknown): Promise<ApiResponse> {
+  const headers: Record<string, string> = {};
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (target.token) headers['authorization'] = `Bearer ${target.token}`;
+  let res: Response;
+  try {
+    res = await fetch(`${target.url}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string } }).cause?.code;
+    throw new Error(`cannot reach the Herald API at ${target.url}${cause ? ` (${cause})` : ''}: is \`herald dev\` or \`herald start\` running? (--url to point elsewhere)`);
+  }
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // not JSON: keep the text
+  }
+  return { status: res.status, body: parsed };
+}
+
+/** `error: the invoice.overdue event is invalid` + one indented line per field. */
+export function formatApiError(res: ApiResponse): string {
+  const body = res.body as { error?: string; message?: string; errors?: { path: string; message: string; index?: number }[] } | string;
+  if (typeof body !== 'object' || body === null) return `HTTP ${res.status}: ${String(body).slice(0, 500)}`;
+  const lines = [`${body.error ?? `HTTP ${res.status}`}: ${body.message ?? ''}`.trimEnd()];
+  for (const e of body.errors ?? []) lines.push(`  ${e.path}: ${e.message}`);
+  return lines.join('\n');
+}

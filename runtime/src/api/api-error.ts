@@ -1,0 +1,114 @@
+/**
+ * One error body for every route: `{error, message}` (+ `errors` naming fields when the
+ * request was invalid). `error` is a stable machine code; `message` is for people. Fastify's
+ * own errors (body too large, bad media type, bad JSON, schema validation) are mapped here,
+ * so a client never sees a stack trace or Fastify's `{statusCode, code}` shape.
+ */
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { FieldError } from '../runtime-api.js';
+
+export type ApiErrorCode =
+  | 'invalid_event'
+  | 'invalid_request'
+  | 'invalid_json'
+  | 'unauthorized'
+  | 'not_found'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'unavailable'
+  | 'internal_error';
+
+export interface ApiErrorBody {
+  readonly error: ApiErrorCode;
+  readonly message: string;
+  readonly errors?: readonly (FieldError & { readonly index?: number })[];
+}
+
+export function sendError(
+  reply: FastifyReply,
+  status: number,
+  error: ApiErrorCode,
+  message: string,
+  errors?: ApiErrorBody['errors'],
+): FastifyReply {
+  const body: ApiErrorBody = errors === undefined ? { error, message } : { error, message, errors };
+  return reply.code(status).type('application/json; charset=utf-8').send(body);
+}
+
+/** An ajv error as Fastify attaches it to a validation failure. */
+interface SchemaError {
+  readonly instancePath: string;
+  readonly keyword: string;
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly message?: string;
+}
+
+/**
+ * Ajv errors as `{path, message}` with the path of the offending field: a missing property is
+ * reported at its own path (`/data/amount is required`), not at its parent's. `prefix` roots
+ * the paths (`/subject` for a route whose body is the subject).
+ */
+export function fieldErrorsFromSchema(errors: readonly SchemaError[], prefix = ''): FieldError[] {
+  const out: FieldError[] = [];
+  const seen = new Set<string>();
+  for (const e of errors) {
+    let path = e.instancePath;
+    let message = e.message ?? 'is invalid';
+    switch (e.keyword) {
+      case 'if': // always accompanied by the failing `then`/`else` error itself
+        continue;
+      case 'required':
+        path = `${path}/${String(e.params['missingProperty'])}`;
+        message = 'is required';
+        break;
+      case 'additionalProperties':
+        path = `${path}/${String(e.params['additionalProperty'])}`;
+        message = 'is not a known field';
+        break;
+      case 'false schema':
+        message = 'is not allowed here';
+        break;
+      case 'enum':
+        message = `must be one of ${(e.params['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+        break;
+    }
+    const full = prefix + path || '/';
+    const key = `${full}\u0000${message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ path: full, message });
+  }
+  return out;
+}
+
+/** Fastify's error handler: known client errors keep their status; anything else is a 500 without details. */
+export function handleApiError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if (error.validation) {
+    const where = error.validationContext ?? 'body';
+    const errors = fieldErrorsFromSchema(error.validation as readonly SchemaError[]);
+    return sendError(reply, 400, 'invalid_request', `the request ${where} is invalid: ${summarise(errors)}`, errors);
+  }
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return sendError(reply, 413, 'payload_too_large', `the request body is larger than the limit of ${request.routeOptions.bodyLimit} bytes; send fewer events per batch`);
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return sendError(reply, 415, 'unsupported_media_type', `content type ${JSON.stringify(request.headers['content-type'] ?? '')} is not accepted here; send application/json`);
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return sendError(reply, 400, 'invalid_json', 'the body is empty but the content type is application/json');
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return sendError(reply, 400, 'invalid_json', 'the body is not valid JSON');
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return sendError(reply, 400, 'invalid_request', 'the body size does not match Content-Length');
+  }
+  // JSON.parse errors from the body parser carry status 400 but no Fastify code.
+  if (error instanceof SyntaxError && error.statusCode === 400) return sendError(reply, 400, 'invalid_json', `the body is not valid JSON: ${error.message}`);
+  const status = error.statusCode ?? 500;
+  if (status >= 400 && status < 500) return sendError(reply, status, 'invalid_request', error.message);
+  request.log.error({ err: error }, 'request failed');
+  return sendError(reply, 500, 'internal_error', 'Herald could not handle this request; the server log has the details');
+}
+
+export function summarise(errors: readonly FieldError[]): string {
+  const first = errors.slice(0, 3).map((e) => `${e.path} ${e.message}`);
+  return first.join('; ') + (errors.length > 3 ? `; and ${errors.length - 3} more` : '');
+}

@@ -1,0 +1,68 @@
+/**
+ * The HTTP API in front of a `HeraldRuntime`: events in; instances, archive and subjects out;
+ * unsubscribe links; provider receipts; health and metrics. Routes are one file per group;
+ * this file sets what they share: JSON only, a body limit, bearer auth, one error shape.
+ * Every route and its answers are documented in docs/api.md.
+ *
+ * The server does no work of its own beyond checking requests: it never touches the driver,
+ * only the runtime's interface, so it runs the same over the embedded and the Redis driver.
+ */
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { HeraldRuntime } from '../runtime-api.js';
+import { handleApiError, sendError } from './api-error.js';
+import { registerArchiveRoutes } from './archive-routes.js';
+import { installBearerAuth } from './bearer-auth.js';
+import { eventValidatorFor, registerEventsRoutes, type ValidateEvent } from './events-routes.js';
+import { registerHealthRoutes } from './health-routes.js';
+import { registerInstancesRoutes } from './instances-routes.js';
+import { registerReceiptsRoutes } from './receipts-routes.js';
+import { registerSubjectsRoutes } from './subjects-routes.js';
+import { registerUnsubscribeRoutes } from './unsubscribe-routes.js';
+
+export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+
+export interface ApiServerOptions {
+  /** When set, every route but /healthz and /unsubscribe needs `Authorization: Bearer <token>`. */
+  readonly token?: string | undefined;
+  /** Largest request body in bytes; a larger one is answered 413. Default 1 MiB. */
+  readonly bodyLimit?: number | undefined;
+  /** A pino logger (or any Fastify-compatible one), `true` for Fastify's own, `false`/absent for none. */
+  readonly logger?: FastifyBaseLogger | boolean | undefined;
+  /**
+   * The secret unsubscribe links are signed with (the runtime's `unsubscribeSecret`).
+   * Absent: the unsubscribe routes are not registered (404), as no link can be valid.
+   */
+  readonly unsubscribeSecret?: string | undefined;
+  /**
+   * Validates an event without ingesting it, so a batch is refused whole. Default: the check
+   * `ingest` makes, on the runtime's graph (`eventValidatorFor(runtime.graph)`).
+   */
+  readonly validateEvent?: ValidateEvent | undefined;
+}
+
+export function createApiServer(runtime: HeraldRuntime, options: ApiServerOptions = {}): FastifyInstance {
+  const logger = options.logger ?? false;
+  const server = Fastify({
+    ...(typeof logger === 'boolean' ? { logger } : { loggerInstance: logger }),
+    bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    // Report every problem at once, and never rewrite a client's body behind its back
+    // (Fastify's default strips unknown properties and coerces types).
+    ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: false } },
+    return503OnClosing: true,
+  }) as unknown as FastifyInstance;
+
+  // JSON only: Fastify also parses text/plain by default, which would turn a wrong content type into a confusing 400.
+  server.removeContentTypeParser('text/plain');
+  server.setErrorHandler(handleApiError);
+  server.setNotFoundHandler((request, reply) => sendError(reply, 404, 'not_found', `no route ${request.method} ${request.url.split('?')[0]}`));
+  if (options.token) installBearerAuth(server, options.token);
+
+  registerEventsRoutes(server, { runtime, validateEvent: options.validateEvent ?? eventValidatorFor(runtime.graph) });
+  registerInstancesRoutes(server, runtime);
+  registerArchiveRoutes(server, runtime);
+  registerSubjectsRoutes(server, runtime);
+  if (options.unsubscribeSecret) registerUnsubscribeRoutes(server, runtime, options.unsubscribeSecret);
+  registerReceiptsRoutes(server, runtime);
+  registerHealthRoutes(server, runtime);
+  return server;
+}

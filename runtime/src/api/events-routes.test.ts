@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import { T } from '@herald/dsl';
+import { createFakeRuntime, EMPTY_GRAPH } from '../testing/fake-runtime.js';
+import { createApiServer } from './create-server.js';
+
+/** As herald.yaml would declare it: `events: { invoice.overdue: { fields: { amount: number, note: string? } } }`. */
+const graph = {
+  ...EMPTY_GRAPH,
+  events: { 'invoice.overdue': { type: T.object({ amount: T.number, note: T.optional(T.string) }) } },
+};
+
+const good = { type: 'invoice.overdue', data: { amount: 10 } };
+
+function setup(options: { bodyLimit?: number } = {}) {
+  const runtime = createFakeRuntime({ graph });
+  return { runtime, server: createApiServer(runtime, options) };
+}
+
+describe('POST /events', () => {
+  it('accepts a valid event with 202 and its id', async () => {
+    const { runtime, server } = setup();
+    const res = await server.inject({ method: 'POST', url: '/events', payload: { ...good, id: 'e-1' } });
+    expect(res.statusCode).toBe(202);
+    expect(res.json()).toEqual({ eventId: 'e-1', duplicate: false });
+    const again = await server.inject({ method: 'POST', url: '/events', payload: { ...good, id: 'e-1' } });
+    expect(again.json()).toEqual({ eventId: 'e-1', duplicate: true });
+    expect(runtime.ingested).toHaveLength(1);
+  });
+
+  it('answers 422 naming the field when the payload does not match the declared type', async () => {
+    const { runtime, server } = setup();
+    const res = await server.inject({ method: 'POST', url: '/events', payload: { type: 'invoice.overdue', data: { amount: 'ten' } } });
+    expect(res.statusCode).toBe(422);
+    expect(res.json()).toEqual({
+      error: 'invalid_event',
+      message: 'the invoice.overdue event is invalid: /data/amount must be number',
+      errors: [{ path: '/data/amount', message: 'must be number' }],
+    });
+    expect(runtime.ingested).toHaveLength(0);
+  });
+
+  it.each([
+    [{ data: {} }, [{ path: '/type', message: 'is required' }]],
+    [{ type: 'x' }, [{ path: '/data', message: 'is required' }]],
+    [{ type: 'x', data: 3 }, [{ path: '/data', message: 'must be object' }]],
+    [{ type: '', data: {} }, [{ path: '/type', message: 'must NOT have fewer than 1 characters' }]],
+    [{ type: 'x', data: {}, extra: 1 }, [{ path: '/extra', message: 'is not a known field' }]],
+    [{ events: [good], type: 'x' }, [{ path: '/type', message: 'is not a known field' }]],
+    [{ events: [] }, [{ path: '/events', message: 'must NOT have fewer than 1 items' }]],
+    [{ events: [good, { type: 'x' }] }, [{ path: '/events/1/data', message: 'is required' }]],
+  ])('answers 400 for a malformed envelope %j', async (payload, errors) => {
+    const { server } = setup();
+    const res = await server.inject({ method: 'POST', url: '/events', payload });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ error: 'invalid_event', errors });
+  });
+
+  it('answers 400 for a body that is not JSON, and for an array', async () => {
+    const { server } = setup();
+    const bad = await server.inject({ method: 'POST', url: '/events', headers: { 'content-type': 'application/json' }, payload: '{"type":' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({ error: 'invalid_json' });
+    const array = await server.inject({ method: 'POST', url: '/events', payload: [good] });
+    expect(array.statusCode).toBe(400);
+    expect(array.json()).toMatchObject({ error: 'invalid_event', errors: [{ path: '/', message: 'must be object' }] });
+  });
+
+  it('answers 415 for a content type other than JSON', async () => {
+    const { server } = setup();
+    for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'application/xml']) {
+      const res = await server.inject({ method: 'POST', url: '/events', headers: { 'content-type': type }, payload: 'type=x' });
+      expect(res.statusCode, type).toBe(415);
+      expect(res.json()).toEqual({ error: 'unsupported_media_type', message: `content type "${type}" is not accepted here; send application/json` });
+    }
+  });
+
+  it('answers 413 for a body over the limit', async () => {
+    const { server } = setup({ bodyLimit: 1000 });
+    const res = await server.inject({ method: 'POST', url: '/events', payload: { type: 'x', data: { pad: 'x'.repeat(2000) } } });
+    expect(res.statusCode).toBe(413);
+    expect(res.json()).toEqual({
+      error: 'payload_too_large',
+      message: 'the request body is larger than the limit of 1000 bytes; send fewer events per batch',
+    });
+  });
+
+  it('ingests a valid batch in order and answers per item', async () => {
+    const { runtime, server } = setup();
+    const res = await server.inject({ method: 'POST', url: '/events', payload: { events: [{ ...good, id: 'a' }, { ...good, id: 'b' }, { ...good, id: 'a' }] } });
+    expect(res.statusCode).toBe(202);
+    expect(res.json()).toEqual({
+      results: [
+        { eventId: 'a', duplicate: false },
+        { eventId: 'b', duplicate: false },
+        { eventId: 'a', duplicate: true },
+      ],
+    });
+    expect(runtime.ingested.map((e) => e.id)).toEqual(['a', 'b']);
+  });
+
+  it('refuses a whole batch with an invalid item: 422 naming each bad index, nothing ingested', async () => {
+    const { runtime, server } = setup();
+    const events = [good, { type: 'invoice.overdue', data: {} }, good, { type: 'nope', data: {} }];
+    const res = await server.inject({ method: 'POST', url: '/events', payload: { events } });
+    expect(res.statusCode).toBe(422);
+    expect(res.json()).toEqual({
+      error: 'invalid_event',
+      message:
+        '2 of 4 events are invalid, none was ingested: /events/1/data/amount is required; /events/3/type unknown event type "nope" (declared: invoice.overdue)',
+      errors: [
+        { index: 1, path: '/events/1/data/amount', message: 'is required' },
+        { index: 3, path: '/events/3/type', message: 'unknown event type "nope" (declared: invoice.overdue)' },
+      ],
+    });
+    expect(runtime.ingested).toHaveLength(0);
+  });
+
+  it('refuses a batch of more than 1,000 events', async () => {
+    const { server } = setup({ bodyLimit: 10 * 1024 * 1024 });
+    const res = await server.inject({ method: 'POST', url: '/events', payload: { events: Array.from({ length: 1001 }, () => good) } });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ errors: [{ path: '/events', message: 'must NOT have more than 1000 items' }] });
+  });
+});

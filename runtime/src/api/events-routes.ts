@@ -1,0 +1,111 @@
+/**
+ * POST /events: one event `{type, data, id?}` or a batch `{events: [...]}`.
+ *
+ * Two checks, two statuses: the envelope (shape of the JSON) is checked by the route's JSON
+ * schema → 400; the payload (`data` against the event's declared type in herald.yaml) by the
+ * runtime → 422. Both answer `invalid_event` with one `{path, message}` per bad field.
+ *
+ * A batch is all-or-nothing at validation: every item is checked before any is ingested, and a
+ * batch with a bad item ingests nothing (422 listing each bad item's `index` and fields). That
+ * lets a sender fix and re-post the whole batch without working out what got in. Ingesting
+ * is then item by item in order; should the store fail half-way (a 500), re-posting the batch
+ * with event `id`s is safe, as ingest drops ids it has seen (`duplicate: true`).
+ */
+import type { FastifyInstance } from 'fastify';
+import type { GraphIR } from '@herald/dsl';
+import { createEventValidator } from '../orchestrator/validate-event.js';
+import type { EventInput, FieldError, HeraldRuntime } from '../runtime-api.js';
+import { fieldErrorsFromSchema, sendError, summarise } from './api-error.js';
+
+export const MAX_BATCH = 1000;
+
+const eventSchema = {
+  type: 'object',
+  properties: {
+    type: { type: 'string', minLength: 1, maxLength: 200 },
+    data: { type: 'object' },
+    id: { type: 'string', minLength: 1, maxLength: 200 },
+  },
+  required: ['type', 'data'],
+  additionalProperties: false,
+} as const;
+
+const bodySchema = {
+  type: 'object',
+  if: { required: ['events'] },
+  then: {
+    properties: { events: { type: 'array', minItems: 1, maxItems: MAX_BATCH, items: eventSchema } },
+    additionalProperties: false,
+  },
+  else: eventSchema,
+} as const;
+
+type EventsBody = EventInput | { readonly events: readonly EventInput[] };
+
+/** Checks an event's payload without ingesting it; field paths relative to the event (`/data/amount`). */
+export type ValidateEvent = (event: EventInput) => readonly FieldError[];
+
+const isObject = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * The runtime reports the fields of `data` relative to `data` (`/amount`), and a bad `type`
+ * or a `data` that is no object at `/type` / `/data`. Clients get every path relative to the
+ * event they posted, so `/amount` becomes `/data/amount`.
+ */
+export function eventRelative(graph: GraphIR, event: EventInput, errors: readonly FieldError[]): FieldError[] {
+  const dataChecked = typeof event.type === 'string' && Object.hasOwn(graph.events, event.type) && isObject(event.data);
+  return errors.map((e) => (dataChecked ? { path: `/data${e.path === '/' ? '' : e.path}`, message: e.message } : e));
+}
+
+/**
+ * The same check `ingest` makes (orchestrator/validate-event.ts, on the runtime's graph),
+ * without ingesting: what lets the batch route refuse a whole batch before any item gets in.
+ */
+export function eventValidatorFor(graph: GraphIR): ValidateEvent {
+  const check = createEventValidator(graph);
+  return (event) => eventRelative(graph, event, check(event.type, event.data));
+}
+
+export interface EventsRoutesOptions {
+  readonly runtime: HeraldRuntime;
+  readonly validateEvent: ValidateEvent;
+}
+
+export function registerEventsRoutes(server: FastifyInstance, { runtime, validateEvent }: EventsRoutesOptions): void {
+  server.post<{ Body: EventsBody }>('/events', { schema: { body: bodySchema }, attachValidation: true }, async (request, reply) => {
+    if (request.validationError) {
+      const errors = fieldErrorsFromSchema(request.validationError.validation as Parameters<typeof fieldErrorsFromSchema>[0]);
+      return sendError(reply, 400, 'invalid_event', `the request is not an event or a batch of events: ${summarise(errors)}`, errors);
+    }
+    const body = request.body;
+    if (!('events' in body)) {
+      const result = await runtime.ingest(body);
+      if (!result.ok) {
+        const errors = eventRelative(runtime.graph, body, result.errors);
+        return sendError(reply, 422, 'invalid_event', `the ${body.type} event is invalid: ${summarise(errors)}`, errors);
+      }
+      return reply.code(202).send({ eventId: result.eventId, duplicate: result.duplicate });
+    }
+
+    const events = body.events;
+    const bad: { index: number; path: string; message: string }[] = [];
+    for (const [index, event] of events.entries()) {
+      for (const e of validateEvent(event)) bad.push({ index, path: `/events/${index}${e.path}`, message: e.message });
+    }
+    if (bad.length > 0) {
+      const items = new Set(bad.map((b) => b.index)).size;
+      return sendError(reply, 422, 'invalid_event', `${items} of ${events.length} events are invalid, none was ingested: ${summarise(bad)}`, bad);
+    }
+    const results: { eventId: string; duplicate: boolean }[] = [];
+    for (const [index, event] of events.entries()) {
+      const result = await runtime.ingest(event);
+      if (!result.ok) {
+        // The runtime saw something the same check did not (a graph swapped under us): say what got in.
+        const errors = eventRelative(runtime.graph, event, result.errors).map((e) => ({ index, path: `/events/${index}${e.path}`, message: e.message }));
+        return sendError(reply, 422, 'invalid_event', `event ${index} is invalid; the ${index} before it were ingested: ${summarise(errors)}`, errors);
+      }
+      results.push({ eventId: result.eventId, duplicate: result.duplicate });
+    }
+    return reply.code(202).send({ results });
+  });
+}

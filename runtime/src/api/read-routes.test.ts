@@ -1,0 +1,169 @@
+import { describe, expect, it } from 'vitest';
+import type { ArchivedMessage } from '../driver/driver.js';
+import type { Instance } from '../engine/types.js';
+import { createFakeRuntime, EMPTY_GRAPH } from '../testing/fake-runtime.js';
+import { createApiServer } from './create-server.js';
+
+const instance: Instance = {
+  id: 'i-1',
+  journey: 'invoice-overdue',
+  version: 'sha256:v1',
+  subjectId: 'c-100',
+  status: 'active',
+  at: 'wait-payment',
+  waiting: null,
+  vars: {},
+  startedAt: 0,
+  updatedAt: 0,
+  seq: 3,
+  exitReason: null,
+  history: [],
+};
+
+const archived = { delivery: { id: 'd-1', subjectId: 'c-100' }, contents: [], attempts: [] } as unknown as ArchivedMessage;
+
+function setup() {
+  const runtime = createFakeRuntime({
+    instances: [instance],
+    archive: [archived],
+    providerMessageIds: ['pm-1'],
+    graph: { ...EMPTY_GRAPH, channels: { email: { use: '@herald/channel-email', message: 'email', config: {} } } },
+  });
+  return { runtime, server: createApiServer(runtime) };
+}
+
+describe('instances', () => {
+  it('GET /instances/:id returns the instance, 404 when unknown', async () => {
+    const { server } = setup();
+    expect((await server.inject('/instances/i-1')).json()).toMatchObject({ id: 'i-1', at: 'wait-payment' });
+    const res = await server.inject('/instances/nope');
+    expect(res.statusCode).toBe(404);
+    expect(res.json()).toEqual({ error: 'not_found', message: 'no instance with id "nope"' });
+  });
+
+  it('GET /instances filters by journey and subject, and needs one of them', async () => {
+    const { server } = setup();
+    expect((await server.inject('/instances?subject=c-100')).json().items).toHaveLength(1);
+    expect((await server.inject('/instances?journey=invoice-overdue&subject=c-200')).json().items).toHaveLength(0);
+    const none = await server.inject('/instances');
+    expect(none.statusCode).toBe(400);
+    expect(none.json().message).toBe('name a journey (?journey=) or a subject (?subject=), or both');
+    const typo = await server.inject('/instances?subjct=c-100');
+    expect(typo.statusCode).toBe(400);
+    expect(typo.json()).toMatchObject({ error: 'invalid_request', errors: [{ path: '/subjct', message: 'is not a known field' }] });
+  });
+});
+
+describe('archive', () => {
+  it('GET /archive maps parameters to the archive query', async () => {
+    const { runtime, server } = setup();
+    const res = await server.inject('/archive?subject=c-100&status=delivered&from=2026-03-01&to=1772400000000&limit=10&channel=email&cursor=abc');
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ items: [archived], cursor: null });
+    expect(runtime.archiveQueries).toEqual([
+      { subjectId: 'c-100', status: 'delivered', channel: 'email', from: Date.UTC(2026, 2, 1), to: 1772400000000, cursor: 'abc', limit: 10 },
+    ]);
+  });
+
+  it.each([
+    ['from=yesterday', '/from', 'must be an ISO 8601 time (2026-03-01T08:00:00Z) or epoch milliseconds, got "yesterday"'],
+    ['to=2026-13-01', '/to', 'must be an ISO 8601 time (2026-03-01T08:00:00Z) or epoch milliseconds, got "2026-13-01"'],
+    ['limit=0', '/limit', 'must be a whole number from 1 to 500, got "0"'],
+    ['limit=ten', '/limit', 'must be a whole number from 1 to 500, got "ten"'],
+    ['status=sent', '/status', 'must be one of pending, attempting, awaiting-receipt, deferred, delivered, failed, skipped, got "sent"'],
+    ['subjet=c-100', '/subjet', 'is not a search parameter (use subject, journey, status, channel, from, to, limit, cursor)'],
+    ['from=2026-03-02&to=2026-03-01', '/to', 'must be later than from'],
+    ['subject=a&subject=b', '/subject', 'is given more than once'],
+  ])('GET /archive?%s is a 400 naming the parameter', async (query, path, message) => {
+    const { server } = setup();
+    const res = await server.inject(`/archive?${query}`);
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ error: 'invalid_request', errors: [{ path, message }] });
+  });
+
+  it('GET /archive/:id returns the message, 404 when unknown', async () => {
+    const { server } = setup();
+    expect((await server.inject('/archive/d-1')).json()).toEqual(archived);
+    expect((await server.inject('/archive/d-2')).statusCode).toBe(404);
+  });
+});
+
+describe('subjects', () => {
+  it('PUT then GET a subject; contacts merge', async () => {
+    const { server } = setup();
+    const put = await server.inject({
+      method: 'PUT',
+      url: '/subjects/c-100',
+      payload: { contacts: { email: 'ada@example.com' }, channels: ['email'], timezone: 'Europe/Berlin', locale: 'de-AT', name: 'Ada' },
+    });
+    expect(put.statusCode).toBe(200);
+    await server.inject({ method: 'PUT', url: '/subjects/c-100', payload: { contacts: { sms: '+4917000000' } } });
+    const get = await server.inject('/subjects/c-100');
+    expect(get.json()).toMatchObject({ id: 'c-100', name: 'Ada', contacts: { email: 'ada@example.com', sms: '+4917000000' }, timezone: 'Europe/Berlin' });
+    expect((await server.inject('/subjects/c-999')).statusCode).toBe(404);
+  });
+
+  it.each([
+    [{ contacts: { email: 3 } }, '/contacts/email', 'must be string'],
+    [{ contacts: ['ada@example.com'] }, '/contacts', 'must be object'],
+    [{ channels: 'email' }, '/channels', 'must be array'],
+    [{ optOuts: [1] }, '/optOuts/0', 'must be string'],
+    [{ timezone: 'Mars/Olympus' }, '/timezone', 'must be an IANA time zone such as Europe/Berlin, got "Mars/Olympus"'],
+    [{ locale: 'not a locale' }, '/locale', 'must be a BCP 47 language tag such as en or de-AT, got "not a locale"'],
+    [{ id: 'c-200' }, '/id', 'must match the id in the URL ("c-100") or be left out'],
+  ])('PUT /subjects/:id refuses %j', async (payload, path, message) => {
+    const { server } = setup();
+    const res = await server.inject({ method: 'PUT', url: '/subjects/c-100', payload });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ error: 'invalid_request', errors: [{ path, message }] });
+  });
+});
+
+describe('receipts', () => {
+  it('POST /receipts/:channel forwards a status callback', async () => {
+    const { runtime, server } = setup();
+    const res = await server.inject({ method: 'POST', url: '/receipts/email', payload: { providerMessageId: 'pm-1', status: 'bounced', reason: '550 no such user' } });
+    expect(res.statusCode).toBe(202);
+    expect(runtime.receipts).toEqual([{ providerMessageId: 'pm-1', outcome: 'bounced', reason: '550 no such user' }]);
+  });
+
+  it('answers 404 for an unknown message or channel, 400 for a bad status', async () => {
+    const { server } = setup();
+    expect((await server.inject({ method: 'POST', url: '/receipts/email', payload: { providerMessageId: 'pm-2', status: 'delivered' } })).statusCode).toBe(404);
+    const channel = await server.inject({ method: 'POST', url: '/receipts/fax', payload: { providerMessageId: 'pm-1', status: 'delivered' } });
+    expect(channel.json()).toEqual({ error: 'not_found', message: 'no channel named "fax" in this project (email)' });
+    const bad = await server.inject({ method: 'POST', url: '/receipts/email', payload: { providerMessageId: 'pm-1', status: 'read' } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({ errors: [{ path: '/status', message: 'must be one of "delivered", "bounced", "failed"' }] });
+  });
+});
+
+describe('health, metrics, errors', () => {
+  it('GET /healthz is 200 when ok, 503 when not', async () => {
+    const ok = createApiServer(createFakeRuntime());
+    expect((await ok.inject('/healthz')).json()).toEqual({ ok: true, details: { driver: 'fake' } });
+    const down = createApiServer(createFakeRuntime({ healthy: false }));
+    expect((await down.inject('/healthz')).statusCode).toBe(503);
+  });
+
+  it('GET /metrics is Prometheus text', async () => {
+    const res = await createApiServer(createFakeRuntime()).inject('/metrics');
+    expect(res.headers['content-type']).toBe('text/plain; version=0.0.4; charset=utf-8');
+    expect(res.body).toContain('herald_up 1');
+  });
+
+  it('an unknown route is a 404 in the common shape', async () => {
+    const res = await createApiServer(createFakeRuntime()).inject('/nope?x=1');
+    expect(res.json()).toEqual({ error: 'not_found', message: 'no route GET /nope' });
+  });
+
+  it('a failing runtime is a 500 without internals', async () => {
+    const runtime = createFakeRuntime();
+    runtime.getInstance = async () => {
+      throw new Error('SQLITE_BUSY: database is locked at /secret/path');
+    };
+    const res = await createApiServer(runtime).inject('/instances/i-1');
+    expect(res.statusCode).toBe(500);
+    expect(res.json()).toEqual({ error: 'internal_error', message: 'Herald could not handle this request; the server log has the details' });
+  });
+});

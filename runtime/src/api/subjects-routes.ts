@@ -1,0 +1,65 @@
+/**
+ * PUT /subjects/:id (upsert: given fields replace stored ones, `contacts` merges per channel)
+ * and GET /subjects/:id. The built-in fields are checked here; other fields are the project's
+ * own (`subject.fields` in herald.yaml) and stored as given.
+ */
+import type { FastifyInstance } from 'fastify';
+import { isValidTimeZone } from '../delivery/quiet-hours.js';
+import type { SubjectProfile } from '../engine/types.js';
+import type { FieldError, HeraldRuntime } from '../runtime-api.js';
+import { fieldErrorsFromSchema, sendError, summarise } from './api-error.js';
+
+const subjectSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    contacts: { type: 'object', additionalProperties: { type: 'string', minLength: 1 } },
+    channels: { type: 'array', items: { type: 'string', minLength: 1 } },
+    optOuts: { type: 'array', items: { type: 'string', minLength: 1 } },
+    locale: { type: 'string', minLength: 1 },
+    timezone: { type: 'string', minLength: 1 },
+  },
+} as const;
+
+type SubjectBody = Partial<SubjectProfile>;
+
+export function isLocale(tag: string): boolean {
+  try {
+    return Intl.getCanonicalLocales(tag).length === 1;
+  } catch {
+    return false;
+  }
+}
+
+function checkSubject(id: string, body: SubjectBody): FieldError[] {
+  const errors: FieldError[] = [];
+  if (body.id !== undefined && body.id !== id) errors.push({ path: '/id', message: `must match the id in the URL (${JSON.stringify(id)}) or be left out` });
+  if (body.timezone !== undefined && !isValidTimeZone(body.timezone)) {
+    errors.push({ path: '/timezone', message: `must be an IANA time zone such as Europe/Berlin, got ${JSON.stringify(body.timezone)}` });
+  }
+  if (body.locale !== undefined && !isLocale(body.locale)) {
+    errors.push({ path: '/locale', message: `must be a BCP 47 language tag such as en or de-AT, got ${JSON.stringify(body.locale)}` });
+  }
+  return errors;
+}
+
+export function registerSubjectsRoutes(server: FastifyInstance, runtime: HeraldRuntime): void {
+  server.put<{ Params: { id: string }; Body: SubjectBody }>(
+    '/subjects/:id',
+    { schema: { body: subjectSchema }, attachValidation: true },
+    async (request, reply) => {
+      const { id } = request.params;
+      const errors = request.validationError
+        ? fieldErrorsFromSchema(request.validationError.validation as Parameters<typeof fieldErrorsFromSchema>[0])
+        : checkSubject(id, request.body);
+      if (errors.length > 0) return sendError(reply, 400, 'invalid_request', `the subject profile is invalid: ${summarise(errors)}`, errors);
+      return runtime.putSubject({ ...request.body, id });
+    },
+  );
+
+  server.get<{ Params: { id: string } }>('/subjects/:id', async (request, reply) => {
+    const subject = await runtime.getSubject(request.params.id);
+    if (!subject) return sendError(reply, 404, 'not_found', `no subject with id ${JSON.stringify(request.params.id)}`);
+    return subject;
+  });
+}

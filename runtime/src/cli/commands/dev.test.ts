@@ -1,0 +1,105 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command } from 'commander';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { registerArchiveCommand } from './archive.js';
+import { registerDevCommand, startDev } from './dev.js';
+
+const example = fileURLToPath(new URL('../../../../examples/invoice-dunning', import.meta.url));
+const overdue = (invoiceId: string) => ({
+  type: 'invoice.overdue',
+  data: { subjectId: 'c-100', invoiceId, amount: 1200, currency: 'EUR', dueDate: '2026-01-01T00:00:00Z' },
+});
+
+async function post(url: string, path: string, body: unknown, method = 'POST') {
+  const res = await fetch(`${url}${path}`, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+async function run(register: (p: Command) => void, args: string[]): Promise<{ out: string; code: number }> {
+  const program = new Command('herald').exitOverride();
+  register(program);
+  let out = '';
+  const capture = (chunk: unknown) => {
+    out += String(chunk);
+    return true;
+  };
+  const spies = [vi.spyOn(process.stdout, 'write').mockImplementation(capture), vi.spyOn(process.stderr, 'write').mockImplementation(capture)];
+  process.exitCode = undefined;
+  try {
+    await program.parseAsync(args, { from: 'user' });
+  } finally {
+    spies.forEach((s) => s.mockRestore());
+  }
+  const code = Number(process.exitCode ?? 0);
+  process.exitCode = undefined;
+  return { out, code };
+}
+
+describe('herald dev', () => {
+  const scratch = mkdtempSync(join(tmpdir(), 'herald-dev-'));
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+  it('catches the mail an event over HTTP leads to, switches to a new graph on a change, and leaves an archive to read', async () => {
+    const project = join(scratch, 'project');
+    cpSync(example, project, { recursive: true });
+    const lines: string[] = [];
+    const session = await startDev({ dir: project, port: 0, smtpPort: 0, data: '.herald/dev.db', watch: false, out: (t) => lines.push(t) });
+    let closed = false;
+    try {
+      const url = session.apiUrl()!;
+      expect(lines.join('')).toContain(`curl -X POST ${url}/events`);
+      expect((await post(url, '/subjects/c-100', { contacts: { email: 'ada@example.com' }, timezone: 'UTC' }, 'PUT')).status).toBe(200);
+      expect((await post(url, '/events', overdue('INV-1'))).status).toBe(202);
+      const first = await session.catcher.waitFor((m) => m.subject.includes('INV-1'));
+      expect(first).toMatchObject({ subject: 'Invoice INV-1 is overdue', envelope: { to: ['ada@example.com'] } });
+      expect(first.html).toContain('<strong>INV-1</strong>');
+      expect(lines.join('')).toMatch(/mail #1: "Invoice INV-1 is overdue" → ada@example\.com/);
+
+      // A changed template is a new graph version: new instances use it, the first keeps its own.
+      const template = join(project, 'templates/payment-reminder.template.yaml');
+      writeFileSync(template, readFileSync(template, 'utf8').replace('subject: "Invoice {{trigger.invoiceId}} is overdue"', 'subject: "Reminder: {{trigger.invoiceId}}"'));
+      await session.rebuild();
+      expect(lines.join('')).toMatch(/graph \w{12} → \w{12}: new instances start on it/);
+      await post(url, '/subjects/c-200', { contacts: { email: 'alan@example.com' } }, 'PUT');
+      expect((await post(url, '/events', { ...overdue('INV-2'), data: { ...overdue('INV-2').data, subjectId: 'c-200' } })).status).toBe(202);
+      const second = await session.catcher.waitFor((m) => m.subject.includes('INV-2'));
+      expect(second.subject).toBe('Reminder: INV-2');
+      const res = await fetch(`${url}/instances?journey=invoice-overdue`);
+      const versions = new Set(((await res.json()) as { items: { version: string }[] }).items.map((i) => i.version));
+      expect(versions.size).toBe(2);
+
+      // A compile error keeps the running version.
+      writeFileSync(template, 'template: payment-reminder\nemail: [');
+      await session.rebuild();
+      expect(lines.join('')).toMatch(/not switched; still running graph \w{12}/);
+      expect((await fetch(`${url}/healthz`)).status).toBe(200);
+
+      await session.close();
+      closed = true;
+
+      const search = await run(registerArchiveCommand, ['archive', 'search', '--data', join(project, '.herald/dev.db'), '--subject', 'c-100']);
+      expect(search.code).toBe(0);
+      expect(search.out).toMatch(/^ID\s+CREATED\s+SUBJECT\s+JOURNEY\/STEP\s+TEMPLATE\s+STATUS\s+CHANNELS$/m);
+      expect(search.out).toMatch(/c-100\s+invoice-overdue\/first-reminder\s+payment-reminder\s+delivered\s+email/);
+      const id = search.out.split('\n')[1]!.split(/\s+/)[0]!;
+      const show = await run(registerArchiveCommand, ['archive', 'show', id, '--data', join(project, '.herald/dev.db')]);
+      expect(show.out).toContain('subject: Invoice INV-1 is overdue');
+      expect(show.out).toContain('email (email, en) to ada@example.com');
+      const bad = await run(registerArchiveCommand, ['archive', 'search', '--data', join(project, '.herald/dev.db'), '--status', 'sent']);
+      expect(bad.code).toBe(1);
+      expect(bad.out).toContain('--status: must be one of pending, attempting');
+    } finally {
+      if (!closed) await session.close();
+    }
+  });
+
+  it('starts and stops by itself with --exit-after', async () => {
+    const { out, code } = await run(registerDevCommand, ['dev', example, '--port', '0', '--smtp-port', '0', '--data', join(scratch, 'exit.db'), '--no-watch', '--exit-after', '300ms']);
+    expect(code).toBe(0);
+    expect(out).toContain('herald dev: invoice-dunning');
+    expect(out).toContain('herald dev: --exit-after 300ms; stopping');
+  });
+});

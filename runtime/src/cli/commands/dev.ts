@@ -1,0 +1,245 @@
+/**
+ * `herald dev [dir]`: the local loop. Compiles the project, starts a mail catcher (SMTP on
+ * 127.0.0.1) and points every `@herald/channel-email` channel at it (dev never mails anyone,
+ * and needs no SMTP secrets), runs the runtime on the embedded driver with the HTTP API and
+ * the caught-mail pages (/dev/mail), prints a ready-to-paste curl, and re-compiles on every
+ * save: a new graph version is switched in for new instances, in-flight ones keep theirs.
+ * A compile error is printed and the running version kept.
+ *
+ * HERALD_DEV_SMTP_HOST / HERALD_DEV_SMTP_PORT are set to the catcher for the runtime's
+ * process, for project plugins that speak SMTP and want to follow dev's lead.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative } from 'node:path';
+import { watch, type FSWatcher } from 'chokidar';
+import type { Command } from 'commander';
+import type { FastifyInstance } from 'fastify';
+import type { GraphIR } from '@herald/dsl';
+import { createApiServer } from '../../api/create-server.js';
+import { eventValidatorFor, type ValidateEvent } from '../../api/events-routes.js';
+import { registerDevMailRoutes } from '../../dev/dev-mail-routes.js';
+import { emailChannelsOf, pointEmailAtCatcher, sampleEvent } from '../../dev/dev-graph.js';
+import { startSmtpCatcher, summariseMail, type SmtpCatcher } from '../../dev/smtp-catcher.js';
+import { createSwappableRuntime, type SwappableRuntime } from '../../dev/swappable-runtime.js';
+import { createEmbeddedDriver } from '../../driver/embedded/index.js';
+import { createRuntime, type Runtime } from '../../orchestrator/create-runtime.js';
+import { consoleLogger } from '../../plugins-host/plugin-logger.js';
+import { loadProject } from '../load-project.js';
+import { renderDiagnostics } from '../print-diagnostics.js';
+
+/** Signs unsubscribe links in dev only: not a secret, and stable so links in caught mail keep working across restarts. */
+const DEV_UNSUBSCRIBE_SECRET = 'herald-dev-only-not-a-secret';
+
+export interface DevOptions {
+  readonly dir: string;
+  /** API port; 0 for any free one. */
+  readonly port: number;
+  readonly smtpPort: number;
+  /** SQLite file, relative to the project. */
+  readonly data: string;
+  readonly host?: string;
+  readonly watch?: boolean;
+  readonly out?: (text: string) => void;
+}
+
+export interface DevSession {
+  /** Undefined while the project has never compiled. */
+  readonly apiUrl: () => string | undefined;
+  readonly catcher: SmtpCatcher;
+  /** Re-compile now (what a file change does); resolves when the new graph runs or was refused. */
+  rebuild(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const short = (version: string) => version.replace(/^sha256:/, '').slice(0, 12);
+
+function curlLines(apiUrl: string, ir: GraphIR, emailChannels: readonly string[]): string[] {
+  const event = sampleEvent(ir, Date.now());
+  if (!event) return [];
+  const subjectField = /^event\.(\w+)$/.exec(ir.journeys[0]?.trigger.subject ?? '')?.[1];
+  const data = event.data as Record<string, unknown>;
+  const lines = ['', 'Try it:'];
+  if (subjectField && typeof data[subjectField] === 'string') {
+    const id = data[subjectField] as string;
+    const contacts = Object.fromEntries(emailChannels.map((ch) => [ch, `${id}@example.com`]));
+    lines.push(`  curl -X PUT ${apiUrl}/subjects/${id} -H 'content-type: application/json' -d '${JSON.stringify({ contacts })}'`);
+  }
+  lines.push(`  curl -X POST ${apiUrl}/events -H 'content-type: application/json' -d '${JSON.stringify(event)}'`);
+  return lines;
+}
+
+export async function startDev(options: DevOptions): Promise<DevSession> {
+  const out = options.out ?? ((text: string) => process.stdout.write(text));
+  const say = (line: string) => out(`${line}\n`);
+  const host = options.host ?? '127.0.0.1';
+  let apiUrl: string | undefined;
+
+  const catcher = await startSmtpCatcher({
+    port: options.smtpPort,
+    onMail: (m) => say(`${summariseMail(m)}${apiUrl ? `  ${apiUrl}/dev/mail/${m.id}` : ''}`),
+  });
+  process.env['HERALD_DEV_SMTP_HOST'] = catcher.host;
+  process.env['HERALD_DEV_SMTP_PORT'] = String(catcher.port);
+
+  const first = await loadProject(options.dir);
+  const root = first.root;
+  const dataFile = isAbsolute(options.data) ? options.data : join(root, options.data);
+  mkdirSync(dirname(dataFile), { recursive: true });
+  const publicBaseUrl = options.port === 0 ? undefined : `http://${host}:${options.port}`;
+
+  const runtimeFor = async (ir: GraphIR): Promise<Runtime> => {
+    const runtime = createRuntime({
+      driver: createEmbeddedDriver({ path: dataFile }),
+      graph: pointEmailAtCatcher(ir, catcher.host, catcher.port),
+      projectRoot: root,
+      log: consoleLogger('warn'),
+      pool: { threads: 1, logLevel: 'warn' },
+      ...(publicBaseUrl ? { publicBaseUrl, unsubscribeSecret: DEV_UNSUBSCRIBE_SECRET } : {}),
+    });
+    await runtime.start();
+    return runtime;
+  };
+
+  let running: SwappableRuntime | undefined;
+  let server: FastifyInstance | undefined;
+  let validator: { version: string; check: ValidateEvent } | undefined;
+  const validateEvent: ValidateEvent = (event) => {
+    const graph = running!.graph;
+    if (validator?.version !== graph.version) validator = { version: graph.version, check: eventValidatorFor(graph) };
+    return validator.check(event);
+  };
+
+  const serve = async (ir: GraphIR) => {
+    running = createSwappableRuntime(await runtimeFor(ir));
+    server = createApiServer(running, { unsubscribeSecret: DEV_UNSUBSCRIBE_SECRET, validateEvent });
+    registerDevMailRoutes(server, catcher);
+    apiUrl = await server.listen({ host, port: options.port });
+    const mailChannels = emailChannelsOf(ir);
+    say(`herald dev: ${ir.project.name} (graph ${short(ir.version)}) on the embedded driver (${relative(process.cwd(), dataFile) || dataFile})`);
+    say(`  API          ${apiUrl}`);
+    say(`  mail catcher smtp://${catcher.host}:${catcher.port}${mailChannels.length ? ` (channels ${mailChannels.join(', ')} send here)` : ''}`);
+    say(`  caught mail  ${apiUrl}/dev/mail`);
+    for (const line of curlLines(apiUrl, ir, mailChannels)) say(line);
+    say('');
+  };
+
+  const printDiagnostics = (loaded: Awaited<ReturnType<typeof loadProject>>) =>
+    out(`${renderDiagnostics([{ root, project: loaded.project, diagnostics: loaded.result.diagnostics }], 'pretty', process.stdout.isTTY === true)}\n`);
+
+  if (first.result.ir) await serve(first.result.ir);
+  else {
+    printDiagnostics(first);
+    say('herald dev: the project does not compile; fix the errors above (watching for changes)');
+  }
+
+  let building: Promise<void> = Promise.resolve();
+  const rebuild = (): Promise<void> => {
+    building = building.then(async () => {
+      const loaded = await loadProject(options.dir);
+      const ir = loaded.result.ir;
+      if (!ir) {
+        printDiagnostics(loaded);
+        say(running ? `herald dev: not switched; still running graph ${short(running.graph.version)}` : 'herald dev: still does not compile');
+        return;
+      }
+      if (loaded.result.diagnostics.length) printDiagnostics(loaded);
+      if (!running) return serve(ir);
+      const before = running.graph;
+      if (ir.version === before.version) return;
+      await running.swap(async () => {
+        try {
+          return await runtimeFor(ir);
+        } catch (error) {
+          say(`herald dev: the new graph does not start (${(error as Error).message}); back to ${short(before.version)}`);
+          return runtimeFor(before);
+        }
+      });
+      if (running.graph.version === ir.version) say(`herald dev: graph ${short(before.version)} → ${short(ir.version)}: new instances start on it, instances in flight keep theirs`);
+    });
+    return building;
+  };
+
+  let watcher: FSWatcher | undefined;
+  if (options.watch !== false) {
+    let timer: NodeJS.Timeout | undefined;
+    watcher = watch(root, {
+      ignoreInitial: true,
+      ignored: (path) => /(^|[\\/])(node_modules|\.git|\.herald|dist)([\\/]|$)/.test(relative(root, path)),
+    });
+    watcher.on('all', (_event, path) => {
+      if (/\.test\.ya?ml$/.test(path)) return; // tests do not change the graph
+      clearTimeout(timer);
+      timer = setTimeout(() => void rebuild(), 150);
+    });
+  }
+
+  let closing: Promise<void> | undefined;
+  return {
+    apiUrl: () => apiUrl,
+    catcher,
+    rebuild,
+    close() {
+      closing ??= (async () => {
+        await watcher?.close();
+        await building;
+        await server?.close();
+        await running?.stop();
+        await catcher.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+interface DevCommandOptions {
+  readonly port: string;
+  readonly smtpPort: string;
+  readonly data: string;
+  readonly watch: boolean;
+  readonly exitAfter?: string;
+}
+
+const port = (name: string, text: string): number => {
+  const n = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!(n >= 0 && n <= 65535)) throw new Error(`--${name} must be a port number (0 for any free port), got ${JSON.stringify(text)}`);
+  return n;
+};
+
+/** `--exit-after 30s` / `500ms` / `2m` / plain milliseconds. */
+function parseWait(text: string): number {
+  const m = /^(\d+)(ms|s|m)?$/.exec(text);
+  if (!m) throw new Error(`--exit-after takes a time such as 30s, 500ms or 2m, got ${JSON.stringify(text)}`);
+  return Number(m[1]) * ({ ms: 1, s: 1000, m: 60_000 } as const)[(m[2] ?? 'ms') as 'ms' | 's' | 'm'];
+}
+
+export function registerDevCommand(program: Command): void {
+  program
+    .command('dev')
+    .description('run a project locally: runtime, API, a mail catcher, re-compile on save')
+    .argument('[dir]', 'project folder', '.')
+    .option('-p, --port <port>', 'API port', '3000')
+    .option('--smtp-port <port>', 'mail catcher port (email channels are pointed at it)', '2525')
+    .option('--data <file>', 'SQLite file of the embedded driver (relative to the project)', '.herald/dev.db')
+    .option('--no-watch', 'do not re-compile on file changes')
+    .option('--exit-after <time>', 'stop by itself after this long (30s, 500ms): for scripts and tests')
+    .action(async (dir: string, opts: DevCommandOptions) => {
+      const wait = opts.exitAfter === undefined ? undefined : parseWait(opts.exitAfter);
+      const session = await startDev({ dir, port: port('port', opts.port), smtpPort: port('smtp-port', opts.smtpPort), data: opts.data, watch: opts.watch });
+      const stop = async (why: string) => {
+        process.stderr.write(`herald dev: ${why}; stopping\n`);
+        await session.close();
+      };
+      if (wait !== undefined) {
+        await new Promise((resolve) => setTimeout(resolve, wait));
+        await stop(`--exit-after ${opts.exitAfter}`);
+        return;
+      }
+      await new Promise<void>((resolve) => {
+        const onSignal = (signal: NodeJS.Signals) => {
+          process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
+          void stop(signal).then(resolve);
+        };
+        process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
+      });
+    });
+}

@@ -1,0 +1,91 @@
+import { Command } from 'commander';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { T } from '@herald/dsl';
+import { createApiServer } from '../../api/create-server.js';
+import type { ArchivedMessage } from '../../driver/driver.js';
+import { createFakeRuntime, EMPTY_GRAPH, type FakeRuntime } from '../../testing/fake-runtime.js';
+import { registerArchiveCommand } from './archive.js';
+import { registerSendEventCommand } from './send-event.js';
+
+async function herald(args: string[]): Promise<{ out: string; err: string; code: number }> {
+  const program = new Command('herald').exitOverride();
+  registerSendEventCommand(program);
+  registerArchiveCommand(program);
+  let out = '';
+  let err = '';
+  const spies = [
+    vi.spyOn(process.stdout, 'write').mockImplementation((c) => ((out += String(c)), true)),
+    vi.spyOn(process.stderr, 'write').mockImplementation((c) => ((err += String(c)), true)),
+  ];
+  process.exitCode = undefined;
+  try {
+    await program.parseAsync(args, { from: 'user' });
+  } finally {
+    spies.forEach((s) => s.mockRestore());
+  }
+  const code = Number(process.exitCode ?? 0);
+  process.exitCode = undefined;
+  return { out, err, code };
+}
+
+const archived = {
+  delivery: {
+    id: 'd-1',
+    subjectId: 'c-100',
+    journey: 'invoice-overdue',
+    node: 'first-reminder',
+    template: 'payment-reminder',
+    status: 'delivered',
+    createdAt: Date.UTC(2026, 0, 5, 10),
+  },
+  contents: [],
+  attempts: [{ channel: 'email', attempt: 1, idempotencyKey: 'k', at: 0, result: { status: 'delivered' } }],
+} as unknown as ArchivedMessage;
+
+describe('herald send-event and herald archive (over the API)', () => {
+  let server: FastifyInstance;
+  let runtime: FakeRuntime;
+  let url: string;
+  beforeAll(async () => {
+    runtime = createFakeRuntime({
+      graph: { ...EMPTY_GRAPH, events: { 'invoice.paid': { type: T.object({ invoiceId: T.string }) } } },
+      archive: [archived],
+    });
+    server = createApiServer(runtime, { token: 'tok' });
+    url = await server.listen({ host: '127.0.0.1', port: 0 });
+  });
+  afterAll(() => server.close());
+
+  it('posts an event and prints its id', async () => {
+    const res = await herald(['send-event', 'invoice.paid', '--data', '{"invoiceId":"INV-1"}', '--id', 'p-1', '--url', url, '--token', 'tok']);
+    expect(res).toMatchObject({ code: 0, out: 'invoice.paid accepted (event id p-1)\n' });
+    expect(runtime.ingested).toEqual([{ type: 'invoice.paid', data: { invoiceId: 'INV-1' }, id: 'p-1' }]);
+  });
+
+  it('prints the field errors of a refused event and exits 1', async () => {
+    const res = await herald(['send-event', 'invoice.paid', '--data', '{"invoiceId":7}', '--url', url, '--token', 'tok']);
+    expect(res.code).toBe(1);
+    expect(res.err).toBe('invalid_event: the invoice.paid event is invalid: /data/invoiceId must be string\n  /data/invoiceId: must be string\n');
+  });
+
+  it('says what is wrong with the data, the token or the address', async () => {
+    await expect(herald(['send-event', 'invoice.paid', '--data', '{nope', '--url', url])).rejects.toThrow('--data is not valid JSON');
+    expect((await herald(['send-event', 'invoice.paid', '--data', '{}', '--url', url])).err).toContain('unauthorized: this route needs an Authorization: Bearer <token> header');
+    await expect(herald(['send-event', 'x', '--data', '{}', '--url', 'http://127.0.0.1:1'])).rejects.toThrow(/cannot reach the Herald API at http:\/\/127\.0\.0\.1:1/);
+  });
+
+  it('searches and shows the archive through the API', async () => {
+    const search = await herald(['archive', 'search', '--subject', 'c-100', '--url', url, '--token', 'tok']);
+    expect(search.code).toBe(0);
+    expect(search.out).toMatch(/^d-1\s+2026-01-05T10:00:00Z\s+c-100\s+invoice-overdue\/first-reminder\s+payment-reminder\s+delivered\s+email$/m);
+    expect(runtime.archiveQueries.at(-1)).toEqual({ subjectId: 'c-100', limit: 50 });
+    const bad = await herald(['archive', 'search', '--from', 'yesterday', '--url', url, '--token', 'tok']);
+    expect(bad.code).toBe(1);
+    expect(bad.err).toContain('/from: must be an ISO 8601 time');
+    const missing = await herald(['archive', 'show', 'd-2', '--url', url, '--token', 'tok']);
+    expect(missing).toMatchObject({ code: 1, err: 'no archived message with id d-2\n' });
+    const json = await herald(['archive', 'show', 'd-1', '--json', '--url', url, '--token', 'tok']);
+    expect(JSON.parse(json.out).delivery.id).toBe('d-1');
+  });
+});

@@ -1,0 +1,194 @@
+/**
+ * Runs one journey test: a fresh Herald per test (the real orchestrator, engine, delivery
+ * policy, worker pool and template rendering, on an in-memory embedded driver) with a virtual
+ * clock, the project's channels swapped for the capture channel and its sources for fixtures.
+ * A seven-day wait takes milliseconds: `advance` moves the clock from one due job to the next.
+ *
+ * What was sent is read from the archive (every attempt with its content and the channel's
+ * answer), so a test checks the record an operator would search, too.
+ */
+import type { GraphIR } from '@herald/dsl';
+import type { PluginLogger } from '@herald/plugin-sdk';
+import { createEmbeddedDriver } from '../driver/embedded/index.js';
+import type { ArchivedMessage, AttemptRecord } from '../driver/driver.js';
+import type { Instance } from '../engine/types.js';
+import { createRuntime, type Runtime } from '../orchestrator/create-runtime.js';
+import { createVirtualClock } from '../orchestrator/virtual-clock.js';
+import { checkExpectation, type SentMessage } from './check-expectation.js';
+import type { CaptureOutcome, JourneyTest, StepLocation, TestStep } from './journey-test.js';
+import { withTestPlugins } from './test-plugins.js';
+
+export interface TestFailure {
+  /** Where in the test file, when a step failed. */
+  readonly at?: StepLocation;
+  /** `expect (after 7d)` */
+  readonly step?: string;
+  readonly messages: readonly string[];
+}
+
+export interface TestResult {
+  readonly name: string;
+  readonly file: string;
+  readonly line: number;
+  readonly ok: boolean;
+  readonly failure?: TestFailure;
+  readonly durationMs: number;
+}
+
+export interface RunTestOptions {
+  readonly projectRoot: string;
+  /** Worker threads per test's runtime; default 1 (tests run one after the other). */
+  readonly threads?: number;
+  readonly log?: PluginLogger;
+}
+
+function outcomeOf(result: unknown): CaptureOutcome {
+  const r = result as { status?: string; retryable?: boolean; bounced?: boolean };
+  if (r.status === 'delivered' || r.status === 'accepted') return r.status;
+  if (r.bounced) return 'bounced';
+  return r.retryable ? 'failed' : 'rejected';
+}
+
+/** Every attempt in the archive as a send, oldest first. */
+export function sendsFromArchive(archive: readonly ArchivedMessage[]): (SentMessage & { readonly key: string })[] {
+  const out: (SentMessage & { key: string })[] = [];
+  for (const m of archive) {
+    const d = m.delivery;
+    for (const a of m.attempts as readonly AttemptRecord[]) {
+      const content = m.contents.find((c) => c.channel === a.channel);
+      out.push({
+        key: `${d.id}|${a.channel}|${a.attempt}|${a.idempotencyKey}`,
+        journey: d.journey,
+        channel: a.channel,
+        template: d.template,
+        step: d.node,
+        subject: d.subjectId,
+        to: content?.to ?? '(not rendered)',
+        locale: content?.locale ?? '',
+        content: content?.fields ?? {},
+        at: a.at,
+        outcome: outcomeOf(a.result),
+      });
+    }
+  }
+  return out.sort((a, b) => a.at - b.at);
+}
+
+async function allArchived(runtime: Runtime): Promise<ArchivedMessage[]> {
+  const items: ArchivedMessage[] = [];
+  let cursor: string | null = null;
+  do {
+    const page: { items: ArchivedMessage[]; cursor: string | null } = await runtime.searchArchive({ limit: 500, ...(cursor ? { cursor } : {}) });
+    items.push(...page.items);
+    cursor = page.cursor;
+  } while (cursor);
+  return items;
+}
+
+async function allInstances(runtime: Runtime, graph: GraphIR): Promise<Instance[]> {
+  const lists = await Promise.all(graph.journeys.map((j) => runtime.findInstances({ journey: j.id })));
+  return lists.flat();
+}
+
+function describeStep(step: TestStep, elapsedMs: number): string {
+  const after = elapsedMs === 0 ? '' : ` (at +${formatElapsed(elapsedMs)})`;
+  switch (step.kind) {
+    case 'event':
+      return `event ${step.type}${after}`;
+    case 'advance':
+      return `advance ${step.text}`;
+    case 'advanceTo':
+      return `advance to ${step.text}`;
+    case 'subject':
+      return `subject ${step.profile.id}${after}`;
+    case 'expect':
+      return `expect${after}`;
+  }
+}
+
+function formatElapsed(ms: number): string {
+  const d = Math.floor(ms / 86_400_000);
+  const h = Math.floor((ms % 86_400_000) / 3_600_000);
+  const m = Math.floor((ms % 3_600_000) / 60_000);
+  return [d && `${d}d`, h && `${h}h`, m && `${m}m`].filter(Boolean).join('') || `${ms}ms`;
+}
+
+export async function runJourneyTest(ir: GraphIR, test: JourneyTest, options: RunTestOptions): Promise<TestResult> {
+  const started = performance.now();
+  const result = (failure?: TestFailure): TestResult => ({
+    name: test.name,
+    file: test.file,
+    line: test.line,
+    ok: failure === undefined,
+    ...(failure ? { failure } : {}),
+    durationMs: Math.round(performance.now() - started),
+  });
+
+  const { graph, problems } = withTestPlugins(ir, test);
+  if (problems.length > 0) return result({ messages: problems });
+
+  const clock = createVirtualClock(test.start);
+  const runtime = createRuntime({
+    driver: createEmbeddedDriver({ path: ':memory:', clock: () => clock.now() }),
+    graph,
+    projectRoot: options.projectRoot,
+    clock,
+    pool: { threads: options.threads ?? 1, logLevel: 'silent' },
+    ...(options.log ? { log: options.log } : {}),
+  });
+  try {
+    await runtime.start();
+  } catch (error) {
+    return result({ messages: [`Herald could not start for this test: ${(error as Error).message}`] });
+  }
+  const seen = new Set<string>();
+  try {
+    for (const s of test.subjects) await runtime.putSubject({ ...s, id: s.id });
+    for (const step of test.steps) {
+      const where = { at: step.loc, step: describeStep(step, clock.now() - test.start) };
+      switch (step.kind) {
+        case 'event': {
+          const res = await runtime.ingest({ type: step.type, data: step.data, ...(step.id ? { id: step.id } : {}) });
+          if (step.rejected) {
+            const paths = res.ok ? [] : res.errors.map((e) => e.path);
+            const missing = step.rejected.filter((p) => !paths.includes(p));
+            if (res.ok || missing.length > 0) {
+              const got = res.ok ? 'it was accepted' : `it was refused at ${paths.join(', ')}`;
+              return result({ ...where, messages: [`expected the ${step.type} event to be refused at ${step.rejected.join(', ')}, ${got}`] });
+            }
+          } else if (!res.ok) {
+            return result({ ...where, messages: [`the ${step.type} event was refused: ${res.errors.map((e) => `${e.path} ${e.message}`).join('; ')}`] });
+          }
+          await runtime.runUntilIdle(clock.now());
+          break;
+        }
+        case 'subject':
+          await runtime.putSubject(step.profile);
+          await runtime.runUntilIdle(clock.now());
+          break;
+        case 'advance':
+        case 'advanceTo': {
+          const target = step.kind === 'advance' ? clock.now() + step.ms : step.at;
+          if (target < clock.now()) return result({ ...where, messages: [`cannot go back in time to ${new Date(target).toISOString()}`] });
+          await runtime.runUntilIdle(target);
+          clock.set(target);
+          await runtime.runUntilIdle(target);
+          break;
+        }
+        case 'expect': {
+          const archive = await allArchived(runtime);
+          const sent = sendsFromArchive(archive).filter((s) => !seen.has(s.key));
+          for (const s of sent) seen.add(s.key);
+          const failures = checkExpectation(step.expect, { sent, instances: await allInstances(runtime, graph), archive });
+          if (failures.length > 0) return result({ ...where, messages: failures });
+          break;
+        }
+      }
+    }
+    return result();
+  } catch (error) {
+    return result({ messages: [`the test run failed: ${(error as Error).stack ?? String(error)}`] });
+  } finally {
+    await runtime.stop();
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * `herald test`'s loop: find the project's `*.test.yaml`, read them (problems in a test file
+ * are reported like failures), keep the tests the filter names, run them one by one.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import type { GraphIR } from '@herald/dsl';
+import type { TestFileProblem } from './journey-test.js';
+import { readTestFile } from './read-test-file.js';
+import { runJourneyTest, type RunTestOptions, type TestResult } from './run-journey-test.js';
+
+const SKIP_DIRS = new Set(['node_modules', '.git', '.herald', 'dist', 'out']);
+
+/** Project-relative POSIX paths of every `*.test.yaml` / `*.test.yml`, sorted. */
+export function findTestFiles(root: string): string[] {
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (entry.isDirectory()) {
+        if (!SKIP_DIRS.has(entry.name)) walk(join(dir, entry.name));
+      } else if (/\.test\.ya?ml$/.test(entry.name)) out.push(relative(root, join(dir, entry.name)).split(sep).join('/'));
+    }
+  };
+  walk(root);
+  return out.sort();
+}
+
+export interface TestRun {
+  readonly results: readonly TestResult[];
+  readonly problems: readonly TestFileProblem[];
+  /** Tests the filter left out. */
+  readonly skipped: number;
+}
+
+export interface RunTestFilesOptions extends RunTestOptions {
+  /** Only tests whose name or file contains this text (case-insensitive). */
+  readonly filter?: string;
+  /** Called as each test finishes (for streaming output). */
+  readonly onResult?: (result: TestResult) => void;
+}
+
+export async function runTestFiles(ir: GraphIR, files: readonly string[], options: RunTestFilesOptions): Promise<TestRun> {
+  const problems: TestFileProblem[] = [];
+  const results: TestResult[] = [];
+  let skipped = 0;
+  const wanted = options.filter?.toLowerCase();
+  for (const file of files) {
+    const read = readTestFile(file, readFileSync(join(options.projectRoot, file), 'utf8'));
+    problems.push(...read.problems);
+    for (const test of read.tests) {
+      if (wanted && !test.name.toLowerCase().includes(wanted) && !file.toLowerCase().includes(wanted)) {
+        skipped++;
+        continue;
+      }
+      const result = await runJourneyTest(ir, test, options);
+      results.push(result);
+      options.onResult?.(result);
+    }
+  }
+  return { results, problems, skipped };
+}
