@@ -20,11 +20,10 @@ export function formatSarif(diagnostics: readonly Diagnostic[], toolVersion: str
           driver: {
             name: 'herald',
             version: toolVersion,
-            informationUri: 'https://github.com/herald-ccm/herald',
             rules: used.map((code) => ({
               id: code,
               shortDescription: { text: (CODES as Record<string, { summary: string }>)[code]?.summary ?? code },
-              helpUri: `https://github.com/herald-ccm/herald/blob/main/docs/diagnostics.md#${code}`,
+              help: { text: `See docs/diagnostics.md#${code}` },
             })),
           },
         },

@@ -9,6 +9,7 @@ import { registerSendEventCommand } from './commands/send-event.js';
 import { registerStartCommand } from './commands/start.js';
 import { registerTestCommand } from './commands/test.js';
 import { registerGraphCommand } from './commands/graph.js';
+import { registerLspCommand } from './commands/lsp.js';
 import { registerSchemaCommand } from './commands/schema.js';
 import { registerValidateCommand } from './commands/validate.js';
 import { HERALD_VERSION } from './print-diagnostics.js';
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   registerStartCommand(program);
   registerSendEventCommand(program);
   registerArchiveCommand(program);
+  registerLspCommand(program);
   return program;
 }
 

@@ -1,0 +1,315 @@
+/**
+ * The language server over the real protocol (stdio JSON-RPC), on a temp copy of
+ * examples/invoice-dunning: what an editor sends, what it gets back.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { Project } from '@herald/dsl';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  CodeActionRequest,
+  CompletionRequest,
+  DefinitionRequest,
+  DocumentFormattingRequest,
+  DocumentSymbolRequest,
+  HoverRequest,
+  PrepareRenameRequest,
+  ReferencesRequest,
+  RenameRequest,
+  type CompletionItem,
+  type CompletionList,
+  type Diagnostic,
+  type DocumentSymbol,
+  type Hover,
+  type Location,
+  type MarkupContent,
+  type TextEdit,
+  type WorkspaceEdit,
+} from 'vscode-languageserver-protocol/node.js';
+import { copyProject, LspClient, removeProject, REPO } from './lsp-client.js';
+
+const JOURNEY = 'journeys/invoice-overdue.journey.yaml';
+const TEMPLATE = 'templates/payment-reminder.template.yaml';
+
+/** What the compiler itself reports for the project with `overrides` applied: the CLI's answer. */
+function libraryDiagnostics(root: string, overrides: Record<string, string>, file: string) {
+  const p = new Project(root, {
+    readFile: (f) => {
+      try {
+        return readFileSync(f, 'utf8');
+      } catch {
+        return undefined;
+      }
+    },
+    pluginRoots: [REPO],
+  });
+  for (const rel of yamlFiles(root)) p.setFile(rel, overrides[rel] ?? readFileSync(join(root, rel), 'utf8'));
+  return p.check().diagnostics.filter((d) => d.file === file);
+}
+
+/** The files the CLI reads: every YAML file below the root, skipping node_modules, .git, .herald, dist and out. */
+function yamlFiles(root: string, dir = ''): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(join(root, dir)).sort()) {
+    if (['node_modules', '.git', '.herald', 'dist', 'out'].includes(name)) continue;
+    const rel = dir ? `${dir}/${name}` : name;
+    if (statSync(join(root, rel)).isDirectory()) out.push(...yamlFiles(root, rel));
+    else if (/\.ya?ml$/.test(name)) out.push(rel);
+  }
+  return out;
+}
+
+function items(r: CompletionList | CompletionItem[] | null): CompletionItem[] {
+  if (!r) return [];
+  return Array.isArray(r) ? r : r.items;
+}
+
+function labels(r: CompletionList | CompletionItem[] | null): string[] {
+  return items(r).map((i) => i.label);
+}
+
+function hoverText(h: Hover | null): string {
+  if (!h) return '';
+  const c = h.contents;
+  if (typeof c === 'string') return c;
+  if (Array.isArray(c)) return c.map((x) => (typeof x === 'string' ? x : x.value)).join('\n');
+  return (c as MarkupContent).value;
+}
+
+let root: string;
+let client: LspClient;
+
+beforeAll(async () => {
+  root = copyProject();
+  client = await LspClient.start(root);
+});
+
+afterAll(async () => {
+  await client?.stop();
+  if (root) removeProject(root);
+});
+
+describe('initialize', () => {
+  it('announces the features', () => {
+    const caps = client.initializeResult!.capabilities;
+    expect(caps.completionProvider).toBeTruthy();
+    expect(caps.hoverProvider).toBe(true);
+    expect(caps.definitionProvider).toBe(true);
+    expect(caps.referencesProvider).toBe(true);
+    expect(caps.renameProvider).toEqual({ prepareProvider: true });
+    expect(caps.documentSymbolProvider).toBe(true);
+    expect(caps.codeActionProvider).toBeTruthy();
+    expect(caps.documentFormattingProvider).toBe(true);
+    expect(client.initializeResult!.serverInfo?.name).toBe('herald-language-server');
+  });
+});
+
+describe('diagnostics', () => {
+  it('publishes exactly what the compiler reports, and clears them when fixed', async () => {
+    const good = client.text(JOURNEY);
+    const bad = good.replace('send: payment-reminder', 'send: payment-remindr').replace('goto: account-manager', 'goto: acount-manager');
+    const published = await client.open(JOURNEY, bad);
+    const expected = libraryDiagnostics(root, { [JOURNEY]: bad }, JOURNEY);
+    expect(expected.map((d) => d.code)).toEqual(['unknown-template', 'unknown-step', 'unreachable-step']);
+    expect(published.diagnostics.map((d) => ({ code: d.code, range: d.range, severity: d.severity, source: d.source }))).toEqual(
+      expected.map((d) => ({
+        code: d.code,
+        range: { start: { line: d.range.start.line - 1, character: d.range.start.column - 1 }, end: { line: d.range.end.line - 1, character: d.range.end.column - 1 } },
+        severity: d.severity === 'error' ? 1 : d.severity === 'warning' ? 2 : 3,
+        source: 'herald',
+      })),
+    );
+    expect(published.diagnostics[0]!.message).toBe('unknown template `payment-remindr`\ndid you mean `payment-reminder`?');
+
+    const fixed = await client.change(JOURNEY, good);
+    expect(fixed.diagnostics).toEqual([]);
+  });
+
+  it('a code action applies the did-you-mean fix', async () => {
+    const bad = client.text(JOURNEY).replace('send: payment-reminder', 'send: payment-remindr');
+    const published = await client.change(JOURNEY, bad);
+    const d = published.diagnostics.find((x) => x.code === 'unknown-template')!;
+    const actions = await client.connection.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri: client.uri(JOURNEY) },
+      range: d.range,
+      context: { diagnostics: [d] },
+    });
+    expect(actions).toHaveLength(1);
+    const action = actions![0] as { title: string; edit: WorkspaceEdit };
+    expect(action.title).toBe('Change to `payment-reminder`');
+    expect(action.edit.changes![client.uri(JOURNEY)]).toEqual([{ range: d.range, newText: 'payment-reminder' }]);
+    await client.change(JOURNEY, bad.replace('send: payment-remindr', 'send: payment-reminder'));
+  });
+
+  it('gives exact UTF-16 ranges on lines with multi-byte characters', async () => {
+    const text = client.text(TEMPLATE).replace('subject: "Invoice {{trigger.invoiceId}} is overdue"', 'subject: "Grüße 😀 {{custmer.name}}"');
+    const published = await client.open(TEMPLATE, text);
+    const d = published.diagnostics.find((x) => x.code === 'unknown-variable');
+    expect(d).toBeDefined();
+    const line = text.split('\n').findIndex((l) => l.includes('Grüße'));
+    const col = text.split('\n')[line]!.indexOf('custmer');
+    // 😀 is two UTF-16 code units: the column counts both.
+    expect(text.split('\n')[line]!.slice(0, col)).toBe('    subject: "Grüße 😀 {{');
+    expect(d!.range).toEqual({ start: { line, character: col }, end: { line, character: col + 'custmer.name'.length } });
+    const expected = libraryDiagnostics(root, { [TEMPLATE]: text }, TEMPLATE).find((x) => x.code === 'unknown-variable')!;
+    expect(d!.range.start.character).toBe(expected.range.start.column - 1);
+    await client.close(TEMPLATE);
+  });
+});
+
+describe('completion', () => {
+  const disk = (rel: string) => readFileSync(join(root, rel), 'utf8');
+  const at = async (rel: string, text: string, needle: string, delta = needle.length) => {
+    await client.change(rel, text);
+    return client.connection.sendRequest(CompletionRequest.type, { textDocument: { uri: client.uri(rel) }, position: client.position(rel, needle, delta) });
+  };
+
+  it('lists template ids after `send: `', async () => {
+    const text = disk(JOURNEY).replace('send: payment-thanks', 'send: ');
+    const r = await at(JOURNEY, text, '  - id: thank-you\n    send: ');
+    expect(labels(r)).toEqual(expect.arrayContaining(['payment-reminder', 'payment-thanks', 'final-notice']));
+  });
+
+  it('lists step ids after `goto: `', async () => {
+    const text = disk(JOURNEY).replace('goto: account-manager', 'goto: ');
+    const r = await at(JOURNEY, text, 'goto: ');
+    expect(labels(r)).toEqual(expect.arrayContaining(['first-reminder', 'wait-payment', 'second-notice', 'account-manager', 'final-notice', 'thank-you']));
+  });
+
+  it('lists keys of a step mapping with their documentation', async () => {
+    const text = disk(JOURNEY).replace('    send: payment-thanks\n', '    send: payment-thanks\n    \n');
+    const r = await at(JOURNEY, text, '    send: payment-thanks\n    ');
+    const policy = items(r).find((i) => i.label === 'policy');
+    expect(policy).toBeDefined();
+    expect((policy!.documentation as MarkupContent).value).toContain('channel policy');
+    expect(labels(r)).not.toContain('send'); // already there
+  });
+
+  it('lists event fields with their types after `trigger.`', async () => {
+    const text = disk(JOURNEY).replace('"event.invoiceId == trigger.invoiceId"', '"event.invoiceId == trigger."');
+    const r = await at(JOURNEY, text, '"event.invoiceId == trigger.');
+    const amount = items(r).find((i) => i.label === 'amount');
+    expect(amount?.detail).toBe('number');
+    expect(items(r).find((i) => i.label === 'dueDate')?.detail).toBe('timestamp');
+  });
+
+  it('lists fields inside `{{customer.`', async () => {
+    const text = disk(TEMPLATE).replace('Dear {{customer.name}},\n\n      invoice', 'Dear {{customer.\n\n      invoice');
+    await client.open(TEMPLATE, disk(TEMPLATE));
+    const r = await at(TEMPLATE, text, 'Dear {{customer.');
+    expect(labels(r)).toEqual(expect.arrayContaining(['name', 'segment', 'accountManager']));
+    expect(items(r).find((i) => i.label === 'accountManager')?.detail).toBe('string');
+    await client.close(TEMPLATE);
+  });
+});
+
+describe('hover', () => {
+  it('shows schema docs on a key', async () => {
+    await client.change(JOURNEY, readFileSync(join(root, JOURNEY), 'utf8'));
+    const h = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: client.uri(JOURNEY) }, position: client.position(JOURNEY, 'onTimeout', 2) });
+    expect(hoverText(h)).toContain('Where to go when the wait times out');
+  });
+
+  it('shows the type of an expression identifier', async () => {
+    const h = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: client.uri(JOURNEY) }, position: client.position(JOURNEY, 'trigger.amount > 1000', 'trigger.'.length + 2) });
+    expect(hoverText(h)).toContain('trigger.amount: number');
+    const v = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: client.uri(JOURNEY) }, position: client.position(JOURNEY, 'string(daysLate)', 'string('.length + 1) });
+    expect(hoverText(v)).toContain('daysLate: number');
+  });
+});
+
+describe('navigation', () => {
+  it('goes from `send:` to the template and from a `goto`/`onTimeout` target to the step', async () => {
+    const defs = (await client.connection.sendRequest(DefinitionRequest.type, {
+      textDocument: { uri: client.uri(JOURNEY) },
+      position: client.position(JOURNEY, 'send: payment-reminder', 8),
+    })) as Location[];
+    expect(defs).toEqual([{ uri: client.uri(TEMPLATE), range: { start: { line: 0, character: 10 }, end: { line: 0, character: 26 } } }]);
+
+    const step = (await client.connection.sendRequest(DefinitionRequest.type, {
+      textDocument: { uri: client.uri(JOURNEY) },
+      position: client.position(JOURNEY, 'onTimeout: second-notice', 13),
+    })) as Location[];
+    const target = client.position(JOURNEY, 'id: second-notice', 4);
+    expect(step).toEqual([{ uri: client.uri(JOURNEY), range: { start: target, end: { line: target.line, character: target.character + 'second-notice'.length } } }]);
+
+    const viaGoto = (await client.connection.sendRequest(DefinitionRequest.type, {
+      textDocument: { uri: client.uri(JOURNEY) },
+      position: client.position(JOURNEY, 'goto: account-manager', 8),
+    })) as Location[];
+    expect(viaGoto[0]!.range.start).toEqual(client.position(JOURNEY, 'id: account-manager', 4));
+  });
+
+  it('finds the references of a step id', async () => {
+    const refs = (await client.connection.sendRequest(ReferencesRequest.type, {
+      textDocument: { uri: client.uri(JOURNEY) },
+      position: client.position(JOURNEY, 'id: thank-you', 5),
+      context: { includeDeclaration: true },
+    })) as Location[];
+    expect(refs.map((r) => r.range.start.line).sort((a, b) => a - b)).toEqual(
+      [client.position(JOURNEY, 'onEvent: thank-you').line, client.position(JOURNEY, 'onEvent: thank-you', 0, 1).line, client.position(JOURNEY, 'id: thank-you').line].sort((a, b) => a - b),
+    );
+  });
+
+  it('renames a step id everywhere it is used', async () => {
+    const prep = await client.connection.sendRequest(PrepareRenameRequest.type, { textDocument: { uri: client.uri(JOURNEY) }, position: client.position(JOURNEY, 'onEvent: thank-you', 10) });
+    expect(prep).toMatchObject({ placeholder: 'thank-you' });
+    const edit = (await client.connection.sendRequest(RenameRequest.type, {
+      textDocument: { uri: client.uri(JOURNEY) },
+      position: client.position(JOURNEY, 'onEvent: thank-you', 10),
+      newName: 'paid-thanks',
+    })) as WorkspaceEdit;
+    const edits = edit.changes![client.uri(JOURNEY)]!;
+    expect(edits).toHaveLength(3);
+    expect(applyEdits(client.text(JOURNEY), edits)).toBe(client.text(JOURNEY).replaceAll('thank-you', 'paid-thanks'));
+  });
+
+  it('renames a template id in the template and every send', async () => {
+    const edit = (await client.connection.sendRequest(RenameRequest.type, {
+      textDocument: { uri: client.uri(JOURNEY) },
+      position: client.position(JOURNEY, 'send: payment-reminder', 8),
+      newName: 'reminder',
+    })) as WorkspaceEdit;
+    expect(Object.keys(edit.changes!).sort()).toEqual([client.uri(JOURNEY), client.uri(TEMPLATE)].sort());
+    expect(edit.changes![client.uri(JOURNEY)]).toHaveLength(2);
+    expect(edit.changes![client.uri(TEMPLATE)]).toHaveLength(1);
+  });
+
+  it('lists the steps as document symbols', async () => {
+    const syms = (await client.connection.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri: client.uri(JOURNEY) } })) as DocumentSymbol[];
+    expect(syms[0]!.name).toBe('invoice-overdue');
+    const names = syms[0]!.children!.map((c) => c.name);
+    expect(names).toEqual(['trigger', 'customer', 'first-reminder', 'wait-payment', 'second-notice', '#4', '#5', '#6', 'account-manager', 'final-notice', '#9', 'thank-you', '#11']);
+  });
+});
+
+describe('formatting', () => {
+  it('keeps comments', async () => {
+    const rel = 'policies/dunning.policy.yaml';
+    const text = '# Billing reminders\npolicy: dunning   \n# the channels, in order\nchannels:\n    - email   # first\n    - sms\n    - letter\norder: subject.channels\n\n\n';
+    await client.open(rel, text);
+    const edits = (await client.connection.sendRequest(DocumentFormattingRequest.type, {
+      textDocument: { uri: client.uri(rel) },
+      options: { tabSize: 2, insertSpaces: true },
+    })) as TextEdit[];
+    const out = applyEdits(text, edits);
+    expect(out).toContain('# Billing reminders');
+    expect(out).toContain('# the channels, in order');
+    expect(out).toContain('# first');
+    expect(out).toBe('# Billing reminders\npolicy: dunning\n# the channels, in order\nchannels:\n  - email # first\n  - sms\n  - letter\norder: subject.channels\n');
+    await client.close(rel);
+  });
+});
+
+/** Apply LSP edits to a text (edits do not overlap). */
+export function applyEdits(text: string, edits: readonly TextEdit[]): string {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) if (text[i] === '\n') starts.push(i + 1);
+  const off = (p: { line: number; character: number }) => (starts[p.line] ?? text.length) + p.character;
+  const sorted = [...edits].sort((a, b) => off(b.range.start) - off(a.range.start));
+  let out = text;
+  for (const e of sorted) out = out.slice(0, off(e.range.start)) + e.newText + out.slice(off(e.range.end));
+  return out;
+}
+
+export type { Diagnostic };

@@ -1,0 +1,74 @@
+/**
+ * Go to definition: from a `send:` to its template, from a `policy:` to its policy, from a
+ * `goto:`/`onEvent:`/branch target to the step, from an event, source, query or channel name
+ * to its declaration in herald.yaml, from `{{> partial}}` to the partial, and from a
+ * template's `file:` to the included file.
+ */
+import { posix } from 'node:path';
+import type { Location } from 'vscode-languageserver';
+import type { DocContext } from './doc-context.js';
+import { innerSpan, uriOf } from './doc-context.js';
+import { LineIndex } from './positions.js';
+import { occurrenceAt, occurrences, type SymbolOccurrence } from './symbol-index.js';
+import { treeAt } from './yaml-context.js';
+
+export interface FileSpan {
+  readonly file: string;
+  readonly start: number;
+  readonly end: number;
+  /** A definition (rather than a reference), where the caller tells them apart. */
+  readonly def?: boolean;
+}
+
+/** Where a symbol is defined (several places when it is defined twice: the compiler keeps the first). */
+export function findDefinitions(doc: DocContext, occ: Pick<SymbolOccurrence, 'kind' | 'name' | 'container'>): FileSpan[] {
+  const project = doc.project;
+  const from = (list: readonly SymbolOccurrence[]) =>
+    list.filter((o) => o.def && o.kind === occ.kind && o.name === occ.name && o.container === occ.container).map((o) => o.span);
+  switch (occ.kind) {
+    case 'template':
+      return project.asts('template').flatMap((t) => (t.id.value === occ.name ? [t.id.span] : []));
+    case 'policy':
+      return project.asts('policy').flatMap((p) => (p.id.value === occ.name ? [p.id.span] : []));
+    case 'journey':
+      return project.asts('journey').flatMap((j) => (j.id.value === occ.name ? [j.id.span] : []));
+    case 'step':
+    case 'partial': {
+      const ast = project.ast(occ.container);
+      return ast ? from(occurrences(ast)) : [];
+    }
+    case 'event':
+    case 'channel':
+    case 'source':
+    case 'query': {
+      const cfg = project.config();
+      return cfg ? from(occurrences(cfg)) : [];
+    }
+  }
+}
+
+export function toLocation(doc: DocContext, span: FileSpan): Location {
+  const text = doc.project.texts.get(span.file) ?? doc.project.workspace.sourceFile(span.file)?.text ?? '';
+  const lines = span.file === doc.rel ? doc.lines : new LineIndex(text);
+  const inner = innerSpan(text, span);
+  return { uri: uriOf(doc.project.root, span.file), range: lines.range(inner.start, inner.end) };
+}
+
+export function definition(doc: DocContext, offset: number): Location[] {
+  const ast = doc.project.ast(doc.rel);
+  const occ = ast ? occurrenceAt(occurrences(ast), offset) : undefined;
+  if (occ) {
+    const spans = occ.def ? [occ.span] : findDefinitions(doc, occ);
+    return spans.map((s) => toLocation(doc, s));
+  }
+  // A template's `file: body.html`: open the file.
+  if (doc.kind === 'template') {
+    const root = doc.tree();
+    const hit = root && treeAt(root, offset);
+    if (hit && !hit.entry && hit.path[hit.path.length - 1] === 'file' && hit.node.kind === 'scalar' && typeof hit.node.value === 'string') {
+      const rel = posix.normalize(posix.join(posix.dirname(doc.rel), hit.node.value));
+      return [{ uri: uriOf(doc.project.root, rel), range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }];
+    }
+  }
+  return [];
+}
