@@ -98,7 +98,7 @@ describe('advanceDelivery: start', () => {
     const sim = new Sim();
     const r = sim.start();
     expect(r.effects).toEqual([{ kind: 'attempt', deliveryId: 'i1:remind:1', channel: 'email', attempt: 1, idempotencyKey: 'i1:remind:1:email' }]);
-    expect(r.delivery).toMatchObject({ status: 'attempting', channels: ['email', 'sms', 'letter'], channelIndex: 0, attempt: 1, updatedAt: T0 });
+    expect(r.delivery).toMatchObject({ status: 'attempting', channels: ['email', 'sms', 'letter'], channelIndex: 0, attempt: 1, updatedAt: T0 + 1 }); // created at T0, changed in the same millisecond
     expect(sim.notes()).toEqual(['email attempt 1']);
   });
 
@@ -319,5 +319,25 @@ describe('advanceDelivery: stale inputs and replay', () => {
     const d = newDelivery(SEND, POLICY, T0);
     const input: DeliveryInput = { kind: 'start', facts: { ...FACTS, order: ['letter'] } };
     expect(JSON.stringify(advanceDelivery(POLICY, env(T0), d, input))).toBe(JSON.stringify(advanceDelivery(POLICY, env(T0), d, input)));
+  });
+});
+
+describe('updatedAt as a concurrency token', () => {
+  it('changes on every applied input, even when the clock has not moved', () => {
+    const sim = new Sim();
+    const created = sim.delivery.updatedAt;
+    sim.start(); // same millisecond as creation
+    const started = sim.delivery.updatedAt;
+    expect(started).toBeGreaterThan(created);
+    sim.result(failed.retryable('busy')); // still the same millisecond
+    expect(sim.delivery.updatedAt).toBeGreaterThan(started);
+  });
+
+  it('stays put when an input does not apply', () => {
+    const sim = new Sim();
+    sim.start();
+    const before = sim.delivery;
+    const r = sim.feed({ kind: 'timer', timerId: 'not-a-timer-of-this-delivery' });
+    expect(r.delivery).toBe(before);
   });
 });

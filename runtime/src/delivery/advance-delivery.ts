@@ -65,7 +65,9 @@ const NO_EFFECTS: readonly DeliveryEffect[] = Object.freeze([]);
 export function advanceDelivery(policy: PolicyIR, env: DeliveryEnv, delivery: Delivery, input: DeliveryInput): DeliveryAdvance {
   const s: Step = { policy, env, d: { ...delivery }, effects: [], notes: [] };
   if (!apply(s, input)) return { delivery, effects: NO_EFFECTS };
-  s.d.updatedAt = env.now;
+  // updatedAt is the driver's optimistic-concurrency token: it must change on every write,
+  // even when two writes fall in the same millisecond (a virtual clock does not move at all).
+  s.d.updatedAt = Math.max(env.now, delivery.updatedAt + 1);
   s.d.history = [...delivery.history, ...s.notes];
   return { delivery: s.d, effects: s.effects };
 }

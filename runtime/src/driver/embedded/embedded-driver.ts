@@ -1,0 +1,219 @@
+/**
+ * The embedded driver: Herald's store and queue in one SQLite file (better-sqlite3), for a
+ * single Herald process. Every method is synchronous underneath — better-sqlite3 runs in
+ * the calling thread, which for short indexed statements is faster than any round trip —
+ * and wrapped in a promise for the Driver interface. The schema is in migrate-schema.ts,
+ * the durability argument in open-database.ts, operations in docs/operations.md.
+ */
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import type { Database } from 'better-sqlite3';
+import type { GraphIR } from '@herald/dsl';
+import type { Delivery } from '../../delivery/types.js';
+import type { Instance, SubjectProfile } from '../../engine/types.js';
+import type { Driver, Job, LedgerEntry, QueuedJob } from '../driver.js';
+import { makeApplyUnit } from './apply-unit.js';
+import { makeFindInstances } from './find-instances.js';
+import { makeGroupCommit } from './group-commit.js';
+import { mergeSubject, type SubjectPatch } from './merge-subject.js';
+import { isMemoryPath, openDatabase, type OpenDatabaseOptions } from './open-database.js';
+import { prepareStatements, type Statements } from './prepare-statements.js';
+import { makeGetArchived, makeSearchArchive } from './search-archive.js';
+
+export interface EmbeddedDriverOptions extends OpenDatabaseOptions {
+  /**
+   * Epoch ms. Used where the interface passes no time: when an event id was seen (for
+   * retention), when a graph was saved, and which leases count as live in `queueDepth`.
+   * Defaults to Date.now; `herald test` passes its virtual clock.
+   */
+  readonly clock?: () => number;
+}
+
+/** Deliveries purged per transaction: bounds how long one purge step holds the write lock. */
+const PURGE_BATCH = 1000;
+const CURRENT_GRAPH_KEY = 'current_graph_version';
+
+export function createEmbeddedDriver(options: EmbeddedDriverOptions): Driver {
+  const clock = options.clock ?? Date.now;
+  let state: ReturnType<typeof openState> | null = null;
+  const opened = (): ReturnType<typeof openState> => {
+    if (state === null) throw new Error(`embedded driver (${options.path}): not open; call open() first`);
+    return state;
+  };
+
+  return {
+    name: isMemoryPath(options.path) ? 'embedded (memory)' : 'embedded',
+
+    async open() {
+      state ??= openState(openDatabase(options), clock);
+    },
+    async close() {
+      if (state === null) return;
+      const { db, groupCommit } = state;
+      groupCommit.flush();
+      state = null;
+      if (!db.readonly) db.pragma('optimize');
+      db.close();
+    },
+
+    async saveGraph(ir: GraphIR) {
+      opened().s.putGraph.run(ir.version, JSON.stringify(ir), clock());
+    },
+    async loadGraph(version) {
+      const row = opened().s.getGraph.get(version);
+      return row === undefined ? undefined : (JSON.parse(row.ir) as GraphIR);
+    },
+    async currentGraphVersion() {
+      return opened().s.getMeta.get(CURRENT_GRAPH_KEY)?.value;
+    },
+    async setCurrentGraphVersion(version) {
+      const { s } = opened();
+      // Instances would start on a graph nobody can load: that is a caller's bug.
+      if (s.hasGraph.get(version) === undefined) throw new Error(`setCurrentGraphVersion: graph ${version} was never saved`);
+      s.putMeta.run(CURRENT_GRAPH_KEY, version);
+    },
+
+    async getSubject(id) {
+      const row = opened().s.getSubject.get(id);
+      return row === undefined ? undefined : (JSON.parse(row.json) as SubjectProfile);
+    },
+    async putSubject(patch) {
+      return opened().putSubject.immediate(patch);
+    },
+
+    async getInstance(id) {
+      const row = opened().s.getInstance.get(id);
+      return row === undefined ? undefined : (JSON.parse(row.json) as Instance);
+    },
+    async findInstances(q) {
+      return opened().findInstances(q);
+    },
+    async getDelivery(id) {
+      const row = opened().s.getDelivery.get(id);
+      return row === undefined ? undefined : (JSON.parse(row.json) as Delivery);
+    },
+    async findDeliveryByProviderId(providerMessageId) {
+      const row = opened().s.getDeliveryByProviderId.get(providerMessageId);
+      return row === undefined ? undefined : (JSON.parse(row.json) as Delivery);
+    },
+
+    async commit(unit) {
+      return opened().groupCommit.commit(unit);
+    },
+
+    async reserve(max, now, leaseMs) {
+      if (max <= 0) return [];
+      const rows = opened().s.reserveJobs.all({ now, until: now + leaseMs, max: Math.floor(max) });
+      // RETURNING gives rows in no promised order.
+      rows.sort((a, b) => a.run_at - b.run_at || a.rowid - b.rowid);
+      return rows.map(
+        (row): QueuedJob => ({ id: row.id, job: JSON.parse(row.payload) as Job, runAt: row.run_at, tries: row.tries - 1 }),
+      );
+    },
+    async release(jobId, runAt) {
+      opened().s.releaseJob.run(runAt, jobId);
+    },
+    async nextDueAt() {
+      // A leased job is due again when its lease runs out: the scheduler must wake then too,
+      // or a job held by a worker that died would wait for the next unrelated wake-up.
+      const { s } = opened();
+      const queued = s.nextQueuedAt.get()?.at ?? null;
+      const leased = s.nextLeaseExpiry.get()?.at ?? null;
+      if (queued === null) return leased;
+      if (leased === null) return queued;
+      return Math.min(queued, leased);
+    },
+    async queueDepth() {
+      const row = opened().s.countJobs.get(clock());
+      const total = row?.total ?? 0;
+      const reserved = row?.reserved ?? 0;
+      return { queued: total - reserved, reserved };
+    },
+
+    async ledgerBegin(key, now): Promise<LedgerEntry> {
+      const { s } = opened();
+      if (s.beginLedger.run(key, now).changes === 1) return { state: 'new' };
+      const row = s.getLedger.get(key);
+      if (row === undefined) throw new Error(`ledger entry ${key} vanished between two statements`);
+      return row.state === 'done'
+        ? { state: 'done', result: row.result === null ? null : (JSON.parse(row.result) as unknown) }
+        : { state: 'in-flight', since: row.started_at };
+    },
+    async ledgerFinish(key, result, now) {
+      opened().s.finishLedger.run(key, JSON.stringify(result ?? null), now, now);
+    },
+
+    async countSent(subjectId, category, since) {
+      return opened().s.countSent.get(subjectId, category, since)?.n ?? 0;
+    },
+    async seenDedupeKey(key, since) {
+      return opened().s.seenDedupeKey.get(key, since) !== undefined;
+    },
+    async eventSeen(eventId) {
+      return opened().s.hasEvent.get(eventId) !== undefined;
+    },
+
+    async searchArchive(q) {
+      return opened().searchArchive(q);
+    },
+    async getArchived(deliveryId) {
+      const { s, getArchived } = opened();
+      const row = s.getDelivery.get(deliveryId);
+      return row === undefined ? undefined : getArchived(row);
+    },
+    async purgeArchive(before) {
+      const { purgeDeliveries, purgeCounters } = opened();
+      let purged = 0;
+      for (;;) {
+        const n = purgeDeliveries.immediate(before);
+        purged += n;
+        if (n < PURGE_BATCH) break;
+        // Let queued work in between batches: a large purge must not stall the scheduler.
+        await yieldToEventLoop();
+      }
+      while (purgeCounters.immediate(before) > 0) await yieldToEventLoop();
+      return purged;
+    },
+  };
+}
+
+function openState(db: Database, clock: () => number) {
+  const s: Statements = prepareStatements(db);
+  return {
+    db,
+    s,
+    groupCommit: makeGroupCommit(db, makeApplyUnit(db, s, clock)),
+    findInstances: makeFindInstances(db),
+    searchArchive: makeSearchArchive(db, s),
+    getArchived: makeGetArchived(s),
+    /** Read, merge, write: one transaction, so two merges never lose each other's fields. */
+    putSubject: db.transaction((patch: SubjectPatch): SubjectProfile => {
+      const row = s.getSubject.get(patch.id);
+      const merged = mergeSubject(row === undefined ? undefined : (JSON.parse(row.json) as SubjectProfile), patch);
+      s.putSubject.run(merged.id, JSON.stringify(merged));
+      return merged;
+    }),
+    /** One batch of finished deliveries created before `before`, with their archived content. */
+    purgeDeliveries: db.transaction((before: number): number => {
+      const ids = s.finishedDeliveriesBefore.all(before, PURGE_BATCH);
+      for (const { id } of ids) {
+        s.deleteContentsOf.run(id);
+        s.deleteAttemptsOf.run(id);
+        s.deleteDelivery.run(id);
+      }
+      return ids.length;
+    }),
+    /**
+     * Counters and dedupe memory older than the archive's retention go with it: frequency-cap
+     * and dedupe windows are far shorter than any retention period, and an event re-posted
+     * after the archive forgot it may start journeys again.
+     */
+    purgeCounters: db.transaction((before: number): number => {
+      // 0 once every table is below PURGE_BATCH rows to go.
+      let full = 0;
+      for (const stmt of [s.purgeSent, s.purgeEvents, s.purgeLedger]) {
+        if (stmt.run(before, PURGE_BATCH).changes === PURGE_BATCH) full++;
+      }
+      return full;
+    }),
+  };
+}
