@@ -8,7 +8,7 @@ import type { LinkRule } from '../link-context.js';
 import { buildSymbols, type ProjectModel, type Symbols } from '../symbols.js';
 import type { JourneyFile } from '../../model/ast.js';
 import { branchesWithoutElse } from './rule-branch-without-else.js';
-import { duplicateFileIds, duplicateIds, duplicateStepIds } from './rule-duplicate-ids.js';
+import { duplicateFileIds, duplicateStepIds } from './rule-duplicate-ids.js';
 import { fallbackLocales } from './rule-fallback-locale.js';
 import { loopsWithoutWait } from './rule-loop-without-wait.js';
 import { pluginConfig } from './rule-plugin-config.js';
@@ -25,25 +25,7 @@ import { unreachableSteps } from './rule-unreachable-step.js';
 import { variantFields } from './rule-variant-fields.js';
 import { waitsWithoutTimeout } from './rule-wait-without-timeout.js';
 
-export const LINK_RULES: readonly LinkRule[] = [
-  pluginConfig,
-  duplicateIds,
-  unknownChannels,
-  unknownEvents,
-  unknownSources,
-  unknownTemplates,
-  policyReferences,
-  stepTargets,
-  unreachableSteps,
-  loopsWithoutWait,
-  branchesWithoutElse,
-  waitsWithoutTimeout,
-  splitWeights,
-  reservedNames,
-  variantFields,
-  fallbackLocales,
-  templateVariants,
-];
+
 
 /** Something problems can be reported to: a function, or an object with `report` (a Reporter). */
 export type ProblemSink = ((p: Problem) => void) | { report(p: Problem): void };
@@ -63,6 +45,16 @@ export const JOURNEY_RULES: readonly LinkRule[] = [
   splitWeights,
   reservedNames,
   templateVariants,
+];
+
+/** Every rule, for a one-shot check of a whole project (the Project runs the two groups apart, with caching). */
+export const LINK_RULES: readonly LinkRule[] = [
+  duplicateFileIds,
+  pluginConfig,
+  unknownChannels,
+  variantFields,
+  fallbackLocales,
+  ...JOURNEY_RULES,
 ];
 
 /** Rules over herald.yaml, templates, policies and ids across files. */
