@@ -40,7 +40,7 @@ export function buildTemplate(file: string, root: YMap, read: ReadProjectFile, p
     return {
       text: content,
       span: { file: path, start: 0, end: content.length },
-      offsets: Array.from({ length: content.length + 1 }, (_, i) => i),
+      base: 0,
       fromFile: path,
     };
   };

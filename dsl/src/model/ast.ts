@@ -22,10 +22,35 @@ export interface SourceText {
   readonly span: Span;
   /** offsets[i] = file offset of text[i]; length text.length + 1. */
   readonly offsets?: readonly number[];
+  /** The common case, without an array: text[i] is at file offset base + i (plain and unescaped scalars, whole files). */
+  readonly base?: number;
+}
+
+/** File offset of character i of the text (i may be text.length), or undefined when there is no exact map. */
+export function offsetInText(st: SourceText, i: number): number | undefined {
+  if (st.base !== undefined) return st.base + Math.max(0, Math.min(i, st.text.length));
+  if (!st.offsets) return undefined;
+  return st.offsets[Math.max(0, Math.min(i, st.offsets.length - 1))];
+}
+
+/** Index of the character at a file offset (the first one at or after it), or undefined. */
+export function indexInText(st: SourceText, offset: number): number | undefined {
+  if (st.base !== undefined) {
+    const i = offset - st.base;
+    return i >= 0 && i <= st.text.length ? i : undefined;
+  }
+  const o = st.offsets;
+  if (!o) return undefined;
+  for (let i = 0; i < o.length; i++) if (o[i]! >= offset) return i;
+  return undefined;
 }
 
 /** Map a [start, end) interval of a SourceText's characters to a file span. */
 export function spanInText(st: SourceText, start: number, end: number): Span {
+  if (st.base !== undefined) {
+    const s = offsetInText(st, start)!;
+    return { file: st.span.file, start: s, end: Math.max(s, offsetInText(st, Math.max(start, end))!) };
+  }
   if (!st.offsets) return st.span;
   const s = st.offsets[Math.max(0, Math.min(start, st.offsets.length - 1))]!;
   const endIdx = Math.max(start, Math.min(end, st.offsets.length - 1));

@@ -6,7 +6,7 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node as YamlNode } from 'yaml';
 import type { Problem } from '../diagnostics/report.js';
 import type { Span } from '../source/source-file.js';
-import { scalarOffsets } from './scalar-offsets.js';
+import { scalarTextMap } from './scalar-offsets.js';
 import type { YEntry, YNode, YScalar } from './yaml-tree.js';
 
 export interface ParseLimits {
@@ -220,13 +220,13 @@ class Walker {
     const span = this.span(n);
     const v = n.value;
     if (typeof v === 'string') {
-      const offsets = scalarOffsets(this.text, span.start, span.end, n.type, v);
-      return { kind: 'scalar', value: v, span, text: offsets ? { text: v, span, offsets } : { text: v, span } };
+      const map = scalarTextMap(this.text, span.start, span.end, n.type, v);
+      return { kind: 'scalar', value: v, span, text: map ? { text: v, span, ...map } : { text: v, span } };
     }
     if (typeof v === 'number' || typeof v === 'boolean' || v === null) return { kind: 'scalar', value: v, span, text: undefined };
     // Dates, bigints and other YAML 1.1 types: keep what the user wrote.
     const raw = this.text.slice(span.start, span.end);
-    return { kind: 'scalar', value: raw, span, text: { text: raw, span, offsets: Array.from({ length: raw.length + 1 }, (_, i) => span.start + i) } };
+    return { kind: 'scalar', value: raw, span, text: { text: raw, span, base: span.start } };
   }
 
   /**
@@ -243,6 +243,6 @@ class Walker {
       hint: 'quote this value: a YAML value that starts with `{` is a flow mapping',
       fix: { title: 'Quote this value', span, newText: JSON.stringify(raw) },
     });
-    return { kind: 'scalar', value: raw, span, text: { text: raw, span, offsets: Array.from({ length: raw.length + 1 }, (_, i) => span.start + i) } };
+    return { kind: 'scalar', value: raw, span, text: { text: raw, span, base: span.start } };
   }
 }

@@ -6,6 +6,23 @@
  */
 type ScalarStyle = 'PLAIN' | 'QUOTE_SINGLE' | 'QUOTE_DOUBLE' | 'BLOCK_LITERAL' | 'BLOCK_FOLDED' | string | undefined;
 
+/**
+ * The cheap common case first: a single-line plain scalar, or a quoted one with no escapes,
+ * is the file's characters as they are (`base`); only other styles need a per-character map.
+ */
+export function scalarTextMap(
+  source: string,
+  start: number,
+  end: number,
+  style: ScalarStyle,
+  value: string,
+): { base: number } | { offsets: number[] } | undefined {
+  if (style === 'PLAIN' && source.slice(start, end) === value) return { base: start };
+  if ((style === 'QUOTE_SINGLE' || style === 'QUOTE_DOUBLE') && source.slice(start + 1, end - 1) === value) return { base: start + 1 };
+  const offsets = scalarOffsets(source, start, end, style, value);
+  return offsets ? { offsets } : undefined;
+}
+
 export function scalarOffsets(
   source: string,
   start: number,

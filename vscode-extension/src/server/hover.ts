@@ -9,6 +9,8 @@ import {
   resolvePluginManifest,
   template as templateLib,
   typeToString,
+  indexInText,
+  spanInText,
   type SourceText,
   type Type,
 } from '@herald/dsl';
@@ -79,17 +81,13 @@ function pluginHover(doc: DocContext, use: string, span: { start: number; end: n
 
 /** Index into the scalar's text of a file offset. */
 function indexIn(st: SourceText, offset: number): number | undefined {
-  if (!st.offsets) return undefined;
-  const o = st.offsets;
-  for (let i = 0; i < o.length; i++) if (o[i]! >= offset) return i;
-  return undefined;
+  return indexInText(st, offset);
 }
 
 function fileSpan(st: SourceText, start: number, end: number): { start: number; end: number } | undefined {
-  if (!st.offsets) return undefined;
-  const s = st.offsets[start];
-  const e = end > start ? st.offsets[end - 1]! + 1 : s;
-  return s === undefined || e === undefined ? undefined : { start: s, end: e };
+  if (st.base === undefined && !st.offsets) return undefined;
+  const s = spanInText(st, start, end);
+  return { start: s.start, end: s.end };
 }
 
 function expressionHover(doc: DocContext, st: SourceText, offset: number, path: readonly PathSegment[]): Hover | null {
@@ -135,11 +133,11 @@ function typeLine(text: string, t: Type | undefined, optional = false): string {
 }
 
 function templateHover(doc: DocContext, st: SourceText, offset: number, path: readonly PathSegment[]): Hover | null {
-  const idx = st.offsets ? indexIn(st, offset) : offset;
+  const idx = st.offsets || st.base !== undefined ? indexIn(st, offset) : offset;
   if (idx === undefined) return null;
   const tag = templateLib.scanTemplate(st.text).tags.find((t) => t.start <= idx && idx <= t.end);
   if (!tag) return null;
-  const span = st.offsets ? fileSpan(st, tag.start, tag.end) : { start: tag.start, end: tag.end };
+  const span = st.offsets || st.base !== undefined ? fileSpan(st, tag.start, tag.end) : { start: tag.start, end: tag.end };
   if (tag.kind === 'partial') {
     const owner = doc.project.ast(templateOwner(doc) ?? doc.rel);
     const p = owner?.kind === 'template' ? owner.partials.find((x) => x.name.value === tag.path) : undefined;
@@ -156,7 +154,7 @@ function templateHover(doc: DocContext, st: SourceText, offset: number, path: re
   const r = templateLib.templateVariablesAt(st.text, tag.start + segEnd, place.scope);
   const c = r.candidates.find((x) => x.name === segment);
   if (!c) return null;
-  const segSpan = st.offsets ? fileSpan(st, tag.start + segStart, tag.start + segEnd) : { start: tag.start + segStart, end: tag.start + segEnd };
+  const segSpan = st.offsets || st.base !== undefined ? fileSpan(st, tag.start + segStart, tag.start + segEnd) : { start: tag.start + segStart, end: tag.start + segEnd };
   return md(
     typeLine(tag.path.slice(0, segEnd), c.type) + (place.journey ? `\n\n_in the scope of journey \`${place.journey.id.value}\`_` : ''),
     segSpan,

@@ -97,7 +97,7 @@ function templateOccurrences(t: TemplateFile): SymbolOccurrence[] {
   for (const p of t.partials) out.push(...occ('partial', p.name, true, t.file));
   const texts = [...t.partials.map((p) => p.text), ...t.variants.flatMap((v) => v.fields.map((f) => f.text))];
   for (const text of texts) {
-    if (text.fromFile !== undefined || !text.offsets) continue;
+    if (text.fromFile !== undefined || (!text.offsets && text.base === undefined)) continue;
     for (const tag of templateLib.scanTemplate(text.text).tags) {
       if (tag.kind !== 'partial') continue;
       out.push({ kind: 'partial', name: tag.path, container: t.file, span: spanInText(text, tag.start, tag.end), def: false });
