@@ -1,0 +1,245 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { messageIdFor } from '@herald/plugin-sdk';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Driver, UnitOfWork } from '../driver/driver.js';
+import { createEmbeddedDriver } from '../driver/embedded/index.js';
+import { verifyUnsubscribeToken } from '../subjects/unsubscribe-token.js';
+import { createRuntime, type Runtime, type RuntimeOptions } from './create-runtime.js';
+import { makeTestProject, type TestProject } from './orchestrator-test-project.js';
+import { createVirtualClock, type VirtualClock } from './virtual-clock.js';
+
+// The worker pool runs the built worker: `npx tsc -b runtime` first.
+const T0 = Date.UTC(2030, 0, 1, 12, 0);
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+const cleanup: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const c of cleanup.splice(0).reverse()) await c();
+});
+
+interface Setup {
+  readonly project: TestProject;
+  readonly runtime: Runtime;
+  readonly clock: VirtualClock;
+  readonly driver: Driver;
+}
+
+async function setup(
+  options: { project?: TestProject; driver?: Driver; wrap?: (d: Driver) => Driver; clock?: VirtualClock; runtime?: Partial<RuntimeOptions> } = {},
+): Promise<Setup> {
+  const project = options.project ?? makeTestProject();
+  if (!options.project) cleanup.push(() => rmSync(project.root, { recursive: true, force: true }));
+  const clock = options.clock ?? createVirtualClock(T0);
+  const inner = options.driver ?? createEmbeddedDriver({ path: ':memory:', clock: clock.now });
+  const driver = options.wrap ? options.wrap(inner) : inner;
+  const runtime = createRuntime({ driver, graph: project.compile(), projectRoot: project.root, clock, pool: { threads: 1, logLevel: 'silent' }, ...options.runtime });
+  await runtime.start();
+  cleanup.push(() => runtime.stop());
+  return { project, runtime, clock, driver };
+}
+
+const shipped = (orderId: string, subjectId = 's-1') => ({ type: 'order.shipped', id: `shipped-${orderId}`, data: { subjectId, orderId } });
+
+async function onlyDelivery(runtime: Runtime, subjectId = 's-1') {
+  const { items } = await runtime.searchArchive({ subjectId });
+  return items;
+}
+
+describe('orchestrator', () => {
+  it('runs a journey on a virtual clock: event → instance → delivery → attempt → archive, then the timer a day later', async () => {
+    const { runtime, project } = await setup();
+    await runtime.putSubject({ id: 's-1', contacts: { email: 'ann@example.com', sms: '+1555' } });
+    await runtime.ingest(shipped('o-1'));
+    await runtime.runUntilIdle(T0 + HOUR);
+    expect(project.calls().map((c) => [c.to, c.subject])).toEqual([['ann@example.com', 'Order o-1 shipped']]);
+    const [instance] = await runtime.findInstances({ subjectId: 's-1' });
+    expect(instance).toMatchObject({ status: 'active', journey: 'shipped' });
+    await runtime.runUntilIdle(T0 + 2 * DAY);
+    expect(project.calls()).toHaveLength(2);
+    expect(await runtime.getInstance(instance!.id)).toMatchObject({ status: 'completed' });
+    const items = await onlyDelivery(runtime);
+    expect(items.map((m) => [m.delivery.node, m.delivery.status])).toEqual(
+      expect.arrayContaining([
+        ['tell', 'delivered'],
+        ['remind', 'delivered'],
+      ]),
+    );
+    const call = project.calls()[0]!;
+    expect(call.messageId).toBe(messageIdFor(call.key));
+    const metrics = await runtime.metrics();
+    expect(metrics).toMatch(/herald_instances_started_total\{journey="shipped"\} 1/);
+    expect(metrics).toMatch(/herald_instances_ended_total\{journey="shipped",status="completed"\} 1/);
+    expect(metrics).toMatch(/herald_messages_total\{channel="email",status="delivered"\} 2/);
+    expect(metrics).toMatch(/herald_queue_depth\{state="queued"\} 0/);
+  });
+
+  it('does not call the provider again when it died after the provider call and the ledger, before its commit', async () => {
+    let crashed = false;
+    const { runtime, project } = await setup({
+      wrap: (d) => ({
+        ...d,
+        async commit(unit: UnitOfWork) {
+          if (!crashed && unit.archive?.length) {
+            crashed = true;
+            throw new Error('simulated crash before the attempt commit');
+          }
+          return d.commit(unit);
+        },
+      }),
+    });
+    await runtime.putSubject({ id: 's-1', contacts: { email: 'ann@example.com' } });
+    await runtime.ingest(shipped('o-2'));
+    await runtime.runUntilIdle(T0 + HOUR);
+    expect(crashed).toBe(true);
+    expect(project.calls()).toHaveLength(1);
+    const [message] = (await onlyDelivery(runtime)).filter((m) => m.delivery.node === 'tell');
+    expect(message!.delivery.status).toBe('delivered');
+    expect(message!.attempts).toHaveLength(1);
+    // The content is archived even though the second run sent nothing (re-rendered for the archive).
+    expect(message!.contents[0]!.fields['subject']).toBe('Order o-2 shipped');
+  });
+
+  it('sends again with the same idempotency key and Message-ID when it died during the provider call (ledger in flight)', async () => {
+    let crashed = false;
+    const { runtime, project } = await setup({
+      wrap: (d) => ({
+        ...d,
+        async ledgerFinish(key, result, now) {
+          if (!crashed) {
+            crashed = true;
+            throw new Error('simulated crash during the provider call');
+          }
+          return d.ledgerFinish(key, result, now);
+        },
+      }),
+    });
+    await runtime.putSubject({ id: 's-1', contacts: { email: 'ann@example.com' } });
+    await runtime.ingest(shipped('o-3'));
+    await runtime.runUntilIdle(T0 + HOUR);
+    const calls = project.calls();
+    expect(calls).toHaveLength(2);
+    expect(calls[1]!.key).toBe(calls[0]!.key);
+    expect(calls[1]!.messageId).toBe(calls[0]!.messageId);
+    const [message] = await onlyDelivery(runtime);
+    expect(message!.delivery.status).toBe('delivered');
+    expect(message!.attempts).toHaveLength(1);
+  });
+
+  it('runs a job again on fresh state after a conflict', async () => {
+    let conflicts = 0;
+    const { runtime, project } = await setup({
+      wrap: (d) => ({
+        ...d,
+        async commit(unit: UnitOfWork) {
+          if (conflicts < 2 && unit.deliveries?.some((x) => x.expectedUpdatedAt !== null)) {
+            conflicts++;
+            return { ok: false, conflict: 'simulated: delivery changed' };
+          }
+          return d.commit(unit);
+        },
+      }),
+    });
+    await runtime.putSubject({ id: 's-1', contacts: { email: 'ann@example.com' } });
+    await runtime.ingest(shipped('o-4'));
+    await runtime.runUntilIdle(T0 + HOUR);
+    expect(conflicts).toBe(2);
+    expect(project.calls()).toHaveLength(1);
+    expect((await onlyDelivery(runtime))[0]!.delivery.status).toBe('delivered');
+    expect(await runtime.metrics()).toMatch(/herald_job_conflicts_total\{kind="delivery"\} 2/);
+  });
+
+  it('waits for a receipt after an accepted send, and fails over to sms when none comes within the delivery timeout', async () => {
+    const project = makeTestProject({ answer: 'accept' });
+    cleanup.push(() => rmSync(project.root, { recursive: true, force: true }));
+    const { runtime } = await setup({ project });
+    await runtime.putSubject({ id: 's-1', contacts: { email: 'ann@example.com', sms: '+1555' } });
+    await runtime.putSubject({ id: 's-2', contacts: { email: 'bob@example.com', sms: '+1666' } });
+    await runtime.ingest(shipped('o-5', 's-1'));
+    await runtime.ingest(shipped('o-6', 's-2'));
+    await runtime.runUntilIdle(T0 + 10 * 60_000);
+    const first = (await onlyDelivery(runtime, 's-1'))[0]!;
+    expect(first.delivery.status).toBe('awaiting-receipt');
+    expect(await runtime.receipt(first.delivery.providerMessageId!, 'delivered')).toBe(true);
+    expect(await runtime.receipt('p-unknown', 'delivered')).toBe(false);
+    await runtime.runUntilIdle(T0 + 2 * HOUR);
+    expect((await onlyDelivery(runtime, 's-1'))[0]!.delivery.status).toBe('delivered');
+    const second = (await onlyDelivery(runtime, 's-2')).find((m) => m.delivery.node === 'tell')!;
+    expect(second.delivery.status).toBe('delivered');
+    expect(second.attempts.map((a) => a.channel)).toEqual(['email', 'sms']);
+    expect(second.delivery.history.map((h) => h.note)).toEqual(expect.arrayContaining([expect.stringMatching(/no receipt within 1h → failover to sms/)]));
+  });
+
+  it('adds a signed unsubscribe link, and an opt-out keeps the next message off that channel', async () => {
+    const { runtime, project } = await setup({ runtime: { publicBaseUrl: 'https://herald.example', unsubscribeSecret: 'k3y' } });
+    await runtime.putSubject({ id: 's-1', contacts: { email: 'ann@example.com', sms: '+1555' } });
+    await runtime.ingest(shipped('o-7'));
+    await runtime.runUntilIdle(T0 + HOUR);
+    const url = project.calls()[0]!.metadata['unsubscribeUrl']!;
+    const claim = verifyUnsubscribeToken(url.replace('https://herald.example/unsubscribe/', ''), 'k3y');
+    expect(claim).toEqual({ subjectId: 's-1', category: 'orders' });
+    await runtime.optOut(claim!.subjectId, 'email');
+    await runtime.optOut(claim!.subjectId, 'email');
+    expect((await runtime.getSubject('s-1'))!.optOuts).toEqual(['email']);
+    await runtime.runUntilIdle(T0 + 2 * DAY);
+    expect(project.calls()).toHaveLength(1);
+    const remind = (await onlyDelivery(runtime)).find((m) => m.delivery.node === 'remind')!;
+    expect(remind.attempts.map((a) => a.channel)).toEqual(['sms']);
+  });
+
+  it('keeps running instances on the graph version they started on', async () => {
+    const project = makeTestProject({ subjectLine: 'v1: order {{trigger.orderId}}' });
+    cleanup.push(() => rmSync(project.root, { recursive: true, force: true }));
+    const path = join(project.root, 'state', 'herald.db');
+    const clock = createVirtualClock(T0);
+    const v1 = createRuntime({
+      driver: createEmbeddedDriver({ path, clock: clock.now }),
+      graph: project.compile(),
+      projectRoot: project.root,
+      clock,
+      pool: { threads: 1, logLevel: 'silent' },
+    });
+    await v1.start();
+    await v1.putSubject({ id: 's-1', contacts: { email: 'ann@example.com' } });
+    await v1.ingest(shipped('o-8'));
+    await v1.runUntilIdle(T0 + HOUR);
+    await v1.stop();
+
+    project.write(
+      'templates/shipped.template.yaml',
+      'template: shipped\nemail:\n  en:\n    subject: "v2: order {{trigger.orderId}}"\n    text: "v2"\nsms:\n  en:\n    body: "v2"\n',
+    );
+    const v2graph = project.compile();
+    const v2 = createRuntime({ driver: createEmbeddedDriver({ path, clock: clock.now }), graph: v2graph, projectRoot: project.root, clock, pool: { threads: 1, logLevel: 'silent' } });
+    await v2.start();
+    cleanup.push(() => v2.stop());
+    await v2.ingest(shipped('o-9'));
+    await v2.runUntilIdle(T0 + 2 * DAY);
+    const subjects = project.calls().map((c) => c.subject);
+    // o-8 started on v1 and stays there for its reminder; o-9 starts on v2.
+    expect(subjects.filter((s) => s.includes('o-8'))).toEqual(['v1: order o-8', 'v1: order o-8']);
+    expect(subjects.filter((s) => s.includes('o-9'))).toEqual(['v2: order o-9', 'v2: order o-9']);
+  });
+
+  it('runs by itself in real time, and stop() finishes what is in flight', async () => {
+    const project = makeTestProject();
+    cleanup.push(() => rmSync(project.root, { recursive: true, force: true }));
+    const runtime = createRuntime({
+      driver: createEmbeddedDriver({ path: ':memory:' }),
+      graph: project.compile(),
+      projectRoot: project.root,
+      pool: { threads: 1, logLevel: 'silent' },
+    });
+    await runtime.start();
+    await runtime.putSubject({ id: 's-1', contacts: { email: 'ann@example.com' } });
+    for (let i = 0; i < 20; i++) await runtime.ingest(shipped(`rt-${i}`));
+    const deadline = Date.now() + 10_000;
+    while (project.calls().length < 20 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(project.calls()).toHaveLength(20);
+    expect(await runtime.health()).toMatchObject({ ok: true, details: { state: 'running' } });
+    await runtime.stop();
+    expect(await runtime.health()).toMatchObject({ ok: false, details: { state: 'stopped' } });
+    await expect(runtime.ingest(shipped('late'))).rejects.toThrow(/stopped/);
+  });
+});

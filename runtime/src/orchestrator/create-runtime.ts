@@ -1,0 +1,270 @@
+/**
+ * The orchestrator: the I/O edge around the pure parts. It owns the scheduler loop, hands each
+ * job to the handler of its kind (engine, delivery policy, worker pool, driver), validates and
+ * queues incoming events, and implements what the HTTP API and the CLI may ask
+ * (`HeraldRuntime`, runtime-api.ts).
+ *
+ *   const runtime = createRuntime({ driver, graph, projectRoot, log });
+ *   await runtime.start();                 // saves the graph, makes it current, starts workers
+ *   await runtime.ingest({ type: 'invoice.overdue', data: {...} });
+ *   ...
+ *   await runtime.stop();                  // stop reserving, finish in-flight jobs, close
+ */
+import { randomUUID } from 'node:crypto';
+import type { GraphIR } from '@herald/dsl';
+import type { PluginLogger } from '@herald/plugin-sdk';
+import type { Driver, Job } from '../driver/driver.js';
+import type { IncomingEvent } from '../engine/types.js';
+import { silentLogger } from '../plugins-host/plugin-logger.js';
+import { readSendJournals, removeSendJournals } from '../pool/send-journal.js';
+import { createWorkerPool, type WorkerPool, type WorkerPoolOptions } from '../pool/worker-pool.js';
+import type { EventInput, HeraldRuntime, IngestResult } from '../runtime-api.js';
+import { createGraphCache, type GraphCache } from './graph-cache.js';
+import { handleAttemptJob } from './handle-attempt-job.js';
+import { handleDeliveryJob } from './handle-delivery-job.js';
+import { handleEventJob } from './handle-event-job.js';
+import { handleFetchJob } from './handle-fetch-job.js';
+import { handleInstanceJob } from './handle-instance-job.js';
+import type { HandlerContext, JobHandler } from './handler-context.js';
+import { jobIds } from './job-ids.js';
+import { createRuntimeMetrics, type RuntimeMetrics } from './runtime-metrics.js';
+import { createScheduler, type Scheduler } from './scheduler.js';
+import { createEventValidator } from './validate-event.js';
+import { isVirtualClock, nowFunction, type RuntimeClock } from './virtual-clock.js';
+
+/** Worker-pool settings; the project root and graph come from the runtime's options. */
+export type PoolSettings = Omit<WorkerPoolOptions, 'projectRoot' | 'graph'>;
+
+export interface RuntimeOptions {
+  readonly driver: Driver;
+  /** The compiled project: new instances start on it. */
+  readonly graph: GraphIR;
+  /** Where herald.yaml is: plugins (`use: ./...`) and relative config paths resolve from here. */
+  readonly projectRoot: string;
+  /** Real time by default; a VirtualClock (createVirtualClock) for `herald test`. */
+  readonly clock?: RuntimeClock;
+  readonly pool?: PoolSettings;
+  /** Jobs in flight at most; default 512. */
+  readonly concurrency?: number;
+  /** Jobs reserved per store round trip; default 256. */
+  readonly reserveBatch?: number;
+  /**
+   * How long a reserved job is invisible to other reservers; after a crash, the jobs this
+   * process held run again once their lease expires. Default 60 s; it must outlast the
+   * slowest job (a send's timeout plus queueing in the pool).
+   */
+  readonly leaseMs?: number;
+  /** Retries of a fetch whose source fails retryably; default 5. */
+  readonly fetchMaxTries?: number;
+  /** `https://herald.acme.example`: messages get `metadata.unsubscribeUrl` (needs unsubscribeSecret). */
+  readonly publicBaseUrl?: string;
+  /** HMAC secret for unsubscribe tokens (subjects/unsubscribe-token.ts). */
+  readonly unsubscribeSecret?: string;
+  readonly log?: PluginLogger;
+  /**
+   * Run the scheduler loop after start() (default: yes, except with a virtual clock, where
+   * tick() / runUntilIdle() drive it).
+   */
+  readonly autoRun?: boolean;
+  /** Process metrics (CPU, memory, event loop) in metrics(); default false. */
+  readonly processMetrics?: boolean;
+  /**
+   * A folder for the workers' send journal (pool/send-journal.ts): provider outcomes written
+   * the moment a send returns, replayed into the ledger at the next start, so a process killed
+   * between a provider's answer and the ledger does not send that message again. One folder
+   * per Herald process; next to the embedded driver's file is a good place. Default: none.
+   */
+  readonly sendJournalDir?: string;
+}
+
+export interface Runtime extends HeraldRuntime {
+  /** Saves the graph and makes it current, starts the worker pool and (autoRun) the scheduler. */
+  start(): Promise<void>;
+  /** Runs every job due now, and what they make due now, to the end. Returns how many ran. */
+  tick(): Promise<number>;
+  /** Virtual clock only: run, moving the clock to each next due job, until nothing is due by `untilMs`. */
+  runUntilIdle(untilMs?: number): Promise<number>;
+  /** The runtime's clock (virtual or real), epoch ms. */
+  now(): number;
+  readonly pool: WorkerPool | undefined;
+}
+
+export function createRuntime(options: RuntimeOptions): Runtime {
+  const { driver, graph } = options;
+  const log = options.log ?? silentLogger;
+  const now = nowFunction(options.clock);
+  const validate = createEventValidator(graph);
+  const metrics: RuntimeMetrics = createRuntimeMetrics(() => driver.queueDepth(), options.processMetrics ?? false);
+  const autoRun = options.autoRun ?? !isVirtualClock(options.clock);
+  const handlers: Record<Job['kind'], JobHandler> = {
+    event: handleEventJob,
+    instance: handleInstanceJob,
+    fetch: handleFetchJob,
+    delivery: handleDeliveryJob,
+    attempt: handleAttemptJob,
+  };
+
+  let pool: WorkerPool | undefined;
+  let graphs: GraphCache | undefined;
+  let scheduler: Scheduler | undefined;
+  let state: 'new' | 'starting' | 'running' | 'stopping' | 'stopped' = 'new';
+
+  const running = (): Scheduler => {
+    if (!scheduler || state !== 'running') throw new Error(`the runtime is ${state}; call start() first`);
+    return scheduler;
+  };
+
+  const runtime: Runtime = {
+    graph,
+    get pool() {
+      return pool;
+    },
+    now,
+
+    async start() {
+      if (state !== 'new') throw new Error(`start(): the runtime is ${state}`);
+      state = 'starting';
+      await driver.open();
+      await driver.saveGraph(graph);
+      await driver.setCurrentGraphVersion(graph.version);
+      graphs = createGraphCache(driver, graph);
+      if (options.sendJournalDir) await replaySendJournals(driver, options.sendJournalDir, now, log);
+      try {
+        pool = await createWorkerPool({
+          ...(options.sendJournalDir ? { sendJournalDir: options.sendJournalDir } : {}),
+          logLevel: 'warn',
+          ...options.pool,
+          ...(options.publicBaseUrl ? { publicBaseUrl: options.publicBaseUrl } : {}),
+          ...(options.unsubscribeSecret ? { unsubscribeSecret: options.unsubscribeSecret } : {}),
+          projectRoot: options.projectRoot,
+          graph,
+        });
+      } catch (error) {
+        state = 'stopped';
+        await driver.close();
+        throw error;
+      }
+      const context: HandlerContext = { driver, pool, graphs, now, log, metrics, fetchMaxTries: options.fetchMaxTries ?? 5 };
+      scheduler = createScheduler({
+        driver,
+        handlers,
+        context,
+        now,
+        log,
+        metrics,
+        concurrency: options.concurrency ?? 512,
+        reserveBatch: options.reserveBatch ?? 256,
+        leaseMs: options.leaseMs ?? 60_000,
+        maxIdleMs: 1_000,
+      });
+      state = 'running';
+      if (autoRun) scheduler.start();
+      log.info(`herald: running ${graph.project.name} (graph ${graph.version.slice(0, 19)}) on the ${driver.name} driver, ${pool.threads} worker threads`);
+    },
+
+    tick: () => running().tick(),
+
+    async runUntilIdle(untilMs) {
+      if (!isVirtualClock(options.clock)) throw new Error('runUntilIdle() needs a virtual clock (createVirtualClock)');
+      return running().runUntilIdle(options.clock, untilMs);
+    },
+
+    async ingest(input: EventInput): Promise<IngestResult> {
+      running();
+      const type = (input as { type?: unknown }).type;
+      const errors = validate(type, input.data);
+      if (errors.length > 0) {
+        metrics.eventsRejected.inc({ type: typeof type === 'string' && Object.hasOwn(graph.events, type) ? type : '(unknown)' });
+        return { ok: false, errors };
+      }
+      if (input.id !== undefined && (typeof input.id !== 'string' || input.id === '' || input.id.length > 200)) {
+        return { ok: false, errors: [{ path: '/id', message: 'must be a non-empty string of at most 200 characters' }] };
+      }
+      const event: IncomingEvent = {
+        id: input.id ?? randomUUID(),
+        type: type as string,
+        data: input.data as Record<string, unknown>,
+        receivedAt: now(),
+      };
+      const outcome = await driver.commit({
+        events: [event.id],
+        enqueue: [{ id: jobIds.event(event.id), job: { kind: 'event', event }, runAt: event.receivedAt }],
+      });
+      if (!outcome.ok) return { ok: true, eventId: event.id, duplicate: true };
+      metrics.eventsIngested.inc({ type: event.type });
+      scheduler?.wake();
+      return { ok: true, eventId: event.id, duplicate: false };
+    },
+
+    getInstance: (id) => driver.getInstance(id),
+    findInstances: (q) => driver.findInstances(q),
+    getSubject: (id) => driver.getSubject(id),
+    putSubject: (profile) => driver.putSubject(profile),
+
+    async optOut(subjectId, entry) {
+      const stored = await driver.getSubject(subjectId);
+      const optOuts = stored?.optOuts ?? [];
+      if (optOuts.includes(entry)) return;
+      await driver.putSubject({ id: subjectId, optOuts: [...optOuts, entry] });
+    },
+
+    searchArchive: (q) => driver.searchArchive(q),
+    getArchived: (id) => driver.getArchived(id),
+
+    async receipt(providerMessageId, outcome, reason) {
+      running();
+      const delivery = await driver.findDeliveryByProviderId(providerMessageId);
+      if (!delivery) return false;
+      const result = await driver.commit({
+        enqueue: [
+          {
+            id: jobIds.receipt(delivery.id, providerMessageId, outcome),
+            job: { kind: 'delivery', deliveryId: delivery.id, input: { kind: 'receipt', providerMessageId, outcome, ...(reason ? { reason } : {}) } },
+            runAt: now(),
+          },
+        ],
+      });
+      scheduler?.wake();
+      return result.ok;
+    },
+
+    metrics: () => metrics.registry.metrics(),
+
+    async health() {
+      const details: Record<string, unknown> = { state, driver: driver.name, graphVersion: graph.version };
+      if (state !== 'running') return { ok: false, details };
+      try {
+        details['queue'] = await driver.queueDepth();
+        details['inFlight'] = scheduler?.inFlight ?? 0;
+        details['pool'] = pool?.stats();
+        return { ok: true, details };
+      } catch (error) {
+        details['error'] = (error as Error).message;
+        return { ok: false, details };
+      }
+    },
+
+    async stop() {
+      if (state === 'stopped' || state === 'stopping') return;
+      const wasRunning = state === 'running';
+      state = 'stopping';
+      if (wasRunning) await scheduler?.stop();
+      await pool?.close();
+      await driver.close();
+      state = 'stopped';
+    },
+  };
+  return runtime;
+}
+
+/**
+ * Outcomes the workers journaled before the last process ended (perhaps killed before it could
+ * write them to the ledger) go into the ledger now, before any attempt runs again.
+ */
+async function replaySendJournals(driver: Driver, dir: string, now: () => number, log: PluginLogger): Promise<void> {
+  const { entries, files } = readSendJournals(dir);
+  if (files.length === 0) return;
+  for (const [key, result] of entries) await driver.ledgerFinish(key, result, now());
+  removeSendJournals(files);
+  log.info(`herald: replayed ${entries.size} journaled send outcomes from ${files.length} files into the ledger`);
+}

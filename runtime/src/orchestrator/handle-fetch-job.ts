@@ -1,0 +1,41 @@
+/**
+ * `fetch` jobs: run an instance's data loads in the worker pool (source plugins), then feed
+ * the instance a `fetched` input. A retryable source failure retries the whole fetch with
+ * backoff up to `fetchMaxTries`; a permanent one (or running out of tries) is a failed fetch,
+ * which the engine turns into a failed instance rather than a message with blanks.
+ */
+import type { QueuedJob } from '../driver/driver.js';
+import type { FetchResult } from '../engine/types.js';
+import type { QueryTask } from '../pool/pool-tasks.js';
+import { commitOrConflict, type HandlerContext, type JobOutcome } from './handler-context.js';
+import { jobIds } from './job-ids.js';
+
+export async function handleFetchJob(ctx: HandlerContext, queued: QueuedJob): Promise<JobOutcome> {
+  const job = queued.job;
+  if (job.kind !== 'fetch') throw new Error(`handleFetchJob got a ${job.kind} job`);
+  const now = ctx.now();
+  const attempt = queued.tries + 1;
+  const tasks: QueryTask[] = job.loads.map((load) => ({ kind: 'query', source: load.source, query: load.query, args: load.args, attempt, now }));
+  const answers = await Promise.all(tasks.map((t) => ctx.pool.run(t)));
+  const data: Record<string, unknown> = {};
+  let failure: string | null = null;
+  for (const [i, load] of job.loads.entries()) {
+    const r = answers[i]!.result;
+    if (r.ok) {
+      data[load.name] = r.value;
+      continue;
+    }
+    const what = `${load.name} (${load.source}.${load.query}): ${r.reason}`;
+    if (r.retryable && attempt < ctx.fetchMaxTries) {
+      const delayMs = Math.min(1_000 * 2 ** (attempt - 1), 60_000);
+      ctx.log.warn(`fetch ${job.requestId}: ${what}; try ${attempt + 1} of ${ctx.fetchMaxTries} in ${delayMs}ms`);
+      return { kind: 'retry', delayMs, reason: what };
+    }
+    failure ??= r.retryable ? `${what} (gave up after ${attempt} tries)` : what;
+  }
+  const result: FetchResult = failure === null ? { ok: true, data } : { ok: false, error: failure };
+  return commitOrConflict(ctx, {
+    enqueue: [{ id: jobIds.fetched(job.requestId), job: { kind: 'instance', instanceId: job.instanceId, input: { kind: 'fetched', requestId: job.requestId, result } }, runAt: now }],
+    ack: [queued.id],
+  });
+}

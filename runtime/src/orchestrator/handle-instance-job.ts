@@ -1,0 +1,30 @@
+/**
+ * `instance` jobs: one input (timer, event, fetched data) for one instance, on the graph of
+ * the instance's own version. The new state, its effects and the ack commit as one unit with
+ * the seq the instance was read at; losing that race is a conflict, and the scheduler runs the
+ * job again on the fresh state.
+ */
+import type { QueuedJob } from '../driver/driver.js';
+import { advance } from '../engine/advance.js';
+import { ackOnly, commitOrConflict, loadSubject, type HandlerContext, type JobOutcome } from './handler-context.js';
+import { addInstanceEffects, emptyParts, unitFrom } from './instance-effects.js';
+
+export async function handleInstanceJob(ctx: HandlerContext, queued: QueuedJob): Promise<JobOutcome> {
+  const job = queued.job;
+  if (job.kind !== 'instance') throw new Error(`handleInstanceJob got a ${job.kind} job`);
+  const instance = await ctx.driver.getInstance(job.instanceId);
+  if (!instance || instance.status !== 'active') return ackOnly(ctx, queued);
+  const graph = await ctx.graphs.get(instance.version);
+  const now = ctx.now();
+  const subject = await loadSubject(ctx, graph, instance.subjectId);
+  const result = advance(graph, instance, job.input, { now, subject });
+  if (result.instance === instance) return ackOnly(ctx, queued);
+  const parts = emptyParts();
+  addInstanceEffects(parts, graph, result.instance, result.effects, now);
+  const outcome = await commitOrConflict(
+    ctx,
+    unitFrom(parts, { instances: [{ instance: result.instance, expectedSeq: instance.seq }], ack: [queued.id] }),
+  );
+  if (outcome.kind === 'done') ctx.metrics.instanceTransition(instance.journey, instance.status, result.instance.status);
+  return outcome;
+}

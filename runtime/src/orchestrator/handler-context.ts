@@ -1,0 +1,45 @@
+/** What every job handler gets: the I/O edges (driver, pool), the graphs, the clock, logs and metrics. */
+import type { PluginLogger } from '@herald/plugin-sdk';
+import type { CommitOutcome, Driver, QueuedJob, UnitOfWork } from '../driver/driver.js';
+import type { SubjectProfile } from '../engine/types.js';
+import { subjectWithDefaults } from '../engine/subject-defaults.js';
+import type { CompiledGraph } from '../engine/compile-graph.js';
+import type { WorkerPool } from '../pool/worker-pool.js';
+import type { GraphCache } from './graph-cache.js';
+import type { RuntimeMetrics } from './runtime-metrics.js';
+
+export interface HandlerContext {
+  readonly driver: Driver;
+  readonly pool: WorkerPool;
+  readonly graphs: GraphCache;
+  readonly now: () => number;
+  readonly log: PluginLogger;
+  readonly metrics: RuntimeMetrics;
+  /** A fetch whose source keeps failing retryably is given up after this many tries. */
+  readonly fetchMaxTries: number;
+}
+
+/** How a job went: finished (its unit, ack included, is committed), lost a race, or must be tried later. */
+export type JobOutcome =
+  | { readonly kind: 'done' }
+  | { readonly kind: 'conflict'; readonly reason: string }
+  | { readonly kind: 'retry'; readonly delayMs: number; readonly reason: string };
+
+export const DONE: JobOutcome = Object.freeze({ kind: 'done' });
+
+export type JobHandler = (ctx: HandlerContext, queued: QueuedJob) => Promise<JobOutcome>;
+
+export async function commitOrConflict(ctx: HandlerContext, unit: UnitOfWork): Promise<JobOutcome> {
+  const outcome: CommitOutcome = await ctx.driver.commit(unit);
+  return outcome.ok ? DONE : { kind: 'conflict', reason: outcome.conflict };
+}
+
+/** Finish a job that has nothing to change (a stale timer, an input that does not apply). */
+export function ackOnly(ctx: HandlerContext, queued: QueuedJob): Promise<JobOutcome> {
+  return commitOrConflict(ctx, { ack: [queued.id] });
+}
+
+/** The subject as journeys see it: the stored profile completed with the graph's defaults. */
+export async function loadSubject(ctx: HandlerContext, graph: CompiledGraph, id: string): Promise<SubjectProfile> {
+  return subjectWithDefaults(graph.ir, id, await ctx.driver.getSubject(id));
+}

@@ -1,0 +1,81 @@
+/**
+ * Prometheus metrics (prom-client), in a registry of the runtime's own so two runtimes in one
+ * process (tests) do not share counters. `metrics()` returns the text exposition.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { InstanceStatus } from '../engine/types.js';
+
+export interface RuntimeMetrics {
+  readonly registry: Registry;
+  readonly eventsIngested: Counter<'type'>;
+  readonly eventsRejected: Counter<'type'>;
+  readonly instancesStarted: Counter<'journey'>;
+  readonly instancesEnded: Counter<'journey' | 'status'>;
+  readonly messagesSent: Counter<'channel' | 'status'>;
+  readonly jobDuration: Histogram<'kind'>;
+  readonly jobConflicts: Counter<'kind'>;
+  readonly jobErrors: Counter<'kind'>;
+  /** An instance moved from `before` (null: new) to `after`. */
+  instanceTransition(journey: string, before: InstanceStatus | null, after: InstanceStatus): void;
+}
+
+export function createRuntimeMetrics(queueDepth: () => Promise<{ queued: number; reserved: number }>, withDefaults = false): RuntimeMetrics {
+  const registry = new Registry();
+  if (withDefaults) collectDefaultMetrics({ register: registry, prefix: 'herald_process_' });
+  const registers = [registry];
+  const eventsIngested = new Counter({ name: 'herald_events_ingested_total', help: 'Events accepted by ingest.', labelNames: ['type'] as const, registers });
+  const eventsRejected = new Counter({
+    name: 'herald_events_rejected_total',
+    help: 'Events refused by ingest (unknown type, invalid data).',
+    labelNames: ['type'] as const,
+    registers,
+  });
+  const instancesStarted = new Counter({ name: 'herald_instances_started_total', help: 'Journey instances started.', labelNames: ['journey'] as const, registers });
+  const instancesEnded = new Counter({
+    name: 'herald_instances_ended_total',
+    help: 'Journey instances that ended, by final status (completed, exited, failed).',
+    labelNames: ['journey', 'status'] as const,
+    registers,
+  });
+  const messagesSent = new Counter({
+    name: 'herald_messages_total',
+    help: 'Send attempts by channel and outcome (delivered, accepted, failed, bounced).',
+    labelNames: ['channel', 'status'] as const,
+    registers,
+  });
+  const jobDuration = new Histogram({
+    name: 'herald_job_duration_seconds',
+    help: 'Time from reserving a job to finishing it, by job kind.',
+    labelNames: ['kind'] as const,
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers,
+  });
+  const jobConflicts = new Counter({ name: 'herald_job_conflicts_total', help: 'Commits refused by optimistic concurrency (retried).', labelNames: ['kind'] as const, registers });
+  const jobErrors = new Counter({ name: 'herald_job_errors_total', help: 'Jobs that threw (released with backoff).', labelNames: ['kind'] as const, registers });
+  new Gauge({
+    name: 'herald_queue_depth',
+    help: 'Jobs in the queue: queued (due or not) and reserved.',
+    labelNames: ['state'] as const,
+    registers,
+    async collect() {
+      const depth = await queueDepth();
+      this.set({ state: 'queued' }, depth.queued);
+      this.set({ state: 'reserved' }, depth.reserved);
+    },
+  });
+  return {
+    registry,
+    eventsIngested,
+    eventsRejected,
+    instancesStarted,
+    instancesEnded,
+    messagesSent,
+    jobDuration,
+    jobConflicts,
+    jobErrors,
+    instanceTransition(journey, before, after) {
+      if (before === null) instancesStarted.inc({ journey });
+      if (after !== 'active' && (before === null || before === 'active')) instancesEnded.inc({ journey, status: after });
+    },
+  };
+}

@@ -1,0 +1,204 @@
+/**
+ * The scheduler: reserve due jobs in batches, run each with its handler (at most
+ * `concurrency` at once), then sleep until the next job is due or something wakes it (new
+ * work committed, a handler finished). In virtual-clock mode nothing runs by itself:
+ * `tick()` runs what is due now, `runUntilIdle(until)` moves the clock from one due job to the
+ * next.
+ *
+ * A handler outcome decides what happens to its job: `done` (committed with its ack),
+ * `conflict` (another job changed the same instance or delivery first: run again at once on
+ * the fresh state, a few times, then later), `retry` (later, as asked), or a throw (a bug or
+ * a store error: logged, released with backoff).
+ */
+import type { PluginLogger } from '@herald/plugin-sdk';
+import type { Driver, Job, QueuedJob } from '../driver/driver.js';
+import type { HandlerContext, JobHandler, JobOutcome } from './handler-context.js';
+import type { RuntimeMetrics } from './runtime-metrics.js';
+import type { VirtualClock } from './virtual-clock.js';
+
+export interface SchedulerOptions {
+  readonly driver: Driver;
+  readonly handlers: Readonly<Record<Job['kind'], JobHandler>>;
+  readonly context: HandlerContext;
+  readonly now: () => number;
+  readonly log: PluginLogger;
+  readonly metrics: RuntimeMetrics;
+  /** Jobs in flight at most. */
+  readonly concurrency: number;
+  /** Jobs reserved per call. */
+  readonly reserveBatch: number;
+  /** How long a reserved job stays invisible to others; it becomes due again if this process dies. */
+  readonly leaseMs: number;
+  /** Longest sleep with nothing due (the loop re-checks the store then). */
+  readonly maxIdleMs: number;
+}
+
+/** Runs again at once this many times on a conflict before the job goes back to the queue. */
+const CONFLICT_RETRIES = 5;
+
+export interface Scheduler {
+  /** Starts the background loop (real time). */
+  start(): void;
+  /** Something was enqueued: look for due jobs now. */
+  wake(): void;
+  /** Runs every job due at the current clock (and what they make due now) to the end. */
+  tick(): Promise<number>;
+  /** Virtual clock: tick, move the clock to the next due job, repeat, until none is due by `untilMs`. */
+  runUntilIdle(clock: VirtualClock, untilMs?: number): Promise<number>;
+  /** Stops reserving; resolves when the jobs in flight are finished. */
+  stop(): Promise<void>;
+  readonly inFlight: number;
+}
+
+export function createScheduler(options: SchedulerOptions): Scheduler {
+  const { driver, now, log, metrics } = options;
+  const inFlight = new Map<string, Promise<void>>();
+  let stopping = false;
+  let loop: Promise<void> | null = null;
+  let wakeUp: (() => void) | null = null;
+  let woken = false;
+
+  const wake = () => {
+    woken = true;
+    const w = wakeUp;
+    wakeUp = null;
+    w?.();
+  };
+
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      if (woken || stopping) {
+        woken = false;
+        return resolve();
+      }
+      const timer = setTimeout(() => {
+        wakeUp = null;
+        resolve();
+      }, ms);
+      wakeUp = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    }).then(() => {
+      woken = false;
+    });
+
+  const runJob = async (queued: QueuedJob): Promise<void> => {
+    const kind = queued.job.kind;
+    const started = performance.now();
+    const handler = options.handlers[kind];
+    try {
+      for (let i = 0; ; i++) {
+        const outcome: JobOutcome = await handler(options.context, queued);
+        if (outcome.kind === 'done') break;
+        if (outcome.kind === 'conflict') {
+          metrics.jobConflicts.inc({ kind });
+          if (i < CONFLICT_RETRIES) continue;
+          log.debug(`job ${queued.id}: ${outcome.reason}; tried ${i + 1} times, back to the queue`);
+          await driver.release(queued.id, now() + 10 * (i + 1));
+          break;
+        }
+        await driver.release(queued.id, now() + outcome.delayMs);
+        break;
+      }
+    } catch (error) {
+      metrics.jobErrors.inc({ kind });
+      const delay = Math.min(1_000 * 2 ** Math.min(queued.tries, 8), 300_000);
+      log.error(`job ${queued.id} (${kind}) failed: ${(error as Error).stack ?? String(error)}; again in ${delay}ms`);
+      try {
+        await driver.release(queued.id, now() + delay);
+      } catch (releaseError) {
+        log.error(`job ${queued.id}: release failed (${(releaseError as Error).message}); its lease will expire`);
+      }
+    } finally {
+      metrics.jobDuration.observe({ kind }, (performance.now() - started) / 1000);
+    }
+  };
+
+  const launch = (queued: QueuedJob) => {
+    // Our own job came back because its lease ran out while it still runs: let the first run finish it.
+    if (inFlight.has(queued.id)) return;
+    const p = runJob(queued).finally(() => {
+      inFlight.delete(queued.id);
+      wake();
+    });
+    inFlight.set(queued.id, p);
+  };
+
+  const reserve = (max: number) => driver.reserve(max, now(), options.leaseMs);
+
+  const background = async () => {
+    while (!stopping) {
+      const capacity = Math.min(options.concurrency - inFlight.size, options.reserveBatch);
+      if (capacity <= 0) {
+        await sleep(options.maxIdleMs);
+        continue;
+      }
+      let jobs: QueuedJob[];
+      try {
+        jobs = await reserve(capacity);
+      } catch (error) {
+        log.error(`reserve failed: ${(error as Error).message}`);
+        await sleep(1_000);
+        continue;
+      }
+      for (const j of jobs) launch(j);
+      if (jobs.length === capacity) {
+        // Perhaps more is due: let the handlers just launched start, then look again.
+        await new Promise((resolve) => setImmediate(resolve));
+        continue;
+      }
+      let next: number | null = null;
+      try {
+        next = await driver.nextDueAt();
+      } catch (error) {
+        log.error(`nextDueAt failed: ${(error as Error).message}`);
+      }
+      const delay = next === null ? options.maxIdleMs : Math.min(options.maxIdleMs, Math.max(1, next - now()));
+      await sleep(delay);
+    }
+  };
+
+  const tick = async (): Promise<number> => {
+    let count = 0;
+    for (;;) {
+      const capacity = options.concurrency - inFlight.size;
+      const jobs = capacity > 0 ? await reserve(Math.min(capacity, options.reserveBatch)) : [];
+      for (const j of jobs) launch(j);
+      count += jobs.length;
+      if (jobs.length > 0) continue;
+      if (inFlight.size === 0) return count;
+      await Promise.race(inFlight.values());
+    }
+  };
+
+  return {
+    get inFlight() {
+      return inFlight.size;
+    },
+    start() {
+      loop ??= background();
+    },
+    wake,
+    tick,
+    async runUntilIdle(clock, untilMs) {
+      let count = 0;
+      for (let rounds = 0; rounds < 1_000_000; rounds++) {
+        count += await tick();
+        const next = await driver.nextDueAt();
+        if (next === null || (untilMs !== undefined && next > untilMs)) {
+          if (untilMs !== undefined) clock.set(untilMs);
+          return count;
+        }
+        clock.set(next);
+      }
+      throw new Error('runUntilIdle: still busy after a million rounds (a journey that never waits?)');
+    },
+    async stop() {
+      stopping = true;
+      wake();
+      await loop;
+      await Promise.all(inFlight.values());
+    },
+  };
+}

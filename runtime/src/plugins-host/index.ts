@@ -1,0 +1,12 @@
+/** The plugin host: the only code in Herald that loads and calls plugins. */
+export { createPluginHost, checkPlugins, PluginStartupError } from './plugin-host.js';
+export type { PluginHost, PluginHostOptions, LoadedChannel, LoadedSource, SendOptions, QueryOptions } from './plugin-host.js';
+export { sendWithDeadline, queryWithDeadline, withDeadline, TIMEOUT_CODE, PLUGIN_THREW_CODE, INVALID_RESULT_CODE } from './call-plugin.js';
+export { substituteEnv, type Env, type SubstituteResult } from './substitute-env.js';
+export { resolveConfigPaths } from './resolve-config-paths.js';
+export { resolvePluginEntry, type EntryResult } from './resolve-plugin-entry.js';
+export { loadPluginModule, describeError, type LoadModuleResult, type PluginRole } from './load-plugin-module.js';
+export { preparePluginConfig, pointerToPath, type PreparedConfig } from './prepare-plugin-config.js';
+export { schemaCheck, toFieldProblems, type FieldProblem, type SchemaCheck } from './json-validator.js';
+export { messageIdDomainFor } from './message-id-domain.js';
+export { prefixLogger, consoleLogger, silentLogger, type LogLevel } from './plugin-logger.js';

@@ -1,0 +1,143 @@
+/**
+ * What the scheduler asks the worker pool to do, and what comes back. Plain structured-clone
+ * data: tasks cross a thread boundary. One piscina task carries a batch of these, so the
+ * per-task cost of a thread hop is shared (see worker-pool.ts).
+ */
+import type { GraphIR, TemplateIR } from '@herald/dsl';
+import type { DeliveryResult, SourceResult } from '@herald/plugin-sdk';
+import type { ArchivedContent } from '../driver/driver.js';
+import type { SubjectProfile } from '../engine/types.js';
+
+/** What `journey.*` holds in templates. */
+export interface JourneyMetaView {
+  readonly id: string;
+  readonly instanceId: string;
+  readonly version: string;
+  /** ISO-8601. */
+  readonly startedAt: string;
+}
+
+export interface RenderRequest {
+  readonly channel: string;
+  readonly template: string;
+  /** Graph version the instance runs on; its templates are used. */
+  readonly version: string;
+  /**
+   * The template itself, when the pool's graph is another version than `version` (a
+   * long-running instance on an older graph). Omitted in the common case.
+   */
+  readonly templateIR?: TemplateIR;
+  readonly subject: SubjectProfile;
+  readonly vars: Readonly<Record<string, unknown>>;
+  readonly journey: JourneyMetaView;
+  /** Epoch ms: the runtime's (possibly virtual) clock when the task was made. */
+  readonly now: number;
+}
+
+export interface RenderTask extends RenderRequest {
+  readonly kind: 'render';
+}
+
+export interface SendTask extends RenderRequest {
+  readonly kind: 'send';
+  readonly deliveryId: string;
+  /** Node id of the send step. */
+  readonly step: string;
+  readonly category: string;
+  readonly idempotencyKey: string;
+  readonly attempt: number;
+  /** Written to the send journal with the result (send-journal.ts), when the pool keeps one. */
+  readonly ledgerKey?: string;
+}
+
+export interface QueryTask {
+  readonly kind: 'query';
+  readonly source: string;
+  readonly query: string;
+  readonly args: Readonly<Record<string, unknown>>;
+  readonly attempt: number;
+  readonly now: number;
+}
+
+/** Answers with the worker's startup problems (empty when its plugins are up). */
+export interface PingTask {
+  readonly kind: 'ping';
+  readonly now: number;
+}
+
+/** For benchmarks: the cost of the thread hop alone. */
+export interface EchoTask {
+  readonly kind: 'echo';
+}
+
+export type PoolTask = RenderTask | SendTask | QueryTask | PingTask | EchoTask;
+
+export type RenderOutcome = { readonly ok: true; readonly content: ArchivedContent } | { readonly ok: false; readonly error: string };
+
+export interface RenderResult {
+  readonly kind: 'render';
+  readonly outcome: RenderOutcome;
+}
+
+export interface SendResult {
+  readonly kind: 'send';
+  readonly result: DeliveryResult;
+  /** What was rendered and sent; null when rendering failed (then `result` says why). */
+  readonly content: ArchivedContent | null;
+  readonly messageId: string;
+  /** Worker time spent, ms (render + send). */
+  readonly elapsedMs: number;
+}
+
+export interface QueryResult {
+  readonly kind: 'query';
+  readonly result: SourceResult;
+}
+
+export interface PingResult {
+  readonly kind: 'ping';
+  readonly problems: readonly string[];
+  readonly threadId: number;
+}
+
+export interface EchoResult {
+  readonly kind: 'echo';
+}
+
+export type PoolResult = RenderResult | SendResult | QueryResult | PingResult | EchoResult;
+
+export type ResultFor<T extends PoolTask> = T extends RenderTask
+  ? RenderResult
+  : T extends SendTask
+    ? SendResult
+    : T extends QueryTask
+      ? QueryResult
+      : T extends PingTask
+        ? PingResult
+        : EchoResult;
+
+/** What a worker is started with (piscina `workerData`). */
+export interface WorkerConfig {
+  readonly projectRoot: string;
+  /** Only what workers need of the graph: its version, defaults, channels, sources, templates. */
+  readonly graph: WorkerGraph;
+  readonly messageIdDomain?: string;
+  readonly sendTimeoutMs: number;
+  readonly queryTimeoutMs: number;
+  /** `https://herald.acme.example`: adds `metadata.unsubscribeUrl` to messages. */
+  readonly publicBaseUrl?: string;
+  readonly unsubscribeSecret?: string;
+  readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** Environment for `${VAR}` substitution; default the worker's process.env. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Folder of the send journal (send-journal.ts); none when absent. */
+  readonly sendJournalDir?: string;
+}
+
+export interface WorkerGraph {
+  readonly version: string;
+  readonly defaults: { readonly locale: string };
+  readonly channels: GraphIR['channels'];
+  readonly sources: GraphIR['sources'];
+  readonly templates: GraphIR['templates'];
+}

@@ -1,0 +1,73 @@
+/**
+ * Test fixtures for the pool (imported by *.test.ts only): a minimal graph and small channel
+ * plugins written into a temp folder. The plugins are frozen objects of the shape defineChannel
+ * returns, so they need no package resolution from the temp folder.
+ */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { GraphIR, TemplateIR } from '@herald/dsl';
+import type { SubjectProfile } from '../engine/types.js';
+
+export function channelPlugin(send: string, messageKind = 'email'): string {
+  return `export default Object.freeze({
+  kind: 'channel', name: 'test-channel', version: '1.0.0', messageKind: '${messageKind}', manifest: undefined,
+  configSchema: { type: 'object' },
+  create(config, ctx) { return { async send(message, sctx) { ${send} } }; },
+});\n`;
+}
+
+/** Echoes what it was given in the receipt, so tests can look at it. */
+export const ECHO_SEND = `return Object.freeze({ status: 'delivered', receipt: {
+  providerMessageId: sctx.messageId, to: message.to, kind: message.kind, locale: message.locale,
+  content: message.content, metadata: message.metadata, step: message.step, journey: message.journey,
+  category: message.category ?? null, attempt: sctx.attempt, key: sctx.idempotencyKey, now: sctx.clock.now() } });`;
+
+export function makeProject(plugins: Record<string, string>): string {
+  const root = mkdtempSync(join(tmpdir(), 'herald-pool-'));
+  for (const [name, source] of Object.entries(plugins)) {
+    const dir = join(root, 'plugins', name);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'index.js'), source);
+  }
+  mkdirSync(join(root, 'data'), { recursive: true });
+  mkdirSync(join(root, 'out'), { recursive: true });
+  writeFileSync(join(root, 'data', 'crm.json'), JSON.stringify({ customers: { 'c-1': { name: 'Ada' } } }));
+  return root;
+}
+
+export const reminder: TemplateIR = {
+  id: 'reminder',
+  fallbackLocale: 'en',
+  partials: { signature: 'Acme & Co' },
+  variants: {
+    email: {
+      en: { subject: 'Invoice {{trigger.invoiceId}} & more', html: '<p>Dear {{customer.name}}</p><p>{{> signature}}</p>', text: 'Dear {{customer.name}}, {{journey.id}}' },
+      de: { subject: 'Rechnung {{trigger.invoiceId}}', text: 'Guten Tag {{customer.name}}' },
+    },
+    sms: { en: { body: 'Invoice {{trigger.invoiceId}}: {{customer.name}} & co' } },
+  },
+};
+
+export function makeGraph(channels: Record<string, { use: string; message: string; config?: unknown }>, extra: Partial<GraphIR> = {}): GraphIR {
+  return {
+    format: 'herald.ir/v1',
+    version: 'sha256:test',
+    project: { name: 'pool-test', defaults: { locale: 'en', timezone: 'UTC', policy: null } },
+    events: {},
+    subject: { type: { kind: 'dyn' } },
+    channels: Object.fromEntries(Object.entries(channels).map(([k, c]) => [k, { use: c.use, message: c.message, config: c.config ?? {} }])),
+    sources: {},
+    journeys: [],
+    templates: { reminder },
+    policies: {},
+    ...extra,
+  } as GraphIR;
+}
+
+export function subject(over: Partial<SubjectProfile> = {}): SubjectProfile {
+  return { id: 'c-1', locale: 'en', contacts: { email: 'ada@example.com', sms: '+15550100', crash: 'x@y', hang: 'x@y', spin: 'x@y', throws: 'x@y' }, channels: [], optOuts: [], ...over };
+}
+
+export const vars = { trigger: { invoiceId: 'INV-<1>' }, customer: { name: 'Ada <Lovelace>' } };
+export const journey = { id: 'dunning', instanceId: 'i-1', version: 'sha256:test', startedAt: '2030-01-01T00:00:00.000Z' };
