@@ -17,14 +17,11 @@
  * Runs the built runtime (dist): `npx tsc -b runtime` first.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import emailChannel from '@herald/channel-email';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { messageIdFor } from '@herald/plugin-sdk';
-import { testPluginContext, testSendContext } from '@herald/plugin-sdk/test-kit';
 import { afterAll, expect, it } from 'vitest';
 import { createEmbeddedDriver } from '../../runtime/src/driver/embedded/index.js';
 import { startSmtpSink } from './smtp-sink.js';
@@ -35,25 +32,6 @@ const child = fileURLToPath(new URL('./kill9-child.mjs', import.meta.url));
 
 const dir = mkdtempSync(join(tmpdir(), 'herald-kill9-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/**
- * Milliseconds per message of the email plugin, one after the other on a pooled connection.
- * Without TCP_NODELAY on its sockets, Nagle's algorithm holds each message's final `.` until
- * the server's delayed ACK (~40 ms), which caps one connection at ~22 messages/s.
- */
-async function emailLatencyMs(): Promise<number> {
-  const sink = await startSmtpSink({ parse: false });
-  const config = { host: sink.host, port: sink.port, from: 'probe@herald.test', pool: true };
-  const channel = await emailChannel.create(config, testPluginContext(config));
-  const message = { channel: 'email', kind: 'email', to: 'x@example.com', locale: 'en', content: { subject: 'probe', text: 'probe' }, subjectId: 'p', journey: 'p', step: 'p', metadata: {} };
-  await channel.send(message, testSendContext());
-  const started = performance.now();
-  for (let i = 0; i < 5; i++) await channel.send(message, testSendContext());
-  const ms = (performance.now() - started) / 5;
-  await channel.close?.();
-  await sink.close();
-  return ms;
-}
 
 function writeProject(root: string, emailUse: string): void {
   const write = (rel: string, text: string) => {
@@ -82,27 +60,6 @@ events:
   write('policies/once.policy.yaml', 'policy: once\ncategory: test\nchannels: [email]\nretry: { attempts: 10, backoff: fixed, initial: 1s }\n');
 }
 
-/**
- * The email plugin with TCP_NODELAY on its sockets, for when the installed one lacks it: the
- * same code (imported from its package), only without the 40 ms stall per message, so that
- * 10,000 messages with one in flight fit the time budget.
- */
-function writeNoDelayEmailShim(root: string): string {
-  const pkg = dirname(createRequire(import.meta.url).resolve('@herald/channel-email/herald-plugin.json'));
-  const folder = join(root, 'plugins', 'email-nodelay');
-  mkdirSync(folder, { recursive: true });
-  writeFileSync(join(folder, 'herald-plugin.json'), readFileSync(join(pkg, 'herald-plugin.json'), 'utf8'));
-  writeFileSync(
-    join(folder, 'index.js'),
-    `import net from 'node:net';
-const connect = net.Socket.prototype.connect;
-net.Socket.prototype.connect = function (...args) { this.setNoDelay(true); return connect.apply(this, args); };
-export { default } from ${JSON.stringify(pathToFileURL(join(pkg, 'dist', 'index.js')).href)};
-`,
-  );
-  return './plugins/email-nodelay';
-}
-
 interface Run {
   readonly code: number | null;
   readonly signal: NodeJS.Signals | null;
@@ -113,16 +70,7 @@ it(
   `survives ${KILLS} kill -9 over ${COUNT} journeys: nothing lost, at most one duplicate per kill`,
   async () => {
     const project = join(dir, 'project');
-    const latency = await emailLatencyMs();
-    let emailUse = '@herald/channel-email';
-    if (latency > 15) {
-      console.warn(
-        `kill -9 test: @herald/channel-email takes ${latency.toFixed(0)} ms per message on one connection (Nagle + delayed ACK: ` +
-          'its sockets lack TCP_NODELAY); running with a TCP_NODELAY shim of the same plugin so the test fits its time budget',
-      );
-      emailUse = writeNoDelayEmailShim(project);
-    }
-    writeProject(project, emailUse);
+    writeProject(project, '@herald/channel-email');
     const smtp = await startSmtpSink({ parse: false });
     const db = join(dir, 'state', 'herald.db');
     const env = {
