@@ -1,7 +1,8 @@
 import type { Problem } from '../diagnostics/report.js';
 import type { ConfigFile, EventDecl, PluginUse, QueryDecl, SourceDecl } from '../model/ast.js';
 import { get, type YMap } from '../parse/yaml-tree.js';
-import { asMap, entriesOf, jsonWithSource, payloadType, str, typeDecl } from './build-helpers.js';
+import { asMap, duration, entriesOf, jsonWithSource, payloadType, str, typeDecl } from './build-helpers.js';
+import type { Located } from '../model/ast.js';
 
 export function buildConfig(file: string, root: YMap, problems: Problem[]): ConfigFile | undefined {
   const project = str(get(root, 'project'));
@@ -50,6 +51,8 @@ export function buildConfig(file: string, root: YMap, problems: Problem[]): Conf
     });
   }
   const subject = asMap(get(root, 'subject'));
+  const archive = asMap(get(root, 'archive'));
+  const redact = archive && get(archive, 'redact');
   return {
     kind: 'config',
     file,
@@ -64,5 +67,11 @@ export function buildConfig(file: string, root: YMap, problems: Problem[]): Conf
     sources,
     events,
     subjectFields: subject ? typeDecl(get(subject, 'fields'), problems) : undefined,
+    archive: archive
+      ? {
+          retention: duration(get(archive, 'retention')),
+          redact: redact?.kind === 'seq' ? redact.items.map(str).filter((x): x is Located<string> => !!x) : [],
+        }
+      : undefined,
   };
 }

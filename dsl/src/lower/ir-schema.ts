@@ -38,9 +38,15 @@ export const IR_SCHEMA = {
     version: { type: 'string', pattern: '^sha256:[0-9a-f]{64}$' },
     project: {
       type: 'object',
-      required: ['name', 'defaults'],
+      required: ['name', 'defaults', 'archive'],
       properties: {
         name: { type: 'string' },
+        archive: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['retentionMs', 'redact'],
+          properties: { retentionMs: { type: ['number', 'null'] }, redact: { type: 'array', items: { type: 'string' } } },
+        },
         defaults: {
           type: 'object',
           required: ['locale', 'timezone', 'policy'],

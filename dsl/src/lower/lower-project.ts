@@ -49,6 +49,7 @@ export function lowerProject(input: LowerInput): GraphIR {
     project: {
       name: cfg?.project.value ?? 'herald',
       defaults: { locale: defaultLocale, timezone: cfg?.defaults.timezone?.value ?? 'UTC', policy: defaultPolicy },
+      archive: { retentionMs: cfg?.archive?.retention?.value ?? null, redact: cfg?.archive?.redact.map((r) => r.value) ?? [] },
     },
     events: Object.fromEntries([...symbols.events.values()].map((e) => [e.name.value, { type: e.type.type }])),
     subject: { type: subjectType(cfg?.subjectFields?.type) },

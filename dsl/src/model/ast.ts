@@ -80,6 +80,7 @@ export interface ConfigFile {
   readonly events: readonly EventDecl[];
   /** Extra subject-profile fields declared by the project, merged into the built-in profile type. */
   readonly subjectFields: TypeDecl | undefined;
+  readonly archive: { readonly retention: Located<number> | undefined; readonly redact: readonly Located<string>[] } | undefined;
 }
 
 /** A JSON value from the file plus a way to find where any part of it was written. */

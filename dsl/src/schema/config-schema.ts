@@ -1,4 +1,4 @@
-import { compactType, doc, EVENT_PATTERN, ID_PATTERN, IDENT_PATTERN, id, LOCALE_PATTERN, pluginUse, typeMap, type JsonSchema } from './common-schema.js';
+import { compactType, doc, duration, EVENT_PATTERN, ID_PATTERN, IDENT_PATTERN, id, LOCALE_PATTERN, pluginUse, typeMap, type JsonSchema } from './common-schema.js';
 
 /** herald.yaml: the project, its plugins, data sources, event types and defaults. */
 export const configSchema: JsonSchema = {
@@ -70,6 +70,19 @@ export const configSchema: JsonSchema = {
         },
       },
     }),
+    archive: {
+      type: 'object',
+      title: 'archive',
+      additionalProperties: false,
+      properties: {
+        retention: duration('How long archived messages are kept; older ones are deleted'),
+        redact: doc('What the archive must not keep: `content.<field>` (a rendered field such as `content.text`) or `vars.<path>` (render data such as `vars.trigger.iban`); replaced by `[redacted]`.', {
+          type: 'array',
+          uniqueItems: true,
+          items: { type: 'string', pattern: '^(content\\.[A-Za-z_][A-Za-z0-9_]*|vars(\\.[A-Za-z_][A-Za-z0-9_]*)+)$', 'x-hint': 'write `content.<field>` or `vars.<path>`, e.g. `content.text`, `vars.trigger.iban`' },
+        }),
+      },
+    },
     subject: {
       type: 'object',
       title: 'subject profile',

@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { messageIdFor } from '@herald/plugin-sdk';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -241,5 +241,28 @@ describe('orchestrator', () => {
     await runtime.stop();
     expect(await runtime.health()).toMatchObject({ ok: false, details: { state: 'stopped' } });
     await expect(runtime.ingest(shipped('late'))).rejects.toThrow(/stopped/);
+  });
+
+  it('redacts what archive.redact lists and purges by archive.retention', async () => {
+    const project = makeTestProject();
+    cleanup.push(() => rmSync(project.root, { recursive: true, force: true }));
+    const config = readFileSync(join(project.root, 'herald.yaml'), 'utf8');
+    project.write('herald.yaml', config + 'archive:\n  retention: 30d\n  redact: [content.text, vars.trigger.orderId]\n');
+    const { runtime, clock } = await setup({ project });
+    await runtime.putSubject({ id: 's-1', contacts: { email: 'ann@example.com' } });
+    await runtime.ingest(shipped('o-secret'));
+    await runtime.runUntilIdle(T0 + HOUR);
+    // The provider got the real message; the archive keeps only what it may.
+    expect(project.calls()[0]!.text).toContain('o-secret');
+    const [message] = await onlyDelivery(runtime);
+    expect(message!.delivery.status).toBe('delivered');
+    expect(message!.contents[0]!.fields).toMatchObject({ subject: 'Order o-secret shipped', text: '[redacted]' });
+    expect((message!.delivery.vars['trigger'] as Record<string, unknown>)['orderId']).toBe('[redacted]');
+    expect(JSON.stringify(await runtime.getArchived(message!.delivery.id))).not.toContain('on its way');
+
+    expect(await runtime.purgeArchiveNow()).toBe(0);
+    clock.set(T0 + 31 * DAY);
+    expect(await runtime.purgeArchiveNow()).toBeGreaterThan(0);
+    expect(await runtime.getArchived(message!.delivery.id)).toBeUndefined();
   });
 });

@@ -80,6 +80,8 @@ export interface RuntimeOptions {
 export interface Runtime extends HeraldRuntime {
   /** Saves the graph and makes it current, starts the worker pool and (autoRun) the scheduler. */
   start(): Promise<void>;
+  /** Apply `archive.retention` now; returns how many messages were removed. */
+  purgeArchiveNow(): Promise<number>;
   /** Runs every job due now, and what they make due now, to the end. Returns how many ran. */
   tick(): Promise<number>;
   /** Virtual clock only: run, moving the clock to each next due job, until nothing is due by `untilMs`. */
@@ -108,6 +110,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   let graphs: GraphCache | undefined;
   let scheduler: Scheduler | undefined;
   let state: 'new' | 'starting' | 'running' | 'stopping' | 'stopped' = 'new';
+  let retentionTimer: NodeJS.Timeout | undefined;
 
   const running = (): Scheduler => {
     if (!scheduler || state !== 'running') throw new Error(`the runtime is ${state}; call start() first`);
@@ -159,6 +162,12 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       });
       state = 'running';
       if (autoRun) scheduler.start();
+      // Retention: purge at start and every hour in real time (`herald test` calls purgeArchiveNow()).
+      if (autoRun && graph.project.archive.retentionMs !== null) {
+        void runtime.purgeArchiveNow();
+        retentionTimer = setInterval(() => void runtime.purgeArchiveNow(), 3_600_000);
+        retentionTimer.unref();
+      }
       log.info(`herald: running ${graph.project.name} (graph ${graph.version.slice(0, 19)}) on the ${driver.name} driver, ${pool.threads} worker threads`);
     },
 
@@ -244,8 +253,22 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       }
     },
 
+    async purgeArchiveNow() {
+      const retention = graph.project.archive.retentionMs;
+      if (retention === null) return 0;
+      try {
+        const purged = await driver.purgeArchive(now() - retention);
+        if (purged > 0) log.info(`herald: archive retention removed ${purged} message(s) older than ${Math.round(retention / 86_400_000)} days`);
+        return purged;
+      } catch (err) {
+        log.error(`herald: archive retention failed: ${String(err)}`);
+        return 0;
+      }
+    },
+
     async stop() {
       if (state === 'stopped' || state === 'stopping') return;
+      if (retentionTimer) clearInterval(retentionTimer);
       const wasRunning = state === 'running';
       state = 'stopping';
       if (wasRunning) await scheduler?.stop();

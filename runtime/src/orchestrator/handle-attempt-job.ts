@@ -16,6 +16,7 @@
  * retryable failure is a new provider call (with the same idempotency key), a re-run of the
  * same attempt after a crash is not.
  */
+import { redactContent, redactFinalDelivery } from '../archive/redact.js';
 import type { DeliveryResult } from '@herald/plugin-sdk';
 import type { ArchivedContent, QueuedJob } from '../driver/driver.js';
 import { failed, isDeliveryResult } from '@herald/plugin-sdk';
@@ -92,7 +93,7 @@ export async function handleAttemptJob(ctx: HandlerContext, queued: QueuedJob): 
   const archive = [
     {
       deliveryId: delivery.id,
-      ...(content ? { content } : {}),
+      ...(content ? { content: redactContent(content, graph.ir.project.archive.redact) } : {}),
       attempt: { channel: job.channel, attempt: job.attempt, idempotencyKey: job.idempotencyKey, at: now, result },
     },
   ];
@@ -110,7 +111,7 @@ export async function handleAttemptJob(ctx: HandlerContext, queued: QueuedJob): 
     if (next.delivery !== delivery) {
       const parts = deliveryEffectsToUnit(delivery.id, next.effects, now);
       const outcome = await commitOrConflict(ctx, {
-        deliveries: [{ delivery: next.delivery, expectedUpdatedAt: delivery.updatedAt }],
+        deliveries: [{ delivery: redactFinalDelivery(next.delivery, graph.ir.project.archive.redact), expectedUpdatedAt: delivery.updatedAt }],
         archive,
         enqueue: parts.enqueue,
         cancel: parts.cancel,

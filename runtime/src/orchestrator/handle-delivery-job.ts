@@ -5,6 +5,7 @@
  * version) evaluated with the send's vars and the subject, and the store's frequency-cap count
  * and dedupe memory.
  */
+import { redactFinalDelivery } from '../archive/redact.js';
 import type { QueuedJob } from '../driver/driver.js';
 import { advanceDelivery, deliveryEnv } from '../delivery/advance-delivery.js';
 import { deliveryFacts, evaluatePolicyValues } from '../delivery/evaluate-policy.js';
@@ -37,7 +38,7 @@ export async function handleDeliveryJob(ctx: HandlerContext, queued: QueuedJob):
   if (next.delivery === delivery) return ackOnly(ctx, queued);
   const parts = deliveryEffects(delivery.id, next.effects, now);
   return commitOrConflict(ctx, {
-    deliveries: [{ delivery: next.delivery, expectedUpdatedAt: delivery.updatedAt }],
+    deliveries: [{ delivery: redactFinalDelivery(next.delivery, graph.ir.project.archive.redact), expectedUpdatedAt: delivery.updatedAt }],
     enqueue: parts.enqueue,
     cancel: parts.cancel,
     sent: parts.sent,
