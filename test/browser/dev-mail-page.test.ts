@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, REPO_ROOT } from '../helpers/cli.js';
+import { middayZone } from '../helpers/daytime.js';
 import { freePort, waitFor } from '../helpers/ports.js';
 
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
@@ -40,7 +41,7 @@ describe('herald dev in a real browser', () => {
     const put = await fetch(`${api}/subjects/c-100`, {
       method: 'PUT',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'Ada Lovelace', contacts: { email: 'ada@example.com' }, timezone: 'UTC' }),
+      body: JSON.stringify({ name: 'Ada Lovelace', contacts: { email: 'ada@example.com' }, timezone: middayZone() }),
     });
     expect(put.status).toBe(200);
     const post = await fetch(`${api}/events`, {

@@ -699,7 +699,8 @@ export function describeDriverConformance(
       });
     });
 
-    describe.runIf(hooks.reopen !== undefined)('durability', () => {
+    // A store that lives in memory has no durability to test: the block is not registered, not skipped.
+    if (hooks.reopen) describe('durability', () => {
       it('close and re-open keep every kind of data', async () => {
         const graph = makeGraph('sha256:1111');
         await driver.saveGraph(graph);

@@ -1,4 +1,6 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// Real time: the example's policy has quiet hours, so subjects live where it is midday now.
+import { middayZone } from '../../../../test/helpers/daytime.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -51,7 +53,7 @@ describe('herald dev', () => {
     try {
       const url = session.apiUrl()!;
       expect(lines.join('')).toContain(`curl -X POST ${url}/events`);
-      expect((await post(url, '/subjects/c-100', { contacts: { email: 'ada@example.com' }, timezone: 'UTC' }, 'PUT')).status).toBe(200);
+      expect((await post(url, '/subjects/c-100', { contacts: { email: 'ada@example.com' }, timezone: middayZone() }, 'PUT')).status).toBe(200);
       expect((await post(url, '/events', overdue('INV-1'))).status).toBe(202);
       const first = await session.catcher.waitFor((m) => m.subject.includes('INV-1'));
       expect(first).toMatchObject({ subject: 'Invoice INV-1 is overdue', envelope: { to: ['ada@example.com'] } });
@@ -63,7 +65,7 @@ describe('herald dev', () => {
       writeFileSync(template, readFileSync(template, 'utf8').replace('subject: "Invoice {{trigger.invoiceId}} is overdue"', 'subject: "Reminder: {{trigger.invoiceId}}"'));
       await session.rebuild();
       expect(lines.join('')).toMatch(/graph \w{12} → \w{12}: new instances start on it/);
-      await post(url, '/subjects/c-200', { contacts: { email: 'alan@example.com' } }, 'PUT');
+      await post(url, '/subjects/c-200', { contacts: { email: 'alan@example.com' }, timezone: middayZone() }, 'PUT');
       expect((await post(url, '/events', { ...overdue('INV-2'), data: { ...overdue('INV-2').data, subjectId: 'c-200' } })).status).toBe(202);
       const second = await session.catcher.waitFor((m) => m.subject.includes('INV-2'));
       expect(second.subject).toBe('Reminder: INV-2');
