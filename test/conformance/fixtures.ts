@@ -97,7 +97,7 @@ export function makeGraph(version: string, journeyId = 'invoice-dunning'): Graph
   return {
     format: 'herald.ir/v1',
     version,
-    project: { name: 'acme', defaults: { locale: 'en', timezone: 'Europe/Paris', policy: null }, archive: { retentionMs: null, redact: [] } },
+    project: { name: 'acme', defaults: { locale: 'en', timezone: 'Europe/Paris', policy: null }, subjectSource: null, archive: { retentionMs: null, redact: [] } },
     events: { 'invoice.created': { type: { kind: 'object', fields: { id: { type: { kind: 'string' }, optional: false } } } } },
     subject: { type: { kind: 'dyn' } },
     channels: { email: { use: '@herald/channel-log', message: 'email', config: { to: 'stdout' } } },

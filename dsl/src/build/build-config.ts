@@ -67,6 +67,7 @@ export function buildConfig(file: string, root: YMap, problems: Problem[]): Conf
     sources,
     events,
     subjectFields: subject ? typeDecl(get(subject, 'fields'), problems) : undefined,
+    subjectSource: subjectSource(subject),
     archive: archive
       ? {
           retention: duration(get(archive, 'retention')),
@@ -74,4 +75,11 @@ export function buildConfig(file: string, root: YMap, problems: Problem[]): Conf
         }
       : undefined,
   };
+}
+
+function subjectSource(subject: YMap | undefined): ConfigFile['subjectSource'] {
+  const m = subject && asMap(get(subject, 'source'));
+  const source = m && str(get(m, 'source'));
+  const query = m && str(get(m, 'query'));
+  return source && query ? { source, query } : undefined;
 }

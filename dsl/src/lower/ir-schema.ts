@@ -38,9 +38,15 @@ export const IR_SCHEMA = {
     version: { type: 'string', pattern: '^sha256:[0-9a-f]{64}$' },
     project: {
       type: 'object',
-      required: ['name', 'defaults', 'archive'],
+      required: ['name', 'defaults', 'archive', 'subjectSource'],
       properties: {
         name: { type: 'string' },
+        subjectSource: {
+          type: ['object', 'null'],
+          additionalProperties: false,
+          required: ['source', 'query'],
+          properties: { source: { type: 'string' }, query: { type: 'string' } },
+        },
         archive: {
           type: 'object',
           additionalProperties: false,

@@ -24,6 +24,8 @@ export interface GraphIR {
   readonly project: {
     readonly name: string;
     readonly defaults: { readonly locale: string; readonly timezone: string; readonly policy: string | null };
+    /** A source query merged over stored subject profiles (`subject.source` in herald.yaml). */
+    readonly subjectSource: { readonly source: string; readonly query: string } | null;
     /** Archive settings: retention (null: keep forever) and paths the archive must not keep. */
     readonly archive: { readonly retentionMs: number | null; readonly redact: readonly string[] };
   };

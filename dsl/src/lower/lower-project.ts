@@ -6,7 +6,7 @@
 import type { DataBinding, JourneyFile, NamedExpr, PolicyFile, Step, TemplateFile } from '../model/ast.js';
 import type { ProjectModel, Symbols } from '../link/symbols.js';
 import type { SourceFile, Span } from '../source/source-file.js';
-import { subjectType } from '../types/subject-type.js';
+import { projectSubjectType } from '../typecheck/journey-scope.js';
 import { assertNever, type Type } from '../types/type.js';
 import { channelMessageKind } from '../link/symbols.js';
 import { contentHash, sortKeys } from './stable-json.js';
@@ -49,10 +49,11 @@ export function lowerProject(input: LowerInput): GraphIR {
     project: {
       name: cfg?.project.value ?? 'herald',
       defaults: { locale: defaultLocale, timezone: cfg?.defaults.timezone?.value ?? 'UTC', policy: defaultPolicy },
+      subjectSource: cfg?.subjectSource ? { source: cfg.subjectSource.source.value, query: cfg.subjectSource.query.value } : null,
       archive: { retentionMs: cfg?.archive?.retention?.value ?? null, redact: cfg?.archive?.redact.map((r) => r.value) ?? [] },
     },
     events: Object.fromEntries([...symbols.events.values()].map((e) => [e.name.value, { type: e.type.type }])),
-    subject: { type: subjectType(cfg?.subjectFields?.type) },
+    subject: { type: projectSubjectType(symbols, cfg) },
     channels: Object.fromEntries(
       [...symbols.channels.values()].map((c) => [
         c.name.value,

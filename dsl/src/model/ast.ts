@@ -80,6 +80,8 @@ export interface ConfigFile {
   readonly events: readonly EventDecl[];
   /** Extra subject-profile fields declared by the project, merged into the built-in profile type. */
   readonly subjectFields: TypeDecl | undefined;
+  /** A source query whose result is merged over the stored subject profile. */
+  readonly subjectSource: { readonly source: Located<string>; readonly query: Located<string> } | undefined;
   readonly archive: { readonly retention: Located<number> | undefined; readonly redact: readonly Located<string>[] } | undefined;
 }
 

@@ -89,6 +89,17 @@ export const configSchema: JsonSchema = {
       additionalProperties: false,
       properties: {
         fields: typeMap('Project-specific profile fields, added to the built-in ones (id, locale, timezone, contacts, channels, optOuts)'),
+        source: {
+          type: 'object',
+          title: 'subject source',
+          additionalProperties: false,
+          required: ['source', 'query'],
+          description: 'A query that enriches the profile: it gets `{ id: <subject id> }` and the fields it returns are merged over the stored profile.',
+          properties: {
+            source: doc('A source from `sources:`.', { type: 'string', pattern: IDENT_PATTERN }),
+            query: doc('A query of that source taking `id`.', { type: 'string', pattern: IDENT_PATTERN }),
+          },
+        },
       },
     },
   },

@@ -33,7 +33,7 @@ export function queryArgsType(symbols: Symbols, b: DataBinding): Type | undefine
 export function baseScope(j: JourneyFile, symbols: Symbols, config: ConfigFile | undefined): Record<string, Type> {
   const scope: Record<string, Type> = {
     trigger: eventType(symbols, j.trigger.event.value),
-    subject: subjectType(config?.subjectFields?.type),
+    subject: projectSubjectType(symbols, config),
     journey: JOURNEY_META_TYPE,
   };
   for (const b of j.data) scope[b.name.value] = queryReturnType(symbols, b);
@@ -43,4 +43,11 @@ export function baseScope(j: JourneyFile, symbols: Symbols, config: ConfigFile |
     if (s.kind === 'batch') scope[s.as.value] ??= T.list(eventType(symbols, s.event.value));
   }
   return scope;
+}
+
+/** `subject.*` as this project declares it, enrichment query included. */
+export function projectSubjectType(symbols: Symbols, config: ConfigFile | undefined): Type {
+  const src = config?.subjectSource;
+  const q = src && symbols.sources.get(src.source.value)?.queries.find((x) => x.name.value === src.query.value);
+  return subjectType(config?.subjectFields?.type, q?.returns.type);
 }

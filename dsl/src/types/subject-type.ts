@@ -10,7 +10,12 @@ export const BUILTIN_SUBJECT_FIELDS: Record<string, Field> = {
   optOuts: T.field(T.list(T.string), 'Opt-outs: a channel (`sms`), a category (`marketing`), or both (`marketing:sms`).'),
 };
 
-export function subjectType(extra: Type | undefined): Type {
-  const fields = { ...(extra?.kind === 'object' ? extra.fields : {}), ...BUILTIN_SUBJECT_FIELDS };
+/** The profile's type: built-in fields, the project's `subject.fields`, and what `subject.source` returns (which may override). */
+export function subjectType(extra: Type | undefined, enrichment?: Type): Type {
+  const fields = {
+    ...(extra?.kind === 'object' ? extra.fields : {}),
+    ...BUILTIN_SUBJECT_FIELDS,
+    ...(enrichment?.kind === 'object' ? enrichment.fields : {}),
+  };
   return { kind: 'object', fields };
 }

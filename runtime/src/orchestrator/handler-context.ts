@@ -41,5 +41,19 @@ export function ackOnly(ctx: HandlerContext, queued: QueuedJob): Promise<JobOutc
 
 /** The subject as journeys see it: the stored profile completed with the graph's defaults. */
 export async function loadSubject(ctx: HandlerContext, graph: CompiledGraph, id: string): Promise<SubjectProfile> {
-  return subjectWithDefaults(graph.ir, id, await ctx.driver.getSubject(id));
+  const stored = await ctx.driver.getSubject(id);
+  const from = graph.ir.project.subjectSource;
+  if (!from) return subjectWithDefaults(graph.ir, id, stored);
+  // `subject.source`: the query's fields are merged over the stored profile (contacts per channel).
+  const answer = await ctx.pool.run({ kind: 'query', source: from.source, query: from.query, args: { id }, attempt: 1, now: ctx.now() });
+  const r = answer.result;
+  if (!r.ok || !r.value || typeof r.value !== 'object' || Array.isArray(r.value)) {
+    // A profile source that is down must not stop every journey: the stored profile still holds
+    // addresses, consent and preferences. The gap is logged.
+    ctx.log.warn(`subject ${id}: ${from.source}.${from.query} gave no profile (${r.ok ? 'not an object' : r.reason}); using the stored profile`);
+    return subjectWithDefaults(graph.ir, id, stored);
+  }
+  const extra = r.value as Record<string, unknown>;
+  const contacts = { ...(stored?.contacts ?? {}), ...((extra['contacts'] as Record<string, string> | undefined) ?? {}) };
+  return subjectWithDefaults(graph.ir, id, { ...(stored ?? { id, contacts: {}, channels: [], optOuts: [] }), ...extra, id, contacts });
 }

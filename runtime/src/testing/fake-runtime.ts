@@ -34,7 +34,7 @@ export interface FakeRuntime extends HeraldRuntime {
 export const EMPTY_GRAPH: GraphIR = {
   format: 'herald.ir/v1',
   version: 'sha256:fake',
-  project: { name: 'fake', defaults: { locale: 'en', timezone: 'UTC', policy: null }, archive: { retentionMs: null, redact: [] } },
+  project: { name: 'fake', defaults: { locale: 'en', timezone: 'UTC', policy: null }, subjectSource: null, archive: { retentionMs: null, redact: [] } },
   events: {},
   subject: { type: { kind: 'dyn' } },
   channels: {},

@@ -15,6 +15,7 @@ import { pluginConfig } from './rule-plugin-config.js';
 import { policyReferences } from './rule-policy-references.js';
 import { reservedNames } from './rule-reserved-names.js';
 import { splitWeights } from './rule-split-weights.js';
+import { subjectSource } from './rule-subject-source.js';
 import { stepTargets } from './rule-step-targets.js';
 import { templateVariants } from './rule-template-variants.js';
 import { unknownChannels } from './rule-unknown-channels.js';
@@ -54,11 +55,12 @@ export const LINK_RULES: readonly LinkRule[] = [
   unknownChannels,
   variantFields,
   fallbackLocales,
+  subjectSource,
   ...JOURNEY_RULES,
 ];
 
 /** Rules over herald.yaml, templates, policies and ids across files. */
-export const PROJECT_RULES: readonly LinkRule[] = [pluginConfig, unknownChannels, policyReferences, variantFields, fallbackLocales];
+export const PROJECT_RULES: readonly LinkRule[] = [pluginConfig, unknownChannels, policyReferences, variantFields, fallbackLocales, subjectSource];
 
 const toReport = (sink: ProblemSink) => (typeof sink === 'function' ? sink : (p: Problem) => sink.report(p));
 
