@@ -48,5 +48,10 @@ describe('docs stay in step with the code', () => {
     const documented = new Set([...doc.matchAll(/^\| `([a-z-]+)` \|/gm)].map((m) => m[1]!));
     expect([...Object.keys(CODES)].filter((c) => !documented.has(c))).toEqual([]);
     expect([...documented].filter((c) => !(c in CODES))).toEqual([]);
+    // Severity, stage and summary in the table are the registry's.
+    for (const [, code, severity, stage, summary] of doc.matchAll(/^\| `([a-z-]+)` \| (\w+) \| (\w+) \| (.*) \|$/gm)) {
+      const info = (CODES as Record<string, { severity: string; stage: string; summary: string }>)[code!]!;
+      expect({ code, severity, stage, summary }).toEqual({ code, severity: info.severity, stage: info.stage, summary: info.summary });
+    }
   });
 });
