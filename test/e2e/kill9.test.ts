@@ -116,7 +116,9 @@ it(
     }
     const elapsed = Date.now() - started;
     expect(runs.at(-1)?.code).toBe(0);
-    expect(kills).toBe(KILLS);
+    // A small run (HERALD_KILL9_COUNT) may finish before its last planned kill.
+    if (COUNT >= 5_000) expect(kills).toBe(KILLS);
+    else expect(kills).toBeGreaterThanOrEqual(1);
 
     const driver = createEmbeddedDriver({ path: db });
     await driver.open();

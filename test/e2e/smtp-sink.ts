@@ -23,8 +23,6 @@ export interface SmtpSink {
   readonly mails: ReceivedMail[];
   /** Message-IDs in arrival order (parse: false records only these, cheaply). */
   readonly messageIds: string[];
-  /** Arrival time (Date.now) of each entry of messageIds. */
-  readonly arrivals: number[];
   /** Recipients refused at RCPT TO with `550 5.1.1 user unknown`. */
   readonly refuse: Set<string>;
   close(): Promise<void>;
@@ -45,7 +43,6 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
   const parse = options.parse ?? true;
   const mails: ReceivedMail[] = [];
   const messageIds: string[] = [];
-  const arrivals: number[] = [];
   const refuse = new Set<string>();
   const server = new SMTPServer({
     authOptional: true,
@@ -69,7 +66,6 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
         const head = raw.subarray(0, Math.min(raw.length, 8192)).toString('latin1').split(/\r?\n\r?\n/)[0] ?? '';
         const messageId = MESSAGE_ID.exec(head)?.[1] ?? '';
         messageIds.push(messageId);
-        arrivals.push(Date.now());
         if (!parse) return callback();
         simpleParser(raw)
           .then((mail) => {
@@ -100,7 +96,6 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
     port,
     mails,
     messageIds,
-    arrivals,
     refuse,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

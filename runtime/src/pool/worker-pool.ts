@@ -130,6 +130,9 @@ export async function createWorkerPool(options: WorkerPoolOptions): Promise<Work
     maxThreads: threads,
     idleTimeout: Number.POSITIVE_INFINITY,
     concurrentTasksPerWorker: Math.max(1, options.concurrentBatchesPerWorker ?? 4),
+    // Plugins own sockets and timers (an SMTP pool's keep-alive, a log file's flush): an idle
+    // worker must keep running its event loop, not block in Atomics.wait between tasks.
+    atomics: 'async',
     workerData: config,
   });
   // A worker that dies while idle is reported as an 'error' event; without a listener it would crash the process.
