@@ -207,3 +207,21 @@ export function nodesAt(root: ExprNode, offset: number): ExprNode[] {
   }
   return path;
 }
+
+export type ScalarLiteral = null | boolean | number | string;
+
+/** The value of a scalar literal node (durations as ms), or undefined when the node is not one. */
+export function scalarLiteral(node: ExprNode): { value: ScalarLiteral } | undefined {
+  switch (node.kind) {
+    case 'null':
+      return { value: null };
+    case 'bool':
+    case 'number':
+    case 'string':
+      return { value: node.value };
+    case 'duration':
+      return { value: node.ms };
+    default:
+      return undefined;
+  }
+}

@@ -6,6 +6,7 @@
 import { didYouMeanHint } from '../diagnostics/did-you-mean.js';
 import { assertNever, isAssignable, T, typeToString, unifyTypes, type Field, type Type } from '../types/type.js';
 import type { BinaryNode, CallNode, ConditionalNode, ExprNode, IndexNode, MapNode, MemberNode, UnaryNode } from './ast.js';
+import { scalarLiteral } from './ast.js';
 import { arityText, FUNCTION_DEFS, type CallCheck } from './functions.js';
 import { arithmeticCandidates, comparableForEquality, orderedCandidates } from './operators.js';
 import { quoteExpression } from './print-expression.js';
@@ -54,23 +55,6 @@ function fmt(t: Type): string {
   return `\`${typeToString(t)}\``;
 }
 
-type LiteralValue = null | boolean | number | string;
-
-/** The value of a literal node (durations as ms), or `undefined` when the node is not a literal. */
-function literalValue(node: ExprNode): { value: LiteralValue } | undefined {
-  switch (node.kind) {
-    case 'null':
-      return { value: null };
-    case 'bool':
-    case 'number':
-    case 'string':
-      return { value: node.value };
-    case 'duration':
-      return { value: node.ms };
-    default:
-      return undefined;
-  }
-}
 
 const NON_BOOL_HINTS: Partial<Record<Type['kind'], string>> = {
   string: 'compare it, e.g. `x != ""`',
@@ -374,7 +358,7 @@ class Checker {
         return T.bool;
       }
       case '??': {
-        const lit = literalValue(node.left);
+        const lit = scalarLiteral(node.left);
         if (lit !== undefined) {
           this.warn(
             lit.value === null
@@ -481,8 +465,8 @@ class Checker {
 
   /** `1 == 1`, `"a" < "b"`: both sides literals, so the answer is known. */
   private constantComparison(node: BinaryNode): void {
-    const a = literalValue(node.left);
-    const b = literalValue(node.right);
+    const a = scalarLiteral(node.left);
+    const b = scalarLiteral(node.right);
     if (!a || !b) return;
     const x = a.value;
     const y = b.value;

@@ -13,6 +13,7 @@
  */
 import { assertNever, type Type, type TypeKind } from '../types/type.js';
 import type { BinaryNode, CallNode, ExprNode, IndexNode, ListNode, MapNode, MemberNode, UnaryNode } from './ast.js';
+import { scalarLiteral } from './ast.js';
 import type { CheckedExpr } from './check-expression.js';
 import { FUNCTION_DEFS, type FunctionImpl } from './functions.js';
 import { arithmeticCandidates, orderedCandidates, type ArithmeticRule } from './operators.js';
@@ -39,14 +40,6 @@ function isPrototypeName(name: string): boolean {
 
 function literalOf(node: ExprNode): { value: unknown } | undefined {
   switch (node.kind) {
-    case 'null':
-      return { value: null };
-    case 'bool':
-    case 'number':
-    case 'string':
-      return { value: node.value };
-    case 'duration':
-      return { value: node.ms };
     case 'list': {
       const values: unknown[] = [];
       for (const e of node.elements) {
@@ -67,7 +60,7 @@ function literalOf(node: ExprNode): { value: unknown } | undefined {
       return { value: Object.freeze(o) };
     }
     default:
-      return undefined;
+      return scalarLiteral(node);
   }
 }
 

@@ -30,29 +30,13 @@ export type ExprProblemCode =
   | 'invalid-argument'
   | 'duplicate-map-key';
 
-export function exprError(
-  code: ExprProblemCode,
-  message: string,
-  start: number,
-  end: number,
-  hint?: string,
-): ExprProblem {
-  return hint === undefined
-    ? { code, severity: 'error', message, start, end }
-    : { code, severity: 'error', message, start, end, hint };
-}
+const problemOf =
+  (severity: ExprProblem['severity']) =>
+  (code: ExprProblemCode, message: string, start: number, end: number, hint?: string): ExprProblem =>
+    hint === undefined ? { code, severity, message, start, end } : { code, severity, message, start, end, hint };
 
-export function exprWarning(
-  code: ExprProblemCode,
-  message: string,
-  start: number,
-  end: number,
-  hint?: string,
-): ExprProblem {
-  return hint === undefined
-    ? { code, severity: 'warning', message, start, end }
-    : { code, severity: 'warning', message, start, end, hint };
-}
+export const exprError = problemOf('error');
+export const exprWarning = problemOf('warning');
 
 export function compareProblems(a: ExprProblem, b: ExprProblem): number {
   if (a.start !== b.start) return a.start - b.start;
