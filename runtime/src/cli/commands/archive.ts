@@ -52,7 +52,8 @@ function apiSource(opts: SourceOptions): ArchiveSource {
 
 async function fileSource(path: string): Promise<ArchiveSource> {
   if (!existsSync(path)) throw new CliError(`no archive file at ${path} (the embedded driver's --data file of herald dev/start)`);
-  const driver: Driver = createEmbeddedDriver({ path });
+  // Read-only: Herald may be running on this file right now.
+  const driver: Driver = createEmbeddedDriver({ path, readonly: true });
   await driver.open();
   return {
     async search(params) {

@@ -12,6 +12,7 @@ import type { Delivery } from '../../delivery/types.js';
 import type { Instance, SubjectProfile } from '../../engine/types.js';
 import type { Driver, Job, LedgerEntry, QueuedJob } from '../driver.js';
 import { makeApplyUnit } from './apply-unit.js';
+import { claimFile, releaseFile } from './file-owner.js';
 import { makeFindInstances } from './find-instances.js';
 import { makeGroupCommit } from './group-commit.js';
 import { mergeSubject, type SubjectPatch } from './merge-subject.js';
@@ -34,7 +35,7 @@ const CURRENT_GRAPH_KEY = 'current_graph_version';
 
 export function createEmbeddedDriver(options: EmbeddedDriverOptions): Driver {
   const clock = options.clock ?? Date.now;
-  let state: ReturnType<typeof openState> | null = null;
+  let state: (ReturnType<typeof openState> & { readonly ownerToken: string | null }) | null = null;
   const opened = (): ReturnType<typeof openState> => {
     if (state === null) throw new Error(`embedded driver (${options.path}): not open; call open() first`);
     return state;
@@ -44,13 +45,22 @@ export function createEmbeddedDriver(options: EmbeddedDriverOptions): Driver {
     name: isMemoryPath(options.path) ? 'embedded (memory)' : 'embedded',
 
     async open() {
-      state ??= openState(openDatabase(options), clock);
+      if (state !== null) return;
+      const db = openDatabase(options);
+      try {
+        const ownerToken = db.readonly || isMemoryPath(options.path) ? null : claimFile(db, options.path);
+        state = { ...openState(db, clock), ownerToken };
+      } catch (err) {
+        db.close();
+        throw err;
+      }
     },
     async close() {
       if (state === null) return;
-      const { db, groupCommit } = state;
+      const { db, groupCommit, ownerToken } = state;
       groupCommit.flush();
       state = null;
+      if (ownerToken !== null) releaseFile(db, ownerToken);
       if (!db.readonly) db.pragma('optimize');
       db.close();
     },

@@ -21,6 +21,12 @@ export interface OpenDatabaseOptions {
   /** A file path, or `:memory:` for a store that lives as long as the driver (tests, `herald test`). */
   readonly path: string;
   readonly synchronous?: 'NORMAL' | 'FULL';
+  /**
+   * SQLite's page cache for this connection, in MiB; default 16. The operating system caches
+   * the file as well, so a larger cache buys little speed and costs the process resident
+   * memory one for one once the file outgrows it (docs/operations.md, "Memory").
+   */
+  readonly cacheSizeMb?: number;
   /** How long a write waits for another process holding the file's write lock. */
   readonly busyTimeoutMs?: number;
   /**
@@ -30,6 +36,8 @@ export interface OpenDatabaseOptions {
    */
   readonly readonly?: boolean;
 }
+
+const DEFAULT_CACHE_MB = 16;
 
 export function isMemoryPath(path: string): boolean {
   return path === ':memory:' || path === '';
@@ -48,7 +56,8 @@ export function openDatabase(options: OpenDatabaseOptions): Database.Database {
     }
     db.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
     db.pragma('temp_store = MEMORY');
-    db.pragma('cache_size = -65536');
+    // Negative: KiB rather than pages.
+    db.pragma(`cache_size = -${Math.max(1, Math.round((options.cacheSizeMb ?? DEFAULT_CACHE_MB) * 1024))}`);
     migrateSchema(db);
     return db;
   } catch (err) {
