@@ -46,8 +46,13 @@ export interface PluginHostOptions {
   readonly sendTimeoutMs?: number;
   /** Per query; default 10 s. */
   readonly queryTimeoutMs?: number;
-  /** Per create and per close; default 30 s. */
+  /** Per create; default 30 s. */
   readonly createTimeoutMs?: number;
+  /**
+   * Per close (each plugin instance's `close()`, all run at once); default 5 s. A close that
+   * throws or outlives it is logged, never thrown: shutdown goes on without that plugin.
+   */
+  readonly closeTimeoutMs?: number;
   /** Load only these (default: every channel and source of the graph). */
   readonly only?: { readonly channels?: readonly string[]; readonly sources?: readonly string[] };
 }
@@ -98,7 +103,10 @@ export interface PluginHost {
   send(channel: string, message: OutboundMessage<MessageContent>, options: SendOptions): Promise<DeliveryResult>;
   /** Runs a declared query (its `with:` block comes from the graph). Never rejects. */
   query(source: string, query: string, args: Readonly<Record<string, unknown>>, options: QueryOptions): Promise<SourceResult>;
-  /** Aborts every plugin's unload signal, then closes each instance once. */
+  /**
+   * Aborts every plugin's unload signal, then closes each instance once, all at once, each
+   * within `closeTimeoutMs`. Never rejects; calling it again returns the same promise.
+   */
   close(): Promise<void>;
 }
 
@@ -124,6 +132,7 @@ export async function createPluginHost(options: PluginHostOptions): Promise<Plug
   const sendTimeoutMs = options.sendTimeoutMs ?? 30_000;
   const queryTimeoutMs = options.queryTimeoutMs ?? 10_000;
   const createTimeoutMs = options.createTimeoutMs ?? 30_000;
+  const closeTimeoutMs = options.closeTimeoutMs ?? 5_000;
   const prepared = await prepareAll(options);
   if (prepared.problems.length > 0) throw new PluginStartupError(prepared.problems);
 
@@ -178,9 +187,9 @@ export async function createPluginHost(options: PluginHostOptions): Promise<Plug
         all.map(async (live) => {
           const close = (live.instance as { close?: () => Promise<void> }).close;
           if (typeof close !== 'function') return;
-          const outcome = await withDeadline(async () => close.call(live.instance), createTimeoutMs);
+          const outcome = await withDeadline(async () => close.call(live.instance), closeTimeoutMs);
           if (outcome.kind === 'threw') live.logger.warn('close failed', { error: describeError(outcome.error) });
-          if (outcome.kind === 'timeout') live.logger.warn(`close did not finish within ${createTimeoutMs}ms`);
+          if (outcome.kind === 'timeout') live.logger.warn(`close did not finish within ${closeTimeoutMs}ms`);
         }),
       );
     })();

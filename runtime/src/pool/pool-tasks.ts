@@ -116,6 +116,16 @@ export type ResultFor<T extends PoolTask> = T extends RenderTask
         ? PingResult
         : EchoResult;
 
+/**
+ * What travels on a pool's close channel (a BroadcastChannel, see worker-pool.ts): the pool
+ * asks `close`; each worker answers `closed` once its plugins are closed, and says `hello` when
+ * it starts listening.
+ */
+export type CloseMessage =
+  | { readonly kind: 'close' }
+  | { readonly kind: 'closed'; readonly threadId: number }
+  | { readonly kind: 'hello'; readonly threadId: number };
+
 /** What a worker is started with (piscina `workerData`). */
 export interface WorkerConfig {
   readonly projectRoot: string;
@@ -132,6 +142,13 @@ export interface WorkerConfig {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Folder of the send journal (send-journal.ts); none when absent. */
   readonly sendJournalDir?: string;
+  /** Per plugin `close()` at shutdown; default 5 s (the plugin host's default). */
+  readonly closeTimeoutMs?: number;
+  /**
+   * Name of the BroadcastChannel on which the pool asks its workers to close their plugins
+   * (worker.ts); unique per pool. Absent: the worker does not listen (in-process task runners).
+   */
+  readonly closeChannel?: string;
 }
 
 export interface WorkerGraph {

@@ -17,6 +17,25 @@ export function channelPlugin(send: string, messageKind = 'email'): string {
 });\n`;
 }
 
+/**
+ * A channel (or source) whose `close()` runs `close`, with `config`, `ctx` and the worker's
+ * `threadId` in scope (the plugin's own file can import node:fs for it).
+ */
+export function closingPlugin(kind: 'channel' | 'source', close: string): string {
+  const instance =
+    kind === 'channel'
+      ? `async send() { return Object.freeze({ status: 'delivered', receipt: {} }); }`
+      : `async query() { return Object.freeze({ ok: true, value: null }); }`;
+  return `import { appendFileSync } from 'node:fs';
+import { threadId } from 'node:worker_threads';
+export default Object.freeze({
+  kind: '${kind}', name: 'closing-${kind}', version: '1.0.0', messageKind: 'email', manifest: undefined,
+  configSchema: { type: 'object' },
+  create(config, ctx) { return { ${instance}, async close() { ${close} } }; },
+});
+`;
+}
+
 /** Echoes what it was given in the receipt, so tests can look at it. */
 export const ECHO_SEND = `return Object.freeze({ status: 'delivered', receipt: {
   providerMessageId: sctx.messageId, to: message.to, kind: message.kind, locale: message.locale,

@@ -30,6 +30,10 @@ export interface TaskRunner {
   readonly problems: readonly string[];
   /** Runs the tasks concurrently; `onResult` hears each result as soon as it is ready. */
   run(tasks: readonly PoolTask[], onResult?: (index: number, result: PoolResult) => void): Promise<PoolResult[]>;
+  /**
+   * Closes every plugin instance this runner created (the host aborts their unload signal,
+   * then calls each `close()` within its close timeout). Never rejects; safe to call twice.
+   */
   close(): Promise<void>;
 }
 
@@ -63,6 +67,7 @@ export async function createTaskRunner(config: WorkerConfig, threadId = 0): Prom
       ...(config.messageIdDomain ? { messageIdDomain: config.messageIdDomain } : {}),
       sendTimeoutMs: config.sendTimeoutMs,
       queryTimeoutMs: config.queryTimeoutMs,
+      ...(config.closeTimeoutMs !== undefined ? { closeTimeoutMs: config.closeTimeoutMs } : {}),
     });
   } catch (error) {
     problems = error instanceof PluginStartupError ? error.problems : [`plugin host failed: ${(error as Error).message}`];

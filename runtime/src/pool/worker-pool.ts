@@ -9,15 +9,21 @@
  * synchronous loop) has its worker terminated and every task answered "timeout"; a worker that
  * dies (a plugin calling process.exit) is replaced by piscina and its tasks answered
  * "worker crashed" — both retryable, so the delivery machine retries them.
+ *
+ * `close()` lets the batches already in a worker finish, then asks every worker thread to
+ * close the plugin instances it created (`closeWorkerPlugins`), and only then stops the threads.
  */
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { MessageChannel } from 'node:worker_threads';
+import { BroadcastChannel, MessageChannel } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { GraphIR, TemplateIR } from '@herald/dsl';
 import { Piscina } from 'piscina';
 import { PluginStartupError } from '../plugins-host/plugin-host.js';
-import type { PoolResult, PoolTask, ResultFor, WorkerConfig, WorkerGraph } from './pool-tasks.js';
+import { consoleLogger, silentLogger } from '../plugins-host/plugin-logger.js';
+import type { CloseMessage, PoolResult, PoolTask, ResultFor, WorkerConfig, WorkerGraph } from './pool-tasks.js';
 import type { WorkerBatch } from './worker.js';
 import { failureFor } from './task-runner.js';
 
@@ -39,6 +45,12 @@ export interface WorkerPoolOptions {
   readonly batchGraceMs?: number;
   /** Plugin startup (create) in a worker; default 60 s. */
   readonly startupTimeoutMs?: number;
+  /**
+   * Per plugin `close()` when the pool closes; default 5 s. A worker closes all its plugins at
+   * once, so `close()` waits about this long for them at most (plus `CLOSE_ANSWER_SLACK_MS` for
+   * a worker that cannot answer), then stops the threads anyway. Failures are logged, not thrown.
+   */
+  readonly closeTimeoutMs?: number;
   readonly messageIdDomain?: string;
   readonly publicBaseUrl?: string;
   readonly unsubscribeSecret?: string;
@@ -79,8 +91,16 @@ export interface WorkerPool {
   /** Adds the template to a task when the instance runs on another graph version than the pool's. */
   templateFor(version: string, template: string, graphOf: (version: string) => GraphIR | undefined): TemplateIR | undefined;
   stats(): PoolStats;
+  /**
+   * Answers queued tasks "SHUTDOWN", waits for the batches already in a worker, has every
+   * worker thread close its plugins (each within `closeTimeoutMs`), then stops the threads.
+   * Never rejects; a second call returns the same promise.
+   */
   close(): Promise<void>;
 }
+
+/** How long past `closeTimeoutMs` the pool waits for a worker's "closed" answer (a thread busy in a synchronous loop never answers). */
+export const CLOSE_ANSWER_SLACK_MS = 1_000;
 
 /**
  * The compiled worker entry, next to this file in dist/. When this module runs from src/ (the
@@ -112,6 +132,9 @@ export async function createWorkerPool(options: WorkerPoolOptions): Promise<Work
   const queryTimeoutMs = options.queryTimeoutMs ?? 10_000;
   const graceMs = options.batchGraceMs ?? 5_000;
   const startupTimeoutMs = options.startupTimeoutMs ?? 60_000;
+  const closeTimeoutMs = Math.max(0, options.closeTimeoutMs ?? 5_000);
+  const closeChannel = `herald-pool-close:${randomUUID()}`;
+  const log = options.logLevel === 'silent' ? silentLogger : consoleLogger(options.logLevel ?? 'warn');
   const config: WorkerConfig = {
     projectRoot: options.projectRoot,
     graph: workerGraph(options.graph),
@@ -123,6 +146,8 @@ export async function createWorkerPool(options: WorkerPoolOptions): Promise<Work
     ...(options.unsubscribeSecret ? { unsubscribeSecret: options.unsubscribeSecret } : {}),
     ...(options.env ? { env: { ...options.env } } : {}),
     ...(options.sendJournalDir ? { sendJournalDir: options.sendJournalDir } : {}),
+    closeTimeoutMs,
+    closeChannel,
   };
   const piscina = new Piscina<WorkerBatch, PoolResult[] | null>({
     filename: pathToFileURL(workerEntry()).href,
@@ -145,6 +170,9 @@ export async function createWorkerPool(options: WorkerPoolOptions): Promise<Work
   let crashes = 0;
   let timeouts = 0;
   let closed = false;
+  let closing: Promise<void> | undefined;
+  /** Batches handed to piscina and not yet answered: close() waits for them before closing plugins. */
+  const inFlight = new Set<Promise<void>>();
 
   const deadlineOf = (tasks: readonly PoolTask[]): number => {
     let longest = 1_000;
@@ -160,7 +188,15 @@ export async function createWorkerPool(options: WorkerPoolOptions): Promise<Work
    * finishes (`settle(index, result)`); whatever is unsettled when the batch ends badly (a
    * crash, the deadline) is answered with a retryable failure.
    */
-  const dispatch = async (tasks: readonly PoolTask[], settle: (index: number, result: PoolResult) => void): Promise<void> => {
+  const dispatch = (tasks: readonly PoolTask[], settle: (index: number, result: PoolResult) => void): Promise<void> => {
+    const batch = dispatchBatch(tasks, settle);
+    inFlight.add(batch);
+    const forget = () => void inFlight.delete(batch);
+    batch.then(forget, forget);
+    return batch;
+  };
+
+  const dispatchBatch = async (tasks: readonly PoolTask[], settle: (index: number, result: PoolResult) => void): Promise<void> => {
     const settled = new Array<boolean>(tasks.length).fill(false);
     let left = tasks.length;
     const answer = (index: number, result: PoolResult) => {
@@ -275,6 +311,72 @@ export async function createWorkerPool(options: WorkerPoolOptions): Promise<Work
       else submit(entry);
     });
 
+  /**
+   * Asks every worker thread to close the plugin instances it created, and waits for each
+   * thread's answer, at most `closeTimeoutMs + CLOSE_ANSWER_SLACK_MS`. Never rejects: a thread
+   * that does not answer in time (a plugin stuck in a synchronous loop, a thread still
+   * starting) is logged and then stopped by `piscina.destroy()` like the others.
+   *
+   * Why a BroadcastChannel rather than one `{kind:'shutdown'}` piscina task per worker:
+   * piscina has no way to address a task to a given worker. Its balancer gives a task to the
+   * least busy worker, and with `concurrentTasksPerWorker` > 1 several shutdown tasks may land
+   * on one thread while another gets none (a task that waited for the others to arrive could
+   * deadlock on exactly that). Nor can we post to a worker directly: `worker.postMessage`
+   * reaches piscina's own `parentPort` handler, which takes every message for its start-up
+   * message. A BroadcastChannel (unique name per pool, given to the workers in workerData)
+   * reaches every thread that listens, whatever its task slots hold, and each answer names
+   * its thread, so we know which threads are done. We wait for the threads piscina has now,
+   * drop a thread that exits, and add one that starts listening after the request went out
+   * (it says `hello` and is asked again), so no thread is waited for in vain beyond the limit.
+   */
+  const closeWorkerPlugins = async (): Promise<void> => {
+    const channel = new BroadcastChannel(closeChannel);
+    const waiting = new Set<number>();
+    const watched: [Worker, () => void][] = [];
+    let allAnswered: () => void = () => {};
+    const answered = new Promise<void>((resolve) => (allAnswered = resolve));
+    const check = () => {
+      if (waiting.size === 0) allAnswered();
+    };
+    const waitFor = (id: number) => {
+      if (id < 0 || waiting.has(id)) return;
+      const worker = piscina.threads.find((w) => w.threadId === id);
+      if (!worker) return; // gone already
+      waiting.add(id);
+      const onExit = () => {
+        waiting.delete(id);
+        check();
+      };
+      worker.once('exit', onExit);
+      watched.push([worker, onExit]);
+    };
+    channel.onmessage = (event) => {
+      const message = event.data as CloseMessage | null;
+      if (message?.kind === 'closed') {
+        waiting.delete(message.threadId);
+        check();
+      } else if (message?.kind === 'hello') {
+        waitFor(message.threadId);
+        channel.postMessage({ kind: 'close' } satisfies CloseMessage);
+      }
+    };
+    for (const worker of piscina.threads) waitFor(worker.threadId);
+    channel.postMessage({ kind: 'close' } satisfies CloseMessage);
+    check();
+    const limitMs = closeTimeoutMs + CLOSE_ANSWER_SLACK_MS;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), limitMs)));
+    try {
+      if ((await Promise.race([answered, late])) === 'late') {
+        log.warn(`worker pool: worker threads ${[...waiting].join(', ')} did not close their plugins within ${limitMs}ms; stopping them anyway`);
+      }
+    } finally {
+      clearTimeout(timer);
+      channel.close();
+      for (const [worker, onExit] of watched) worker.off('exit', onExit);
+    }
+  };
+
   const pool: WorkerPool = {
     graphVersion: options.graph.version,
     threads,
@@ -288,14 +390,21 @@ export async function createWorkerPool(options: WorkerPoolOptions): Promise<Work
     stats() {
       return { threads, batches, tasks: tasksRun, crashes, timeouts, queued: piscina.queueSize, utilization: piscina.utilization };
     },
-    async close() {
-      if (closed) return;
-      closed = true;
-      if (pending.length > 0) flush();
-      await piscina.close();
+    close() {
+      closing ??= (async () => {
+        closed = true;
+        // Tasks not yet handed to a worker are answered "the worker pool is closed" (dispatch).
+        if (pending.length > 0) flush();
+        // Batches already in a worker still use its plugins: let them finish first (each is
+        // bounded by its own deadline, past which piscina stops its worker), so that closing
+        // the plugins does not abort sends that were about to succeed.
+        await Promise.allSettled([...inFlight]);
+        await closeWorkerPlugins();
+        await piscina.destroy();
+      })();
+      return closing;
     },
   };
-
   // Every worker loads its plugins at startup; a ping per thread surfaces startup problems now, not at the first send.
   const pings = await Promise.all(Array.from({ length: threads }, () => collect([{ kind: 'ping', now: Date.now() }])));
   const problems = [...new Set(pings.flatMap((r) => (r[0]?.kind === 'ping' ? r[0].problems : [])))];

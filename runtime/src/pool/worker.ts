@@ -5,8 +5,8 @@
  * its batch (that wait would widen the window in which a crash repeats a finished send).
  */
 import type { MessagePort } from 'node:worker_threads';
-import { threadId, workerData } from 'node:worker_threads';
-import type { PoolResult, PoolTask, WorkerConfig } from './pool-tasks.js';
+import { BroadcastChannel, threadId, workerData } from 'node:worker_threads';
+import type { CloseMessage, PoolResult, PoolTask, WorkerConfig } from './pool-tasks.js';
 import { createTaskRunner } from './task-runner.js';
 
 export interface WorkerBatch {
@@ -15,7 +15,29 @@ export interface WorkerBatch {
   readonly port?: MessagePort;
 }
 
-const runner = createTaskRunner(workerData as WorkerConfig, threadId);
+const config = workerData as WorkerConfig;
+const runner = createTaskRunner(config, threadId);
+
+// Shutdown: the pool broadcasts {kind:'close'}; this thread closes its plugins (each within the
+// close timeout, failures logged by the plugin host) and answers {kind:'closed'}. The channel
+// is unref'd: it never keeps the thread alive by itself. 'hello' tells a pool that is already
+// closing that this thread subscribed after its request went out (a late start, a replacement).
+if (config.closeChannel !== undefined) {
+  const channel = new BroadcastChannel(config.closeChannel);
+  channel.onmessage = (event) => {
+    if ((event.data as CloseMessage | null)?.kind !== 'close') return;
+    void (async () => {
+      try {
+        await (await runner).close();
+      } catch {
+        // The runner's close never rejects; answer anyway, so the pool does not wait for nothing.
+      }
+      channel.postMessage({ kind: 'closed', threadId } satisfies CloseMessage);
+    })();
+  };
+  channel.unref();
+  channel.postMessage({ kind: 'hello', threadId } satisfies CloseMessage);
+}
 
 export default async function runBatch(batch: WorkerBatch): Promise<PoolResult[] | null> {
   const { tasks, port } = batch;
