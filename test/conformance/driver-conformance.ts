@@ -522,6 +522,21 @@ export function describeDriverConformance(
         expect(await driver.ledgerBegin('k2', T0 + 300)).toEqual({ state: 'in-flight', since: T0 + 100 });
       });
 
+      it('a unit finishes ledger entries with its other writes, and a conflicting unit does not', async () => {
+        expect(await driver.ledgerBegin('k1', T0)).toEqual({ state: 'new' });
+        expect(await driver.ledgerBegin('k2', T0)).toEqual({ state: 'new' });
+        await mustCommit({ instances: [{ instance: makeInstance({ id: 'inst-l' }), expectedSeq: null }] });
+        const result = { status: 'accepted', providerMessageId: 'msg-7' };
+        await mustCommit({ ledger: [{ key: 'k1', result, at: T0 + 50 }], enqueue: [timerJob('after-send', T0 + 60_000)] });
+        expect(await driver.ledgerBegin('k1', T0 + 100)).toEqual({ state: 'done', result });
+        // Rolled back whole: the ledger entry stays in flight.
+        await mustConflict({
+          instances: [{ instance: makeInstance({ id: 'inst-l' }), expectedSeq: null }],
+          ledger: [{ key: 'k2', result, at: T0 + 50 }],
+        });
+        expect(await driver.ledgerBegin('k2', T0 + 100)).toEqual({ state: 'in-flight', since: T0 });
+      });
+
       it('begins in flight together: exactly one is new', async () => {
         const entries = await Promise.all([1, 2, 3, 4].map(() => driver.ledgerBegin('k1', T0)));
         expect(entries.filter((e) => e.state === 'new')).toHaveLength(1);

@@ -83,6 +83,8 @@ export interface UnitOfWork {
   /** Sent-message counters (frequency cap) and dedupe keys. */
   readonly sent?: readonly { readonly subjectId: string; readonly category: string; readonly at: number; readonly dedupeKey: string | null }[];
   readonly archive?: readonly ArchiveWrite[];
+  /** Ledger entries this unit finishes (as `ledgerFinish`), so a send's outcome lands with its archive and ack. */
+  readonly ledger?: readonly { readonly key: string; readonly result: unknown; readonly at: number }[];
   /** Event ids accepted by ingest: a second ingest of the same id is dropped. */
   readonly events?: readonly string[];
 }

@@ -103,13 +103,23 @@ describe('orchestrator', () => {
 
   it('sends again with the same idempotency key and Message-ID when it died during the provider call (ledger in flight)', async () => {
     let crashed = false;
+    let finishRefused = false;
     const { runtime, project } = await setup({
+      // The process "dies" with the provider's answer in hand: neither the attempt's commit
+      // (which carries the ledger's done) nor any other ledger write lands.
       wrap: (d) => ({
         ...d,
-        async ledgerFinish(key, result, now) {
-          if (!crashed) {
+        async commit(unit: UnitOfWork) {
+          if (!crashed && unit.ledger?.length) {
             crashed = true;
             throw new Error('simulated crash during the provider call');
+          }
+          return d.commit(unit);
+        },
+        async ledgerFinish(key, result, now) {
+          if (crashed && (await d.ledgerBegin(key, now)).state === 'in-flight' && !finishRefused) {
+            finishRefused = true;
+            throw new Error('simulated crash: the ledger is gone with the process');
           }
           return d.ledgerFinish(key, result, now);
         },
@@ -133,9 +143,9 @@ describe('orchestrator', () => {
       wrap: (d) => ({
         ...d,
         async commit(unit: UnitOfWork) {
-          if (conflicts < 2 && unit.deliveries?.some((x) => x.expectedUpdatedAt !== null)) {
+          if (conflicts < 2 && unit.instances?.some((x) => x.expectedSeq === null)) {
             conflicts++;
-            return { ok: false, conflict: 'simulated: delivery changed' };
+            return { ok: false, conflict: 'simulated: instance id taken' };
           }
           return d.commit(unit);
         },
@@ -147,7 +157,7 @@ describe('orchestrator', () => {
     expect(conflicts).toBe(2);
     expect(project.calls()).toHaveLength(1);
     expect((await onlyDelivery(runtime))[0]!.delivery.status).toBe('delivered');
-    expect(await runtime.metrics()).toMatch(/herald_job_conflicts_total\{kind="delivery"\} 2/);
+    expect(await runtime.metrics()).toMatch(/herald_job_conflicts_total\{kind="event"\} 2/);
   });
 
   it('waits for a receipt after an accepted send, and fails over to sms when none comes within the delivery timeout', async () => {

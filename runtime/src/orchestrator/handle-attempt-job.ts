@@ -6,8 +6,9 @@
  *    `new` or `in-flight` (an earlier run died during the provider call: it may or may not
  *    have sent) → call the pool (render + plugin send) with the delivery's idempotency key and
  *    its deterministic Message-ID, so a provider or a mailbox can drop the duplicate.
- * 2. `ledgerFinish(key, result)`.
- * 3. One commit: the archive (rendered content, attempt record), the result, and the ack. The
+ * 2. One commit: the ledger's `done` with the outcome, the archive (rendered content, attempt
+ *    record), the result, and the ack. Until it lands, the workers' send journal (when
+ *    configured) holds the outcome across a crash (pool/send-journal.ts). The
  *    result is applied to the delivery right there when the delivery is as it was read (the
  *    common case); otherwise (a receipt or a timer changed it meanwhile) it is queued as a
  *    `delivery` job carrying the result, which the delivery handler applies to the fresh state.
@@ -16,9 +17,9 @@
  * retryable failure is a new provider call (with the same idempotency key), a re-run of the
  * same attempt after a crash is not.
  */
-import { redactContent, redactFinalDelivery } from '../archive/redact.js';
+import { redactContent } from '../archive/redact.js';
 import type { DeliveryResult } from '@herald/plugin-sdk';
-import type { ArchivedContent, QueuedJob } from '../driver/driver.js';
+import type { ArchivedContent, QueuedJob, UnitOfWork } from '../driver/driver.js';
 import { failed, isDeliveryResult } from '@herald/plugin-sdk';
 import type { CompiledGraph } from '../engine/compile-graph.js';
 import { advanceDelivery, deliveryEnv } from '../delivery/advance-delivery.js';
@@ -27,6 +28,7 @@ import type { JourneyMetaView } from '../pool/pool-tasks.js';
 import { deliveryEffectsToUnit } from './delivery-effects.js';
 import { ackOnly, commitOrConflict, loadSubject, type HandlerContext, type JobOutcome } from './handler-context.js';
 import { jobIds } from './job-ids.js';
+import { storedDelivery } from './start-delivery.js';
 
 export async function handleAttemptJob(ctx: HandlerContext, queued: QueuedJob): Promise<JobOutcome> {
   const job = queued.job;
@@ -66,6 +68,8 @@ export async function handleAttemptJob(ctx: HandlerContext, queued: QueuedJob): 
 
   let result: DeliveryResult;
   let content: ArchivedContent | null;
+  /** The ledger's `done` for a provider call made now: it lands in whichever commit below succeeds. */
+  let finished: UnitOfWork['ledger'] = [];
   if (entry.state === 'done') {
     result = isDeliveryResult(entry.result) ? entry.result : failed.retryable('the ledger holds no valid result for this attempt', { code: 'LEDGER' });
     ctx.log.info(`attempt ${ledgerKey}: already sent (ledger), reusing its result`);
@@ -86,7 +90,7 @@ export async function handleAttemptJob(ctx: HandlerContext, queued: QueuedJob): 
     });
     result = sent.result;
     content = sent.content;
-    await ctx.driver.ledgerFinish(ledgerKey, result, ctx.now());
+    finished = [{ key: ledgerKey, result, at: ctx.now() }];
   }
 
   const now = ctx.now();
@@ -110,12 +114,13 @@ export async function handleAttemptJob(ctx: HandlerContext, queued: QueuedJob): 
     const next = advanceDelivery(policy, deliveryEnv(graph.ir, delivery.template, subject, now), delivery, input);
     if (next.delivery !== delivery) {
       const parts = deliveryEffectsToUnit(delivery.id, next.effects, now);
-      const outcome = await commitOrConflict(ctx, {
-        deliveries: [{ delivery: redactFinalDelivery(next.delivery, graph.ir.project.archive.redact), expectedUpdatedAt: delivery.updatedAt }],
+      const outcome = await commitKeepingOutcome(ctx, finished, {
+        deliveries: [{ delivery: storedDelivery(graph, next.delivery), expectedUpdatedAt: delivery.updatedAt }],
         archive,
         enqueue: parts.enqueue,
         cancel: parts.cancel,
         sent: parts.sent,
+        ledger: finished,
         ack: [queued.id],
       });
       if (outcome.kind === 'done') return counted(outcome);
@@ -123,12 +128,31 @@ export async function handleAttemptJob(ctx: HandlerContext, queued: QueuedJob): 
     }
   }
   return counted(
-    await commitOrConflict(ctx, {
+    await commitKeepingOutcome(ctx, finished, {
       archive,
       enqueue: [{ id: jobIds.attemptResult(job.idempotencyKey, job.attempt), job: { kind: 'delivery', deliveryId: delivery.id, input }, runAt: now }],
+      ledger: finished,
       ack: [queued.id],
     }),
   );
+}
+
+/**
+ * The unit carries the ledger's `done`. Should the commit itself fail (a store error, not a
+ * conflict), the outcome is still written to the ledger on its own before the error goes up,
+ * so the job's next run reuses it instead of calling the provider again.
+ */
+async function commitKeepingOutcome(ctx: HandlerContext, finished: UnitOfWork['ledger'], unit: UnitOfWork): Promise<JobOutcome> {
+  try {
+    return await commitOrConflict(ctx, unit);
+  } catch (error) {
+    for (const entry of finished ?? []) {
+      await ctx.driver.ledgerFinish(entry.key, entry.result, entry.at).catch((e: unknown) => {
+        ctx.log.error(`attempt ${entry.key}: the outcome could not be written to the ledger either (${String(e)})`);
+      });
+    }
+    throw error;
+  }
 }
 
 const journeyMentions = new WeakMap<CompiledGraph, Map<string, boolean>>();

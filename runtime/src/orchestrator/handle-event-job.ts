@@ -13,6 +13,7 @@ import { mayStart, newInstance, triggerCandidates, triggerCondition } from '../e
 import type { IncomingEvent, Instance } from '../engine/types.js';
 import { ackOnly, commitOrConflict, loadSubject, type HandlerContext, type JobOutcome } from './handler-context.js';
 import { addInstanceEffects, emptyParts, unitFrom } from './instance-effects.js';
+import { startNewDeliveries } from './start-delivery.js';
 import { jobIds } from './job-ids.js';
 
 export function subjectIdOfEvent(event: IncomingEvent): string | null {
@@ -52,7 +53,9 @@ export async function handleEventJob(ctx: HandlerContext, queued: QueuedJob): Pr
     const fresh = newInstance(graph, c.journey, c.subjectId, event, now, id);
     const result = advance(graph, fresh, { kind: 'start' }, { now, subject });
     started.push(result.instance);
+    const firstNew = parts.deliveries.length;
     addInstanceEffects(parts, graph, result.instance, result.effects, now);
+    await startNewDeliveries(ctx, graph, subject, parts, firstNew, now);
   }
 
   const subjectId = subjectIdOfEvent(event);

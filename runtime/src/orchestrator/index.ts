@@ -3,6 +3,6 @@ export { createRuntime, type Runtime, type RuntimeOptions, type PoolSettings } f
 export { createVirtualClock, isVirtualClock, type VirtualClock, type RuntimeClock } from './virtual-clock.js';
 export { loadProjectGraph, runtimePluginRoots, type LoadedGraph } from './load-project-graph.js';
 export { createEventValidator, type EventValidator } from './validate-event.js';
-export { jobIds, FACTS_COMPUTED_ON_START } from './job-ids.js';
+export { jobIds } from './job-ids.js';
 export { subjectIdOfEvent } from './handle-event-job.js';
 export type { RuntimeMetrics } from './runtime-metrics.js';

@@ -1,7 +1,7 @@
 /**
  * What an instance's effects become in the unit of work that commits its new state (pure):
- * timers are jobs with a future runAt, a send creates its delivery and the delivery's start
- * job, a fetch queues a fetch job, an emit queues the event's routing job. `await` needs
+ * timers are jobs with a future runAt, a send creates its delivery (which the handler then
+ * starts in the same unit: start-delivery.ts), a fetch queues a fetch job, an emit queues the event's routing job. `await` needs
  * nothing: drivers index an instance by the event it waits for, from its state.
  */
 import type { NewJob, UnitOfWork } from '../driver/driver.js';
@@ -9,18 +9,20 @@ import { newDelivery } from '../delivery/new-delivery.js';
 import type { Delivery } from '../delivery/types.js';
 import type { CompiledGraph } from '../engine/compile-graph.js';
 import type { Effect, Instance } from '../engine/types.js';
-import { FACTS_COMPUTED_ON_START, jobIds } from './job-ids.js';
+import { jobIds } from './job-ids.js';
 
 export interface UnitParts {
   readonly enqueue: NewJob[];
   readonly cancel: string[];
   readonly deliveries: { readonly delivery: Delivery; readonly expectedUpdatedAt: number | null }[];
+  /** Sent counters of deliveries that started in this unit (a skip counts too when the policy says so). */
+  readonly sent: { readonly subjectId: string; readonly category: string; readonly at: number; readonly dedupeKey: string | null }[];
   /** Event types emitted, for metrics. */
   readonly emitted: string[];
 }
 
 export function emptyParts(): UnitParts {
-  return { enqueue: [], cancel: [], deliveries: [], emitted: [] };
+  return { enqueue: [], cancel: [], deliveries: [], sent: [], emitted: [] };
 }
 
 export function addInstanceEffects(parts: UnitParts, graph: CompiledGraph, instance: Instance, effects: readonly Effect[], now: number): void {
@@ -41,11 +43,6 @@ export function addInstanceEffects(parts: UnitParts, graph: CompiledGraph, insta
         const policy = graph.ir.policies[effect.policy];
         if (!policy) throw new Error(`graph ${graph.version} has no policy ${effect.policy} (send ${effect.sendId})`);
         parts.deliveries.push({ delivery: newDelivery(effect, policy, now), expectedUpdatedAt: null });
-        parts.enqueue.push({
-          id: jobIds.deliveryStart(effect.sendId),
-          job: { kind: 'delivery', deliveryId: effect.sendId, input: { kind: 'start', facts: FACTS_COMPUTED_ON_START } },
-          runAt: now,
-        });
         break;
       }
       case 'fetch':
@@ -79,5 +76,6 @@ export function unitFrom(parts: UnitParts, rest: UnitOfWork): UnitOfWork {
     ...(parts.enqueue.length > 0 ? { enqueue: [...(rest.enqueue ?? []), ...parts.enqueue] } : {}),
     ...(parts.cancel.length > 0 ? { cancel: [...(rest.cancel ?? []), ...parts.cancel] } : {}),
     ...(parts.deliveries.length > 0 ? { deliveries: [...(rest.deliveries ?? []), ...parts.deliveries] } : {}),
+    ...(parts.sent.length > 0 ? { sent: [...(rest.sent ?? []), ...parts.sent] } : {}),
   };
 }

@@ -3,8 +3,6 @@
  * exists is a no-op in every driver, so a replayed step (after a conflict or a crash) cannot
  * queue the same work twice.
  */
-import type { DeliveryFacts } from '../delivery/types.js';
-
 export const jobIds = {
   /** Routing of an ingested or emitted event. */
   event: (eventId: string) => `event:${eventId}`,
@@ -14,8 +12,6 @@ export const jobIds = {
   instance: (journey: string, eventId: string) => `${journey}:${eventId}`,
   fetch: (requestId: string) => `fetch:${requestId}`,
   fetched: (requestId: string) => `${requestId}:fetched`,
-  /** The first job of a delivery (the brief's `${sendId}:start`). */
-  deliveryStart: (sendId: string) => `${sendId}:start`,
   attempt: (idempotencyKey: string, attempt: number) => `${idempotencyKey}:${attempt}`,
   attemptResult: (idempotencyKey: string, attempt: number) => `${idempotencyKey}:${attempt}:result`,
   receipt: (deliveryId: string, providerMessageId: string, outcome: string) => `${deliveryId}:receipt:${providerMessageId}:${outcome}`,
@@ -24,16 +20,3 @@ export const jobIds = {
   /** Ledger key of one attempt: a retry (attempt + 1) calls the provider again, a re-run of the same attempt does not. */
   ledger: (idempotencyKey: string, attempt: number) => `${idempotencyKey}#${attempt}`,
 };
-
-/**
- * The facts in a queued delivery `start` job. The Job contract wants them in the job, but
- * frequency caps and dedupe must be looked up when the delivery starts, not when the send
- * effect was committed, so the delivery handler always recomputes them: these are a placeholder.
- */
-export const FACTS_COMPUTED_ON_START: DeliveryFacts = Object.freeze({
-  sentInCapWindow: 0,
-  duplicate: false,
-  order: null,
-  dedupeKey: null,
-  timezone: 'UTC',
-});

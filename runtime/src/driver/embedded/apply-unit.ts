@@ -110,6 +110,8 @@ export function makeApplyUnit(db: Database, s: Statements, clock: () => number):
 
     for (const { subjectId, category, at, dedupeKey } of unit.sent ?? []) s.insertSent.run(subjectId, category, at, dedupeKey);
 
+    for (const { key, result, at } of unit.ledger ?? []) s.finishLedger.run(key, JSON.stringify(result ?? null), at, at);
+
     for (const write of unit.archive ?? []) {
       if (write.content !== undefined) s.insertContent.run(write.deliveryId, write.content.channel, JSON.stringify(write.content));
       if (write.attempt !== undefined) s.insertAttempt.run(write.deliveryId, JSON.stringify(write.attempt));

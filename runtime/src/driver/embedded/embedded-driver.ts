@@ -140,16 +140,21 @@ export function createEmbeddedDriver(options: EmbeddedDriverOptions): Driver {
     },
 
     async ledgerBegin(key, now): Promise<LedgerEntry> {
-      const { s } = opened();
-      if (s.beginLedger.run(key, now).changes === 1) return { state: 'new' };
-      const row = s.getLedger.get(key);
-      if (row === undefined) throw new Error(`ledger entry ${key} vanished between two statements`);
-      return row.state === 'done'
-        ? { state: 'done', result: row.result === null ? null : (JSON.parse(row.result) as unknown) }
-        : { state: 'in-flight', since: row.started_at };
+      const { s, groupCommit } = opened();
+      // In the next group's transaction: the `in-flight` mark is durable before the caller may
+      // call a provider, and costs a statement rather than a transaction of its own.
+      return groupCommit.run((): LedgerEntry => {
+        if (s.beginLedger.run(key, now).changes === 1) return { state: 'new' };
+        const row = s.getLedger.get(key);
+        if (row === undefined) throw new Error(`ledger entry ${key} vanished between two statements`);
+        return row.state === 'done'
+          ? { state: 'done', result: row.result === null ? null : (JSON.parse(row.result) as unknown) }
+          : { state: 'in-flight', since: row.started_at };
+      });
     },
     async ledgerFinish(key, result, now) {
-      opened().s.finishLedger.run(key, JSON.stringify(result ?? null), now, now);
+      const { s, groupCommit } = opened();
+      await groupCommit.run(() => s.finishLedger.run(key, JSON.stringify(result ?? null), now, now));
     },
 
     async countSent(subjectId, category, since) {

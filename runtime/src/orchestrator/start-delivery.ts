@@ -1,0 +1,54 @@
+/**
+ * A delivery's `start`: the facts its policy needs are gathered at that moment — the policy's
+ * expressions (order, quiet-hours zone, dedupe key; compiled once per graph version) evaluated
+ * with the send's vars and the subject, and the store's frequency-cap count and dedupe memory —
+ * then the policy makes its first decision (advanceDelivery, pure).
+ *
+ * A delivery a send effect creates starts in the very unit that creates it (`startNewDeliveries`):
+ * the instance's commit holds the delivery already past `pending` and its first attempt job.
+ * A queued `start` job (written by earlier Herald versions) still goes through handle-delivery-job.
+ */
+import { redactFinalDelivery } from '../archive/redact.js';
+import { advanceDelivery, deliveryEnv } from '../delivery/advance-delivery.js';
+import { deliveryFacts, evaluatePolicyValues } from '../delivery/evaluate-policy.js';
+import type { Delivery, DeliveryFacts } from '../delivery/types.js';
+import type { CompiledGraph } from '../engine/compile-graph.js';
+import type { SubjectProfile } from '../engine/types.js';
+import { deliveryEffectsToUnit } from './delivery-effects.js';
+import type { HandlerContext } from './handler-context.js';
+import type { UnitParts } from './instance-effects.js';
+
+export async function startFacts(ctx: HandlerContext, graph: CompiledGraph, delivery: Delivery, subject: SubjectProfile, now: number): Promise<DeliveryFacts> {
+  const values = evaluatePolicyValues(graph, delivery, subject, now);
+  for (const p of values.problems) ctx.log.warn(`delivery ${delivery.id} (policy ${delivery.policy}): ${p}`);
+  const sentInCapWindow = values.capSince === null ? 0 : await ctx.driver.countSent(delivery.subjectId, delivery.category, values.capSince);
+  const duplicate = values.dedupeSince === null || values.dedupeKey === null ? false : await ctx.driver.seenDedupeKey(values.dedupeKey, values.dedupeSince);
+  return deliveryFacts(values, { sentInCapWindow, duplicate });
+}
+
+/** The delivery as it is stored: `vars.*` redacted once it is final (archive.redact). */
+export function storedDelivery(graph: CompiledGraph, delivery: Delivery): Delivery {
+  return redactFinalDelivery(delivery, graph.ir.project.archive.redact);
+}
+
+/**
+ * Starts the deliveries `parts` gained from index `from` on (all of one subject): each is
+ * replaced by its started state, and its effects (the first attempt, a quiet-hours timer,
+ * the sent counter of a skip) join the same unit.
+ */
+export async function startNewDeliveries(ctx: HandlerContext, graph: CompiledGraph, subject: SubjectProfile, parts: UnitParts, from: number, now: number): Promise<void> {
+  for (let i = from; i < parts.deliveries.length; i++) {
+    const entry = parts.deliveries[i]!;
+    const delivery = entry.delivery;
+    if (entry.expectedUpdatedAt !== null || delivery.status !== 'pending') continue;
+    const policy = graph.ir.policies[delivery.policy];
+    if (!policy) throw new Error(`graph ${graph.version} has no policy ${delivery.policy} (delivery ${delivery.id})`);
+    const facts = await startFacts(ctx, graph, delivery, subject, now);
+    const next = advanceDelivery(policy, deliveryEnv(graph.ir, delivery.template, subject, now), delivery, { kind: 'start', facts });
+    parts.deliveries[i] = { delivery: storedDelivery(graph, next.delivery), expectedUpdatedAt: null };
+    const effects = deliveryEffectsToUnit(delivery.id, next.effects, now);
+    parts.enqueue.push(...effects.enqueue);
+    parts.cancel.push(...effects.cancel);
+    parts.sent.push(...effects.sent);
+  }
+}
