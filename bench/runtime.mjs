@@ -61,7 +61,7 @@ function orderEvent(i, t0) {
 if (process.argv[2] === '--waiting') {
   const dir = mkdtempSync(join(tmpdir(), 'herald-bench-waiting-'));
   const db = join(dir, 'herald.db');
-  const driver = createEmbeddedDriver({ path: db });
+  const driver = createEmbeddedDriver({ path: db, checkpointThread: process.env.CKPT !== '0', ...(process.env.CACHE ? { cacheSizeMb: Number(process.env.CACHE) } : {}) });
   const runtime = createRuntime({
     driver,
     graph: compileProject(),

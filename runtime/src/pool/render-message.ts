@@ -3,7 +3,7 @@
  * (`renderTemplate` from @herald/dsl), HTML-escaping only the fields `MESSAGE_KINDS` marks as
  * HTML (an email's `html`, a letter's), so `&` in an SMS stays `&`.
  */
-import { MESSAGE_KINDS, renderTemplate } from '@herald/dsl';
+import { MESSAGE_KINDS, renderTemplate } from '@herald/dsl/render';
 import type { TemplateIR } from '@herald/dsl';
 import type { SubjectProfile } from '../engine/types.js';
 import type { JourneyMetaView } from './pool-tasks.js';

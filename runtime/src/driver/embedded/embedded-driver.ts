@@ -12,6 +12,7 @@ import type { Delivery } from '../../delivery/types.js';
 import type { Instance, SubjectProfile } from '../../engine/types.js';
 import type { Driver, Job, LedgerEntry, QueuedJob } from '../driver.js';
 import { makeApplyUnit } from './apply-unit.js';
+import { startCheckpointer, type Checkpointer } from './checkpointer.js';
 import { claimFile, releaseFile } from './file-owner.js';
 import { makeFindInstances } from './find-instances.js';
 import { makeGroupCommit } from './group-commit.js';
@@ -27,6 +28,11 @@ export interface EmbeddedDriverOptions extends OpenDatabaseOptions {
    * Defaults to Date.now; `herald test` passes its virtual clock.
    */
   readonly clock?: () => number;
+  /**
+   * Checkpoint the WAL from a thread of its own (checkpointer.ts) rather than inside the
+   * scheduler's commits; default true. Files only.
+   */
+  readonly checkpointThread?: boolean;
 }
 
 /** Deliveries purged per transaction: bounds how long one purge step holds the write lock. */
@@ -35,7 +41,7 @@ const CURRENT_GRAPH_KEY = 'current_graph_version';
 
 export function createEmbeddedDriver(options: EmbeddedDriverOptions): Driver {
   const clock = options.clock ?? Date.now;
-  let state: (ReturnType<typeof openState> & { readonly ownerToken: string | null }) | null = null;
+  let state: (ReturnType<typeof openState> & { readonly ownerToken: string | null; readonly checkpointer: Checkpointer | null }) | null = null;
   const opened = (): ReturnType<typeof openState> => {
     if (state === null) throw new Error(`embedded driver (${options.path}): not open; call open() first`);
     return state;
@@ -48,8 +54,10 @@ export function createEmbeddedDriver(options: EmbeddedDriverOptions): Driver {
       if (state !== null) return;
       const db = openDatabase(options);
       try {
-        const ownerToken = db.readonly || isMemoryPath(options.path) ? null : claimFile(db, options.path);
-        state = { ...openState(db, clock), ownerToken };
+        const writable = !db.readonly && !isMemoryPath(options.path);
+        const ownerToken = writable ? claimFile(db, options.path) : null;
+        const checkpointer = writable && options.checkpointThread !== false ? startCheckpointer(db, options.path) : null;
+        state = { ...openState(db, clock, () => checkpointer?.committed()), ownerToken, checkpointer };
       } catch (err) {
         db.close();
         throw err;
@@ -57,9 +65,10 @@ export function createEmbeddedDriver(options: EmbeddedDriverOptions): Driver {
     },
     async close() {
       if (state === null) return;
-      const { db, groupCommit, ownerToken } = state;
+      const { db, groupCommit, ownerToken, checkpointer } = state;
       groupCommit.flush();
       state = null;
+      await checkpointer?.close();
       if (ownerToken !== null) releaseFile(db, ownerToken);
       if (!db.readonly) db.pragma('optimize');
       db.close();
@@ -191,12 +200,12 @@ export function createEmbeddedDriver(options: EmbeddedDriverOptions): Driver {
   };
 }
 
-function openState(db: Database, clock: () => number) {
+function openState(db: Database, clock: () => number, committed: () => void) {
   const s: Statements = prepareStatements(db);
   return {
     db,
     s,
-    groupCommit: makeGroupCommit(db, makeApplyUnit(db, s, clock)),
+    groupCommit: makeGroupCommit(db, makeApplyUnit(db, s, clock), committed),
     findInstances: makeFindInstances(db),
     searchArchive: makeSearchArchive(db, s),
     getArchived: makeGetArchived(s),

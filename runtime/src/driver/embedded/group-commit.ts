@@ -39,7 +39,8 @@ interface Pending {
 
 type Settled = { readonly value: unknown } | { readonly error: unknown };
 
-export function makeGroupCommit(db: Database, applyUnit: Transaction<(unit: UnitOfWork) => void>): GroupCommit {
+/** `committed` runs after each transaction that committed (the checkpointer's cue). */
+export function makeGroupCommit(db: Database, applyUnit: Transaction<(unit: UnitOfWork) => void>, committed: () => void = () => {}): GroupCommit {
   let pending: Pending[] = [];
   let scheduled: NodeJS.Immediate | null = null;
 
@@ -74,6 +75,7 @@ export function makeGroupCommit(db: Database, applyUnit: Transaction<(unit: Unit
         for (const p of group) p.reject(err);
         continue;
       }
+      committed();
       settled.forEach((outcome, i) => {
         const p = group[i]!;
         if ('error' in outcome) p.reject(outcome.error);

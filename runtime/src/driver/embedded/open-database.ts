@@ -22,7 +22,7 @@ export interface OpenDatabaseOptions {
   readonly path: string;
   readonly synchronous?: 'NORMAL' | 'FULL';
   /**
-   * SQLite's page cache for this connection, in MiB; default 16. The operating system caches
+   * SQLite's page cache for this connection, in MiB; default 8. The operating system caches
    * the file as well, so a larger cache buys little speed and costs the process resident
    * memory one for one once the file outgrows it (docs/operations.md, "Memory").
    */
@@ -37,7 +37,7 @@ export interface OpenDatabaseOptions {
   readonly readonly?: boolean;
 }
 
-const DEFAULT_CACHE_MB = 16;
+const DEFAULT_CACHE_MB = 8;
 
 export function isMemoryPath(path: string): boolean {
   return path === ':memory:' || path === '';

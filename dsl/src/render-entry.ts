@@ -1,0 +1,7 @@
+/**
+ * `@herald/dsl/render`: what the runtime's worker threads need to render a message, without the
+ * rest of the compiler. The full entry loads the expression parser (chevrotain) and the YAML and
+ * schema machinery, ~45 MB per thread that renders nothing with them.
+ */
+export { renderTemplate } from './template/render.js';
+export { MESSAGE_KINDS } from './schema/template-schema.js';
