@@ -137,13 +137,53 @@ describe('orchestrator', () => {
     expect(message!.attempts).toHaveLength(1);
   });
 
+  it('routes an event inside ingest: the instance exists and its delivery has started before any job runs', async () => {
+    const { runtime, driver, project } = await setup();
+    await runtime.putSubject({ id: 's-1', contacts: { email: 'ann@example.com' } });
+    expect(await runtime.ingest(shipped('o-10'))).toEqual({ ok: true, eventId: 'shipped-o-10', duplicate: false });
+    const [instance] = await runtime.findInstances({ subjectId: 's-1' });
+    expect(instance).toMatchObject({ journey: 'shipped', status: 'active' });
+    const [delivery] = (await runtime.searchArchive({ subjectId: 's-1' })).items;
+    expect(delivery!.delivery.status).toBe('attempting');
+    // Queued: the attempt (due now) and the journey's reminder timer; no event job, no delivery start job.
+    expect(await driver.queueDepth()).toEqual({ queued: 2, reserved: 0 });
+    const due = await driver.reserve(10, T0, 1000);
+    expect(due.map((j) => j.job.kind)).toEqual(['attempt']);
+    expect(project.calls()).toHaveLength(0);
+    expect(await runtime.ingest(shipped('o-10'))).toEqual({ ok: true, eventId: 'shipped-o-10', duplicate: true });
+  });
+
+  it('queues the event for the scheduler when routing it at ingest fails, and loses nothing', async () => {
+    let failures = 0;
+    const { runtime, project } = await setup({
+      wrap: (d) => ({
+        ...d,
+        async findInstances(q) {
+          if (failures === 0 && q.waitingFor !== undefined) {
+            failures++;
+            throw new Error('simulated: the store hiccupped');
+          }
+          return d.findInstances(q);
+        },
+      }),
+    });
+    await runtime.putSubject({ id: 's-1', contacts: { email: 'ann@example.com' } });
+    expect(await runtime.ingest(shipped('o-11'))).toMatchObject({ ok: true, duplicate: false });
+    expect(failures).toBe(1);
+    expect(await runtime.findInstances({ subjectId: 's-1' })).toEqual([]);
+    await runtime.runUntilIdle(T0 + HOUR);
+    expect(project.calls().map((c) => c.subject)).toEqual(['Order o-11 shipped']);
+    expect(await runtime.ingest(shipped('o-11'))).toMatchObject({ ok: true, duplicate: true });
+  });
+
   it('runs a job again on fresh state after a conflict', async () => {
     let conflicts = 0;
     const { runtime, project } = await setup({
       wrap: (d) => ({
         ...d,
+        // The first conflict hits routing at ingest (the event goes to an event job), the next two that job.
         async commit(unit: UnitOfWork) {
-          if (conflicts < 2 && unit.instances?.some((x) => x.expectedSeq === null)) {
+          if (conflicts < 3 && unit.instances?.some((x) => x.expectedSeq === null)) {
             conflicts++;
             return { ok: false, conflict: 'simulated: instance id taken' };
           }
@@ -154,7 +194,7 @@ describe('orchestrator', () => {
     await runtime.putSubject({ id: 's-1', contacts: { email: 'ann@example.com' } });
     await runtime.ingest(shipped('o-4'));
     await runtime.runUntilIdle(T0 + HOUR);
-    expect(conflicts).toBe(2);
+    expect(conflicts).toBe(3);
     expect(project.calls()).toHaveLength(1);
     expect((await onlyDelivery(runtime))[0]!.delivery.status).toBe('delivered');
     expect(await runtime.metrics()).toMatch(/herald_job_conflicts_total\{kind="event"\} 2/);

@@ -25,6 +25,7 @@ import { handleDeliveryJob } from './handle-delivery-job.js';
 import { handleEventJob } from './handle-event-job.js';
 import { handleFetchJob } from './handle-fetch-job.js';
 import { handleInstanceJob } from './handle-instance-job.js';
+import { ingestEvent } from './ingest-event.js';
 import type { HandlerContext, JobHandler } from './handler-context.js';
 import { jobIds } from './job-ids.js';
 import { createRuntimeMetrics, type RuntimeMetrics } from './runtime-metrics.js';
@@ -109,6 +110,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   let pool: WorkerPool | undefined;
   let graphs: GraphCache | undefined;
   let scheduler: Scheduler | undefined;
+  let context: HandlerContext | undefined;
   let state: 'new' | 'starting' | 'running' | 'stopping' | 'stopped' = 'new';
   let retentionTimer: NodeJS.Timeout | undefined;
 
@@ -147,7 +149,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         await driver.close();
         throw error;
       }
-      const context: HandlerContext = { driver, pool, graphs, now, log, metrics, fetchMaxTries: options.fetchMaxTries ?? 5 };
+      context = { driver, pool, graphs, now, log, metrics, fetchMaxTries: options.fetchMaxTries ?? 5 };
       scheduler = createScheduler({
         driver,
         handlers,
@@ -180,6 +182,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
 
     async ingest(input: EventInput): Promise<IngestResult> {
       running();
+      const ctx = context as HandlerContext; // set by start(), before the state says running
       const type = (input as { type?: unknown }).type;
       const errors = validate(type, input.data);
       if (errors.length > 0) {
@@ -195,11 +198,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         data: input.data as Record<string, unknown>,
         receivedAt: now(),
       };
-      const outcome = await driver.commit({
-        events: [event.id],
-        enqueue: [{ id: jobIds.event(event.id), job: { kind: 'event', event }, runAt: event.receivedAt }],
-      });
-      if (!outcome.ok) return { ok: true, eventId: event.id, duplicate: true };
+      const outcome = await ingestEvent(ctx, event);
+      if (outcome === 'duplicate') return { ok: true, eventId: event.id, duplicate: true };
       metrics.eventsIngested.inc({ type: event.type });
       scheduler?.wake();
       return { ok: true, eventId: event.id, duplicate: false };

@@ -1,0 +1,37 @@
+/**
+ * Ingest records an event (its id, so a re-post is a duplicate) and routes it in the same unit,
+ * so most events cost no queued job: the journeys they start are advanced, and their first
+ * deliveries started, before ingest answers. When routing throws (a store error, a bug) or its
+ * unit conflicts for another reason than a duplicate id (another event of the same subject
+ * changed what routing read), the event is recorded with an `event` job instead, which the
+ * scheduler routes and retries like any job. Either way, once ingest answers the event is durable.
+ */
+import type { IncomingEvent } from '../engine/types.js';
+import type { HandlerContext } from './handler-context.js';
+import { unitFrom } from './instance-effects.js';
+import { jobIds } from './job-ids.js';
+import { countStarted, routeEvent } from './route-event.js';
+
+export type IngestOutcome = 'ingested' | 'duplicate';
+
+export async function ingestEvent(ctx: HandlerContext, event: IncomingEvent): Promise<IngestOutcome> {
+  try {
+    const routed = await routeEvent(ctx, event);
+    const outcome = await ctx.driver.commit(
+      unitFrom(routed.parts, { events: [event.id], instances: routed.started.map((instance) => ({ instance, expectedSeq: null })) }),
+    );
+    if (outcome.ok) {
+      countStarted(ctx, routed);
+      return 'ingested';
+    }
+    if (await ctx.driver.eventSeen(event.id)) return 'duplicate';
+    ctx.log.debug(`event ${event.id}: routing at ingest lost a race (${outcome.conflict}); queued for the scheduler`);
+  } catch (error) {
+    ctx.log.warn(`event ${event.id}: routing at ingest failed (${(error as Error).message}); queued for the scheduler`);
+  }
+  const queued = await ctx.driver.commit({
+    events: [event.id],
+    enqueue: [{ id: jobIds.event(event.id), job: { kind: 'event', event }, runAt: event.receivedAt }],
+  });
+  return queued.ok ? 'ingested' : 'duplicate';
+}

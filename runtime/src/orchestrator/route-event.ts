@@ -1,0 +1,75 @@
+/**
+ * Routing one event: journeys it triggers start (on the current graph), each advanced through
+ * its first steps with their deliveries started; instances of the event's subject waiting for
+ * its type each get an `instance` job with the event, so a conflict on one instance never
+ * holds up the others or the new starts. What routing decides is returned as unit parts; the
+ * caller commits them — `ingest` together with the event itself, an `event` job with its ack.
+ *
+ * The event's subject is `data.subjectId` (the default of `trigger.subject`); an event without
+ * one is offered to every instance waiting for its type, and their `match` decides.
+ */
+import { advance } from '../engine/advance.js';
+import { mayStart, newInstance, triggerCandidates, triggerCondition } from '../engine/start-instance.js';
+import type { IncomingEvent, Instance } from '../engine/types.js';
+import { loadSubject, type HandlerContext } from './handler-context.js';
+import { addInstanceEffects, emptyParts, type UnitParts } from './instance-effects.js';
+import { jobIds } from './job-ids.js';
+import { startNewDeliveries } from './start-delivery.js';
+
+export interface Routed {
+  readonly parts: UnitParts;
+  /** Instances this event starts, as their first advance left them (created by the unit). */
+  readonly started: readonly Instance[];
+}
+
+export function subjectIdOfEvent(event: IncomingEvent): string | null {
+  const id = event.data['subjectId'];
+  if (typeof id === 'string' && id !== '') return id;
+  if (typeof id === 'number' && Number.isFinite(id)) return String(id);
+  return null;
+}
+
+export async function routeEvent(ctx: HandlerContext, event: IncomingEvent): Promise<Routed> {
+  const graph = ctx.graphs.current;
+  const now = ctx.now();
+  const parts = emptyParts();
+  const started: Instance[] = [];
+
+  const candidates = triggerCandidates(graph, event);
+  for (const skipped of candidates.skipped) ctx.log.debug(`event ${event.id}: ${skipped.journey} not started: ${skipped.reason}`);
+  for (const c of candidates.triggered) {
+    const id = jobIds.instance(c.journey, event.id);
+    const subject = await loadSubject(ctx, graph, c.subjectId);
+    const condition = triggerCondition(graph, c.journey, event, subject);
+    if (!condition.ok) {
+      ctx.log.debug(`event ${event.id}: ${c.journey} not started for ${c.subjectId}: ${condition.reason}`);
+      continue;
+    }
+    // Started by this very event already (a retried routing job): nothing to do.
+    if (await ctx.driver.getInstance(id)) continue;
+    // `always` needs no look at the subject's other instances (there may be thousands).
+    const existing = c.reentry === 'always' ? [] : await ctx.driver.findInstances({ journey: c.journey, subjectId: c.subjectId });
+    if (!mayStart(c.reentry, existing)) {
+      ctx.log.debug(`event ${event.id}: ${c.journey} not started for ${c.subjectId}: reentry ${c.reentry}`);
+      continue;
+    }
+    const fresh = newInstance(graph, c.journey, c.subjectId, event, now, id);
+    const result = advance(graph, fresh, { kind: 'start' }, { now, subject });
+    started.push(result.instance);
+    const firstNew = parts.deliveries.length;
+    addInstanceEffects(parts, graph, result.instance, result.effects, now);
+    await startNewDeliveries(ctx, graph, subject, parts, firstNew, now);
+  }
+
+  const subjectId = subjectIdOfEvent(event);
+  const waiting = await ctx.driver.findInstances(subjectId === null ? { waitingFor: event.type } : { waitingFor: event.type, subjectId });
+  for (const instance of waiting) {
+    parts.enqueue.push({ id: jobIds.eventFor(event.id, instance.id), job: { kind: 'instance', instanceId: instance.id, input: { kind: 'event', event } }, runAt: now });
+  }
+  return { parts, started };
+}
+
+/** After the routing's unit committed. */
+export function countStarted(ctx: HandlerContext, routed: Routed): void {
+  for (const i of routed.started) ctx.metrics.instanceTransition(i.journey, null, i.status);
+}
