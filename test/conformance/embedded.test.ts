@@ -117,6 +117,21 @@ describe('embedded driver: the SQLite file', () => {
     await driver.close();
   });
 
+  it('a unit that collides with itself (one event id twice) is a conflict that writes nothing; units beside it commit', async () => {
+    const { driver } = await fresh();
+    const outcomes = await Promise.all([
+      driver.commit({ instances: [{ instance: makeInstance({ id: 'a' }), expectedSeq: null }] }),
+      driver.commit({ events: ['ev-x', 'ev-x'], instances: [{ instance: makeInstance({ id: 'self' }), expectedSeq: null }] }),
+      driver.commit({ instances: [{ instance: makeInstance({ id: 'b' }), expectedSeq: null }] }),
+    ]);
+    expect(outcomes.map((o) => o.ok)).toEqual([true, false, true]);
+    expect(await driver.eventSeen('ev-x')).toBe(false);
+    expect(await driver.getInstance('self')).toBeUndefined();
+    expect(await driver.getInstance('a')).toBeDefined();
+    expect(await driver.getInstance('b')).toBeDefined();
+    await driver.close();
+  });
+
   it('an archive cursor it did not make is an error, not a wrong page', async () => {
     const { driver } = await fresh();
     await expect(driver.searchArchive({ cursor: 'not-a-cursor' })).rejects.toThrow(/invalid archive cursor/);

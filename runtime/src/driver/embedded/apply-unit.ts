@@ -1,11 +1,15 @@
 /**
- * `commit(unit)` for the embedded store: the whole unit inside one SQLite transaction.
+ * `commit(unit)` for the embedded store, in two phases. First every condition that can refuse
+ * the unit is read — event ids seen, instance ids taken or seqs moved on, deliveries changed —
+ * and a refusal returns the conflict with nothing written. Then the unit writes, which can no
+ * longer conflict (one writer, inside the caller's transaction). So a unit needs no savepoint
+ * of its own, which SQLite would pay for with a copy of every page the unit touches.
  *
- * A conflict (stale instance seq, stale delivery, instance id taken, event id seen) throws
- * UnitConflict from inside the transaction, which makes better-sqlite3 roll every earlier
- * write of the unit back; `conflictOf` turns it into the `{ ok: false }` value.
+ * Should a write still throw (two rows of one unit colliding with each other, a value JSON
+ * cannot hold, the disk), the unit has written part of itself: the caller must roll the whole
+ * transaction back (group-commit.ts does, then runs each unit in a transaction of its own).
  */
-import type { Database, Transaction } from 'better-sqlite3';
+import type { Database } from 'better-sqlite3';
 import type { Delivery } from '../../delivery/types.js';
 import type { Instance } from '../../engine/types.js';
 import type { CommitOutcome, UnitOfWork } from '../driver.js';
@@ -36,17 +40,35 @@ export function currentChannelOf(delivery: Delivery): string | null {
   return delivery.channels[delivery.channelIndex] ?? null;
 }
 
-/**
- * The unit as a better-sqlite3 transaction function: alone it is a transaction, called
- * inside another (group-commit.ts) it is a savepoint, rolled back alone on a conflict.
- */
-export function makeApplyUnit(db: Database, s: Statements, clock: () => number): Transaction<(unit: UnitOfWork) => void> {
-  return db.transaction((unit: UnitOfWork): void => {
-    // Event ids first: a re-posted event is the commonest conflict and the cheapest to find.
+/** The unit's refusal, read before anything is written; undefined when it will apply. */
+function findConflict(s: Statements, unit: UnitOfWork): CommitOutcome | undefined {
+  for (const id of unit.events ?? []) {
+    if (s.hasEvent.get(id) !== undefined) return { ok: false, conflict: `${DUPLICATE_EVENT_CONFLICT} ${id}` };
+  }
+  for (const { instance, expectedSeq } of unit.instances ?? []) {
+    const seq = s.getInstanceSeq.get(instance.id)?.seq;
+    if (expectedSeq === null && seq !== undefined) return { ok: false, conflict: `instance ${instance.id} already exists` };
+    if (expectedSeq !== null && seq !== expectedSeq) return { ok: false, conflict: `instance ${instance.id} changed since seq ${expectedSeq} (or is gone)` };
+  }
+  for (const { delivery, expectedUpdatedAt } of unit.deliveries ?? []) {
+    if (expectedUpdatedAt === null) continue;
+    if (s.getDeliveryUpdatedAt.get(delivery.id)?.updated_at !== expectedUpdatedAt) {
+      return { ok: false, conflict: `delivery ${delivery.id} changed since ${expectedUpdatedAt} (or is gone)` };
+    }
+  }
+  return undefined;
+}
+
+/** `(unit) => outcome`, to be called inside a transaction the caller rolls back when it throws. */
+export function makeApplyUnit(s: Statements, clock: () => number): (unit: UnitOfWork) => CommitOutcome {
+  return (unit: UnitOfWork): CommitOutcome => {
+    const conflict = findConflict(s, unit);
+    if (conflict !== undefined) return conflict;
+
     if (unit.events !== undefined && unit.events.length > 0) {
       const at = clock();
       for (const id of unit.events) {
-        if (s.insertEvent.run(id, at).changes === 0) throw new UnitConflict(`${DUPLICATE_EVENT_CONFLICT} ${id}`);
+        if (s.insertEvent.run(id, at).changes === 0) throw new UnitConflict(`${DUPLICATE_EVENT_CONFLICT} ${id} (twice in one unit)`);
       }
     }
 
@@ -64,10 +86,10 @@ export function makeApplyUnit(db: Database, s: Statements, clock: () => number):
           instance.startedAt,
           json,
         );
-        if (changes === 0) throw new UnitConflict(`instance ${instance.id} already exists`);
+        if (changes === 0) throw new UnitConflict(`instance ${instance.id} twice in one unit`);
       } else {
         const { changes } = s.updateInstance.run(instance.status, waitingFor, instance.seq, json, instance.id, expectedSeq);
-        if (changes === 0) throw new UnitConflict(`instance ${instance.id} changed since seq ${expectedSeq} (or is gone)`);
+        if (changes === 0) throw new UnitConflict(`instance ${instance.id} twice in one unit`);
       }
     }
 
@@ -98,7 +120,7 @@ export function makeApplyUnit(db: Database, s: Statements, clock: () => number):
           delivery.id,
           expectedUpdatedAt,
         );
-        if (changes === 0) throw new UnitConflict(`delivery ${delivery.id} changed since ${expectedUpdatedAt} (or is gone)`);
+        if (changes === 0) throw new UnitConflict(`delivery ${delivery.id} twice in one unit`);
       }
     }
 
@@ -116,10 +138,11 @@ export function makeApplyUnit(db: Database, s: Statements, clock: () => number):
       if (write.content !== undefined) s.insertContent.run(write.deliveryId, write.content.channel, JSON.stringify(write.content));
       if (write.attempt !== undefined) s.insertAttempt.run(write.deliveryId, JSON.stringify(write.attempt));
     }
-  });
+    return COMMITTED;
+  };
 }
 
-/** A conflict thrown by the unit, as the value commit() returns; anything else is not ours to handle. */
+/** A conflict a unit only meets against itself, as the value commit() returns; anything else is not ours to handle. */
 export function conflictOf(err: unknown): CommitOutcome | undefined {
   return err instanceof UnitConflict ? { ok: false, conflict: err.message } : undefined;
 }

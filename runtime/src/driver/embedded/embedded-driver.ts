@@ -205,7 +205,7 @@ function openState(db: Database, clock: () => number, committed: () => void) {
   return {
     db,
     s,
-    groupCommit: makeGroupCommit(db, makeApplyUnit(db, s, clock), committed),
+    groupCommit: makeGroupCommit(db, makeApplyUnit(s, clock), committed),
     findInstances: makeFindInstances(db),
     searchArchive: makeSearchArchive(db, s),
     getArchived: makeGetArchived(s),

@@ -1,10 +1,11 @@
 /**
  * Group commit. Writes whose calls arrive in the same turn of the event loop — units of work,
- * ledger begins — are applied in one SQLite transaction, each in its own savepoint: a unit
- * that conflicts is rolled back alone and reported `{ ok: false }`, the others commit
- * together. Every promise settles after the COMMIT, so a resolved write is durable, and
- * writes apply in the order they were called, so the outcome is the one sequential commits
- * would give.
+ * ledger begins — are applied in one SQLite transaction. A unit that conflicts writes nothing
+ * (apply-unit.ts checks before it writes) and is reported `{ ok: false }`; the others commit
+ * together. Should a write throw anyway, the transaction is rolled back whole and every write
+ * of the group runs again in a transaction of its own, so only the failing one fails. Every
+ * promise settles after the COMMIT, so a resolved write is durable, and writes apply in the
+ * order they were called, so the outcome is the one sequential commits would give.
  *
  * Why: in WAL mode the cost of a commit is mostly the pages it appends to the -wal file
  * (every b-tree page a write touches, ~4 KiB each, once per transaction). Writes in flight
@@ -12,9 +13,9 @@
  * transaction for many writes a fraction of the bytes: measured 4-5x more units per second
  * when the runtime has a few hundred jobs in flight (docs/operations.md).
  */
-import type { Database, Transaction } from 'better-sqlite3';
+import type { Database } from 'better-sqlite3';
 import type { CommitOutcome, UnitOfWork } from '../driver.js';
-import { COMMITTED, conflictOf } from './apply-unit.js';
+import { conflictOf } from './apply-unit.js';
 
 /** Upper bound of writes per transaction, so one flush never holds the write lock for long. */
 export const MAX_GROUP = 512;
@@ -23,8 +24,8 @@ export interface GroupCommit {
   commit(unit: UnitOfWork): Promise<CommitOutcome>;
   /**
    * Runs `write` inside the next group's transaction and resolves with its value once that
-   * transaction is committed. A throw rolls back what `write` did (it runs in a savepoint)
-   * and rejects.
+   * transaction is committed. A throw rolls back what `write` did and rejects (it may run
+   * twice: once in the group, once alone after the group failed).
    */
   run<T>(write: () => T): Promise<T>;
   /** Apply every pending write now (before close). */
@@ -37,26 +38,27 @@ interface Pending {
   readonly reject: (err: unknown) => void;
 }
 
-type Settled = { readonly value: unknown } | { readonly error: unknown };
-
 /** `committed` runs after each transaction that committed (the checkpointer's cue). */
-export function makeGroupCommit(db: Database, applyUnit: Transaction<(unit: UnitOfWork) => void>, committed: () => void = () => {}): GroupCommit {
+export function makeGroupCommit(db: Database, applyUnit: (unit: UnitOfWork) => CommitOutcome, committed: () => void = () => {}): GroupCommit {
   let pending: Pending[] = [];
   let scheduled: NodeJS.Immediate | null = null;
 
-  const applyGroup = db.transaction((group: readonly Pending[]): Settled[] =>
-    group.map((p): Settled => {
+  const applyGroup = db.transaction((group: readonly Pending[]): unknown[] => group.map((p) => p.write()));
+
+  /** After a group failed: each write alone, so one bad write (or a conflict a unit met against itself) fails alone. */
+  const applyEach = (group: readonly Pending[]): void => {
+    for (const p of group) {
       try {
-        return { value: p.write() };
+        const value = db.transaction(p.write).immediate();
+        committed();
+        p.resolve(value);
       } catch (err) {
-        // A failure SQLite answered by rolling back the whole transaction (disk full, I/O
-        // error): nothing of the group stands, so every write of it fails with the error.
-        if (!db.inTransaction) throw err;
-        // A bug in one write (a value JSON cannot hold, say): its savepoint is undone, the group goes on.
-        return { error: err };
+        const conflict = conflictOf(err);
+        if (conflict !== undefined) p.resolve(conflict);
+        else p.reject(err);
       }
-    }),
-  );
+    }
+  };
 
   const flush = (): void => {
     if (scheduled !== null) {
@@ -66,21 +68,17 @@ export function makeGroupCommit(db: Database, applyUnit: Transaction<(unit: Unit
     while (pending.length > 0) {
       const group = pending.slice(0, MAX_GROUP);
       pending = pending.slice(group.length);
-      let settled: Settled[];
+      let values: unknown[];
       try {
         // IMMEDIATE takes the write lock up front: a process reading the file waits on
         // busy_timeout instead of failing a lock upgrade mid-group.
-        settled = applyGroup.immediate(group);
-      } catch (err) {
-        for (const p of group) p.reject(err);
+        values = applyGroup.immediate(group);
+      } catch {
+        applyEach(group);
         continue;
       }
       committed();
-      settled.forEach((outcome, i) => {
-        const p = group[i]!;
-        if ('error' in outcome) p.reject(outcome.error);
-        else p.resolve(outcome.value);
-      });
+      values.forEach((value, i) => group[i]!.resolve(value));
     }
   };
 
@@ -92,17 +90,7 @@ export function makeGroupCommit(db: Database, applyUnit: Transaction<(unit: Unit
     });
 
   return {
-    commit: (unit) =>
-      run((): CommitOutcome => {
-        try {
-          applyUnit(unit); // nested in the group's transaction: a savepoint
-          return COMMITTED;
-        } catch (err) {
-          const conflict = conflictOf(err);
-          if (conflict !== undefined) return conflict;
-          throw err;
-        }
-      }),
+    commit: (unit) => run(() => applyUnit(unit)),
     run,
     flush,
   };

@@ -54,6 +54,7 @@ export function prepareStatements(db: Database) {
 
     // instances
     getInstance: s<[string], { json: string }>('SELECT json FROM instances WHERE id = ?'),
+    getInstanceSeq: s<[string], { seq: number }>('SELECT seq FROM instances WHERE id = ?'),
     insertInstance: s<[string, string, string, string, string | null, number, number, string]>(
       `INSERT OR IGNORE INTO instances (id, journey, subject_id, status, waiting_for, seq, started_at, json)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -65,6 +66,7 @@ export function prepareStatements(db: Database) {
 
     // deliveries
     getDelivery: s<[string], DeliveryRow>('SELECT id, created_at, json FROM deliveries WHERE id = ?'),
+    getDeliveryUpdatedAt: s<[string], { updated_at: number }>('SELECT updated_at FROM deliveries WHERE id = ?'),
     getDeliveryByProviderId: s<[string], DeliveryRow>(
       'SELECT id, created_at, json FROM deliveries WHERE provider_message_id = ? ORDER BY updated_at DESC LIMIT 1',
     ),
