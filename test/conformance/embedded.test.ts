@@ -132,6 +132,22 @@ describe('embedded driver: the SQLite file', () => {
     await driver.close();
   });
 
+  it('a read-only open sees subject changes the writer makes after it read them (it caches nothing)', async () => {
+    const path = join(dir, `subjects-${++files}.db`);
+    const writer = createEmbeddedDriver({ path });
+    await writer.open();
+    await writer.putSubject({ id: 's', contacts: { email: 'old@example.com' } });
+    expect((await writer.getSubject('s'))?.contacts).toEqual({ email: 'old@example.com' });
+    const reader = createEmbeddedDriver({ path, readonly: true });
+    await reader.open();
+    expect((await reader.getSubject('s'))?.contacts).toEqual({ email: 'old@example.com' });
+    await writer.putSubject({ id: 's', contacts: { sms: '+1555' } });
+    expect((await writer.getSubject('s'))?.contacts).toEqual({ email: 'old@example.com', sms: '+1555' });
+    expect((await reader.getSubject('s'))?.contacts).toEqual({ email: 'old@example.com', sms: '+1555' });
+    await reader.close();
+    await writer.close();
+  });
+
   it('an archive cursor it did not make is an error, not a wrong page', async () => {
     const { driver } = await fresh();
     await expect(driver.searchArchive({ cursor: 'not-a-cursor' })).rejects.toThrow(/invalid archive cursor/);

@@ -10,7 +10,7 @@
  *   ...
  *   await runtime.stop();                  // stop reserving, finish in-flight jobs, close
  */
-import { randomUUID } from 'node:crypto';
+import { timeOrderedId } from './time-ordered-id.js';
 import type { GraphIR } from '@herald/dsl';
 import type { PluginLogger } from '@herald/plugin-sdk';
 import type { Driver, Job } from '../driver/driver.js';
@@ -193,7 +193,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         return { ok: false, errors: [{ path: '/id', message: 'must be a non-empty string of at most 200 characters' }] };
       }
       const event: IncomingEvent = {
-        id: input.id ?? randomUUID(),
+        id: input.id ?? timeOrderedId(),
         type: type as string,
         data: input.data as Record<string, unknown>,
         receivedAt: now(),

@@ -14,6 +14,7 @@ import type { Driver, Job, LedgerEntry, QueuedJob } from '../driver.js';
 import { makeApplyUnit } from './apply-unit.js';
 import { startCheckpointer, type Checkpointer } from './checkpointer.js';
 import { claimFile, releaseFile } from './file-owner.js';
+import { createSubjectCache, noSubjectCache } from './subject-cache.js';
 import { makeFindInstances } from './find-instances.js';
 import { makeGroupCommit } from './group-commit.js';
 import { mergeSubject, type SubjectPatch } from './merge-subject.js';
@@ -92,11 +93,14 @@ export function createEmbeddedDriver(options: EmbeddedDriverOptions): Driver {
     },
 
     async getSubject(id) {
-      const row = opened().s.getSubject.get(id);
-      return row === undefined ? undefined : (JSON.parse(row.json) as SubjectProfile);
+      const { s, subjects } = opened();
+      return subjects.get(id, () => {
+        const row = s.getSubject.get(id);
+        return row === undefined ? undefined : (JSON.parse(row.json) as SubjectProfile);
+      });
     },
     async putSubject(patch) {
-      return opened().putSubject.immediate(patch);
+      return opened().putSubject(patch);
     },
 
     async getInstance(id) {
@@ -200,22 +204,32 @@ export function createEmbeddedDriver(options: EmbeddedDriverOptions): Driver {
   };
 }
 
+/** Parsed subject profiles kept in memory (subject-cache.ts): ~1-2 KiB each. */
+const SUBJECT_CACHE_ENTRIES = 10_000;
+
 function openState(db: Database, clock: () => number, committed: () => void) {
   const s: Statements = prepareStatements(db);
+  const subjects = db.readonly ? noSubjectCache : createSubjectCache(SUBJECT_CACHE_ENTRIES);
+  /** Read, merge, write: one transaction, so two merges never lose each other's fields. */
+  const putSubject = db.transaction((patch: SubjectPatch): SubjectProfile => {
+    const row = s.getSubject.get(patch.id);
+    const merged = mergeSubject(row === undefined ? undefined : (JSON.parse(row.json) as SubjectProfile), patch);
+    s.putSubject.run(merged.id, JSON.stringify(merged));
+    return merged;
+  });
   return {
+    subjects,
     db,
     s,
     groupCommit: makeGroupCommit(db, makeApplyUnit(s, clock), committed),
     findInstances: makeFindInstances(db),
     searchArchive: makeSearchArchive(db, s),
     getArchived: makeGetArchived(s),
-    /** Read, merge, write: one transaction, so two merges never lose each other's fields. */
-    putSubject: db.transaction((patch: SubjectPatch): SubjectProfile => {
-      const row = s.getSubject.get(patch.id);
-      const merged = mergeSubject(row === undefined ? undefined : (JSON.parse(row.json) as SubjectProfile), patch);
-      s.putSubject.run(merged.id, JSON.stringify(merged));
-      return merged;
-    }),
+    putSubject: (patch: SubjectPatch): SubjectProfile => {
+      const merged = putSubject.immediate(patch);
+      // After the commit: a failed write leaves the cache as the file is.
+      return subjects.set(merged);
+    },
     /** One batch of finished deliveries created before `before`, with their archived content. */
     purgeDeliveries: db.transaction((before: number): number => {
       const ids = s.finishedDeliveriesBefore.all(before, PURGE_BATCH);
