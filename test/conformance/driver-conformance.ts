@@ -240,6 +240,44 @@ export function describeDriverConformance(
       });
     });
 
+    describe('one instance per journey and subject (exclusive)', () => {
+      const claim = (id: string, exclusive: 'once' | 'while-active', over: Partial<Instance> = {}): UnitOfWork => ({
+        instances: [{ instance: makeInstance({ id, subjectId: 'cust-9', ...over }), expectedSeq: null, exclusive }],
+        events: [`ev-${id}`],
+      });
+
+      it('while-active: a second active instance conflicts, writing nothing; once the first ends, another may start', async () => {
+        await mustCommit(claim('a1', 'while-active'));
+        expect(await mustConflict(claim('a2', 'while-active'))).toMatch(/already has an active instance for subject cust-9/);
+        expect(await driver.getInstance('a2')).toBeUndefined();
+        expect(await driver.eventSeen('ev-a2')).toBe(false);
+        // Another subject, or an instance that claims nothing, is not held up.
+        await mustCommit(claim('b1', 'while-active', { subjectId: 'cust-10' }));
+        await mustCommit({ instances: [{ instance: makeInstance({ id: 'free', subjectId: 'cust-9' }), expectedSeq: null }] });
+        const first = (await driver.getInstance('a1'))!;
+        await mustCommit({ instances: [{ instance: { ...first, status: 'completed', seq: first.seq + 1 }, expectedSeq: first.seq }] });
+        await mustCommit(claim('a3', 'while-active'));
+      });
+
+      it('while-active: an instance that ends in its first advance claims nothing', async () => {
+        await mustCommit(claim('done-1', 'while-active', { status: 'completed' }));
+        await mustCommit(claim('done-2', 'while-active'));
+      });
+
+      it('once: a second instance conflicts even after the first ended', async () => {
+        await mustCommit(claim('o1', 'once'));
+        const first = (await driver.getInstance('o1'))!;
+        await mustCommit({ instances: [{ instance: { ...first, status: 'completed', seq: first.seq + 1 }, expectedSeq: first.seq }] });
+        expect(await mustConflict(claim('o2', 'once'))).toMatch(/already has an instance for subject cust-9/);
+      });
+
+      it('of two units in flight together, exactly one starts the journey', async () => {
+        const outcomes = await Promise.all([1, 2, 3].map((n) => driver.commit(claim(`race-${n}`, 'while-active'))));
+        expect(outcomes.filter((o) => o.ok)).toHaveLength(1);
+        expect((await driver.findInstances({ subjectId: 'cust-9' })).map((i) => i.id)).toHaveLength(1);
+      });
+    });
+
     describe('commit is all or nothing', () => {
       /** A store with something of every kind in it, and a unit that touches all of it. */
       async function seed(): Promise<void> {

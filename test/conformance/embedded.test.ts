@@ -84,6 +84,30 @@ describe('embedded driver: the SQLite file', () => {
     await expect(createEmbeddedDriver({ path, readonly: true }).open()).rejects.toThrow(/schema version/);
   });
 
+  it('a file of schema version 1 is brought forward on open, and its instances keep working', async () => {
+    const path = join(dir, `v1-${++files}.db`);
+    const writer = createEmbeddedDriver({ path });
+    await writer.open();
+    await writer.commit({ instances: [{ instance: makeInstance({ id: 'old', subjectId: 'cust-1' }), expectedSeq: null }] });
+    await writer.close();
+    // What version 1 had: no claim columns.
+    const db = new Database(path);
+    db.exec('DROP INDEX instances_once; DROP INDEX instances_live; ALTER TABLE instances DROP COLUMN once_key; ALTER TABLE instances DROP COLUMN live_key;');
+    db.pragma('user_version = 1');
+    db.close();
+    const driver = createEmbeddedDriver({ path });
+    await driver.open();
+    const old = (await driver.getInstance('old'))!;
+    expect(await driver.commit({ instances: [{ instance: { ...old, seq: old.seq + 1 }, expectedSeq: old.seq }] })).toEqual({ ok: true });
+    expect(
+      await driver.commit({ instances: [{ instance: makeInstance({ id: 'new', subjectId: 'cust-1' }), expectedSeq: null, exclusive: 'while-active' }] }),
+    ).toEqual({ ok: true });
+    await driver.close();
+    const check = new Database(path, { readonly: true });
+    expect(check.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    check.close();
+  });
+
   it('methods before open() say so', async () => {
     await expect(createEmbeddedDriver({ path: ':memory:' }).getInstance('x')).rejects.toThrow(/not open/);
   });

@@ -72,8 +72,14 @@ export interface ArchiveWrite {
 }
 
 export interface UnitOfWork {
-  /** expectedSeq null: create (fails with a conflict when the id exists); else the seq the caller read. */
-  readonly instances?: readonly { readonly instance: Instance; readonly expectedSeq: number | null }[];
+  /**
+   * expectedSeq null: create (fails with a conflict when the id exists); else the seq the caller read.
+   * `exclusive` (creates only) makes the unit conflict when another instance of the same journey
+   * and subject holds the same claim: `once` for as long as it exists (reentry `never`),
+   * `while-active` until it ends (reentry `after-exit`). So two events routed at the same moment
+   * cannot both start the journey for one subject.
+   */
+  readonly instances?: readonly { readonly instance: Instance; readonly expectedSeq: number | null; readonly exclusive?: InstanceExclusivity }[];
   /** expectedUpdatedAt null: create (a no-op when the id exists: deliveries are created once per send id). */
   readonly deliveries?: readonly { readonly delivery: Delivery; readonly expectedUpdatedAt: number | null }[];
   readonly enqueue?: readonly NewJob[];
@@ -88,6 +94,8 @@ export interface UnitOfWork {
   /** Event ids accepted by ingest: a second ingest of the same id is dropped. */
   readonly events?: readonly string[];
 }
+
+export type InstanceExclusivity = 'once' | 'while-active';
 
 export type CommitOutcome = { readonly ok: true } | { readonly ok: false; readonly conflict: string };
 

@@ -176,6 +176,24 @@ describe('orchestrator', () => {
     expect(await runtime.ingest(shipped('o-11'))).toMatchObject({ ok: true, duplicate: true });
   });
 
+  it('reentry after-exit: two events for one subject ingested at the same moment start one instance, and neither is lost', async () => {
+    const project = makeTestProject({ reentry: 'after-exit' });
+    cleanup.push(() => rmSync(project.root, { recursive: true, force: true }));
+    const { runtime } = await setup({ project });
+    await runtime.putSubject({ id: 's-1', contacts: { email: 'ann@example.com' } });
+    const results = await Promise.all([runtime.ingest(shipped('o-20')), runtime.ingest(shipped('o-21'))]);
+    expect(results.map((r) => r.ok && !r.duplicate)).toEqual([true, true]);
+    await runtime.runUntilIdle(T0 + HOUR);
+    const instances = await runtime.findInstances({ subjectId: 's-1' });
+    expect(instances.map((i) => i.status)).toEqual(['active']);
+    expect(project.calls()).toHaveLength(1);
+    // Once it has ended, the next event starts the journey again.
+    await runtime.runUntilIdle(T0 + 3 * DAY);
+    expect((await runtime.findInstances({ subjectId: 's-1' })).map((i) => i.status)).toEqual(['completed']);
+    await runtime.ingest(shipped('o-22'));
+    expect((await runtime.findInstances({ subjectId: 's-1' })).map((i) => i.status).sort()).toEqual(['active', 'completed']);
+  });
+
   it('runs a job again on fresh state after a conflict', async () => {
     let conflicts = 0;
     const { runtime, project } = await setup({

@@ -7,7 +7,7 @@
 import type { QueuedJob, UnitOfWork } from '../driver/driver.js';
 import { ackOnly, commitOrConflict, type HandlerContext, type JobOutcome } from './handler-context.js';
 import { unitFrom } from './instance-effects.js';
-import { countStarted, routeEvent } from './route-event.js';
+import { countStarted, routeEvent, startedEntries } from './route-event.js';
 
 export async function handleEventJob(ctx: HandlerContext, queued: QueuedJob): Promise<JobOutcome> {
   const job = queued.job;
@@ -15,7 +15,7 @@ export async function handleEventJob(ctx: HandlerContext, queued: QueuedJob): Pr
   const routed = await routeEvent(ctx, job.event);
   if (routed.started.length === 0 && routed.parts.enqueue.length === 0) return ackOnly(ctx, queued);
   const unit: UnitOfWork = unitFrom(routed.parts, {
-    instances: routed.started.map((instance) => ({ instance, expectedSeq: null })),
+    instances: startedEntries(routed),
     ack: [queued.id],
   });
   const outcome = await commitOrConflict(ctx, unit);

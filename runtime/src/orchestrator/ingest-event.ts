@@ -10,7 +10,7 @@ import type { IncomingEvent } from '../engine/types.js';
 import type { HandlerContext } from './handler-context.js';
 import { unitFrom } from './instance-effects.js';
 import { jobIds } from './job-ids.js';
-import { countStarted, routeEvent } from './route-event.js';
+import { countStarted, routeEvent, startedEntries } from './route-event.js';
 
 export type IngestOutcome = 'ingested' | 'duplicate';
 
@@ -18,7 +18,7 @@ export async function ingestEvent(ctx: HandlerContext, event: IncomingEvent): Pr
   try {
     const routed = await routeEvent(ctx, event);
     const outcome = await ctx.driver.commit(
-      unitFrom(routed.parts, { events: [event.id], instances: routed.started.map((instance) => ({ instance, expectedSeq: null })) }),
+      unitFrom(routed.parts, { events: [event.id], instances: startedEntries(routed) }),
     );
     if (outcome.ok) {
       countStarted(ctx, routed);

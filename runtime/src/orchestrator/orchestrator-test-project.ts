@@ -62,7 +62,9 @@ export interface TestProject {
   calls(): RecordedCall[];
 }
 
-export function makeTestProject(options: { readonly answer?: 'deliver' | 'accept' | 'bounce'; readonly subjectLine?: string } = {}): TestProject {
+export function makeTestProject(
+  options: { readonly answer?: 'deliver' | 'accept' | 'bounce'; readonly subjectLine?: string; readonly reentry?: 'always' | 'after-exit' | 'never' } = {},
+): TestProject {
   const root = mkdtempSync(join(tmpdir(), 'herald-orchestrator-'));
   const write = (rel: string, text: string) => {
     mkdirSync(dirname(join(root, rel)), { recursive: true });
@@ -90,7 +92,7 @@ events:
   write(
     'journeys/shipped.journey.yaml',
     `journey: shipped
-trigger: { event: order.shipped, reentry: always }
+trigger: { event: order.shipped, reentry: ${options.reentry ?? 'always'} }
 steps:
   - id: tell
     send: shipped

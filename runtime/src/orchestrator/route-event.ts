@@ -9,7 +9,8 @@
  * one is offered to every instance waiting for its type, and their `match` decides.
  */
 import { advance } from '../engine/advance.js';
-import { mayStart, newInstance, triggerCandidates, triggerCondition } from '../engine/start-instance.js';
+import type { InstanceExclusivity, UnitOfWork } from '../driver/driver.js';
+import { mayStart, newInstance, triggerCandidates, triggerCondition, type Reentry } from '../engine/start-instance.js';
 import type { IncomingEvent, Instance } from '../engine/types.js';
 import { loadSubject, type HandlerContext } from './handler-context.js';
 import { addInstanceEffects, emptyParts, type UnitParts } from './instance-effects.js';
@@ -18,8 +19,25 @@ import { startNewDeliveries } from './start-delivery.js';
 
 export interface Routed {
   readonly parts: UnitParts;
-  /** Instances this event starts, as their first advance left them (created by the unit). */
-  readonly started: readonly Instance[];
+  /** Instances this event starts, as their first advance left them, with the claim their journey's reentry makes. */
+  readonly started: readonly { readonly instance: Instance; readonly exclusive?: InstanceExclusivity }[];
+}
+
+/** What a new instance claims in the store, so two events routed at once cannot both start it. */
+function exclusivityOf(reentry: Reentry): InstanceExclusivity | undefined {
+  switch (reentry) {
+    case 'never':
+      return 'once';
+    case 'after-exit':
+      return 'while-active';
+    case 'always':
+      return undefined;
+  }
+}
+
+/** The unit entries that create the started instances. */
+export function startedEntries(routed: Routed): NonNullable<UnitOfWork['instances']> {
+  return routed.started.map(({ instance, exclusive }) => ({ instance, expectedSeq: null, ...(exclusive ? { exclusive } : {}) }));
 }
 
 export function subjectIdOfEvent(event: IncomingEvent): string | null {
@@ -33,7 +51,7 @@ export async function routeEvent(ctx: HandlerContext, event: IncomingEvent): Pro
   const graph = ctx.graphs.current;
   const now = ctx.now();
   const parts = emptyParts();
-  const started: Instance[] = [];
+  const started: { instance: Instance; exclusive?: InstanceExclusivity }[] = [];
 
   const candidates = triggerCandidates(graph, event);
   for (const skipped of candidates.skipped) ctx.log.debug(`event ${event.id}: ${skipped.journey} not started: ${skipped.reason}`);
@@ -55,7 +73,8 @@ export async function routeEvent(ctx: HandlerContext, event: IncomingEvent): Pro
     }
     const fresh = newInstance(graph, c.journey, c.subjectId, event, now, id);
     const result = advance(graph, fresh, { kind: 'start' }, { now, subject });
-    started.push(result.instance);
+    const exclusive = exclusivityOf(c.reentry);
+    started.push({ instance: result.instance, ...(exclusive ? { exclusive } : {}) });
     const firstNew = parts.deliveries.length;
     addInstanceEffects(parts, graph, result.instance, result.effects, now);
     await startNewDeliveries(ctx, graph, subject, parts, firstNew, now);
@@ -71,5 +90,5 @@ export async function routeEvent(ctx: HandlerContext, event: IncomingEvent): Pro
 
 /** After the routing's unit committed. */
 export function countStarted(ctx: HandlerContext, routed: Routed): void {
-  for (const i of routed.started) ctx.metrics.instanceTransition(i.journey, null, i.status);
+  for (const { instance } of routed.started) ctx.metrics.instanceTransition(instance.journey, null, instance.status);
 }

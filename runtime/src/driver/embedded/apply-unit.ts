@@ -40,15 +40,27 @@ export function currentChannelOf(delivery: Delivery): string | null {
   return delivery.channels[delivery.channelIndex] ?? null;
 }
 
+/** What an exclusive instance claims: its journey and subject. */
+function claimKey(instance: Instance): string {
+  return JSON.stringify([instance.journey, instance.subjectId]);
+}
+
 /** The unit's refusal, read before anything is written; undefined when it will apply. */
 function findConflict(s: Statements, unit: UnitOfWork): CommitOutcome | undefined {
   for (const id of unit.events ?? []) {
     if (s.hasEvent.get(id) !== undefined) return { ok: false, conflict: `${DUPLICATE_EVENT_CONFLICT} ${id}` };
   }
-  for (const { instance, expectedSeq } of unit.instances ?? []) {
+  for (const { instance, expectedSeq, exclusive } of unit.instances ?? []) {
     const seq = s.getInstanceSeq.get(instance.id)?.seq;
     if (expectedSeq === null && seq !== undefined) return { ok: false, conflict: `instance ${instance.id} already exists` };
     if (expectedSeq !== null && seq !== expectedSeq) return { ok: false, conflict: `instance ${instance.id} changed since seq ${expectedSeq} (or is gone)` };
+    if (expectedSeq === null && exclusive !== undefined) {
+      const key = claimKey(instance);
+      const taken = exclusive === 'once' ? s.hasOnceKey.get(key) : s.hasLiveKey.get(key);
+      if (taken !== undefined) {
+        return { ok: false, conflict: `${instance.journey} already has ${exclusive === 'once' ? 'an' : 'an active'} instance for subject ${instance.subjectId}` };
+      }
+    }
   }
   for (const { delivery, expectedUpdatedAt } of unit.deliveries ?? []) {
     if (expectedUpdatedAt === null) continue;
@@ -72,7 +84,7 @@ export function makeApplyUnit(s: Statements, clock: () => number): (unit: UnitOf
       }
     }
 
-    for (const { instance, expectedSeq } of unit.instances ?? []) {
+    for (const { instance, expectedSeq, exclusive } of unit.instances ?? []) {
       const json = JSON.stringify(instance);
       const waitingFor = waitingForOf(instance);
       if (expectedSeq === null) {
@@ -85,10 +97,12 @@ export function makeApplyUnit(s: Statements, clock: () => number): (unit: UnitOf
           instance.seq,
           instance.startedAt,
           json,
+          exclusive === 'once' ? claimKey(instance) : null,
+          exclusive === 'while-active' && instance.status === 'active' ? claimKey(instance) : null,
         );
         if (changes === 0) throw new UnitConflict(`instance ${instance.id} twice in one unit`);
       } else {
-        const { changes } = s.updateInstance.run(instance.status, waitingFor, instance.seq, json, instance.id, expectedSeq);
+        const { changes } = s.updateInstance.run(instance.status, waitingFor, instance.seq, json, instance.status, instance.id, expectedSeq);
         if (changes === 0) throw new UnitConflict(`instance ${instance.id} twice in one unit`);
       }
     }

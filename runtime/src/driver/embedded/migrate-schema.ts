@@ -116,6 +116,14 @@ const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX archive_attempts_by_delivery ON archive_attempts (delivery_id);
   `,
+  /* 1 -> 2: one instance per journey and subject, claimed in the store (UnitOfWork `exclusive`).
+     The key is the JSON array [journey, subject id]; live_key is cleared when the instance ends.
+     Instances written by version 1 hold no claim. */ `
+  ALTER TABLE instances ADD COLUMN once_key TEXT;
+  ALTER TABLE instances ADD COLUMN live_key TEXT;
+  CREATE UNIQUE INDEX instances_once ON instances (once_key) WHERE once_key IS NOT NULL;
+  CREATE UNIQUE INDEX instances_live ON instances (live_key) WHERE live_key IS NOT NULL;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

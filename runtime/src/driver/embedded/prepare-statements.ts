@@ -55,14 +55,18 @@ export function prepareStatements(db: Database) {
     // instances
     getInstance: s<[string], { json: string }>('SELECT json FROM instances WHERE id = ?'),
     getInstanceSeq: s<[string], { seq: number }>('SELECT seq FROM instances WHERE id = ?'),
-    insertInstance: s<[string, string, string, string, string | null, number, number, string]>(
-      `INSERT OR IGNORE INTO instances (id, journey, subject_id, status, waiting_for, seq, started_at, json)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    insertInstance: s<[string, string, string, string, string | null, number, number, string, string | null, string | null]>(
+      `INSERT OR IGNORE INTO instances (id, journey, subject_id, status, waiting_for, seq, started_at, json, once_key, live_key)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
-    updateInstance: s<[string, string | null, number, string, string, number]>(
-      `UPDATE instances SET status = ?, waiting_for = ?, seq = ?, json = ?
+    // An instance that ends gives up its while-active claim.
+    // status, waiting_for, seq, json, status again, id, expected seq.
+    updateInstance: s<[string, string | null, number, string, string, string, number]>(
+      `UPDATE instances SET status = ?, waiting_for = ?, seq = ?, json = ?, live_key = CASE WHEN ? = 'active' THEN live_key ELSE NULL END
        WHERE id = ? AND seq = ?`,
     ),
+    hasOnceKey: s<[string], { one: 1 }>('SELECT 1 AS one FROM instances WHERE once_key = ?'),
+    hasLiveKey: s<[string], { one: 1 }>('SELECT 1 AS one FROM instances WHERE live_key = ?'),
 
     // deliveries
     getDelivery: s<[string], DeliveryRow>('SELECT id, created_at, json FROM deliveries WHERE id = ?'),
