@@ -248,7 +248,7 @@ reports.close();
 rmSync(dir, { recursive: true, force: true });
 
 console.log(`\n${'end to end (embedded driver, temp file, archive on)'.padEnd(50)} ${'measured'.padStart(18)}   ${'target'.padEnd(18)} verdict`);
-row('ingest (validate + commit), full load', `${num(EVENTS / ingestSeconds)} events/s`);
+row('ingest (validate + route + commit), full load', `${num(EVENTS / ingestSeconds)} events/s`);
 const okThroughput = throughput >= 20_000;
 row(`messages/s at full load (${num(EVENTS)} events)`, `${num(throughput)} msg/s`, '20,000 msg/s', okThroughput ? 'OK' : `MISSED by ${num(100 - (100 * throughput) / 20_000)}%`);
 row('  event-to-send p50 / p99, full load', `${num(pct(fullLat, 50))} / ${num(pct(fullLat, 99))} ms`, '(a backlog)');
