@@ -129,11 +129,22 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     async start() {
       if (state !== 'new') throw new Error(`start(): the runtime is ${state}`);
       state = 'starting';
-      await driver.open();
-      await driver.saveGraph(graph);
-      await driver.setCurrentGraphVersion(graph.version);
-      graphs = createGraphCache(driver, graph);
-      if (options.sendJournalDir) await replaySendJournals(driver, options.sendJournalDir, now, log);
+      try {
+        await driver.open();
+      } catch (error) {
+        state = 'stopped';
+        throw error;
+      }
+      try {
+        await driver.saveGraph(graph);
+        await driver.setCurrentGraphVersion(graph.version);
+        graphs = createGraphCache(driver, graph);
+        if (options.sendJournalDir) await replaySendJournals(driver, options.sendJournalDir, now, log);
+      } catch (error) {
+        state = 'stopped';
+        await driver.close();
+        throw error;
+      }
       try {
         pool = await createWorkerPool({
           ...(options.sendJournalDir ? { sendJournalDir: options.sendJournalDir } : {}),

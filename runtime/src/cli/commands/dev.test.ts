@@ -1,5 +1,6 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 // Real time: the example's policy has quiet hours, so subjects live where it is midday now.
+import { herald } from '../../../../test/helpers/cli.js';
 import { middayZone } from '../../../../test/helpers/daytime.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -95,6 +96,18 @@ describe('herald dev', () => {
       expect(bad.out).toContain('--status: must be one of pending, attempting');
     } finally {
       if (!closed) await session.close();
+    }
+  });
+
+  it('a second herald dev on the same data file says who holds it and exits, instead of hanging', async () => {
+    const data = join(scratch, 'held.db');
+    const session = await startDev({ dir: example, port: 0, smtpPort: 0, data, watch: false, out: () => {} });
+    try {
+      const second = herald(['dev', example, '--port', '0', '--smtp-port', '0', '--data', data, '--no-watch', '--exit-after', '60s'], { timeoutMs: 20_000 });
+      expect(second.code).toBe(2);
+      expect(second.stderr).toContain(`is in use by another Herald process (pid ${process.pid} on `);
+    } finally {
+      await session.close();
     }
   });
 

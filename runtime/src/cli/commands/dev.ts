@@ -126,8 +126,17 @@ export async function startDev(options: DevOptions): Promise<DevSession> {
   const printDiagnostics = (loaded: Awaited<ReturnType<typeof loadProject>>) =>
     out(`${renderDiagnostics([{ root, project: loaded.project, diagnostics: loaded.result.diagnostics }], 'pretty', process.stdout.isTTY === true)}\n`);
 
-  if (first.result.ir) await serve(first.result.ir);
-  else {
+  if (first.result.ir) {
+    try {
+      await serve(first.result.ir);
+    } catch (error) {
+      // Nothing may keep the process alive after a failed start (the catcher, the workers, a half-open server).
+      await server?.close().catch(() => {});
+      await running?.stop().catch(() => {});
+      await catcher.close();
+      throw error;
+    }
+  } else {
     printDiagnostics(first);
     say('herald dev: the project does not compile; fix the errors above (watching for changes)');
   }

@@ -78,7 +78,14 @@ export function registerStartCommand(program: Command): void {
       });
       await runtime.start();
       const server = createApiServer(runtime, { token, bodyLimit, logger, unsubscribeSecret });
-      const url = await server.listen({ host: opts.host, port });
+      let url: string;
+      try {
+        url = await server.listen({ host: opts.host, port });
+      } catch (error) {
+        // The port is taken, say: the runtime's workers must not keep the process alive.
+        await runtime.stop();
+        throw error;
+      }
       installShutdown(server, runtime, { log: (line) => logger.info(line) });
       logger.info({ url, data: dataFile, graph: result.ir.version }, `herald: ${result.ir.project.name} listening on ${url}`);
     });
