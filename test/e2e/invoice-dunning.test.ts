@@ -104,6 +104,15 @@ describe('invoice-dunning, end to end', () => {
     expect(await runtime.metrics()).toMatch(/herald_messages_total\{channel="email",status="delivered"\} 3/);
   });
 
+  it('with a subject.source (the CRM), ingest only records the event: the scheduler routes it, querying the CRM', async () => {
+    const { runtime } = await harness();
+    await runtime.putSubject({ id: 'c-100', contacts: { email: 'ada@example.com' } });
+    expect(await runtime.ingest(overdue('c-100', 'INV-Q'))).toMatchObject({ ok: true, duplicate: false });
+    expect(await runtime.findInstances({ subjectId: 'c-100' })).toEqual([]);
+    await runtime.runUntilIdle(T0 + HOUR);
+    expect((await runtime.findInstances({ subjectId: 'c-100' })).map((i) => i.journey)).toEqual(['invoice-overdue']);
+  });
+
   it('says thank you when the payment arrives', async () => {
     const { runtime, smtp } = await harness();
     await runtime.putSubject({ id: 'c-200', contacts: { email: 'alan@example.com' } });

@@ -4,7 +4,8 @@
  * deliveries started, before ingest answers. When routing throws (a store error, a bug) or its
  * unit conflicts for another reason than a duplicate id (another event of the same subject
  * changed what routing read), the event is recorded with an `event` job instead, which the
- * scheduler routes and retries like any job. Either way, once ingest answers the event is durable.
+ * scheduler routes and retries like any job. So it is too when the project has a
+ * `subject.source`. Either way, once ingest answers the event is durable.
  */
 import type { IncomingEvent } from '../engine/types.js';
 import type { HandlerContext } from './handler-context.js';
@@ -15,6 +16,17 @@ import { countStarted, routeEvent, startedEntries } from './route-event.js';
 export type IngestOutcome = 'ingested' | 'duplicate';
 
 export async function ingestEvent(ctx: HandlerContext, event: IncomingEvent): Promise<IngestOutcome> {
+  // Routing loads subject profiles; with `subject.source` that is a query to another system,
+  // which must not hold up (or, when it hangs, time out) the caller of POST /events.
+  if (ctx.graphs.current.ir.project.subjectSource === null) {
+    const routed = await recordRouted(ctx, event);
+    if (routed !== 'queue') return routed;
+  }
+  return recordQueued(ctx, event);
+}
+
+/** Records the event with its routing in one unit; 'queue' when that did not work out. */
+async function recordRouted(ctx: HandlerContext, event: IncomingEvent): Promise<IngestOutcome | 'queue'> {
   try {
     const routed = await routeEvent(ctx, event);
     const outcome = await ctx.driver.commit(
@@ -29,6 +41,11 @@ export async function ingestEvent(ctx: HandlerContext, event: IncomingEvent): Pr
   } catch (error) {
     ctx.log.warn(`event ${event.id}: routing at ingest failed (${(error as Error).message}); queued for the scheduler`);
   }
+  return 'queue';
+}
+
+/** Records the event with an `event` job: the scheduler routes it. */
+async function recordQueued(ctx: HandlerContext, event: IncomingEvent): Promise<IngestOutcome> {
   const queued = await ctx.driver.commit({
     events: [event.id],
     enqueue: [{ id: jobIds.event(event.id), job: { kind: 'event', event }, runAt: event.receivedAt }],
