@@ -14,13 +14,13 @@
  * close the plugin instances it created (`closeWorkerPlugins`), and only then stops the threads.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { BroadcastChannel, MessageChannel } from 'node:worker_threads';
 import type { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { GraphIR, TemplateIR } from '@herald/dsl';
 import { Piscina } from 'piscina';
+import { builtSibling } from '../built-sibling.js';
 import { PluginStartupError } from '../plugins-host/plugin-host.js';
 import { consoleLogger, silentLogger } from '../plugins-host/plugin-logger.js';
 import type { CloseMessage, PoolResult, PoolTask, ResultFor, WorkerConfig, WorkerGraph } from './pool-tasks.js';
@@ -102,17 +102,9 @@ export interface WorkerPool {
 /** How long past `closeTimeoutMs` the pool waits for a worker's "closed" answer (a thread busy in a synchronous loop never answers). */
 export const CLOSE_ANSWER_SLACK_MS = 1_000;
 
-/**
- * The compiled worker entry, next to this file in dist/. When this module runs from src/ (the
- * test runner compiles TypeScript on the fly), the worker still runs the built dist/ copy:
- * worker threads load plain JavaScript.
- */
+/** The compiled worker entry (built-sibling.ts). */
 export function workerEntry(): string {
-  const here = fileURLToPath(new URL('./worker.js', import.meta.url));
-  if (existsSync(here)) return here;
-  const built = here.replace(/([\\/])src([\\/])pool([\\/])worker\.js$/, '$1dist$2pool$3worker.js');
-  if (existsSync(built)) return built;
-  throw new Error(`the worker pool needs the built worker (${built}); run \`npx tsc -b runtime\` first`);
+  return builtSibling(import.meta.url, 'worker.js');
 }
 
 function workerGraph(graph: GraphIR): WorkerGraph {

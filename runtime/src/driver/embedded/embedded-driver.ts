@@ -56,9 +56,10 @@ export function createEmbeddedDriver(options: EmbeddedDriverOptions): Driver {
       const db = openDatabase(options);
       try {
         const writable = !db.readonly && !isMemoryPath(options.path);
-        const ownerToken = writable ? claimFile(db, options.path) : null;
+        const s = prepareStatements(db);
+        const ownerToken = writable ? claimFile(db, s, options.path) : null;
         const checkpointer = writable && options.checkpointThread !== false ? startCheckpointer(db, options.path) : null;
-        state = { ...openState(db, clock, () => checkpointer?.committed()), ownerToken, checkpointer };
+        state = { ...openState(db, s, clock, () => checkpointer?.committed()), ownerToken, checkpointer };
       } catch (err) {
         db.close();
         throw err;
@@ -66,11 +67,11 @@ export function createEmbeddedDriver(options: EmbeddedDriverOptions): Driver {
     },
     async close() {
       if (state === null) return;
-      const { db, groupCommit, ownerToken, checkpointer } = state;
+      const { db, s, groupCommit, ownerToken, checkpointer } = state;
       groupCommit.flush();
       state = null;
       await checkpointer?.close();
-      if (ownerToken !== null) releaseFile(db, ownerToken);
+      if (ownerToken !== null) releaseFile(s, ownerToken);
       if (!db.readonly) db.pragma('optimize');
       db.close();
     },
@@ -166,8 +167,8 @@ export function createEmbeddedDriver(options: EmbeddedDriverOptions): Driver {
       });
     },
     async ledgerFinish(key, result, now) {
-      const { s, groupCommit } = opened();
-      await groupCommit.run(() => s.finishLedger.run(key, JSON.stringify(result ?? null), now, now));
+      const outcome = await opened().groupCommit.commit({ ledger: [{ key, result, at: now }] });
+      if (!outcome.ok) throw new Error(`ledgerFinish ${key}: ${outcome.conflict}`);
     },
 
     async countSent(subjectId, category, since) {
@@ -207,8 +208,7 @@ export function createEmbeddedDriver(options: EmbeddedDriverOptions): Driver {
 /** Parsed subject profiles kept in memory (subject-cache.ts): ~1-2 KiB each. */
 const SUBJECT_CACHE_ENTRIES = 10_000;
 
-function openState(db: Database, clock: () => number, committed: () => void) {
-  const s: Statements = prepareStatements(db);
+function openState(db: Database, s: Statements, clock: () => number, committed: () => void) {
   const subjects = db.readonly ? noSubjectCache : createSubjectCache(SUBJECT_CACHE_ENTRIES);
   /** Read, merge, write: one transaction, so two merges never lose each other's fields. */
   const putSubject = db.transaction((patch: SubjectPatch): SubjectProfile => {

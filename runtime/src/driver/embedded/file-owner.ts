@@ -15,6 +15,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { Database } from 'better-sqlite3';
+import type { Statements } from './prepare-statements.js';
 
 const OWNER_KEY = 'owner';
 
@@ -40,12 +41,15 @@ export function checkOwner(recorded: FileOwner | undefined, me: Omit<FileOwner, 
   return isRunning(recorded.pid) ? { kind: 'live', owner: recorded } : { kind: 'dead', owner: recorded };
 }
 
+/** The statements the claim needs (prepare-statements.ts). */
+type OwnerStatements = Pick<Statements, 'getMeta' | 'putMeta' | 'deleteMeta' | 'releaseAllLeases'>;
+
 /** Takes the file for this process; throws when another live process holds it. Returns the token to release. */
-export function claimFile(db: Database, path: string): string {
+export function claimFile(db: Database, s: OwnerStatements, path: string): string {
   const me = currentProcess();
   const claim = db.transaction((): string => {
-    const row = db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?').get(OWNER_KEY);
-    const check = checkOwner(row === undefined ? undefined : parseOwner(row.value), me, processExists);
+    const value = s.getMeta.get(OWNER_KEY)?.value;
+    const check = checkOwner(value === undefined ? undefined : parseOwner(value), me, processExists);
     if (check.kind === 'live') {
       throw new Error(
         `embedded driver: ${path} is in use by another Herald process (pid ${check.owner.pid} on ${check.owner.host}); ` +
@@ -53,12 +57,9 @@ export function claimFile(db: Database, path: string): string {
       );
     }
     // The jobs the dead holder had leased run again now.
-    if (check.kind === 'dead') db.prepare('UPDATE jobs SET reserved_until = NULL WHERE reserved_until IS NOT NULL').run();
+    if (check.kind === 'dead') s.releaseAllLeases.run();
     const token = randomUUID();
-    db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(
-      OWNER_KEY,
-      JSON.stringify({ ...me, token } satisfies FileOwner),
-    );
+    s.putMeta.run(OWNER_KEY, JSON.stringify({ ...me, token } satisfies FileOwner));
     return token;
   });
   const token = claim.immediate();
@@ -67,10 +68,10 @@ export function claimFile(db: Database, path: string): string {
 }
 
 /** Gives the file up (on close); a no-op when someone else's claim replaced ours. */
-export function releaseFile(db: Database, token: string): void {
+export function releaseFile(s: OwnerStatements, token: string): void {
   heldHere.delete(token);
-  const row = db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?').get(OWNER_KEY);
-  if (row !== undefined && parseOwner(row.value)?.token === token) db.prepare('DELETE FROM meta WHERE key = ?').run(OWNER_KEY);
+  const value = s.getMeta.get(OWNER_KEY)?.value;
+  if (value !== undefined && parseOwner(value)?.token === token) s.deleteMeta.run(OWNER_KEY);
 }
 
 function currentProcess(): Omit<FileOwner, 'token'> {

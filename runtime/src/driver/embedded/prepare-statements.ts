@@ -40,6 +40,7 @@ export function prepareStatements(db: Database) {
     // meta
     getMeta: s<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
     putMeta: s<[string, string]>('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
+    deleteMeta: s<[string]>('DELETE FROM meta WHERE key = ?'),
 
     // graphs
     putGraph: s<[string, string, number]>(
@@ -112,6 +113,7 @@ export function prepareStatements(db: Database) {
        RETURNING rowid, id, payload, run_at, tries`,
     ),
     releaseJob: s<[number, string]>('UPDATE jobs SET reserved_until = NULL, run_at = ? WHERE id = ?'),
+    releaseAllLeases: s<[]>('UPDATE jobs SET reserved_until = NULL WHERE reserved_until IS NOT NULL'),
     nextQueuedAt: s<[], { at: number | null }>('SELECT MIN(run_at) AS at FROM jobs WHERE reserved_until IS NULL'),
     nextLeaseExpiry: s<[], { at: number | null }>('SELECT MIN(reserved_until) AS at FROM jobs WHERE reserved_until IS NOT NULL'),
     countJobs: s<[number], { total: number; reserved: number }>(
