@@ -109,14 +109,14 @@ export function createRuntime(options: RuntimeOptions): Runtime {
 
   let pool: WorkerPool | undefined;
   let graphs: GraphCache | undefined;
-  let scheduler: Scheduler | undefined;
-  let context: HandlerContext | undefined;
+  /** What start() set up, together: the scheduler and the context its handlers (and ingest) use. */
+  let live: { readonly scheduler: Scheduler; readonly context: HandlerContext } | undefined;
   let state: 'new' | 'starting' | 'running' | 'stopping' | 'stopped' = 'new';
   let retentionTimer: NodeJS.Timeout | undefined;
 
-  const running = (): Scheduler => {
-    if (!scheduler || state !== 'running') throw new Error(`the runtime is ${state}; call start() first`);
-    return scheduler;
+  const running = (): NonNullable<typeof live> => {
+    if (!live || state !== 'running') throw new Error(`the runtime is ${state}; call start() first`);
+    return live;
   };
 
   const runtime: Runtime = {
@@ -160,8 +160,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         await driver.close();
         throw error;
       }
-      context = { driver, pool, graphs, now, log, metrics, fetchMaxTries: options.fetchMaxTries ?? 5 };
-      scheduler = createScheduler({
+      const context: HandlerContext = { driver, pool, graphs, now, log, metrics, fetchMaxTries: options.fetchMaxTries ?? 5 };
+      const scheduler = createScheduler({
         driver,
         handlers,
         context,
@@ -173,6 +173,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         leaseMs: options.leaseMs ?? 60_000,
         maxIdleMs: 1_000,
       });
+      live = { scheduler, context };
       state = 'running';
       if (autoRun) scheduler.start();
       // Retention: purge at start and every hour in real time (`herald test` calls purgeArchiveNow()).
@@ -184,16 +185,15 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       log.info(`herald: running ${graph.project.name} (graph ${graph.version.slice(0, 19)}) on the ${driver.name} driver, ${pool.threads} worker threads`);
     },
 
-    tick: () => running().tick(),
+    tick: () => running().scheduler.tick(),
 
     async runUntilIdle(untilMs) {
       if (!isVirtualClock(options.clock)) throw new Error('runUntilIdle() needs a virtual clock (createVirtualClock)');
-      return running().runUntilIdle(options.clock, untilMs);
+      return running().scheduler.runUntilIdle(options.clock, untilMs);
     },
 
     async ingest(input: EventInput): Promise<IngestResult> {
-      running();
-      const ctx = context as HandlerContext; // set by start(), before the state says running
+      const { context, scheduler } = running();
       const type = (input as { type?: unknown }).type;
       const errors = validate(type, input.data);
       if (errors.length > 0) {
@@ -209,10 +209,10 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         data: input.data as Record<string, unknown>,
         receivedAt: now(),
       };
-      const outcome = await ingestEvent(ctx, event);
+      const outcome = await ingestEvent(context, event);
       if (outcome === 'duplicate') return { ok: true, eventId: event.id, duplicate: true };
       metrics.eventsIngested.inc({ type: event.type });
-      scheduler?.wake();
+      scheduler.wake();
       return { ok: true, eventId: event.id, duplicate: false };
     },
 
@@ -232,7 +232,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     getArchived: (id) => driver.getArchived(id),
 
     async receipt(providerMessageId, outcome, reason) {
-      running();
+      const { scheduler } = running();
       const delivery = await driver.findDeliveryByProviderId(providerMessageId);
       if (!delivery) return false;
       const result = await driver.commit({
@@ -244,7 +244,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
           },
         ],
       });
-      scheduler?.wake();
+      scheduler.wake();
       return result.ok;
     },
 
@@ -255,7 +255,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       if (state !== 'running') return { ok: false, details };
       try {
         details['queue'] = await driver.queueDepth();
-        details['inFlight'] = scheduler?.inFlight ?? 0;
+        details['inFlight'] = live?.scheduler.inFlight ?? 0;
         details['pool'] = pool?.stats();
         return { ok: true, details };
       } catch (error) {
@@ -282,7 +282,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       if (retentionTimer) clearInterval(retentionTimer);
       const wasRunning = state === 'running';
       state = 'stopping';
-      if (wasRunning) await scheduler?.stop();
+      if (wasRunning) await live?.scheduler.stop();
       await pool?.close();
       await driver.close();
       state = 'stopped';

@@ -10,7 +10,7 @@ export function deliveryEffectsToUnit(
 ): Required<Pick<UnitOfWork, 'enqueue' | 'cancel' | 'sent'>> {
   const enqueue: NewJob[] = [];
   const cancel: string[] = [];
-  const sent: { subjectId: string; category: string; at: number; dedupeKey: string | null }[] = [];
+  const sent: NonNullable<UnitOfWork['sent']>[number][] = [];
   for (const effect of effects) {
     switch (effect.kind) {
       case 'attempt':

@@ -7,8 +7,8 @@
 import type { QueuedJob } from '../driver/driver.js';
 import { advance } from '../engine/advance.js';
 import { ackOnly, commitOrConflict, loadSubject, type HandlerContext, type JobOutcome } from './handler-context.js';
-import { addInstanceEffects, emptyParts, unitFrom } from './instance-effects.js';
-import { startNewDeliveries } from './start-delivery.js';
+import { emptyParts, unitFrom } from './instance-effects.js';
+import { addInstanceEffectsStarted } from './start-delivery.js';
 
 export async function handleInstanceJob(ctx: HandlerContext, queued: QueuedJob): Promise<JobOutcome> {
   const job = queued.job;
@@ -21,8 +21,7 @@ export async function handleInstanceJob(ctx: HandlerContext, queued: QueuedJob):
   const result = advance(graph, instance, job.input, { now, subject });
   if (result.instance === instance) return ackOnly(ctx, queued);
   const parts = emptyParts();
-  addInstanceEffects(parts, graph, result.instance, result.effects, now);
-  await startNewDeliveries(ctx, graph, subject, parts, 0, now);
+  await addInstanceEffectsStarted(ctx, parts, graph, result.instance, result.effects, subject, now);
   const outcome = await commitOrConflict(
     ctx,
     unitFrom(parts, { instances: [{ instance: result.instance, expectedSeq: instance.seq }], ack: [queued.id] }),

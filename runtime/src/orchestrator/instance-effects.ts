@@ -1,8 +1,8 @@
 /**
  * What an instance's effects become in the unit of work that commits its new state (pure):
- * timers are jobs with a future runAt, a send creates its delivery (which the handler then
- * starts in the same unit: start-delivery.ts), a fetch queues a fetch job, an emit queues the event's routing job. `await` needs
- * nothing: drivers index an instance by the event it waits for, from its state.
+ * timers are jobs with a future runAt, a send creates its delivery (started in the same unit by
+ * start-delivery.ts), a fetch queues a fetch job, an emit queues the event's routing job.
+ * `await` needs nothing: drivers index an instance by the event it waits for, from its state.
  */
 import type { NewJob, UnitOfWork } from '../driver/driver.js';
 import { newDelivery } from '../delivery/new-delivery.js';
@@ -15,14 +15,12 @@ export interface UnitParts {
   readonly enqueue: NewJob[];
   readonly cancel: string[];
   readonly deliveries: { readonly delivery: Delivery; readonly expectedUpdatedAt: number | null }[];
-  /** Sent counters of deliveries that started in this unit (a skip counts too when the policy says so). */
-  readonly sent: { readonly subjectId: string; readonly category: string; readonly at: number; readonly dedupeKey: string | null }[];
-  /** Event types emitted, for metrics. */
-  readonly emitted: string[];
+  /** Sent counters of deliveries that started in this unit. */
+  readonly sent: NonNullable<UnitOfWork['sent']>[number][];
 }
 
 export function emptyParts(): UnitParts {
-  return { enqueue: [], cancel: [], deliveries: [], sent: [], emitted: [] };
+  return { enqueue: [], cancel: [], deliveries: [], sent: [] };
 }
 
 export function addInstanceEffects(parts: UnitParts, graph: CompiledGraph, instance: Instance, effects: readonly Effect[], now: number): void {
@@ -59,7 +57,6 @@ export function addInstanceEffects(parts: UnitParts, graph: CompiledGraph, insta
           job: { kind: 'event', event: { id, type: effect.event.type, data: effect.event.data, receivedAt: now } },
           runAt: now,
         });
-        parts.emitted.push(effect.event.type);
         break;
       }
       case 'await':

@@ -13,9 +13,9 @@ import type { InstanceExclusivity, UnitOfWork } from '../driver/driver.js';
 import { mayStart, newInstance, triggerCandidates, triggerCondition, type Reentry } from '../engine/start-instance.js';
 import type { IncomingEvent, Instance } from '../engine/types.js';
 import { loadSubject, type HandlerContext } from './handler-context.js';
-import { addInstanceEffects, emptyParts, type UnitParts } from './instance-effects.js';
+import { emptyParts, type UnitParts } from './instance-effects.js';
 import { jobIds } from './job-ids.js';
-import { startNewDeliveries } from './start-delivery.js';
+import { addInstanceEffectsStarted } from './start-delivery.js';
 
 export interface Routed {
   readonly parts: UnitParts;
@@ -75,9 +75,7 @@ export async function routeEvent(ctx: HandlerContext, event: IncomingEvent): Pro
     const result = advance(graph, fresh, { kind: 'start' }, { now, subject });
     const exclusive = exclusivityOf(c.reentry);
     started.push({ instance: result.instance, ...(exclusive ? { exclusive } : {}) });
-    const firstNew = parts.deliveries.length;
-    addInstanceEffects(parts, graph, result.instance, result.effects, now);
-    await startNewDeliveries(ctx, graph, subject, parts, firstNew, now);
+    await addInstanceEffectsStarted(ctx, parts, graph, result.instance, result.effects, subject, now);
   }
 
   const subjectId = subjectIdOfEvent(event);

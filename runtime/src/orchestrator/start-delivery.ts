@@ -4,7 +4,7 @@
  * with the send's vars and the subject, and the store's frequency-cap count and dedupe memory —
  * then the policy makes its first decision (advanceDelivery, pure).
  *
- * A delivery a send effect creates starts in the very unit that creates it (`startNewDeliveries`):
+ * A delivery a send effect creates starts in the very unit that creates it (`addInstanceEffectsStarted`):
  * the instance's commit holds the delivery already past `pending` and its first attempt job.
  * A queued `start` job (written by earlier Herald versions) still goes through handle-delivery-job.
  */
@@ -13,10 +13,10 @@ import { advanceDelivery, deliveryEnv } from '../delivery/advance-delivery.js';
 import { deliveryFacts, evaluatePolicyValues } from '../delivery/evaluate-policy.js';
 import type { Delivery, DeliveryFacts } from '../delivery/types.js';
 import type { CompiledGraph } from '../engine/compile-graph.js';
-import type { SubjectProfile } from '../engine/types.js';
+import type { Effect, Instance, SubjectProfile } from '../engine/types.js';
 import { deliveryEffectsToUnit } from './delivery-effects.js';
 import type { HandlerContext } from './handler-context.js';
-import type { UnitParts } from './instance-effects.js';
+import { addInstanceEffects, type UnitParts } from './instance-effects.js';
 
 export async function startFacts(ctx: HandlerContext, graph: CompiledGraph, delivery: Delivery, subject: SubjectProfile, now: number): Promise<DeliveryFacts> {
   const values = evaluatePolicyValues(graph, delivery, subject, now);
@@ -32,23 +32,31 @@ export function storedDelivery(graph: CompiledGraph, delivery: Delivery): Delive
 }
 
 /**
- * Starts the deliveries `parts` gained from index `from` on (all of one subject): each is
- * replaced by its started state, and its effects (the first attempt, a quiet-hours timer,
- * the sent counter of a skip) join the same unit.
+ * `addInstanceEffects`, with the deliveries the effects create (all of one subject) started in
+ * the same unit: each is stored in its started state, and its effects (the first attempt, a
+ * quiet-hours timer) join the unit.
  */
-export async function startNewDeliveries(ctx: HandlerContext, graph: CompiledGraph, subject: SubjectProfile, parts: UnitParts, from: number, now: number): Promise<void> {
-  for (let i = from; i < parts.deliveries.length; i++) {
-    const entry = parts.deliveries[i]!;
-    const delivery = entry.delivery;
-    if (entry.expectedUpdatedAt !== null || delivery.status !== 'pending') continue;
+export async function addInstanceEffectsStarted(
+  ctx: HandlerContext,
+  parts: UnitParts,
+  graph: CompiledGraph,
+  instance: Instance,
+  effects: readonly Effect[],
+  subject: SubjectProfile,
+  now: number,
+): Promise<void> {
+  const created = parts.deliveries.length;
+  addInstanceEffects(parts, graph, instance, effects, now);
+  for (let i = created; i < parts.deliveries.length; i++) {
+    const delivery = parts.deliveries[i]!.delivery;
     const policy = graph.ir.policies[delivery.policy];
     if (!policy) throw new Error(`graph ${graph.version} has no policy ${delivery.policy} (delivery ${delivery.id})`);
     const facts = await startFacts(ctx, graph, delivery, subject, now);
     const next = advanceDelivery(policy, deliveryEnv(graph.ir, delivery.template, subject, now), delivery, { kind: 'start', facts });
     parts.deliveries[i] = { delivery: storedDelivery(graph, next.delivery), expectedUpdatedAt: null };
-    const effects = deliveryEffectsToUnit(delivery.id, next.effects, now);
-    parts.enqueue.push(...effects.enqueue);
-    parts.cancel.push(...effects.cancel);
-    parts.sent.push(...effects.sent);
+    const unit = deliveryEffectsToUnit(delivery.id, next.effects, now);
+    parts.enqueue.push(...unit.enqueue);
+    parts.cancel.push(...unit.cancel);
+    parts.sent.push(...unit.sent);
   }
 }
