@@ -5,6 +5,7 @@
 // Herald's own pool. Then memory for 100,000 instances waiting on timers (in a child process).
 //
 // Run: npx tsc -b && node bench/runtime.mjs        (EVENTS=30000 HALF_SECONDS=8 WAITING=100000)
+// The memory figure's driver settings, to compare: CACHE=<MiB> (SQLite page cache), CKPT=0 (no checkpoint thread).
 import { BroadcastChannel } from 'node:worker_threads';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';

@@ -14,13 +14,13 @@ import { killUnit } from './support/kill-units.js';
 const dir = mkdtempSync(join(tmpdir(), 'herald-checkpoint-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Commits 200 units (~1,000 pages): below the writer's own checkpoint threshold in both modes. */
+/** Commits 100 units (~480 WAL pages): well below the writer's own checkpoint threshold (1,000 pages without the thread). */
 async function writeUnits(path: string, checkpointThread: boolean): Promise<{ before: number; after: number }> {
   const driver = createEmbeddedDriver({ path, checkpointThread });
   await driver.open();
   const before = statSync(path).size;
-  for (let n = 0; n < 200; n += 8) {
-    const outcomes = await Promise.all(Array.from({ length: 8 }, (_, k) => driver.commit(killUnit(n + k))));
+  for (let n = 0; n < 100; n += 4) {
+    const outcomes = await Promise.all(Array.from({ length: 4 }, (_, k) => driver.commit(killUnit(n + k))));
     for (const o of outcomes) expect(o).toEqual({ ok: true });
   }
   // The checkpointer runs ~100 ms after the last commit it heard of.
@@ -37,7 +37,7 @@ describe('embedded driver: checkpoints on a thread of their own', () => {
     const { before, after } = await writeUnits(path, true);
     expect(after).toBeGreaterThan(before + 100 * 4096);
     const reader = new Database(path, { readonly: true });
-    expect(reader.prepare('SELECT COUNT(*) AS n FROM instances').get()).toEqual({ n: 201 });
+    expect(reader.prepare('SELECT COUNT(*) AS n FROM instances').get()).toEqual({ n: 101 });
     expect(reader.pragma('integrity_check', { simple: true })).toBe('ok');
     reader.close();
   }, 20_000);
