@@ -299,6 +299,22 @@ describe('formatting', () => {
     expect(out).toBe('# Billing reminders\npolicy: dunning\n# the channels, in order\nchannels:\n  - email # first\n  - sms\n  - letter\norder: subject.channels\n');
     await client.close(rel);
   });
+
+  it('leaves a file that nests too deeply alone, and the server keeps answering', async () => {
+    // 100,000 open brackets: composing this recursively would exhaust the server's stack.
+    const rel = 'policies/deep.policy.yaml';
+    const text = `policy: deep\nchannels: ${'['.repeat(100_000)}${']'.repeat(100_000)}\n`;
+    const published = await client.open(rel, text);
+    expect(published.diagnostics.map((d) => [d.code, d.range.start])).toEqual([['nesting-too-deep', { line: 1, character: 10 + 63 }]]);
+    const edits = await client.connection.sendRequest(DocumentFormattingRequest.type, {
+      textDocument: { uri: client.uri(rel) },
+      options: { tabSize: 2, insertSpaces: true },
+    });
+    expect(edits ?? []).toEqual([]);
+    await client.close(rel);
+    const hover = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: client.uri(JOURNEY) }, position: client.position(JOURNEY, 'onTimeout', 2) });
+    expect(hover).not.toBeNull();
+  });
 });
 
 /** Apply LSP edits to a text (edits do not overlap). */

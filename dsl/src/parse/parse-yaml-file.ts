@@ -3,7 +3,8 @@
  * (with both positions), unquoted `{{...}}` values, alias bombs, over-deep nesting and
  * oversized files as problems; never throws on user input.
  */
-import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node as YamlNode } from 'yaml';
+import { Composer, isAlias, isMap, isPair, isScalar, isSeq, Parser, type Document, type Node as YamlNode } from 'yaml';
+import { firstCollectionDeeperThan } from './cst-depth.js';
 import type { Problem } from '../diagnostics/report.js';
 import type { Span } from '../source/source-file.js';
 import { scalarTextMap } from './scalar-offsets.js';
@@ -34,19 +35,13 @@ export function parseYamlFile(file: string, text: string, limits: ParseLimits = 
     });
     return { root: undefined, problems };
   }
-  let docs: Document.Parsed[];
-  try {
-    docs = parseAllDocuments(text, { uniqueKeys: false, prettyErrors: false }) as Document.Parsed[];
-    if (!Array.isArray(docs)) docs = [];
-  } catch (err) {
-    // The yaml library recurses on nesting; pathological input can exhaust the stack.
-    problems.push({
-      code: 'nesting-too-deep',
-      message: `the YAML could not be read: ${err instanceof RangeError ? 'it nests too deeply' : String(err)}`,
-      span: at(0, 0),
-    });
+  const tokens = Array.from(new Parser().parse(text));
+  const tooDeep = firstCollectionDeeperThan(tokens, limits.maxDepth);
+  if (tooDeep !== undefined) {
+    problems.push(nestingTooDeep(at(tooDeep, tooDeep + 1), limits.maxDepth));
     return { root: undefined, problems };
   }
+  const docs = Array.from(new Composer({ uniqueKeys: false }).compose(tokens)) as Document.Parsed[];
   const doc = docs[0];
   if (!doc) return { root: undefined, problems };
   for (const extra of docs.slice(1)) {
@@ -83,6 +78,15 @@ export function parseYamlFile(file: string, text: string, limits: ParseLimits = 
   const walker = new Walker(file, text, doc, limits, problems);
   const root = doc.contents ? walker.node(doc.contents as YamlNode, 0) : undefined;
   return { root, problems };
+}
+
+function nestingTooDeep(span: Span, maxDepth: number): Problem {
+  return {
+    code: 'nesting-too-deep',
+    message: `the YAML nests deeper than ${maxDepth} levels`,
+    span,
+    hint: 'Herald files nest a handful of levels; look for an unclosed `[` or `{`, or an alias that refers to itself through others',
+  };
 }
 
 function yamlMessage(code: string, message: string): string {
@@ -134,11 +138,7 @@ class Walker {
     if (depth > this.limits.maxDepth) {
       if (!this.depthReported) {
         this.depthReported = true;
-        this.problems.push({
-          code: 'nesting-too-deep',
-          message: `the YAML nests deeper than ${this.limits.maxDepth} levels`,
-          span: this.span(n),
-        });
+        this.problems.push(nestingTooDeep(this.span(n), this.limits.maxDepth));
       }
       return undefined;
     }

@@ -7,14 +7,18 @@
  * hold the same comments, in the same order. Otherwise (anchors the printer would
  * restructure, comments it would move, exotic scalars) the formatter falls back to a
  * conservative clean-up that touches only whitespace: trailing spaces, tabs in indentation
- * and blank lines at the end. A file that is not valid YAML is left alone.
+ * and blank lines at the end. A file that is not valid YAML, or nests deeper than the compiler
+ * accepts, is left alone.
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { FormattingOptions, TextEdit } from 'vscode-languageserver';
 import { parseDocument } from 'yaml';
+import { YAML_LIMITS, yamlNestsDeeperThan } from '@herald/dsl';
 import type { LineIndex } from './positions.js';
 
 export function formatYaml(text: string, options: FormattingOptions): string | undefined {
+  // The yaml library composes recursively; over-deep input could exhaust the server's stack.
+  if (yamlNestsDeeperThan(text, YAML_LIMITS.maxDepth)) return undefined;
   const doc = parseDocument(text, { keepSourceTokens: false, uniqueKeys: false });
   if (doc.errors.length > 0) return undefined;
   const indent = Math.max(2, Math.min(8, options.tabSize || 2));
