@@ -304,7 +304,7 @@ export function describeDriverConformance(
           enqueue: [timerJob('job-new', T0)],
           cancel: ['timer-later'],
           ack: ['job-running'],
-          sent: [{ subjectId: 'cust-1', category: 'billing', at: T0, dedupeKey: 'dk-1' }],
+          sent: [{ subjectId: 'cust-1', category: 'billing', at: T0, dedupeKey: 'dk-1', deliveryId: null }],
           archive: [{ deliveryId: 'del-1', content: makeContent(), attempt: makeAttempt() }],
         };
       }
@@ -586,13 +586,13 @@ export function describeDriverConformance(
       it('countSent counts a subject’s messages of a category since a time (inclusive)', async () => {
         await mustCommit({
           sent: [
-            { subjectId: 'a', category: 'billing', at: T0, dedupeKey: null },
-            { subjectId: 'a', category: 'billing', at: T0 + 100, dedupeKey: null },
-            { subjectId: 'a', category: 'marketing', at: T0 + 100, dedupeKey: null },
-            { subjectId: 'b', category: 'billing', at: T0 + 100, dedupeKey: null },
+            { subjectId: 'a', category: 'billing', at: T0, dedupeKey: null, deliveryId: null },
+            { subjectId: 'a', category: 'billing', at: T0 + 100, dedupeKey: null, deliveryId: null },
+            { subjectId: 'a', category: 'marketing', at: T0 + 100, dedupeKey: null, deliveryId: null },
+            { subjectId: 'b', category: 'billing', at: T0 + 100, dedupeKey: null, deliveryId: null },
           ],
         });
-        await mustCommit({ sent: [{ subjectId: 'a', category: 'billing', at: T0 + 200, dedupeKey: null }] });
+        await mustCommit({ sent: [{ subjectId: 'a', category: 'billing', at: T0 + 200, dedupeKey: null, deliveryId: null }] });
         expect(await driver.countSent('a', 'billing', T0)).toBe(3);
         expect(await driver.countSent('a', 'billing', T0 + 1)).toBe(2);
         expect(await driver.countSent('a', 'billing', T0 + 100)).toBe(2);
@@ -602,11 +602,50 @@ export function describeDriverConformance(
       });
 
       it('seenDedupeKey is true only for a key sent within the window', async () => {
-        await mustCommit({ sent: [{ subjectId: 'a', category: 'billing', at: T0 + 100, dedupeKey: 'invoice-42' }] });
+        await mustCommit({ sent: [{ subjectId: 'a', category: 'billing', at: T0 + 100, dedupeKey: 'invoice-42', deliveryId: null }] });
         expect(await driver.seenDedupeKey('invoice-42', T0)).toBe(true);
         expect(await driver.seenDedupeKey('invoice-42', T0 + 100)).toBe(true);
         expect(await driver.seenDedupeKey('invoice-42', T0 + 101)).toBe(false);
         expect(await driver.seenDedupeKey('invoice-43', T0)).toBe(false);
+      });
+
+      it('a guarded count conflicts, writing nothing, when the cap is taken in the store or earlier in its unit', async () => {
+        const guard = { capMax: 2, capSince: T0, dedupeSince: null };
+        const count = (deliveryId: string, at = T0 + 10) => ({ subjectId: 'a', category: 'billing', at, dedupeKey: null, deliveryId, guard });
+        await mustCommit({ sent: [{ subjectId: 'a', category: 'billing', at: T0 - 1, dedupeKey: null, deliveryId: 'before-window' }] });
+        await mustCommit({ sent: [count('d-1')] });
+        // The second of a pair in one unit would be the third message: the whole unit is refused.
+        expect(await mustConflict({ sent: [count('d-2'), count('d-3')], enqueue: [eventJob('with-the-counts', T0)] })).toMatch(/frequency cap/);
+        expect(await driver.countSent('a', 'billing', T0)).toBe(1);
+        expect(await reservedIds(10, T0)).toEqual([]);
+        await mustCommit({ sent: [count('d-2')] });
+        expect(await mustConflict({ sent: [count('d-3')] })).toMatch(/frequency cap/);
+        // Another category, another subject, or a count without a guard is not held back.
+        await mustCommit({ sent: [{ ...count('d-4'), category: 'marketing' }, { ...count('d-5'), subjectId: 'b' }, { ...count('d-6'), guard: null }] });
+        expect(await driver.countSent('a', 'billing', T0)).toBe(3);
+      });
+
+      it('a guarded count conflicts when its dedupe key is held in the window; a count given back frees cap and key', async () => {
+        const guard = { capMax: 1, capSince: T0, dedupeSince: T0 };
+        const count = (deliveryId: string, dedupeKey: string) => ({ subjectId: 'a', category: 'billing', at: T0 + 10, dedupeKey, deliveryId, guard });
+        await mustCommit({ sent: [{ subjectId: 'z', category: 'other', at: T0 + 5, dedupeKey: 'invoice-1', deliveryId: 'd-0' }] });
+        expect(await mustConflict({ sent: [count('d-1', 'invoice-1')] })).toMatch(/dedupe key invoice-1/);
+        expect(await mustConflict({ sent: [{ ...count('d-1', 'invoice-2'), guard: { ...guard, capMax: null } }, { ...count('d-2', 'invoice-2'), subjectId: 'y', guard: { ...guard, capMax: null } }] })).toMatch(/dedupe key invoice-2/);
+        await mustCommit({ sent: [count('d-1', 'invoice-2')] });
+        expect(await mustConflict({ sent: [count('d-2', 'invoice-3')] })).toMatch(/frequency cap/);
+        await mustCommit({ unsent: ['d-1', 'never-counted'] });
+        expect(await driver.countSent('a', 'billing', T0)).toBe(0);
+        expect(await driver.seenDedupeKey('invoice-2', T0)).toBe(false);
+        await mustCommit({ sent: [count('d-2', 'invoice-2')] });
+        expect(await driver.seenDedupeKey('invoice-2', T0)).toBe(true);
+      });
+
+      it('a delivery counts once: counting it again is a no-op', async () => {
+        const count = { subjectId: 'a', category: 'billing', at: T0, dedupeKey: 'k', deliveryId: 'd-1' };
+        await mustCommit({ sent: [count] });
+        await mustCommit({ sent: [count], enqueue: [eventJob('beside-the-repeat', T0)] });
+        expect(await driver.countSent('a', 'billing', T0)).toBe(1);
+        expect(await reservedIds(10, T0)).toEqual(['beside-the-repeat']);
       });
 
       it('eventSeen is true once a unit with the event id committed; a second unit with it is a duplicate-event conflict', async () => {
@@ -766,7 +805,7 @@ export function describeDriverConformance(
           instances: [{ instance, expectedSeq: null }],
           deliveries: [{ delivery, expectedUpdatedAt: null }],
           enqueue: [timerJob('leased', T0), timerJob('timer', T0 + 60_000)],
-          sent: [{ subjectId: 'cust-1', category: 'billing', at: T0, dedupeKey: 'dk' }],
+          sent: [{ subjectId: 'cust-1', category: 'billing', at: T0, dedupeKey: 'dk', deliveryId: null }],
           archive: [{ deliveryId: 'del-1', content: makeContent(), attempt: makeAttempt() }],
         });
         expect(await reservedIds(1, T0, 1000)).toEqual(['leased']);

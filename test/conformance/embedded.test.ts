@@ -84,15 +84,17 @@ describe('embedded driver: the SQLite file', () => {
     await expect(createEmbeddedDriver({ path, readonly: true }).open()).rejects.toThrow(/schema version/);
   });
 
-  it('a file of schema version 1 is brought forward on open, and its instances keep working', async () => {
+  it('a file of schema version 1 is brought forward on open, and its instances and counts keep working', async () => {
     const path = join(dir, `v1-${++files}.db`);
     const writer = createEmbeddedDriver({ path });
     await writer.open();
     await writer.commit({ instances: [{ instance: makeInstance({ id: 'old', subjectId: 'cust-1' }), expectedSeq: null }] });
+    await writer.commit({ sent: [{ subjectId: 'cust-1', category: 'billing', at: T0, dedupeKey: 'k-old', deliveryId: null }] });
     await writer.close();
-    // What version 1 had: no claim columns.
+    // What version 1 had: no claim columns, no delivery id on counts.
     const db = new Database(path);
     db.exec('DROP INDEX instances_once; DROP INDEX instances_live; ALTER TABLE instances DROP COLUMN once_key; ALTER TABLE instances DROP COLUMN live_key;');
+    db.exec('DROP INDEX sent_by_delivery; ALTER TABLE sent DROP COLUMN delivery_id;');
     db.pragma('user_version = 1');
     db.close();
     const driver = createEmbeddedDriver({ path });
@@ -102,6 +104,13 @@ describe('embedded driver: the SQLite file', () => {
     expect(
       await driver.commit({ instances: [{ instance: makeInstance({ id: 'new', subjectId: 'cust-1' }), expectedSeq: null, exclusive: 'while-active' }] }),
     ).toEqual({ ok: true });
+    // The old count still counts, and holds its key; counts per delivery can be given back.
+    const guard = { capMax: 2, capSince: T0, dedupeSince: T0 };
+    expect(await driver.commit({ sent: [{ subjectId: 'cust-1', category: 'billing', at: T0 + 1, dedupeKey: 'k-old', deliveryId: 'd-1', guard }] })).toMatchObject({ ok: false });
+    expect(await driver.commit({ sent: [{ subjectId: 'cust-1', category: 'billing', at: T0 + 1, dedupeKey: 'k-new', deliveryId: 'd-1', guard }] })).toEqual({ ok: true });
+    expect(await driver.countSent('cust-1', 'billing', T0)).toBe(2);
+    expect(await driver.commit({ unsent: ['d-1'] })).toEqual({ ok: true });
+    expect(await driver.countSent('cust-1', 'billing', T0)).toBe(1);
     await driver.close();
     const check = new Database(path, { readonly: true });
     expect(check.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
@@ -183,8 +192,8 @@ describe('embedded driver: the SQLite file', () => {
     await driver.commit({
       deliveries: [{ delivery: makeDelivery({ id: 'd1', status: 'delivered', createdAt: T0 }), expectedUpdatedAt: null }],
       sent: [
-        { subjectId: 's', category: 'c', at: T0, dedupeKey: 'old' },
-        { subjectId: 's', category: 'c', at: T0 + 2000, dedupeKey: 'new' },
+        { subjectId: 's', category: 'c', at: T0, dedupeKey: 'old', deliveryId: null },
+        { subjectId: 's', category: 'c', at: T0 + 2000, dedupeKey: 'new', deliveryId: null },
       ],
       events: ['ev-1'],
       archive: [{ deliveryId: 'd1', content: makeContent() }],

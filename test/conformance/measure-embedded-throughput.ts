@@ -88,7 +88,7 @@ async function measure(label: string, path: string, inFlight: number): Promise<v
           },
         ],
         ack: [queued.id],
-        sent: [{ subjectId: `s${i % 5000}`, category: 'billing', at: T0 + 1, dedupeKey: `invoice-${i}` }],
+        sent: [{ subjectId: `s${i % 5000}`, category: 'billing', at: T0 + 1, dedupeKey: `invoice-${i}`, deliveryId: id }],
         archive: [
           {
             deliveryId: id,

@@ -47,7 +47,7 @@ const SUBJECT: SubjectProfile = {
   optOuts: [],
 };
 
-const FACTS: DeliveryFacts = { sentInCapWindow: 0, duplicate: false, order: null, dedupeKey: null, timezone: 'Europe/Berlin' };
+const FACTS: DeliveryFacts = { sentInCapWindow: 0, duplicate: false, order: null, dedupeKey: null, timezone: 'Europe/Berlin', capSince: null, dedupeSince: null };
 
 function env(now: number, subject: Partial<SubjectProfile> = {}): DeliveryEnv {
   return {
@@ -97,8 +97,11 @@ describe('advanceDelivery: start', () => {
   it('attempts the first channel with a stable idempotency key', () => {
     const sim = new Sim();
     const r = sim.start();
-    expect(r.effects).toEqual([{ kind: 'attempt', deliveryId: 'i1:remind:1', channel: 'email', attempt: 1, idempotencyKey: 'i1:remind:1:email' }]);
-    expect(r.delivery).toMatchObject({ status: 'attempting', channels: ['email', 'sms', 'letter'], channelIndex: 0, attempt: 1, updatedAt: T0 + 1 }); // created at T0, changed in the same millisecond
+    expect(r.effects).toEqual([
+      { kind: 'count-sent', deliveryId: 'i1:remind:1', subjectId: 'c1', category: 'billing', dedupeKey: null, at: T0, guard: null },
+      { kind: 'attempt', deliveryId: 'i1:remind:1', channel: 'email', attempt: 1, idempotencyKey: 'i1:remind:1:email' },
+    ]);
+    expect(r.delivery).toMatchObject({ status: 'attempting', counted: true, channels: ['email', 'sms', 'letter'], channelIndex: 0, attempt: 1, updatedAt: T0 + 1 }); // created at T0, changed in the same millisecond
     expect(sim.notes()).toEqual(['email attempt 1']);
   });
 
@@ -106,7 +109,7 @@ describe('advanceDelivery: start', () => {
     const sim = new Sim();
     sim.start({ order: ['sms', 'push'] });
     expect(sim.delivery.channels).toEqual(['sms', 'email', 'letter']);
-    expect(sim.last!.effects[0]).toMatchObject({ kind: 'attempt', channel: 'sms' });
+    expect(sim.last!.effects[1]).toMatchObject({ kind: 'attempt', channel: 'sms' });
     expect(sim.notes()).toEqual(['channel order: sms, email, letter', 'sms attempt 1']);
   });
 
@@ -136,7 +139,19 @@ describe('advanceDelivery: start', () => {
     expect(capped.delivery.status).toBe('skipped');
     expect(capped.notes()).toEqual(['skipped: frequency cap: 2 per 1d reached']);
     const under = new Sim(policy);
-    expect(under.start({ sentInCapWindow: 1 }).delivery.status).toBe('attempting');
+    const started = under.start({ sentInCapWindow: 1, dedupeKey: 'c1:payment-reminder:inv-2', capSince: T0 - DAY, dedupeSince: T0 - 30 * DAY });
+    expect(started.delivery.status).toBe('attempting');
+    // Counted from its start, with what the decision rested on: the store refuses the count if
+    // the cap or the key was taken meanwhile.
+    expect(started.effects[0]).toEqual({
+      kind: 'count-sent',
+      deliveryId: 'i1:remind:1',
+      subjectId: 'c1',
+      category: 'billing',
+      dedupeKey: 'c1:payment-reminder:inv-2',
+      at: T0,
+      guard: { capMax: 2, capSince: T0 - DAY, dedupeSince: T0 - 30 * DAY },
+    });
   });
 
   it('defers across midnight in quiet hours (Europe/Berlin), then attempts at 08:00 local', () => {
@@ -145,7 +160,11 @@ describe('advanceDelivery: start', () => {
     sim.now = Date.parse('2026-01-15T22:30:00Z'); // 23:30 in Berlin
     const r = sim.start();
     const end = Date.parse('2026-01-16T07:00:00Z'); // 08:00 in Berlin
-    expect(r.effects).toEqual([{ kind: 'schedule', timerId: 'i1:remind:1:quiet:0:1', at: end }]);
+    // Deferred, it counts already: the cap is about messages decided, not the hour they leave.
+    expect(r.effects).toEqual([
+      { kind: 'count-sent', deliveryId: 'i1:remind:1', subjectId: 'c1', category: 'billing', dedupeKey: null, at: sim.now, guard: null },
+      { kind: 'schedule', timerId: 'i1:remind:1:quiet:0:1', at: end },
+    ]);
     expect(r.delivery).toMatchObject({ status: 'deferred', attempt: 0, timerId: 'i1:remind:1:quiet:0:1' });
     expect(sim.notes()).toEqual(['deferred: quiet hours until 08:00 Europe/Berlin']);
     const next = sim.fire();
@@ -165,14 +184,24 @@ describe('advanceDelivery: start', () => {
 });
 
 describe('advanceDelivery: results', () => {
-  it('delivered: done, counted for the cap and dedupe', () => {
+  it('delivered: done, counted since its start', () => {
     const sim = new Sim();
     sim.start({ dedupeKey: 'k1' });
     const r = sim.result(delivered({ providerMessageId: 'smtp-1' }));
-    expect(r.effects).toEqual([{ kind: 'count-sent', subjectId: 'c1', category: 'billing', dedupeKey: 'k1', at: T0 }]);
-    expect(r.delivery).toMatchObject({ status: 'delivered', providerMessageId: 'smtp-1' });
+    expect(r.effects).toEqual([]);
+    expect(r.delivery).toMatchObject({ status: 'delivered', providerMessageId: 'smtp-1', counted: true });
     expect(sim.notes()).toEqual(['email attempt 1', 'email delivered']);
   });
+
+  it('a delivery started by a Herald that counted at delivery counts when delivered', () => {
+    const sim = new Sim();
+    sim.start({ dedupeKey: 'k1' });
+    const { counted: _, ...before } = sim.delivery;
+    sim.delivery = before;
+    const r = sim.result(delivered({ providerMessageId: 'smtp-1' }));
+    expect(r.effects).toEqual([{ kind: 'count-sent', deliveryId: 'i1:remind:1', subjectId: 'c1', category: 'billing', dedupeKey: 'k1', at: T0, guard: null }]);
+  });
+
 
   it('retries a retryable failure with exponential backoff on the same key, then fails over', () => {
     const sim = new Sim();
@@ -214,12 +243,12 @@ describe('advanceDelivery: results', () => {
     expect(sim.notes()).toContain('email bounced (550 no such user) → failover to sms');
   });
 
-  it('a permanent failure not in failover.on fails the delivery', () => {
+  it('a permanent failure not in failover.on fails the delivery, which gives its count back', () => {
     const sim = new Sim({ ...POLICY, failover: { on: ['bounced'], deliveryTimeoutMs: null } });
     sim.start();
     const r = sim.result(failed.permanent('invalid credentials'));
-    expect(r.effects).toEqual([]);
-    expect(r.delivery.status).toBe('failed');
+    expect(r.effects).toEqual([{ kind: 'uncount-sent', deliveryId: 'i1:remind:1' }]);
+    expect(r.delivery).toMatchObject({ status: 'failed', counted: false });
     expect(sim.notes().at(-1)).toBe('email failed permanently (invalid credentials); no failover on failed → failed');
   });
 
@@ -252,10 +281,7 @@ describe('advanceDelivery: receipts and delivery timeout', () => {
     expect(r.effects).toEqual([{ kind: 'schedule', timerId: 'i1:remind:1:timeout:0:1', at: T0 + 2 * HOUR }]);
     expect(r.delivery).toMatchObject({ status: 'awaiting-receipt', providerMessageId: 'sms-77' });
     r = sim.feed({ kind: 'receipt', providerMessageId: 'sms-77', outcome: 'delivered' });
-    expect(r.effects).toEqual([
-      { kind: 'cancel', timerId: 'i1:remind:1:timeout:0:1' },
-      { kind: 'count-sent', subjectId: 'c1', category: 'billing', dedupeKey: null, at: T0 },
-    ]);
+    expect(r.effects).toEqual([{ kind: 'cancel', timerId: 'i1:remind:1:timeout:0:1' }]);
     expect(r.delivery.status).toBe('delivered');
     expect(sim.notes()).toEqual(['email attempt 1', 'email accepted (sms-77), waiting up to 2h for a receipt', 'email delivered (receipt)']);
   });

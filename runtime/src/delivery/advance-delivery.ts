@@ -5,7 +5,7 @@
  *
  * start    dedupe -> frequency cap -> channel order (preference) -> consent, address and
  *          template variant per channel -> quiet hours -> attempt on the first channel.
- * result   delivered: done (+ count-sent). accepted: wait for a receipt (and the delivery
+ * result   delivered: done. accepted: wait for a receipt (and the delivery
  *          timeout). failed retryable with attempts left: back off, then try the same channel
  *          again (same idempotency key). Otherwise the outcome (failed, bounced) fails over to
  *          the next channel when `failover.on` lists it, else the delivery fails.
@@ -17,6 +17,9 @@
  * land at 21:05 waits for the morning like the first attempt would.
  * A frequency cap that is reached skips the message (it is not queued for later): a capped
  * reminder delivered days late, after the customer acted, does more harm than one not sent.
+ * A message counts toward the cap, and holds its dedupe key, from its start (`count-sent`,
+ * guarded: the store refuses it when the cap or key was taken meanwhile); one that fails in
+ * the end gives both back (`uncount-sent`).
  *
  * Inputs that do not fit the state (a result for another channel or attempt, a receipt for
  * another provider id, an unknown timer, a second start) return the delivery unchanged and no
@@ -29,7 +32,7 @@ import { backoffDelay } from './backoff.js';
 import { checkConsent } from './check-consent.js';
 import { isValidTimeZone, quietHoursEnd } from './quiet-hours.js';
 import { resolveChannelOrder } from './resolve-channel-order.js';
-import type { Delivery, DeliveryAdvance, DeliveryDecision, DeliveryEffect, DeliveryFacts, DeliveryInput } from './types.js';
+import type { Delivery, DeliveryAdvance, DeliveryDecision, DeliveryEffect, DeliveryFacts, DeliveryInput, SentGuard } from './types.js';
 
 export interface DeliveryEnv {
   /** channel name -> message kind (GraphIR `channels[name].message`). */
@@ -127,6 +130,8 @@ function start(s: Step, facts: DeliveryFacts): void {
   for (const k of consent.skipped) note(s, `${k.channel} skipped: ${k.reason}`, k.channel);
   d.channels = consent.eligible;
   if (order.join() !== policy.channels.join()) note(s, `channel order: ${consent.eligible.join(', ')}`);
+  const guard = cap || facts.dedupeSince !== null ? { capMax: cap?.max ?? null, capSince: cap ? facts.capSince : null, dedupeSince: facts.dedupeSince } : null;
+  count(s, guard);
   prepareAttempt(s, 0, 1);
 }
 
@@ -237,8 +242,26 @@ function delivered(s: Step, text: string): void {
   const d = s.d;
   d.status = 'delivered';
   d.timerId = null;
-  s.effects.push({ kind: 'count-sent', subjectId: d.subjectId, category: d.category, dedupeKey: d.dedupeKey ?? null, at: s.env.now });
+  // Started by a Herald that counted at delivery: it counts now.
+  if (d.counted === undefined) count(s, null);
   note(s, text, current(s));
+}
+
+function count(s: Step, guard: SentGuard | null): void {
+  const d = s.d;
+  d.counted = true;
+  s.effects.push({ kind: 'count-sent', deliveryId: d.id, subjectId: d.subjectId, category: d.category, dedupeKey: d.dedupeKey ?? null, at: s.env.now, guard });
+}
+
+/** The delivery failed for good: its count toward the cap and its dedupe key are given back. */
+function fail(s: Step): void {
+  const d = s.d;
+  d.status = 'failed';
+  d.timerId = null;
+  if (d.counted === true) {
+    d.counted = false;
+    s.effects.push({ kind: 'uncount-sent', deliveryId: d.id });
+  }
 }
 
 /** The current channel gave `outcome`: the next channel when the policy fails over on it, else the delivery fails. */
@@ -247,14 +270,12 @@ function failover(s: Step, outcome: Outcome, what: string): void {
   const channel = current(s);
   d.providerMessageId = null;
   if (!s.policy.failover.on.includes(outcome)) {
-    d.status = 'failed';
-    d.timerId = null;
+    fail(s);
     return note(s, `${channel} ${what}; no failover on ${outcome} → failed`, channel);
   }
   const next = d.channelIndex + 1;
   if (next >= d.channels.length) {
-    d.status = 'failed';
-    d.timerId = null;
+    fail(s);
     return note(s, `${channel} ${what}; no channel left → failed`, channel);
   }
   note(s, `${channel} ${what} → failover to ${d.channels[next]}`, channel);

@@ -47,6 +47,8 @@ describe('evaluatePolicyValues', () => {
       order: ['sms'],
       dedupeKey: 'c1:note:o1:j',
       timezone: 'America/Chicago',
+      capSince: v.capSince,
+      dedupeSince: T0 - 7 * 86_400_000,
     });
   });
 

@@ -64,7 +64,15 @@ export function evaluatePolicyValues(graph: CompiledGraph, delivery: Delivery, s
 
 /** DeliveryFacts from the evaluated values and the store's answers. */
 export function deliveryFacts(values: PolicyValues, store: { readonly sentInCapWindow: number; readonly duplicate: boolean }): DeliveryFacts {
-  return { sentInCapWindow: store.sentInCapWindow, duplicate: store.duplicate, order: values.order, dedupeKey: values.dedupeKey, timezone: values.timezone };
+  return {
+    sentInCapWindow: store.sentInCapWindow,
+    duplicate: store.duplicate,
+    order: values.order,
+    dedupeKey: values.dedupeKey,
+    timezone: values.timezone,
+    capSince: values.capSince,
+    dedupeSince: values.dedupeSince,
+  };
 }
 
 /** The policy compiled in the delivery's journey scope (or with `dyn` names when the journey does not use it). */

@@ -45,8 +45,13 @@ export interface Delivery {
   readonly createdAt: number;
   readonly updatedAt: number;
   readonly history: readonly DeliveryDecision[];
-  /** From the start facts, kept for the `count-sent` effect once delivered (absent before start). */
+  /** From the start facts: the dedupe key its count holds (absent before start). */
   readonly dedupeKey?: string | null;
+  /**
+   * Counted for the frequency cap and dedupe since its start (a failure gives the count back).
+   * Absent on deliveries started by a Herald that counted at delivery: those count then.
+   */
+  readonly counted?: boolean;
   /** From the start facts: the zone quiet hours are checked in before every attempt, retries and failovers included. */
   readonly timezone?: string;
 }
@@ -61,6 +66,23 @@ export interface DeliveryFacts {
   readonly order: readonly string[] | null;
   readonly dedupeKey: string | null;
   readonly timezone: string;
+  /** The cap window's start, `sentInCapWindow` counted from it (null: no cap). */
+  readonly capSince: number | null;
+  /** The dedupe window's start (null: no dedupe). */
+  readonly dedupeSince: number | null;
+}
+
+/**
+ * What the count a delivery takes at its start was decided on. The store refuses the count
+ * (a commit conflict) when, by the time it lands, other messages took the cap or the key:
+ * then the start is decided again on the fresh counts.
+ */
+export interface SentGuard {
+  /** The cap's `max`, counted from `capSince` (null: no cap). */
+  readonly capMax: number | null;
+  readonly capSince: number | null;
+  /** The dedupe key must not be held since then (null: no dedupe). */
+  readonly dedupeSince: number | null;
 }
 
 export type DeliveryInput =
@@ -82,8 +104,21 @@ export type DeliveryEffect =
     }
   | { readonly kind: 'schedule'; readonly timerId: string; readonly at: number }
   | { readonly kind: 'cancel'; readonly timerId: string }
-  /** Count a sent message for the frequency cap and remember the dedupe key. */
-  | { readonly kind: 'count-sent'; readonly subjectId: string; readonly category: string; readonly dedupeKey: string | null; readonly at: number };
+  /**
+   * Count the message for the frequency cap and hold its dedupe key, from its start on (so two
+   * messages started at once cannot both pass a cap of one); `guard` says what it was decided on.
+   */
+  | {
+      readonly kind: 'count-sent';
+      readonly deliveryId: string;
+      readonly subjectId: string;
+      readonly category: string;
+      readonly dedupeKey: string | null;
+      readonly at: number;
+      readonly guard: SentGuard | null;
+    }
+  /** The message failed: its count and dedupe key are given back. */
+  | { readonly kind: 'uncount-sent'; readonly deliveryId: string };
 
 export interface DeliveryAdvance {
   readonly delivery: Delivery;

@@ -9,7 +9,7 @@
  * "job done" cannot happen, and a job leased by a worker that died becomes visible again.
  */
 import type { GraphIR } from '@herald/dsl';
-import type { Delivery, DeliveryInput } from '../delivery/types.js';
+import type { Delivery, DeliveryInput, SentGuard } from '../delivery/types.js';
 import type { DataRequest, EngineInput, IncomingEvent, Instance, InstanceStatus, SubjectProfile } from '../engine/types.js';
 
 export type Job =
@@ -86,8 +86,15 @@ export interface UnitOfWork {
   readonly cancel?: readonly string[];
   /** Reserved job ids finished by this unit. */
   readonly ack?: readonly string[];
-  /** Sent-message counters (frequency cap) and dedupe keys. */
-  readonly sent?: readonly { readonly subjectId: string; readonly category: string; readonly at: number; readonly dedupeKey: string | null }[];
+  /**
+   * Sent-message counts (frequency cap) and dedupe keys, one per delivery. With a `guard` the
+   * unit conflicts when, counted in the store and before it in the unit, the subject already
+   * has `capMax` messages of the category since `capSince`, or the dedupe key is held since
+   * `dedupeSince`: the start is decided again on the fresh counts.
+   */
+  readonly sent?: readonly SentCount[];
+  /** Deliveries whose count and dedupe key are given back (they failed). */
+  readonly unsent?: readonly string[];
   readonly archive?: readonly ArchiveWrite[];
   /** Ledger entries this unit finishes (as `ledgerFinish`), so a send's outcome lands with its archive and ack. */
   readonly ledger?: readonly { readonly key: string; readonly result: unknown; readonly at: number }[];
@@ -96,6 +103,16 @@ export interface UnitOfWork {
 }
 
 export type InstanceExclusivity = 'once' | 'while-active';
+
+export interface SentCount {
+  readonly subjectId: string;
+  readonly category: string;
+  readonly at: number;
+  readonly dedupeKey: string | null;
+  /** The delivery counted (null: a count not tied to one, as earlier Herald versions wrote). */
+  readonly deliveryId: string | null;
+  readonly guard?: SentGuard | null;
+}
 
 export type CommitOutcome = { readonly ok: true } | { readonly ok: false; readonly conflict: string };
 

@@ -36,7 +36,7 @@ class World {
   timers = new Map<string, { at: number; target: string }>();
   sent: { template: string; channel: string; at: number }[] = [];
   emitted: { type: string; data: unknown }[] = [];
-  counters: { subjectId: string; category: string; at: number; key: string | null }[] = [];
+  counters: { subjectId: string; category: string; at: number; key: string | null; deliveryId: string }[] = [];
   attemptResult: (channel: string) => DeliveryResult = () => delivered({ providerMessageId: `p-${this.sent.length}` });
   private nextId = 1;
 
@@ -115,7 +115,10 @@ class World {
           this.timers.delete(e.timerId);
           break;
         case 'count-sent':
-          this.counters.push({ subjectId: e.subjectId, category: e.category, at: e.at, key: e.dedupeKey });
+          this.counters.push({ subjectId: e.subjectId, category: e.category, at: e.at, key: e.dedupeKey, deliveryId: e.deliveryId });
+          break;
+        case 'uncount-sent':
+          this.counters = this.counters.filter((c) => c.deliveryId !== e.deliveryId);
           break;
         default:
           throw new Error(`unknown effect ${JSON.stringify(e satisfies never)}`);

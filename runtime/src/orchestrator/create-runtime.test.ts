@@ -194,6 +194,56 @@ describe('orchestrator', () => {
     expect((await runtime.findInstances({ subjectId: 's-1' })).map((i) => i.status).sort()).toEqual(['active', 'completed']);
   });
 
+  it('a frequency cap of one holds for messages started at the same moment, and for two sends of one unit', async () => {
+    const project = makeTestProject();
+    cleanup.push(() => rmSync(project.root, { recursive: true, force: true }));
+    project.write(
+      'policies/standard.policy.yaml',
+      'policy: standard\ncategory: orders\nchannels: [email, sms]\nfrequencyCap: { max: 1, per: 1d }\nfailover: { on: [failed, bounced] }\n',
+    );
+    const { runtime } = await setup({ project });
+    await runtime.putSubject({ id: 's-1', contacts: { email: 'ann@example.com' } });
+    // Routed at the same moment: each read a count of 0 before either committed.
+    await Promise.all([runtime.ingest(shipped('o-30')), runtime.ingest(shipped('o-31')), runtime.ingest(shipped('o-32'))]);
+    await runtime.runUntilIdle(T0 + HOUR);
+    expect(project.calls()).toHaveLength(1);
+    const items = await onlyDelivery(runtime);
+    expect(items.map((m) => m.delivery.status).sort()).toEqual(['delivered', 'skipped', 'skipped']);
+    for (const m of items.filter((i) => i.delivery.status === 'skipped')) {
+      expect(m.delivery.history.map((h) => h.note)).toEqual(['skipped: frequency cap: 1 per 1d reached']);
+    }
+
+    // Two sends in a row, started in one unit: the second sees the first's count.
+    const twice = makeTestProject();
+    cleanup.push(() => rmSync(twice.root, { recursive: true, force: true }));
+    twice.write('policies/standard.policy.yaml', 'policy: standard\ncategory: orders\nchannels: [email, sms]\nfrequencyCap: { max: 1, per: 1d }\n');
+    twice.write('journeys/shipped.journey.yaml', 'journey: shipped\ntrigger: { event: order.shipped, reentry: always }\nsteps:\n  - send: shipped\n  - send: shipped\n');
+    const second = await setup({ project: twice });
+    await second.runtime.putSubject({ id: 's-2', contacts: { email: 'bob@example.com' } });
+    await second.runtime.ingest(shipped('o-33', 's-2'));
+    await second.runtime.runUntilIdle(T0 + HOUR);
+    expect((await onlyDelivery(second.runtime, 's-2')).map((m) => m.delivery.status).sort()).toEqual(['delivered', 'skipped']);
+    expect(twice.calls()).toHaveLength(1);
+  });
+
+  it('a message that fails in the end gives its place under the cap back', async () => {
+    const project = makeTestProject({ answer: 'bounce' });
+    cleanup.push(() => rmSync(project.root, { recursive: true, force: true }));
+    project.write(
+      'policies/standard.policy.yaml',
+      'policy: standard\ncategory: orders\nchannels: [email]\nfrequencyCap: { max: 1, per: 1d }\nfailover: { on: [failed, bounced] }\n',
+    );
+    const { runtime, driver } = await setup({ project });
+    await runtime.putSubject({ id: 's-1', contacts: { email: 'ann@example.com' } });
+    await runtime.ingest(shipped('o-40'));
+    await runtime.runUntilIdle(T0 + HOUR);
+    expect((await onlyDelivery(runtime)).map((m) => m.delivery.status)).toEqual(['failed']);
+    expect(await driver.countSent('s-1', 'orders', T0 - DAY)).toBe(0);
+    await runtime.ingest(shipped('o-41'));
+    await runtime.runUntilIdle(T0 + 2 * HOUR);
+    expect(project.calls()).toHaveLength(2);
+  });
+
   it('runs a job again on fresh state after a conflict', async () => {
     let conflicts = 0;
     const { runtime, project } = await setup({

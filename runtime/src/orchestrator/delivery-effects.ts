@@ -1,5 +1,5 @@
 /** What a delivery's effects become in its unit of work (pure). */
-import type { NewJob, UnitOfWork } from '../driver/driver.js';
+import type { NewJob, SentCount, UnitOfWork } from '../driver/driver.js';
 import type { DeliveryEffect } from '../delivery/types.js';
 import { jobIds } from './job-ids.js';
 
@@ -7,10 +7,11 @@ export function deliveryEffectsToUnit(
   deliveryId: string,
   effects: readonly DeliveryEffect[],
   now: number,
-): Required<Pick<UnitOfWork, 'enqueue' | 'cancel' | 'sent'>> {
+): Required<Pick<UnitOfWork, 'enqueue' | 'cancel' | 'sent' | 'unsent'>> {
   const enqueue: NewJob[] = [];
   const cancel: string[] = [];
-  const sent: NonNullable<UnitOfWork['sent']>[number][] = [];
+  const sent: SentCount[] = [];
+  const unsent: string[] = [];
   for (const effect of effects) {
     switch (effect.kind) {
       case 'attempt':
@@ -27,11 +28,14 @@ export function deliveryEffectsToUnit(
         cancel.push(effect.timerId);
         break;
       case 'count-sent':
-        sent.push({ subjectId: effect.subjectId, category: effect.category, at: effect.at, dedupeKey: effect.dedupeKey });
+        sent.push({ subjectId: effect.subjectId, category: effect.category, at: effect.at, dedupeKey: effect.dedupeKey, deliveryId: effect.deliveryId, guard: effect.guard });
+        break;
+      case 'uncount-sent':
+        unsent.push(effect.deliveryId);
         break;
       default:
         throw new Error(`unknown delivery effect ${JSON.stringify(effect satisfies never)}`);
     }
   }
-  return { enqueue, cancel, sent };
+  return { enqueue, cancel, sent, unsent };
 }

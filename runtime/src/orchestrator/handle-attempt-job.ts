@@ -120,6 +120,7 @@ export async function handleAttemptJob(ctx: HandlerContext, queued: QueuedJob): 
         enqueue: parts.enqueue,
         cancel: parts.cancel,
         sent: parts.sent,
+        unsent: parts.unsent,
         ledger: finished,
         ack: [queued.id],
       });

@@ -32,6 +32,7 @@ export async function handleDeliveryJob(ctx: HandlerContext, queued: QueuedJob):
     enqueue: parts.enqueue,
     cancel: parts.cancel,
     sent: parts.sent,
+    unsent: parts.unsent,
     ack: [queued.id],
   });
 }

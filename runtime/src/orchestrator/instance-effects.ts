@@ -4,7 +4,7 @@
  * start-delivery.ts), a fetch queues a fetch job, an emit queues the event's routing job.
  * `await` needs nothing: drivers index an instance by the event it waits for, from its state.
  */
-import type { NewJob, UnitOfWork } from '../driver/driver.js';
+import type { NewJob, SentCount, UnitOfWork } from '../driver/driver.js';
 import { newDelivery } from '../delivery/new-delivery.js';
 import type { Delivery } from '../delivery/types.js';
 import type { CompiledGraph } from '../engine/compile-graph.js';
@@ -16,7 +16,7 @@ export interface UnitParts {
   readonly cancel: string[];
   readonly deliveries: { readonly delivery: Delivery; readonly expectedUpdatedAt: number | null }[];
   /** Sent counters of deliveries that started in this unit. */
-  readonly sent: NonNullable<UnitOfWork['sent']>[number][];
+  readonly sent: SentCount[];
 }
 
 export function emptyParts(): UnitParts {

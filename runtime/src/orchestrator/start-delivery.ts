@@ -15,14 +15,34 @@ import type { Delivery, DeliveryFacts } from '../delivery/types.js';
 import type { CompiledGraph } from '../engine/compile-graph.js';
 import type { Effect, Instance, SubjectProfile } from '../engine/types.js';
 import { deliveryEffectsToUnit } from './delivery-effects.js';
+import type { SentCount } from '../driver/driver.js';
 import type { HandlerContext } from './handler-context.js';
 import { addInstanceEffects, type UnitParts } from './instance-effects.js';
 
-export async function startFacts(ctx: HandlerContext, graph: CompiledGraph, delivery: Delivery, subject: SubjectProfile, now: number): Promise<DeliveryFacts> {
+/**
+ * `pending`: counts the same unit takes before this delivery's (an earlier send of the same
+ * steps), which the store cannot know yet.
+ */
+export async function startFacts(
+  ctx: HandlerContext,
+  graph: CompiledGraph,
+  delivery: Delivery,
+  subject: SubjectProfile,
+  now: number,
+  pending: readonly SentCount[] = [],
+): Promise<DeliveryFacts> {
   const values = evaluatePolicyValues(graph, delivery, subject, now);
   for (const p of values.problems) ctx.log.warn(`delivery ${delivery.id} (policy ${delivery.policy}): ${p}`);
-  const sentInCapWindow = values.capSince === null ? 0 : await ctx.driver.countSent(delivery.subjectId, delivery.category, values.capSince);
-  const duplicate = values.dedupeSince === null || values.dedupeKey === null ? false : await ctx.driver.seenDedupeKey(values.dedupeKey, values.dedupeSince);
+  const { capSince, dedupeSince, dedupeKey } = values;
+  const sentInCapWindow =
+    capSince === null
+      ? 0
+      : (await ctx.driver.countSent(delivery.subjectId, delivery.category, capSince)) +
+        pending.filter((c) => c.subjectId === delivery.subjectId && c.category === delivery.category && c.at >= capSince).length;
+  const duplicate =
+    dedupeSince === null || dedupeKey === null
+      ? false
+      : pending.some((c) => c.dedupeKey === dedupeKey && c.at >= dedupeSince) || (await ctx.driver.seenDedupeKey(dedupeKey, dedupeSince));
   return deliveryFacts(values, { sentInCapWindow, duplicate });
 }
 
@@ -51,7 +71,7 @@ export async function addInstanceEffectsStarted(
     const delivery = parts.deliveries[i]!.delivery;
     const policy = graph.ir.policies[delivery.policy];
     if (!policy) throw new Error(`graph ${graph.version} has no policy ${delivery.policy} (delivery ${delivery.id})`);
-    const facts = await startFacts(ctx, graph, delivery, subject, now);
+    const facts = await startFacts(ctx, graph, delivery, subject, now, parts.sent);
     const next = advanceDelivery(policy, deliveryEnv(graph.ir, delivery.template, subject, now), delivery, { kind: 'start', facts });
     parts.deliveries[i] = { delivery: storedDelivery(graph, next.delivery), expectedUpdatedAt: null };
     const unit = deliveryEffectsToUnit(delivery.id, next.effects, now);

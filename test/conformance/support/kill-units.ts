@@ -17,7 +17,7 @@ export function killUnit(n: number): UnitOfWork {
     ],
     deliveries: [{ delivery: makeDelivery({ id: `d-${n}`, subjectId: KILL_SUBJECT, createdAt: T0 + n }), expectedUpdatedAt: null }],
     enqueue: [{ id: `j-${n}`, job: { kind: 'instance', instanceId: `u-${n}`, input: { kind: 'start' } }, runAt: T0 + n }],
-    sent: [{ subjectId: KILL_SUBJECT, category: 'kill', at: T0 + n, dedupeKey: `k-${n}` }],
+    sent: [{ subjectId: KILL_SUBJECT, category: 'kill', at: T0 + n, dedupeKey: `k-${n}`, deliveryId: `d-${n}` }],
     archive: [{ deliveryId: `d-${n}`, content: makeContent({ renderedAt: T0 + n }) }],
   };
 }

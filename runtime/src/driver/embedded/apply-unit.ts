@@ -12,7 +12,7 @@
 import type { Database } from 'better-sqlite3';
 import type { Delivery } from '../../delivery/types.js';
 import type { Instance } from '../../engine/types.js';
-import type { CommitOutcome, UnitOfWork } from '../driver.js';
+import type { CommitOutcome, SentCount, UnitOfWork } from '../driver.js';
 import type { Statements } from './prepare-statements.js';
 
 class UnitConflict extends Error {}
@@ -66,6 +66,30 @@ function findConflict(s: Statements, unit: UnitOfWork): CommitOutcome | undefine
     if (expectedUpdatedAt === null) continue;
     if (s.getDeliveryUpdatedAt.get(delivery.id)?.updated_at !== expectedUpdatedAt) {
       return { ok: false, conflict: `delivery ${delivery.id} changed since ${expectedUpdatedAt} (or is gone)` };
+    }
+  }
+  return sentConflict(s, unit.sent ?? []);
+}
+
+/** A guarded count the store (with the unit's earlier counts) no longer allows. */
+function sentConflict(s: Statements, sent: readonly SentCount[]): CommitOutcome | undefined {
+  for (let i = 0; i < sent.length; i++) {
+    const c = sent[i]!;
+    const guard = c.guard;
+    if (!guard) continue;
+    const earlier = sent.slice(0, i);
+    const { capMax, capSince, dedupeSince } = guard;
+    if (capMax !== null && capSince !== null) {
+      const inUnit = earlier.filter((e) => e.subjectId === c.subjectId && e.category === c.category && e.at >= capSince).length;
+      if ((s.countSent.get(c.subjectId, c.category, capSince)?.n ?? 0) + inUnit >= capMax) {
+        return { ok: false, conflict: `frequency cap of ${c.category} for ${c.subjectId} taken meanwhile` };
+      }
+    }
+    if (dedupeSince !== null && c.dedupeKey !== null) {
+      const key = c.dedupeKey;
+      if (earlier.some((e) => e.dedupeKey === key && e.at >= dedupeSince) || s.seenDedupeKey.get(key, dedupeSince) !== undefined) {
+        return { ok: false, conflict: `dedupe key ${key} taken meanwhile` };
+      }
     }
   }
   return undefined;
@@ -144,7 +168,8 @@ export function makeApplyUnit(s: Statements, clock: () => number): (unit: UnitOf
     for (const id of unit.cancel ?? []) s.deleteJob.run(id);
     for (const { id, job, runAt } of unit.enqueue ?? []) s.insertJob.run(id, job.kind, JSON.stringify(job), runAt);
 
-    for (const { subjectId, category, at, dedupeKey } of unit.sent ?? []) s.insertSent.run(subjectId, category, at, dedupeKey);
+    for (const { subjectId, category, at, dedupeKey, deliveryId } of unit.sent ?? []) s.insertSent.run(subjectId, category, at, dedupeKey, deliveryId);
+    for (const deliveryId of unit.unsent ?? []) s.deleteSent.run(deliveryId);
 
     for (const { key, result, at } of unit.ledger ?? []) s.finishLedger.run(key, JSON.stringify(result ?? null), at, at);
 

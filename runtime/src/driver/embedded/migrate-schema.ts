@@ -124,6 +124,12 @@ const MIGRATIONS: readonly string[] = [
   CREATE UNIQUE INDEX instances_once ON instances (once_key) WHERE once_key IS NOT NULL;
   CREATE UNIQUE INDEX instances_live ON instances (live_key) WHERE live_key IS NOT NULL;
   `,
+  /* 2 -> 3: a message counts toward the frequency cap (and holds its dedupe key) from its start,
+     one row per delivery, which a failure deletes. Rows written by version 2 (counted at
+     delivery) have no delivery id. */ `
+  ALTER TABLE sent ADD COLUMN delivery_id TEXT;
+  CREATE UNIQUE INDEX sent_by_delivery ON sent (delivery_id) WHERE delivery_id IS NOT NULL;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -129,7 +129,11 @@ export function prepareStatements(db: Database) {
     ),
 
     // frequency caps, dedupe, event ids
-    insertSent: s<[string, string, number, string | null]>('INSERT INTO sent (subject_id, category, at, dedupe_key) VALUES (?, ?, ?, ?)'),
+    // A delivery counts once: a second count of it (a replayed start) is a no-op.
+    insertSent: s<[string, string, number, string | null, string | null]>(
+      'INSERT INTO sent (subject_id, category, at, dedupe_key, delivery_id) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+    ),
+    deleteSent: s<[string]>('DELETE FROM sent WHERE delivery_id = ?'),
     countSent: s<[string, string, number], { n: number }>('SELECT COUNT(*) AS n FROM sent WHERE subject_id = ? AND category = ? AND at >= ?'),
     seenDedupeKey: s<[string, number], { one: 1 }>('SELECT 1 AS one FROM sent WHERE dedupe_key = ? AND at >= ? LIMIT 1'),
     insertEvent: s<[string, number]>('INSERT OR IGNORE INTO events_seen (id, at) VALUES (?, ?)'),
