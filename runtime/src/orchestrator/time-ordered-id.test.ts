@@ -16,4 +16,15 @@ describe('timeOrderedId', () => {
     const b = timeOrderedId(Date.UTC(2029, 0, 1));
     expect(b > a).toBe(true);
   });
+
+  it('stays unique and well-formed across many ids (random bytes are drawn in blocks)', () => {
+    const t = Date.UTC(2032, 0, 1);
+    const ids = Array.from({ length: 20_000 }, (_, i) => timeOrderedId(t + Math.floor(i / 3)));
+    expect(new Set(ids).size).toBe(ids.length);
+    expect([...ids].sort()).toEqual(ids);
+    for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    // The random part varies in every position (not one block repeated).
+    const tails = new Set(ids.map((id) => id.slice(-12)));
+    expect(tails.size).toBe(ids.length);
+  });
 });

@@ -9,7 +9,19 @@ import { randomFillSync } from 'node:crypto';
 
 let lastMs = -1;
 let counter = 0;
-const random = new Uint8Array(10);
+// Random bytes are drawn 4 KiB at a time: one system call per ~500 ids instead of one each.
+const pool = new Uint8Array(4096);
+let used = pool.length;
+const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+
+function randomBytes(n: number): Uint8Array {
+  if (used + n > pool.length) {
+    randomFillSync(pool);
+    used = 0;
+  }
+  used += n;
+  return pool.subarray(used - n, used);
+}
 
 export function timeOrderedId(now: number = Date.now()): string {
   const ms = Math.max(Math.floor(now), lastMs);
@@ -23,10 +35,10 @@ export function timeOrderedId(now: number = Date.now()): string {
     lastMs++;
     counter = 0;
   }
-  randomFillSync(random);
-  const hex = (n: number, width: number) => n.toString(16).padStart(width, '0');
-  const time = hex(lastMs, 12);
-  const variantHigh = 0x80 | (random[0]! & 0x3f);
-  const tail = [...random.subarray(1, 8)].map((b) => hex(b, 2)).join('');
-  return `${time.slice(0, 8)}-${time.slice(8, 12)}-7${hex(counter, 3)}-${hex(variantHigh, 2)}${tail.slice(0, 2)}-${tail.slice(2, 14)}`;
+  const random = randomBytes(8);
+  const time = lastMs.toString(16).padStart(12, '0');
+  let tail = '';
+  for (let i = 1; i < 8; i++) tail += HEX[random[i]!]!;
+  const variantHigh = HEX[0x80 | (random[0]! & 0x3f)]!;
+  return `${time.slice(0, 8)}-${time.slice(8, 12)}-7${counter.toString(16).padStart(3, '0')}-${variantHigh}${tail.slice(0, 2)}-${tail.slice(2, 14)}`;
 }
