@@ -46,6 +46,7 @@ export function buildConfig(file: string, root: YMap, problems: Problem[]): Conf
     events.push({
       name: { value: e.key, span: e.keySpan },
       description: str(m && get(m, 'description'))?.value,
+      subject: str(m && get(m, 'subject')),
       type: m ? payloadType(m, problems) : { type: { kind: 'object', fields: {} }, span: e.value.span },
       span: e.value.span,
     });

@@ -40,6 +40,7 @@ export const CODES = {
   'missing-policy': { severity: 'error', stage: 'link', summary: 'A send step has no policy and herald.yaml sets no default policy.' },
   'unknown-step': { severity: 'error', stage: 'link', summary: 'A goto, branch, split, onEvent or onTimeout target names no step of the journey.' },
   'unknown-event': { severity: 'error', stage: 'link', summary: 'An event name is not declared under `events:` in herald.yaml.' },
+  'invalid-event-subject': { severity: 'error', stage: 'link', summary: 'The `subject:` of an event declaration names no string or number field of its payload.' },
   'unknown-source': { severity: 'error', stage: 'link', summary: 'A data or fetch binding names a source not declared in herald.yaml.' },
   'unknown-query': { severity: 'error', stage: 'link', summary: 'A data or fetch binding names a query its source does not declare.' },
   'unknown-channel': { severity: 'error', stage: 'link', summary: 'A policy names a channel not declared in herald.yaml.' },

@@ -60,7 +60,7 @@ export const IR_SCHEMA = {
         },
       },
     },
-    events: { type: 'object', additionalProperties: { type: 'object', required: ['type'], properties: { type } } },
+    events: { type: 'object', additionalProperties: { type: 'object', required: ['type', 'subject'], properties: { type, subject: { type: ['string', 'null'] } } } },
     subject: { type: 'object', required: ['type'], properties: { type } },
     channels: {
       type: 'object',

@@ -29,7 +29,11 @@ export interface GraphIR {
     /** Archive settings: retention (null: keep forever) and paths the archive must not keep. */
     readonly archive: { readonly retentionMs: number | null; readonly redact: readonly string[] };
   };
-  readonly events: Readonly<Record<string, { readonly type: Type }>>;
+  /**
+   * `subject`: the payload path that names the event's subject (routing offers the event to that
+   * subject's journeys only); null: it is about no one subject. Absent in graphs compiled before it existed.
+   */
+  readonly events: Readonly<Record<string, { readonly type: Type; readonly subject?: string | null }>>;
   readonly subject: { readonly type: Type };
   readonly channels: Readonly<Record<string, ChannelIR>>;
   readonly sources: Readonly<Record<string, SourceIR>>;

@@ -9,10 +9,18 @@ import type { SourceFile, Span } from '../source/source-file.js';
 import { projectSubjectType } from '../typecheck/journey-scope.js';
 import { assertNever, type Type } from '../types/type.js';
 import { channelMessageKind } from '../link/symbols.js';
+import { eventSubjectPath } from '../link/event-subject.js';
 import { contentHash, sortKeys } from './stable-json.js';
 import { IR_FORMAT, type DataLoadIR, type GraphIR, type IrSpan, type JourneyIR, type Next, type NodeIR, type PolicyIR, type TemplateIR } from './ir.js';
 
 export const DEFAULT_SUBJECT_EXPR = 'event.subjectId';
+
+/** A trigger's subject when it names none: the field its event's declaration names (see link/event-subject.ts). */
+function defaultTriggerSubject(symbols: Symbols, event: string): string {
+  const decl = symbols.events.get(event);
+  const path = decl ? eventSubjectPath(decl) : null;
+  return path === null ? DEFAULT_SUBJECT_EXPR : `event.${path}`;
+}
 export const DEFAULT_TIMEZONE_EXPR = 'subject.timezone';
 
 export interface LowerInput {
@@ -37,7 +45,7 @@ export function lowerProject(input: LowerInput): GraphIR {
 
   const journeys = [...symbols.journeys.values()]
     .sort((a, b) => (a.id.value < b.id.value ? -1 : 1))
-    .map((j) => lowerJourney(j, input.scopes.get(j) ?? {}, defaultPolicy, span));
+    .map((j) => lowerJourney(j, input.scopes.get(j) ?? {}, defaultPolicy, span, defaultTriggerSubject(symbols, j.trigger.event.value)));
 
   const templates: Record<string, TemplateIR> = {};
   for (const t of symbols.templates.values()) templates[t.id.value] = lowerTemplate(t, defaultLocale);
@@ -52,7 +60,7 @@ export function lowerProject(input: LowerInput): GraphIR {
       subjectSource: cfg?.subjectSource ? { source: cfg.subjectSource.source.value, query: cfg.subjectSource.query.value } : null,
       archive: { retentionMs: cfg?.archive?.retention?.value ?? null, redact: cfg?.archive?.redact.map((r) => r.value) ?? [] },
     },
-    events: Object.fromEntries([...symbols.events.values()].map((e) => [e.name.value, { type: e.type.type }])),
+    events: Object.fromEntries([...symbols.events.values()].map((e) => [e.name.value, { type: e.type.type, subject: eventSubjectPath(e) }])),
     subject: { type: projectSubjectType(symbols, cfg) },
     channels: Object.fromEntries(
       [...symbols.channels.values()].map((c) => [
@@ -86,7 +94,13 @@ function exprMap(xs: readonly NamedExpr[]): Record<string, string> {
   return Object.fromEntries(xs.map((x) => [x.name.value, x.expr.text]));
 }
 
-function lowerJourney(j: JourneyFile, scope: Readonly<Record<string, Type>>, defaultPolicy: string | null, span: (s: Span) => IrSpan): JourneyIR {
+function lowerJourney(
+  j: JourneyFile,
+  scope: Readonly<Record<string, Type>>,
+  defaultPolicy: string | null,
+  span: (s: Span) => IrSpan,
+  defaultSubject: string,
+): JourneyIR {
   const byKey = new Map(j.steps.map((s) => [s.key, s]));
   const after = (s: Step): string | null => j.steps[j.steps.indexOf(s) + 1]?.key ?? null;
   // A goto is an edge, not a node: follow chains of gotos to the step they land on.
@@ -160,7 +174,7 @@ function lowerJourney(j: JourneyFile, scope: Readonly<Record<string, Type>>, def
     id: j.id.value,
     trigger: {
       event: j.trigger.event.value,
-      subject: j.trigger.subject?.text ?? DEFAULT_SUBJECT_EXPR,
+      subject: j.trigger.subject?.text ?? defaultSubject,
       when: j.trigger.when?.text ?? null,
       reentry: j.trigger.reentry?.value ?? 'never',
     },

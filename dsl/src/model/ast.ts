@@ -119,6 +119,8 @@ export interface QueryDecl {
 export interface EventDecl {
   readonly name: Located<string>;
   readonly description: string | undefined;
+  /** The payload field (dotted path) that names the subject; default `subjectId` (link/event-subject.ts). */
+  readonly subject: Located<string> | undefined;
   readonly type: TypeDecl;
   readonly span: Span;
 }

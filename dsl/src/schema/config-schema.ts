@@ -65,6 +65,10 @@ export const configSchema: JsonSchema = {
         additionalProperties: false,
         properties: {
           description: { type: 'string' },
+          subject: doc(
+            'The payload field that names the subject (the customer) the event is about, as a dotted path (`customer.id`); default `subjectId`. Routing offers the event only to journeys of that subject.',
+            { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*$' },
+          ),
           fields: typeMap("The event's payload fields"),
           schema: doc('The payload as a JSON Schema object, instead of `fields`.', { type: 'object' }),
         },

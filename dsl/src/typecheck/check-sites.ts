@@ -2,6 +2,7 @@
  * Stage 4: type-check every expression and template of a journey in the scope of the
  * place it is written, and the policy expressions in the scope of each send that uses them.
  */
+import { eventSubjectPath } from '../link/event-subject.js';
 import type { Problem } from '../diagnostics/report.js';
 import { checkExpression, parseExpression, type ExprProblem } from '../expr/index.js';
 import { checkTemplate, type TemplateProblem } from '../template/index.js';
@@ -76,13 +77,14 @@ export function checkJourney(
 
   // Trigger expressions see only the incoming event: nothing else exists yet.
   const triggerScope = { event: trigType, subject: scope['subject']! };
+  const triggerEvent = symbols.events.get(j.trigger.event.value);
   if (j.trigger.subject) checkSite(j.trigger.subject, { event: trigType }, T.string, out);
-  else if (trigType.kind === 'object' && !trigType.fields['subjectId']) {
+  else if (triggerEvent && trigType.kind === 'object' && eventSubjectPath(triggerEvent) === null) {
     out.push({
       code: 'missing-key',
-      message: `the trigger has no \`subject:\` and event \`${j.trigger.event.value}\` has no \`subjectId\` field to default to`,
+      message: `the trigger has no \`subject:\` and event \`${j.trigger.event.value}\` names no subject (no \`subject:\` in its declaration, no \`subjectId\` field)`,
       span: j.trigger.event.span,
-      hint: 'add `subject: event.<field that holds the customer id>` to the trigger',
+      hint: 'add `subject: <field>` to the event in herald.yaml, or `subject: event.<field that holds the customer id>` to the trigger',
     });
   }
   if (j.trigger.when) checkSite(j.trigger.when, triggerScope, T.bool, out);

@@ -244,6 +244,37 @@ describe('orchestrator', () => {
     expect(project.calls()).toHaveLength(2);
   });
 
+  it('an event reaches only the waiting journeys of the subject its declaration names; one about no subject reaches all', async () => {
+    const project = makeTestProject();
+    cleanup.push(() => rmSync(project.root, { recursive: true, force: true }));
+    const config = readFileSync(join(project.root, 'herald.yaml'), 'utf8');
+    project.write(
+      'herald.yaml',
+      `${config}  order.paid:\n    subject: customerId\n    fields: { customerId: string, orderId: string }\n  sale.started:\n    fields: { percent: number }\n`,
+    );
+    project.write(
+      'journeys/shipped.journey.yaml',
+      'journey: shipped\ntrigger: { event: order.shipped, reentry: always }\nsteps:\n  - wait: { event: order.paid, timeout: 7d }\n  - wait: { event: sale.started, timeout: 7d }\n',
+    );
+    const { runtime } = await setup({ project });
+    await runtime.ingest(shipped('o-50', 's-1'));
+    await runtime.ingest(shipped('o-51', 's-2'));
+    await runtime.runUntilIdle(T0 + HOUR);
+    const waitingFor = async () =>
+      Object.fromEntries((await runtime.findInstances({ journey: 'shipped' })).map((i) => [i.subjectId, i.waiting?.kind === 'event' ? i.waiting.event : i.status]));
+    expect(await waitingFor()).toEqual({ 's-1': 'order.paid', 's-2': 'order.paid' });
+    // No `subjectId` in the payload: the declared `customerId` says whose it is.
+    await runtime.ingest({ type: 'order.paid', id: 'paid-1', data: { customerId: 's-2', orderId: 'o-51' } });
+    await runtime.runUntilIdle(T0 + 2 * HOUR);
+    expect(await waitingFor()).toEqual({ 's-1': 'order.paid', 's-2': 'sale.started' });
+    // An event type that names no subject is offered to every instance waiting for it.
+    await runtime.ingest({ type: 'order.paid', id: 'paid-2', data: { customerId: 's-1', orderId: 'o-50' } });
+    await runtime.runUntilIdle(T0 + 2 * HOUR);
+    await runtime.ingest({ type: 'sale.started', id: 'sale-1', data: { percent: 20 } });
+    await runtime.runUntilIdle(T0 + 3 * HOUR);
+    expect(await waitingFor()).toEqual({ 's-1': 'completed', 's-2': 'completed' });
+  });
+
   it('runs a job again on fresh state after a conflict', async () => {
     let conflicts = 0;
     const { runtime, project } = await setup({

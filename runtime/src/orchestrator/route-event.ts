@@ -5,10 +5,13 @@
  * holds up the others or the new starts. What routing decides is returned as unit parts; the
  * caller commits them — `ingest` together with the event itself, an `event` job with its ack.
  *
- * The event's subject is `data.subjectId` (the default of `trigger.subject`); an event without
- * one is offered to every instance waiting for its type, and their `match` decides.
+ * Waiting instances get the event when they belong to its subject: the payload field its
+ * declaration names (`subject:` in herald.yaml, default `subjectId`). An event that carries no
+ * value there reaches no waiting instance. An event type that names no subject (no `subject:`,
+ * no `subjectId` field) is offered to every instance waiting for it, and their `match` decides.
  */
 import { advance } from '../engine/advance.js';
+import type { GraphIR } from '@herald/dsl';
 import type { InstanceExclusivity, UnitOfWork } from '../driver/driver.js';
 import { mayStart, newInstance, triggerCandidates, triggerCondition, type Reentry } from '../engine/start-instance.js';
 import type { IncomingEvent, Instance } from '../engine/types.js';
@@ -40,11 +43,24 @@ export function startedEntries(routed: Routed): NonNullable<UnitOfWork['instance
   return routed.started.map(({ instance, exclusive }) => ({ instance, expectedSeq: null, ...(exclusive ? { exclusive } : {}) }));
 }
 
-export function subjectIdOfEvent(event: IncomingEvent): string | null {
-  const id = event.data['subjectId'];
-  if (typeof id === 'string' && id !== '') return id;
-  if (typeof id === 'number' && Number.isFinite(id)) return String(id);
-  return null;
+/** Whose waiting instances an event may reach. */
+export type EventAudience =
+  | { readonly kind: 'subject'; readonly subjectId: string }
+  /** Its type names a subject field, and this event carries no id there. */
+  | { readonly kind: 'nobody' }
+  /** Its type names no subject. */
+  | { readonly kind: 'any-subject' };
+
+export function audienceOfEvent(ir: GraphIR, event: IncomingEvent): EventAudience {
+  const declared = ir.events[event.type];
+  // Graphs compiled before `subject` existed: `subjectId` when the event has it, else anyone.
+  const path = declared?.subject !== undefined ? declared.subject : 'subjectId' in event.data ? 'subjectId' : null;
+  if (path === null) return { kind: 'any-subject' };
+  let value: unknown = event.data;
+  for (const name of path.split('.')) value = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[name] : undefined;
+  if (typeof value === 'string' && value !== '') return { kind: 'subject', subjectId: value };
+  if (typeof value === 'number' && Number.isFinite(value)) return { kind: 'subject', subjectId: String(value) };
+  return { kind: 'nobody' };
 }
 
 export async function routeEvent(ctx: HandlerContext, event: IncomingEvent): Promise<Routed> {
@@ -78,8 +94,12 @@ export async function routeEvent(ctx: HandlerContext, event: IncomingEvent): Pro
     await addInstanceEffectsStarted(ctx, parts, graph, result.instance, result.effects, subject, now);
   }
 
-  const subjectId = subjectIdOfEvent(event);
-  const waiting = await ctx.driver.findInstances(subjectId === null ? { waitingFor: event.type } : { waitingFor: event.type, subjectId });
+  const audience = audienceOfEvent(graph.ir, event);
+  const waiting =
+    audience.kind === 'nobody'
+      ? []
+      : await ctx.driver.findInstances(audience.kind === 'subject' ? { waitingFor: event.type, subjectId: audience.subjectId } : { waitingFor: event.type });
+  if (audience.kind === 'nobody') ctx.log.debug(`event ${event.id}: no subject id at ${graph.ir.events[event.type]?.subject ?? 'subjectId'}; it reaches no waiting instance`);
   for (const instance of waiting) {
     parts.enqueue.push({ id: jobIds.eventFor(event.id, instance.id), job: { kind: 'instance', instanceId: instance.id, input: { kind: 'event', event } }, runAt: now });
   }

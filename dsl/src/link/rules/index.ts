@@ -9,6 +9,7 @@ import { buildSymbols, type ProjectModel, type Symbols } from '../symbols.js';
 import type { JourneyFile } from '../../model/ast.js';
 import { branchesWithoutElse } from './rule-branch-without-else.js';
 import { duplicateFileIds, duplicateStepIds } from './rule-duplicate-ids.js';
+import { eventSubjects } from './rule-event-subject.js';
 import { fallbackLocales } from './rule-fallback-locale.js';
 import { loopsWithoutWait } from './rule-loop-without-wait.js';
 import { pluginConfig } from './rule-plugin-config.js';
@@ -56,11 +57,12 @@ export const LINK_RULES: readonly LinkRule[] = [
   variantFields,
   fallbackLocales,
   subjectSource,
+  eventSubjects,
   ...JOURNEY_RULES,
 ];
 
 /** Rules over herald.yaml, templates, policies and ids across files. */
-export const PROJECT_RULES: readonly LinkRule[] = [pluginConfig, unknownChannels, policyReferences, variantFields, fallbackLocales, subjectSource];
+export const PROJECT_RULES: readonly LinkRule[] = [pluginConfig, unknownChannels, policyReferences, variantFields, fallbackLocales, subjectSource, eventSubjects];
 
 const toReport = (sink: ProblemSink) => (typeof sink === 'function' ? sink : (p: Problem) => sink.report(p));
 
