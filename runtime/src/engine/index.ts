@@ -14,6 +14,7 @@ export {
   type TriggeredJourney,
   type TriggerResult,
 } from './start-instance.js';
+export { audienceOfEvent, subjectIdOf, type EventAudience } from './event-audience.js';
 export { subjectWithDefaults } from './subject-defaults.js';
 export { fnv1a32, splitArm } from './split-arm.js';
 export type { JourneyMeta } from './run-state.js';

@@ -16,6 +16,7 @@
  */
 import { ExprRuntimeError, type JourneyIR } from '@herald/dsl';
 import type { CompiledGraph, CompiledJourney } from './compile-graph.js';
+import { subjectIdOf } from './event-audience.js';
 import { StepValueError } from './run-nodes.js';
 import { subjectWithDefaults } from './subject-defaults.js';
 import type { IncomingEvent, Instance, SubjectProfile } from './types.js';
@@ -100,9 +101,8 @@ function evaluateSubject(j: CompiledJourney, event: IncomingEvent): { ok: true; 
     if (e instanceof ExprRuntimeError) return { ok: false, reason: `trigger.subject failed: ${e.message}` };
     throw e;
   }
-  if (typeof v === 'string' && v !== '') return { ok: true, subjectId: v };
-  // Ids that arrive as numbers in JSON are still ids.
-  if (typeof v === 'number' && Number.isFinite(v)) return { ok: true, subjectId: String(v) };
+  const subjectId = subjectIdOf(v);
+  if (subjectId !== null) return { ok: true, subjectId };
   return { ok: false, reason: `trigger.subject \`${j.ir.trigger.subject}\` gave ${JSON.stringify(v) ?? 'nothing'}, not a subject id` };
 }
 

@@ -4,5 +4,4 @@ export { createVirtualClock, isVirtualClock, type VirtualClock, type RuntimeCloc
 export { loadProjectGraph, runtimePluginRoots, type LoadedGraph } from './load-project-graph.js';
 export { createEventValidator, type EventValidator } from './validate-event.js';
 export { jobIds } from './job-ids.js';
-export { audienceOfEvent, type EventAudience } from './route-event.js';
 export type { RuntimeMetrics } from './runtime-metrics.js';

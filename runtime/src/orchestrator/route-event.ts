@@ -4,14 +4,10 @@
  * its type each get an `instance` job with the event, so a conflict on one instance never
  * holds up the others or the new starts. What routing decides is returned as unit parts; the
  * caller commits them — `ingest` together with the event itself, an `event` job with its ack.
- *
- * Waiting instances get the event when they belong to its subject: the payload field its
- * declaration names (`subject:` in herald.yaml, default `subjectId`). An event that carries no
- * value there reaches no waiting instance. An event type that names no subject (no `subject:`,
- * no `subjectId` field) is offered to every instance waiting for it, and their `match` decides.
+ * Which waiting instances an event reaches: engine/event-audience.ts.
  */
 import { advance } from '../engine/advance.js';
-import type { GraphIR } from '@herald/dsl';
+import { audienceOfEvent } from '../engine/event-audience.js';
 import type { InstanceExclusivity, UnitOfWork } from '../driver/driver.js';
 import { mayStart, newInstance, triggerCandidates, triggerCondition, type Reentry } from '../engine/start-instance.js';
 import type { IncomingEvent, Instance } from '../engine/types.js';
@@ -41,26 +37,6 @@ function exclusivityOf(reentry: Reentry): InstanceExclusivity | undefined {
 /** The unit entries that create the started instances. */
 export function startedEntries(routed: Routed): NonNullable<UnitOfWork['instances']> {
   return routed.started.map(({ instance, exclusive }) => ({ instance, expectedSeq: null, ...(exclusive ? { exclusive } : {}) }));
-}
-
-/** Whose waiting instances an event may reach. */
-export type EventAudience =
-  | { readonly kind: 'subject'; readonly subjectId: string }
-  /** Its type names a subject field, and this event carries no id there. */
-  | { readonly kind: 'nobody' }
-  /** Its type names no subject. */
-  | { readonly kind: 'any-subject' };
-
-export function audienceOfEvent(ir: GraphIR, event: IncomingEvent): EventAudience {
-  const declared = ir.events[event.type];
-  // Graphs compiled before `subject` existed: `subjectId` when the event has it, else anyone.
-  const path = declared?.subject !== undefined ? declared.subject : 'subjectId' in event.data ? 'subjectId' : null;
-  if (path === null) return { kind: 'any-subject' };
-  let value: unknown = event.data;
-  for (const name of path.split('.')) value = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[name] : undefined;
-  if (typeof value === 'string' && value !== '') return { kind: 'subject', subjectId: value };
-  if (typeof value === 'number' && Number.isFinite(value)) return { kind: 'subject', subjectId: String(value) };
-  return { kind: 'nobody' };
 }
 
 export async function routeEvent(ctx: HandlerContext, event: IncomingEvent): Promise<Routed> {
@@ -95,11 +71,11 @@ export async function routeEvent(ctx: HandlerContext, event: IncomingEvent): Pro
   }
 
   const audience = audienceOfEvent(graph.ir, event);
+  if (audience.kind === 'nobody') ctx.log.debug(`event ${event.id}: no subject id at ${audience.path}; it reaches no waiting instance`);
   const waiting =
     audience.kind === 'nobody'
       ? []
       : await ctx.driver.findInstances(audience.kind === 'subject' ? { waitingFor: event.type, subjectId: audience.subjectId } : { waitingFor: event.type });
-  if (audience.kind === 'nobody') ctx.log.debug(`event ${event.id}: no subject id at ${graph.ir.events[event.type]?.subject ?? 'subjectId'}; it reaches no waiting instance`);
   for (const instance of waiting) {
     parts.enqueue.push({ id: jobIds.eventFor(event.id, instance.id), job: { kind: 'instance', instanceId: instance.id, input: { kind: 'event', event } }, runAt: now });
   }
