@@ -130,7 +130,8 @@ function start(s: Step, facts: DeliveryFacts): void {
   for (const k of consent.skipped) note(s, `${k.channel} skipped: ${k.reason}`, k.channel);
   d.channels = consent.eligible;
   if (order.join() !== policy.channels.join()) note(s, `channel order: ${consent.eligible.join(', ')}`);
-  const guard = cap || facts.dedupeSince !== null ? { capMax: cap?.max ?? null, capSince: cap ? facts.capSince : null, dedupeSince: facts.dedupeSince } : null;
+  // capSince and dedupeSince are null when the policy has no cap or no dedupe (evaluate-policy.ts).
+  const guard = cap || facts.dedupeSince !== null ? { capMax: cap?.max ?? null, capSince: facts.capSince, dedupeSince: facts.dedupeSince } : null;
   count(s, guard);
   prepareAttempt(s, 0, 1);
 }

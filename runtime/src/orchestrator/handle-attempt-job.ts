@@ -117,10 +117,7 @@ export async function handleAttemptJob(ctx: HandlerContext, queued: QueuedJob): 
       const outcome = await commitKeepingOutcome(ctx, finished, {
         deliveries: [{ delivery: storedDelivery(graph, next.delivery), expectedUpdatedAt: delivery.updatedAt }],
         archive,
-        enqueue: parts.enqueue,
-        cancel: parts.cancel,
-        sent: parts.sent,
-        unsent: parts.unsent,
+        ...parts,
         ledger: finished,
         ack: [queued.id],
       });

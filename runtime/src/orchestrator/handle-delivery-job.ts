@@ -29,10 +29,7 @@ export async function handleDeliveryJob(ctx: HandlerContext, queued: QueuedJob):
   const parts = deliveryEffects(delivery.id, next.effects, now);
   return commitOrConflict(ctx, {
     deliveries: [{ delivery: storedDelivery(graph, next.delivery), expectedUpdatedAt: delivery.updatedAt }],
-    enqueue: parts.enqueue,
-    cancel: parts.cancel,
-    sent: parts.sent,
-    unsent: parts.unsent,
+    ...parts,
     ack: [queued.id],
   });
 }

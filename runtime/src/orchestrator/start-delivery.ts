@@ -16,6 +16,7 @@ import type { CompiledGraph } from '../engine/compile-graph.js';
 import type { Effect, Instance, SubjectProfile } from '../engine/types.js';
 import { deliveryEffectsToUnit } from './delivery-effects.js';
 import type { SentCount } from '../driver/driver.js';
+import { countInWindow, holdsDedupeKey } from '../driver/sent-counts.js';
 import type { HandlerContext } from './handler-context.js';
 import { addInstanceEffects, type UnitParts } from './instance-effects.js';
 
@@ -37,12 +38,9 @@ export async function startFacts(
   const sentInCapWindow =
     capSince === null
       ? 0
-      : (await ctx.driver.countSent(delivery.subjectId, delivery.category, capSince)) +
-        pending.filter((c) => c.subjectId === delivery.subjectId && c.category === delivery.category && c.at >= capSince).length;
+      : (await ctx.driver.countSent(delivery.subjectId, delivery.category, capSince)) + countInWindow(pending, delivery.subjectId, delivery.category, capSince);
   const duplicate =
-    dedupeSince === null || dedupeKey === null
-      ? false
-      : pending.some((c) => c.dedupeKey === dedupeKey && c.at >= dedupeSince) || (await ctx.driver.seenDedupeKey(dedupeKey, dedupeSince));
+    dedupeSince === null || dedupeKey === null ? false : holdsDedupeKey(pending, dedupeKey, dedupeSince) || (await ctx.driver.seenDedupeKey(dedupeKey, dedupeSince));
   return deliveryFacts(values, { sentInCapWindow, duplicate });
 }
 

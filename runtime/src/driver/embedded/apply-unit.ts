@@ -14,6 +14,7 @@ import type { Delivery } from '../../delivery/types.js';
 import type { Instance } from '../../engine/types.js';
 import type { CommitOutcome, SentCount, UnitOfWork } from '../driver.js';
 import type { Statements } from './prepare-statements.js';
+import { countInWindow, holdsDedupeKey } from '../sent-counts.js';
 
 class UnitConflict extends Error {}
 
@@ -80,15 +81,12 @@ function sentConflict(s: Statements, sent: readonly SentCount[]): CommitOutcome 
     const earlier = sent.slice(0, i);
     const { capMax, capSince, dedupeSince } = guard;
     if (capMax !== null && capSince !== null) {
-      const inUnit = earlier.filter((e) => e.subjectId === c.subjectId && e.category === c.category && e.at >= capSince).length;
-      if ((s.countSent.get(c.subjectId, c.category, capSince)?.n ?? 0) + inUnit >= capMax) {
-        return { ok: false, conflict: `frequency cap of ${c.category} for ${c.subjectId} taken meanwhile` };
-      }
+      const taken = (s.countSent.get(c.subjectId, c.category, capSince)?.n ?? 0) + countInWindow(earlier, c.subjectId, c.category, capSince);
+      if (taken >= capMax) return { ok: false, conflict: `frequency cap of ${c.category} for ${c.subjectId} taken meanwhile` };
     }
     if (dedupeSince !== null && c.dedupeKey !== null) {
-      const key = c.dedupeKey;
-      if (earlier.some((e) => e.dedupeKey === key && e.at >= dedupeSince) || s.seenDedupeKey.get(key, dedupeSince) !== undefined) {
-        return { ok: false, conflict: `dedupe key ${key} taken meanwhile` };
+      if (holdsDedupeKey(earlier, c.dedupeKey, dedupeSince) || s.seenDedupeKey.get(c.dedupeKey, dedupeSince) !== undefined) {
+        return { ok: false, conflict: `dedupe key ${c.dedupeKey} taken meanwhile` };
       }
     }
   }
