@@ -12,7 +12,7 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { FormattingOptions, TextEdit } from 'vscode-languageserver';
-import { parseDocument } from 'yaml';
+import { parseDocument, type Document } from 'yaml';
 import { YAML_LIMITS, yamlNestsDeeperThan } from '@herald/dsl';
 import type { LineIndex } from './positions.js';
 
@@ -28,17 +28,17 @@ export function formatYaml(text: string, options: FormattingOptions): string | u
   } catch {
     printed = undefined;
   }
-  if (printed !== undefined && roundTripIsSafe(text, printed)) return finish(printed, options);
+  if (printed !== undefined && roundTripIsSafe(doc, text, printed)) return finish(printed, options);
   return finish(normaliseWhitespace(text), options);
 }
 
-function roundTripIsSafe(before: string, after: string): boolean {
-  const a = parseDocument(before, { uniqueKeys: false });
+/** `doc`: `before`, parsed already (printing does not change it). */
+function roundTripIsSafe(doc: Document, before: string, after: string): boolean {
   const b = parseDocument(after, { uniqueKeys: false });
   if (b.errors.length > 0) return false;
   try {
     // The default alias limit also keeps an alias bomb from being expanded here.
-    if (!isDeepStrictEqual(a.toJS(), b.toJS())) return false;
+    if (!isDeepStrictEqual(doc.toJS(), b.toJS())) return false;
   } catch {
     return false;
   }
