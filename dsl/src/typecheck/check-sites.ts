@@ -79,7 +79,7 @@ export function checkJourney(
   const triggerScope = { event: trigType, subject: scope['subject']! };
   const triggerEvent = symbols.events.get(j.trigger.event.value);
   if (j.trigger.subject) checkSite(j.trigger.subject, { event: trigType }, T.string, out);
-  else if (triggerEvent && trigType.kind === 'object' && eventSubjectPath(triggerEvent) === null) {
+  else if (triggerEvent && eventSubjectPath(triggerEvent) === null) {
     out.push({
       code: 'missing-key',
       message: `the trigger has no \`subject:\` and event \`${j.trigger.event.value}\` names no subject (no \`subject:\` in its declaration, no \`subjectId\` field)`,
