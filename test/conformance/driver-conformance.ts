@@ -478,6 +478,24 @@ export function describeDriverConformance(
         expect(await driver.reserve(10, T0 + 2000, 1000)).toMatchObject([{ id: 'j1', tries: 2 }]);
       });
 
+      it('a job enqueued leased is not reserved until its lease expires, then comes back as a second try', async () => {
+        await mustCommit({ enqueue: [{ ...timerJob('mine', T0), leasedUntil: T0 + 1000 }, timerJob('queued', T0)] });
+        expect(await driver.queueDepth()).toEqual({ queued: 1, reserved: 1 });
+        expect(await reservedIds(10, T0, 5000)).toEqual(['queued']);
+        expect(await reservedIds(10, T0 + 999)).toEqual([]);
+        expect(await driver.nextDueAt()).toBe(T0 + 1000);
+        expect(await driver.reserve(10, T0 + 1000, 1000)).toMatchObject([{ id: 'mine', tries: 1, runAt: T0, job: timerJob('mine', T0).job }]);
+      });
+
+      it('a job enqueued leased and acked by its runner is gone; enqueueing its id again while leased is a no-op', async () => {
+        await mustCommit({ enqueue: [{ ...timerJob('mine', T0), leasedUntil: T0 + 1000 }] });
+        await mustCommit({ enqueue: [timerJob('mine', T0)] });
+        expect(await reservedIds(10, T0 + 10)).toEqual([]);
+        await mustCommit({ ack: ['mine'] });
+        expect(await driver.queueDepth()).toEqual({ queued: 0, reserved: 0 });
+        expect(await reservedIds(10, T0 + 5000)).toEqual([]);
+      });
+
       it('reserves in flight together never hand out the same job', async () => {
         await mustCommit({ enqueue: Array.from({ length: 30 }, (_, i) => timerJob(`j${i}`, T0 + i)) });
         const batches = await Promise.all([1, 2, 3, 4, 5].map(() => driver.reserve(7, T0 + 100, LEASE)));

@@ -44,6 +44,12 @@ export interface NewJob {
   readonly id: string;
   readonly job: Job;
   readonly runAt: number;
+  /**
+   * Enqueue it already leased, until this epoch ms: the committing process runs the job itself
+   * at once (it has what the job needs in memory), and no reserve hands it out before the lease
+   * expires, which after a crash makes it due like any leased job. Counts as the first try.
+   */
+  readonly leasedUntil?: number;
 }
 
 /** A message as archived: what was rendered, where it went, what happened. */

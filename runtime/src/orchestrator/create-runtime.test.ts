@@ -392,6 +392,48 @@ describe('orchestrator', () => {
     await expect(runtime.ingest(shipped('late'))).rejects.toThrow(/stopped/);
   });
 
+  it('runs the attempts a unit makes due from memory, leased in the store, and from the queue once the scheduler is full', async () => {
+    const project = makeTestProject();
+    cleanup.push(() => rmSync(project.root, { recursive: true, force: true }));
+    const run = async (concurrency: number) => {
+      const inner = createEmbeddedDriver({ path: ':memory:' });
+      const seen = { deliveryReads: 0, attemptsReserved: 0, leasedAttempts: 0 };
+      const driver: Driver = {
+        ...inner,
+        getDelivery: (id) => {
+          seen.deliveryReads++;
+          return inner.getDelivery(id);
+        },
+        reserve: async (max, now, lease) => {
+          const jobs = await inner.reserve(max, now, lease);
+          seen.attemptsReserved += jobs.filter((j) => j.job.kind === 'attempt').length;
+          return jobs;
+        },
+        commit: (unit) => {
+          seen.leasedAttempts += (unit.enqueue ?? []).filter((e) => e.job.kind === 'attempt' && e.leasedUntil !== undefined).length;
+          return inner.commit(unit);
+        },
+      };
+      const runtime = createRuntime({ driver, graph: project.compile(), projectRoot: project.root, pool: { threads: 1, logLevel: 'silent' }, concurrency });
+      await runtime.start();
+      await runtime.putSubject({ id: 's-1', contacts: { email: 'ann@example.com' } });
+      const before = project.calls().length;
+      await Promise.all(Array.from({ length: 10 }, (_, i) => runtime.ingest(shipped(`ho-${concurrency}-${i}`))));
+      const deadline = Date.now() + 10_000;
+      while (project.calls().length < before + 10 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      await runtime.stop();
+      expect(project.calls().length - before).toBe(10);
+      return seen;
+    };
+    // Room for all: every first attempt runs on the delivery its unit wrote; none is read back or reserved.
+    expect(await run(64)).toEqual({ deliveryReads: 0, attemptsReserved: 0, leasedAttempts: 10 });
+    // Room for two: those two run from memory, the other eight from the queue, and all are sent once.
+    const tight = await run(2);
+    expect(tight.leasedAttempts).toBeLessThanOrEqual(2);
+    expect(tight.leasedAttempts).toBeGreaterThan(0);
+    expect(tight.attemptsReserved).toBe(10 - tight.leasedAttempts);
+  });
+
   it('redacts what archive.redact lists and purges by archive.retention', async () => {
     const project = makeTestProject();
     cleanup.push(() => rmSync(project.root, { recursive: true, force: true }));

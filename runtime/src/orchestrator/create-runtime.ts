@@ -27,6 +27,7 @@ import { handleFetchJob } from './handle-fetch-job.js';
 import { handleInstanceJob } from './handle-instance-job.js';
 import { ingestEvent } from './ingest-event.js';
 import type { HandlerContext, JobHandler } from './handler-context.js';
+import type { HandOverTarget } from './hand-over-attempts.js';
 import { jobIds } from './job-ids.js';
 import { createRuntimeMetrics, type RuntimeMetrics } from './runtime-metrics.js';
 import { createScheduler, type Scheduler } from './scheduler.js';
@@ -160,8 +161,18 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         await driver.close();
         throw error;
       }
-      const context: HandlerContext = { driver, pool, graphs, now, log, metrics, fetchMaxTries: options.fetchMaxTries ?? 5 };
-      const scheduler = createScheduler({
+      const leaseMs = options.leaseMs ?? 60_000;
+      // Handed-over attempts run as soon as their unit commits, which a virtual clock's tick() must decide instead.
+      const handOver: HandOverTarget | undefined = autoRun
+        ? {
+            leaseMs,
+            claim: (n) => scheduler.claim(n),
+            giveBack: (n) => scheduler.giveBack(n),
+            adopt: (queued, delivery) => scheduler.adopt(queued, () => handleAttemptJob(context, queued, delivery)),
+          }
+        : undefined;
+      const context: HandlerContext = { driver, pool, graphs, now, log, metrics, fetchMaxTries: options.fetchMaxTries ?? 5, ...(handOver ? { handOver } : {}) };
+      const scheduler: Scheduler = createScheduler({
         driver,
         handlers,
         context,
@@ -170,7 +181,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         metrics,
         concurrency: options.concurrency ?? 512,
         reserveBatch: options.reserveBatch ?? 256,
-        leaseMs: options.leaseMs ?? 60_000,
+        leaseMs,
         maxIdleMs: 1_000,
       });
       live = { scheduler, context };

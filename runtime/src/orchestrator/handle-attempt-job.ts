@@ -23,17 +23,18 @@ import type { ArchivedContent, QueuedJob, UnitOfWork } from '../driver/driver.js
 import { failed, isDeliveryResult } from '@herald/plugin-sdk';
 import type { CompiledGraph } from '../engine/compile-graph.js';
 import { advanceDelivery, deliveryEnv } from '../delivery/advance-delivery.js';
-import type { DeliveryInput } from '../delivery/types.js';
+import type { Delivery, DeliveryInput } from '../delivery/types.js';
 import type { JourneyMetaView } from '../pool/pool-tasks.js';
 import { deliveryEffectsToUnit } from './delivery-effects.js';
 import { ackOnly, commitOrConflict, loadSubject, type HandlerContext, type JobOutcome } from './handler-context.js';
 import { jobIds } from './job-ids.js';
 import { storedDelivery } from './start-delivery.js';
 
-export async function handleAttemptJob(ctx: HandlerContext, queued: QueuedJob): Promise<JobOutcome> {
+/** `known`: the delivery as the unit that handed this job over wrote it (hand-over-attempts.ts); else it is read. */
+export async function handleAttemptJob(ctx: HandlerContext, queued: QueuedJob, known?: Delivery): Promise<JobOutcome> {
   const job = queued.job;
   if (job.kind !== 'attempt') throw new Error(`handleAttemptJob got a ${job.kind} job`);
-  const delivery = await ctx.driver.getDelivery(job.deliveryId);
+  const delivery = known ?? (await ctx.driver.getDelivery(job.deliveryId));
   // A stale attempt (the delivery moved on: a receipt, a timeout, a later attempt) sends nothing.
   if (!delivery || delivery.status !== 'attempting' || delivery.attempt !== job.attempt || delivery.channels[delivery.channelIndex] !== job.channel) {
     return ackOnly(ctx, queued);

@@ -12,7 +12,7 @@ import { countStarted, routeEvent, startedEntries } from './route-event.js';
 export async function handleEventJob(ctx: HandlerContext, queued: QueuedJob): Promise<JobOutcome> {
   const job = queued.job;
   if (job.kind !== 'event') throw new Error(`handleEventJob got a ${job.kind} job`);
-  const routed = await routeEvent(ctx, job.event);
+  const routed = await routeEvent(ctx, job.event, true);
   if (routed.started.length === 0 && routed.parts.enqueue.length === 0) return ackOnly(ctx, queued);
   const unit: UnitOfWork = unitFrom(routed.parts, {
     instances: startedEntries(routed),

@@ -6,6 +6,7 @@ import { subjectWithDefaults } from '../engine/subject-defaults.js';
 import type { CompiledGraph } from '../engine/compile-graph.js';
 import type { WorkerPool } from '../pool/worker-pool.js';
 import type { GraphCache } from './graph-cache.js';
+import { handOverAttempts, type HandOverTarget } from './hand-over-attempts.js';
 import type { RuntimeMetrics } from './runtime-metrics.js';
 
 export interface HandlerContext {
@@ -17,6 +18,8 @@ export interface HandlerContext {
   readonly metrics: RuntimeMetrics;
   /** A fetch whose source keeps failing retryably is given up after this many tries. */
   readonly fetchMaxTries: number;
+  /** Where attempts a unit makes due now are run from memory (hand-over-attempts.ts); none: from the queue. */
+  readonly handOver?: HandOverTarget;
 }
 
 /** How a job went: finished (its unit, ack included, is committed), lost a race, or must be tried later. */
@@ -29,8 +32,21 @@ export const DONE: JobOutcome = Object.freeze({ kind: 'done' });
 
 export type JobHandler = (ctx: HandlerContext, queued: QueuedJob) => Promise<JobOutcome>;
 
+/** Every unit the orchestrator writes goes through here: attempts it makes due now are handed over once it commits. */
+export async function commitUnit(ctx: HandlerContext, unit: UnitOfWork): Promise<CommitOutcome> {
+  const handOver = handOverAttempts(unit, ctx.handOver, ctx.now());
+  let committed = false;
+  try {
+    const outcome = await ctx.driver.commit(handOver.unit);
+    committed = outcome.ok;
+    return outcome;
+  } finally {
+    handOver.settle(committed);
+  }
+}
+
 export async function commitOrConflict(ctx: HandlerContext, unit: UnitOfWork): Promise<JobOutcome> {
-  const outcome: CommitOutcome = await ctx.driver.commit(unit);
+  const outcome = await commitUnit(ctx, unit);
   return outcome.ok ? DONE : { kind: 'conflict', reason: outcome.conflict };
 }
 

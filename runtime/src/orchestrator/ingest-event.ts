@@ -8,7 +8,7 @@
  * `subject.source`. Either way, once ingest answers the event is durable.
  */
 import type { IncomingEvent } from '../engine/types.js';
-import type { HandlerContext } from './handler-context.js';
+import { commitUnit, type HandlerContext } from './handler-context.js';
 import { unitFrom } from './instance-effects.js';
 import { jobIds } from './job-ids.js';
 import { countStarted, routeEvent, startedEntries } from './route-event.js';
@@ -28,8 +28,9 @@ export async function ingestEvent(ctx: HandlerContext, event: IncomingEvent): Pr
 /** Records the event with its routing in one unit; 'queue' when that did not work out. */
 async function recordRouted(ctx: HandlerContext, event: IncomingEvent): Promise<IngestOutcome | 'queue'> {
   try {
-    const routed = await routeEvent(ctx, event);
-    const outcome = await ctx.driver.commit(
+    const routed = await routeEvent(ctx, event, false);
+    const outcome = await commitUnit(
+      ctx,
       unitFrom(routed.parts, { events: [event.id], instances: startedEntries(routed) }),
     );
     if (outcome.ok) {

@@ -39,7 +39,12 @@ export function startedEntries(routed: Routed): NonNullable<UnitOfWork['instance
   return routed.started.map(({ instance, exclusive }) => ({ instance, expectedSeq: null, ...(exclusive ? { exclusive } : {}) }));
 }
 
-export async function routeEvent(ctx: HandlerContext, event: IncomingEvent): Promise<Routed> {
+/**
+ * `repeat`: whether this event may have been routed before (an `event` job runs again after a
+ * crash or a conflict). Ingest routes in the unit that records the event id, so never twice:
+ * it skips the look for instances this very event started.
+ */
+export async function routeEvent(ctx: HandlerContext, event: IncomingEvent, repeat: boolean): Promise<Routed> {
   const graph = ctx.graphs.current;
   const now = ctx.now();
   const parts = emptyParts();
@@ -56,7 +61,7 @@ export async function routeEvent(ctx: HandlerContext, event: IncomingEvent): Pro
       continue;
     }
     // Started by this very event already (a retried routing job): nothing to do.
-    if (await ctx.driver.getInstance(id)) continue;
+    if (repeat && (await ctx.driver.getInstance(id))) continue;
     // `always` needs no look at the subject's other instances (there may be thousands).
     const existing = c.reentry === 'always' ? [] : await ctx.driver.findInstances({ journey: c.journey, subjectId: c.subjectId });
     if (!mayStart(c.reentry, existing)) {

@@ -47,6 +47,12 @@ export interface Scheduler {
   runUntilIdle(clock: VirtualClock, untilMs?: number): Promise<number>;
   /** Stops reserving; resolves when the jobs in flight are finished. */
   stop(): Promise<void>;
+  /** Up to `n` places among the jobs in flight for jobs this process will run itself; none once stopping. */
+  claim(n: number): number;
+  /** Places claimed for jobs that will not come (their unit did not commit). */
+  giveBack(n: number): void;
+  /** Runs a job this process holds the lease of, in a claimed place; `first` runs its first try. */
+  adopt(queued: QueuedJob, first: () => Promise<JobOutcome>): void;
   readonly inFlight: number;
 }
 
@@ -83,13 +89,14 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       woken = false;
     });
 
-  const runJob = async (queued: QueuedJob): Promise<void> => {
+  /** `first`: the first try's own runner (a handed-over job runs on what is in memory); later tries read the store. */
+  const runJob = async (queued: QueuedJob, first?: () => Promise<JobOutcome>): Promise<void> => {
     const kind = queued.job.kind;
     const started = performance.now();
     const handler = options.handlers[kind];
     try {
       for (let i = 0; ; i++) {
-        const outcome: JobOutcome = await handler(options.context, queued);
+        const outcome: JobOutcome = i === 0 && first ? await first() : await handler(options.context, queued);
         if (outcome.kind === 'done') break;
         if (outcome.kind === 'conflict') {
           metrics.jobConflicts.inc({ kind });
@@ -115,10 +122,10 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     }
   };
 
-  const launch = (queued: QueuedJob) => {
+  const launch = (queued: QueuedJob, first?: () => Promise<JobOutcome>) => {
     // Our own job came back because its lease ran out while it still runs: let the first run finish it.
     if (inFlight.has(queued.id)) return;
-    const p = runJob(queued).finally(() => {
+    const p = runJob(queued, first).finally(() => {
       inFlight.delete(queued.id);
       wake();
     });
@@ -127,9 +134,13 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
 
   const reserve = (max: number) => driver.reserve(max, now(), options.leaseMs);
 
+  /** Places promised to handed-over jobs whose units are still committing. */
+  let claimed = 0;
+  const room = () => options.concurrency - inFlight.size - claimed;
+
   const background = async () => {
     while (!stopping) {
-      const capacity = Math.min(options.concurrency - inFlight.size, options.reserveBatch);
+      const capacity = Math.min(room(), options.reserveBatch);
       if (capacity <= 0) {
         await sleep(options.maxIdleMs);
         continue;
@@ -159,15 +170,19 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     }
   };
 
+  /** Jobs handed over since the last tick began: tick() counts them as run. */
+  let adopted = 0;
+
   const tick = async (): Promise<number> => {
     let count = 0;
+    adopted = 0;
     for (;;) {
-      const capacity = options.concurrency - inFlight.size;
+      const capacity = room();
       const jobs = capacity > 0 ? await reserve(Math.min(capacity, options.reserveBatch)) : [];
       for (const j of jobs) launch(j);
       count += jobs.length;
       if (jobs.length > 0) continue;
-      if (inFlight.size === 0) return count;
+      if (inFlight.size === 0) return count + adopted;
       await Promise.race(inFlight.values());
     }
   };
@@ -178,6 +193,19 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     },
     start() {
       loop ??= background();
+    },
+    claim(n) {
+      const granted = stopping ? 0 : Math.max(0, Math.min(n, room()));
+      claimed += granted;
+      return granted;
+    },
+    giveBack(n) {
+      claimed -= n;
+    },
+    adopt(queued, first) {
+      claimed -= 1;
+      adopted += 1;
+      launch(queued, first);
     },
     wake,
     tick,
@@ -198,7 +226,11 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       stopping = true;
       wake();
       await loop;
-      await Promise.all(inFlight.values());
+      // A unit committing now may still hand over a job it holds the lease of: wait for it too.
+      while (inFlight.size > 0 || claimed > 0) {
+        if (inFlight.size > 0) await Promise.all(inFlight.values());
+        else await new Promise((resolve) => setTimeout(resolve, 1));
+      }
     },
   };
 }

@@ -15,6 +15,7 @@ import type { Instance } from '../../engine/types.js';
 import type { CommitOutcome, SentCount, UnitOfWork } from '../driver.js';
 import type { Statements } from './prepare-statements.js';
 import { countInWindow, holdsDedupeKey } from '../sent-counts.js';
+import type { WaitingTypes } from './waiting-types.js';
 
 class UnitConflict extends Error {}
 
@@ -94,7 +95,7 @@ function sentConflict(s: Statements, sent: readonly SentCount[]): CommitOutcome 
 }
 
 /** `(unit) => outcome`, to be called inside a transaction the caller rolls back when it throws. */
-export function makeApplyUnit(s: Statements, clock: () => number): (unit: UnitOfWork) => CommitOutcome {
+export function makeApplyUnit(s: Statements, clock: () => number, waiting: WaitingTypes): (unit: UnitOfWork) => CommitOutcome {
   return (unit: UnitOfWork): CommitOutcome => {
     const conflict = findConflict(s, unit);
     if (conflict !== undefined) return conflict;
@@ -109,6 +110,7 @@ export function makeApplyUnit(s: Statements, clock: () => number): (unit: UnitOf
     for (const { instance, expectedSeq, exclusive } of unit.instances ?? []) {
       const json = JSON.stringify(instance);
       const waitingFor = waitingForOf(instance);
+      if (waitingFor !== null) waiting.note(waitingFor);
       if (expectedSeq === null) {
         const { changes } = s.insertInstance.run(
           instance.id,
@@ -164,7 +166,9 @@ export function makeApplyUnit(s: Statements, clock: () => number): (unit: UnitOf
     // reschedules it, instead of the insert being swallowed by the row about to go.
     for (const id of unit.ack ?? []) s.deleteJob.run(id);
     for (const id of unit.cancel ?? []) s.deleteJob.run(id);
-    for (const { id, job, runAt } of unit.enqueue ?? []) s.insertJob.run(id, job.kind, JSON.stringify(job), runAt);
+    for (const { id, job, runAt, leasedUntil } of unit.enqueue ?? []) {
+      s.insertJob.run(id, job.kind, JSON.stringify(job), runAt, leasedUntil ?? null, leasedUntil === undefined ? 0 : 1);
+    }
 
     for (const { subjectId, category, at, dedupeKey, deliveryId } of unit.sent ?? []) s.insertSent.run(subjectId, category, at, dedupeKey, deliveryId);
     for (const deliveryId of unit.unsent ?? []) s.deleteSent.run(deliveryId);

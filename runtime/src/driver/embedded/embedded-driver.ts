@@ -17,6 +17,7 @@ import { claimFile, releaseFile } from './file-owner.js';
 import { createSubjectCache, noSubjectCache } from './subject-cache.js';
 import { makeFindInstances } from './find-instances.js';
 import { makeGroupCommit } from './group-commit.js';
+import { loadWaitingTypes } from './waiting-types.js';
 import { mergeSubject, type SubjectPatch } from './merge-subject.js';
 import { isMemoryPath, openDatabase, type OpenDatabaseOptions } from './open-database.js';
 import { prepareStatements, type Statements } from './prepare-statements.js';
@@ -217,12 +218,13 @@ function openState(db: Database, s: Statements, clock: () => number, committed: 
     s.putSubject.run(merged.id, JSON.stringify(merged));
     return merged;
   });
+  const waiting = loadWaitingTypes(db);
   return {
     subjects,
     db,
     s,
-    groupCommit: makeGroupCommit(db, makeApplyUnit(s, clock), committed),
-    findInstances: makeFindInstances(db),
+    groupCommit: makeGroupCommit(db, makeApplyUnit(s, clock, waiting), committed),
+    findInstances: makeFindInstances(db, waiting),
     searchArchive: makeSearchArchive(db, s),
     getArchived: makeGetArchived(s),
     putSubject: (patch: SubjectPatch): SubjectProfile => {

