@@ -45,4 +45,16 @@ describe('group commit', () => {
     expect(transactions() - before).toBe(1);
     expect(db.prepare('SELECT COUNT(*) AS n FROM t').get()).toEqual({ n: 3 });
   });
+
+  it('a busy store stops gathering at the first turn that brings no write: an idle event loop never waits', async () => {
+    const { group, write } = setup();
+    await group.run(() => {
+      const until = performance.now() + BUSY_FLUSH_MS + 1;
+      while (performance.now() < until);
+    });
+    let done = false;
+    void write(1).then(() => (done = true));
+    for (let turn = 0; turn < 3 && !done; turn++) await nextTurn();
+    expect(done).toBe(true);
+  });
 });

@@ -21,12 +21,12 @@ import { conflictOf } from './apply-unit.js';
 export const MAX_GROUP = 512;
 
 /**
- * While the store is busy — the last flush took BUSY_FLUSH_MS or more — a group waits as long
- * as that flush took (at most MAX_WINDOW_MS, or until MAX_GROUP writes are pending) for more
- * writes to join it: a commit costs mostly per transaction, so under load fewer, larger
- * transactions carry more units per second (measured ~1.3x messages/s on the runtime
- * benchmark), and the wait is bounded by the time the store spends writing anyway. A lightly
- * loaded store commits in the next turn of the event loop, adding no latency.
+ * While the store is busy — the last flush took BUSY_FLUSH_MS or more — a group keeps gathering
+ * writes for as many turns of the event loop as bring new ones, up to as long as that flush took
+ * (at most MAX_WINDOW_MS) or MAX_GROUP writes: a commit costs mostly per transaction, so under
+ * load fewer, larger transactions carry more units per second. The first turn that brings no
+ * new write ends the gathering, so the store never waits on an idle event loop; a lightly
+ * loaded store commits in the next turn, adding no latency.
  */
 export const BUSY_FLUSH_MS = 2;
 export const MAX_WINDOW_MS = 4;
@@ -52,8 +52,11 @@ interface Pending {
 /** `committed` runs after each transaction that committed (the checkpointer's cue). */
 export function makeGroupCommit(db: Database, applyUnit: (unit: UnitOfWork) => CommitOutcome, committed: () => void = () => {}): GroupCommit {
   let pending: Pending[] = [];
-  let scheduled: { readonly cancel: () => void } | null = null;
+  let scheduled: NodeJS.Immediate | null = null;
   let lastFlushMs = 0;
+  /** While busy: until when (performance.now()) the pending group may gather, and its size a turn ago. */
+  let gatherUntil = 0;
+  let sizeLastTurn = 0;
 
   const applyGroup = db.transaction((group: readonly Pending[]): unknown[] => group.map((p) => p.write()));
 
@@ -73,7 +76,7 @@ export function makeGroupCommit(db: Database, applyUnit: (unit: UnitOfWork) => C
   };
 
   const flush = (): void => {
-    scheduled?.cancel();
+    if (scheduled !== null) clearImmediate(scheduled);
     scheduled = null;
     const started = performance.now();
     while (pending.length > 0) {
@@ -94,14 +97,24 @@ export function makeGroupCommit(db: Database, applyUnit: (unit: UnitOfWork) => C
     lastFlushMs = performance.now() - started;
   };
 
+  const onTurn = (): void => {
+    scheduled = null;
+    if (pending.length > sizeLastTurn && pending.length < MAX_GROUP && performance.now() < gatherUntil) {
+      sizeLastTurn = pending.length;
+      scheduled = setImmediate(onTurn);
+      return;
+    }
+    flush();
+  };
+
   const run = <T>(write: () => T): Promise<T> =>
     new Promise<T>((resolve, reject) => {
       pending.push({ write, resolve: resolve as (value: unknown) => void, reject });
-      if (scheduled === null) scheduled = lastFlushMs >= BUSY_FLUSH_MS ? later(flush, Math.min(lastFlushMs, MAX_WINDOW_MS)) : nextTurn(flush);
-      else if (pending.length === MAX_GROUP) {
-        scheduled.cancel();
-        scheduled = nextTurn(flush);
-      }
+      if (scheduled !== null) return;
+      gatherUntil = lastFlushMs >= BUSY_FLUSH_MS ? performance.now() + Math.min(lastFlushMs, MAX_WINDOW_MS) : 0;
+      sizeLastTurn = 0;
+      // setImmediate, not a microtask: the group spans every I/O callback of this loop turn.
+      scheduled = setImmediate(onTurn);
     });
 
   return {
@@ -109,15 +122,4 @@ export function makeGroupCommit(db: Database, applyUnit: (unit: UnitOfWork) => C
     run,
     flush,
   };
-}
-
-/** setImmediate, not a microtask: the group spans every I/O callback of this loop turn. */
-function nextTurn(f: () => void): { readonly cancel: () => void } {
-  const handle = setImmediate(f);
-  return { cancel: () => clearImmediate(handle) };
-}
-
-function later(f: () => void, ms: number): { readonly cancel: () => void } {
-  const handle = setTimeout(f, ms);
-  return { cancel: () => clearTimeout(handle) };
 }
