@@ -209,9 +209,11 @@ export async function createWorkerPool(options: WorkerPoolOptions): Promise<Work
     // piscina task's own answer travels on another channel and may arrive first.
     let ended: () => void = () => {};
     const drained = new Promise<void>((resolve) => (ended = resolve));
-    port1.on('message', ([index, result]: [number, PoolResult | null]) => {
-      if (index < 0) ended();
-      else answer(index, result!);
+    port1.on('message', (ready: readonly [number, PoolResult | null][]) => {
+      for (const [index, result] of ready) {
+        if (index < 0) ended();
+        else answer(index, result!);
+      }
     });
     try {
       await piscina.run({ tasks, port: port2 }, { signal: controller.signal, transferList: [port2] });
