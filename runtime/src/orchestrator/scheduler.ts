@@ -138,10 +138,17 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   let claimed = 0;
   const room = () => options.concurrency - inFlight.size - claimed;
 
+  /**
+   * With jobs in flight, the loop reserves again only once this many places are free: a reserve
+   * costs the store about as much as a few dozen jobs' rows, so taking jobs one at a time as
+   * each one finishes (as a full scheduler would) spends most of a backlog's time reserving.
+   */
+  const refillAt = Math.max(1, Math.floor(Math.min(options.concurrency, options.reserveBatch) / 4));
+
   const background = async () => {
     while (!stopping) {
       const capacity = Math.min(room(), options.reserveBatch);
-      if (capacity <= 0) {
+      if (capacity <= 0 || (capacity < refillAt && inFlight.size > 0)) {
         await sleep(options.maxIdleMs);
         continue;
       }

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import type { Driver, Job, NewJob } from '../driver/driver.js';
+import { createEmbeddedDriver } from '../driver/embedded/index.js';
+import { silentLogger } from '../plugins-host/plugin-logger.js';
+import type { HandlerContext, JobHandler } from './handler-context.js';
+import { createRuntimeMetrics } from './runtime-metrics.js';
+import { createScheduler } from './scheduler.js';
+
+const eventJob = (i: number): NewJob => ({
+  id: `job-${i}`,
+  job: { kind: 'event', event: { id: `ev-${i}`, type: 't', data: {}, receivedAt: 0 } },
+  runAt: 0,
+});
+
+describe('scheduler', () => {
+  it('works off a backlog reserving jobs in batches, not a place at a time as each job finishes', async () => {
+    const inner = createEmbeddedDriver({ path: ':memory:' });
+    const asked: number[] = [];
+    const driver: Driver = {
+      ...inner,
+      reserve: (max, now, lease) => {
+        asked.push(max);
+        return inner.reserve(max, now, lease);
+      },
+    };
+    await driver.open();
+    await driver.commit({ enqueue: Array.from({ length: 200 }, (_, i) => eventJob(i)) });
+    let finished = 0;
+    // Jobs finish one at a time, each a little after the one before.
+    const finishAlone: JobHandler = async (ctx, queued) => {
+      await new Promise((resolve) => setTimeout(resolve, 1 + (Number(queued.id.slice(4)) % 7)));
+      const outcome = await ctx.driver.commit({ ack: [queued.id] });
+      finished++;
+      return outcome.ok ? { kind: 'done' } : { kind: 'conflict', reason: outcome.conflict };
+    };
+    const handlers = Object.fromEntries(['event', 'instance', 'fetch', 'delivery', 'attempt'].map((k) => [k, finishAlone])) as Record<Job['kind'], JobHandler>;
+    const metrics = createRuntimeMetrics(() => driver.queueDepth());
+    const scheduler = createScheduler({
+      driver,
+      handlers,
+      context: { driver, log: silentLogger, metrics } as unknown as HandlerContext,
+      now: Date.now,
+      log: silentLogger,
+      metrics,
+      concurrency: 16,
+      reserveBatch: 256,
+      leaseMs: 60_000,
+      maxIdleMs: 1_000,
+    });
+    scheduler.start();
+    const deadline = Date.now() + 20_000;
+    while (finished < 200 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    await scheduler.stop();
+    await driver.close();
+    expect(finished).toBe(200);
+    // Refills wait for a quarter of the 16 places.
+    expect(Math.min(...asked)).toBeGreaterThanOrEqual(4);
+    expect(asked.length).toBeLessThan(200 / 4 + 5);
+  });
+});
