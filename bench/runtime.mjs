@@ -1,8 +1,9 @@
 // bench/runtime: Herald's runtime end to end — events → a one-send journey → an email rendered
 // (1 KB of HTML, 10 variables) → a sink channel that sends nothing, with the archive on and the
 // embedded driver on a temp file — beside baselines measured in the same run: a raw Mustache
-// render loop of the same template, a raw piscina round trip (empty task), batched, and
-// Herald's own pool. Then memory for 100,000 instances waiting on timers (in a child process).
+// render loop of the same template, a raw piscina round trip (empty task), batched, Herald's own
+// pool, and the store's floor (one message's rows written with raw SQLite, on one thread).
+// Then memory for 100,000 instances waiting on timers (in a child process).
 //
 // Run: npx tsc -b && node bench/runtime.mjs        (EVENTS=30000 HALF_SECONDS=8 WAITING=100000)
 // The memory figure's driver settings, to compare: CACHE=<MiB> (SQLite page cache), CKPT=0 (no checkpoint thread).
@@ -15,6 +16,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import Mustache from 'mustache';
 import { Piscina } from 'piscina';
 import { createEmbeddedDriver } from '../runtime/dist/driver/embedded/index.js';
+// The store's floor below uses the embedded driver's own schema and statements.
+import { openDatabase } from '../runtime/dist/driver/embedded/open-database.js';
+import { prepareStatements } from '../runtime/dist/driver/embedded/prepare-statements.js';
 import { createRuntime, loadProjectGraph } from '../runtime/dist/orchestrator/index.js';
 import { createWorkerPool } from '../runtime/dist/pool/index.js';
 
@@ -147,6 +151,47 @@ writeFileSync(echoFile, 'export default function (x) { return x; }\n');
   await pool.close();
 }
 rmSync(echoFile, { force: true });
+{
+  // The store's floor: the rows the embedded driver writes for one message of this journey
+  // (event id, instance, delivery, sent count, attempt job, ledger begin and finish, delivery
+  // update, archived content and attempt, job delete), with its schema and statements, in
+  // transactions of 32 messages, on one thread, checkpoints left out (the runtime runs them on a
+  // thread of their own). No routing, no rendering, no JSON encoding: what SQLite alone costs.
+  const dir = mkdtempSync(join(tmpdir(), 'herald-bench-store-'));
+  const db = openDatabase({ path: join(dir, 'floor.db') });
+  db.pragma('wal_autocheckpoint = 0');
+  const s = prepareStatements(db);
+  const data = orderEvent(1, 0).data;
+  const instanceJson = JSON.stringify({ id: 'order:x', journey: 'order', subjectId: 's-1', status: 'completed', seq: 2, trigger: data, vars: {}, history: [{ at: 0, node: 's1', text: 'send order-confirmation' }] });
+  const deliveryJson = JSON.stringify({ id: 'd', vars: { trigger: data }, channels: ['email'], history: [{ at: 0, text: 'email: attempt 1' }, { at: 1, text: 'email: delivered' }] });
+  const contentJson = JSON.stringify({ channel: 'email', kind: 'email', locale: 'en', to: 's-1@example.com', fields: { subject: 'Your order', html: template }, renderedAt: 0 });
+  const attemptJson = JSON.stringify({ channel: 'email', attempt: 1, idempotencyKey: 'd:email', at: 0, result: { status: 'delivered', receipt: { providerMessageId: '<x@herald>' } } });
+  const message = (i) => {
+    const id = `01${String(i).padStart(14, '0')}`;
+    const subject = `s-${i % SUBJECTS}`;
+    s.insertEvent.run(`e-${id}`, i);
+    s.insertInstance.run(`order:${id}`, 'order', subject, 'completed', null, 2, i, instanceJson, null, null);
+    s.insertDelivery.run(`d-${id}`, `order:${id}`, subject, 'order', 'attempting', 'email', null, i, i, deliveryJson);
+    s.insertSent.run(subject, 'transactional', i, null, `d-${id}`);
+    s.insertJob.run(`d-${id}:email:1`, 'attempt', '{"kind":"attempt"}', i, i + 60_000, 1);
+    s.beginLedger.run(`d-${id}:email#1`, i);
+    s.updateDelivery.run('delivered', 'email', `<${id}@herald>`, i + 1, deliveryJson, `d-${id}`, i);
+    s.finishLedger.run(`d-${id}:email#1`, '{"status":"delivered"}', i, i);
+    s.insertContent.run(`d-${id}`, 'email', contentJson);
+    s.insertAttempt.run(`d-${id}`, attemptJson);
+    s.deleteJob.run(`d-${id}:email:1`);
+  };
+  const group = db.transaction((from, to) => {
+    for (let i = from; i < to; i++) message(i);
+  });
+  const n = 60_000;
+  const t = performance.now();
+  for (let i = 0; i < n; i += 32) group.immediate(i, i + 32);
+  const ms = performance.now() - t;
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+  row("raw SQLite: one message's rows, 32 per transaction", `${num(n / (ms / 1000))} msg/s`, `${num((ms * 1000) / n, 1)} µs each`);
+}
 
 // ------------------------------------------------------------------------------------ end to end
 
