@@ -101,23 +101,29 @@ describe('orchestrator', () => {
     expect(message!.contents[0]!.fields['subject']).toBe('Order o-2 shipped');
   });
 
-  it('sends again with the same idempotency key and Message-ID when it died during the provider call (ledger in flight)', async () => {
+  it('sends again with the same idempotency key and Message-ID when it died during the provider call (nothing recorded)', async () => {
     let crashed = false;
     let finishRefused = false;
+    const begun: string[] = [];
     const { runtime, project } = await setup({
       // The process "dies" with the provider's answer in hand: neither the attempt's commit
-      // (which carries the ledger's done) nor any other ledger write lands.
+      // nor the ledger write that would keep its outcome lands.
       wrap: (d) => ({
         ...d,
         async commit(unit: UnitOfWork) {
-          if (!crashed && unit.ledger?.length) {
+          if (!crashed && unit.archive?.length) {
             crashed = true;
             throw new Error('simulated crash during the provider call');
           }
           return d.commit(unit);
         },
+        async ledgerBegin(key, now) {
+          const entry = await d.ledgerBegin(key, now);
+          begun.push(`${key} ${entry.state}`);
+          return entry;
+        },
         async ledgerFinish(key, result, now) {
-          if (crashed && (await d.ledgerBegin(key, now)).state === 'in-flight' && !finishRefused) {
+          if (crashed && !finishRefused) {
             finishRefused = true;
             throw new Error('simulated crash: the ledger is gone with the process');
           }
@@ -132,9 +138,42 @@ describe('orchestrator', () => {
     expect(calls).toHaveLength(2);
     expect(calls[1]!.key).toBe(calls[0]!.key);
     expect(calls[1]!.messageId).toBe(calls[0]!.messageId);
+    // The first run asked nothing; the re-run asked the ledger, which held nothing.
+    expect(begun).toEqual([`${calls[0]!.key}#1 new`]);
     const [message] = await onlyDelivery(runtime);
     expect(message!.delivery.status).toBe('delivered');
     expect(message!.attempts).toHaveLength(1);
+  });
+
+  it('a first run of an attempt neither asks the ledger nor writes it: the archived attempt, committed with the ack, is the record', async () => {
+    const ledgerCalls: string[] = [];
+    const ledgerInUnits: string[] = [];
+    const { runtime, project } = await setup({
+      wrap: (d) => ({
+        ...d,
+        async commit(unit: UnitOfWork) {
+          for (const e of unit.ledger ?? []) ledgerInUnits.push(e.key);
+          return d.commit(unit);
+        },
+        async ledgerBegin(key, now) {
+          ledgerCalls.push(`begin ${key}`);
+          return d.ledgerBegin(key, now);
+        },
+        async ledgerFinish(key, result, now) {
+          ledgerCalls.push(`finish ${key}`);
+          return d.ledgerFinish(key, result, now);
+        },
+      }),
+    });
+    await runtime.putSubject({ id: 's-1', contacts: { email: 'ann@example.com' } });
+    await runtime.ingest(shipped('o-first'));
+    await runtime.runUntilIdle(T0 + HOUR);
+    expect(project.calls()).toHaveLength(1);
+    const [message] = (await onlyDelivery(runtime)).filter((m) => m.delivery.node === 'tell');
+    expect(message!.delivery.status).toBe('delivered');
+    expect(message!.attempts).toHaveLength(1);
+    expect(ledgerCalls).toEqual([]);
+    expect(ledgerInUnits).toEqual([]);
   });
 
   it('routes an event inside ingest: the instance exists and its delivery has started before any job runs', async () => {

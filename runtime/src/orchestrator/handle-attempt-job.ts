@@ -1,14 +1,19 @@
 /**
  * `attempt` jobs: render and send one attempt of a delivery, effectively once.
  *
- * 1. `ledgerBegin(key)`: `done` means an earlier run of this very attempt reached the provider
- *    and recorded the outcome, but died before its commit: reuse the outcome, call nobody.
- *    `new` or `in-flight` (an earlier run died during the provider call: it may or may not
- *    have sent) → call the pool (render + plugin send) with the delivery's idempotency key and
- *    its deterministic Message-ID, so a provider or a mailbox can drop the duplicate.
- * 2. One commit: the ledger's `done` with the outcome, the archive (rendered content, attempt
- *    record), the result, and the ack. Until it lands, the workers' send journal (when
- *    configured) holds the outcome across a crash (pool/send-journal.ts). The
+ * 1. A re-run of an attempt (its job reserved before: `tries` > 0, after a crash, a release or
+ *    an expired lease) asks the ledger first (`ledgerBegin`): `done` means an earlier run
+ *    reached the provider and recorded the outcome, but its commit did not land: reuse the
+ *    outcome, call nobody. `new` or `in-flight` (an earlier run died during the provider call:
+ *    it may or may not have sent) → call the pool (render + plugin send) with the delivery's
+ *    idempotency key and its deterministic Message-ID, so a provider or a mailbox can drop the
+ *    duplicate. The first run of an attempt (`tries` 0) cannot find anything there — nothing
+ *    ran it before — so it neither asks nor marks.
+ * 2. One commit: the archive (rendered content, attempt record), the result, and the ack, with
+ *    the ledger's `done` when the run began one (so no entry is left in flight). A first run's
+ *    commit needs none: once the ack lands nothing runs the attempt again. Should that commit
+ *    not land, the outcome goes to the ledger on its own, so the re-run reuses it; until then the
+ *    workers' send journal (when configured) holds it across a crash (pool/send-journal.ts). The
  *    result is applied to the delivery right there when the delivery is as it was read (the
  *    common case); otherwise (a receipt or a timer changed it meanwhile) it is queued as a
  *    `delivery` job carrying the result, which the delivery handler applies to the fresh state.
@@ -19,7 +24,7 @@
  */
 import { redactContent } from '../archive/redact.js';
 import type { DeliveryResult } from '@herald/plugin-sdk';
-import type { ArchivedContent, QueuedJob, UnitOfWork } from '../driver/driver.js';
+import type { ArchivedContent, LedgerEntry, QueuedJob, UnitOfWork } from '../driver/driver.js';
 import { failed, isDeliveryResult } from '@herald/plugin-sdk';
 import type { CompiledGraph } from '../engine/compile-graph.js';
 import { advanceDelivery, deliveryEnv } from '../delivery/advance-delivery.js';
@@ -41,7 +46,8 @@ export async function handleAttemptJob(ctx: HandlerContext, queued: QueuedJob, k
   }
   const graph = await ctx.graphs.get(delivery.version);
   const ledgerKey = jobIds.ledger(job.idempotencyKey, job.attempt);
-  const entry = await ctx.driver.ledgerBegin(ledgerKey, ctx.now());
+  const firstRun = queued.tries === 0;
+  const entry: LedgerEntry = firstRun ? { state: 'new' } : await ctx.driver.ledgerBegin(ledgerKey, ctx.now());
 
   // `journey.startedAt` needs the instance; most templates never mention it, so it is read only for those that do.
   const needsInstance = delivery.vars['journey'] === undefined && mentionsJourney(graph, delivery.template);
@@ -69,8 +75,8 @@ export async function handleAttemptJob(ctx: HandlerContext, queued: QueuedJob, k
 
   let result: DeliveryResult;
   let content: ArchivedContent | null;
-  /** The ledger's `done` for a provider call made now: it lands in whichever commit below succeeds. */
-  let finished: UnitOfWork['ledger'] = [];
+  /** The ledger's `done` for a provider call made now: written should the commit below not land. */
+  let outcome: LedgerOutcome | null = null;
   if (entry.state === 'done') {
     result = isDeliveryResult(entry.result) ? entry.result : failed.retryable('the ledger holds no valid result for this attempt', { code: 'LEDGER' });
     ctx.log.info(`attempt ${ledgerKey}: already sent (ledger), reusing its result`);
@@ -91,8 +97,10 @@ export async function handleAttemptJob(ctx: HandlerContext, queued: QueuedJob, k
     });
     result = sent.result;
     content = sent.content;
-    finished = [{ key: ledgerKey, result, at: ctx.now() }];
+    outcome = { key: ledgerKey, result, at: ctx.now() };
   }
+  /** In the unit: the `done` of an entry this run began. */
+  const finished: UnitOfWork['ledger'] = outcome !== null && !firstRun ? [outcome] : [];
 
   const now = ctx.now();
   const archive = [
@@ -115,43 +123,57 @@ export async function handleAttemptJob(ctx: HandlerContext, queued: QueuedJob, k
     const next = advanceDelivery(policy, deliveryEnv(graph.ir, delivery.template, subject, now), delivery, input);
     if (next.delivery !== delivery) {
       const parts = deliveryEffectsToUnit(delivery.id, next.effects, now);
-      const outcome = await commitKeepingOutcome(ctx, finished, {
+      const applied = await commitKeepingOutcome(ctx, outcome, {
         deliveries: [{ delivery: storedDelivery(graph, next.delivery), expectedUpdatedAt: delivery.updatedAt }],
         archive,
         ...parts,
         ledger: finished,
         ack: [queued.id],
       });
-      if (outcome.kind === 'done') return counted(outcome);
+      if (applied.kind === 'done') return counted(applied);
       // It changed meanwhile (a receipt, a timer): the result goes to it as a job, below.
     }
   }
-  return counted(
-    await commitKeepingOutcome(ctx, finished, {
-      archive,
-      enqueue: [{ id: jobIds.attemptResult(job.idempotencyKey, job.attempt), job: { kind: 'delivery', deliveryId: delivery.id, input }, runAt: now }],
-      ledger: finished,
-      ack: [queued.id],
-    }),
-  );
+  const queuedResult = await commitKeepingOutcome(ctx, outcome, {
+    archive,
+    enqueue: [{ id: jobIds.attemptResult(job.idempotencyKey, job.attempt), job: { kind: 'delivery', deliveryId: delivery.id, input }, runAt: now }],
+    ledger: finished,
+    ack: [queued.id],
+  });
+  // Nothing in that unit can conflict; were it refused anyway, the job must not run again as a
+  // first run (which would not ask the ledger): keep the outcome and fail the run.
+  if (queuedResult.kind !== 'done') {
+    await keepOutcome(ctx, outcome);
+    throw new Error(`attempt ${ledgerKey}: its commit was refused (${queuedResult.kind === 'conflict' ? queuedResult.reason : queuedResult.kind})`);
+  }
+  return counted(queuedResult);
+}
+
+interface LedgerOutcome {
+  readonly key: string;
+  readonly result: unknown;
+  readonly at: number;
 }
 
 /**
- * The unit carries the ledger's `done`. Should the commit itself fail (a store error, not a
- * conflict), the outcome is still written to the ledger on its own before the error goes up,
- * so the job's next run reuses it instead of calling the provider again.
+ * Should the commit itself fail (a store error, not a conflict), the outcome of a provider call
+ * made by this run is written to the ledger on its own before the error goes up, so the job's
+ * next run (a re-run, which asks the ledger) reuses it instead of calling the provider again.
  */
-async function commitKeepingOutcome(ctx: HandlerContext, finished: UnitOfWork['ledger'], unit: UnitOfWork): Promise<JobOutcome> {
+async function commitKeepingOutcome(ctx: HandlerContext, outcome: LedgerOutcome | null, unit: UnitOfWork): Promise<JobOutcome> {
   try {
     return await commitOrConflict(ctx, unit);
   } catch (error) {
-    for (const entry of finished ?? []) {
-      await ctx.driver.ledgerFinish(entry.key, entry.result, entry.at).catch((e: unknown) => {
-        ctx.log.error(`attempt ${entry.key}: the outcome could not be written to the ledger either (${String(e)})`);
-      });
-    }
+    await keepOutcome(ctx, outcome);
     throw error;
   }
+}
+
+async function keepOutcome(ctx: HandlerContext, outcome: LedgerOutcome | null): Promise<void> {
+  if (outcome === null) return;
+  await ctx.driver.ledgerFinish(outcome.key, outcome.result, outcome.at).catch((e: unknown) => {
+    ctx.log.error(`attempt ${outcome.key}: the outcome could not be written to the ledger either (${String(e)})`);
+  });
 }
 
 const journeyMentions = new WeakMap<CompiledGraph, Map<string, boolean>>();
