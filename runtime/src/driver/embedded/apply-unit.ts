@@ -49,9 +49,7 @@ function claimKey(instance: Instance): string {
 
 /** The unit's refusal, read before anything is written; undefined when it will apply. */
 function findConflict(s: Statements, unit: UnitOfWork): CommitOutcome | undefined {
-  for (const id of unit.events ?? []) {
-    if (s.hasEvent.get(id) !== undefined) return { ok: false, conflict: `${DUPLICATE_EVENT_CONFLICT} ${id}` };
-  }
+  // Event ids are checked by their insert, the unit's first write (makeApplyUnit).
   for (const { instance, expectedSeq, exclusive } of unit.instances ?? []) {
     const seq = s.getInstanceSeq.get(instance.id)?.seq;
     if (expectedSeq === null && seq !== undefined) return { ok: false, conflict: `instance ${instance.id} already exists` };
@@ -100,10 +98,15 @@ export function makeApplyUnit(s: Statements, clock: () => number, waiting: Waiti
     const conflict = findConflict(s, unit);
     if (conflict !== undefined) return conflict;
 
+    // The event ids go first: a duplicate found by its insert refuses the unit with nothing of
+    // it written yet (the ids before it are rolled back by the caller, as a throw).
     if (unit.events !== undefined && unit.events.length > 0) {
       const at = clock();
-      for (const id of unit.events) {
-        if (s.insertEvent.run(id, at).changes === 0) throw new UnitConflict(`${DUPLICATE_EVENT_CONFLICT} ${id} (twice in one unit)`);
+      for (const [i, id] of unit.events.entries()) {
+        if (s.insertEvent.run(id, at).changes === 0) {
+          if (i === 0) return { ok: false, conflict: `${DUPLICATE_EVENT_CONFLICT} ${id}` };
+          throw new UnitConflict(`${DUPLICATE_EVENT_CONFLICT} ${id}`);
+        }
       }
     }
 
