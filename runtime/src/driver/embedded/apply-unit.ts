@@ -1,9 +1,12 @@
 /**
  * `commit(unit)` for the embedded store, in two phases. First every condition that can refuse
- * the unit is read — event ids seen, instance ids taken or seqs moved on, deliveries changed —
- * and a refusal returns the conflict with nothing written. Then the unit writes, which can no
- * longer conflict (one writer, inside the caller's transaction). So a unit needs no savepoint
- * of its own, which SQLite would pay for with a copy of every page the unit touches.
+ * the unit is read — instance ids taken or seqs moved on, deliveries changed, claims and
+ * guarded counts — and a refusal returns the conflict with nothing written. Then the unit
+ * writes, which can no longer conflict (one writer, inside the caller's transaction), except
+ * its first write, which checks its own condition by whether it changed a row (an event id's
+ * insert, an instance's or a delivery's guarded update): refused there, still nothing is
+ * written. So a unit needs no savepoint of its own, which SQLite would pay for with a copy of
+ * every page the unit touches.
  *
  * Should a write still throw (two rows of one unit colliding with each other, a value JSON
  * cannot hold, the disk), the unit has written part of itself: the caller must roll the whole
@@ -47,13 +50,32 @@ function claimKey(instance: Instance): string {
   return JSON.stringify([instance.journey, instance.subjectId]);
 }
 
-/** The unit's refusal, read before anything is written; undefined when it will apply. */
-function findConflict(s: Statements, unit: UnitOfWork): CommitOutcome | undefined {
-  // Event ids are checked by their insert, the unit's first write (makeApplyUnit).
-  for (const { instance, expectedSeq, exclusive } of unit.instances ?? []) {
-    const seq = s.getInstanceSeq.get(instance.id)?.seq;
-    if (expectedSeq === null && seq !== undefined) return { ok: false, conflict: `instance ${instance.id} already exists` };
-    if (expectedSeq !== null && seq !== expectedSeq) return { ok: false, conflict: `instance ${instance.id} changed since seq ${expectedSeq} (or is gone)` };
+/**
+ * Which write of the unit comes first, and so can check its own condition (an event id not
+ * seen, an instance at its seq or absent, a delivery at its updatedAt) by whether it changed a
+ * row: refused there, nothing of the unit is written yet. That saves a read per unit.
+ */
+type FirstWrite = 'event' | 'instance' | 'delivery' | 'other';
+
+function firstWriteOf(unit: UnitOfWork): FirstWrite {
+  if (unit.events !== undefined && unit.events.length > 0) return 'event';
+  if (unit.instances !== undefined && unit.instances.length > 0) return 'instance';
+  if (unit.deliveries !== undefined && unit.deliveries.length > 0 && unit.deliveries[0]!.expectedUpdatedAt !== null) return 'delivery';
+  return 'other';
+}
+
+const instanceExists = (id: string) => `instance ${id} already exists`;
+const instanceMoved = (id: string, seq: number) => `instance ${id} changed since seq ${seq} (or is gone)`;
+const deliveryMoved = (id: string, updatedAt: number) => `delivery ${id} changed since ${updatedAt} (or is gone)`;
+
+/** The unit's refusal, read before anything is written; undefined when it will apply. The first write checks itself. */
+function findConflict(s: Statements, unit: UnitOfWork, first: FirstWrite): CommitOutcome | undefined {
+  for (const [i, { instance, expectedSeq, exclusive }] of (unit.instances ?? []).entries()) {
+    if (!(i === 0 && first === 'instance')) {
+      const seq = s.getInstanceSeq.get(instance.id)?.seq;
+      if (expectedSeq === null && seq !== undefined) return { ok: false, conflict: instanceExists(instance.id) };
+      if (expectedSeq !== null && seq !== expectedSeq) return { ok: false, conflict: instanceMoved(instance.id, expectedSeq) };
+    }
     if (expectedSeq === null && exclusive !== undefined) {
       const key = claimKey(instance);
       const taken = exclusive === 'once' ? s.hasOnceKey.get(key) : s.hasLiveKey.get(key);
@@ -62,10 +84,10 @@ function findConflict(s: Statements, unit: UnitOfWork): CommitOutcome | undefine
       }
     }
   }
-  for (const { delivery, expectedUpdatedAt } of unit.deliveries ?? []) {
-    if (expectedUpdatedAt === null) continue;
+  for (const [i, { delivery, expectedUpdatedAt }] of (unit.deliveries ?? []).entries()) {
+    if (expectedUpdatedAt === null || (i === 0 && first === 'delivery')) continue;
     if (s.getDeliveryUpdatedAt.get(delivery.id)?.updated_at !== expectedUpdatedAt) {
-      return { ok: false, conflict: `delivery ${delivery.id} changed since ${expectedUpdatedAt} (or is gone)` };
+      return { ok: false, conflict: deliveryMoved(delivery.id, expectedUpdatedAt) };
     }
   }
   return sentConflict(s, unit.sent ?? []);
@@ -95,22 +117,27 @@ function sentConflict(s: Statements, sent: readonly SentCount[]): CommitOutcome 
 /** `(unit) => outcome`, to be called inside a transaction the caller rolls back when it throws. */
 export function makeApplyUnit(s: Statements, clock: () => number, waiting: WaitingTypes): (unit: UnitOfWork) => CommitOutcome {
   return (unit: UnitOfWork): CommitOutcome => {
-    const conflict = findConflict(s, unit);
+    const first = firstWriteOf(unit);
+    const conflict = findConflict(s, unit, first);
     if (conflict !== undefined) return conflict;
+    let written = false;
+    /** A write found the unit refused: a value while nothing of it is written, else a throw the caller rolls back. */
+    const refuse = (reason: string): CommitOutcome => {
+      if (!written) return { ok: false, conflict: reason };
+      throw new UnitConflict(reason);
+    };
 
-    // The event ids go first: a duplicate found by its insert refuses the unit with nothing of
-    // it written yet (the ids before it are rolled back by the caller, as a throw).
+    // Event ids are checked by their inserts, which come first.
     if (unit.events !== undefined && unit.events.length > 0) {
       const at = clock();
-      for (const [i, id] of unit.events.entries()) {
-        if (s.insertEvent.run(id, at).changes === 0) {
-          if (i === 0) return { ok: false, conflict: `${DUPLICATE_EVENT_CONFLICT} ${id}` };
-          throw new UnitConflict(`${DUPLICATE_EVENT_CONFLICT} ${id}`);
-        }
+      for (const id of unit.events) {
+        if (s.insertEvent.run(id, at).changes === 0) return refuse(`${DUPLICATE_EVENT_CONFLICT} ${id}`);
+        written = true;
       }
     }
 
-    for (const { instance, expectedSeq, exclusive } of unit.instances ?? []) {
+    for (const [i, { instance, expectedSeq, exclusive }] of (unit.instances ?? []).entries()) {
+      const checksItself = i === 0 && first === 'instance';
       const json = JSON.stringify(instance);
       const waitingFor = waitingForOf(instance);
       if (waitingFor !== null) waiting.note(waitingFor);
@@ -127,14 +154,15 @@ export function makeApplyUnit(s: Statements, clock: () => number, waiting: Waiti
           exclusive === 'once' ? claimKey(instance) : null,
           exclusive === 'while-active' && instance.status === 'active' ? claimKey(instance) : null,
         );
-        if (changes === 0) throw new UnitConflict(`instance ${instance.id} twice in one unit`);
+        if (changes === 0) return refuse(checksItself ? instanceExists(instance.id) : `instance ${instance.id} twice in one unit`);
       } else {
         const { changes } = s.updateInstance.run(instance.status, waitingFor, instance.seq, json, instance.status, instance.id, expectedSeq);
-        if (changes === 0) throw new UnitConflict(`instance ${instance.id} twice in one unit`);
+        if (changes === 0) return refuse(checksItself ? instanceMoved(instance.id, expectedSeq) : `instance ${instance.id} twice in one unit`);
       }
+      written = true;
     }
 
-    for (const { delivery, expectedUpdatedAt } of unit.deliveries ?? []) {
+    for (const [i, { delivery, expectedUpdatedAt }] of (unit.deliveries ?? []).entries()) {
       const json = JSON.stringify(delivery);
       const channel = currentChannelOf(delivery);
       if (expectedUpdatedAt === null) {
@@ -161,8 +189,9 @@ export function makeApplyUnit(s: Statements, clock: () => number, waiting: Waiti
           delivery.id,
           expectedUpdatedAt,
         );
-        if (changes === 0) throw new UnitConflict(`delivery ${delivery.id} twice in one unit`);
+        if (changes === 0) return refuse(i === 0 && first === 'delivery' ? deliveryMoved(delivery.id, expectedUpdatedAt) : `delivery ${delivery.id} twice in one unit`);
       }
+      written = true;
     }
 
     // Deletes before inserts: a unit that cancels (or acks) an id and enqueues the same id
