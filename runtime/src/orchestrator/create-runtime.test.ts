@@ -473,6 +473,57 @@ describe('orchestrator', () => {
     expect(tight.attemptsReserved).toBe(10 - tight.leasedAttempts);
   });
 
+  it('with a subject.source, a message costs one query: the attempt handed over is sent on the profile its routing loaded', async () => {
+    const project = makeTestProject();
+    cleanup.push(() => rmSync(project.root, { recursive: true, force: true }));
+    project.write('data/crm.json', JSON.stringify({ customers: { 's-1': { name: 'Ann from the CRM' } } }));
+    project.write(
+      'herald.yaml',
+      `project: orchestrator-test
+defaults: { locale: en, timezone: UTC, policy: standard }
+channels:
+  email:
+    use: ./plugins/recorder
+    config: { path: out/calls.jsonl }
+  sms:
+    use: "@herald/channel-log"
+    config: { path: out/sms.jsonl }
+sources:
+  crm:
+    use: "@herald/source-file"
+    config: { path: data/crm.json }
+    queries:
+      customerById:
+        args: { id: string }
+        with: { collection: customers, key: id }
+        returns: { name: string }
+subject:
+  fields: { name: string }
+  source: { source: crm, query: customerById }
+events:
+  order.shipped:
+    fields: { subjectId: string, orderId: string }
+`,
+    );
+    project.write('templates/shipped.template.yaml', 'template: shipped\nemail:\n  en:\n    subject: "Hello {{subject.name}}"\n    text: "Order {{trigger.orderId}}"\nsms:\n  en:\n    body: "x"\n');
+    const runtime = createRuntime({
+      driver: createEmbeddedDriver({ path: ':memory:' }),
+      graph: project.compile(),
+      projectRoot: project.root,
+      pool: { threads: 1, logLevel: 'silent' },
+    });
+    await runtime.start();
+    await runtime.putSubject({ id: 's-1', contacts: { email: 'ann@example.com' } });
+    const before = runtime.pool!.stats().tasks;
+    await runtime.ingest(shipped('crm-1'));
+    const deadline = Date.now() + 10_000;
+    while (project.calls().length < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    await runtime.stop();
+    expect(project.calls().map((c) => c.subject)).toEqual(['Hello Ann from the CRM']);
+    // The routing's query and the send; the attempt did not ask the CRM again.
+    expect(runtime.pool!.stats().tasks - before).toBe(2);
+  });
+
   it('redacts what archive.redact lists and purges by archive.retention', async () => {
     const project = makeTestProject();
     cleanup.push(() => rmSync(project.root, { recursive: true, force: true }));

@@ -168,7 +168,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
             leaseMs,
             claim: (n) => scheduler.claim(n),
             giveBack: (n) => scheduler.giveBack(n),
-            adopt: (queued, delivery) => scheduler.adopt(queued, () => handleAttemptJob(context, queued, delivery)),
+            adopt: (queued, delivery, subject) => scheduler.adopt(queued, () => handleAttemptJob(context, queued, delivery, subject)),
           }
         : undefined;
       const context: HandlerContext = { driver, pool, graphs, now, log, metrics, fetchMaxTries: options.fetchMaxTries ?? 5, ...(handOver ? { handOver } : {}) };

@@ -1,20 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import type { NewJob, QueuedJob, UnitOfWork } from '../driver/driver.js';
 import type { Delivery } from '../delivery/types.js';
+import type { SubjectProfile } from '../engine/types.js';
 import { handOverAttempts, type HandOverTarget } from './hand-over-attempts.js';
 
 const NOW = 1_000_000;
 
 function delivery(id: string): Delivery {
-  return { id, status: 'attempting' } as unknown as Delivery;
+  return { id, subjectId: 'ann', status: 'attempting' } as unknown as Delivery;
 }
+
+const ann = { id: 'ann', contacts: { email: 'ann@example.com' } } as unknown as SubjectProfile;
 
 function attempt(deliveryId: string, runAt = NOW): NewJob {
   return { id: `${deliveryId}:1`, job: { kind: 'attempt', deliveryId, channel: 'email', attempt: 1, idempotencyKey: deliveryId }, runAt };
 }
 
 function target(room: number) {
-  const adopted: { queued: QueuedJob; delivery: Delivery }[] = [];
+  const adopted: { queued: QueuedJob; delivery: Delivery; subject?: SubjectProfile }[] = [];
   let claimed = 0;
   const t: HandOverTarget = {
     leaseMs: 60_000,
@@ -26,9 +29,9 @@ function target(room: number) {
     giveBack(n) {
       claimed -= n;
     },
-    adopt(queued, d) {
+    adopt(queued, d, subject) {
       claimed -= 1;
-      adopted.push({ queued, delivery: d });
+      adopted.push({ queued, delivery: d, ...(subject ? { subject } : {}) });
     },
   };
   return { t, adopted, claimed: () => claimed };
@@ -40,17 +43,17 @@ const unitWith = (enqueue: NewJob[], deliveries: Delivery[]): UnitOfWork => ({
 });
 
 describe('handOverAttempts', () => {
-  it('leases the attempts due now whose delivery the unit writes, and runs them with that delivery once it committed', () => {
+  it('leases the attempts due now whose delivery the unit writes, and runs them with that delivery and its subject once it committed', () => {
     const timer: NewJob = { id: 'timer', job: { kind: 'delivery', deliveryId: 'd1', input: { kind: 'timer', timerId: 'timer' } }, runAt: NOW + 5000 };
     const unit = unitWith([attempt('d1'), timer, attempt('d2', NOW + 1000), attempt('elsewhere')], [delivery('d1'), delivery('d2')]);
     const { t, adopted, claimed } = target(10);
-    const h = handOverAttempts(unit, t, NOW);
+    const h = handOverAttempts(unit, t, NOW, new Map([['ann', ann]]));
     expect(h.unit.enqueue).toEqual([{ ...attempt('d1'), leasedUntil: NOW + 60_000 }, timer, attempt('d2', NOW + 1000), attempt('elsewhere')]);
     expect(h.unit.deliveries).toBe(unit.deliveries);
     expect(claimed()).toBe(1);
     expect(adopted).toEqual([]);
     h.settle(true);
-    expect(adopted).toEqual([{ queued: { id: 'd1:1', job: attempt('d1').job, runAt: NOW, tries: 0 }, delivery: delivery('d1') }]);
+    expect(adopted).toEqual([{ queued: { id: 'd1:1', job: attempt('d1').job, runAt: NOW, tries: 0 }, delivery: delivery('d1'), subject: ann }]);
     expect(claimed()).toBe(0);
   });
 

@@ -12,6 +12,7 @@
  */
 import type { NewJob, QueuedJob, UnitOfWork } from '../driver/driver.js';
 import type { Delivery } from '../delivery/types.js';
+import type { SubjectProfile } from '../engine/types.js';
 
 /** What the scheduler offers for jobs this process runs itself (scheduler.ts). */
 export interface HandOverTarget {
@@ -20,8 +21,8 @@ export interface HandOverTarget {
   /** Up to `n` places among the jobs in flight, held until adopted or given back. */
   claim(n: number): number;
   giveBack(n: number): void;
-  /** Runs a job whose lease this process holds; uses one claimed place. */
-  adopt(queued: QueuedJob, delivery: Delivery): void;
+  /** Runs a job whose lease this process holds, on its delivery (and subject, when known); uses one claimed place. */
+  adopt(queued: QueuedJob, delivery: Delivery, subject: SubjectProfile | undefined): void;
 }
 
 export interface HandOver {
@@ -31,8 +32,19 @@ export interface HandOver {
 }
 
 const NOTHING: HandOver['settle'] = () => {};
+const NO_SUBJECTS: ReadonlyMap<string, SubjectProfile> = new Map();
 
-export function handOverAttempts(unit: UnitOfWork, target: HandOverTarget | undefined, now: number): HandOver {
+/**
+ * `subjects`: the profiles the unit was decided on, by subject id. A handed-over attempt uses its
+ * subject's instead of loading it again — with `subject.source`, that is a query to another
+ * system saved per message.
+ */
+export function handOverAttempts(
+  unit: UnitOfWork,
+  target: HandOverTarget | undefined,
+  now: number,
+  subjects: ReadonlyMap<string, SubjectProfile> = NO_SUBJECTS,
+): HandOver {
   const enqueue = unit.enqueue;
   if (target === undefined || enqueue === undefined || unit.deliveries === undefined) return { unit, settle: NOTHING };
   const wanted = enqueue.filter((e) => e.job.kind === 'attempt' && e.runAt <= now && e.leasedUntil === undefined);
@@ -58,7 +70,7 @@ export function handOverAttempts(unit: UnitOfWork, target: HandOverTarget | unde
     unit: { ...unit, enqueue: leased },
     settle(committed) {
       if (!committed) return target.giveBack(handed.length);
-      for (const { queued, delivery } of handed) target.adopt(queued, delivery);
+      for (const { queued, delivery } of handed) target.adopt(queued, delivery, subjects.get(delivery.subjectId));
     },
   };
 }

@@ -29,14 +29,18 @@ import { failed, isDeliveryResult } from '@herald/plugin-sdk';
 import type { CompiledGraph } from '../engine/compile-graph.js';
 import { advanceDelivery, deliveryEnv } from '../delivery/advance-delivery.js';
 import type { Delivery, DeliveryInput } from '../delivery/types.js';
+import type { SubjectProfile } from '../engine/types.js';
 import type { JourneyMetaView } from '../pool/pool-tasks.js';
 import { deliveryEffectsToUnit } from './delivery-effects.js';
 import { ackOnly, commitOrConflict, loadSubject, type HandlerContext, type JobOutcome } from './handler-context.js';
 import { jobIds } from './job-ids.js';
 import { storedDelivery } from './start-delivery.js';
 
-/** `known`: the delivery as the unit that handed this job over wrote it (hand-over-attempts.ts); else it is read. */
-export async function handleAttemptJob(ctx: HandlerContext, queued: QueuedJob, known?: Delivery): Promise<JobOutcome> {
+/**
+ * `known`: the delivery as the unit that handed this job over wrote it (hand-over-attempts.ts),
+ * and the subject profile that unit was decided on; what is not given is read.
+ */
+export async function handleAttemptJob(ctx: HandlerContext, queued: QueuedJob, known?: Delivery, knownSubject?: SubjectProfile): Promise<JobOutcome> {
   const job = queued.job;
   if (job.kind !== 'attempt') throw new Error(`handleAttemptJob got a ${job.kind} job`);
   const delivery = known ?? (await ctx.driver.getDelivery(job.deliveryId));
@@ -52,7 +56,7 @@ export async function handleAttemptJob(ctx: HandlerContext, queued: QueuedJob, k
   // `journey.startedAt` needs the instance; most templates never mention it, so it is read only for those that do.
   const needsInstance = delivery.vars['journey'] === undefined && mentionsJourney(graph, delivery.template);
   const [subject, instance] = await Promise.all([
-    loadSubject(ctx, graph, delivery.subjectId),
+    knownSubject ?? loadSubject(ctx, graph, delivery.subjectId),
     needsInstance ? ctx.driver.getInstance(delivery.instanceId) : undefined,
   ]);
   const journey: JourneyMetaView = (delivery.vars['journey'] as JourneyMetaView | undefined) ?? {
@@ -123,13 +127,18 @@ export async function handleAttemptJob(ctx: HandlerContext, queued: QueuedJob, k
     const next = advanceDelivery(policy, deliveryEnv(graph.ir, delivery.template, subject, now), delivery, input);
     if (next.delivery !== delivery) {
       const parts = deliveryEffectsToUnit(delivery.id, next.effects, now);
-      const applied = await commitKeepingOutcome(ctx, outcome, {
-        deliveries: [{ delivery: storedDelivery(graph, next.delivery), expectedUpdatedAt: delivery.updatedAt }],
-        archive,
-        ...parts,
-        ledger: finished,
-        ack: [queued.id],
-      });
+      const applied = await commitKeepingOutcome(
+        ctx,
+        outcome,
+        {
+          deliveries: [{ delivery: storedDelivery(graph, next.delivery), expectedUpdatedAt: delivery.updatedAt }],
+          archive,
+          ...parts,
+          ledger: finished,
+          ack: [queued.id],
+        },
+        new Map([[delivery.subjectId, subject]]),
+      );
       if (applied.kind === 'done') return counted(applied);
       // It changed meanwhile (a receipt, a timer): the result goes to it as a job, below.
     }
@@ -160,9 +169,14 @@ interface LedgerOutcome {
  * made by this run is written to the ledger on its own before the error goes up, so the job's
  * next run (a re-run, which asks the ledger) reuses it instead of calling the provider again.
  */
-async function commitKeepingOutcome(ctx: HandlerContext, outcome: LedgerOutcome | null, unit: UnitOfWork): Promise<JobOutcome> {
+async function commitKeepingOutcome(
+  ctx: HandlerContext,
+  outcome: LedgerOutcome | null,
+  unit: UnitOfWork,
+  subjects?: ReadonlyMap<string, SubjectProfile>,
+): Promise<JobOutcome> {
   try {
-    return await commitOrConflict(ctx, unit);
+    return await commitOrConflict(ctx, unit, subjects);
   } catch (error) {
     await keepOutcome(ctx, outcome);
     throw error;

@@ -27,9 +27,10 @@ export async function handleDeliveryJob(ctx: HandlerContext, queued: QueuedJob):
   const next = advanceDelivery(policy, deliveryEnv(graph.ir, delivery.template, subject, now), delivery, input);
   if (next.delivery === delivery) return ackOnly(ctx, queued);
   const parts = deliveryEffects(delivery.id, next.effects, now);
-  return commitOrConflict(ctx, {
+  const unit = {
     deliveries: [{ delivery: storedDelivery(graph, next.delivery), expectedUpdatedAt: delivery.updatedAt }],
     ...parts,
     ack: [queued.id],
-  });
+  };
+  return commitOrConflict(ctx, unit, new Map([[delivery.subjectId, subject]]));
 }

@@ -18,7 +18,7 @@ export async function handleEventJob(ctx: HandlerContext, queued: QueuedJob): Pr
     instances: startedEntries(routed),
     ack: [queued.id],
   });
-  const outcome = await commitOrConflict(ctx, unit);
+  const outcome = await commitOrConflict(ctx, unit, routed.subjects);
   if (outcome.kind === 'done') countStarted(ctx, routed);
   return outcome;
 }

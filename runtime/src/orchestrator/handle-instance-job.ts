@@ -25,6 +25,7 @@ export async function handleInstanceJob(ctx: HandlerContext, queued: QueuedJob):
   const outcome = await commitOrConflict(
     ctx,
     unitFrom(parts, { instances: [{ instance: result.instance, expectedSeq: instance.seq }], ack: [queued.id] }),
+    new Map([[instance.subjectId, subject]]),
   );
   if (outcome.kind === 'done') ctx.metrics.instanceTransition(instance.journey, instance.status, result.instance.status);
   return outcome;

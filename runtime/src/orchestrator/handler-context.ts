@@ -32,9 +32,12 @@ export const DONE: JobOutcome = Object.freeze({ kind: 'done' });
 
 export type JobHandler = (ctx: HandlerContext, queued: QueuedJob) => Promise<JobOutcome>;
 
-/** Every unit the orchestrator writes goes through here: attempts it makes due now are handed over once it commits. */
-export async function commitUnit(ctx: HandlerContext, unit: UnitOfWork): Promise<CommitOutcome> {
-  const handOver = handOverAttempts(unit, ctx.handOver, ctx.now());
+/**
+ * Every unit the orchestrator writes goes through here: attempts it makes due now are handed over
+ * once it commits, with the subject profiles the unit was decided on (`subjects`, by id).
+ */
+export async function commitUnit(ctx: HandlerContext, unit: UnitOfWork, subjects?: ReadonlyMap<string, SubjectProfile>): Promise<CommitOutcome> {
+  const handOver = handOverAttempts(unit, ctx.handOver, ctx.now(), subjects);
   let committed = false;
   try {
     const outcome = await ctx.driver.commit(handOver.unit);
@@ -45,8 +48,8 @@ export async function commitUnit(ctx: HandlerContext, unit: UnitOfWork): Promise
   }
 }
 
-export async function commitOrConflict(ctx: HandlerContext, unit: UnitOfWork): Promise<JobOutcome> {
-  const outcome = await commitUnit(ctx, unit);
+export async function commitOrConflict(ctx: HandlerContext, unit: UnitOfWork, subjects?: ReadonlyMap<string, SubjectProfile>): Promise<JobOutcome> {
+  const outcome = await commitUnit(ctx, unit, subjects);
   return outcome.ok ? DONE : { kind: 'conflict', reason: outcome.conflict };
 }
 

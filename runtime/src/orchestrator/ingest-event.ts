@@ -32,6 +32,7 @@ async function recordRouted(ctx: HandlerContext, event: IncomingEvent): Promise<
     const outcome = await commitUnit(
       ctx,
       unitFrom(routed.parts, { events: [event.id], instances: startedEntries(routed) }),
+      routed.subjects,
     );
     if (outcome.ok) {
       countStarted(ctx, routed);

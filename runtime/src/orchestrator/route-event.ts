@@ -10,7 +10,7 @@ import { advance } from '../engine/advance.js';
 import { audienceOfEvent } from '../engine/event-audience.js';
 import type { InstanceExclusivity, UnitOfWork } from '../driver/driver.js';
 import { mayStart, newInstance, triggerCandidates, triggerCondition, type Reentry } from '../engine/start-instance.js';
-import type { IncomingEvent, Instance } from '../engine/types.js';
+import type { IncomingEvent, Instance, SubjectProfile } from '../engine/types.js';
 import { loadSubject, type HandlerContext } from './handler-context.js';
 import { emptyParts, type UnitParts } from './instance-effects.js';
 import { jobIds } from './job-ids.js';
@@ -20,6 +20,8 @@ export interface Routed {
   readonly parts: UnitParts;
   /** Instances this event starts, as their first advance left them, with the claim their journey's reentry makes. */
   readonly started: readonly { readonly instance: Instance; readonly exclusive?: InstanceExclusivity }[];
+  /** The subject profiles routing decided on, by id: the attempts it starts are sent on them. */
+  readonly subjects: ReadonlyMap<string, SubjectProfile>;
 }
 
 /** What a new instance claims in the store, so two events routed at once cannot both start it. */
@@ -49,12 +51,14 @@ export async function routeEvent(ctx: HandlerContext, event: IncomingEvent, repe
   const now = ctx.now();
   const parts = emptyParts();
   const started: { instance: Instance; exclusive?: InstanceExclusivity }[] = [];
+  const subjects = new Map<string, SubjectProfile>();
 
   const candidates = triggerCandidates(graph, event);
   for (const skipped of candidates.skipped) ctx.log.debug(`event ${event.id}: ${skipped.journey} not started: ${skipped.reason}`);
   for (const c of candidates.triggered) {
     const id = jobIds.instance(c.journey, event.id);
     const subject = await loadSubject(ctx, graph, c.subjectId);
+    subjects.set(c.subjectId, subject);
     const condition = triggerCondition(graph, c.journey, event, subject);
     if (!condition.ok) {
       ctx.log.debug(`event ${event.id}: ${c.journey} not started for ${c.subjectId}: ${condition.reason}`);
@@ -84,7 +88,7 @@ export async function routeEvent(ctx: HandlerContext, event: IncomingEvent, repe
   for (const instance of waiting) {
     parts.enqueue.push({ id: jobIds.eventFor(event.id, instance.id), job: { kind: 'instance', instanceId: instance.id, input: { kind: 'event', event } }, runAt: now });
   }
-  return { parts, started };
+  return { parts, started, subjects };
 }
 
 /** After the routing's unit committed. */
