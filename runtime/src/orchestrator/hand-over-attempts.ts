@@ -9,6 +9,12 @@
  *
  * Only as many as the scheduler has room for are handed over; the rest are queued as before,
  * which keeps a flood of events from piling unbounded work in memory.
+ *
+ * An attempt's job id names its delivery, channel and attempt number, and only the unit that
+ * moves the delivery to that attempt (guarded by the delivery's updatedAt) enqueues it, so the id
+ * is new when handed over. Were it not — a leased enqueue of an existing id is a no-op — the
+ * scheduler still runs one job per id at a time in this process, and the first run's ack removes
+ * the row.
  */
 import type { NewJob, QueuedJob, UnitOfWork } from '../driver/driver.js';
 import type { Delivery } from '../delivery/types.js';
