@@ -153,8 +153,8 @@ writeFileSync(echoFile, 'export default function (x) { return x; }\n');
 rmSync(echoFile, { force: true });
 {
   // The store's floor: the rows the embedded driver writes for one message of this journey
-  // (event id, instance, delivery, sent count, attempt job, delivery update, archived content
-  // and attempt, job delete; a first attempt writes no ledger), with its schema and statements, in
+  // (event id, instance, delivery, sent count, attempt job, ledger in flight, delivery update,
+  // ledger done, archived content and attempt, job delete), with its schema and statements, in
   // transactions of 32 messages, on one thread, checkpoints left out (the runtime runs them on a
   // thread of their own). No routing, no rendering, no JSON encoding: what SQLite alone costs.
   const dir = mkdtempSync(join(tmpdir(), 'herald-bench-store-'));
@@ -174,7 +174,9 @@ rmSync(echoFile, { force: true });
     s.insertDelivery.run(`d-${id}`, `order:${id}`, subject, 'order', 'attempting', 'email', null, i, i, deliveryJson);
     s.insertSent.run(subject, 'transactional', i, null, `d-${id}`);
     s.insertJob.run(`d-${id}:email:1`, 'attempt', '{"kind":"attempt"}', i, i + 60_000, 1);
+    s.beginLedger.run(`d-${id}:email#1`, i);
     s.updateDelivery.run('delivered', 'email', `<${id}@herald>`, i + 1, deliveryJson, `d-${id}`, i);
+    s.finishLedger.run(`d-${id}:email#1`, '{"status":"delivered"}', i, i);
     s.insertContent.run(`d-${id}`, 'email', contentJson);
     s.insertAttempt.run(`d-${id}`, attemptJson);
     s.deleteJob.run(`d-${id}:email:1`);

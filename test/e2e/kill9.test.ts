@@ -144,7 +144,7 @@ it(
       expect([...expected].filter((id) => !received.has(id))).toEqual([]);
       expect([...received.keys()].filter((id) => !expected.has(id))).toEqual([]);
       const duplicates = [...received.values()].reduce((n, times) => n + times - 1, 0);
-      const resent = runs.map((r) => r.output.split('\n').filter((l) => l.includes('previous try died')).length);
+      const resent = runs.map((r) => r.output.split('\n').filter((l) => l.includes('may have reached the provider')).length);
       console.log(
         `kill -9 test: ${COUNT} journeys, ${kills} kills, ${runs.length} runs, ${smtp.messageIds.length} mails received, ` +
           `${duplicates} duplicates, attempts re-run from an in-flight ledger per run: ${resent.join('/')}, ${(elapsed / 1000).toFixed(1)} s`,

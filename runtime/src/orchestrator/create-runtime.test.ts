@@ -101,13 +101,13 @@ describe('orchestrator', () => {
     expect(message!.contents[0]!.fields['subject']).toBe('Order o-2 shipped');
   });
 
-  it('sends again with the same idempotency key and Message-ID when it died during the provider call (nothing recorded)', async () => {
+  it('sends again with the same idempotency key and Message-ID when it died during the provider call (ledger in flight)', async () => {
     let crashed = false;
     let finishRefused = false;
     const begun: string[] = [];
     const { runtime, project } = await setup({
       // The process "dies" with the provider's answer in hand: neither the attempt's commit
-      // nor the ledger write that would keep its outcome lands.
+      // (which carries the ledger's done) nor the ledger write that would keep its outcome lands.
       wrap: (d) => ({
         ...d,
         async commit(unit: UnitOfWork) {
@@ -138,21 +138,22 @@ describe('orchestrator', () => {
     expect(calls).toHaveLength(2);
     expect(calls[1]!.key).toBe(calls[0]!.key);
     expect(calls[1]!.messageId).toBe(calls[0]!.messageId);
-    // The first run asked nothing; the re-run asked the ledger, which held nothing.
-    expect(begun).toEqual([`${calls[0]!.key}#1 new`]);
+    // The first run asked nothing; the re-run asked the ledger, which held the unit's mark only.
+    expect(begun).toEqual([`${calls[0]!.key}#1 in-flight`]);
     const [message] = await onlyDelivery(runtime);
     expect(message!.delivery.status).toBe('delivered');
     expect(message!.attempts).toHaveLength(1);
   });
 
-  it('a first run of an attempt neither asks the ledger nor writes it: the archived attempt, committed with the ack, is the record', async () => {
+  it('the unit that makes an attempt due marks it in flight and the attempt’s commit marks it done; the attempt asks the ledger nothing', async () => {
     const ledgerCalls: string[] = [];
-    const ledgerInUnits: string[] = [];
+    const marks: string[] = [];
     const { runtime, project } = await setup({
       wrap: (d) => ({
         ...d,
         async commit(unit: UnitOfWork) {
-          for (const e of unit.ledger ?? []) ledgerInUnits.push(e.key);
+          for (const e of unit.ledgerBegin ?? []) marks.push(`in-flight ${e.key}${unit.events?.length ? ' (with the event)' : ''}`);
+          for (const e of unit.ledger ?? []) marks.push(`done ${e.key}${unit.archive?.length ? ' (with the archive)' : ''}`);
           return d.commit(unit);
         },
         async ledgerBegin(key, now) {
@@ -168,12 +169,13 @@ describe('orchestrator', () => {
     await runtime.putSubject({ id: 's-1', contacts: { email: 'ann@example.com' } });
     await runtime.ingest(shipped('o-first'));
     await runtime.runUntilIdle(T0 + HOUR);
+    const [call] = project.calls();
     expect(project.calls()).toHaveLength(1);
+    const key = `${call!.key}#1`;
+    expect(marks).toEqual([`in-flight ${key} (with the event)`, `done ${key} (with the archive)`]);
+    expect(ledgerCalls).toEqual([]);
     const [message] = (await onlyDelivery(runtime)).filter((m) => m.delivery.node === 'tell');
     expect(message!.delivery.status).toBe('delivered');
-    expect(message!.attempts).toHaveLength(1);
-    expect(ledgerCalls).toEqual([]);
-    expect(ledgerInUnits).toEqual([]);
   });
 
   it('routes an event inside ingest: the instance exists and its delivery has started before any job runs', async () => {

@@ -7,8 +7,10 @@ export function deliveryEffectsToUnit(
   deliveryId: string,
   effects: readonly DeliveryEffect[],
   now: number,
-): Required<Pick<UnitOfWork, 'enqueue' | 'cancel' | 'sent' | 'unsent'>> {
+): Required<Pick<UnitOfWork, 'enqueue' | 'cancel' | 'sent' | 'unsent' | 'ledgerBegin'>> {
   const enqueue: NewJob[] = [];
+  // An attempt's ledger key is marked in flight by the unit that makes it due (handle-attempt-job.ts).
+  const ledgerBegin: { key: string; at: number }[] = [];
   const cancel: string[] = [];
   const sent: SentCount[] = [];
   const unsent: string[] = [];
@@ -20,6 +22,7 @@ export function deliveryEffectsToUnit(
           job: { kind: 'attempt', deliveryId: effect.deliveryId, channel: effect.channel, attempt: effect.attempt, idempotencyKey: effect.idempotencyKey },
           runAt: now,
         });
+        ledgerBegin.push({ key: jobIds.ledger(effect.idempotencyKey, effect.attempt), at: now });
         break;
       case 'schedule':
         enqueue.push({ id: effect.timerId, job: { kind: 'delivery', deliveryId, input: { kind: 'timer', timerId: effect.timerId } }, runAt: effect.at });
@@ -37,5 +40,5 @@ export function deliveryEffectsToUnit(
         throw new Error(`unknown delivery effect ${JSON.stringify(effect satisfies never)}`);
     }
   }
-  return { enqueue, cancel, sent, unsent };
+  return { enqueue, cancel, sent, unsent, ledgerBegin };
 }

@@ -1,19 +1,20 @@
 /**
  * `attempt` jobs: render and send one attempt of a delivery, effectively once.
  *
- * 1. A re-run of an attempt (its job reserved before: `tries` > 0, after a crash, a release or
- *    an expired lease) asks the ledger first (`ledgerBegin`): `done` means an earlier run
- *    reached the provider and recorded the outcome, but its commit did not land: reuse the
- *    outcome, call nobody. `new` or `in-flight` (an earlier run died during the provider call:
- *    it may or may not have sent) → call the pool (render + plugin send) with the delivery's
+ * 1. Before the provider call the attempt's key is `in-flight` in the ledger: the unit that made
+ *    the attempt due marked it (delivery-effects.ts), so the first run of an attempt (its job
+ *    never reserved before: `tries` 0) needs no ledger round trip of its own — nothing ran it
+ *    before, so there is nothing else to find. A re-run (`tries` > 0: after a crash, a release,
+ *    an expired lease) asks the ledger (`ledgerBegin`): `done` means an earlier run reached the
+ *    provider and recorded the outcome, but its commit did not land: reuse the outcome, call
+ *    nobody. `in-flight` (or `new`, for jobs queued by earlier Herald versions): an earlier run
+ *    may have reached the provider → call the pool (render + plugin send) with the delivery's
  *    idempotency key and its deterministic Message-ID, so a provider or a mailbox can drop the
- *    duplicate. The first run of an attempt (`tries` 0) cannot find anything there — nothing
- *    ran it before — so it neither asks nor marks.
- * 2. One commit: the archive (rendered content, attempt record), the result, and the ack, with
- *    the ledger's `done` when the run began one (so no entry is left in flight). A first run's
- *    commit needs none: once the ack lands nothing runs the attempt again. Should that commit
- *    not land, the outcome goes to the ledger on its own, so the re-run reuses it; until then the
- *    workers' send journal (when configured) holds it across a crash (pool/send-journal.ts). The
+ *    duplicate.
+ * 2. One commit: the ledger's `done` with the outcome, the archive (rendered content, attempt
+ *    record), the result, and the ack. Should it not land, the outcome goes to the ledger on its
+ *    own, so the re-run reuses it; until then the workers' send journal (when configured) holds
+ *    it across a crash (pool/send-journal.ts). The
  *    result is applied to the delivery right there when the delivery is as it was read (the
  *    common case); otherwise (a receipt or a timer changed it meanwhile) it is queued as a
  *    `delivery` job carrying the result, which the delivery handler applies to the fresh state.
@@ -44,14 +45,16 @@ export async function handleAttemptJob(ctx: HandlerContext, queued: QueuedJob, k
   const job = queued.job;
   if (job.kind !== 'attempt') throw new Error(`handleAttemptJob got a ${job.kind} job`);
   const delivery = known ?? (await ctx.driver.getDelivery(job.deliveryId));
+  const ledgerKey = jobIds.ledger(job.idempotencyKey, job.attempt);
   // A stale attempt (the delivery moved on: a receipt, a timeout, a later attempt) sends nothing.
+  // On a first run no call was ever made, so its in-flight mark is closed for retention to purge;
+  // a re-run leaves the ledger as it is (it may hold an earlier run's outcome).
   if (!delivery || delivery.status !== 'attempting' || delivery.attempt !== job.attempt || delivery.channels[delivery.channelIndex] !== job.channel) {
-    return ackOnly(ctx, queued);
+    if (queued.tries > 0) return ackOnly(ctx, queued);
+    return commitOrConflict(ctx, { ack: [queued.id], ledger: [{ key: ledgerKey, result: null, at: ctx.now() }] });
   }
   const graph = await ctx.graphs.get(delivery.version);
-  const ledgerKey = jobIds.ledger(job.idempotencyKey, job.attempt);
-  const firstRun = queued.tries === 0;
-  const entry: LedgerEntry = firstRun ? { state: 'new' } : await ctx.driver.ledgerBegin(ledgerKey, ctx.now());
+  const entry: LedgerEntry = queued.tries === 0 ? { state: 'new' } : await ctx.driver.ledgerBegin(ledgerKey, ctx.now());
 
   // `journey.startedAt` needs the instance; most templates never mention it, so it is read only for those that do.
   const needsInstance = delivery.vars['journey'] === undefined && mentionsJourney(graph, delivery.template);
@@ -88,7 +91,7 @@ export async function handleAttemptJob(ctx: HandlerContext, queued: QueuedJob, k
     const rendered = await ctx.pool.run({ kind: 'render', ...request });
     content = rendered.outcome.ok ? rendered.outcome.content : null;
   } else {
-    if (entry.state === 'in-flight') ctx.log.warn(`attempt ${ledgerKey}: a previous try died during the provider call; sending again with the same idempotency key`);
+    if (entry.state === 'in-flight') ctx.log.warn(`attempt ${ledgerKey}: an earlier run may have reached the provider and recorded no outcome; sending again with the same idempotency key`);
     const sent = await ctx.pool.run({
       kind: 'send',
       ...request,
@@ -103,8 +106,7 @@ export async function handleAttemptJob(ctx: HandlerContext, queued: QueuedJob, k
     content = sent.content;
     outcome = { key: ledgerKey, result, at: ctx.now() };
   }
-  /** In the unit: the `done` of an entry this run began. */
-  const finished: UnitOfWork['ledger'] = outcome !== null && !firstRun ? [outcome] : [];
+  const finished: UnitOfWork['ledger'] = outcome !== null ? [outcome] : [];
 
   const now = ctx.now();
   const archive = [
@@ -150,7 +152,7 @@ export async function handleAttemptJob(ctx: HandlerContext, queued: QueuedJob, k
     ack: [queued.id],
   });
   // Nothing in that unit can conflict; were it refused anyway, the job must not run again as a
-  // first run (which would not ask the ledger): keep the outcome and fail the run.
+  // first run (which does not ask the ledger): keep the outcome and fail the run.
   if (queuedResult.kind !== 'done') {
     await keepOutcome(ctx, outcome);
     throw new Error(`attempt ${ledgerKey}: its commit was refused (${queuedResult.kind === 'conflict' ? queuedResult.reason : queuedResult.kind})`);

@@ -17,10 +17,12 @@ export interface UnitParts {
   readonly deliveries: { readonly delivery: Delivery; readonly expectedUpdatedAt: number | null }[];
   /** Sent counters of deliveries that started in this unit. */
   readonly sent: SentCount[];
+  /** Ledger keys of the attempts those deliveries made due, marked in flight. */
+  readonly ledgerBegin: { readonly key: string; readonly at: number }[];
 }
 
 export function emptyParts(): UnitParts {
-  return { enqueue: [], cancel: [], deliveries: [], sent: [] };
+  return { enqueue: [], cancel: [], deliveries: [], sent: [], ledgerBegin: [] };
 }
 
 export function addInstanceEffects(parts: UnitParts, graph: CompiledGraph, instance: Instance, effects: readonly Effect[], now: number): void {
@@ -74,5 +76,6 @@ export function unitFrom(parts: UnitParts, rest: UnitOfWork): UnitOfWork {
     ...(parts.cancel.length > 0 ? { cancel: [...(rest.cancel ?? []), ...parts.cancel] } : {}),
     ...(parts.deliveries.length > 0 ? { deliveries: [...(rest.deliveries ?? []), ...parts.deliveries] } : {}),
     ...(parts.sent.length > 0 ? { sent: [...(rest.sent ?? []), ...parts.sent] } : {}),
+    ...(parts.ledgerBegin.length > 0 ? { ledgerBegin: [...(rest.ledgerBegin ?? []), ...parts.ledgerBegin] } : {}),
   };
 }

@@ -76,5 +76,6 @@ export async function addInstanceEffectsStarted(
     parts.enqueue.push(...unit.enqueue);
     parts.cancel.push(...unit.cancel);
     parts.sent.push(...unit.sent);
+    parts.ledgerBegin.push(...unit.ledgerBegin);
   }
 }
