@@ -42,6 +42,30 @@ async function setup(
 
 const shipped = (orderId: string, subjectId = 's-1') => ({ type: 'order.shipped', id: `shipped-${orderId}`, data: { subjectId, orderId } });
 
+/** A runtime on real time (the scheduler runs by itself) over a fresh project; the caller stops it. */
+async function realTime(
+  options: { project?: TestProject; driver?: Driver; runtime?: Partial<RuntimeOptions> } = {},
+): Promise<{ readonly project: TestProject; readonly runtime: Runtime }> {
+  const project = options.project ?? makeTestProject();
+  if (!options.project) cleanup.push(() => rmSync(project.root, { recursive: true, force: true }));
+  const runtime = createRuntime({
+    driver: options.driver ?? createEmbeddedDriver({ path: ':memory:' }),
+    graph: project.compile(),
+    projectRoot: project.root,
+    pool: { threads: 1, logLevel: 'silent' },
+    ...options.runtime,
+  });
+  await runtime.start();
+  await runtime.putSubject({ id: 's-1', contacts: { email: 'ann@example.com' } });
+  return { project, runtime };
+}
+
+/** Waits (10 s at most) until the recorder channel was called `n` times. */
+async function waitForCalls(project: TestProject, n: number): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (project.calls().length < n && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+}
+
 async function onlyDelivery(runtime: Runtime, subjectId = 's-1') {
   const { items } = await runtime.searchArchive({ subjectId });
   return items;
@@ -413,19 +437,9 @@ describe('orchestrator', () => {
   });
 
   it('runs by itself in real time, and stop() finishes what is in flight', async () => {
-    const project = makeTestProject();
-    cleanup.push(() => rmSync(project.root, { recursive: true, force: true }));
-    const runtime = createRuntime({
-      driver: createEmbeddedDriver({ path: ':memory:' }),
-      graph: project.compile(),
-      projectRoot: project.root,
-      pool: { threads: 1, logLevel: 'silent' },
-    });
-    await runtime.start();
-    await runtime.putSubject({ id: 's-1', contacts: { email: 'ann@example.com' } });
+    const { project, runtime } = await realTime();
     for (let i = 0; i < 20; i++) await runtime.ingest(shipped(`rt-${i}`));
-    const deadline = Date.now() + 10_000;
-    while (project.calls().length < 20 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await waitForCalls(project, 20);
     expect(project.calls()).toHaveLength(20);
     expect(await runtime.health()).toMatchObject({ ok: true, details: { state: 'running' } });
     await runtime.stop();
@@ -455,13 +469,10 @@ describe('orchestrator', () => {
           return inner.commit(unit);
         },
       };
-      const runtime = createRuntime({ driver, graph: project.compile(), projectRoot: project.root, pool: { threads: 1, logLevel: 'silent' }, concurrency });
-      await runtime.start();
-      await runtime.putSubject({ id: 's-1', contacts: { email: 'ann@example.com' } });
+      const { runtime } = await realTime({ project, driver, runtime: { concurrency } });
       const before = project.calls().length;
       await Promise.all(Array.from({ length: 10 }, (_, i) => runtime.ingest(shipped(`ho-${concurrency}-${i}`))));
-      const deadline = Date.now() + 10_000;
-      while (project.calls().length < before + 10 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      await waitForCalls(project, before + 10);
       await runtime.stop();
       expect(project.calls().length - before).toBe(10);
       return seen;
@@ -476,50 +487,12 @@ describe('orchestrator', () => {
   });
 
   it('with a subject.source, a message costs one query: the attempt handed over is sent on the profile its routing loaded', async () => {
-    const project = makeTestProject();
+    const project = makeTestProject({ crm: { 's-1': { name: 'Ann from the CRM' } }, subjectLine: 'Hello {{subject.name}}' });
     cleanup.push(() => rmSync(project.root, { recursive: true, force: true }));
-    project.write('data/crm.json', JSON.stringify({ customers: { 's-1': { name: 'Ann from the CRM' } } }));
-    project.write(
-      'herald.yaml',
-      `project: orchestrator-test
-defaults: { locale: en, timezone: UTC, policy: standard }
-channels:
-  email:
-    use: ./plugins/recorder
-    config: { path: out/calls.jsonl }
-  sms:
-    use: "@herald/channel-log"
-    config: { path: out/sms.jsonl }
-sources:
-  crm:
-    use: "@herald/source-file"
-    config: { path: data/crm.json }
-    queries:
-      customerById:
-        args: { id: string }
-        with: { collection: customers, key: id }
-        returns: { name: string }
-subject:
-  fields: { name: string }
-  source: { source: crm, query: customerById }
-events:
-  order.shipped:
-    fields: { subjectId: string, orderId: string }
-`,
-    );
-    project.write('templates/shipped.template.yaml', 'template: shipped\nemail:\n  en:\n    subject: "Hello {{subject.name}}"\n    text: "Order {{trigger.orderId}}"\nsms:\n  en:\n    body: "x"\n');
-    const runtime = createRuntime({
-      driver: createEmbeddedDriver({ path: ':memory:' }),
-      graph: project.compile(),
-      projectRoot: project.root,
-      pool: { threads: 1, logLevel: 'silent' },
-    });
-    await runtime.start();
-    await runtime.putSubject({ id: 's-1', contacts: { email: 'ann@example.com' } });
+    const { runtime } = await realTime({ project });
     const before = runtime.pool!.stats().tasks;
     await runtime.ingest(shipped('crm-1'));
-    const deadline = Date.now() + 10_000;
-    while (project.calls().length < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    await waitForCalls(project, 1);
     await runtime.stop();
     expect(project.calls().map((c) => c.subject)).toEqual(['Hello Ann from the CRM']);
     // The routing's query and the send; the attempt did not ask the CRM again.

@@ -63,7 +63,13 @@ export interface TestProject {
 }
 
 export function makeTestProject(
-  options: { readonly answer?: 'deliver' | 'accept' | 'bounce'; readonly subjectLine?: string; readonly reentry?: 'always' | 'after-exit' | 'never' } = {},
+  options: {
+    readonly answer?: 'deliver' | 'accept' | 'bounce';
+    readonly subjectLine?: string;
+    readonly reentry?: 'always' | 'after-exit' | 'never';
+    /** A CRM (source-file over these customers) as the project's `subject.source`, adding `subject.name`. */
+    readonly crm?: Readonly<Record<string, { readonly name: string }>>;
+  } = {},
 ): TestProject {
   const root = mkdtempSync(join(tmpdir(), 'herald-orchestrator-'));
   const write = (rel: string, text: string) => {
@@ -73,6 +79,22 @@ export function makeTestProject(
   write('out/.keep', '');
   write('plugins/recorder/index.js', RECORDER);
   write('plugins/recorder/herald-plugin.json', JSON.stringify(MANIFEST));
+  if (options.crm) write('data/crm.json', JSON.stringify({ customers: options.crm }));
+  const crm = options.crm
+    ? `sources:
+  crm:
+    use: "@herald/source-file"
+    config: { path: data/crm.json }
+    queries:
+      customerById:
+        args: { id: string }
+        with: { collection: customers, key: id }
+        returns: { name: string }
+subject:
+  fields: { name: string }
+  source: { source: crm, query: customerById }
+`
+    : '';
   write(
     'herald.yaml',
     `project: orchestrator-test
@@ -84,7 +106,7 @@ channels:
   sms:
     use: "@herald/channel-log"
     config: { path: out/sms.jsonl }
-events:
+${crm}events:
   order.shipped:
     fields: { subjectId: string, orderId: string }
 `,

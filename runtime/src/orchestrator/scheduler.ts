@@ -177,19 +177,15 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     }
   };
 
-  /** Jobs handed over since the last tick began: tick() counts them as run. */
-  let adopted = 0;
-
   const tick = async (): Promise<number> => {
     let count = 0;
-    adopted = 0;
     for (;;) {
       const capacity = room();
       const jobs = capacity > 0 ? await reserve(Math.min(capacity, options.reserveBatch)) : [];
       for (const j of jobs) launch(j);
       count += jobs.length;
       if (jobs.length > 0) continue;
-      if (inFlight.size === 0) return count + adopted;
+      if (inFlight.size === 0) return count;
       await Promise.race(inFlight.values());
     }
   };
@@ -211,7 +207,6 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     },
     adopt(queued, first) {
       claimed -= 1;
-      adopted += 1;
       launch(queued, first);
     },
     wake,
