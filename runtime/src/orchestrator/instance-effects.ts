@@ -4,25 +4,30 @@
  * start-delivery.ts), a fetch queues a fetch job, an emit queues the event's routing job.
  * `await` needs nothing: drivers index an instance by the event it waits for, from its state.
  */
-import type { NewJob, SentCount, UnitOfWork } from '../driver/driver.js';
+import type { UnitOfWork } from '../driver/driver.js';
 import { newDelivery } from '../delivery/new-delivery.js';
-import type { Delivery } from '../delivery/types.js';
 import type { CompiledGraph } from '../engine/compile-graph.js';
 import type { Effect, Instance } from '../engine/types.js';
 import { jobIds } from './job-ids.js';
 
-export interface UnitParts {
-  readonly enqueue: NewJob[];
-  readonly cancel: string[];
-  readonly deliveries: { readonly delivery: Delivery; readonly expectedUpdatedAt: number | null }[];
-  /** Sent counters of deliveries that started in this unit. */
-  readonly sent: SentCount[];
-  /** Ledger keys of the attempts those deliveries made due, marked in flight. */
-  readonly ledgerBegin: { readonly key: string; readonly at: number }[];
-}
+/** The lists of a unit of work that instance and delivery effects add to. */
+const PART_KEYS = ['enqueue', 'cancel', 'deliveries', 'sent', 'unsent', 'ledgerBegin'] as const;
+type PartKey = (typeof PART_KEYS)[number];
+type PartOf<K extends PartKey> = NonNullable<UnitOfWork[K]>[number];
+
+/** A unit's lists as they are gathered: the deliveries effects create, their counts, jobs and ledger marks. */
+export type UnitParts = { readonly [K in PartKey]: PartOf<K>[] };
 
 export function emptyParts(): UnitParts {
-  return { enqueue: [], cancel: [], deliveries: [], sent: [], ledgerBegin: [] };
+  return { enqueue: [], cancel: [], deliveries: [], sent: [], unsent: [], ledgerBegin: [] };
+}
+
+/** Adds every list of `from` (a delivery's effects, say) to `into`. */
+export function appendParts(into: UnitParts, from: { readonly [K in PartKey]?: readonly PartOf<K>[] }): void {
+  for (const key of PART_KEYS) {
+    const items = from[key];
+    if (items !== undefined && items.length > 0) (into[key] as unknown[]).push(...items);
+  }
 }
 
 export function addInstanceEffects(parts: UnitParts, graph: CompiledGraph, instance: Instance, effects: readonly Effect[], now: number): void {
@@ -70,12 +75,9 @@ export function addInstanceEffects(parts: UnitParts, graph: CompiledGraph, insta
 }
 
 export function unitFrom(parts: UnitParts, rest: UnitOfWork): UnitOfWork {
-  return {
-    ...rest,
-    ...(parts.enqueue.length > 0 ? { enqueue: [...(rest.enqueue ?? []), ...parts.enqueue] } : {}),
-    ...(parts.cancel.length > 0 ? { cancel: [...(rest.cancel ?? []), ...parts.cancel] } : {}),
-    ...(parts.deliveries.length > 0 ? { deliveries: [...(rest.deliveries ?? []), ...parts.deliveries] } : {}),
-    ...(parts.sent.length > 0 ? { sent: [...(rest.sent ?? []), ...parts.sent] } : {}),
-    ...(parts.ledgerBegin.length > 0 ? { ledgerBegin: [...(rest.ledgerBegin ?? []), ...parts.ledgerBegin] } : {}),
-  };
+  const unit: Record<string, unknown> = { ...rest };
+  for (const key of PART_KEYS) {
+    if (parts[key].length > 0) unit[key] = [...(rest[key] ?? []), ...parts[key]];
+  }
+  return unit as UnitOfWork;
 }

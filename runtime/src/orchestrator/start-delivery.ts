@@ -18,7 +18,7 @@ import { deliveryEffectsToUnit } from './delivery-effects.js';
 import type { SentCount } from '../driver/driver.js';
 import { countInWindow, holdsDedupeKey } from '../driver/sent-counts.js';
 import type { HandlerContext } from './handler-context.js';
-import { addInstanceEffects, type UnitParts } from './instance-effects.js';
+import { addInstanceEffects, appendParts, type UnitParts } from './instance-effects.js';
 
 /**
  * `pending`: counts the same unit takes before this delivery's (an earlier send of the same
@@ -72,10 +72,6 @@ export async function addInstanceEffectsStarted(
     const facts = await startFacts(ctx, graph, delivery, subject, now, parts.sent);
     const next = advanceDelivery(policy, deliveryEnv(graph.ir, delivery.template, subject, now), delivery, { kind: 'start', facts });
     parts.deliveries[i] = { delivery: storedDelivery(graph, next.delivery), expectedUpdatedAt: null };
-    const unit = deliveryEffectsToUnit(delivery.id, next.effects, now);
-    parts.enqueue.push(...unit.enqueue);
-    parts.cancel.push(...unit.cancel);
-    parts.sent.push(...unit.sent);
-    parts.ledgerBegin.push(...unit.ledgerBegin);
+    appendParts(parts, deliveryEffectsToUnit(delivery.id, next.effects, now));
   }
 }
