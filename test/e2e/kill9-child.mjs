@@ -43,6 +43,9 @@ for (;;) {
   console.log(`queue ${queue.queued} ${queue.reserved}`);
   if (queue.queued + queue.reserved === 0) break;
 }
+// Attempts this run sent again from an in-flight ledger mark (the kills' possible duplicates).
+const resent = [...(await runtime.metrics()).matchAll(/^herald_attempts_resent_total\{[^}]*\} (\d+)/gm)].reduce((n, m) => n + Number(m[1]), 0);
+console.log(`resent ${resent}`);
 await runtime.stop();
 console.log('done');
 process.exit(0);

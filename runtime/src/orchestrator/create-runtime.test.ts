@@ -129,7 +129,9 @@ describe('orchestrator', () => {
     let crashed = false;
     let finishRefused = false;
     const begun: string[] = [];
+    const warnings: string[] = [];
     const { runtime, project } = await setup({
+      runtime: { log: { debug() {}, info() {}, warn: (m: string) => void warnings.push(m), error() {} } },
       // The process "dies" with the provider's answer in hand: neither the attempt's commit
       // (which carries the ledger's done) nor the ledger write that would keep its outcome lands.
       wrap: (d) => ({
@@ -164,6 +166,11 @@ describe('orchestrator', () => {
     expect(calls[1]!.messageId).toBe(calls[0]!.messageId);
     // The first run asked nothing; the re-run asked the ledger, which held the unit's mark only.
     expect(begun).toEqual([`${calls[0]!.key}#1 in-flight`]);
+    // The possible duplicate is counted and said.
+    expect(await runtime.metrics()).toContain('herald_attempts_resent_total{channel="email"} 1');
+    expect(warnings.filter((w) => w.includes('sending again with the same idempotency key'))).toEqual([
+      `attempt ${calls[0]!.key}#1: an earlier run may have reached the provider and recorded no outcome; sending again with the same idempotency key`,
+    ]);
     const [message] = await onlyDelivery(runtime);
     expect(message!.delivery.status).toBe('delivered');
     expect(message!.attempts).toHaveLength(1);

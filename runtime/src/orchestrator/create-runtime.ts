@@ -29,6 +29,7 @@ import { ingestEvent } from './ingest-event.js';
 import type { HandlerContext, JobHandler } from './handler-context.js';
 import type { HandOverTarget } from './hand-over-attempts.js';
 import { jobIds } from './job-ids.js';
+import { createLogDigest } from './log-digest.js';
 import { createRuntimeMetrics, type RuntimeMetrics } from './runtime-metrics.js';
 import { createScheduler, type Scheduler } from './scheduler.js';
 import { createEventValidator } from './validate-event.js';
@@ -171,7 +172,12 @@ export function createRuntime(options: RuntimeOptions): Runtime {
             adopt: (queued, delivery, subject) => scheduler.adopt(queued, () => handleAttemptJob(context, queued, delivery, subject)),
           }
         : undefined;
-      const context: HandlerContext = { driver, pool, graphs, now, log, metrics, fetchMaxTries: options.fetchMaxTries ?? 5, ...(handOver ? { handOver } : {}) };
+      const resends = createLogDigest({
+        log,
+        what: 'an earlier run may have reached the provider and recorded no outcome; sending again with the same idempotency key',
+        noun: ['attempt', 'attempts'],
+      });
+      const context: HandlerContext = { driver, pool, graphs, now, log, metrics, resends, fetchMaxTries: options.fetchMaxTries ?? 5, ...(handOver ? { handOver } : {}) };
       const scheduler: Scheduler = createScheduler({
         driver,
         handlers,
@@ -294,6 +300,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       const wasRunning = state === 'running';
       state = 'stopping';
       if (wasRunning) await live?.scheduler.stop();
+      live?.context.resends.flush();
       await pool?.close();
       await driver.close();
       state = 'stopped';

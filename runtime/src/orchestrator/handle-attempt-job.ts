@@ -91,7 +91,10 @@ export async function handleAttemptJob(ctx: HandlerContext, queued: QueuedJob, k
     const rendered = await ctx.pool.run({ kind: 'render', ...request });
     content = rendered.outcome.ok ? rendered.outcome.content : null;
   } else {
-    if (entry.state === 'in-flight') ctx.log.warn(`attempt ${ledgerKey}: an earlier run may have reached the provider and recorded no outcome; sending again with the same idempotency key`);
+    if (entry.state === 'in-flight') {
+      ctx.metrics.attemptsResent.inc({ channel: job.channel });
+      ctx.resends.note(`attempt ${ledgerKey}`);
+    }
     const sent = await ctx.pool.run({
       kind: 'send',
       ...request,

@@ -6,6 +6,7 @@ import { subjectWithDefaults } from '../engine/subject-defaults.js';
 import type { CompiledGraph } from '../engine/compile-graph.js';
 import type { WorkerPool } from '../pool/worker-pool.js';
 import type { GraphCache } from './graph-cache.js';
+import type { LogDigest } from './log-digest.js';
 import { handOverAttempts, type HandOverTarget } from './hand-over-attempts.js';
 import type { RuntimeMetrics } from './runtime-metrics.js';
 
@@ -16,6 +17,8 @@ export interface HandlerContext {
   readonly now: () => number;
   readonly log: PluginLogger;
   readonly metrics: RuntimeMetrics;
+  /** Attempts sent again because an earlier run left them in flight: one warning per burst. */
+  readonly resends: LogDigest;
   /** A fetch whose source keeps failing retryably is given up after this many tries. */
   readonly fetchMaxTries: number;
   /** Where attempts a unit makes due now are run from memory (hand-over-attempts.ts); none: from the queue. */

@@ -12,6 +12,8 @@ export interface RuntimeMetrics {
   readonly instancesStarted: Counter<'journey'>;
   readonly instancesEnded: Counter<'journey' | 'status'>;
   readonly messagesSent: Counter<'channel' | 'status'>;
+  /** Attempts sent again, same idempotency key, because an earlier run recorded no outcome (a crash). */
+  readonly attemptsResent: Counter<'channel'>;
   readonly jobDuration: Histogram<'kind'>;
   readonly jobConflicts: Counter<'kind'>;
   readonly jobErrors: Counter<'kind'>;
@@ -43,6 +45,12 @@ export function createRuntimeMetrics(queueDepth: () => Promise<{ queued: number;
     labelNames: ['channel', 'status'] as const,
     registers,
   });
+  const attemptsResent = new Counter({
+    name: 'herald_attempts_resent_total',
+    help: 'Attempts sent again with the same idempotency key because an earlier run (a crash) recorded no outcome: the possible duplicates.',
+    labelNames: ['channel'] as const,
+    registers,
+  });
   const jobDuration = new Histogram({
     name: 'herald_job_duration_seconds',
     help: 'Time from reserving a job to finishing it, by job kind.',
@@ -70,6 +78,7 @@ export function createRuntimeMetrics(queueDepth: () => Promise<{ queued: number;
     instancesStarted,
     instancesEnded,
     messagesSent,
+    attemptsResent,
     jobDuration,
     jobConflicts,
     jobErrors,
