@@ -15,7 +15,7 @@ export { typeFromJsonSchema, typeToJsonSchema } from './types/from-json-schema.j
 export { subjectType, BUILTIN_SUBJECT_FIELDS } from './types/subject-type.js';
 export * from './lower/ir.js';
 export { stableStringify, contentHash } from './lower/stable-json.js';
-export { POLICY_DEFAULTS } from './lower/lower-project.js';
+export { DEFAULT_TIMEZONE_EXPR, POLICY_DEFAULTS } from './lower/lower-project.js';
 export { FILE_SCHEMAS, SCHEMA_FILE_NAMES } from './schema/schemas.js';
 export { MESSAGE_KINDS } from './schema/template-schema.js';
 export { STEP_KIND_KEYS, stepSchemas } from './schema/journey-schema.js';

@@ -5,7 +5,8 @@
  * port replaced, TLS and auth dropped. So `herald dev` never mails a real address, whatever
  * herald.yaml says, and needs none of the SMTP secrets. Other channels run as configured.
  */
-import type { GraphIR, Type } from '@herald/dsl';
+import { DEFAULT_TIMEZONE_EXPR, type GraphIR, type Type } from '@herald/dsl';
+import { inQuietHours, localTimeOfDay } from '../delivery/quiet-hours.js';
 
 export const EMAIL_PLUGIN = '@herald/channel-email';
 
@@ -60,4 +61,59 @@ export function sampleEvent(ir: GraphIR, now: number): { type: string; data: unk
   const type = ir.journeys[0]?.trigger.event ?? Object.keys(ir.events)[0];
   if (type === undefined || !ir.events[type]) return undefined;
   return { type, data: sampleValue(ir.events[type].type, 'data', now) };
+}
+
+/** A policy whose quiet hours follow the subject's time zone, and hold messages back right now there. */
+export interface QuietNow {
+  readonly policy: string;
+  readonly from: string;
+  readonly to: string;
+  /** The project's default time zone: the zone of a subject that gives none. */
+  readonly timezone: string;
+  /** `HH:MM` there now. */
+  readonly localTime: string;
+}
+
+/** Zones with a city name people know, spread around the globe, for the sample subject. */
+const SAMPLE_ZONES = [
+  'Europe/London',
+  'Europe/Berlin',
+  'Asia/Dubai',
+  'Asia/Kolkata',
+  'Asia/Singapore',
+  'Asia/Tokyo',
+  'Australia/Sydney',
+  'Pacific/Auckland',
+  'Pacific/Honolulu',
+  'America/Los_Angeles',
+  'America/Denver',
+  'America/Chicago',
+  'America/New_York',
+  'America/Sao_Paulo',
+] as const;
+
+const NOON = 12 * 3_600_000;
+
+const subjectZoned = (ir: GraphIR) =>
+  Object.values(ir.policies).filter((p) => p.quietHours !== null && p.quietHours.timezone.trim() === DEFAULT_TIMEZONE_EXPR);
+
+/**
+ * The quiet hours that would hold the sample's message right now for a subject in the
+ * project's default zone: what `herald dev` warns about, since a new user trying the example
+ * at night would otherwise see no mail and no reason.
+ */
+export function quietNow(ir: GraphIR, now: number): QuietNow[] {
+  const timezone = ir.project.defaults.timezone;
+  const minutes = Math.floor(localTimeOfDay(now, timezone) / 60_000);
+  const localTime = `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+  return subjectZoned(ir)
+    .filter((p) => inQuietHours(now, p.quietHours!, timezone))
+    .map((p) => ({ policy: p.id, from: p.quietHours!.from, to: p.quietHours!.to, timezone, localTime }));
+}
+
+/** A zone where it is closest to noon now, outside every subject-zoned quiet hours: where the sample subject lives. */
+export function awakeZone(ir: GraphIR, now: number): string | undefined {
+  const policies = subjectZoned(ir);
+  const distance = (zone: string) => Math.abs(localTimeOfDay(now, zone) - NOON);
+  return SAMPLE_ZONES.filter((zone) => policies.every((p) => !inQuietHours(now, p.quietHours!, zone))).sort((a, b) => distance(a) - distance(b))[0];
 }

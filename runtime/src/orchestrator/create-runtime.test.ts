@@ -506,6 +506,21 @@ describe('orchestrator', () => {
     expect(runtime.pool!.stats().tasks - before).toBe(2);
   });
 
+  it('with a subject.source, a subject the source does not know gets its message on the stored profile, and no warning', async () => {
+    const project = makeTestProject({ crm: { 's-1': { name: 'Ann from the CRM' } }, subjectLine: 'Hello {{subject.name}}' });
+    cleanup.push(() => rmSync(project.root, { recursive: true, force: true }));
+    const lines: { level: string; text: string }[] = [];
+    const at = (level: string) => (text: string) => void lines.push({ level, text });
+    const { runtime } = await realTime({ project, runtime: { log: { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') } } });
+    await runtime.putSubject({ id: 's-2', contacts: { email: 's-2@example.com' } });
+    await runtime.ingest(shipped('unknown', 's-2'));
+    await waitForCalls(project, 1);
+    await runtime.stop();
+    expect(project.calls().map((c) => c.to)).toEqual(['s-2@example.com']);
+    expect(lines.filter((l) => l.text.startsWith('subject s-2'))).toEqual([{ level: 'debug', text: 'subject s-2: not in crm.customerById; using the stored profile' }]);
+    expect(lines.filter((l) => l.level === 'warn')).toEqual([]);
+  });
+
   it('redacts what archive.redact lists and purges by archive.retention', async () => {
     const project = makeTestProject();
     cleanup.push(() => rmSync(project.root, { recursive: true, force: true }));

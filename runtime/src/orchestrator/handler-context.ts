@@ -69,7 +69,13 @@ export async function loadSubject(ctx: HandlerContext, graph: CompiledGraph, id:
   // `subject.source`: the query's fields are merged over the stored profile (contacts per channel).
   const answer = await ctx.pool.run({ kind: 'query', source: from.source, query: from.query, args: { id }, attempt: 1, now: ctx.now() });
   const r = answer.result;
-  if (!r.ok || !r.value || typeof r.value !== 'object' || Array.isArray(r.value)) {
+  if (r.ok && (r.value === null || r.value === undefined)) {
+    // The source does not know this subject: normal (a CRM need not hold every recipient), so
+    // not a warning per event.
+    ctx.log.debug(`subject ${id}: not in ${from.source}.${from.query}; using the stored profile`);
+    return subjectWithDefaults(graph.ir, id, stored);
+  }
+  if (!r.ok || typeof r.value !== 'object' || Array.isArray(r.value)) {
     // A profile source that is down must not stop every journey: the stored profile still holds
     // addresses, consent and preferences. The gap is logged.
     ctx.log.warn(`subject ${id}: ${from.source}.${from.query} gave no profile (${r.ok ? 'not an object' : r.reason}); using the stored profile`);
