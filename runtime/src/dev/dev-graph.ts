@@ -68,7 +68,7 @@ export interface QuietNow {
   readonly policy: string;
   readonly from: string;
   readonly to: string;
-  /** The project's default time zone: the zone of a subject that gives none. */
+  /** The subject's zone (the project's default for a subject that gives none). */
   readonly timezone: string;
   /** `HH:MM` there now. */
   readonly localTime: string;
@@ -98,12 +98,11 @@ const subjectZoned = (ir: GraphIR) =>
   Object.values(ir.policies).filter((p) => p.quietHours !== null && p.quietHours.timezone.trim() === DEFAULT_TIMEZONE_EXPR);
 
 /**
- * The quiet hours that would hold the sample's message right now for a subject in the
- * project's default zone: what `herald dev` warns about, since a new user trying the example
- * at night would otherwise see no mail and no reason.
+ * The quiet hours that would hold the sample's message right now for a subject in `timezone`:
+ * what `herald dev` warns about, since a new user trying the example at night would otherwise
+ * see no mail and no reason.
  */
-export function quietNow(ir: GraphIR, now: number): QuietNow[] {
-  const timezone = ir.project.defaults.timezone;
+export function quietNow(ir: GraphIR, now: number, timezone = ir.project.defaults.timezone): QuietNow[] {
   const minutes = Math.floor(localTimeOfDay(now, timezone) / 60_000);
   const localTime = `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
   return subjectZoned(ir)

@@ -18,7 +18,9 @@ import type { GraphIR } from '@herald/dsl';
 import { createApiServer } from '../../api/create-server.js';
 import { eventValidatorFor, type ValidateEvent } from '../../api/events-routes.js';
 import { registerDevMailRoutes } from '../../dev/dev-mail-routes.js';
-import { awakeZone, emailChannelsOf, pointEmailAtCatcher, quietNow, sampleEvent, type QuietNow } from '../../dev/dev-graph.js';
+import { emailChannelsOf, pointEmailAtCatcher } from '../../dev/dev-graph.js';
+import { sampleFromTests } from '../../dev/sample-from-tests.js';
+import { subjectFieldOf, tryItLines } from '../../dev/try-it.js';
 import { startSmtpCatcher, summariseMail, type SmtpCatcher } from '../../dev/smtp-catcher.js';
 import { createSwappableRuntime, type SwappableRuntime } from '../../dev/swappable-runtime.js';
 import { createEmbeddedDriver } from '../../driver/embedded/index.js';
@@ -52,35 +54,6 @@ export interface DevSession {
 }
 
 const short = (version: string) => version.replace(/^sha256:/, '').slice(0, 12);
-
-export function curlLines(apiUrl: string, ir: GraphIR, emailChannels: readonly string[], now = Date.now()): string[] {
-  const event = sampleEvent(ir, now);
-  if (!event) return [];
-  const subjectField = /^event\.(\w+)$/.exec(ir.journeys[0]?.trigger.subject ?? '')?.[1];
-  const data = event.data as Record<string, unknown>;
-  const lines = ['', 'Try it:'];
-  const notes: string[] = [];
-  if (subjectField && typeof data[subjectField] === 'string') {
-    const id = data[subjectField] as string;
-    const contacts = Object.fromEntries(emailChannels.map((ch) => [ch, `${id}@example.com`]));
-    // At night in the project's zone the sample mail would wait for the morning: the sample
-    // subject lives where it is day, and the note says why.
-    const quiet = quietNow(ir, now);
-    const timezone = quiet.length > 0 ? awakeZone(ir, now) : undefined;
-    lines.push(`  curl -X PUT ${apiUrl}/subjects/${id} -H 'content-type: application/json' -d '${JSON.stringify({ contacts, ...(timezone ? { timezone } : {}) })}'`);
-    const windows = new Map<string, QuietNow[]>();
-    for (const q of quiet) windows.set(`${q.from}-${q.to}`, [...(windows.get(`${q.from}-${q.to}`) ?? []), q]);
-    for (const [window, policies] of windows) {
-      const names = policies.map((q) => q.policy).join(', ');
-      notes.push(
-        `  Note: it is ${policies[0]!.localTime} in ${policies[0]!.timezone}, inside the quiet hours (${window}) of ${policies.length > 1 ? 'policies' : 'policy'} ${names}: a subject there gets its messages at ${policies[0]!.to}.` +
-          (timezone ? ` The subject above lives in ${timezone}, where it is day.` : ''),
-      );
-    }
-  }
-  lines.push(`  curl -X POST ${apiUrl}/events -H 'content-type: application/json' -d '${JSON.stringify(event)}'`);
-  return [...lines, ...notes];
-}
 
 export async function startDev(options: DevOptions): Promise<DevSession> {
   const out = options.out ?? ((text: string) => process.stdout.write(text));
@@ -133,7 +106,9 @@ export async function startDev(options: DevOptions): Promise<DevSession> {
     say(`  API          ${apiUrl}`);
     say(`  mail catcher smtp://${catcher.host}:${catcher.port}${mailChannels.length ? ` (channels ${mailChannels.join(', ')} send here)` : ''}`);
     say(`  caught mail  ${apiUrl}/dev/mail`);
-    for (const line of curlLines(apiUrl, ir, mailChannels)) say(line);
+    const type = ir.journeys[0]?.trigger.event;
+    const sample = type === undefined ? undefined : sampleFromTests(root, type, subjectFieldOf(ir));
+    for (const line of tryItLines(apiUrl, ir, mailChannels, Date.now(), sample)) say(line);
     say('');
   };
 

@@ -1,0 +1,71 @@
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { loadProjectGraph } from '../orchestrator/load-project-graph.js';
+import { awakeZone, quietNow } from './dev-graph.js';
+import { sampleFromTests } from './sample-from-tests.js';
+import { subjectFieldOf, tryItLines } from './try-it.js';
+
+// The example's policies: quiet hours 21:00-08:00 in the subject's zone, Europe/Berlin by default.
+const root = fileURLToPath(new URL('../../../examples/invoice-dunning', import.meta.url));
+const ir = loadProjectGraph(root).ir!;
+const NIGHT = Date.parse('2026-12-03T00:30:00Z'); // 01:30 in Berlin
+const DAY = Date.parse('2026-12-03T12:00:00Z'); // 13:00 in Berlin
+const put = (lines: string[]) => JSON.parse(/-d '(.*)'$/.exec(lines.find((l) => l.includes('curl -X PUT'))!)![1]!) as Record<string, unknown>;
+const posted = (lines: string[]) => JSON.parse(/-d '(.*)'$/.exec(lines.find((l) => l.includes('curl -X POST'))!)![1]!) as Record<string, unknown>;
+
+describe('herald dev: the sample it prints', () => {
+  it('finds the quiet hours that hold a subject now, and a zone where it is day', () => {
+    expect(quietNow(ir, DAY)).toEqual([]);
+    expect(quietNow(ir, NIGHT).map((q) => [q.policy, q.from, q.to, q.timezone, q.localTime])).toEqual([
+      ['dunning', '21:00', '08:00', 'Europe/Berlin', '01:30'],
+      ['dunning-urgent', '21:00', '08:00', 'Europe/Berlin', '01:30'],
+    ]);
+    expect(quietNow(ir, NIGHT, 'Asia/Tokyo')).toEqual([]); // 09:30 there
+    // 11:30 in Sydney (UTC+11 in December): the zone of the list closest to noon.
+    expect(awakeZone(ir, NIGHT)).toBe('Australia/Sydney');
+    expect(awakeZone(ir, DAY)).toBe('Europe/London');
+  });
+
+  it('takes the event and its subject from the project journey tests, the first in file order', () => {
+    const sample = sampleFromTests(root, 'invoice.overdue', subjectFieldOf(ir));
+    expect(sample?.event).toEqual({
+      type: 'invoice.overdue',
+      data: { subjectId: 'c-100', invoiceId: 'INV-30', amount: 50, currency: 'EUR', dueDate: '2026-01-01T00:00:00Z' },
+    });
+    // That test opts c-100 out of email (to show the sms failover): the sample keeps the rest.
+    expect(sample?.subject).toEqual({
+      id: 'c-100',
+      name: 'Ada Lovelace',
+      contacts: { email: 'ada@example.com', sms: '+4915100000100', letter: '1 Analytical St, London' },
+      channels: ['email', 'sms', 'letter'],
+      timezone: 'Europe/Berlin',
+    });
+
+    const day = tryItLines('http://h', ir, ['email'], DAY, sample);
+    expect(day.find((l) => l.includes('PUT'))).toContain('http://h/subjects/c-100 ');
+    expect(put(day)).toEqual({
+      name: 'Ada Lovelace',
+      contacts: { email: 'ada@example.com', sms: '+4915100000100', letter: '1 Analytical St, London' },
+      channels: ['email', 'sms', 'letter'],
+      timezone: 'Europe/Berlin',
+    });
+    expect(posted(day)).toEqual(sample!.event);
+    expect(day.some((l) => l.includes('Note'))).toBe(false);
+  });
+
+  it('at night moves the sample subject where it is day, and says why', () => {
+    const sample = sampleFromTests(root, 'invoice.overdue', subjectFieldOf(ir));
+    const night = tryItLines('http://h', ir, ['email'], NIGHT, sample);
+    expect(put(night)['timezone']).toBe('Australia/Sydney');
+    expect(night.at(-1)).toBe(
+      '  Note: it is 01:30 in Europe/Berlin, inside the quiet hours (21:00-08:00) of policies dunning, dunning-urgent: a subject there gets its messages at 08:00. The subject above lives in Australia/Sydney, where it is day.',
+    );
+  });
+
+  it('without journey tests makes the sample up from the event type, a subject with an address per email channel', () => {
+    const made = tryItLines('http://h', ir, ['email'], DAY);
+    expect(put(made)).toEqual({ contacts: { email: 'subject-1@example.com' } });
+    expect(posted(made)).toMatchObject({ type: 'invoice.overdue', data: { subjectId: 'subject-1', amount: 100 } });
+    expect(put(tryItLines('http://h', ir, ['email'], NIGHT))).toEqual({ contacts: { email: 'subject-1@example.com' }, timezone: 'Australia/Sydney' });
+  });
+});

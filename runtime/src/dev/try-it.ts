@@ -1,0 +1,52 @@
+/**
+ * The "Try it:" lines `herald dev` prints: a curl that stores the sample subject, a curl that
+ * posts the first journey's trigger event, and, at night, why the subject lives elsewhere.
+ *
+ * At night in the subject's zone — inside the quiet hours of a policy that follows it — the
+ * sample mail would wait for the morning and a first try would show nothing, so the sample
+ * subject is moved to a zone where it is day, and a note says so.
+ */
+import type { GraphIR } from '@herald/dsl';
+import { awakeZone, quietNow, sampleEvent, type QuietNow } from './dev-graph.js';
+import type { DevSample } from './sample-from-tests.js';
+
+/** The event field that holds the subject id, when the first journey's trigger is `event.<field>`. */
+export function subjectFieldOf(ir: GraphIR): string | undefined {
+  return /^event\.(\w+)$/.exec(ir.journeys[0]?.trigger.subject ?? '')?.[1];
+}
+
+export function tryItLines(apiUrl: string, ir: GraphIR, emailChannels: readonly string[], now: number, sample?: DevSample): string[] {
+  const event = sample?.event ?? sampleEvent(ir, now);
+  if (!event) return [];
+  const subjectField = subjectFieldOf(ir);
+  const data = event.data as Record<string, unknown>;
+  const lines = ['', 'Try it:'];
+  const notes: string[] = [];
+  if (subjectField && typeof data[subjectField] === 'string') {
+    const id = data[subjectField] as string;
+    const { id: _id, ...given } = sample?.subject ?? { id };
+    const profile: Record<string, unknown> = sample?.subject ? given : { contacts: Object.fromEntries(emailChannels.map((ch) => [ch, `${id}@example.com`])) };
+    const zone = typeof profile['timezone'] === 'string' ? profile['timezone'] : ir.project.defaults.timezone;
+    const quiet = quietNow(ir, now, zone);
+    const awake = quiet.length > 0 ? awakeZone(ir, now) : undefined;
+    if (awake) profile['timezone'] = awake;
+    lines.push(`  curl -X PUT ${apiUrl}/subjects/${id} -H 'content-type: application/json' -d '${JSON.stringify(profile)}'`);
+    notes.push(...quietNotes(quiet, awake));
+  }
+  lines.push(`  curl -X POST ${apiUrl}/events -H 'content-type: application/json' -d '${JSON.stringify(event)}'`);
+  return [...lines, ...notes];
+}
+
+/** One note per quiet window (policies sharing one are named together). */
+function quietNotes(quiet: readonly QuietNow[], awake: string | undefined): string[] {
+  const windows = new Map<string, QuietNow[]>();
+  for (const q of quiet) windows.set(`${q.from}-${q.to}`, [...(windows.get(`${q.from}-${q.to}`) ?? []), q]);
+  return [...windows].map(([window, policies]) => {
+    const { localTime, timezone, to } = policies[0]!;
+    const names = `${policies.length > 1 ? 'policies' : 'policy'} ${policies.map((q) => q.policy).join(', ')}`;
+    return (
+      `  Note: it is ${localTime} in ${timezone}, inside the quiet hours (${window}) of ${names}: a subject there gets its messages at ${to}.` +
+      (awake ? ` The subject above lives in ${awake}, where it is day.` : '')
+    );
+  });
+}
