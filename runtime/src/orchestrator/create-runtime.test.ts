@@ -521,6 +521,29 @@ describe('orchestrator', () => {
     expect(lines.filter((l) => l.level === 'warn')).toEqual([]);
   });
 
+  it('tells onDelivery every delivery a committed unit wrote; an observer that throws is logged and changes nothing', async () => {
+    const seen: string[] = [];
+    const errors: string[] = [];
+    const { runtime, project } = await setup({
+      runtime: {
+        log: { debug() {}, info() {}, warn() {}, error: (m: string) => void errors.push(m) },
+        onDelivery: (d) => {
+          seen.push(`${d.node} ${d.status} ${d.history.length}`);
+          if (d.status === 'attempting') throw new Error('observer broke');
+        },
+      },
+    });
+    await runtime.putSubject({ id: 's-1', contacts: { email: 'ann@example.com' } });
+    await runtime.ingest(shipped('o-9'));
+    await runtime.runUntilIdle(T0 + HOUR);
+    expect(project.calls()).toHaveLength(1);
+    // Started and made its attempt due in the event's unit, then the attempt's outcome.
+    expect(seen).toEqual(['tell attempting 2', 'tell delivered 3']);
+    expect(errors).toEqual([expect.stringMatching(/^onDelivery threw for delivery .*: observer broke$/)]);
+    const [message] = await onlyDelivery(runtime);
+    expect(message!.delivery.history.map((h) => h.note)).toEqual(['sms skipped: no address', 'email attempt 1', 'email delivered']);
+  });
+
   it('redacts what archive.redact lists and purges by archive.retention', async () => {
     const project = makeTestProject();
     cleanup.push(() => rmSync(project.root, { recursive: true, force: true }));

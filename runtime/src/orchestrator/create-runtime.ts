@@ -28,6 +28,7 @@ import { handleInstanceJob } from './handle-instance-job.js';
 import { ingestEvent } from './ingest-event.js';
 import type { HandlerContext, JobHandler } from './handler-context.js';
 import type { HandOverTarget } from './hand-over-attempts.js';
+import type { Delivery } from '../delivery/types.js';
 import { jobIds } from './job-ids.js';
 import { createLogDigest } from './log-digest.js';
 import { createRuntimeMetrics, type RuntimeMetrics } from './runtime-metrics.js';
@@ -78,6 +79,12 @@ export interface RuntimeOptions {
    * per Herald process; next to the embedded driver's file is a good place. Default: none.
    */
   readonly sendJournalDir?: string;
+  /**
+   * Told every delivery a unit wrote, once the unit is committed: its `history` holds every
+   * decision so far (`herald dev` prints the new ones). Called on the scheduler's path, so it
+   * must be quick; what it throws is logged.
+   */
+  readonly onDelivery?: (delivery: Delivery) => void;
 }
 
 export interface Runtime extends HeraldRuntime {
@@ -177,7 +184,18 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         what: 'an earlier run may have reached the provider and recorded no outcome; sending again with the same idempotency key',
         noun: ['attempt', 'attempts'],
       });
-      const context: HandlerContext = { driver, pool, graphs, now, log, metrics, resends, fetchMaxTries: options.fetchMaxTries ?? 5, ...(handOver ? { handOver } : {}) };
+      const context: HandlerContext = {
+        driver,
+        pool,
+        graphs,
+        now,
+        log,
+        metrics,
+        resends,
+        fetchMaxTries: options.fetchMaxTries ?? 5,
+        ...(handOver ? { handOver } : {}),
+        ...(options.onDelivery ? { onDelivery: options.onDelivery } : {}),
+      };
       const scheduler: Scheduler = createScheduler({
         driver,
         handlers,

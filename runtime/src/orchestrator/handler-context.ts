@@ -1,5 +1,6 @@
 /** What every job handler gets: the I/O edges (driver, pool), the graphs, the clock, logs and metrics. */
 import type { PluginLogger } from '@herald/plugin-sdk';
+import type { Delivery } from '../delivery/types.js';
 import type { CommitOutcome, Driver, QueuedJob, UnitOfWork } from '../driver/driver.js';
 import type { SubjectProfile } from '../engine/types.js';
 import { subjectWithDefaults } from '../engine/subject-defaults.js';
@@ -23,6 +24,8 @@ export interface HandlerContext {
   readonly fetchMaxTries: number;
   /** Where attempts a unit makes due now are run from memory (hand-over-attempts.ts); none: from the queue. */
   readonly handOver?: HandOverTarget;
+  /** Told every delivery a committed unit wrote (RuntimeOptions.onDelivery). */
+  readonly onDelivery?: (delivery: Delivery) => void;
 }
 
 /** How a job went: finished (its unit, ack included, is committed), lost a race, or must be tried later. */
@@ -45,9 +48,21 @@ export async function commitUnit(ctx: HandlerContext, unit: UnitOfWork, subjects
   try {
     const outcome = await ctx.driver.commit(handOver.unit);
     committed = outcome.ok;
+    if (committed && ctx.onDelivery) tellDeliveries(ctx, ctx.onDelivery, handOver.unit);
     return outcome;
   } finally {
     handOver.settle(committed);
+  }
+}
+
+/** An observer that throws is logged: what it watches is committed already. */
+function tellDeliveries(ctx: HandlerContext, onDelivery: (delivery: Delivery) => void, unit: UnitOfWork): void {
+  for (const { delivery } of unit.deliveries ?? []) {
+    try {
+      onDelivery(delivery);
+    } catch (error) {
+      ctx.log.error(`onDelivery threw for delivery ${delivery.id}: ${(error as Error).message}`);
+    }
   }
 }
 

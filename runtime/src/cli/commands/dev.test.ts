@@ -60,6 +60,14 @@ describe('herald dev', () => {
       expect(first).toMatchObject({ subject: 'Invoice INV-1 is overdue', envelope: { to: ['ada@example.com'] } });
       expect(first.html).toContain('<strong>INV-1</strong>');
       expect(lines.join('')).toMatch(/mail #1: "Invoice INV-1 is overdue" → ada@example\.com/);
+      // Every decision of the delivery, as it is made.
+      await vi.waitFor(() => expect(lines.join('')).toContain('  c-100 invoice-overdue/first-reminder (payment-reminder): email delivered\n'));
+      expect(lines.filter((l) => l.startsWith('  c-100 invoice-overdue/first-reminder'))).toEqual([
+        '  c-100 invoice-overdue/first-reminder (payment-reminder): sms skipped: no address\n',
+        '  c-100 invoice-overdue/first-reminder (payment-reminder): letter skipped: no address\n',
+        '  c-100 invoice-overdue/first-reminder (payment-reminder): email attempt 1\n',
+        '  c-100 invoice-overdue/first-reminder (payment-reminder): email delivered\n',
+      ]);
 
       // A changed template is a new graph version: new instances use it, the first keeps its own.
       const template = join(project, 'templates/payment-reminder.template.yaml');

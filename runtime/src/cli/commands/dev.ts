@@ -19,6 +19,7 @@ import { createApiServer } from '../../api/create-server.js';
 import { eventValidatorFor, type ValidateEvent } from '../../api/events-routes.js';
 import { registerDevMailRoutes } from '../../dev/dev-mail-routes.js';
 import { emailChannelsOf, pointEmailAtCatcher } from '../../dev/dev-graph.js';
+import { decisionPrinter } from '../../dev/print-decisions.js';
 import { sampleFromTests } from '../../dev/sample-from-tests.js';
 import { subjectFieldOf, tryItLines } from '../../dev/try-it.js';
 import { startSmtpCatcher, summariseMail, type SmtpCatcher } from '../../dev/smtp-catcher.js';
@@ -74,6 +75,8 @@ export async function startDev(options: DevOptions): Promise<DevSession> {
   mkdirSync(dirname(dataFile), { recursive: true });
   const publicBaseUrl = options.port === 0 ? undefined : `http://${host}:${options.port}`;
 
+  // One printer across graph swaps: a delivery that moves on after a re-compile continues its lines.
+  const printDecisions = decisionPrinter(say);
   const runtimeFor = async (ir: GraphIR): Promise<Runtime> => {
     const runtime = createRuntime({
       driver: createEmbeddedDriver({ path: dataFile }),
@@ -81,6 +84,7 @@ export async function startDev(options: DevOptions): Promise<DevSession> {
       projectRoot: root,
       log: consoleLogger('warn'),
       pool: { threads: 1, logLevel: 'warn' },
+      onDelivery: printDecisions,
       ...(publicBaseUrl ? { publicBaseUrl, unsubscribeSecret: DEV_UNSUBSCRIBE_SECRET } : {}),
     });
     await runtime.start();
