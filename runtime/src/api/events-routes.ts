@@ -8,14 +8,26 @@
  * A batch is all-or-nothing at validation: every item is checked before any is ingested, and a
  * batch with a bad item ingests nothing (422 listing each bad item's `index` and fields). That
  * lets a sender fix and re-post the whole batch without working out what got in. Ingesting
- * is then item by item in order; should the store fail half-way (a 500), re-posting the batch
- * with event `id`s is safe, as ingest drops ids it has seen (`duplicate: true`).
+ * then keeps the batch's order where it matters — per subject and per event id — and takes the
+ * rest at once (ingest-in-order.ts); should the store fail half-way (a 500), re-posting the
+ * batch with event `id`s is safe, as ingest drops ids it has seen (`duplicate: true`).
  */
 import type { FastifyInstance } from 'fastify';
 import type { GraphIR } from '@herald/dsl';
 import { createEventValidator } from '../orchestrator/validate-event.js';
 import type { EventInput, FieldError, HeraldRuntime } from '../runtime-api.js';
 import { fieldErrorsFromSchema, sendError, summarise } from './api-error.js';
+import { ingestInOrder, orderKeysOf } from './ingest-in-order.js';
+
+/** An item the runtime refused; the items ordered after it are not ingested (they settle with this too). */
+class Refused extends Error {
+  constructor(
+    readonly index: number,
+    readonly errors: readonly FieldError[],
+  ) {
+    super(`event ${index} refused`);
+  }
+}
 
 export const MAX_BATCH = 1000;
 
@@ -96,16 +108,29 @@ export function registerEventsRoutes(server: FastifyInstance, { runtime, validat
       const items = new Set(bad.map((b) => b.index)).size;
       return sendError(reply, 422, 'invalid_event', `${items} of ${events.length} events are invalid, none was ingested: ${summarise(bad)}`, bad);
     }
-    const results: { eventId: string; duplicate: boolean }[] = [];
-    for (const [index, event] of events.entries()) {
-      const result = await runtime.ingest(event);
-      if (!result.ok) {
-        // The runtime saw something the same check did not (a graph swapped under us): say what got in.
-        const errors = eventRelative(runtime.graph, event, result.errors).map((e) => ({ index, path: `/events/${index}${e.path}`, message: e.message }));
-        return sendError(reply, 422, 'invalid_event', `event ${index} is invalid; the ${index} before it were ingested: ${summarise(errors)}`, errors);
-      }
-      results.push({ eventId: result.eventId, duplicate: result.duplicate });
+    const graph = runtime.graph;
+    const settled = await ingestInOrder(
+      events,
+      (event) => orderKeysOf(graph, event),
+      async (event, index) => {
+        const result = await runtime.ingest(event);
+        if (!result.ok) throw new Refused(index, result.errors);
+        return { eventId: result.eventId, duplicate: result.duplicate };
+      },
+    );
+    const failed = settled.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as unknown);
+    const refused = failed.find((e): e is Refused => e instanceof Refused);
+    const broken = failed.find((e) => !(e instanceof Refused));
+    // A store failure is a 500 (the error handler's); re-posting the batch is safe, ids dedupe.
+    if (broken !== undefined) throw broken;
+    if (refused !== undefined) {
+      // The runtime saw something the same check did not (a graph swapped under us): say what got in.
+      const { index } = refused;
+      const errors = eventRelative(runtime.graph, events[index]!, refused.errors).map((e) => ({ index, path: `/events/${index}${e.path}`, message: e.message }));
+      const ingested = settled.flatMap((r, i) => (r.status === 'fulfilled' ? [i] : []));
+      return sendError(reply, 422, 'invalid_event', `event ${index} is invalid; ingested were ${ingested.length === 0 ? 'none' : `events ${ingested.join(', ')}`}: ${summarise(errors)}`, errors);
     }
+    const results = settled.map((r) => (r as PromiseFulfilledResult<{ eventId: string; duplicate: boolean }>).value);
     return reply.code(202).send({ results });
   });
 }
