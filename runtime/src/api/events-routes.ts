@@ -17,7 +17,8 @@ import type { GraphIR } from '@herald/dsl';
 import { createEventValidator } from '../orchestrator/validate-event.js';
 import type { EventInput, FieldError, HeraldRuntime } from '../runtime-api.js';
 import { fieldErrorsFromSchema, sendError, summarise } from './api-error.js';
-import { ingestInOrder, orderKeysOf } from './ingest-in-order.js';
+import { eventOrderKeys } from '../engine/event-order-keys.js';
+import { ingestInOrder } from './ingest-in-order.js';
 
 /** An item the runtime refused; the items ordered after it are not ingested (they settle with this too). */
 class Refused extends Error {
@@ -111,7 +112,7 @@ export function registerEventsRoutes(server: FastifyInstance, { runtime, validat
     const graph = runtime.graph;
     const settled = await ingestInOrder(
       events,
-      (event) => orderKeysOf(graph, event),
+      (event) => eventOrderKeys(graph, event),
       async (event, index) => {
         const result = await runtime.ingest(event);
         if (!result.ok) throw new Refused(index, result.errors);

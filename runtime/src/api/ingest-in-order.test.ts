@@ -1,6 +1,5 @@
-import type { GraphIR } from '@herald/dsl';
 import { describe, expect, it } from 'vitest';
-import { ingestInOrder, orderKeysOf } from './ingest-in-order.js';
+import { ingestInOrder } from './ingest-in-order.js';
 
 interface Item {
   readonly name: string;
@@ -90,25 +89,5 @@ describe('ingestInOrder', () => {
     expect(m.started).toEqual(['a1', 'b1']);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'fulfilled', 'rejected', 'rejected', 'rejected']);
     expect(results.map((r) => (r.status === 'rejected' ? (r.reason as Error).message : null))).toEqual(['a1 failed', null, 'a1 failed', 'a1 failed', 'a1 failed']);
-  });
-});
-
-describe('orderKeysOf', () => {
-  const graph = (triggerSubject: string, subject: string | null = 'customer.id') =>
-    ({
-      events: { 'order.paid': { type: { kind: 'dyn' }, subject } },
-      journeys: [{ trigger: { event: 'order.paid', subject: triggerSubject } }],
-    }) as unknown as GraphIR;
-  const paid = { type: 'order.paid', data: { customer: { id: 'c-1' } } };
-
-  it('orders by the declared subject, and by the id when the event has one', () => {
-    expect(orderKeysOf(graph('event.customer.id'), paid)).toEqual(['subject:c-1']);
-    expect(orderKeysOf(graph('event.customer.id'), { ...paid, id: 'e-1' })).toEqual(['subject:c-1', 'id:e-1']);
-  });
-
-  it('orders against everything when a trigger reads its subject elsewhere, the type names no subject, or the event carries none', () => {
-    expect(orderKeysOf(graph('event.managerId'), paid)).toBeNull();
-    expect(orderKeysOf(graph('event.customer.id', null), paid)).toBeNull();
-    expect(orderKeysOf(graph('event.customer.id'), { type: 'order.paid', data: {} })).toBeNull();
   });
 });

@@ -1,7 +1,7 @@
 /**
- * A batch of `POST /events` ingested with the order that matters and no more: items that share
- * a key (a subject, an event id) one after another in batch order, items that share none at
- * once. An item without keys (its type names no subject, or a journey it triggers picks its
+ * A batch of `POST /events` ingested with the order that matters and no more: items that
+ * share a key (engine/event-order-keys.ts: a subject, an event id) one after another in batch
+ * order, items that share none at once. An item without keys (its type names no subject, or a journey it triggers picks its
  * subject from another field) is a barrier: it waits for every item before it, and every item
  * after waits for it. Ingested one by one, a batch costs a commit round trip per item (~4x
  * slower, bench/batch-ingest.mjs); at once, the store's group commit takes them together.
@@ -10,23 +10,6 @@
  * keys, and everything after a barrier — so a re-post of the batch (ids dedupe) still applies
  * each subject's events in order.
  */
-import type { GraphIR } from '@herald/dsl';
-import { audienceOfEvent } from '../engine/event-audience.js';
-import type { EventInput } from '../runtime-api.js';
-
-/**
- * What an event must be ordered by: its id (two items with one id: the first is ingested, the
- * second is the duplicate) and its subject. null: order it against everything.
- */
-export function orderKeysOf(graph: GraphIR, event: EventInput): string[] | null {
-  const audience = audienceOfEvent(graph, { id: '', type: event.type, data: event.data as Record<string, unknown>, receivedAt: 0 });
-  if (audience.kind !== 'subject') return null;
-  const path = graph.events[event.type]?.subject ?? 'subjectId';
-  // A journey whose trigger reads its subject elsewhere starts instances another key may touch.
-  const triggered = graph.journeys.filter((j) => j.trigger.event === event.type);
-  if (triggered.some((j) => j.trigger.subject.trim() !== `event.${path}`)) return null;
-  return [`subject:${audience.subjectId}`, ...(event.id !== undefined ? [`id:${event.id}`] : [])];
-}
 
 /** Runs `ingest` for each item in the order the keys ask for; settles like Promise.allSettled, by index. */
 export async function ingestInOrder<E, R>(

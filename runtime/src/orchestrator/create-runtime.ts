@@ -29,6 +29,7 @@ import { ingestEvent } from './ingest-event.js';
 import type { HandlerContext, JobHandler } from './handler-context.js';
 import type { HandOverTarget } from './hand-over-attempts.js';
 import type { Delivery } from '../delivery/types.js';
+import { eventOrderKeys } from '../engine/event-order-keys.js';
 import { jobIds } from './job-ids.js';
 import { createLogDigest } from './log-digest.js';
 import { createRuntimeMetrics, type RuntimeMetrics } from './runtime-metrics.js';
@@ -197,6 +198,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         ...(options.onDelivery ? { onDelivery: options.onDelivery } : {}),
       };
       const scheduler: Scheduler = createScheduler({
+        orderKeys: (job) => (job.kind === 'event' ? eventOrderKeys(context.graphs.current.ir, job.event) : null),
         driver,
         handlers,
         context,

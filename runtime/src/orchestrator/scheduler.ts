@@ -31,6 +31,11 @@ export interface SchedulerOptions {
   readonly leaseMs: number;
   /** Longest sleep with nothing due (the loop re-checks the store then). */
   readonly maxIdleMs: number;
+  /**
+   * Jobs that share a key run one after another, in the order they were launched; null or none:
+   * at once. The runtime keys `event` jobs by subject (engine/event-order-keys.ts).
+   */
+  readonly orderKeys?: (job: Job) => readonly string[] | null;
 }
 
 /** Runs again at once this many times on a conflict before the job goes back to the queue. */
@@ -122,13 +127,27 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     }
   };
 
+  /**
+   * The last job launched per order key (`orderKeys`). A keyed job waits for the one before it,
+   * so that events recorded for the scheduler to route (with `subject.source`, or after a
+   * conflict at ingest) are routed in the order they were reserved, not raced: a payment routed
+   * before the event that starts its journey would find nothing waiting.
+   */
+  const chains = new Map<string, Promise<void>>();
+
   const launch = (queued: QueuedJob, first?: () => Promise<JobOutcome>) => {
     // Our own job came back because its lease ran out while it still runs: let the first run finish it.
     if (inFlight.has(queued.id)) return;
-    const p = runJob(queued, first).finally(() => {
+    const keys = options.orderKeys?.(queued.job) ?? [];
+    const before = keys.flatMap((k) => chains.get(k) ?? []);
+    // runJob settles, never rejects: a chain goes on after a failed job (released for later).
+    const run = before.length === 0 ? runJob(queued, first) : Promise.all(before).then(() => runJob(queued, first));
+    const p: Promise<void> = run.finally(() => {
       inFlight.delete(queued.id);
+      for (const k of keys) if (chains.get(k) === p) chains.delete(k);
       wake();
     });
+    for (const k of keys) chains.set(k, p);
     inFlight.set(queued.id, p);
   };
 

@@ -1,7 +1,8 @@
 /**
- * A batch over the real runtime keeps each subject's events in order while taking subjects at
- * once: a payment posted in the same batch as the event that starts its journey finds the
- * journey waiting for it.
+ * One subject's events are routed in the order they came, on the real runtime: in a
+ * `POST /events` batch (subjects at once, each subject's events in order), and when they are
+ * recorded for the scheduler to route (`subject.source`). A payment that follows the event
+ * starting its journey finds the journey waiting for it.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,18 +12,33 @@ import { createEmbeddedDriver } from '../driver/embedded/index.js';
 import { createRuntime } from '../orchestrator/create-runtime.js';
 import { loadProjectGraph } from '../orchestrator/load-project-graph.js';
 import { createVirtualClock } from '../orchestrator/virtual-clock.js';
+import { withTestPlugins } from '../testing/test-plugins.js';
 import { createApiServer } from './create-server.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'herald-batch-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-function writeProject(): void {
-  mkdirSync(join(scratch, 'journeys'), { recursive: true });
+/** `withSource`: profiles come from a CRM (`subject.source`), so ingest records events for the scheduler to route. */
+function writeProject(root: string, withSource = false): void {
+  mkdirSync(join(root, 'journeys'), { recursive: true });
+  const source = `sources:
+  crm:
+    use: "@herald/source-file"
+    config: { path: crm.json }
+    queries:
+      customerById:
+        args: { id: string }
+        with: { collection: customers, key: id }
+        returns: { name: string }
+subject:
+  fields: { name: string? }
+  source: { source: crm, query: customerById }
+`;
   writeFileSync(
-    join(scratch, 'herald.yaml'),
+    join(root, 'herald.yaml'),
     `project: batch-order
 defaults: { locale: en, timezone: UTC }
-events:
+${withSource ? source : ''}events:
   invoice.overdue:
     fields: { subjectId: string, invoiceId: string }
   invoice.paid:
@@ -30,7 +46,7 @@ events:
 `,
   );
   writeFileSync(
-    join(scratch, 'journeys/dunning.journey.yaml'),
+    join(root, 'journeys/dunning.journey.yaml'),
     `journey: dunning
 trigger: { event: invoice.overdue }
 steps:
@@ -43,9 +59,9 @@ steps:
   );
 }
 
-describe('POST /events, a batch on the real runtime', () => {
-  it('applies each subject’s events in batch order: a payment after the event that starts its journey ends it', async () => {
-    writeProject();
+describe('one subject’s events, in order', () => {
+  it('in a POST /events batch: a payment after the event that starts its journey ends it', async () => {
+    writeProject(scratch);
     const { ir, diagnostics } = loadProjectGraph(scratch);
     expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     const clock = createVirtualClock(Date.UTC(2026, 0, 5, 10));
@@ -71,6 +87,31 @@ describe('POST /events, a batch on the real runtime', () => {
       expect(unpaid.map((id) => [id, bySubject.get(id)!.status])).toEqual(unpaid.map((id) => [id, 'active']));
     } finally {
       await server.close();
+      await runtime.stop();
+    }
+  });
+  it('routes the events recorded for the scheduler (subject.source) of one subject in the order they came', async () => {
+    const root = join(scratch, 'with-source');
+    writeProject(root, true);
+    const { ir, diagnostics } = loadProjectGraph(root);
+    expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(ir!.project.subjectSource).not.toBeNull();
+    const { graph } = withTestPlugins(ir!, { fixtures: { 'crm.customerById': [{ returns: { name: 'Ada' } }] }, outcomes: {} });
+    const clock = createVirtualClock(Date.UTC(2026, 0, 5, 10));
+    const runtime = createRuntime({ driver: createEmbeddedDriver({ path: ':memory:', clock: () => clock.now() }), graph, projectRoot: root, clock, pool: { threads: 1, logLevel: 'silent' } });
+    await runtime.start();
+    try {
+      const customers = Array.from({ length: 20 }, (_, i) => `c-${i}`);
+      for (const id of customers) {
+        await runtime.ingest({ type: 'invoice.overdue', data: { subjectId: id, invoiceId: `INV-${id}` } });
+        await runtime.ingest({ type: 'invoice.paid', data: { subjectId: id, invoiceId: `INV-${id}` } });
+      }
+      // Nothing is routed yet: all forty wait for the scheduler, which reserves them together.
+      expect(await runtime.findInstances({ journey: 'dunning' })).toEqual([]);
+      await runtime.runUntilIdle(runtime.now());
+      const instances = await runtime.findInstances({ journey: 'dunning' });
+      expect(instances.map((i) => [i.subjectId, i.status]).sort()).toEqual(customers.map((id) => [id, 'exited']).sort());
+    } finally {
       await runtime.stop();
     }
   });
