@@ -14,10 +14,10 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { GraphIR } from '@herald/dsl';
+import { eventOrderKeys } from '../engine/event-order-keys.js';
 import { createEventValidator } from '../orchestrator/validate-event.js';
 import type { EventInput, FieldError, HeraldRuntime } from '../runtime-api.js';
 import { fieldErrorsFromSchema, sendError, summarise } from './api-error.js';
-import { eventOrderKeys } from '../engine/event-order-keys.js';
 import { ingestInOrder } from './ingest-in-order.js';
 
 /** An item the runtime refused; the items ordered after it are not ingested (they settle with this too). */
