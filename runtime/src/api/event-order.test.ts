@@ -19,7 +19,7 @@ const scratch = mkdtempSync(join(tmpdir(), 'herald-batch-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 /** `withSource`: profiles come from a CRM (`subject.source`), so ingest records events for the scheduler to route. */
-function writeProject(root: string, withSource = false): void {
+function writeProject(root: string, withSource = false, firstStep = ''): void {
   mkdirSync(join(root, 'journeys'), { recursive: true });
   const source = `sources:
   crm:
@@ -50,7 +50,7 @@ ${withSource ? source : ''}events:
     `journey: dunning
 trigger: { event: invoice.overdue }
 steps:
-  - wait: { event: invoice.paid, match: "event.invoiceId == trigger.invoiceId", timeout: 7d }
+${firstStep}  - wait: { event: invoice.paid, match: "event.invoiceId == trigger.invoiceId", timeout: 7d }
     onEvent: paid
   - exit: unpaid
   - id: paid
@@ -111,6 +111,36 @@ describe('one subject’s events, in order', () => {
       await runtime.runUntilIdle(runtime.now());
       const instances = await runtime.findInstances({ journey: 'dunning' });
       expect(instances.map((i) => [i.subjectId, i.status]).sort()).toEqual(customers.map((id) => [id, 'exited']).sort());
+    } finally {
+      await runtime.stop();
+    }
+  });
+  it('keeps an event that comes before its instance waits for it, for the wait that takes it', async () => {
+    const root = join(scratch, 'kept');
+    // A reminder's hour first: the payment comes while the instance waits for the hour.
+    writeProject(root, false, '  - wait: 1h\n');
+    const { ir } = loadProjectGraph(root);
+    const clock = createVirtualClock(Date.UTC(2026, 0, 5, 10));
+    const runtime = createRuntime({ driver: createEmbeddedDriver({ path: ':memory:', clock: () => clock.now() }), graph: ir!, projectRoot: root, clock, pool: { threads: 1, logLevel: 'silent' } });
+    await runtime.start();
+    try {
+      await runtime.ingest({ type: 'invoice.overdue', data: { subjectId: 'c-1', invoiceId: 'INV-1' } });
+      await runtime.ingest({ type: 'invoice.overdue', data: { subjectId: 'c-2', invoiceId: 'INV-2' } });
+      await runtime.runUntilIdle(runtime.now());
+      // Paid early; another invoice's payment (c-2 waits for INV-2) is kept too, and never matches.
+      await runtime.ingest({ type: 'invoice.paid', id: 'pay-1', data: { subjectId: 'c-1', invoiceId: 'INV-1' } });
+      await runtime.ingest({ type: 'invoice.paid', id: 'pay-x', data: { subjectId: 'c-2', invoiceId: 'INV-other' } });
+      await runtime.runUntilIdle(runtime.now());
+      const [c1] = await runtime.findInstances({ subjectId: 'c-1' });
+      expect(c1).toMatchObject({ status: 'active', inbox: [{ id: 'pay-1', type: 'invoice.paid' }] });
+      expect(c1!.history.at(-1)!.note).toBe('kept invoice.paid (pay-1) for a later wait');
+      await runtime.runUntilIdle(runtime.now() + 8 * 86_400_000);
+      const after = new Map((await runtime.findInstances({ journey: 'dunning' })).map((i) => [i.subjectId, i]));
+      // The hour over, the wait takes the kept payment at once; c-2's wait times out.
+      expect(after.get('c-1')).toMatchObject({ status: 'exited', exitReason: 'paid' });
+      expect(after.get('c-1')!.inbox).toBeUndefined();
+      expect(after.get('c-1')!.history.map((h) => h.note)).toContainEqual(expect.stringMatching(/^received invoice\.paid \(pay-1\), kept since /));
+      expect(after.get('c-2')).toMatchObject({ status: 'exited', exitReason: 'unpaid' });
     } finally {
       await runtime.stop();
     }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { GraphIR } from '@herald/dsl';
 import { advance, ADVANCE_STEP_LIMIT, HISTORY_LIMIT } from './advance.js';
+import { INBOX_LIMIT } from './run-state.js';
 import { compileGraph, type CompiledGraph } from './compile-graph.js';
 import { newInstance } from './start-instance.js';
 import { subjectWithDefaults } from './subject-defaults.js';
@@ -214,6 +215,37 @@ describe('advance: event waits', () => {
     const waiting = atPaidWait();
     const r = advance(graph, waiting, { kind: 'event', event: ev('item.viewed', { sku: 'x' }) }, ctx(T0 + 3 * DAY));
     expect(r.instance).toBe(waiting);
+  });
+
+  it('an event that comes before the wait is kept, and the wait takes the first that matches at once', () => {
+    const pausing = started(graph, 'flow', placed).instance; // in its 1d pause
+    const early = ev('order.paid', { orderId: 'o1' }, 'pay-1', T0 + HOUR);
+    const other = ev('order.paid', { orderId: 'o2' }, 'pay-2', T0 + 2 * HOUR);
+    let r = advance(graph, pausing, { kind: 'event', event: early }, ctx(T0 + HOUR));
+    expect(r.effects).toEqual([]);
+    expect(r.instance).toMatchObject({ status: 'active', at: 'pause', waiting: pausing.waiting, seq: pausing.seq + 1, inbox: [early] });
+    expect(r.instance.history.at(-1)).toMatchObject({ node: 'pause', note: 'kept order.paid (pay-1) for a later wait' });
+    // The same event again (a replayed job) is kept once.
+    expect(advance(graph, r.instance, { kind: 'event', event: early }, ctx(T0 + HOUR)).instance).toBe(r.instance);
+    r = advance(graph, r.instance, { kind: 'event', event: other }, ctx(T0 + 2 * HOUR));
+    expect(r.instance.inbox).toEqual([early, other]);
+    r = advance(graph, r.instance, { kind: 'timer', timerId: timerOf(r.instance) }, ctx(T0 + DAY));
+    r = advance(graph, r.instance, { kind: 'timer', timerId: timerOf(r.instance) }, ctx(T0 + 2 * DAY));
+    // At the event wait: the kept o1 payment matches, so no timeout is scheduled and the journey goes on.
+    expect(kinds(r.effects)).not.toContain('schedule');
+    expect(r.instance.status).toBe('completed');
+    expect(r.instance.vars).toMatchObject({ payment: early.data, paidFor: 'o1' });
+    expect(r.instance.history.map((h) => h.note)).toContain('received order.paid (pay-1), kept since 2026-03-02T10:00:00.000Z');
+    expect(r.instance.inbox).toBeUndefined();
+  });
+
+  it('keeps only events a wait of the journey takes, and at most INBOX_LIMIT, the oldest dropped', () => {
+    const pausing = started(graph, 'flow', placed).instance;
+    expect(advance(graph, pausing, { kind: 'event', event: ev('item.viewed', { sku: 'x' }) }, ctx(T0)).instance).toBe(pausing);
+    let i = pausing;
+    for (let n = 0; n < INBOX_LIMIT + 3; n++) i = advance(graph, i, { kind: 'event', event: ev('order.paid', { orderId: `x${n}` }, `p${n}`) }, ctx(T0)).instance;
+    expect(i.inbox).toHaveLength(INBOX_LIMIT);
+    expect(i.inbox![0]!.id).toBe('p3');
   });
 
   it('the timeout goes to onTimeout: emit with evaluated data, then exit', () => {

@@ -11,11 +11,10 @@
  *   instance as `failed` with a reason; `advance` throws only on bugs (a graph that is not
  *   the instance's version, a journey the graph does not have).
  */
-import type { CompiledExpr } from '@herald/dsl';
 import { assertNever } from './assert-never.js';
 import type { CompiledGraph, CompiledJourney, CompiledNode } from './compile-graph.js';
 import { describeDuration } from './describe.js';
-import { evalLoads, failOnError, isTrue, runFrom } from './run-nodes.js';
+import { evalLoads, failOnError, matches, runFrom } from './run-nodes.js';
 import { fail, finishRun, note, setVar, startRun, type Run, type Stop } from './run-state.js';
 import type { AdvanceContext, AdvanceResult, EngineInput, FetchResult, IncomingEvent, Instance, Waiting } from './types.js';
 
@@ -54,7 +53,7 @@ function resume(graph: CompiledGraph, journey: CompiledJourney, instance: Instan
       if (w === null || w.kind === 'fetch' || w.timerId !== input.timerId) return null;
       return onTimer(startRun(graph, journey, instance, ctx), w);
     case 'event':
-      if (w === null || (w.kind !== 'event' && w.kind !== 'batch') || w.event !== input.event.type) return null;
+      if (w === null || (w.kind !== 'event' && w.kind !== 'batch') || w.event !== input.event.type) return keep(startRun(graph, journey, instance, ctx), input.event);
       return onEvent(startRun(graph, journey, instance, ctx), w, input.event);
     case 'fetched':
       if (w === null || w.kind !== 'fetch' || w.requestId !== input.requestId) return null;
@@ -128,21 +127,28 @@ function onEvent(run: Run, w: Extract<Waiting, { kind: 'event' | 'batch' }>, eve
   return { run, stop: { status: 'active', at: node.ir.id, waiting: { ...w, items } } };
 }
 
+/**
+ * An event the instance does not wait for now, of a type one of its journey's waits waits for:
+ * kept for that wait (it may come before the instance gets there — while it loads its data, or
+ * sends). Null (ignored) when no wait of the journey takes the type, or it is kept already.
+ */
+function keep(run: Run, event: IncomingEvent): Resumed {
+  const { instance, journey } = run;
+  if (instance.status !== 'active' || instance.waiting === null || instance.at === null) return null;
+  if (![...journey.nodes.values()].some((n) => n.kind === 'wait-event' && n.ir.event === event.type)) return null;
+  const inbox = instance.inbox ?? [];
+  if (inbox.some((e) => e.id === event.id)) return null;
+  run.inbox = [...inbox, event];
+  note(run, instance.at, `kept ${event.type} (${event.id}) for a later wait`);
+  return { run, stop: { status: 'active', at: instance.at, waiting: instance.waiting } };
+}
+
 function flushBatch(run: Run, node: Extract<CompiledNode, { kind: 'batch' }>, items: readonly unknown[], why: string): Resumed {
   setVar(run, node.ir.as, items);
   note(run, node.ir.id, `batch: ${items.length} ${node.ir.event} collected, ${why}`);
   return { run, stop: runFrom(run, node.ir.next, node.ir.id) };
 }
 
-/** `match` with the incoming event's data as `event`. */
-function matches(run: Run, match: CompiledExpr, event: IncomingEvent): boolean {
-  run.scope['event'] = event.data;
-  try {
-    return isTrue(match, run, '`match`');
-  } finally {
-    run.scope['event'] = undefined;
-  }
-}
 
 function onFetched(run: Run, input: Extract<EngineInput, { kind: 'fetched' }>): Resumed {
   const { journey, instance } = run;

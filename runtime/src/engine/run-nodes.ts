@@ -8,7 +8,7 @@ import type { CompiledField, CompiledLoad, CompiledNode } from './compile-graph.
 import { describeDuration, describeInstant } from './describe.js';
 import { currentVars, effectId, fail, note, setVar, type Run, type Stop } from './run-state.js';
 import { splitArm } from './split-arm.js';
-import type { DataRequest } from './types.js';
+import type { DataRequest, IncomingEvent } from './types.js';
 
 /** Nodes one advance may run: a cycle with no wait in it is stopped here (the compiler rejects such cycles too). */
 export const ADVANCE_STEP_LIMIT = 1000;
@@ -45,6 +45,25 @@ export function runFrom(run: Run, start: string | null, from: string | null): St
     last = id;
     id = next;
   }
+}
+
+/** `match` with the incoming event's data as `event`. */
+export function matches(run: Run, match: CompiledExpr, event: IncomingEvent): boolean {
+  run.scope['event'] = event.data;
+  try {
+    return isTrue(match, run, '`match`');
+  } finally {
+    run.scope['event'] = undefined;
+  }
+}
+
+/** The first kept event this wait takes (removed from the inbox), or null. */
+function takeKept(run: Run, node: Extract<CompiledNode, { kind: 'wait-event' }>): IncomingEvent | null {
+  const inbox = run.inbox ?? run.instance.inbox ?? [];
+  const index = inbox.findIndex((e) => e.type === node.ir.event && (node.match === null || matches(run, node.match, e)));
+  if (index < 0) return null;
+  run.inbox = inbox.filter((_, i) => i !== index);
+  return inbox[index]!;
 }
 
 /** ExprRuntimeError and StepValueError are user-data problems: the instance fails. Anything else is a bug. */
@@ -85,6 +104,12 @@ function runNode(run: Run, node: CompiledNode): string | null | Stop {
     }
     case 'wait-event': {
       const { event, timeoutMs } = node.ir;
+      const kept = takeKept(run, node);
+      if (kept !== null) {
+        if (node.ir.as !== null) setVar(run, node.ir.as, kept.data);
+        note(run, id, `received ${kept.type} (${kept.id}), kept since ${describeInstant(kept.receivedAt)}`);
+        return node.ir.onEvent;
+      }
       const subjectId = run.instance.subjectId;
       run.effects.push({ kind: 'await', event, subjectId });
       if (timeoutMs === null) {

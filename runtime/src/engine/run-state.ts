@@ -5,10 +5,13 @@
  */
 import type { EvalEnv } from '@herald/dsl';
 import type { CompiledGraph, CompiledJourney } from './compile-graph.js';
-import type { AdvanceContext, Effect, HistoryEntry, Instance, Waiting } from './types.js';
+import type { AdvanceContext, Effect, HistoryEntry, IncomingEvent, Instance, Waiting } from './types.js';
 
 /** Instances keep only the last entries of their history. */
 export const HISTORY_LIMIT = 100;
+
+/** Events an instance keeps for a later wait at most; the oldest go first. */
+export const INBOX_LIMIT = 20;
 
 /** What an instance sees as `journey.*`. */
 export interface JourneyMeta {
@@ -39,6 +42,8 @@ export interface Run {
   readonly env: EvalEnv;
   /** The instance's vars once a step wrote one; null while unchanged. */
   vars: Record<string, unknown> | null;
+  /** The instance's inbox once this run changed it; null while unchanged. */
+  inbox: IncomingEvent[] | null;
   readonly effects: Effect[];
   readonly notes: HistoryEntry[];
 }
@@ -62,6 +67,7 @@ export function startRun(graph: CompiledGraph, journey: CompiledJourney, instanc
     scope,
     env: { vars: scope, now: () => now },
     vars: null,
+    inbox: null,
     effects: [],
     notes: [],
   };
@@ -108,7 +114,12 @@ export function finishRun(run: Run, stop: Stop): Instance {
     seq: run.seq,
     exitReason: stop.status === 'exited' || stop.status === 'failed' ? stop.reason : null,
     history: appendHistory(i.history, run.notes),
+    ...inboxField(active ? (run.inbox ?? i.inbox ?? []) : []),
   };
+}
+
+function inboxField(inbox: readonly IncomingEvent[]): { inbox?: readonly IncomingEvent[] } {
+  return inbox.length === 0 ? {} : { inbox: inbox.length > INBOX_LIMIT ? inbox.slice(inbox.length - INBOX_LIMIT) : inbox };
 }
 
 export function appendHistory(history: readonly HistoryEntry[], added: readonly HistoryEntry[]): readonly HistoryEntry[] {

@@ -66,6 +66,12 @@ export interface Instance {
   readonly exitReason: string | null;
   /** Bounded: the last entries only (engine/advance.ts keeps HISTORY_LIMIT). */
   readonly history: readonly HistoryEntry[];
+  /**
+   * Events that came while the instance was not waiting for them, of types a later `wait` of
+   * its journey waits for, oldest first: the next such wait takes the first that matches.
+   * Absent when empty; at most INBOX_LIMIT (engine/run-state.ts); dropped when the instance ends.
+   */
+  readonly inbox?: readonly IncomingEvent[];
 }
 
 export type FetchResult =

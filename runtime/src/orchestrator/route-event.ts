@@ -10,6 +10,7 @@ import { advance } from '../engine/advance.js';
 import { audienceOfEvent } from '../engine/event-audience.js';
 import type { InstanceExclusivity, UnitOfWork } from '../driver/driver.js';
 import { mayStart, newInstance, triggerCandidates, triggerCondition, type Reentry } from '../engine/start-instance.js';
+import type { CompiledGraph } from '../engine/compile-graph.js';
 import type { IncomingEvent, Instance, SubjectProfile } from '../engine/types.js';
 import { loadSubject, type HandlerContext } from './handler-context.js';
 import { emptyParts, type UnitParts } from './instance-effects.js';
@@ -85,11 +86,32 @@ export async function routeEvent(ctx: HandlerContext, event: IncomingEvent, repe
     audience.kind === 'nobody'
       ? []
       : await ctx.driver.findInstances(audience.kind === 'subject' ? { waitingFor: event.type, subjectId: audience.subjectId } : { waitingFor: event.type });
-  for (const instance of waiting) {
+  // The subject's instances on their way to a wait for this type get it too, to keep for then
+  // (engine/advance.ts `keep`): loading data or sending when it comes, they would miss it.
+  const keepers =
+    audience.kind === 'subject' && keptBy(graph, event.type).size > 0
+      ? (await ctx.driver.findInstances({ subjectId: audience.subjectId, status: 'active' })).filter(
+          (i) => keptBy(graph, event.type).has(i.journey) && !waiting.some((w) => w.id === i.id),
+        )
+      : [];
+  for (const instance of [...waiting, ...keepers]) {
     parts.enqueue.push({ id: jobIds.eventFor(event.id, instance.id), job: { kind: 'instance', instanceId: instance.id, input: { kind: 'event', event } }, runAt: now });
   }
   return { parts, started, subjects };
 }
+
+/** The journeys of the graph with a `wait` for this event type (the current graph's; an instance on an older version decides for itself). */
+function keptBy(graph: CompiledGraph, eventType: string): ReadonlySet<string> {
+  let byType = keptByCache.get(graph);
+  if (!byType) keptByCache.set(graph, (byType = new Map()));
+  let journeys = byType.get(eventType);
+  if (!journeys) {
+    journeys = new Set([...graph.journeys.values()].filter((j) => [...j.nodes.values()].some((n) => n.kind === 'wait-event' && n.ir.event === eventType)).map((j) => j.id));
+    byType.set(eventType, journeys);
+  }
+  return journeys;
+}
+const keptByCache = new WeakMap<CompiledGraph, Map<string, ReadonlySet<string>>>();
 
 /** After the routing's unit committed. */
 export function countStarted(ctx: HandlerContext, routed: Routed): void {
