@@ -57,4 +57,50 @@ describe('scheduler', () => {
     expect(Math.min(...asked)).toBeGreaterThanOrEqual(4);
     expect(asked.length).toBeLessThan(200 / 4 + 5);
   });
+
+  it('runs jobs that share an order key one after another in launch order, others at once', async () => {
+    const driver = createEmbeddedDriver({ path: ':memory:' });
+    await driver.open();
+    // Subjects a, b, a, c, a: the three of subject a in order; b and c alongside.
+    const subjects = ['a', 'b', 'a', 'c', 'a'];
+    await driver.commit({ enqueue: subjects.map((_, i) => eventJob(i)) });
+    const log: string[] = [];
+    let running = 0;
+    let most = 0;
+    const slow: JobHandler = async (ctx, queued) => {
+      const i = Number(queued.id.slice(4));
+      log.push(`start ${i}`);
+      most = Math.max(most, ++running);
+      // The first of subject a is the slowest: the later ones of a must still wait for it.
+      await new Promise((resolve) => setTimeout(resolve, i === 0 ? 30 : 5));
+      running--;
+      log.push(`end ${i}`);
+      await ctx.driver.commit({ ack: [queued.id] });
+      return { kind: 'done' };
+    };
+    const handlers = Object.fromEntries(['event', 'instance', 'fetch', 'delivery', 'attempt'].map((k) => [k, slow])) as Record<Job['kind'], JobHandler>;
+    const metrics = createRuntimeMetrics(() => driver.queueDepth());
+    const scheduler = createScheduler({
+      driver,
+      handlers,
+      context: { driver, log: silentLogger, metrics } as unknown as HandlerContext,
+      now: Date.now,
+      log: silentLogger,
+      metrics,
+      concurrency: 16,
+      reserveBatch: 256,
+      leaseMs: 60_000,
+      maxIdleMs: 1_000,
+      orderKeys: (job) => (job.kind === 'event' ? [`subject:${subjects[Number(job.event.id.slice(3))]}`] : null),
+    });
+    expect(await scheduler.tick()).toBe(5);
+    await driver.close();
+    const at = (what: string) => log.indexOf(what);
+    expect(at('end 0')).toBeLessThan(at('start 2'));
+    expect(at('end 2')).toBeLessThan(at('start 4'));
+    // b and c did not wait for a.
+    expect(at('start 1')).toBeLessThan(at('end 0'));
+    expect(at('start 3')).toBeLessThan(at('end 0'));
+    expect(most).toBe(3);
+  });
 });
