@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { GraphIR } from '@herald/dsl';
-import { advance, ADVANCE_STEP_LIMIT, HISTORY_LIMIT } from './advance.js';
-import { INBOX_LIMIT } from './run-state.js';
+import { advance, ADVANCE_STEP_LIMIT, HISTORY_LIMIT, INBOX_LIMIT } from './advance.js';
 import { compileGraph, type CompiledGraph } from './compile-graph.js';
 import { newInstance } from './start-instance.js';
 import { subjectWithDefaults } from './subject-defaults.js';

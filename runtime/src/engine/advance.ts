@@ -18,7 +18,7 @@ import { evalLoads, failOnError, matches, runFrom } from './run-nodes.js';
 import { fail, finishRun, note, setVar, startRun, type Run, type Stop } from './run-state.js';
 import type { AdvanceContext, AdvanceResult, EngineInput, FetchResult, IncomingEvent, Instance, Waiting } from './types.js';
 
-export { HISTORY_LIMIT } from './run-state.js';
+export { HISTORY_LIMIT, INBOX_LIMIT } from './run-state.js';
 export { ADVANCE_STEP_LIMIT } from './run-nodes.js';
 
 const NO_EFFECTS: AdvanceResult['effects'] = Object.freeze([]);
@@ -53,8 +53,8 @@ function resume(graph: CompiledGraph, journey: CompiledJourney, instance: Instan
       if (w === null || w.kind === 'fetch' || w.timerId !== input.timerId) return null;
       return onTimer(startRun(graph, journey, instance, ctx), w);
     case 'event':
-      if (w === null || (w.kind !== 'event' && w.kind !== 'batch') || w.event !== input.event.type) return keep(startRun(graph, journey, instance, ctx), input.event);
-      return onEvent(startRun(graph, journey, instance, ctx), w, input.event);
+      if (w !== null && (w.kind === 'event' || w.kind === 'batch') && w.event === input.event.type) return onEvent(startRun(graph, journey, instance, ctx), w, input.event);
+      return journey.awaits.has(input.event.type) ? keep(startRun(graph, journey, instance, ctx), input.event) : null;
     case 'fetched':
       if (w === null || w.kind !== 'fetch' || w.requestId !== input.requestId) return null;
       return onFetched(startRun(graph, journey, instance, ctx), input);
@@ -128,14 +128,13 @@ function onEvent(run: Run, w: Extract<Waiting, { kind: 'event' | 'batch' }>, eve
 }
 
 /**
- * An event the instance does not wait for now, of a type one of its journey's waits waits for:
- * kept for that wait (it may come before the instance gets there — while it loads its data, or
- * sends). Null (ignored) when no wait of the journey takes the type, or it is kept already.
+ * An event the instance does not wait for now, of a type a `wait` of its journey waits for
+ * (CompiledJourney.awaits): kept for that wait, which it may come before — while the instance
+ * loads its data, sends, or waits for something else. Null (ignored) when it is kept already.
  */
 function keep(run: Run, event: IncomingEvent): Resumed {
-  const { instance, journey } = run;
+  const { instance } = run;
   if (instance.status !== 'active' || instance.waiting === null || instance.at === null) return null;
-  if (![...journey.nodes.values()].some((n) => n.kind === 'wait-event' && n.ir.event === event.type)) return null;
   const inbox = instance.inbox ?? [];
   if (inbox.some((e) => e.id === event.id)) return null;
   run.inbox = [...inbox, event];

@@ -61,6 +61,8 @@ export interface CompiledJourney {
   readonly nodes: ReadonlyMap<string, CompiledNode>;
   /** The policies this journey's sends use, compiled in the journey's scope. */
   readonly policies: ReadonlyMap<string, CompiledPolicy>;
+  /** The event types its `wait` steps wait for: an instance keeps such an event that comes early. */
+  readonly awaits: ReadonlySet<string>;
 }
 
 export interface CompiledGraph {
@@ -69,6 +71,8 @@ export interface CompiledGraph {
   readonly journeys: ReadonlyMap<string, CompiledJourney>;
   /** Journeys by the event type that triggers them, in IR order. */
   readonly triggeredBy: ReadonlyMap<string, readonly CompiledJourney[]>;
+  /** Journeys by the event types their `wait` steps wait for (CompiledJourney.awaits), in IR order. */
+  readonly awaitedBy: ReadonlyMap<string, readonly CompiledJourney[]>;
   /** Every policy compiled with `dyn` names: for a delivery whose journey does not use it (never in a compiled graph). */
   readonly policies: ReadonlyMap<string, CompiledPolicy>;
 }
@@ -80,16 +84,21 @@ export function compileGraph(ir: GraphIR): CompiledGraph {
   if (cached) return cached;
   const journeys = new Map<string, CompiledJourney>();
   const triggeredBy = new Map<string, CompiledJourney[]>();
+  const awaitedBy = new Map<string, CompiledJourney[]>();
+  const index = (by: Map<string, CompiledJourney[]>, type: string, cj: CompiledJourney) => {
+    const list = by.get(type);
+    if (list) list.push(cj);
+    else by.set(type, [cj]);
+  };
   for (const j of ir.journeys) {
     const cj = compileJourney(ir, j);
     journeys.set(j.id, cj);
-    const list = triggeredBy.get(j.trigger.event);
-    if (list) list.push(cj);
-    else triggeredBy.set(j.trigger.event, [cj]);
+    index(triggeredBy, j.trigger.event, cj);
+    for (const type of cj.awaits) index(awaitedBy, type, cj);
   }
   const policies = new Map<string, CompiledPolicy>();
   for (const [id, p] of Object.entries(ir.policies)) policies.set(id, compilePolicy(p, undefined, `policy ${id}`));
-  const graph: CompiledGraph = { ir, version: ir.version, journeys, triggeredBy, policies };
+  const graph: CompiledGraph = { ir, version: ir.version, journeys, triggeredBy, awaitedBy, policies };
   compiledGraphs.set(ir, graph);
   return graph;
 }
@@ -111,7 +120,8 @@ function compileJourney(ir: GraphIR, j: JourneyIR): CompiledJourney {
       policies.set(n.policy, compilePolicy(p, j.scope, `${where}, policy ${n.policy}`));
     }
   }
-  return { id: j.id, ir: j, subject, when, data, nodes, policies };
+  const awaits = new Set([...nodes.values()].flatMap((n) => (n.kind === 'wait-event' ? [n.ir.event] : [])));
+  return { id: j.id, ir: j, subject, when, data, nodes, policies, awaits };
 }
 
 function compileNode(n: NodeIR, scope: Scope, eventType: (name: string) => Type, where: string): CompiledNode {

@@ -7,11 +7,12 @@
  * Which waiting instances an event reaches: engine/event-audience.ts.
  */
 import { advance } from '../engine/advance.js';
-import { audienceOfEvent } from '../engine/event-audience.js';
+import { audienceOfEvent, type EventAudience } from '../engine/event-audience.js';
 import type { InstanceExclusivity, UnitOfWork } from '../driver/driver.js';
 import { mayStart, newInstance, triggerCandidates, triggerCondition, type Reentry } from '../engine/start-instance.js';
 import type { CompiledGraph } from '../engine/compile-graph.js';
 import type { IncomingEvent, Instance, SubjectProfile } from '../engine/types.js';
+import { waitingForOf } from '../engine/waiting-for.js';
 import { loadSubject, type HandlerContext } from './handler-context.js';
 import { emptyParts, type UnitParts } from './instance-effects.js';
 import { jobIds } from './job-ids.js';
@@ -82,36 +83,27 @@ export async function routeEvent(ctx: HandlerContext, event: IncomingEvent, repe
 
   const audience = audienceOfEvent(graph.ir, event);
   if (audience.kind === 'nobody') ctx.log.debug(`event ${event.id}: no subject id at ${audience.path}; it reaches no waiting instance`);
-  const waiting =
-    audience.kind === 'nobody'
-      ? []
-      : await ctx.driver.findInstances(audience.kind === 'subject' ? { waitingFor: event.type, subjectId: audience.subjectId } : { waitingFor: event.type });
-  // The subject's instances on their way to a wait for this type get it too, to keep for then
-  // (engine/advance.ts `keep`): loading data or sending when it comes, they would miss it.
-  const keepers =
-    audience.kind === 'subject' && keptBy(graph, event.type).size > 0
-      ? (await ctx.driver.findInstances({ subjectId: audience.subjectId, status: 'active' })).filter(
-          (i) => keptBy(graph, event.type).has(i.journey) && !waiting.some((w) => w.id === i.id),
-        )
-      : [];
-  for (const instance of [...waiting, ...keepers]) {
+  for (const instance of await instancesToTell(ctx, graph, event, audience)) {
     parts.enqueue.push({ id: jobIds.eventFor(event.id, instance.id), job: { kind: 'instance', instanceId: instance.id, input: { kind: 'event', event } }, runAt: now });
   }
   return { parts, started, subjects };
 }
 
-/** The journeys of the graph with a `wait` for this event type (the current graph's; an instance on an older version decides for itself). */
-function keptBy(graph: CompiledGraph, eventType: string): ReadonlySet<string> {
-  let byType = keptByCache.get(graph);
-  if (!byType) keptByCache.set(graph, (byType = new Map()));
-  let journeys = byType.get(eventType);
-  if (!journeys) {
-    journeys = new Set([...graph.journeys.values()].filter((j) => [...j.nodes.values()].some((n) => n.kind === 'wait-event' && n.ir.event === eventType)).map((j) => j.id));
-    byType.set(eventType, journeys);
-  }
-  return journeys;
+/**
+ * The instances an event goes to: those waiting for its type and, when a journey of the graph
+ * has a `wait` for it, the subject's other active instances of such journeys, which keep it
+ * for that wait (engine/advance.ts `keep`) — loading data or sending when it comes, they would
+ * miss it. The current graph decides which journeys; an instance's own version decides again.
+ */
+async function instancesToTell(ctx: HandlerContext, graph: CompiledGraph, event: IncomingEvent, audience: EventAudience): Promise<readonly Instance[]> {
+  if (audience.kind === 'nobody') return [];
+  if (audience.kind === 'any-subject') return ctx.driver.findInstances({ waitingFor: event.type });
+  const keepers = new Set((graph.awaitedBy.get(event.type) ?? []).map((j) => j.id));
+  if (keepers.size === 0) return ctx.driver.findInstances({ waitingFor: event.type, subjectId: audience.subjectId });
+  // One look at the subject's active instances answers both.
+  const active = await ctx.driver.findInstances({ subjectId: audience.subjectId, status: 'active' });
+  return active.filter((i) => waitingForOf(i) === event.type || keepers.has(i.journey));
 }
-const keptByCache = new WeakMap<CompiledGraph, Map<string, ReadonlySet<string>>>();
 
 /** After the routing's unit committed. */
 export function countStarted(ctx: HandlerContext, routed: Routed): void {

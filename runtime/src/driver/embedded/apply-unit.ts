@@ -15,6 +15,7 @@
 import type { Database } from 'better-sqlite3';
 import type { Delivery } from '../../delivery/types.js';
 import type { Instance } from '../../engine/types.js';
+import { waitingForOf } from '../../engine/waiting-for.js';
 import type { CommitOutcome, SentCount, UnitOfWork } from '../driver.js';
 import type { Statements } from './prepare-statements.js';
 import { countInWindow, holdsDedupeKey } from '../sent-counts.js';
@@ -24,21 +25,6 @@ class UnitConflict extends Error {}
 
 /** The conflict text a duplicate event id produces; ingest reports such a unit as a duplicate. */
 export const DUPLICATE_EVENT_CONFLICT = 'duplicate event';
-
-/** The event type an instance is indexed under for routing: set only while active and waiting for or batching it. */
-export function waitingForOf(instance: Instance): string | null {
-  if (instance.status !== 'active' || instance.waiting === null) return null;
-  switch (instance.waiting.kind) {
-    case 'event':
-    case 'batch':
-      return instance.waiting.event;
-    case 'timer':
-    case 'fetch':
-      return null;
-    default:
-      return assertNever(instance.waiting);
-  }
-}
 
 /** The channel a delivery is on now (delivered on, or last tried); null before channels are decided. */
 export function currentChannelOf(delivery: Delivery): string | null {
@@ -222,7 +208,3 @@ export function conflictOf(err: unknown): CommitOutcome | undefined {
 }
 
 export const COMMITTED: CommitOutcome = { ok: true };
-
-function assertNever(value: never): never {
-  throw new Error(`unexpected value: ${JSON.stringify(value)}`);
-}
