@@ -13,7 +13,9 @@
 import { timeOrderedId } from './time-ordered-id.js';
 import type { GraphIR } from '@herald/dsl';
 import type { PluginLogger } from '@herald/plugin-sdk';
+import type { Delivery } from '../delivery/types.js';
 import type { Driver, Job } from '../driver/driver.js';
+import { eventOrderKeys } from '../engine/event-order-keys.js';
 import type { IncomingEvent } from '../engine/types.js';
 import { silentLogger } from '../plugins-host/plugin-logger.js';
 import { readSendJournals, removeSendJournals } from '../pool/send-journal.js';
@@ -28,8 +30,6 @@ import { handleInstanceJob } from './handle-instance-job.js';
 import { ingestEvent } from './ingest-event.js';
 import type { HandlerContext, JobHandler } from './handler-context.js';
 import type { HandOverTarget } from './hand-over-attempts.js';
-import type { Delivery } from '../delivery/types.js';
-import { eventOrderKeys } from '../engine/event-order-keys.js';
 import { jobIds } from './job-ids.js';
 import { createLogDigest } from './log-digest.js';
 import { createRuntimeMetrics, type RuntimeMetrics } from './runtime-metrics.js';
@@ -198,7 +198,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         ...(options.onDelivery ? { onDelivery: options.onDelivery } : {}),
       };
       const scheduler: Scheduler = createScheduler({
-        orderKeys: (job) => (job.kind === 'event' ? eventOrderKeys(context.graphs.current.ir, job.event) : null),
+        orderKeys: (job) => (job.kind === 'event' ? eventOrderKeys(context.graphs.current.ir, job.event) : []),
         driver,
         handlers,
         context,

@@ -4,13 +4,32 @@ import { createEmbeddedDriver } from '../driver/embedded/index.js';
 import { silentLogger } from '../plugins-host/plugin-logger.js';
 import type { HandlerContext, JobHandler } from './handler-context.js';
 import { createRuntimeMetrics } from './runtime-metrics.js';
-import { createScheduler } from './scheduler.js';
+import { createScheduler, type SchedulerOptions } from './scheduler.js';
 
 const eventJob = (i: number): NewJob => ({
   id: `job-${i}`,
   job: { kind: 'event', event: { id: `ev-${i}`, type: 't', data: {}, receivedAt: 0 } },
   runAt: 0,
 });
+
+/** A scheduler with one handler for every job kind, 16 places. */
+function schedulerOver(driver: Driver, handler: JobHandler, options: Partial<SchedulerOptions> = {}) {
+  const handlers = Object.fromEntries(['event', 'instance', 'fetch', 'delivery', 'attempt'].map((k) => [k, handler])) as Record<Job['kind'], JobHandler>;
+  const metrics = createRuntimeMetrics(() => driver.queueDepth());
+  return createScheduler({
+    driver,
+    handlers,
+    context: { driver, log: silentLogger, metrics } as unknown as HandlerContext,
+    now: Date.now,
+    log: silentLogger,
+    metrics,
+    concurrency: 16,
+    reserveBatch: 256,
+    leaseMs: 60_000,
+    maxIdleMs: 1_000,
+    ...options,
+  });
+}
 
 describe('scheduler', () => {
   it('works off a backlog reserving jobs in batches, not a place at a time as each job finishes', async () => {
@@ -33,20 +52,7 @@ describe('scheduler', () => {
       finished++;
       return outcome.ok ? { kind: 'done' } : { kind: 'conflict', reason: outcome.conflict };
     };
-    const handlers = Object.fromEntries(['event', 'instance', 'fetch', 'delivery', 'attempt'].map((k) => [k, finishAlone])) as Record<Job['kind'], JobHandler>;
-    const metrics = createRuntimeMetrics(() => driver.queueDepth());
-    const scheduler = createScheduler({
-      driver,
-      handlers,
-      context: { driver, log: silentLogger, metrics } as unknown as HandlerContext,
-      now: Date.now,
-      log: silentLogger,
-      metrics,
-      concurrency: 16,
-      reserveBatch: 256,
-      leaseMs: 60_000,
-      maxIdleMs: 1_000,
-    });
+    const scheduler = schedulerOver(driver, finishAlone);
     scheduler.start();
     const deadline = Date.now() + 20_000;
     while (finished < 200 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
@@ -78,20 +84,8 @@ describe('scheduler', () => {
       await ctx.driver.commit({ ack: [queued.id] });
       return { kind: 'done' };
     };
-    const handlers = Object.fromEntries(['event', 'instance', 'fetch', 'delivery', 'attempt'].map((k) => [k, slow])) as Record<Job['kind'], JobHandler>;
-    const metrics = createRuntimeMetrics(() => driver.queueDepth());
-    const scheduler = createScheduler({
-      driver,
-      handlers,
-      context: { driver, log: silentLogger, metrics } as unknown as HandlerContext,
-      now: Date.now,
-      log: silentLogger,
-      metrics,
-      concurrency: 16,
-      reserveBatch: 256,
-      leaseMs: 60_000,
-      maxIdleMs: 1_000,
-      orderKeys: (job) => (job.kind === 'event' ? [`subject:${subjects[Number(job.event.id.slice(3))]}`] : null),
+    const scheduler = schedulerOver(driver, slow, {
+      orderKeys: (job) => (job.kind === 'event' ? [`subject:${subjects[Number(job.event.id.slice(3))]}`] : []),
     });
     expect(await scheduler.tick()).toBe(5);
     await driver.close();

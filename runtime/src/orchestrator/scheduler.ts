@@ -13,6 +13,7 @@
 import type { PluginLogger } from '@herald/plugin-sdk';
 import type { Driver, Job, QueuedJob } from '../driver/driver.js';
 import type { HandlerContext, JobHandler, JobOutcome } from './handler-context.js';
+import { createOrderedRuns } from './ordered-runs.js';
 import type { RuntimeMetrics } from './runtime-metrics.js';
 import type { VirtualClock } from './virtual-clock.js';
 
@@ -32,8 +33,11 @@ export interface SchedulerOptions {
   /** Longest sleep with nothing due (the loop re-checks the store then). */
   readonly maxIdleMs: number;
   /**
-   * Jobs that share a key run one after another, in the order they were launched; null or none:
-   * at once. The runtime keys `event` jobs by subject (engine/event-order-keys.ts).
+   * Jobs that share a key run one after another, in the order they were launched, so that
+   * events recorded for the scheduler to route (with `subject.source`, or after a conflict at
+   * ingest) are routed in the order they came: a payment routed before the event that starts
+   * its journey would find nothing waiting. `[]`: at once; null: a barrier
+   * (orchestrator/ordered-runs.ts). The runtime keys `event` jobs (engine/event-order-keys.ts).
    */
   readonly orderKeys?: (job: Job) => readonly string[] | null;
 }
@@ -127,27 +131,18 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     }
   };
 
-  /**
-   * The last job launched per order key (`orderKeys`). A keyed job waits for the one before it,
-   * so that events recorded for the scheduler to route (with `subject.source`, or after a
-   * conflict at ingest) are routed in the order they were reserved, not raced: a payment routed
-   * before the event that starts its journey would find nothing waiting.
-   */
-  const chains = new Map<string, Promise<void>>();
+  /** Keyed jobs in launch order (`orderKeys`). runJob settles, never rejects: a chain goes on after a failed job. */
+  const ordered = createOrderedRuns();
 
   const launch = (queued: QueuedJob, first?: () => Promise<JobOutcome>) => {
     // Our own job came back because its lease ran out while it still runs: let the first run finish it.
     if (inFlight.has(queued.id)) return;
-    const keys = options.orderKeys?.(queued.job) ?? [];
-    const before = keys.flatMap((k) => chains.get(k) ?? []);
-    // runJob settles, never rejects: a chain goes on after a failed job (released for later).
-    const run = before.length === 0 ? runJob(queued, first) : Promise.all(before).then(() => runJob(queued, first));
-    const p: Promise<void> = run.finally(() => {
-      inFlight.delete(queued.id);
-      for (const k of keys) if (chains.get(k) === p) chains.delete(k);
-      wake();
-    });
-    for (const k of keys) chains.set(k, p);
+    const p = ordered
+      .run(options.orderKeys?.(queued.job) ?? [], () => runJob(queued, first))
+      .finally(() => {
+        inFlight.delete(queued.id);
+        wake();
+      });
     inFlight.set(queued.id, p);
   };
 

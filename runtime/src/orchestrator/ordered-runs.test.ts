@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ingestInOrder } from './ingest-in-order.js';
+import { createOrderedRuns } from './ordered-runs.js';
 
 interface Item {
   readonly name: string;
@@ -30,7 +30,13 @@ function manual() {
   return { started, finished, ingest, release, settle };
 }
 
-describe('ingestInOrder', () => {
+/** Every item through one OrderedRuns, in order, as the batch route does. */
+function runAll(items: readonly Item[], ingest: (item: Item) => Promise<string>) {
+  const runs = createOrderedRuns();
+  return Promise.allSettled(items.map((item) => runs.run(item.keys, () => ingest(item))));
+}
+
+describe('createOrderedRuns', () => {
   it('runs items of different keys at once and items of one key one after another, in batch order', async () => {
     const m = manual();
     const items: Item[] = [
@@ -40,7 +46,7 @@ describe('ingestInOrder', () => {
       { name: 'c1', keys: ['subject:c', 'id:x'] },
       { name: 'd1', keys: ['subject:d', 'id:x'] },
     ];
-    const done = ingestInOrder(items, (i) => i.keys, m.ingest);
+    const done = runAll(items, m.ingest);
     await m.settle();
     expect(m.started).toEqual(['a1', 'b1', 'c1']);
     await m.release('a1');
@@ -59,7 +65,7 @@ describe('ingestInOrder', () => {
       { name: 'any', keys: null },
       { name: 'c1', keys: ['subject:c'] },
     ];
-    const done = ingestInOrder(items, (i) => i.keys, m.ingest);
+    const done = runAll(items, m.ingest);
     await m.settle();
     expect(m.started).toEqual(['a1', 'b1']);
     await m.release('a1');
@@ -81,7 +87,7 @@ describe('ingestInOrder', () => {
       { name: 'any', keys: null },
       { name: 'b2', keys: ['subject:b'] },
     ];
-    const done = ingestInOrder(items, (i) => i.keys, m.ingest);
+    const done = runAll(items, m.ingest);
     await m.settle();
     await m.release('a1');
     await m.release('b1');
@@ -90,4 +96,25 @@ describe('ingestInOrder', () => {
     expect(results.map((r) => r.status)).toEqual(['rejected', 'fulfilled', 'rejected', 'rejected', 'rejected']);
     expect(results.map((r) => (r.status === 'rejected' ? (r.reason as Error).message : null))).toEqual(['a1 failed', null, 'a1 failed', 'a1 failed', 'a1 failed']);
   });
+
+  it('runs tasks without keys at once, and forgets a key once its task settled', async () => {
+    const runs = createOrderedRuns();
+    const order: string[] = [];
+    let release!: () => void;
+    const first = runs.run(['subject:a'], () => new Promise<void>((r) => (release = r)).then(() => void order.push('a1')));
+    const free = runs.run([], async () => void order.push('free'));
+    await free;
+    expect(order).toEqual(['free']);
+    release();
+    await first;
+    await Promise.resolve();
+    // a1 settled: a2 starts at once, not behind a finished task.
+    let started = false;
+    const second = runs.run(['subject:a'], async () => {
+      started = true;
+    });
+    expect(started).toBe(true);
+    await second;
+  });
 });
+
