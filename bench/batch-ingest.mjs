@@ -1,5 +1,5 @@
 // bench/batch-ingest: POST /events with batches of 1,000 events (500 subjects, two events each),
-// ingested with per-subject order kept and the rest at once (runtime/src/api/ingest-in-order.ts),
+// ingested with per-subject order kept and the rest at once (orchestrator/ordered-runs.ts),
 // beside the baseline measured in the same run: the same events ingested one after another
 // (`runtime.ingest` awaited per event, what the batch route did before). The events start the
 // benchmark project's `wait` journey (one instance and a 30-day timer each), on the embedded

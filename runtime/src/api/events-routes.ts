@@ -10,7 +10,7 @@
  * lets a sender fix and re-post the whole batch without working out what got in. Ingesting
  * then keeps the batch's order where it matters — per subject and per event id
  * (engine/event-order-keys.ts) — and takes the rest at once, so the store commits them in
- * groups (~4x the rate of one after another, bench/batch-ingest.mjs). An item that is refused
+ * groups (4–6x the rate of one after another, bench/batch-ingest.mjs). An item that is refused
  * or fails stops what is ordered after it (orchestrator/ordered-runs.ts); should the store fail
  * half-way (a 500), re-posting the batch with event `id`s is safe, as ingest drops ids it has
  * seen (`duplicate: true`), and each subject's events still arrive in order.

@@ -1,7 +1,7 @@
 /**
  * What an incoming event must be routed in order with (pure): events that share a key are
  * routed one after another, in the order they came; events that share none may be routed at
- * once. Used by the batch route (api/ingest-in-order.ts) and by the scheduler for `event` jobs.
+ * once. Used, through orchestrator/ordered-runs.ts, by the batch route and the scheduler.
  */
 import type { GraphIR } from '@herald/dsl';
 import { audienceOfEvent } from './event-audience.js';
