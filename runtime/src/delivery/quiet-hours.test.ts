@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { inQuietHours, isValidTimeZone, localTimeOfDay, parseClock, quietHoursEnd } from './quiet-hours.js';
+import { formatClock, inQuietHours, isValidTimeZone, localTimeOfDay, parseClock, quietHoursEnd } from './quiet-hours.js';
 
 const night = { from: '21:00', to: '08:00' };
 const day = { from: '12:00', to: '14:00' };
@@ -54,6 +54,11 @@ describe('quiet hours', () => {
     expect(parseClock('8:00')).toBe(8 * 3_600_000);
     expect(parseClock('24:00')).toBeNull();
     expect(parseClock('soon')).toBeNull();
+  });
+
+  it('formats a time of day back as HH:MM, seconds dropped', () => {
+    expect(formatClock(parseClock('8:05')!)).toBe('08:05');
+    expect(formatClock(23 * 3_600_000 + 59 * 60_000 + 59_999)).toBe('23:59');
   });
 
   it('knows valid zones', () => {

@@ -76,6 +76,12 @@ export function parseClock(text: string): number | null {
   return m ? (Number(m[1]) * 60 + Number(m[2])) * 60_000 : null;
 }
 
+/** ms since midnight -> `HH:MM` (seconds dropped): parseClock's inverse. */
+export function formatClock(local: number): string {
+  const minutes = Math.floor(local / 60_000);
+  return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+}
+
 function inside(local: number, from: number, to: number): boolean {
   return from < to ? local >= from && local < to : local >= from || local < to;
 }

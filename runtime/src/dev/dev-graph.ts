@@ -6,7 +6,7 @@
  * herald.yaml says, and needs none of the SMTP secrets. Other channels run as configured.
  */
 import { DEFAULT_TIMEZONE_EXPR, type GraphIR, type Type } from '@herald/dsl';
-import { inQuietHours, localTimeOfDay } from '../delivery/quiet-hours.js';
+import { formatClock, inQuietHours, localTimeOfDay } from '../delivery/quiet-hours.js';
 
 export const EMAIL_PLUGIN = '@herald/channel-email';
 
@@ -103,8 +103,7 @@ const subjectZoned = (ir: GraphIR) =>
  * see no mail and no reason.
  */
 export function quietNow(ir: GraphIR, now: number, timezone = ir.project.defaults.timezone): QuietNow[] {
-  const minutes = Math.floor(localTimeOfDay(now, timezone) / 60_000);
-  const localTime = `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+  const localTime = formatClock(localTimeOfDay(now, timezone));
   return subjectZoned(ir)
     .filter((p) => inQuietHours(now, p.quietHours!, timezone))
     .map((p) => ({ policy: p.id, from: p.quietHours!.from, to: p.quietHours!.to, timezone, localTime }));

@@ -6,6 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { GraphIR } from '@herald/dsl';
+import { audienceOfEvent } from '../engine/event-audience.js';
 import type { SubjectInput } from '../testing/journey-test.js';
 import { readTestFile } from '../testing/read-test-file.js';
 import { findTestFiles } from '../testing/run-test-files.js';
@@ -16,8 +18,10 @@ export interface DevSample {
   readonly subject?: SubjectInput;
 }
 
-/** `subjectField`: the event field that holds the subject id (`subjectId`), if the trigger names one. */
-export function sampleFromTests(root: string, type: string, subjectField: string | undefined): DevSample | undefined {
+/** The first test event of the first journey's trigger type, with its subject's profile. */
+export function sampleFromTests(root: string, ir: GraphIR): DevSample | undefined {
+  const type = ir.journeys[0]?.trigger.event;
+  if (type === undefined) return undefined;
   for (const file of findTestFiles(root)) {
     let text: string;
     try {
@@ -31,8 +35,8 @@ export function sampleFromTests(root: string, type: string, subjectField: string
     for (const test of tests) {
       const step = test.steps.find((s) => s.kind === 'event' && s.type === type && s.rejected === undefined);
       if (step?.kind !== 'event') continue;
-      const subjectId = subjectField === undefined ? undefined : step.data[subjectField];
-      const found = test.subjects.find((s) => s.id === subjectId);
+      const audience = audienceOfEvent(ir, step);
+      const found = audience.kind === 'subject' ? test.subjects.find((s) => s.id === audience.subjectId) : undefined;
       // A test may opt its subject out to exercise a failover; the sample is there to show mail.
       const subject = found ? (({ optOuts: _optOuts, ...rest }) => rest as SubjectInput)(found) : undefined;
       return { event: { type, data: step.data }, ...(subject ? { subject } : {}) };

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { loadProjectGraph } from '../orchestrator/load-project-graph.js';
 import { awakeZone, quietNow } from './dev-graph.js';
 import { sampleFromTests } from './sample-from-tests.js';
-import { subjectFieldOf, tryItLines } from './try-it.js';
+import { tryItLines } from './try-it.js';
 
 // The example's policies: quiet hours 21:00-08:00 in the subject's zone, Europe/Berlin by default.
 const root = fileURLToPath(new URL('../../../examples/invoice-dunning', import.meta.url));
@@ -27,7 +27,7 @@ describe('herald dev: the sample it prints', () => {
   });
 
   it('takes the event and its subject from the project journey tests, the first in file order', () => {
-    const sample = sampleFromTests(root, 'invoice.overdue', subjectFieldOf(ir));
+    const sample = sampleFromTests(root, ir);
     expect(sample?.event).toEqual({
       type: 'invoice.overdue',
       data: { subjectId: 'c-100', invoiceId: 'INV-30', amount: 50, currency: 'EUR', dueDate: '2026-01-01T00:00:00Z' },
@@ -54,7 +54,7 @@ describe('herald dev: the sample it prints', () => {
   });
 
   it('at night moves the sample subject where it is day, and says why', () => {
-    const sample = sampleFromTests(root, 'invoice.overdue', subjectFieldOf(ir));
+    const sample = sampleFromTests(root, ir);
     const night = tryItLines('http://h', ir, ['email'], NIGHT, sample);
     expect(put(night)['timezone']).toBe('Australia/Sydney');
     expect(night.at(-1)).toBe(

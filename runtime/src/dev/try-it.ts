@@ -7,25 +7,22 @@
  * subject is moved to a zone where it is day, and a note says so.
  */
 import type { GraphIR } from '@herald/dsl';
+import { audienceOfEvent } from '../engine/event-audience.js';
+import type { SubjectInput } from '../testing/journey-test.js';
 import { awakeZone, quietNow, sampleEvent, type QuietNow } from './dev-graph.js';
 import type { DevSample } from './sample-from-tests.js';
-
-/** The event field that holds the subject id, when the first journey's trigger is `event.<field>`. */
-export function subjectFieldOf(ir: GraphIR): string | undefined {
-  return /^event\.(\w+)$/.exec(ir.journeys[0]?.trigger.subject ?? '')?.[1];
-}
 
 export function tryItLines(apiUrl: string, ir: GraphIR, emailChannels: readonly string[], now: number, sample?: DevSample): string[] {
   const event = sample?.event ?? sampleEvent(ir, now);
   if (!event) return [];
-  const subjectField = subjectFieldOf(ir);
-  const data = event.data as Record<string, unknown>;
   const lines = ['', 'Try it:'];
   const notes: string[] = [];
-  if (subjectField && typeof data[subjectField] === 'string') {
-    const id = data[subjectField] as string;
-    const { id: _id, ...given } = sample?.subject ?? { id };
-    const profile: Record<string, unknown> = sample?.subject ? given : { contacts: Object.fromEntries(emailChannels.map((ch) => [ch, `${id}@example.com`])) };
+  const audience = audienceOfEvent(ir, { type: event.type, data: event.data as Record<string, unknown> });
+  if (audience.kind === 'subject') {
+    const id = audience.subjectId;
+    const profile: Record<string, unknown> = sample?.subject
+      ? withoutId(sample.subject)
+      : { contacts: Object.fromEntries(emailChannels.map((ch) => [ch, `${id}@example.com`])) };
     const zone = typeof profile['timezone'] === 'string' ? profile['timezone'] : ir.project.defaults.timezone;
     const quiet = quietNow(ir, now, zone);
     const awake = quiet.length > 0 ? awakeZone(ir, now) : undefined;
@@ -35,6 +32,10 @@ export function tryItLines(apiUrl: string, ir: GraphIR, emailChannels: readonly 
   }
   lines.push(`  curl -X POST ${apiUrl}/events -H 'content-type: application/json' -d '${JSON.stringify(event)}'`);
   return [...lines, ...notes];
+}
+
+function withoutId({ id: _id, ...profile }: SubjectInput): Record<string, unknown> {
+  return profile;
 }
 
 /** One note per quiet window (policies sharing one are named together). */

@@ -23,7 +23,7 @@ export type EventAudience =
   /** Its type names no subject. */
   | { readonly kind: 'any-subject' };
 
-export function audienceOfEvent(ir: GraphIR, event: IncomingEvent): EventAudience {
+export function audienceOfEvent(ir: GraphIR, event: Pick<IncomingEvent, 'type' | 'data'>): EventAudience {
   const declared = ir.events[event.type];
   // Graphs compiled before `subject` existed: `subjectId` when the event has it, else anyone.
   const path = declared?.subject !== undefined ? declared.subject : 'subjectId' in event.data ? 'subjectId' : null;

@@ -13,7 +13,7 @@ import { audienceOfEvent } from './event-audience.js';
  * instances another subject's events may touch).
  */
 export function eventOrderKeys(graph: GraphIR, event: { readonly type: string; readonly data: unknown; readonly id?: string | undefined }): string[] | null {
-  const audience = audienceOfEvent(graph, { id: '', type: event.type, data: event.data as Record<string, unknown>, receivedAt: 0 });
+  const audience = audienceOfEvent(graph, { type: event.type, data: event.data as Record<string, unknown> });
   if (audience.kind !== 'subject') return null;
   const path = graph.events[event.type]?.subject ?? 'subjectId';
   if (graph.journeys.some((j) => j.trigger.event === event.type && j.trigger.subject.trim() !== `event.${path}`)) return null;

@@ -21,7 +21,7 @@ import { registerDevMailRoutes } from '../../dev/dev-mail-routes.js';
 import { emailChannelsOf, pointEmailAtCatcher } from '../../dev/dev-graph.js';
 import { decisionPrinter } from '../../dev/print-decisions.js';
 import { sampleFromTests } from '../../dev/sample-from-tests.js';
-import { subjectFieldOf, tryItLines } from '../../dev/try-it.js';
+import { tryItLines } from '../../dev/try-it.js';
 import { startSmtpCatcher, summariseMail, type SmtpCatcher } from '../../dev/smtp-catcher.js';
 import { createSwappableRuntime, type SwappableRuntime } from '../../dev/swappable-runtime.js';
 import { createEmbeddedDriver } from '../../driver/embedded/index.js';
@@ -110,9 +110,7 @@ export async function startDev(options: DevOptions): Promise<DevSession> {
     say(`  API          ${apiUrl}`);
     say(`  mail catcher smtp://${catcher.host}:${catcher.port}${mailChannels.length ? ` (channels ${mailChannels.join(', ')} send here)` : ''}`);
     say(`  caught mail  ${apiUrl}/dev/mail`);
-    const type = ir.journeys[0]?.trigger.event;
-    const sample = type === undefined ? undefined : sampleFromTests(root, type, subjectFieldOf(ir));
-    for (const line of tryItLines(apiUrl, ir, mailChannels, Date.now(), sample)) say(line);
+    for (const line of tryItLines(apiUrl, ir, mailChannels, Date.now(), sampleFromTests(root, ir))) say(line);
     say('');
   };
 
