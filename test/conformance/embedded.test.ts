@@ -35,21 +35,6 @@ describeDriverConformance('embedded (file)', async ({ clock }) => fileDriver(joi
   },
 });
 
-// Writes on the caller's thread instead of the writer thread (store-writer.ts): the same file, the other way of writing it.
-const inThreadFiles = new WeakMap<Driver, string>();
-const inThreadDriver = (path: string, clock: () => number): Driver => {
-  const driver = createEmbeddedDriver({ path, clock, writerThread: false });
-  inThreadFiles.set(driver, path);
-  return driver;
-};
-describeDriverConformance('embedded (file, writes on the caller’s thread)', async ({ clock }) => inThreadDriver(join(dir, `store-${++files}.db`), clock), {
-  reopen: async (closed, { clock }) => inThreadDriver(inThreadFiles.get(closed)!, clock),
-  cleanup: async (driver) => {
-    const path = inThreadFiles.get(driver)!;
-    for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
-  },
-});
-
 describeDriverConformance('embedded (:memory:)', async ({ clock }) => createEmbeddedDriver({ path: ':memory:', clock }));
 
 describe('embedded driver: the SQLite file', () => {

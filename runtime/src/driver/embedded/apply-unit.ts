@@ -12,15 +12,29 @@
  * cannot hold, the disk), the unit has written part of itself: the caller must roll the whole
  * transaction back (group-commit.ts does, then runs each unit in a transaction of its own).
  */
-import type { CommitOutcome, SentCount } from '../driver.js';
-import type { UnitRows } from './encode-unit.js';
+import type { Database } from 'better-sqlite3';
+import type { Delivery } from '../../delivery/types.js';
+import type { Instance } from '../../engine/types.js';
+import { waitingForOf } from '../../engine/waiting-for.js';
+import type { CommitOutcome, SentCount, UnitOfWork } from '../driver.js';
 import type { Statements } from './prepare-statements.js';
 import { countInWindow, holdsDedupeKey } from '../sent-counts.js';
+import type { WaitingTypes } from './waiting-types.js';
 
 class UnitConflict extends Error {}
 
 /** The conflict text a duplicate event id produces; ingest reports such a unit as a duplicate. */
 export const DUPLICATE_EVENT_CONFLICT = 'duplicate event';
+
+/** The channel a delivery is on now (delivered on, or last tried); null before channels are decided. */
+export function currentChannelOf(delivery: Delivery): string | null {
+  return delivery.channels[delivery.channelIndex] ?? null;
+}
+
+/** What an exclusive instance claims: its journey and subject. */
+function claimKey(instance: Instance): string {
+  return JSON.stringify([instance.journey, instance.subjectId]);
+}
 
 /**
  * Which write of the unit comes first, and so can check its own condition (an event id not
@@ -29,7 +43,7 @@ export const DUPLICATE_EVENT_CONFLICT = 'duplicate event';
  */
 type FirstWrite = 'event' | 'instance' | 'delivery' | 'other';
 
-function firstWriteOf(unit: UnitRows): FirstWrite {
+function firstWriteOf(unit: UnitOfWork): FirstWrite {
   if (unit.events !== undefined && unit.events.length > 0) return 'event';
   if (unit.instances !== undefined && unit.instances.length > 0) return 'instance';
   if (unit.deliveries !== undefined && unit.deliveries.length > 0 && unit.deliveries[0]!.expectedUpdatedAt !== null) return 'delivery';
@@ -41,25 +55,25 @@ const instanceMoved = (id: string, seq: number) => `instance ${id} changed since
 const deliveryMoved = (id: string, updatedAt: number) => `delivery ${id} changed since ${updatedAt} (or is gone)`;
 
 /** The unit's refusal, read before anything is written; undefined when it will apply. The first write checks itself. */
-function findConflict(s: Statements, unit: UnitRows, first: FirstWrite): CommitOutcome | undefined {
-  for (const [i, row] of (unit.instances ?? []).entries()) {
-    const { id, expectedSeq, exclusive } = row;
+function findConflict(s: Statements, unit: UnitOfWork, first: FirstWrite): CommitOutcome | undefined {
+  for (const [i, { instance, expectedSeq, exclusive }] of (unit.instances ?? []).entries()) {
     if (!(i === 0 && first === 'instance')) {
-      const seq = s.getInstanceSeq.get(id)?.seq;
-      if (expectedSeq === null && seq !== undefined) return { ok: false, conflict: instanceExists(id) };
-      if (expectedSeq !== null && seq !== expectedSeq) return { ok: false, conflict: instanceMoved(id, expectedSeq) };
+      const seq = s.getInstanceSeq.get(instance.id)?.seq;
+      if (expectedSeq === null && seq !== undefined) return { ok: false, conflict: instanceExists(instance.id) };
+      if (expectedSeq !== null && seq !== expectedSeq) return { ok: false, conflict: instanceMoved(instance.id, expectedSeq) };
     }
-    if (expectedSeq === null && exclusive !== null) {
-      const taken = exclusive === 'once' ? s.hasOnceKey.get(row.claim) : s.hasLiveKey.get(row.claim);
+    if (expectedSeq === null && exclusive !== undefined) {
+      const key = claimKey(instance);
+      const taken = exclusive === 'once' ? s.hasOnceKey.get(key) : s.hasLiveKey.get(key);
       if (taken !== undefined) {
-        return { ok: false, conflict: `${row.journey} already has ${exclusive === 'once' ? 'an' : 'an active'} instance for subject ${row.subjectId}` };
+        return { ok: false, conflict: `${instance.journey} already has ${exclusive === 'once' ? 'an' : 'an active'} instance for subject ${instance.subjectId}` };
       }
     }
   }
-  for (const [i, { id, expectedUpdatedAt }] of (unit.deliveries ?? []).entries()) {
+  for (const [i, { delivery, expectedUpdatedAt }] of (unit.deliveries ?? []).entries()) {
     if (expectedUpdatedAt === null || (i === 0 && first === 'delivery')) continue;
-    if (s.getDeliveryUpdatedAt.get(id)?.updated_at !== expectedUpdatedAt) {
-      return { ok: false, conflict: deliveryMoved(id, expectedUpdatedAt) };
+    if (s.getDeliveryUpdatedAt.get(delivery.id)?.updated_at !== expectedUpdatedAt) {
+      return { ok: false, conflict: deliveryMoved(delivery.id, expectedUpdatedAt) };
     }
   }
   return sentConflict(s, unit.sent ?? []);
@@ -86,12 +100,9 @@ function sentConflict(s: Statements, sent: readonly SentCount[]): CommitOutcome 
   return undefined;
 }
 
-/**
- * `(rows, now) => outcome` for a unit encoded by encode-unit.ts, to be called inside a transaction the caller rolls back when it
- * throws. `now`: when the unit's event ids were seen (for retention).
- */
-export function makeApplyUnit(s: Statements): (unit: UnitRows, now: number) => CommitOutcome {
-  return (unit: UnitRows, now: number): CommitOutcome => {
+/** `(unit) => outcome`, to be called inside a transaction the caller rolls back when it throws. */
+export function makeApplyUnit(s: Statements, clock: () => number, waiting: WaitingTypes): (unit: UnitOfWork) => CommitOutcome {
+  return (unit: UnitOfWork): CommitOutcome => {
     const first = firstWriteOf(unit);
     const conflict = findConflict(s, unit, first);
     if (conflict !== undefined) return conflict;
@@ -104,44 +115,67 @@ export function makeApplyUnit(s: Statements): (unit: UnitRows, now: number) => C
 
     // Event ids are checked by their inserts, which come first.
     if (unit.events !== undefined && unit.events.length > 0) {
+      const at = clock();
       for (const id of unit.events) {
-        if (s.insertEvent.run(id, now).changes === 0) return refuse(`${DUPLICATE_EVENT_CONFLICT} ${id}`);
+        if (s.insertEvent.run(id, at).changes === 0) return refuse(`${DUPLICATE_EVENT_CONFLICT} ${id}`);
         written = true;
       }
     }
 
-    for (const [i, row] of (unit.instances ?? []).entries()) {
+    for (const [i, { instance, expectedSeq, exclusive }] of (unit.instances ?? []).entries()) {
       const checksItself = i === 0 && first === 'instance';
-      const { id, expectedSeq, exclusive } = row;
+      const json = JSON.stringify(instance);
+      const waitingFor = waitingForOf(instance);
+      if (waitingFor !== null) waiting.note(waitingFor);
       if (expectedSeq === null) {
         const { changes } = s.insertInstance.run(
-          id,
-          row.journey,
-          row.subjectId,
-          row.status,
-          row.waitingFor,
-          row.seq,
-          row.startedAt,
-          row.json,
-          exclusive === 'once' ? row.claim : null,
-          exclusive === 'while-active' && row.status === 'active' ? row.claim : null,
+          instance.id,
+          instance.journey,
+          instance.subjectId,
+          instance.status,
+          waitingFor,
+          instance.seq,
+          instance.startedAt,
+          json,
+          exclusive === 'once' ? claimKey(instance) : null,
+          exclusive === 'while-active' && instance.status === 'active' ? claimKey(instance) : null,
         );
-        if (changes === 0) return refuse(checksItself ? instanceExists(id) : `instance ${id} twice in one unit`);
+        if (changes === 0) return refuse(checksItself ? instanceExists(instance.id) : `instance ${instance.id} twice in one unit`);
       } else {
-        const { changes } = s.updateInstance.run(row.status, row.waitingFor, row.seq, row.json, row.status, id, expectedSeq);
-        if (changes === 0) return refuse(checksItself ? instanceMoved(id, expectedSeq) : `instance ${id} twice in one unit`);
+        const { changes } = s.updateInstance.run(instance.status, waitingFor, instance.seq, json, instance.status, instance.id, expectedSeq);
+        if (changes === 0) return refuse(checksItself ? instanceMoved(instance.id, expectedSeq) : `instance ${instance.id} twice in one unit`);
       }
       written = true;
     }
 
-    for (const [i, row] of (unit.deliveries ?? []).entries()) {
-      const { id, expectedUpdatedAt } = row;
+    for (const [i, { delivery, expectedUpdatedAt }] of (unit.deliveries ?? []).entries()) {
+      const json = JSON.stringify(delivery);
+      const channel = currentChannelOf(delivery);
       if (expectedUpdatedAt === null) {
         // Created once per send id: a replayed send effect finds it there, which is fine.
-        s.insertDelivery.run(id, row.instanceId, row.subjectId, row.journey, row.status, row.channel, row.providerMessageId, row.createdAt, row.updatedAt, row.json);
+        s.insertDelivery.run(
+          delivery.id,
+          delivery.instanceId,
+          delivery.subjectId,
+          delivery.journey,
+          delivery.status,
+          channel,
+          delivery.providerMessageId,
+          delivery.createdAt,
+          delivery.updatedAt,
+          json,
+        );
       } else {
-        const { changes } = s.updateDelivery.run(row.status, row.channel, row.providerMessageId, row.updatedAt, row.json, id, expectedUpdatedAt);
-        if (changes === 0) return refuse(i === 0 && first === 'delivery' ? deliveryMoved(id, expectedUpdatedAt) : `delivery ${id} twice in one unit`);
+        const { changes } = s.updateDelivery.run(
+          delivery.status,
+          channel,
+          delivery.providerMessageId,
+          delivery.updatedAt,
+          json,
+          delivery.id,
+          expectedUpdatedAt,
+        );
+        if (changes === 0) return refuse(i === 0 && first === 'delivery' ? deliveryMoved(delivery.id, expectedUpdatedAt) : `delivery ${delivery.id} twice in one unit`);
       }
       written = true;
     }
@@ -150,19 +184,19 @@ export function makeApplyUnit(s: Statements): (unit: UnitRows, now: number) => C
     // reschedules it, instead of the insert being swallowed by the row about to go.
     for (const id of unit.ack ?? []) s.deleteJob.run(id);
     for (const id of unit.cancel ?? []) s.deleteJob.run(id);
-    for (const { id, kind, payload, runAt, leasedUntil } of unit.enqueue ?? []) {
-      s.insertJob.run(id, kind, payload, runAt, leasedUntil, leasedUntil === null ? 0 : 1);
+    for (const { id, job, runAt, leasedUntil } of unit.enqueue ?? []) {
+      s.insertJob.run(id, job.kind, JSON.stringify(job), runAt, leasedUntil ?? null, leasedUntil === undefined ? 0 : 1);
     }
 
     for (const { subjectId, category, at, dedupeKey, deliveryId } of unit.sent ?? []) s.insertSent.run(subjectId, category, at, dedupeKey, deliveryId);
     for (const deliveryId of unit.unsent ?? []) s.deleteSent.run(deliveryId);
 
     for (const { key, at } of unit.ledgerBegin ?? []) s.beginLedger.run(key, at);
-    for (const { key, result, at } of unit.ledger ?? []) s.finishLedger.run(key, result, at, at);
+    for (const { key, result, at } of unit.ledger ?? []) s.finishLedger.run(key, JSON.stringify(result ?? null), at, at);
 
-    for (const { deliveryId, content, attempt } of unit.archive ?? []) {
-      if (content !== null) s.insertContent.run(deliveryId, content.channel, content.json);
-      if (attempt !== null) s.insertAttempt.run(deliveryId, attempt);
+    for (const write of unit.archive ?? []) {
+      if (write.content !== undefined) s.insertContent.run(write.deliveryId, write.content.channel, JSON.stringify(write.content));
+      if (write.attempt !== undefined) s.insertAttempt.run(write.deliveryId, JSON.stringify(write.attempt));
     }
     return COMMITTED;
   };

@@ -13,13 +13,11 @@
  * the -wal file grows to the safety net while the load lasts.
  */
 import { Worker } from 'node:worker_threads';
+import type { Database } from 'better-sqlite3';
 import { builtSibling } from '../../built-sibling.js';
 
-/**
- * ~40 MiB of WAL: the writing connection's `wal_autocheckpoint` while this thread runs, so the
- * writer checkpoints by itself only when this thread cannot keep up.
- */
-export const SAFETY_NET_PAGES = 10_000;
+/** ~40 MiB of WAL: the writer checkpoints by itself only when this thread cannot keep up. */
+const SAFETY_NET_PAGES = 10_000;
 
 export interface Checkpointer {
   /** A transaction committed: checkpoint soon. */
@@ -27,8 +25,8 @@ export interface Checkpointer {
   close(): Promise<void>;
 }
 
-/** The caller sets the writing connection's `wal_autocheckpoint` to SAFETY_NET_PAGES. */
-export function startCheckpointer(path: string, intervalMs = 100): Checkpointer {
+export function startCheckpointer(db: Database, path: string, intervalMs = 100): Checkpointer {
+  db.pragma(`wal_autocheckpoint = ${SAFETY_NET_PAGES}`);
   const worker = new Worker(builtSibling(import.meta.url, 'checkpoint-worker.js'), { workerData: { path, intervalMs } });
   // A checkpointer must not keep the process alive, nor take it down: the safety net remains.
   worker.unref();

@@ -10,19 +10,18 @@ import type { Database } from 'better-sqlite3';
 import type { GraphIR } from '@herald/dsl';
 import type { Delivery } from '../../delivery/types.js';
 import type { Instance, SubjectProfile } from '../../engine/types.js';
-import type { Driver } from '../driver.js';
-import { encodeUnit, type UnitRows } from './encode-unit.js';
-import { SAFETY_NET_PAGES, startCheckpointer, type Checkpointer } from './checkpointer.js';
+import type { Driver, Job, LedgerEntry, QueuedJob } from '../driver.js';
+import { makeApplyUnit } from './apply-unit.js';
+import { startCheckpointer, type Checkpointer } from './checkpointer.js';
 import { claimFile, releaseFile } from './file-owner.js';
 import { createSubjectCache, noSubjectCache } from './subject-cache.js';
 import { makeFindInstances } from './find-instances.js';
 import { makeGroupCommit } from './group-commit.js';
-import { loadWaitingTypes, type WaitingTypes } from './waiting-types.js';
+import { loadWaitingTypes } from './waiting-types.js';
+import { mergeSubject, type SubjectPatch } from './merge-subject.js';
 import { isMemoryPath, openDatabase, type OpenDatabaseOptions } from './open-database.js';
 import { prepareStatements, type Statements } from './prepare-statements.js';
 import { makeGetArchived, makeSearchArchive } from './search-archive.js';
-import { startStoreWriter } from './store-writer.js';
-import { CURRENT_GRAPH_KEY, makeApplyWrite, PURGE_BATCH, type RunWrite, type StoreWrite } from './store-writes.js';
 
 export interface EmbeddedDriverOptions extends OpenDatabaseOptions {
   /**
@@ -36,35 +35,16 @@ export interface EmbeddedDriverOptions extends OpenDatabaseOptions {
    * scheduler's commits; default true. Files only.
    */
   readonly checkpointThread?: boolean;
-  /**
-   * Apply writes on a thread of their own (store-writer.ts) rather than on the caller's;
-   * default true. Files only: a `:memory:` store lives in one connection.
-   */
-  readonly writerThread?: boolean;
 }
 
-interface OpenState {
-  readonly db: Database;
-  readonly s: Statements;
-  readonly write: RunWrite;
-  readonly waiting: WaitingTypes;
-  readonly subjects: ReturnType<typeof createSubjectCache>;
-  readonly findInstances: ReturnType<typeof makeFindInstances>;
-  readonly searchArchive: ReturnType<typeof makeSearchArchive>;
-  readonly getArchived: ReturnType<typeof makeGetArchived>;
-  /** Applies what is pending and stops writing; the connection stays open for the owner's release. */
-  readonly stopWriting: () => Promise<void>;
-  readonly ownerToken: string | null;
-  readonly checkpointer: Checkpointer | null;
-}
-
-/** Parsed subject profiles kept in memory (subject-cache.ts): ~1-2 KiB each. */
-const SUBJECT_CACHE_ENTRIES = 10_000;
+/** Deliveries purged per transaction: bounds how long one purge step holds the write lock. */
+const PURGE_BATCH = 1000;
+const CURRENT_GRAPH_KEY = 'current_graph_version';
 
 export function createEmbeddedDriver(options: EmbeddedDriverOptions): Driver {
   const clock = options.clock ?? Date.now;
-  let state: OpenState | null = null;
-  const opened = (): OpenState => {
+  let state: (ReturnType<typeof openState> & { readonly ownerToken: string | null; readonly checkpointer: Checkpointer | null }) | null = null;
+  const opened = (): ReturnType<typeof openState> => {
     if (state === null) throw new Error(`embedded driver (${options.path}): not open; call open() first`);
     return state;
   };
@@ -74,13 +54,23 @@ export function createEmbeddedDriver(options: EmbeddedDriverOptions): Driver {
 
     async open() {
       if (state !== null) return;
-      state = await openState(options);
+      const db = openDatabase(options);
+      try {
+        const writable = !db.readonly && !isMemoryPath(options.path);
+        const s = prepareStatements(db);
+        const ownerToken = writable ? claimFile(db, s, options.path) : null;
+        const checkpointer = writable && options.checkpointThread !== false ? startCheckpointer(db, options.path) : null;
+        state = { ...openState(db, s, clock, () => checkpointer?.committed()), ownerToken, checkpointer };
+      } catch (err) {
+        db.close();
+        throw err;
+      }
     },
     async close() {
       if (state === null) return;
-      const { db, s, stopWriting, ownerToken, checkpointer } = state;
+      const { db, s, groupCommit, ownerToken, checkpointer } = state;
+      groupCommit.flush();
       state = null;
-      await stopWriting();
       await checkpointer?.close();
       if (ownerToken !== null) releaseFile(s, ownerToken);
       if (!db.readonly) db.pragma('optimize');
@@ -88,7 +78,7 @@ export function createEmbeddedDriver(options: EmbeddedDriverOptions): Driver {
     },
 
     async saveGraph(ir: GraphIR) {
-      await opened().write({ kind: 'save-graph', version: ir.version, ir: JSON.stringify(ir), at: clock() });
+      opened().s.putGraph.run(ir.version, JSON.stringify(ir), clock());
     },
     async loadGraph(version) {
       const row = opened().s.getGraph.get(version);
@@ -98,7 +88,10 @@ export function createEmbeddedDriver(options: EmbeddedDriverOptions): Driver {
       return opened().s.getMeta.get(CURRENT_GRAPH_KEY)?.value;
     },
     async setCurrentGraphVersion(version) {
-      await opened().write({ kind: 'set-current-graph', version });
+      const { s } = opened();
+      // Instances would start on a graph nobody can load: that is a caller's bug.
+      if (s.hasGraph.get(version) === undefined) throw new Error(`setCurrentGraphVersion: graph ${version} was never saved`);
+      s.putMeta.run(CURRENT_GRAPH_KEY, version);
     },
 
     async getSubject(id) {
@@ -109,10 +102,7 @@ export function createEmbeddedDriver(options: EmbeddedDriverOptions): Driver {
       });
     },
     async putSubject(patch) {
-      const { write, subjects } = opened();
-      const merged = await write({ kind: 'put-subject', patch });
-      // After the commit: a failed write leaves the cache as the file is.
-      return subjects.set(merged);
+      return opened().putSubject(patch);
     },
 
     async getInstance(id) {
@@ -132,18 +122,20 @@ export function createEmbeddedDriver(options: EmbeddedDriverOptions): Driver {
     },
 
     async commit(unit) {
-      const { write, waiting } = opened();
-      const rows = encodeUnit(unit);
-      noteWaiting(waiting, rows);
-      return write({ kind: 'commit', rows, now: clock() });
+      return opened().groupCommit.commit(unit);
     },
 
     async reserve(max, now, leaseMs) {
       if (max <= 0) return [];
-      return opened().write({ kind: 'reserve', max, now, leaseMs });
+      const rows = opened().s.reserveJobs.all({ now, until: now + leaseMs, max: Math.floor(max) });
+      // RETURNING gives rows in no promised order.
+      rows.sort((a, b) => a.run_at - b.run_at || a.rowid - b.rowid);
+      return rows.map(
+        (row): QueuedJob => ({ id: row.id, job: JSON.parse(row.payload) as Job, runAt: row.run_at, tries: row.tries - 1 }),
+      );
     },
     async release(jobId, runAt) {
-      await opened().write({ kind: 'release', jobId, runAt });
+      opened().s.releaseJob.run(runAt, jobId);
     },
     async nextDueAt() {
       // A leased job is due again when its lease runs out: the scheduler must wake then too,
@@ -162,13 +154,21 @@ export function createEmbeddedDriver(options: EmbeddedDriverOptions): Driver {
       return { queued: total - reserved, reserved };
     },
 
-    async ledgerBegin(key, now) {
+    async ledgerBegin(key, now): Promise<LedgerEntry> {
+      const { s, groupCommit } = opened();
       // In the next group's transaction: the `in-flight` mark is durable before the caller may
       // call a provider, and costs a statement rather than a transaction of its own.
-      return opened().write({ kind: 'ledger-begin', key, now });
+      return groupCommit.run((): LedgerEntry => {
+        if (s.beginLedger.run(key, now).changes === 1) return { state: 'new' };
+        const row = s.getLedger.get(key);
+        if (row === undefined) throw new Error(`ledger entry ${key} vanished between two statements`);
+        return row.state === 'done'
+          ? { state: 'done', result: row.result === null ? null : (JSON.parse(row.result) as unknown) }
+          : { state: 'in-flight', since: row.started_at };
+      });
     },
     async ledgerFinish(key, result, now) {
-      const outcome = await opened().write({ kind: 'commit', rows: encodeUnit({ ledger: [{ key, result, at: now }] }), now });
+      const outcome = await opened().groupCommit.commit({ ledger: [{ key, result, at: now }] });
       if (!outcome.ok) throw new Error(`ledgerFinish ${key}: ${outcome.conflict}`);
     },
 
@@ -191,85 +191,69 @@ export function createEmbeddedDriver(options: EmbeddedDriverOptions): Driver {
       return row === undefined ? undefined : getArchived(row);
     },
     async purgeArchive(before) {
-      const { write } = opened();
+      const { purgeDeliveries, purgeCounters } = opened();
       let purged = 0;
       for (;;) {
-        // One batch per write: a large purge never holds the write lock for long, and queued work runs in between.
-        const n = await write({ kind: 'purge-deliveries', before });
+        const n = purgeDeliveries.immediate(before);
         purged += n;
         if (n < PURGE_BATCH) break;
+        // Let queued work in between batches: a large purge must not stall the scheduler.
         await yieldToEventLoop();
       }
-      while ((await write({ kind: 'purge-counters', before })) > 0) await yieldToEventLoop();
+      while (purgeCounters.immediate(before) > 0) await yieldToEventLoop();
       return purged;
     },
   };
 }
 
-/**
- * Event types the unit's instances will wait for are noted before the unit is sent off: routing
- * then never skips the lookup for a type an instance is being written as waiting for
- * (waiting-types.ts: it may hold too much, never too little).
- */
-function noteWaiting(waiting: WaitingTypes, rows: UnitRows): void {
-  for (const { waitingFor } of rows.instances ?? []) {
-    if (waitingFor !== null) waiting.note(waitingFor);
-  }
-}
+/** Parsed subject profiles kept in memory (subject-cache.ts): ~1-2 KiB each. */
+const SUBJECT_CACHE_ENTRIES = 10_000;
 
-async function openState(options: EmbeddedDriverOptions): Promise<OpenState> {
-  const db = openDatabase(options);
-  let checkpointer: Checkpointer | null = null;
-  try {
-    const file = !isMemoryPath(options.path);
-    const writable = !db.readonly && file;
-    const s = prepareStatements(db);
-    const ownerToken = writable ? claimFile(db, s, options.path) : null;
-    checkpointer = writable && options.checkpointThread !== false ? startCheckpointer(options.path) : null;
-    const cue = checkpointer === null ? () => {} : checkpointer.committed.bind(checkpointer);
-    const autocheckpointPages = checkpointer === null ? null : SAFETY_NET_PAGES;
-
-    let write: RunWrite;
-    let stopWriting: () => Promise<void>;
-    if (writable && options.writerThread !== false) {
-      const writer = await startStoreWriter({ open: openOptionsOf(options), autocheckpointPages }, cue);
-      write = writer.run;
-      stopWriting = () => writer.close();
-    } else {
-      if (autocheckpointPages !== null) db.pragma(`wal_autocheckpoint = ${autocheckpointPages}`);
-      const apply = makeApplyWrite(s);
-      const group = makeGroupCommit(db, cue);
-      write = ((w: StoreWrite) => group.run(() => apply(w))) as RunWrite;
-      stopWriting = async () => group.flush();
-    }
-
-    const waiting = loadWaitingTypes(db);
-    return {
-      db,
-      s,
-      write,
-      waiting,
-      subjects: db.readonly ? noSubjectCache : createSubjectCache(SUBJECT_CACHE_ENTRIES),
-      findInstances: makeFindInstances(db, waiting),
-      searchArchive: makeSearchArchive(db, s),
-      getArchived: makeGetArchived(s),
-      stopWriting,
-      ownerToken,
-      checkpointer,
-    };
-  } catch (err) {
-    await checkpointer?.close();
-    db.close();
-    throw err;
-  }
-}
-
-/** What the writer thread needs to open the same file as this connection (it is migrated already). */
-function openOptionsOf(options: EmbeddedDriverOptions): OpenDatabaseOptions {
+function openState(db: Database, s: Statements, clock: () => number, committed: () => void) {
+  const subjects = db.readonly ? noSubjectCache : createSubjectCache(SUBJECT_CACHE_ENTRIES);
+  /** Read, merge, write: one transaction, so two merges never lose each other's fields. */
+  const putSubject = db.transaction((patch: SubjectPatch): SubjectProfile => {
+    const row = s.getSubject.get(patch.id);
+    const merged = mergeSubject(row === undefined ? undefined : (JSON.parse(row.json) as SubjectProfile), patch);
+    s.putSubject.run(merged.id, JSON.stringify(merged));
+    return merged;
+  });
+  const waiting = loadWaitingTypes(db);
   return {
-    path: options.path,
-    ...(options.synchronous !== undefined ? { synchronous: options.synchronous } : {}),
-    ...(options.cacheSizeMb !== undefined ? { cacheSizeMb: options.cacheSizeMb } : {}),
-    ...(options.busyTimeoutMs !== undefined ? { busyTimeoutMs: options.busyTimeoutMs } : {}),
+    subjects,
+    db,
+    s,
+    groupCommit: makeGroupCommit(db, makeApplyUnit(s, clock, waiting), committed),
+    findInstances: makeFindInstances(db, waiting),
+    searchArchive: makeSearchArchive(db, s),
+    getArchived: makeGetArchived(s),
+    putSubject: (patch: SubjectPatch): SubjectProfile => {
+      const merged = putSubject.immediate(patch);
+      // After the commit: a failed write leaves the cache as the file is.
+      return subjects.set(merged);
+    },
+    /** One batch of finished deliveries created before `before`, with their archived content. */
+    purgeDeliveries: db.transaction((before: number): number => {
+      const ids = s.finishedDeliveriesBefore.all(before, PURGE_BATCH);
+      for (const { id } of ids) {
+        s.deleteContentsOf.run(id);
+        s.deleteAttemptsOf.run(id);
+        s.deleteDelivery.run(id);
+      }
+      return ids.length;
+    }),
+    /**
+     * Counters and dedupe memory older than the archive's retention go with it: frequency-cap
+     * and dedupe windows are far shorter than any retention period, and an event re-posted
+     * after the archive forgot it may start journeys again.
+     */
+    purgeCounters: db.transaction((before: number): number => {
+      // 0 once every table is below PURGE_BATCH rows to go.
+      let full = 0;
+      for (const stmt of [s.purgeSent, s.purgeEvents, s.purgeLedger]) {
+        if (stmt.run(before, PURGE_BATCH).changes === PURGE_BATCH) full++;
+      }
+      return full;
+    }),
   };
 }

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { COMMITTED } from './apply-unit.js';
 import { BUSY_FLUSH_MS, makeGroupCommit } from './group-commit.js';
 
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
@@ -9,7 +10,7 @@ function setup() {
   db.exec('CREATE TABLE t (x INTEGER)');
   const insert = db.prepare('INSERT INTO t (x) VALUES (?)');
   let transactions = 0;
-  const group = makeGroupCommit(db, () => transactions++);
+  const group = makeGroupCommit(db, () => COMMITTED, () => transactions++);
   const write = (x: number) => group.run(() => insert.run(x).changes);
   return { db, group, write, transactions: () => transactions };
 }

@@ -14,6 +14,7 @@
  * when the runtime has a few hundred jobs in flight (docs/operations.md).
  */
 import type { Database } from 'better-sqlite3';
+import type { CommitOutcome, UnitOfWork } from '../driver.js';
 import { conflictOf } from './apply-unit.js';
 
 /** Upper bound of writes per transaction, so one flush never holds the write lock for long. */
@@ -31,6 +32,7 @@ export const BUSY_FLUSH_MS = 2;
 export const MAX_WINDOW_MS = 4;
 
 export interface GroupCommit {
+  commit(unit: UnitOfWork): Promise<CommitOutcome>;
   /**
    * Runs `write` inside the next group's transaction and resolves with its value once that
    * transaction is committed. A throw rolls back what `write` did and rejects (it may run
@@ -48,7 +50,7 @@ interface Pending {
 }
 
 /** `committed` runs after each transaction that committed (the checkpointer's cue). */
-export function makeGroupCommit(db: Database, committed: () => void = () => {}): GroupCommit {
+export function makeGroupCommit(db: Database, applyUnit: (unit: UnitOfWork) => CommitOutcome, committed: () => void = () => {}): GroupCommit {
   let pending: Pending[] = [];
   let scheduled: NodeJS.Immediate | null = null;
   let lastFlushMs = 0;
@@ -116,6 +118,7 @@ export function makeGroupCommit(db: Database, committed: () => void = () => {}):
     });
 
   return {
+    commit: (unit) => run(() => applyUnit(unit)),
     run,
     flush,
   };
