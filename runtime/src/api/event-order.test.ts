@@ -145,4 +145,35 @@ describe('one subject’s events, in order', () => {
       await runtime.stop();
     }
   });
+
+  it('asks subject.source nothing for an event it only keeps; the wait that takes it later does', async () => {
+    const root = join(scratch, 'kept-with-source');
+    writeProject(root, true, '  - wait: 1h\n');
+    const { ir } = loadProjectGraph(root);
+    // The CRM knows nobody: every query of it logs that it did not know c-1, which counts them.
+    const { graph } = withTestPlugins(ir!, { fixtures: { 'crm.customerById': [{}] }, outcomes: {} });
+    const debug: string[] = [];
+    const log = { debug: (m: string) => debug.push(m), info() {}, warn() {}, error() {} };
+    const queries = () => debug.filter((m) => m.startsWith('subject c-1: not in crm.customerById')).length;
+    const clock = createVirtualClock(Date.UTC(2026, 0, 5, 10));
+    const runtime = createRuntime({ driver: createEmbeddedDriver({ path: ':memory:', clock: () => clock.now() }), graph, projectRoot: root, clock, log, pool: { threads: 1, logLevel: 'silent' } });
+    await runtime.start();
+    try {
+      await runtime.ingest({ type: 'invoice.overdue', data: { subjectId: 'c-1', invoiceId: 'INV-1' } });
+      await runtime.runUntilIdle(runtime.now());
+      const started = queries();
+      expect(started).toBeGreaterThan(0);
+      await runtime.ingest({ type: 'invoice.paid', id: 'pay-1', data: { subjectId: 'c-1', invoiceId: 'INV-1' } });
+      await runtime.runUntilIdle(runtime.now());
+      const [kept] = await runtime.findInstances({ subjectId: 'c-1' });
+      expect(kept!.inbox?.map((e) => e.id)).toEqual(['pay-1']);
+      expect(queries()).toBe(started);
+      await runtime.runUntilIdle(runtime.now() + 2 * 3_600_000);
+      const [done] = await runtime.findInstances({ subjectId: 'c-1' });
+      expect(done).toMatchObject({ status: 'exited', exitReason: 'paid' });
+      expect(queries()).toBeGreaterThan(started);
+    } finally {
+      await runtime.stop();
+    }
+  });
 });

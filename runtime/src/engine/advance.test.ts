@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { GraphIR } from '@herald/dsl';
-import { advance, ADVANCE_STEP_LIMIT, HISTORY_LIMIT, INBOX_LIMIT } from './advance.js';
+import { advance, ADVANCE_STEP_LIMIT, advanceReadsSubject, HISTORY_LIMIT, INBOX_LIMIT } from './advance.js';
 import { compileGraph, type CompiledGraph } from './compile-graph.js';
 import { newInstance } from './start-instance.js';
 import { subjectWithDefaults } from './subject-defaults.js';
@@ -245,6 +245,28 @@ describe('advance: event waits', () => {
     for (let n = 0; n < INBOX_LIMIT + 3; n++) i = advance(graph, i, { kind: 'event', event: ev('order.paid', { orderId: `x${n}` }, `p${n}`) }, ctx(T0)).instance;
     expect(i.inbox).toHaveLength(INBOX_LIMIT);
     expect(i.inbox![0]!.id).toBe('p3');
+  });
+
+  it('advanceReadsSubject: an event only kept reads no profile; one the instance waits for, a timer or a start may', () => {
+    const pausing = started(graph, 'flow', placed).instance;
+    const waiting = atPaidWait();
+    const paid = ev('order.paid', { orderId: 'o1' }, 'pay-1', T0 + HOUR);
+    // A profile that throws on any read: advancing on it proves nothing was read.
+    const unreadable = new Proxy({} as AdvanceContext['subject'], {
+      get: (_, key) => {
+        throw new Error(`read subject.${String(key)}`);
+      },
+    });
+    expect(advanceReadsSubject(pausing, { kind: 'event', event: paid })).toBe(false);
+    const kept = advance(graph, pausing, { kind: 'event', event: paid }, ctx(T0 + HOUR, unreadable));
+    expect(kept.instance).toEqual(advance(graph, pausing, { kind: 'event', event: paid }, ctx(T0 + HOUR)).instance);
+    expect(kept.instance.inbox).toEqual([paid]);
+    expect(advanceReadsSubject(waiting, { kind: 'event', event: ev('item.viewed', { sku: 'x' }) })).toBe(false);
+    expect(advance(graph, waiting, { kind: 'event', event: ev('item.viewed', { sku: 'x' }) }, ctx(T0, unreadable)).instance).toBe(waiting);
+
+    expect(advanceReadsSubject(waiting, { kind: 'event', event: paid })).toBe(true);
+    expect(advanceReadsSubject(pausing, { kind: 'timer', timerId: timerOf(pausing) })).toBe(true);
+    expect(advanceReadsSubject({ ...waiting, status: 'completed' }, { kind: 'timer', timerId: 'x' })).toBe(false);
   });
 
   it('the timeout goes to onTimeout: emit with evaluated data, then exit', () => {

@@ -36,6 +36,21 @@ export function advance(graph: CompiledGraph, instance: Instance, input: EngineI
   return { instance: finishRun(resumed.run, resumed.stop), effects: resumed.run.effects };
 }
 
+/**
+ * Whether advancing `instance` with `input` may read the subject's profile. An event the
+ * instance is not waiting for is only kept for a later wait (or dropped), which reads nothing:
+ * a caller whose profiles come from another system (`subject.source`) need not ask it.
+ */
+export function advanceReadsSubject(instance: Instance, input: EngineInput): boolean {
+  if (instance.status !== 'active') return false;
+  return input.kind !== 'event' || waitsFor(instance.waiting, input.event.type) !== null;
+}
+
+/** The instance's event wait or batch for events of `type`, if it is in one. */
+function waitsFor(w: Waiting | null, type: string): Extract<Waiting, { kind: 'event' | 'batch' }> | null {
+  return w !== null && (w.kind === 'event' || w.kind === 'batch') && w.event === type ? w : null;
+}
+
 function unchanged(instance: Instance): AdvanceResult {
   return { instance, effects: NO_EFFECTS };
 }
@@ -52,9 +67,11 @@ function resume(graph: CompiledGraph, journey: CompiledJourney, instance: Instan
     case 'timer':
       if (w === null || w.kind === 'fetch' || w.timerId !== input.timerId) return null;
       return onTimer(startRun(graph, journey, instance, ctx), w);
-    case 'event':
-      if (w !== null && (w.kind === 'event' || w.kind === 'batch') && w.event === input.event.type) return onEvent(startRun(graph, journey, instance, ctx), w, input.event);
+    case 'event': {
+      const waited = waitsFor(w, input.event.type);
+      if (waited !== null) return onEvent(startRun(graph, journey, instance, ctx), waited, input.event);
       return journey.awaits.has(input.event.type) ? keep(startRun(graph, journey, instance, ctx), input.event) : null;
+    }
     case 'fetched':
       if (w === null || w.kind !== 'fetch' || w.requestId !== input.requestId) return null;
       return onFetched(startRun(graph, journey, instance, ctx), input);

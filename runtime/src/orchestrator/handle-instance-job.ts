@@ -5,8 +5,8 @@
  * job again on the fresh state.
  */
 import type { QueuedJob } from '../driver/driver.js';
-import { advance } from '../engine/advance.js';
-import { ackOnly, commitOrConflict, loadSubject, type HandlerContext, type JobOutcome } from './handler-context.js';
+import { advance, advanceReadsSubject } from '../engine/advance.js';
+import { ackOnly, commitOrConflict, loadSubject, storedSubject, type HandlerContext, type JobOutcome } from './handler-context.js';
 import { emptyParts, unitFrom } from './instance-effects.js';
 import { addInstanceEffectsStarted } from './start-delivery.js';
 
@@ -17,7 +17,8 @@ export async function handleInstanceJob(ctx: HandlerContext, queued: QueuedJob):
   if (!instance || instance.status !== 'active') return ackOnly(ctx, queued);
   const graph = await ctx.graphs.get(instance.version);
   const now = ctx.now();
-  const subject = await loadSubject(ctx, graph, instance.subjectId);
+  // An event only kept for a later wait reads no profile: no `subject.source` query for it.
+  const subject = advanceReadsSubject(instance, job.input) ? await loadSubject(ctx, graph, instance.subjectId) : await storedSubject(ctx, graph, instance.subjectId);
   const result = advance(graph, instance, job.input, { now, subject });
   if (result.instance === instance) return ackOnly(ctx, queued);
   const parts = emptyParts();

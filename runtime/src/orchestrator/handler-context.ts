@@ -77,6 +77,11 @@ export function ackOnly(ctx: HandlerContext, queued: QueuedJob): Promise<JobOutc
 }
 
 /** The subject as journeys see it: the stored profile completed with the graph's defaults. */
+/** The profile Herald stores for the subject, with the project's defaults; never asks `subject.source`. */
+export async function storedSubject(ctx: HandlerContext, graph: CompiledGraph, id: string): Promise<SubjectProfile> {
+  return subjectWithDefaults(graph.ir, id, await ctx.driver.getSubject(id));
+}
+
 export async function loadSubject(ctx: HandlerContext, graph: CompiledGraph, id: string): Promise<SubjectProfile> {
   const stored = await ctx.driver.getSubject(id);
   const from = graph.ir.project.subjectSource;
