@@ -33,8 +33,9 @@ export function sampleFromTests(root: string, ir: GraphIR): DevSample | undefine
     const { tests, problems } = readTestFile(file, text);
     if (problems.length > 0) continue;
     for (const test of tests) {
-      const step = test.steps.find((s) => s.kind === 'event' && s.type === type && s.rejected === undefined);
-      if (step?.kind !== 'event') continue;
+      const posted = test.steps.flatMap((s) => (s.kind === 'event' ? (s.rejected === undefined ? [s] : []) : s.kind === 'events' ? s.events : []));
+      const step = posted.find((s) => s.type === type);
+      if (step === undefined) continue;
       const audience = audienceOfEvent(ir, step);
       const found = audience.kind === 'subject' ? test.subjects.find((s) => s.id === audience.subjectId) : undefined;
       // A test may opt its subject out to exercise a failover; the sample is there to show mail.

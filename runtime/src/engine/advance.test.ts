@@ -87,6 +87,18 @@ steps:
     exit: done
 `;
 
+const LOADING = `journey: loading
+trigger: { event: item.viewed }
+data:
+  customer: { source: crm, query: customerById, args: { id: trigger.subjectId } }
+steps:
+  - wait: { event: order.paid, timeout: 1d }
+    onEvent: paid
+  - exit: unpaid
+  - id: paid
+    exit: paid
+`;
+
 const UNTIL = `journey: until
 trigger: { event: order.flagged }
 steps:
@@ -98,6 +110,7 @@ const ir: GraphIR = compileTestGraph({
   'journeys/flow.journey.yaml': FLOW,
   'journeys/routing.journey.yaml': ROUTING,
   'journeys/digest.journey.yaml': BATCH,
+  'journeys/loading.journey.yaml': LOADING,
   'journeys/fetcher.journey.yaml': FETCH,
   'journeys/until.journey.yaml': UNTIL,
 });
@@ -421,7 +434,7 @@ describe('advance: data and fetch', () => {
     expect(r.effects).toEqual([
       { kind: 'fetch', requestId: 'i1:fetch:1', loads: [{ name: 'customer', source: 'crm', query: 'customerById', args: { id: 'c1' } }] },
     ]);
-    expect(r.instance.waiting).toEqual({ kind: 'fetch', requestId: 'i1:fetch:1' });
+    expect(r.instance.waiting).toEqual({ kind: 'fetch', requestId: 'i1:fetch:1', journeyData: true });
     const stale = advance(graph, r.instance, { kind: 'fetched', requestId: 'i1:fetch:0', result: { ok: true, data: {} } }, ctx(T0));
     expect(stale.instance).toBe(r.instance);
     r = advance(graph, r.instance, { kind: 'fetched', requestId: 'i1:fetch:1', result: { ok: true, data: { customer: { name: 'Ada', segment: 'vip' } } } }, ctx(T0));
@@ -432,6 +445,16 @@ describe('advance: data and fetch', () => {
     expect(kinds(r.effects)).toEqual(['send']);
     expect(r.instance.vars).toMatchObject({ trigger: paid.data, customer: { name: 'Ada' }, other: { segment: 'vip' } });
     expect(r.instance).toMatchObject({ status: 'exited', exitReason: 'done' });
+  });
+
+  it('an event kept while the journey data loads does not lose the load: the wait after it takes the event', () => {
+    let r = started(graph, 'loading', ev('item.viewed', { sku: 'x' }));
+    const payment = ev('order.paid', { orderId: 'o1' }, 'pay-1', T0 + 1);
+    r = advance(graph, r.instance, { kind: 'event', event: payment }, ctx(T0 + 1));
+    expect(r.instance).toMatchObject({ seq: 2, inbox: [payment], waiting: { kind: 'fetch', requestId: 'i1:fetch:1' } });
+    r = advance(graph, r.instance, { kind: 'fetched', requestId: 'i1:fetch:1', result: { ok: true, data: { customer: { name: 'Ada' } } } }, ctx(T0 + 2));
+    expect(r.instance).toMatchObject({ status: 'exited', exitReason: 'paid', vars: { customer: { name: 'Ada' }, trigger: { sku: 'x' } } });
+    expect(r.effects).toEqual([]);
   });
 
   it('a failed data load fails the instance instead of sending without the data', () => {

@@ -89,7 +89,7 @@ function start(run: Run): Resumed {
     const requestId = `${instance.id}:fetch:${run.seq}`;
     run.effects.push({ kind: 'fetch', requestId, loads: evalLoads(run, journey.data) });
     note(run, null, `loading ${journey.data.map((d) => d.name).join(', ')}`);
-    return { run, stop: { status: 'active', at: journey.ir.entry, waiting: { kind: 'fetch', requestId } } };
+    return { run, stop: { status: 'active', at: journey.ir.entry, waiting: { kind: 'fetch', requestId, journeyData: true } } };
   } catch (e) {
     return { run, stop: failOnError(run, null, e) };
   }
@@ -168,8 +168,10 @@ function flushBatch(run: Run, node: Extract<CompiledNode, { kind: 'batch' }>, it
 
 function onFetched(run: Run, input: Extract<EngineInput, { kind: 'fetched' }>): Resumed {
   const { journey, instance } = run;
-  // The journey's own `data:` is the only fetch that can be pending at seq 1 when it has any (start made it).
-  if (journey.data.length > 0 && instance.seq === 1) {
+  // The journey's own `data:` (marked since events can be kept meanwhile, which moves the seq on;
+  // an instance stored before the mark loads it at seq 1, the only fetch start can leave pending).
+  const w = instance.waiting;
+  if (journey.data.length > 0 && ((w?.kind === 'fetch' && w.journeyData === true) || instance.seq === 1)) {
     return loaded(run, input.result, null, journey.data.map((d) => d.name), instance.at);
   }
   const node = nodeAt(run);

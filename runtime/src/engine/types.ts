@@ -39,7 +39,8 @@ export type Waiting =
       readonly items: readonly unknown[];
       readonly max: number | null;
     }
-  | { readonly kind: 'fetch'; readonly requestId: string };
+  /** `journeyData`: loading the journey's own `data:` (set at start), not a `fetch` step. */
+  | { readonly kind: 'fetch'; readonly requestId: string; readonly journeyData?: true };
 
 export interface HistoryEntry {
   readonly at: number;

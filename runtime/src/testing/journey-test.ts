@@ -77,8 +77,19 @@ export interface EventStep {
   readonly rejected?: readonly string[];
 }
 
+/**
+ * Events ingested one after another with nothing run in between, then what they made due: what
+ * a `POST /events` batch (or a burst of single posts) does, where an event can come while its
+ * instance is still busy with the one before (loading data, sending).
+ */
+export interface EventsStep {
+  readonly kind: 'events';
+  readonly events: readonly Omit<EventStep, 'rejected'>[];
+}
+
 export type TestStep =
   | EventStep
+  | EventsStep
   | { readonly kind: 'advance'; readonly ms: number; readonly text: string }
   | { readonly kind: 'advanceTo'; readonly at: number; readonly text: string }
   | { readonly kind: 'subject'; readonly profile: SubjectInput }

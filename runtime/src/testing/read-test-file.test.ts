@@ -68,10 +68,45 @@ tests:
       '2:5 steps must be a list',
       '4:11 another test in this file is named "a"',
       '6:16 event type must be a non-empty string',
-      '7:9 a step is one of event:, advance:, subject:, expect:',
+      '7:9 a step is one of event:, events:, advance:, subject:, expect:',
       '8:28 a message has no field "chanel" (fields: journey, channel, template, step, subject, to, locale, content, outcome)',
       '8:66 status is one of active, completed, exited, failed',
       '9:46 the sms address must be a non-empty string (quote it: phone numbers and ids that look like numbers must be strings)',
+    ]);
+  });
+
+  it('reads events: as events ingested together, each like an event: step but without rejected:', () => {
+    const read = readTestFile(
+      't.test.yaml',
+      `tests:
+  - name: together
+    steps:
+      - events:
+          - { type: a.b, data: { x: 1 }, id: e-1 }
+          - { type: a.c }
+`,
+    );
+    expect(read.problems).toEqual([]);
+    expect(read.tests[0]?.steps[0]).toMatchObject({
+      kind: 'events',
+      events: [
+        { kind: 'event', type: 'a.b', data: { x: 1 }, id: 'e-1' },
+        { kind: 'event', type: 'a.c', data: {} },
+      ],
+    });
+    const { problems } = readTestFile(
+      't.test.yaml',
+      `tests:
+  - name: wrong
+    steps:
+      - events: []
+      - events:
+          - { type: a.b, rejected: [/x] }
+`,
+    );
+    expect(problems.map((p) => `${p.line}:${p.column} ${p.message}`)).toEqual([
+      '4:17 events: takes a list of events ({type, data, id?}), ingested together',
+      '6:26 event has no field "rejected" (fields: type, data, id)',
     ]);
   });
 

@@ -10,6 +10,7 @@ import {
   type CaptureOutcome,
   type ChannelOutcomes,
   type DeliveryMatcher,
+  type EventStep,
   type Expectation,
   type Fixture,
   type InstanceMatcher,
@@ -202,26 +203,36 @@ class TestFileReader {
 
   // ---- steps -------------------------------------------------------------------------------
 
+  /** One event; `rejected:` only where it stands alone (an `event:` step). */
+  event(v: unknown, p: Path, alone: boolean): EventStep | undefined {
+    const e = this.obj(v, p, 'event');
+    if (!e) return undefined;
+    this.keys(e, p, alone ? ['type', 'data', 'id', 'rejected'] : ['type', 'data', 'id'], 'event');
+    const type = this.str(e['type'], [...p, 'type'], 'event type');
+    const data = this.obj(e['data'] ?? {}, [...p, 'data'], 'event data');
+    const rejected = e['rejected'] === undefined || !alone ? undefined : this.strList(e['rejected'], [...p, 'rejected'], 'rejected');
+    const id = e['id'] === undefined ? undefined : this.str(e['id'], [...p, 'id'], 'id');
+    if (!type || !data) return undefined;
+    return { kind: 'event', type, data, ...(id ? { id } : {}), ...(rejected ? { rejected } : {}) };
+  }
+
   step(value: unknown, path: Path): TestStep | undefined {
     const step = this.obj(value, path, 'a step');
     if (!step) return undefined;
-    const kinds = ['event', 'advance', 'subject', 'expect'].filter((k) => k in step);
-    if (kinds.length !== 1) return this.problem(path, 'a step is one of event:, advance:, subject:, expect:');
+    const kinds = ['event', 'events', 'advance', 'subject', 'expect'].filter((k) => k in step);
+    if (kinds.length !== 1) return this.problem(path, 'a step is one of event:, events:, advance:, subject:, expect:');
     const kind = kinds[0]!;
     this.keys(step, path, [kind], 'a step');
     const p = [...path, kind];
     const v = step[kind];
     switch (kind) {
-      case 'event': {
-        const e = this.obj(v, p, 'event');
-        if (!e) return undefined;
-        this.keys(e, p, ['type', 'data', 'id', 'rejected'], 'event');
-        const type = this.str(e['type'], [...p, 'type'], 'event type');
-        const data = this.obj(e['data'] ?? {}, [...p, 'data'], 'event data');
-        const rejected = e['rejected'] === undefined ? undefined : this.strList(e['rejected'], [...p, 'rejected'], 'rejected');
-        const id = e['id'] === undefined ? undefined : this.str(e['id'], [...p, 'id'], 'id');
-        if (!type || !data) return undefined;
-        return { kind: 'event', type, data, ...(id ? { id } : {}), ...(rejected ? { rejected } : {}) };
+      case 'event':
+        return this.event(v, p, true);
+      case 'events': {
+        if (!Array.isArray(v) || v.length === 0) return this.problem(p, 'events: takes a list of events ({type, data, id?}), ingested together');
+        const events = v.map((e, i) => this.event(e, [...p, i], false));
+        if (events.some((e) => e === undefined)) return undefined;
+        return { kind: 'events', events: events as EventStep[] };
       }
       case 'advance': {
         if (isObj(v) && 'to' in v) {

@@ -95,6 +95,8 @@ function describeStep(step: TestStep, elapsedMs: number): string {
   switch (step.kind) {
     case 'event':
       return `event ${step.type}${after}`;
+    case 'events':
+      return `events ${step.events.map((e) => e.type).join(', ')}${after}`;
     case 'advance':
       return `advance ${step.text}`;
     case 'advanceTo':
@@ -158,6 +160,17 @@ export async function runJourneyTest(ir: GraphIR, test: JourneyTest, options: Ru
             }
           } else if (!res.ok) {
             return result({ ...where, messages: [`the ${step.type} event was refused: ${res.errors.map((e) => `${e.path} ${e.message}`).join('; ')}`] });
+          }
+          await runtime.runUntilIdle(clock.now());
+          break;
+        }
+        case 'events': {
+          // One after another, nothing run in between: each event finds the state the ones before it left.
+          for (const [i, e] of step.events.entries()) {
+            const res = await runtime.ingest({ type: e.type, data: e.data, ...(e.id ? { id: e.id } : {}) });
+            if (!res.ok) {
+              return result({ ...where, messages: [`event ${i + 1} (${e.type}) was refused: ${res.errors.map((x) => `${x.path} ${x.message}`).join('; ')}`] });
+            }
           }
           await runtime.runUntilIdle(clock.now());
           break;
