@@ -97,4 +97,37 @@ describe('scheduler', () => {
     expect(at('start 3')).toBeLessThan(at('end 0'));
     expect(most).toBe(3);
   });
+
+  it('a keyed job given back to the queue takes the jobs ordered after it along: they do not overtake it', async () => {
+    const driver = createEmbeddedDriver({ path: ':memory:' });
+    await driver.open();
+    const subjects = ['a', 'b', 'a', 'a'];
+    await driver.commit({ enqueue: subjects.map((_, i) => eventJob(i)) });
+    const done: number[] = [];
+    let conflicts = 0;
+    // The first job of subject a loses every race of its first run (six tries): it goes back to the queue.
+    const racing: JobHandler = async (ctx, queued) => {
+      const i = Number(queued.id.slice(4));
+      if (i === 0 && queued.tries === 0) {
+        conflicts++;
+        return { kind: 'conflict', reason: 'another job changed it first' };
+      }
+      const outcome = await ctx.driver.commit({ ack: [queued.id] });
+      if (!outcome.ok) return { kind: 'conflict', reason: outcome.conflict };
+      done.push(i);
+      return { kind: 'done' };
+    };
+    const scheduler = schedulerOver(driver, racing, {
+      orderKeys: (job) => (job.kind === 'event' ? [`subject:${subjects[Number(job.event.id.slice(3))]}`] : []),
+    });
+    scheduler.start();
+    const deadline = Date.now() + 10_000;
+    while (done.length < subjects.length && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+    await scheduler.stop();
+    await driver.close();
+    expect(conflicts).toBe(6);
+    // Subject a's jobs in the order they came, the held-back first; b went on meanwhile.
+    expect(done.filter((i) => subjects[i] === 'a')).toEqual([0, 2, 3]);
+    expect(done.indexOf(1)).toBeLessThan(done.indexOf(0));
+  });
 });

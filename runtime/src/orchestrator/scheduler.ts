@@ -8,7 +8,8 @@
  * A handler outcome decides what happens to its job: `done` (committed with its ack),
  * `conflict` (another job changed the same instance or delivery first: run again at once on
  * the fresh state, a few times, then later), `retry` (later, as asked), or a throw (a bug or
- * a store error: logged, released with backoff).
+ * a store error: logged, released with backoff). A job given back that way takes the jobs
+ * ordered after it (`orderKeys`) back with it, due at the same time, so none overtakes it.
  */
 import type { PluginLogger } from '@herald/plugin-sdk';
 import type { Driver, Job, QueuedJob } from '../driver/driver.js';
@@ -40,6 +41,16 @@ export interface SchedulerOptions {
    * (orchestrator/ordered-runs.ts). The runtime keys `event` jobs (engine/event-order-keys.ts).
    */
   readonly orderKeys?: (job: Job) => readonly string[] | null;
+}
+
+/** An ordered job went back to the queue until `until`: what is ordered after it follows it there. */
+class HeldBack extends Error {
+  constructor(
+    readonly jobId: string,
+    readonly until: number,
+  ) {
+    super(`job ${jobId} went back to the queue`);
+  }
 }
 
 /** Runs again at once this many times on a conflict before the job goes back to the queue. */
@@ -98,11 +109,16 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       woken = false;
     });
 
-  /** `first`: the first try's own runner (a handed-over job runs on what is in memory); later tries read the store. */
-  const runJob = async (queued: QueuedJob, first?: () => Promise<JobOutcome>): Promise<void> => {
+  /**
+   * `first`: the first try's own runner (a handed-over job runs on what is in memory); later
+   * tries read the store. Resolves with the time the job was given back to the queue for, or
+   * null once it is done (never rejects).
+   */
+  const runJob = async (queued: QueuedJob, first?: () => Promise<JobOutcome>): Promise<number | null> => {
     const kind = queued.job.kind;
     const started = performance.now();
     const handler = options.handlers[kind];
+    let again: number | null = null;
     try {
       for (let i = 0; ; i++) {
         const outcome: JobOutcome = i === 0 && first ? await first() : await handler(options.context, queued);
@@ -111,34 +127,57 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
           metrics.jobConflicts.inc({ kind });
           if (i < CONFLICT_RETRIES) continue;
           log.debug(`job ${queued.id}: ${outcome.reason}; tried ${i + 1} times, back to the queue`);
-          await driver.release(queued.id, now() + 10 * (i + 1));
+          again = now() + 10 * (i + 1);
+          await driver.release(queued.id, again);
           break;
         }
-        await driver.release(queued.id, now() + outcome.delayMs);
+        again = now() + outcome.delayMs;
+        await driver.release(queued.id, again);
         break;
       }
     } catch (error) {
       metrics.jobErrors.inc({ kind });
       const delay = Math.min(1_000 * 2 ** Math.min(queued.tries, 8), 300_000);
       log.error(`job ${queued.id} (${kind}) failed: ${(error as Error).stack ?? String(error)}; again in ${delay}ms`);
+      again = now() + delay;
       try {
-        await driver.release(queued.id, now() + delay);
+        await driver.release(queued.id, again);
       } catch (releaseError) {
         log.error(`job ${queued.id}: release failed (${(releaseError as Error).message}); its lease will expire`);
       }
     } finally {
       metrics.jobDuration.observe({ kind }, (performance.now() - started) / 1000);
     }
+    return again;
   };
 
-  /** Keyed jobs in launch order (`orderKeys`). runJob settles, never rejects: a chain goes on after a failed job. */
+  /** Keyed jobs in launch order (`orderKeys`). */
   const ordered = createOrderedRuns();
 
   const launch = (queued: QueuedJob, first?: () => Promise<JobOutcome>) => {
     // Our own job came back because its lease ran out while it still runs: let the first run finish it.
     if (inFlight.has(queued.id)) return;
+    const keys = options.orderKeys?.(queued.job) ?? [];
+    let ran = false;
     const p = ordered
-      .run(options.orderKeys?.(queued.job) ?? [], () => runJob(queued, first))
+      .run(keys, async () => {
+        ran = true;
+        const again = await runJob(queued, first);
+        // Given back to the queue: the jobs ordered after it must not overtake it (a payment
+        // routed before the event that starts its journey would find nothing waiting).
+        if (again !== null && (keys === null || keys.length > 0)) throw new HeldBack(queued.id, again);
+      })
+      .catch(async (error: unknown) => {
+        if (ran || !(error instanceof HeldBack)) return;
+        // Behind a job given back: given back too, due when it is, so the store hands them out
+        // in their order again (by due time, then as enqueued).
+        log.debug(`job ${queued.id}: held back behind ${error.jobId}, again at ${new Date(error.until).toISOString()}`);
+        try {
+          await driver.release(queued.id, error.until);
+        } catch (releaseError) {
+          log.error(`job ${queued.id}: release failed (${(releaseError as Error).message}); its lease will expire`);
+        }
+      })
       .finally(() => {
         inFlight.delete(queued.id);
         wake();
