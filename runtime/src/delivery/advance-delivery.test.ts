@@ -65,7 +65,8 @@ class Sim {
   last: DeliveryAdvance | undefined;
   constructor(
     readonly policy: PolicyIR = POLICY,
-    readonly subject: Partial<SubjectProfile> = {},
+    /** The profile as the store has it now: a test may change it between inputs. */
+    public subject: Partial<SubjectProfile> = {},
   ) {
     this.delivery = newDelivery(SEND, policy, T0);
   }
@@ -172,6 +173,30 @@ describe('advanceDelivery: start', () => {
     expect(next.delivery.updatedAt).toBe(end);
   });
 
+  it('an opt-out while the message waits for the morning holds: the next channel the subject allows, noted', () => {
+    const policy: PolicyIR = { ...POLICY, quietHours: { from: '21:00', to: '08:00', timezone: 'subject.timezone' } };
+    const sim = new Sim(policy);
+    sim.now = Date.parse('2026-01-15T22:30:00Z');
+    sim.start();
+    sim.subject = { optOuts: ['email'] };
+    const next = sim.fire();
+    expect(next.effects).toEqual([{ kind: 'attempt', deliveryId: 'i1:remind:1', channel: 'sms', attempt: 1, idempotencyKey: 'i1:remind:1:sms' }]);
+    expect(next.delivery).toMatchObject({ status: 'attempting', channelIndex: 1, attempt: 1 });
+    expect(sim.notes()).toEqual(['deferred: quiet hours until 08:00 Europe/Berlin', 'email skipped: opted out', 'sms attempt 1']);
+  });
+
+  it('opted out of everything while it waited, the message is skipped and gives its count back', () => {
+    const policy: PolicyIR = { ...POLICY, quietHours: { from: '21:00', to: '08:00', timezone: 'subject.timezone' } };
+    const sim = new Sim(policy);
+    sim.now = Date.parse('2026-01-15T22:30:00Z');
+    sim.start();
+    sim.subject = { optOuts: ['billing'] };
+    const r = sim.fire();
+    expect(r.effects).toEqual([{ kind: 'uncount-sent', deliveryId: 'i1:remind:1' }]);
+    expect(r.delivery).toMatchObject({ status: 'skipped', counted: false, timerId: null });
+    expect(sim.notes().slice(1)).toEqual(['email skipped: opted out', 'sms skipped: opted out', 'letter skipped: opted out', 'skipped: no channel left that the subject allows']);
+  });
+
   it('uses the subject zone, then UTC, when the evaluated zone is unknown', () => {
     const policy: PolicyIR = { ...POLICY, quietHours: { from: '21:00', to: '08:00', timezone: 'subject.timezone' } };
     const sim = new Sim(policy);
@@ -224,6 +249,28 @@ describe('advanceDelivery: results', () => {
       'email attempt 3',
       'email failed 3 times (last: timeout) → failover to sms',
       'sms attempt 1',
+    ]);
+  });
+
+  it('a retry or a failover goes only where the subject still allows; after attempts, none left is a failure', () => {
+    const sim = new Sim();
+    sim.start();
+    sim.result(failed.retryable('connection refused'));
+    // The address went while the retry waited: the retry goes to sms instead.
+    sim.subject = { contacts: { sms: '+49151000', letter: 'Main St 1' } };
+    let r = sim.fire();
+    expect(r.effects).toEqual([{ kind: 'attempt', deliveryId: 'i1:remind:1', channel: 'sms', attempt: 1, idempotencyKey: 'i1:remind:1:sms' }]);
+    // Then an opt-out of letters: sms bouncing fails over to nothing.
+    sim.subject = { ...sim.subject, optOuts: ['letter'] };
+    r = sim.result(bounced('no such number'));
+    expect(r.effects).toEqual([{ kind: 'uncount-sent', deliveryId: 'i1:remind:1' }]);
+    expect(r.delivery.status).toBe('failed');
+    expect(sim.notes().slice(2)).toEqual([
+      'email skipped: no address',
+      'sms attempt 1',
+      'sms bounced (no such number) → failover to letter',
+      'letter skipped: opted out',
+      'no channel left that the subject allows → failed',
     ]);
   });
 

@@ -14,7 +14,8 @@
  *          fails over when listed in `failover.on`.
  *
  * Quiet hours are checked before every attempt (first, retry, failover): a retry that would
- * land at 21:05 waits for the morning like the first attempt would.
+ * land at 21:05 waits for the morning like the first attempt would. So are consent and the
+ * subject's addresses: an opt-out while a message waits holds for it.
  * A frequency cap that is reached skips the message (it is not queued for later): a capped
  * reminder delivered days late, after the customer acted, does more harm than one not sent.
  * A message counts toward the cap, and holds its dedupe key, from its start (`count-sent`,
@@ -150,18 +151,25 @@ function skip(s: Step, why: string): void {
   note(s, `skipped: ${why}`);
 }
 
-/** Attempt `attempt` on channel `index` now, or defer it to the end of quiet hours. */
+/**
+ * Attempt `attempt` on channel `index` now, or defer it to the end of quiet hours. The subject's
+ * consent and addresses are checked again first (from the profile as it is now): an opt-out
+ * while the message waited for the morning or a retry, or before it failed over, holds.
+ */
 function prepareAttempt(s: Step, index: number, attempt: number): void {
   const { policy, env, d } = s;
-  d.channelIndex = index;
-  const channel = d.channels[index]!;
+  const allowed = nextAllowed(s, index);
+  if (allowed === null) return withdraw(s, index === 0 && attempt === 1);
+  if (allowed !== index) attempt = 1;
+  d.channelIndex = allowed;
+  const channel = d.channels[allowed]!;
   const qh = policy.quietHours;
   const zone = d.timezone ?? 'UTC';
   const end = qh ? quietHoursEnd(env.now, qh, zone) : null;
   if (qh && end !== null) {
     d.status = 'deferred';
     d.attempt = attempt - 1; // the timer resumes with attempt + 1
-    d.timerId = `${d.id}:quiet:${index}:${attempt}`;
+    d.timerId = `${d.id}:quiet:${allowed}:${attempt}`;
     s.effects.push({ kind: 'schedule', timerId: d.timerId, at: end });
     note(s, `deferred: quiet hours until ${qh.to} ${zone}`, channel);
     return;
@@ -171,6 +179,33 @@ function prepareAttempt(s: Step, index: number, attempt: number): void {
   d.timerId = null;
   s.effects.push({ kind: 'attempt', deliveryId: d.id, channel, attempt, idempotencyKey: `${d.id}:${channel}` });
   note(s, `${channel} attempt ${attempt}`, channel);
+}
+
+/** The first channel from `index` on that the subject allows now, each one passed over noted; null when none is left. */
+function nextAllowed(s: Step, index: number): number | null {
+  const { d, env } = s;
+  for (let i = index; i < d.channels.length; i++) {
+    const channel = d.channels[i]!;
+    const [skipped] = checkConsent([channel], { category: d.category, subject: env.subject, channelKinds: env.channelKinds, templateKinds: env.templateKinds }).skipped;
+    if (skipped === undefined) return i;
+    note(s, `${channel} skipped: ${skipped.reason}`, channel);
+  }
+  return null;
+}
+
+/**
+ * No channel the subject allows is left. Before anything was tried the message is skipped, as
+ * at its start; after attempts it failed. Either way its count toward the cap is given back.
+ */
+function withdraw(s: Step, nothingTried: boolean): void {
+  if (!nothingTried) {
+    fail(s);
+    return note(s, 'no channel left that the subject allows → failed');
+  }
+  s.d.status = 'skipped';
+  s.d.timerId = null;
+  giveBackCount(s);
+  note(s, 'skipped: no channel left that the subject allows');
 }
 
 function onResult(s: Step, result: Extract<DeliveryInput, { kind: 'result' }>['result']): void {
@@ -256,9 +291,13 @@ function count(s: Step, guard: SentGuard | null): void {
 
 /** The delivery failed for good: its count toward the cap and its dedupe key are given back. */
 function fail(s: Step): void {
+  s.d.status = 'failed';
+  s.d.timerId = null;
+  giveBackCount(s);
+}
+
+function giveBackCount(s: Step): void {
   const d = s.d;
-  d.status = 'failed';
-  d.timerId = null;
   if (d.counted === true) {
     d.counted = false;
     s.effects.push({ kind: 'uncount-sent', deliveryId: d.id });
