@@ -112,7 +112,9 @@ function formatElapsed(ms: number): string {
   const d = Math.floor(ms / 86_400_000);
   const h = Math.floor((ms % 86_400_000) / 3_600_000);
   const m = Math.floor((ms % 3_600_000) / 60_000);
-  return [d && `${d}d`, h && `${h}h`, m && `${m}m`].filter(Boolean).join('') || `${ms}ms`;
+  const sec = Math.floor((ms % 60_000) / 1000);
+  const rest = ms % 1000;
+  return [d && `${d}d`, h && `${h}h`, m && `${m}m`, sec && `${sec}s`, rest && `${rest}ms`].filter(Boolean).join('') || '0ms';
 }
 
 export async function runJourneyTest(ir: GraphIR, test: JourneyTest, options: RunTestOptions): Promise<TestResult> {

@@ -45,6 +45,15 @@ describe('herald test', () => {
     expect(code).toBe(0);
   });
 
+  it.each(['onboarding', 'order-lifecycle'])('passes on the %s example, which ships journey tests too', async (name) => {
+    const { out, code } = await heraldTest(fileURLToPath(new URL(`../../../../examples/${name}`, import.meta.url)));
+    const summary = out.trimEnd().split('\n').at(-1) ?? '';
+    expect(summary).toMatch(/^\d+ passed, 0 failed$/);
+    // Not a folder without tests passing vacuously.
+    expect(Number(summary.split(' ')[0])).toBeGreaterThan(10);
+    expect(code).toBe(0);
+  });
+
   it('fails with a message naming what was expected and what was sent', async () => {
     const project = join(scratch, 'failing');
     cpSync(example, project, { recursive: true, filter: (src) => !src.includes(`${join('invoice-dunning', 'tests')}`) });
