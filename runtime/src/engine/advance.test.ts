@@ -3,6 +3,7 @@ import type { GraphIR } from '@herald/dsl';
 import { advance, ADVANCE_STEP_LIMIT, advanceReadsSubject, HISTORY_LIMIT, INBOX_LIMIT } from './advance.js';
 import { compileGraph, type CompiledGraph } from './compile-graph.js';
 import { newInstance } from './start-instance.js';
+import { EMIT_DEPTH_LIMIT } from './run-nodes.js';
 import { subjectWithDefaults } from './subject-defaults.js';
 import { compileTestGraph } from './test-graph.js';
 import type { AdvanceContext, AdvanceResult, Effect, IncomingEvent, Instance } from './types.js';
@@ -99,6 +100,19 @@ steps:
     exit: paid
 `;
 
+const ACKS = `journey: acks
+trigger: { event: order.placed }
+steps:
+  - wait: 1h
+  - id: ack
+    wait: { event: order.paid, timeout: 1d }
+    onTimeout: done
+  - send: note
+  - goto: ack
+  - id: done
+    exit: done
+`;
+
 const UNTIL = `journey: until
 trigger: { event: order.flagged }
 steps:
@@ -111,6 +125,7 @@ const ir: GraphIR = compileTestGraph({
   'journeys/routing.journey.yaml': ROUTING,
   'journeys/digest.journey.yaml': BATCH,
   'journeys/loading.journey.yaml': LOADING,
+  'journeys/acks.journey.yaml': ACKS,
   'journeys/fetcher.journey.yaml': FETCH,
   'journeys/until.journey.yaml': UNTIL,
 });
@@ -251,6 +266,19 @@ describe('advance: event waits', () => {
     expect(r.instance.inbox).toBeUndefined();
   });
 
+  it('kept events taken one after another through a send in a loop make one delivery each', () => {
+    let r = started(graph, 'acks', placed);
+    for (const n of [1, 2, 3]) r = advance(graph, r.instance, { kind: 'event', event: ev('order.paid', { orderId: `o${n}` }, `pay-${n}`, T0 + n) }, ctx(T0 + n));
+    expect(r.instance.inbox).toHaveLength(3);
+    r = advance(graph, r.instance, { kind: 'timer', timerId: timerOf(r.instance) }, ctx(T0 + HOUR));
+    const sends = r.effects.filter((e) => e.kind === 'send');
+    expect(sends).toHaveLength(3);
+    expect(new Set(sends.map((e) => (e.kind === 'send' ? e.sendId : ''))).size).toBe(3);
+    // The first visit keeps the id a single visit always had (replays of stored effects stay equal).
+    expect(sends.map((e) => (e.kind === 'send' ? e.sendId : ''))).toEqual([`i1:#3:${r.instance.seq}`, `i1:#3:${r.instance.seq}.2`, `i1:#3:${r.instance.seq}.3`]);
+    expect(r.instance).toMatchObject({ status: 'active', at: 'ack' });
+  });
+
   it('keeps only events a wait of the journey takes, and at most INBOX_LIMIT, the oldest dropped', () => {
     const pausing = started(graph, 'flow', placed).instance;
     expect(advance(graph, pausing, { kind: 'event', event: ev('item.viewed', { sku: 'x' }) }, ctx(T0)).instance).toBe(pausing);
@@ -285,7 +313,7 @@ describe('advance: event waits', () => {
   it('the timeout goes to onTimeout: emit with evaluated data, then exit', () => {
     const waiting = atPaidWait();
     const { instance, effects } = advance(graph, waiting, { kind: 'timer', timerId: 'i1:paid:3' }, ctx(T0 + 5 * DAY));
-    expect(effects).toEqual([{ kind: 'emit', event: { type: 'order.flagged', data: { subjectId: 'c1', orderId: 'o1', note: 'late by 5' } } }]);
+    expect(effects).toEqual([{ kind: 'emit', event: { type: 'order.flagged', data: { subjectId: 'c1', orderId: 'o1', note: 'late by 5' } }, depth: 1 }]);
     expect(instance).toMatchObject({ status: 'exited', exitReason: 'late', at: null, waiting: null });
   });
 
@@ -312,11 +340,36 @@ describe('advance: event waits', () => {
     expect(last.note).toMatch(/^failed: /);
   });
 
-  it('a match that fails at run time fails the instance', () => {
+  it('an event its match cannot decide on is not taken, and the instance goes on waiting, saying why', () => {
     const waiting = atPaidWait();
-    const bad = advance(graph, waiting, { kind: 'event', event: { id: 'x', type: 'order.paid', data: { subjectId: 'c1' }, receivedAt: T0 } }, ctx(T0));
-    expect(bad.instance.status).toBe('failed');
-    expect(bad.instance.exitReason).toMatch(/orderId/);
+    const odd = { id: 'x', type: 'order.paid', data: { subjectId: 'c1' }, receivedAt: T0 };
+    const r = advance(graph, waiting, { kind: 'event', event: odd }, ctx(T0));
+    expect(r.effects).toEqual([]);
+    expect(r.instance).toMatchObject({ status: 'active', at: waiting.at, waiting: waiting.waiting, seq: waiting.seq + 1 });
+    expect(r.instance.history.at(-1)!.note).toMatch(/^order\.paid \(x\) not taken: its match could not be decided \(.*orderId/);
+    // The wait still takes the right one afterwards.
+    const paid = advance(graph, r.instance, { kind: 'event', event: ev('order.paid', { orderId: 'o1' }, 'pay-1', T0 + DAY) }, ctx(T0 + DAY));
+    expect(paid.instance.status).toBe('completed');
+  });
+});
+
+describe('advance: chains of emits', () => {
+  it('an emitted event is one deeper than the deepest event behind the run; past EMIT_DEPTH_LIMIT the instance fails instead', () => {
+    const waiting = atPaidWait();
+    // The wait times out into an emit: its depth follows the instance's trigger.
+    const deep = { ...waiting, emitDepth: 3 };
+    const r = advance(graph, deep, { kind: 'timer', timerId: 'i1:paid:3' }, ctx(T0 + 5 * DAY));
+    expect(r.effects).toEqual([expect.objectContaining({ kind: 'emit', depth: 4 })]);
+    const tooDeep = advance(graph, { ...waiting, emitDepth: EMIT_DEPTH_LIMIT }, { kind: 'timer', timerId: 'i1:paid:3' }, ctx(T0 + 5 * DAY));
+    expect(tooDeep.effects).toEqual([]);
+    expect(tooDeep.instance.status).toBe('failed');
+    expect(tooDeep.instance.exitReason).toMatch(/a loop through emit/);
+  });
+
+  it('an instance started by an emitted event carries its depth', () => {
+    const event = { ...placed, id: 'emitted-1', emitDepth: 5 };
+    expect(newInstance(graph, 'flow', 'c1', event, T0, 'i9').emitDepth).toBe(5);
+    expect(newInstance(graph, 'flow', 'c1', placed, T0, 'i9').emitDepth).toBeUndefined();
   });
 });
 

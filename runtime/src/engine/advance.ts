@@ -14,7 +14,7 @@
 import { assertNever } from './assert-never.js';
 import type { CompiledGraph, CompiledJourney, CompiledNode } from './compile-graph.js';
 import { describeDuration } from './describe.js';
-import { evalLoads, failOnError, matches, runFrom } from './run-nodes.js';
+import { evalLoads, failOnError, runFrom, takes } from './run-nodes.js';
 import { fail, finishRun, note, setVar, startRun, type Run, type Stop } from './run-state.js';
 import type { AdvanceContext, AdvanceResult, EngineInput, FetchResult, IncomingEvent, Instance, Waiting } from './types.js';
 
@@ -51,6 +51,16 @@ function waitsFor(w: Waiting | null, type: string): Extract<Waiting, { kind: 'ev
   return w !== null && (w.kind === 'event' || w.kind === 'batch') && w.event === type ? w : null;
 }
 
+/**
+ * After `takes`: an event that does not match leaves the instance as it was; one whose match
+ * could not be decided leaves it waiting as it was, with the history saying why.
+ */
+function undecided(run: Run): Resumed {
+  if (run.notes.length === 0) return null;
+  const { instance } = run;
+  return { run, stop: { status: 'active', at: instance.at!, waiting: instance.waiting! } };
+}
+
 function unchanged(instance: Instance): AdvanceResult {
   return { instance, effects: NO_EFFECTS };
 }
@@ -69,7 +79,11 @@ function resume(graph: CompiledGraph, journey: CompiledJourney, instance: Instan
       return onTimer(startRun(graph, journey, instance, ctx), w);
     case 'event': {
       const waited = waitsFor(w, input.event.type);
-      if (waited !== null) return onEvent(startRun(graph, journey, instance, ctx), waited, input.event);
+      if (waited !== null) {
+        const run = startRun(graph, journey, instance, ctx);
+        run.cause = Math.max(run.cause, input.event.emitDepth ?? 0);
+        return onEvent(run, waited, input.event);
+      }
       return journey.awaits.has(input.event.type) ? keep(startRun(graph, journey, instance, ctx), input.event) : null;
     }
     case 'fetched':
@@ -119,22 +133,14 @@ function onEvent(run: Run, w: Extract<Waiting, { kind: 'event' | 'batch' }>, eve
   const id = run.instance.at;
   if (w.kind === 'event') {
     if (node?.kind !== 'wait-event') return { run, stop: wrongNode(run, 'an event wait') };
-    try {
-      if (node.match && !matches(run, node.match, event)) return null;
-    } catch (e) {
-      return { run, stop: failOnError(run, id, e) };
-    }
+    if (!takes(run, node.ir.id, node.match, event)) return undecided(run);
     if (w.timerId !== null) run.effects.push({ kind: 'cancel', timerId: w.timerId });
     if (node.ir.as !== null) setVar(run, node.ir.as, event.data);
     note(run, id, `received ${event.type} (${event.id})`);
     return { run, stop: runFrom(run, node.ir.onEvent, id) };
   }
   if (node?.kind !== 'batch') return { run, stop: wrongNode(run, 'a batch') };
-  try {
-    if (node.match && !matches(run, node.match, event)) return null;
-  } catch (e) {
-    return { run, stop: failOnError(run, id, e) };
-  }
+  if (!takes(run, node.ir.id, node.match, event)) return undecided(run);
   const items = [...w.items, event.data];
   if (w.max !== null && items.length >= w.max) {
     run.effects.push({ kind: 'cancel', timerId: w.timerId });

@@ -14,6 +14,14 @@ import type { DataRequest, IncomingEvent } from './types.js';
 export const ADVANCE_STEP_LIMIT = 1000;
 
 /** A value an expression produced that the step cannot use; becomes the failure reason. */
+/**
+ * The longest chain of events emitted because of each other (an instance emits an event that
+ * starts or resumes an instance that emits ...). A chain this long is a loop through `emit`
+ * and a trigger or a wait, which no compile-time check can rule out: the instance that would
+ * go past it fails instead of starting instances and sending messages without end.
+ */
+export const EMIT_DEPTH_LIMIT = 16;
+
 export class StepValueError extends Error {
   override readonly name = 'StepValueError';
 }
@@ -57,13 +65,32 @@ export function matches(run: Run, match: CompiledExpr, event: IncomingEvent): bo
   }
 }
 
+/**
+ * Whether a wait's or batch's `match` takes `event`. A match that cannot be decided on this event
+ * (a field it reads is absent: an optional one, or an event of another shape) does not take it,
+ * and says so in the history: one odd event — a broadcast one reaches every waiting instance —
+ * must not end the journeys that wait.
+ */
+export function takes(run: Run, node: string, match: CompiledExpr | null, event: IncomingEvent): boolean {
+  if (match === null) return true;
+  try {
+    return matches(run, match, event);
+  } catch (e) {
+    if (!(e instanceof ExprRuntimeError || e instanceof StepValueError)) throw e;
+    note(run, node, `${event.type} (${event.id}) not taken: its match could not be decided (${e.message})`);
+    return false;
+  }
+}
+
 /** The first kept event this wait takes (removed from the inbox), or null. */
 function takeKept(run: Run, node: Extract<CompiledNode, { kind: 'wait-event' }>): IncomingEvent | null {
   const inbox = run.inbox ?? run.instance.inbox ?? [];
-  const index = inbox.findIndex((e) => e.type === node.ir.event && (node.match === null || matches(run, node.match, e)));
+  const index = inbox.findIndex((e) => e.type === node.ir.event && takes(run, node.ir.id, node.match, e));
   if (index < 0) return null;
   run.inbox = inbox.filter((_, i) => i !== index);
-  return inbox[index]!;
+  const kept = inbox[index]!;
+  run.cause = Math.max(run.cause, kept.emitDepth ?? 0);
+  return kept;
 }
 
 /** ExprRuntimeError and StepValueError are user-data problems: the instance fails. Anything else is a bug. */
@@ -159,7 +186,11 @@ function runNode(run: Run, node: CompiledNode): string | null | Stop {
       return { status: 'active', at: id, waiting: { kind: 'batch', event, timerId, until, items: [], max } };
     }
     case 'emit': {
-      run.effects.push({ kind: 'emit', event: { type: node.ir.event, data: evalFields(run, node.data) } });
+      const depth = run.cause + 1;
+      if (depth > EMIT_DEPTH_LIMIT) {
+        throw new StepValueError(`emit ${node.ir.event} would be the ${depth}th event of one chain of emits (at most ${EMIT_DEPTH_LIMIT}): a loop through emit and a trigger?`);
+      }
+      run.effects.push({ kind: 'emit', event: { type: node.ir.event, data: evalFields(run, node.data) }, depth });
       note(run, id, `emit ${node.ir.event}`);
       return node.ir.next;
     }

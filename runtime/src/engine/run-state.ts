@@ -44,6 +44,10 @@ export interface Run {
   vars: Record<string, unknown> | null;
   /** The instance's inbox once this run changed it; null while unchanged. */
   inbox: IncomingEvent[] | null;
+  /** The deepest `emitDepth` among the events behind this run (its trigger, the event it takes). */
+  cause: number;
+  /** Effect ids made per node in this run: a loop can pass a `send` more than once in one advance. */
+  readonly visits: Map<string, number>;
   readonly effects: Effect[];
   readonly notes: HistoryEntry[];
 }
@@ -68,6 +72,8 @@ export function startRun(graph: CompiledGraph, journey: CompiledJourney, instanc
     env: { vars: scope, now: () => now },
     vars: null,
     inbox: null,
+    cause: instance.emitDepth ?? 0,
+    visits: new Map(),
     effects: [],
     notes: [],
   };
@@ -87,9 +93,16 @@ export function note(run: Run, node: string | null, text: string): void {
   run.notes.push({ at: run.now, node, note: text });
 }
 
-/** An effect id stable for this visit of this node: the same on a replay of the same input. */
+/**
+ * An effect id stable for this visit of this node: the same on a replay of the same input. A
+ * node passed again in the same run (a loop through a `send` that takes kept events without
+ * pausing) gets `.2`, `.3`, ...: the same id twice would be one delivery, the second dropped.
+ */
 export function effectId(run: Run, node: string): string {
-  return `${run.instance.id}:${node}:${run.seq}`;
+  const visit = (run.visits.get(node) ?? 0) + 1;
+  run.visits.set(node, visit);
+  const id = `${run.instance.id}:${node}:${run.seq}`;
+  return visit === 1 ? id : `${id}.${visit}`;
 }
 
 export function fail(run: Run, node: string | null, reason: string): Stop {

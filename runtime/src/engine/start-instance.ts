@@ -152,5 +152,6 @@ export function newInstance(graph: CompiledGraph, journeyId: string, subjectId: 
     seq: 0,
     exitReason: null,
     history: [{ at: now, node: null, note: `triggered by ${event.type} (${event.id})` }],
+    ...(event.emitDepth !== undefined && event.emitDepth > 0 ? { emitDepth: event.emitDepth } : {}),
   };
 }

@@ -12,6 +12,11 @@ export interface IncomingEvent {
   readonly data: Readonly<Record<string, unknown>>;
   /** Epoch ms. */
   readonly receivedAt: number;
+  /**
+   * How many `emit`s led to this event: 1 for one an instance emitted, n + 1 for one emitted by
+   * an instance that an event of depth n started or resumed. Absent for events from outside.
+   */
+  readonly emitDepth?: number;
 }
 
 /** The subject profile as journeys see it under `subject.*`. */
@@ -73,6 +78,8 @@ export interface Instance {
    * Absent when empty; at most INBOX_LIMIT (engine/run-state.ts); dropped when the instance ends.
    */
   readonly inbox?: readonly IncomingEvent[];
+  /** The `emitDepth` of the event that started it; absent when that came from outside. */
+  readonly emitDepth?: number;
 }
 
 export type FetchResult =
@@ -118,7 +125,8 @@ export type Effect =
   | { readonly kind: 'cancel'; readonly timerId: string }
   /** The instance now waits for events of this type for its subject: drivers index it for routing. */
   | { readonly kind: 'await'; readonly event: string; readonly subjectId: string }
-  | { readonly kind: 'emit'; readonly event: { readonly type: string; readonly data: Readonly<Record<string, unknown>> } };
+  /** `depth`: the emitted event's `emitDepth`. */
+  | { readonly kind: 'emit'; readonly event: { readonly type: string; readonly data: Readonly<Record<string, unknown>> }; readonly depth: number };
 
 export interface AdvanceContext {
   /** Epoch ms: the virtual clock in tests. */

@@ -61,7 +61,7 @@ export function addInstanceEffects(parts: UnitParts, graph: CompiledGraph, insta
         const id = jobIds.emitted(instance.id, instance.seq, emits++);
         parts.enqueue.push({
           id: jobIds.event(id),
-          job: { kind: 'event', event: { id, type: effect.event.type, data: effect.event.data, receivedAt: now } },
+          job: { kind: 'event', event: { id, type: effect.event.type, data: effect.event.data, receivedAt: now, emitDepth: effect.depth } },
           runAt: now,
         });
         break;
