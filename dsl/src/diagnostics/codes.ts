@@ -58,6 +58,7 @@ export const CODES = {
   'loop-without-wait': { severity: 'error', stage: 'link', summary: 'A cycle of steps with no wait or batch would spin forever.' },
   'branch-without-else': { severity: 'warning', stage: 'link', summary: 'A branch has no `else`; when no condition holds the journey falls through to the next step.' },
   'wait-without-timeout': { severity: 'warning', stage: 'link', summary: 'A wait for an event has no timeout; an instance may wait forever.' },
+  'timed-wait-branch': { severity: 'error', stage: 'link', summary: 'A wait for a duration or a time has `onTimeout:` or `onEvent:`, which only a wait for an event takes.' },
   'split-weights': { severity: 'error', stage: 'link', summary: 'Split weights must be positive.' },
   'goto-next-step': { severity: 'info', stage: 'link', summary: 'A goto to the step right after it does nothing.' },
   // type (expressions)

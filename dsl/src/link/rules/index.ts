@@ -25,6 +25,7 @@ import { unknownSources } from './rule-unknown-sources.js';
 import { unknownTemplates } from './rule-unknown-templates.js';
 import { unreachableSteps } from './rule-unreachable-step.js';
 import { variantFields } from './rule-variant-fields.js';
+import { timedWaitBranches } from './rule-timed-wait-branch.js';
 import { waitsWithoutTimeout } from './rule-wait-without-timeout.js';
 
 
@@ -44,6 +45,7 @@ export const JOURNEY_RULES: readonly LinkRule[] = [
   loopsWithoutWait,
   branchesWithoutElse,
   waitsWithoutTimeout,
+  timedWaitBranches,
   splitWeights,
   reservedNames,
   templateVariants,
