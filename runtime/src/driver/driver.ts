@@ -18,7 +18,14 @@ export type Job =
   /** Feed an input to one instance (timer fired, data fetched, event matched). */
   | { readonly kind: 'instance'; readonly instanceId: string; readonly input: EngineInput }
   /** Run data-source queries for an instance, then feed it a `fetched` input. */
-  | { readonly kind: 'fetch'; readonly instanceId: string; readonly requestId: string; readonly loads: readonly DataRequest[] }
+  | {
+      readonly kind: 'fetch';
+      readonly instanceId: string;
+      readonly requestId: string;
+      readonly loads: readonly DataRequest[];
+      /** The instance's graph version, whose `returns:` types the answers are checked against (absent in jobs of earlier Herald versions). */
+      readonly version?: string;
+    }
   /** Feed an input to one delivery (start, attempt result, timer, receipt). */
   | { readonly kind: 'delivery'; readonly deliveryId: string; readonly input: DeliveryInput }
   /** Render and send one attempt of a delivery on one channel (in the worker pool). */

@@ -2,12 +2,14 @@
  * `fetch` jobs: run an instance's data loads in the worker pool (source plugins), then feed
  * the instance a `fetched` input. A retryable source failure retries the whole fetch with
  * backoff up to `fetchMaxTries`; a permanent one (or running out of tries) is a failed fetch,
- * which the engine turns into a failed instance rather than a message with blanks.
+ * which the engine turns into a failed instance rather than a message with blanks. So is an
+ * answer that does not fit the query's declared `returns:` type (check-query-result.ts).
  */
 import type { QueuedJob } from '../driver/driver.js';
 import type { FetchResult } from '../engine/types.js';
 import type { QueryTask } from '../pool/pool-tasks.js';
 import { commitOrConflict, type HandlerContext, type JobOutcome } from './handler-context.js';
+import { queryResultProblem } from './check-query-result.js';
 import { jobIds } from './job-ids.js';
 
 export async function handleFetchJob(ctx: HandlerContext, queued: QueuedJob): Promise<JobOutcome> {
@@ -17,12 +19,19 @@ export async function handleFetchJob(ctx: HandlerContext, queued: QueuedJob): Pr
   const attempt = queued.tries + 1;
   const tasks: QueryTask[] = job.loads.map((load) => ({ kind: 'query', source: load.source, query: load.query, args: load.args, attempt, now }));
   const answers = await Promise.all(tasks.map((t) => ctx.pool.run(t)));
+  // The instance's own version declares the types; jobs of earlier versions carry none: the current graph's.
+  const ir = (job.version === undefined ? ctx.graphs.current : await ctx.graphs.get(job.version)).ir;
   const data: Record<string, unknown> = {};
   let failure: string | null = null;
   for (const [i, load] of job.loads.entries()) {
     const r = answers[i]!.result;
     if (r.ok) {
-      data[load.name] = r.value;
+      const misfit = queryResultProblem(ir, load.source, load.query, r.value);
+      if (misfit === null) {
+        data[load.name] = r.value;
+        continue;
+      }
+      failure ??= `${load.name}: ${misfit}`;
       continue;
     }
     const what = `${load.name} (${load.source}.${load.query}): ${r.reason}`;

@@ -53,7 +53,7 @@ export function addInstanceEffects(parts: UnitParts, graph: CompiledGraph, insta
       case 'fetch':
         parts.enqueue.push({
           id: jobIds.fetch(effect.requestId),
-          job: { kind: 'fetch', instanceId: instance.id, requestId: effect.requestId, loads: effect.loads },
+          job: { kind: 'fetch', instanceId: instance.id, requestId: effect.requestId, loads: effect.loads, version: instance.version },
           runAt: now,
         });
         break;
