@@ -3,9 +3,10 @@
  * locale. A channel of kind `any` (the log channel standing in for another) takes the variant
  * named like the channel when there is one (a log channel named `sms` shows the SMS text),
  * else the first kind the template has, in the order email, sms, push, webhook, letter, then
- * its own kinds alphabetically. Locales: the subject's, its
- * language alone (`de-CH` → `de`), the template's fallback, the project default, and at last
- * any locale the variant has.
+ * its own kinds alphabetically. Locales: the subject's, then it shortened a subtag at a time
+ * (`zh-Hant-TW` → `zh-Hant` → `zh`), the template's fallback, the project default, and at last
+ * any locale the variant has. Tags compare case-insensitively with `_` read as `-` (`DE`,
+ * `de_ch` find `de`, `de-CH`); the chosen locale is the variant's key as the template wrote it.
  */
 import type { TemplateIR } from '@herald/dsl';
 
@@ -26,9 +27,10 @@ export function selectVariant(
   if (kind === undefined) return { ok: false, error: `template ${template.id} has no variants` };
   const byLocale = template.variants[kind];
   if (byLocale === undefined) return { ok: false, error: `template ${template.id} has no ${kind} variant` };
-  for (const locale of localeChain(subjectLocale, template.fallbackLocale, defaultLocale, Object.keys(byLocale))) {
-    const fields = byLocale[locale];
-    if (fields !== undefined) return { ok: true, kind, locale, fields };
+  const declared = declaredLocales(Object.keys(byLocale));
+  for (const tag of localeChain(subjectLocale, template.fallbackLocale, defaultLocale, Object.keys(byLocale))) {
+    const locale = declared.get(tag);
+    if (locale !== undefined) return { ok: true, kind, locale, fields: byLocale[locale]! };
   }
   return { ok: false, error: `template ${template.id} has no ${kind} variant in any locale` };
 }
@@ -38,13 +40,43 @@ function firstKind(template: TemplateIR): string | undefined {
   return Object.keys(template.variants).sort()[0];
 }
 
-function localeChain(subjectLocale: string | undefined, fallback: string, projectDefault: string, available: readonly string[]): string[] {
-  const chain: string[] = [];
-  if (subjectLocale) {
-    chain.push(subjectLocale);
-    const language = subjectLocale.split('-')[0]!;
-    if (language !== subjectLocale) chain.push(language);
+/**
+ * A tag in the form locales are compared in. BCP 47 tags are case-insensitive (`DE` is `de`),
+ * and CRMs and POSIX locales often write `de_CH`: neither should cost a subject its language.
+ */
+function normalizeLocale(tag: string): string {
+  return tag.trim().replace(/_/g, '-').toLowerCase();
+}
+
+/**
+ * A tag and its shorter forms, longest first, each a subtag shorter: `zh-hant-tw`, `zh-hant`,
+ * `zh`. A single-letter subtag left at the end goes too (RFC 4647 lookup): it only introduces
+ * an extension or private use (`de-ch-x-phonebk` → `de-ch`, not `de-ch-x`).
+ */
+function truncations(tag: string): string[] {
+  const subtags = tag.split('-').filter((s) => s !== '');
+  const out: string[] = [];
+  for (let n = subtags.length; n > 0; n--) {
+    if (subtags[n - 1]!.length === 1) continue;
+    out.push(subtags.slice(0, n).join('-'));
   }
-  chain.push(fallback, projectDefault, ...[...available].sort());
+  return out;
+}
+
+/**
+ * Normalized tag -> the key as the template declares it, so the message carries the template's
+ * own spelling. Two keys equal but for case (`de-CH`, `de-ch`): the first in sorted order wins,
+ * which does not depend on the order the variants were written in.
+ */
+function declaredLocales(keys: readonly string[]): Map<string, string> {
+  const byTag = new Map<string, string>();
+  for (const key of [...keys].sort()) if (!byTag.has(normalizeLocale(key))) byTag.set(normalizeLocale(key), key);
+  return byTag;
+}
+
+/** The normalized tags to try, best first; look each up in `declaredLocales`. */
+function localeChain(subjectLocale: string | undefined, fallback: string, projectDefault: string, available: readonly string[]): string[] {
+  const chain = subjectLocale ? truncations(normalizeLocale(subjectLocale)) : [];
+  chain.push(normalizeLocale(fallback), normalizeLocale(projectDefault), ...[...available].sort().map(normalizeLocale));
   return chain;
 }

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { Instance } from '../engine/types.js';
+import { advance } from '../engine/advance.js';
+import { compileGraph } from '../engine/compile-graph.js';
+import { appendHistory, HISTORY_LIMIT } from '../engine/run-state.js';
+import { newInstance } from '../engine/start-instance.js';
+import { subjectWithDefaults } from '../engine/subject-defaults.js';
+import { compileTestGraph } from '../engine/test-graph.js';
+import type { IncomingEvent, Instance } from '../engine/types.js';
 import { checkExpectation, type SentMessage } from './check-expectation.js';
+import type { Expectation } from './journey-test.js';
 
 const email: SentMessage = {
   journey: 'invoice-overdue',
@@ -84,5 +91,68 @@ describe('checkExpectation', () => {
     expect(checkExpectation({ instance: { journey: 'welcome' } }, observed)).toEqual([
       'expected an instance of welcome, found none; instances: invoice-overdue for c-100 (active at wait-payment)',
     ]);
+  });
+});
+
+describe('checkExpectation: visited and notVisited on a trimmed history', () => {
+  // Histories made by the engine itself, so its first note and its trimming are the real ones.
+  const LOOP = `journey: acks
+trigger: { event: order.placed }
+steps:
+  - id: welcome
+    send: note
+  - id: ack
+    wait: { event: order.paid, timeout: 1d }
+    onTimeout: done
+  - id: thanks
+    send: note
+  - goto: ack
+  - id: done
+    exit: done
+`;
+  const ir = compileTestGraph({ 'journeys/acks.journey.yaml': LOOP });
+  const graph = compileGraph(ir);
+  const ctx = { now: 0, subject: subjectWithDefaults(ir, 'c-1', { contacts: { email: 'c1@example.com' } }) };
+  const event = (type: string, id: string): IncomingEvent => ({ id, type, data: { subjectId: 'c-1', orderId: 'o-1', amount: 1, at: '2026-03-02T09:00:00Z' }, receivedAt: 0 });
+
+  /** An instance that went through welcome once, then round the ack → thanks loop `payments` times. */
+  function looped(payments: number): Instance {
+    let i = advance(graph, newInstance(graph, 'acks', 'c-1', event('order.placed', 'e-0'), 0, 'i-1'), { kind: 'start' }, ctx).instance;
+    for (let k = 1; k <= payments; k++) i = advance(graph, i, { kind: 'event', event: event('order.paid', `e-${k}`) }, ctx).instance;
+    return i;
+  }
+  const check = (i: Instance, m: NonNullable<Expectation['instance']>) => checkExpectation({ instance: m }, { sent: [], instances: [i], archive: [] });
+  const name = 'instance acks for c-1';
+  const cannotTell = `its history holds only the last ${HISTORY_LIMIT} entries, so it cannot tell`;
+
+  it('judges a whole history as before', () => {
+    const short = looped(2);
+    expect(check(short, { visited: ['welcome', 'thanks'], notVisited: ['done'] })).toEqual([]);
+    expect(check(short, { visited: ['done'], notVisited: ['welcome'] })).toEqual([
+      `${name}: expected to pass through done, its path was welcome → ack → thanks`,
+      `${name}: expected not to pass through welcome, its path was welcome → ack → thanks`,
+    ]);
+  });
+
+  it('cannot tell whether a step missing from a trimmed history was passed long ago', () => {
+    const long = looped(HISTORY_LIMIT);
+    expect(long.history).toHaveLength(HISTORY_LIMIT);
+    expect(long.history.some((h) => h.node === 'welcome')).toBe(false);
+    // welcome was passed, before the kept entries: notVisited must not pass, visited must not say "no".
+    expect(check(long, { notVisited: ['welcome'] })).toEqual([`${name}: expected not to pass through welcome, but ${cannotTell}`]);
+    expect(check(long, { visited: ['welcome'] })).toEqual([`${name}: expected to pass through welcome, but ${cannotTell}; its recent path was ... → ack → thanks`]);
+    // What the kept entries do show is still certain either way.
+    expect(check(long, { visited: ['thanks', 'ack'] })).toEqual([]);
+    expect(check(long, { notVisited: ['thanks'] })).toEqual([`${name}: expected not to pass through thanks, its path was ... → ack → thanks`]);
+  });
+
+  it('tells a history exactly at the limit from a trimmed one by its first note', () => {
+    const short = looped(1);
+    const filler = Array.from({ length: HISTORY_LIMIT - short.history.length }, (_, k) => ({ at: k, node: 'ack', note: `kept ${k}` }));
+    const full = { ...short, history: appendHistory(short.history, filler) };
+    expect(full.history).toHaveLength(HISTORY_LIMIT);
+    expect(check(full, { notVisited: ['done'] })).toEqual([]);
+    const over = { ...full, history: appendHistory(full.history, [{ at: 0, node: 'ack', note: 'one more' }]) };
+    expect(check(over, { notVisited: ['done'] })).toEqual([`${name}: expected not to pass through done, but ${cannotTell}`]);
   });
 });
