@@ -1,9 +1,11 @@
 /**
  * Field redaction for the archive (`archive.redact` in herald.yaml): `content.<field>` blanks a
  * rendered field before it is archived; `vars.<path>` blanks render data in a delivery once it
- * has reached a final state (until then a retry may need it to render again).
+ * has reached a final state (until then a retry may need it to render again), and the same
+ * variables in an instance once it has ended (until then its steps may read them).
  */
 import type { Delivery } from '../delivery/types.js';
+import type { Instance } from '../engine/types.js';
 import type { ArchivedContent } from '../driver/driver.js';
 
 export const REDACTED = '[redacted]';
@@ -21,11 +23,21 @@ export function redactContent(content: ArchivedContent, paths: readonly string[]
 /** The delivery with `vars.*` paths blanked, when it is final; otherwise as it is. */
 export function redactFinalDelivery(delivery: Delivery, paths: readonly string[]): Delivery {
   if (!FINAL.has(delivery.status)) return delivery;
-  const varPaths = paths.filter((p) => p.startsWith('vars.')).map((p) => p.slice('vars.'.length).split('.'));
-  if (varPaths.length === 0) return delivery;
-  let vars: unknown = delivery.vars;
-  for (const path of varPaths) vars = blank(vars, path);
-  return vars === delivery.vars ? delivery : { ...delivery, vars: vars as Delivery['vars'] };
+  const vars = blankVars(delivery.vars, paths);
+  return vars === delivery.vars ? delivery : { ...delivery, vars };
+}
+
+/** The instance with `vars.*` paths blanked, once it has ended; otherwise as it is. */
+export function redactEndedInstance(instance: Instance, paths: readonly string[]): Instance {
+  if (instance.status === 'active') return instance;
+  const vars = blankVars(instance.vars, paths);
+  return vars === instance.vars ? instance : { ...instance, vars };
+}
+
+function blankVars<V extends Readonly<Record<string, unknown>>>(vars: V, paths: readonly string[]): V {
+  let out: unknown = vars;
+  for (const p of paths) if (p.startsWith('vars.')) out = blank(out, p.slice('vars.'.length).split('.'));
+  return out as V;
 }
 
 /** A copy of `value` with the value at `path` replaced, sharing what is not on the path; unchanged when the path is absent. */

@@ -560,6 +560,13 @@ describe('orchestrator', () => {
     expect(message!.contents[0]!.fields).toMatchObject({ subject: 'Order o-secret shipped', text: '[redacted]' });
     expect((message!.delivery.vars['trigger'] as Record<string, unknown>)['orderId']).toBe('[redacted]');
     expect(JSON.stringify(await runtime.getArchived(message!.delivery.id))).not.toContain('on its way');
+    // The instance keeps the data while its steps may read it (the reminder), and blanks it once it has ended.
+    const instanceId = message!.delivery.instanceId;
+    expect(((await runtime.getInstance(instanceId))!.vars['trigger'] as Record<string, unknown>)['orderId']).toBe('o-secret');
+    await runtime.runUntilIdle(T0 + 2 * DAY);
+    const ended = (await runtime.getInstance(instanceId))!;
+    expect(ended.status).toBe('completed');
+    expect((ended.vars['trigger'] as Record<string, unknown>)['orderId']).toBe('[redacted]');
 
     expect(await runtime.purgeArchiveNow()).toBe(0);
     clock.set(T0 + 31 * DAY);

@@ -5,6 +5,7 @@
  * job again on the fresh state.
  */
 import type { QueuedJob } from '../driver/driver.js';
+import { redactEndedInstance } from '../archive/redact.js';
 import { advance, advanceReadsSubject } from '../engine/advance.js';
 import { ackOnly, commitOrConflict, loadSubject, storedSubject, type HandlerContext, type JobOutcome } from './handler-context.js';
 import { emptyParts, unitFrom } from './instance-effects.js';
@@ -25,7 +26,7 @@ export async function handleInstanceJob(ctx: HandlerContext, queued: QueuedJob):
   await addInstanceEffectsStarted(ctx, parts, graph, result.instance, result.effects, subject, now);
   const outcome = await commitOrConflict(
     ctx,
-    unitFrom(parts, { instances: [{ instance: result.instance, expectedSeq: instance.seq }], ack: [queued.id] }),
+    unitFrom(parts, { instances: [{ instance: redactEndedInstance(result.instance, graph.ir.project.archive.redact), expectedSeq: instance.seq }], ack: [queued.id] }),
     new Map([[instance.subjectId, subject]]),
   );
   if (outcome.kind === 'done') ctx.metrics.instanceTransition(instance.journey, instance.status, result.instance.status);

@@ -6,6 +6,7 @@
  * caller commits them — `ingest` together with the event itself, an `event` job with its ack.
  * Which waiting instances an event reaches: engine/event-audience.ts.
  */
+import { redactEndedInstance } from '../archive/redact.js';
 import { advance } from '../engine/advance.js';
 import { audienceOfEvent, type EventAudience } from '../engine/event-audience.js';
 import type { InstanceExclusivity, UnitOfWork } from '../driver/driver.js';
@@ -77,7 +78,7 @@ export async function routeEvent(ctx: HandlerContext, event: IncomingEvent, repe
     const fresh = newInstance(graph, c.journey, c.subjectId, event, now, id);
     const result = advance(graph, fresh, { kind: 'start' }, { now, subject });
     const exclusive = exclusivityOf(c.reentry);
-    started.push({ instance: result.instance, ...(exclusive ? { exclusive } : {}) });
+    started.push({ instance: redactEndedInstance(result.instance, graph.ir.project.archive.redact), ...(exclusive ? { exclusive } : {}) });
     await addInstanceEffectsStarted(ctx, parts, graph, result.instance, result.effects, subject, now);
   }
 
