@@ -1,3 +1,5 @@
+import { maxHeaderSize } from 'node:http';
+import { connect, type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { T } from '@herald/dsl';
@@ -95,6 +97,29 @@ describe('a listening server', () => {
     });
     expect(tooBig.status).toBe(413);
     expect(((await tooBig.json()) as { error: string }).error).toBe('payload_too_large');
+  });
+
+  it('answers what the HTTP parser refuses in the common shape: headers over the limit (431), a request that is not HTTP (400)', async () => {
+    server = createApiServer(createFakeRuntime(), { token: 't' });
+    await server.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = server.server.address() as AddressInfo;
+    const raw = (request: string) =>
+      new Promise<string>((resolve, reject) => {
+        let answer = '';
+        const socket = connect(port, '127.0.0.1', () => socket.write(request));
+        socket.setEncoding('utf8').on('data', (chunk: string) => (answer += chunk));
+        socket.on('close', () => resolve(answer)).on('error', reject);
+      });
+    const big = await raw(`GET /healthz HTTP/1.1\r\nHost: x\r\nX-Pad: ${'x'.repeat(20_000)}\r\n\r\n`);
+    expect(big).toMatch(/^HTTP\/1\.1 431 Request Header Fields Too Large\r\n/);
+    expect(big).toContain('Content-Type: application/json; charset=utf-8');
+    expect(JSON.parse(big.slice(big.indexOf('\r\n\r\n') + 4))).toEqual({
+      error: 'headers_too_large',
+      message: `the request's URL and headers are larger than the limit of ${maxHeaderSize} bytes`,
+    });
+    const garbage = await raw('HELLO\r\n\r\n');
+    expect(garbage).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+    expect(JSON.parse(garbage.slice(garbage.indexOf('\r\n\r\n') + 4))).toEqual({ error: 'invalid_request', message: 'the request is not valid HTTP' });
   });
 
   it('shuts down in order: intake closed, runtime drained, then exit 0', async () => {

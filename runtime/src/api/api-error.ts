@@ -14,6 +14,9 @@ export type ApiErrorCode =
   | 'unauthorized'
   | 'not_found'
   | 'payload_too_large'
+  | 'uri_too_long'
+  | 'headers_too_large'
+  | 'request_timeout'
   | 'unsupported_media_type'
   | 'unavailable'
   | 'internal_error';
@@ -104,8 +107,29 @@ export function handleApiError(error: FastifyError, request: FastifyRequest, rep
   if (error instanceof SyntaxError && error.statusCode === 400) return sendError(reply, 400, 'invalid_json', `the body is not valid JSON: ${error.message}`);
   const status = error.statusCode ?? 500;
   if (status >= 400 && status < 500) return sendError(reply, status, 'invalid_request', error.message);
-  request.log.error({ err: error }, 'request failed');
+  // The route's pattern (`GET /instances/:id`), not its URL: what failed, without ids or tokens.
+  request.log.error({ err: error, route: `${request.method} ${request.routeOptions.url ?? '(no route)'}` }, 'request failed');
   return sendError(reply, 500, 'internal_error', 'Herald could not handle this request; the server log has the details');
+}
+
+/**
+ * Fastify's `frameworkErrors`: what its router refuses before any route runs (a path parameter
+ * over `maxParamLength`, a malformed %-escape), in the same shape as every other error. The
+ * path is not repeated back: it may be thousands of characters of someone else's making.
+ */
+export function frameworkErrorHandler(maxParamLength: number) {
+  return (error: FastifyError, request: FastifyRequest, reply: FastifyReply): void => {
+    switch (error.code) {
+      case 'FST_ERR_BAD_URL':
+        void sendError(reply, 400, 'invalid_request', 'the URL path is not valid: a %-escape in it is malformed or not UTF-8');
+        return;
+      case 'FST_ERR_MAX_PARAM_LENGTH':
+        void sendError(reply, 414, 'uri_too_long', `a segment of the URL path is longer than ${maxParamLength} characters, longer than any id Herald makes`);
+        return;
+    }
+    request.log.error({ err: error }, 'request failed');
+    void sendError(reply, 500, 'internal_error', 'Herald could not handle this request; the server log has the details');
+  };
 }
 
 export function summarise(errors: readonly FieldError[]): string {

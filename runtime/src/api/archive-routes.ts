@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { HeraldRuntime } from '../runtime-api.js';
 import { sendError, summarise } from './api-error.js';
-import { parseArchiveQuery } from './parse-archive-query.js';
+import { INVALID_CURSOR_MESSAGE, isInvalidCursorError, parseArchiveQuery } from './parse-archive-query.js';
 
 export function registerArchiveRoutes(server: FastifyInstance, runtime: HeraldRuntime): void {
   server.get<{ Querystring: Record<string, string | string[]> }>('/archive', async (request, reply) => {
@@ -13,7 +13,13 @@ export function registerArchiveRoutes(server: FastifyInstance, runtime: HeraldRu
     }
     const parsed = parseArchiveQuery(params);
     if (!parsed.ok) return sendError(reply, 400, 'invalid_request', `bad search parameters: ${summarise(parsed.errors)}`, parsed.errors);
-    return runtime.searchArchive(parsed.query);
+    try {
+      return await runtime.searchArchive(parsed.query);
+    } catch (error) {
+      if (!isInvalidCursorError(error)) throw error;
+      const errors = [{ path: '/cursor', message: INVALID_CURSOR_MESSAGE }];
+      return sendError(reply, 400, 'invalid_request', `bad search parameters: ${summarise(errors)}`, errors);
+    }
   });
 
   server.get<{ Params: { id: string } }>('/archive/:id', async (request, reply) => {

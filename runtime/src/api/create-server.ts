@@ -9,9 +9,11 @@
  */
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { HeraldRuntime } from '../runtime-api.js';
-import { handleApiError, sendError } from './api-error.js';
+import { MAX_UNSUBSCRIBE_TOKEN_LENGTH } from '../subjects/unsubscribe-token.js';
+import { frameworkErrorHandler, handleApiError, sendError } from './api-error.js';
 import { registerArchiveRoutes } from './archive-routes.js';
 import { installBearerAuth } from './bearer-auth.js';
+import { handleClientError } from './client-error.js';
 import { eventValidatorFor, registerEventsRoutes, type ValidateEvent } from './events-routes.js';
 import { registerHealthRoutes } from './health-routes.js';
 import { registerInstancesRoutes } from './instances-routes.js';
@@ -20,6 +22,17 @@ import { registerSubjectsRoutes } from './subjects-routes.js';
 import { registerUnsubscribeRoutes } from './unsubscribe-routes.js';
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+
+/**
+ * The longest path parameter (`/archive/:id`), in characters after %-decoding. Fastify's
+ * default, 100, is shorter than ids Herald makes: an event id may have 200 characters, an
+ * instance id is `journey:eventId` and a delivery id `instanceId:step:seq`, a subject id is
+ * the customer's own, and an unsubscribe token is the subject id and category in base64url
+ * plus a signature. The longest token `verifyUnsubscribeToken` accepts is the bound: a subject
+ * with a longer id could not be unsubscribed anyway. Node's 16 KiB header limit, which the
+ * URL is part of, still caps the request; longer parameters are answered 414.
+ */
+export const MAX_PARAM_LENGTH = MAX_UNSUBSCRIBE_TOKEN_LENGTH;
 
 export interface ApiServerOptions {
   /** When set, every route but /healthz and /unsubscribe needs `Authorization: Bearer <token>`. */
@@ -49,6 +62,10 @@ export function createApiServer(runtime: HeraldRuntime, options: ApiServerOption
     // (Fastify's default strips unknown properties and coerces types).
     ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: false } },
     return503OnClosing: true,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // What the router and Node's HTTP parser refuse before a route runs: in the one error shape too.
+    frameworkErrors: frameworkErrorHandler(MAX_PARAM_LENGTH),
+    clientErrorHandler: handleClientError,
   }) as unknown as FastifyInstance;
 
   // JSON only: Fastify also parses text/plain by default, which would turn a wrong content type into a confusing 400.

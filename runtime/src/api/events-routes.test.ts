@@ -39,6 +39,37 @@ describe('POST /events', () => {
     expect(runtime.ingested).toHaveLength(0);
   });
 
+  it('answers 422 for a number JSON cannot hold (1e400 parses to Infinity), with the type errors beside it', async () => {
+    const { runtime, server } = setup();
+    const post = (payload: string) => server.inject({ method: 'POST', url: '/events', headers: { 'content-type': 'application/json' }, payload });
+    const one = await post('{"type":"invoice.overdue","data":{"amount":1e400,"note":-1e999}}');
+    expect(one.statusCode).toBe(422);
+    expect(one.json().errors).toEqual([
+      { path: '/data/amount', message: 'must be a finite number (JSON has no Infinity)' },
+      { path: '/data/note', message: 'must be a finite number (JSON has no Infinity)' },
+    ]);
+    const batch = await post('{"events":[{"type":"invoice.overdue","data":{"amount":1}},{"type":"invoice.overdue","data":{"amount":1e400}}]}');
+    expect(batch.statusCode).toBe(422);
+    expect(batch.json().errors).toEqual([{ index: 1, path: '/events/1/data/amount', message: 'must be a finite number (JSON has no Infinity)' }]);
+    expect(runtime.ingested).toHaveLength(0);
+  });
+
+  it('answers 422 naming the path for data nested past 64 levels, alone or in a batch', async () => {
+    const { runtime, server } = setup();
+    const deep = `${'['.repeat(300_000)}${']'.repeat(300_000)}`;
+    const post = (payload: string) => server.inject({ method: 'POST', url: '/events', headers: { 'content-type': 'application/json' }, payload });
+    const one = await post(`{"type":"invoice.overdue","data":{"amount":1,"extra":{"list":${deep}}}}`);
+    expect(one.statusCode).toBe(422);
+    expect(one.json().errors).toEqual([{ path: `/data/extra/list${'/0'.repeat(62)}`, message: 'is nested deeper than 64 levels' }]);
+    const batch = await post(`{"events":[{"type":"invoice.overdue","data":{"amount":1,"x":${deep}}}]}`);
+    expect(batch.statusCode).toBe(422);
+    expect(batch.json().errors).toEqual([{ index: 0, path: `/events/0/data/x${'/0'.repeat(63)}`, message: 'is nested deeper than 64 levels' }]);
+    // 64 levels, `data` counted, are fine.
+    const ok = await post(`{"type":"invoice.overdue","data":{"amount":1,"x":${'['.repeat(63)}${']'.repeat(63)}}}`);
+    expect(ok.statusCode).toBe(202);
+    expect(runtime.ingested).toHaveLength(1);
+  });
+
   it.each([
     [{ data: {} }, [{ path: '/type', message: 'is required' }]],
     [{ type: 'x' }, [{ path: '/data', message: 'is required' }]],

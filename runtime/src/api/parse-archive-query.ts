@@ -34,6 +34,18 @@ export function parseTime(text: string): number | undefined {
   return Number.isNaN(ms) ? undefined : ms;
 }
 
+/** Said of a `cursor` the store refused: a cursor is opaque, made by the store for the next page. */
+export const INVALID_CURSOR_MESSAGE = 'is not the cursor of a previous page (pass it on as it was given)';
+
+/**
+ * Whether a search failed on its cursor. Only the driver can tell a cursor it did not make,
+ * which it does by throwing an error with this code (driver/embedded/search-archive.ts); the
+ * code is matched, not the class, so the API needs no driver's module.
+ */
+export function isInvalidCursorError(error: unknown): boolean {
+  return error instanceof Error && (error as { code?: unknown }).code === 'ERR_HERALD_INVALID_CURSOR';
+}
+
 export type ParsedArchiveQuery = { readonly ok: true; readonly query: ArchiveQuery } | { readonly ok: false; readonly errors: readonly FieldError[] };
 
 export function parseArchiveQuery(params: Readonly<Record<string, string | undefined>>): ParsedArchiveQuery {

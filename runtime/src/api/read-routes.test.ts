@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ArchivedMessage } from '../driver/driver.js';
 import type { Instance } from '../engine/types.js';
 import { createFakeRuntime, EMPTY_GRAPH } from '../testing/fake-runtime.js';
-import { createApiServer } from './create-server.js';
+import { createApiServer, MAX_PARAM_LENGTH } from './create-server.js';
 
 const instance: Instance = {
   id: 'i-1',
@@ -117,6 +117,17 @@ describe('subjects', () => {
     expect(res.statusCode).toBe(400);
     expect(res.json()).toMatchObject({ error: 'invalid_request', errors: [{ path, message }] });
   });
+
+  it.each([
+    ['{"plan":{"tiers":[1,2,1e400]}}', '/plan/tiers/2', 'must be a finite number (JSON has no Infinity)'],
+    [`{"plan":${'['.repeat(300_000)}${']'.repeat(300_000)}}`, `/plan${'/0'.repeat(63)}`, 'is nested deeper than 64 levels'],
+  ])('PUT /subjects/:id refuses a field the store could not keep (%.40s)', async (payload, path, message) => {
+    const { server } = setup();
+    const res = await server.inject({ method: 'PUT', url: '/subjects/c-100', headers: { 'content-type': 'application/json' }, payload });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ error: 'invalid_request', errors: [{ path, message }] });
+    expect((await server.inject('/subjects/c-100')).statusCode).toBe(404);
+  });
 });
 
 describe('receipts', () => {
@@ -155,6 +166,20 @@ describe('health, metrics, errors', () => {
   it('an unknown route is a 404 in the common shape', async () => {
     const res = await createApiServer(createFakeRuntime()).inject('/nope?x=1');
     expect(res.json()).toEqual({ error: 'not_found', message: 'no route GET /nope' });
+  });
+
+  it('what the router refuses is in the common shape too, without the URL: a malformed %-escape, a path segment over the limit', async () => {
+    const server = createApiServer(createFakeRuntime(), { token: 't' });
+    const badUrl = await server.inject('/subjects/%E0%A4%A');
+    expect(badUrl.statusCode).toBe(400);
+    expect(badUrl.json()).toEqual({ error: 'invalid_request', message: 'the URL path is not valid: a %-escape in it is malformed or not UTF-8' });
+    const long = await server.inject(`/archive/${'d'.repeat(MAX_PARAM_LENGTH + 1)}`);
+    expect(long.statusCode).toBe(414);
+    expect(long.json()).toEqual({ error: 'uri_too_long', message: `a segment of the URL path is longer than ${MAX_PARAM_LENGTH} characters, longer than any id Herald makes` });
+    // Up to the limit an id is an id: here unknown, so 404 (behind the token, as always).
+    const longest = await server.inject({ url: `/archive/${'d'.repeat(MAX_PARAM_LENGTH)}`, headers: { authorization: 'Bearer t' } });
+    expect(longest.statusCode).toBe(404);
+    expect(longest.json().error).toBe('not_found');
   });
 
   it('a failing runtime is a 500 without internals', async () => {

@@ -33,7 +33,8 @@ export function registerReceiptsRoutes(server: FastifyInstance, runtime: HeraldR
     const { providerMessageId, status, reason } = request.body;
     const matched = await runtime.receipt(providerMessageId, status, reason);
     // 404 tells the provider (and whoever reads its callback log) that this id is not one of ours,
-    // which is usually a callback URL pointed at the wrong Herald.
+    // which is usually a callback URL pointed at the wrong Herald, or that its message has its
+    // outcome already (a repeated callback): either way nothing was recorded.
     if (!matched) return sendError(reply, 404, 'not_found', `no message awaiting a receipt has provider id ${JSON.stringify(providerMessageId)}`);
     return reply.code(202).send({ matched: true });
   });

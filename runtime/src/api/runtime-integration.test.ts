@@ -68,6 +68,71 @@ describe('the API on the real runtime', () => {
     await runtime.runUntilIdle(runtime.now());
     const after = (await server.inject({ url: `/archive/${encodeURIComponent(message.delivery.id)}`, headers: auth })).json();
     expect(after.delivery.status).toBe('delivered');
+
+    // The message no longer awaits a receipt: a second callback is not ours to take.
+    const again = await server.inject({ method: 'POST', url: '/receipts/email', headers: auth, payload: { providerMessageId, status: 'bounced' } });
+    expect(again.statusCode).toBe(404);
+    expect(again.json()).toEqual({ error: 'not_found', message: `no message awaiting a receipt has provider id ${JSON.stringify(providerMessageId)}` });
+    await runtime.runUntilIdle(runtime.now());
+    const unchanged = (await server.inject({ url: `/archive/${encodeURIComponent(message.delivery.id)}`, headers: auth })).json();
+    expect(unchanged.delivery).toEqual(after.delivery);
+  });
+
+  it('serves ids as long as Herald makes them: a 200-character event id, its instance and delivery, a long subject id and its unsubscribe link', async () => {
+    const subjectId = `customer-${'0123456789'.repeat(6)}`;
+    const eventId = 'e'.repeat(200);
+    const subjectUrl = `/subjects/${encodeURIComponent(subjectId)}`;
+    expect((await server.inject({ method: 'PUT', url: subjectUrl, headers: auth, payload: { contacts: { email: 'long@example.com' } } })).statusCode).toBe(200);
+    const event = overdue('INV-LONG');
+    const posted = await server.inject({ method: 'POST', url: '/events', headers: auth, payload: { ...event, id: eventId, data: { ...event.data, subjectId } } });
+    expect(posted.statusCode).toBe(202);
+    await runtime.runUntilIdle(runtime.now());
+
+    const [instance] = (await server.inject({ url: `/instances?subject=${encodeURIComponent(subjectId)}`, headers: auth })).json().items;
+    const one = await server.inject({ url: `/instances/${encodeURIComponent(instance.id)}`, headers: auth });
+    expect(one.statusCode).toBe(200);
+    expect(one.json().id).toBe(instance.id);
+    const [message] = (await server.inject({ url: `/archive?subject=${encodeURIComponent(subjectId)}`, headers: auth })).json().items;
+    expect(message.delivery.id.length).toBeGreaterThan(200);
+    const archived = await server.inject({ url: `/archive/${encodeURIComponent(message.delivery.id)}`, headers: auth });
+    expect(archived.statusCode).toBe(200);
+    expect(archived.json().delivery.id).toBe(message.delivery.id);
+
+    const token = signUnsubscribeToken({ subjectId, category: 'billing' }, 's3cret');
+    const unsubscribed = await server.inject({ method: 'POST', url: `/unsubscribe/${token}`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'List-Unsubscribe=One-Click' });
+    expect(unsubscribed.statusCode).toBe(200);
+    expect((await server.inject({ url: subjectUrl, headers: auth })).json().optOuts).toEqual(['billing']);
+  });
+
+  it('answers a search cursor the store did not make with a 400 naming cursor', async () => {
+    const forged = Buffer.from(JSON.stringify({ page: 2 })).toString('base64url');
+    for (const cursor of ['garbage', forged]) {
+      const res = await server.inject({ url: `/archive?cursor=${cursor}`, headers: auth });
+      expect(res.statusCode, cursor).toBe(400);
+      expect(res.json()).toEqual({
+        error: 'invalid_request',
+        message: 'bad search parameters: /cursor is not the cursor of a previous page (pass it on as it was given)',
+        errors: [{ path: '/cursor', message: 'is not the cursor of a previous page (pass it on as it was given)' }],
+      });
+    }
+  });
+
+  it('refuses event data the store cannot keep: a number out of range, nesting past 64 levels', async () => {
+    const before = (await runtime.findInstances({ subjectId: 'c-100' })).length;
+    const json = (data: string) => `{"type":"invoice.overdue","data":{"subjectId":"c-100","invoiceId":"INV-9","currency":"EUR","dueDate":"2026-01-01T00:00:00Z",${data}}}`;
+    const infinite = await server.inject({ method: 'POST', url: '/events', headers: { ...auth, 'content-type': 'application/json' }, payload: json('"amount":1e400') });
+    expect(infinite.statusCode).toBe(422);
+    expect(infinite.json().errors).toEqual([{ path: '/data/amount', message: 'must be a finite number (JSON has no Infinity)' }]);
+    const deep = await server.inject({
+      method: 'POST',
+      url: '/events',
+      headers: { ...auth, 'content-type': 'application/json' },
+      payload: json(`"amount":1,"note":${'['.repeat(300_000)}${']'.repeat(300_000)}`),
+    });
+    expect(deep.statusCode).toBe(422);
+    expect(deep.json().errors).toEqual([{ path: `/data/note${'/0'.repeat(63)}`, message: 'is nested deeper than 64 levels' }]);
+    await runtime.runUntilIdle(runtime.now());
+    expect((await runtime.findInstances({ subjectId: 'c-100' })).length).toBe(before);
   });
 
   it('refuses a batch with a bad item whole, with paths into the batch', async () => {

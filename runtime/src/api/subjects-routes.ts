@@ -6,6 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import { isValidTimeZone } from '../delivery/quiet-hours.js';
 import type { SubjectProfile } from '../engine/types.js';
+import { storableProblems } from '../orchestrator/validate-event.js';
 import type { FieldError, HeraldRuntime } from '../runtime-api.js';
 import { fieldErrorsFromSchema, sendError, summarise } from './api-error.js';
 
@@ -32,7 +33,8 @@ export function isLocale(tag: string): boolean {
 }
 
 function checkSubject(id: string, body: SubjectBody): FieldError[] {
-  const errors: FieldError[] = [];
+  // The project's own fields are stored as given: as for event data, only what the store can keep.
+  const errors: FieldError[] = [...storableProblems(body).problems];
   if (body.id !== undefined && body.id !== id) errors.push({ path: '/id', message: `must match the id in the URL (${JSON.stringify(id)}) or be left out` });
   if (body.timezone !== undefined && !isValidTimeZone(body.timezone)) {
     errors.push({ path: '/timezone', message: `must be an IANA time zone such as Europe/Berlin, got ${JSON.stringify(body.timezone)}` });

@@ -271,7 +271,10 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     async receipt(providerMessageId, outcome, reason) {
       const { scheduler } = running();
       const delivery = await driver.findDeliveryByProviderId(providerMessageId);
-      if (!delivery) return false;
+      // Only a message still waiting for its receipt takes one: a delivered, bounced or failed
+      // message keeps its provider id, but a receipt for it would change nothing (the policy
+      // ignores it), and answering it as matched would tell the provider it counted.
+      if (!delivery || delivery.status !== 'awaiting-receipt' || delivery.providerMessageId !== providerMessageId) return false;
       const result = await driver.commit({
         enqueue: [
           {

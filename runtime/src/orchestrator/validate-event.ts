@@ -2,13 +2,59 @@
  * Ingest's first check: an event's data against its declared type (herald.yaml `events:`),
  * as JSON Schema (`typeToJsonSchema`) with ajv, every error reported with a JSON Pointer to
  * the field (`/amount`: "must be number"). An unknown type is an error at `/type` with a
- * did-you-mean. Validators are compiled once per event type and graph.
+ * did-you-mean. Validators are compiled once per event type and graph. Before the schema,
+ * what any stored payload must be (`storableProblems`): finite numbers, bounded nesting.
  */
 import { didYouMean, typeToJsonSchema, type GraphIR } from '@herald/dsl';
-import { schemaCheck, type SchemaCheck } from '../plugins-host/json-validator.js';
+import { schemaCheck, type FieldProblem, type SchemaCheck } from '../plugins-host/json-validator.js';
 import type { FieldError } from '../runtime-api.js';
 
 export type EventValidator = (type: unknown, data: unknown) => readonly FieldError[];
+
+/**
+ * The deepest nesting of objects and arrays a payload may have, the payload itself counted as
+ * one: far beyond any real event, and far short of what code that recurses through a value
+ * (JSON.stringify storing it, ajv's deep equality) survives before the stack runs out.
+ */
+export const MAX_NESTING = 64;
+
+/** Enough to show what is wrong; a megabyte of bad numbers is not answered with a hundred thousand lines. */
+const MAX_PROBLEMS = 100;
+
+export interface StorableCheck {
+  readonly problems: readonly FieldProblem[];
+  /** Some value is nested past MAX_NESTING: nothing that recurses through the payload may see it. */
+  readonly tooDeep: boolean;
+}
+
+/**
+ * What JSON Schema does not say but the store needs of a JSON payload: every number finite
+ * (JSON has no Infinity, but `1e400` parses to it, and JSON.stringify would store it as null)
+ * and no nesting past MAX_NESTING (300,000 nested arrays parse, then overflow the stack of the
+ * code storing them). Paths are JSON Pointers relative to `value`, as ajv gives them.
+ */
+export function storableProblems(value: unknown): StorableCheck {
+  const problems: FieldProblem[] = [];
+  let tooDeep = false;
+  // Recursion is safe: it stops at MAX_NESTING levels.
+  const walk = (v: unknown, path: string, depth: number): void => {
+    if (problems.length >= MAX_PROBLEMS) return;
+    if (typeof v === 'number') {
+      if (!Number.isFinite(v)) problems.push({ path, message: 'must be a finite number (JSON has no Infinity)' });
+      return;
+    }
+    if (typeof v !== 'object' || v === null) return;
+    if (depth > MAX_NESTING) {
+      tooDeep = true;
+      problems.push({ path, message: `is nested deeper than ${MAX_NESTING} levels` });
+      return;
+    }
+    if (Array.isArray(v)) v.forEach((item, i) => walk(item, `${path}/${i}`, depth + 1));
+    else for (const [key, item] of Object.entries(v)) walk(item, `${path}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`, depth + 1);
+  };
+  walk(value, '', 1);
+  return { problems, tooDeep };
+}
 
 export function createEventValidator(graph: GraphIR): EventValidator {
   const checks = new Map<string, SchemaCheck>();
@@ -29,6 +75,11 @@ export function createEventValidator(graph: GraphIR): EventValidator {
       return [{ path: '/type', message: `unknown event type "${type}"${suggestion ? `; did you mean "${suggestion}"?` : ''} (${known})` }];
     }
     if (data === null || typeof data !== 'object' || Array.isArray(data)) return [{ path: '/data', message: 'must be an object' }];
-    return checkFor(type)(data).map((p) => ({ path: p.path === '' ? '/' : p.path, message: p.message }));
+    const storable = storableProblems(data);
+    // Data nested too deep goes no further: ajv's deep equality (enum, const) recurses too.
+    // Otherwise every problem at once, one per field: an Infinity that passes `type: number`
+    // (ajv runs with strict off, which lets non-finite numbers through) is reported once.
+    const schema = storable.tooDeep ? [] : checkFor(type)(data).filter((p) => !storable.problems.some((s) => s.path === p.path));
+    return [...storable.problems, ...schema].map((p) => ({ path: p.path === '' ? '/' : p.path, message: p.message }));
   };
 }

@@ -18,6 +18,9 @@ export interface UnsubscribeClaim {
 
 const MAC_BYTES = 16;
 
+/** Longer tokens are refused unread (and the API accepts no longer path parameter). */
+export const MAX_UNSUBSCRIBE_TOKEN_LENGTH = 4096;
+
 function mac(payload: string, secret: string): Buffer {
   return createHmac('sha256', secret).update(`herald-unsubscribe:${payload}`, 'utf8').digest().subarray(0, MAC_BYTES);
 }
@@ -30,7 +33,7 @@ export function signUnsubscribeToken(claim: UnsubscribeClaim, secret: string): s
 
 /** The claim of a genuine token; null for anything forged, edited or malformed. */
 export function verifyUnsubscribeToken(token: string, secret: string): UnsubscribeClaim | null {
-  if (secret === '' || token.length > 4096) return null;
+  if (secret === '' || token.length > MAX_UNSUBSCRIBE_TOKEN_LENGTH) return null;
   const dot = token.indexOf('.');
   if (dot <= 0 || dot !== token.lastIndexOf('.')) return null;
   const payload = token.slice(0, dot);

@@ -72,7 +72,14 @@ function encodeCursor(createdAt: number, id: string): string {
   return Buffer.from(JSON.stringify([createdAt, id]), 'utf8').toString('base64url');
 }
 
-/** A cursor this driver did not make is a caller's bug: say so rather than return a wrong page. */
+/**
+ * The `code` of the error a search with a cursor this driver did not make throws. Cursors
+ * are opaque, so only the driver can tell a bad one; the API and the CLI recognise the code
+ * (api/parse-archive-query.ts `isInvalidCursorError`) and answer it as a bad `cursor` parameter.
+ */
+export const INVALID_CURSOR_CODE = 'ERR_HERALD_INVALID_CURSOR';
+
+/** A cursor this driver did not make is the caller's mistake: say so rather than return a wrong page. */
 function decodeCursor(cursor: string): { createdAt: number; id: string } {
   let value: unknown;
   try {
@@ -80,8 +87,8 @@ function decodeCursor(cursor: string): { createdAt: number; id: string } {
   } catch {
     value = undefined;
   }
-  if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'number' && typeof value[1] === 'string') {
-    return { createdAt: value[0], id: value[1] };
+  if (Array.isArray(value) && value.length === 2 && Number.isFinite(value[0]) && typeof value[1] === 'string') {
+    return { createdAt: value[0] as number, id: value[1] };
   }
-  throw new RangeError(`invalid archive cursor: ${JSON.stringify(cursor)}`);
+  throw Object.assign(new RangeError(`invalid archive cursor: ${JSON.stringify(cursor)}`), { code: INVALID_CURSOR_CODE });
 }
