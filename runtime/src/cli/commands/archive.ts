@@ -10,7 +10,7 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { apiTarget, callApi, formatApiError, TOKEN_OPTION_HELP, URL_OPTION_HELP } from '../../api/api-client.js';
-import { ARCHIVE_PARAMS, parseArchiveQuery, type ArchiveParams } from '../../api/parse-archive-query.js';
+import { ARCHIVE_PARAMS, INVALID_CURSOR_MESSAGE, isInvalidCursorError, parseArchiveQuery, type ArchiveParams } from '../../api/parse-archive-query.js';
 import type { ArchiveQuery, ArchivedMessage, Driver } from '../../driver/driver.js';
 import { createEmbeddedDriver } from '../../driver/embedded/index.js';
 
@@ -59,7 +59,12 @@ async function fileSource(path: string): Promise<ArchiveSource> {
     async search(params) {
       const parsed = parseArchiveQuery(params);
       if (!parsed.ok) throw new CliError(parsed.errors.map((e) => `--${e.path.slice(1)}: ${e.message}`).join('\n'));
-      return driver.searchArchive(parsed.query satisfies ArchiveQuery);
+      try {
+        return await driver.searchArchive(parsed.query satisfies ArchiveQuery);
+      } catch (error) {
+        if (isInvalidCursorError(error)) throw new CliError(`--cursor: ${INVALID_CURSOR_MESSAGE}`);
+        throw error;
+      }
     },
     show: (id) => driver.getArchived(id),
     close: () => driver.close(),

@@ -8,7 +8,9 @@ import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { registerArchiveCommand } from './archive.js';
-import { registerDevCommand, startDev } from './dev.js';
+import type { SmtpCatcher } from '../../dev/smtp-catcher.js';
+import { createFakeRuntime } from '../../testing/fake-runtime.js';
+import { createDevApiServer, registerDevCommand, startDev } from './dev.js';
 
 const example = fileURLToPath(new URL('../../../../examples/invoice-dunning', import.meta.url));
 const overdue = (invoiceId: string) => ({
@@ -116,6 +118,28 @@ describe('herald dev', () => {
       expect(second.stderr).toContain(`is in use by another Herald process (pid ${process.pid} on `);
     } finally {
       await session.close();
+    }
+  });
+
+  it("prints the error behind an API 500 in the dev terminal (the answer says the server log has it)", async () => {
+    const runtime = createFakeRuntime();
+    runtime.getInstance = async () => {
+      throw new Error('SQLITE_BUSY: database is locked');
+    };
+    const lines: string[] = [];
+    const server = createDevApiServer(runtime, { catcher: {} as SmtpCatcher, validateEvent: () => [], say: (line) => lines.push(line) });
+    try {
+      const res = await server.inject('/instances/i-1');
+      expect(res.statusCode).toBe(500);
+      expect(res.json().message).toBe('Herald could not handle this request; the server log has the details');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/^herald dev: API request failed \(GET \/instances\/:id\)\n {2}Error: SQLITE_BUSY: database is locked\n {6}at /);
+      // A request that went well, or a client's mistake, prints nothing.
+      expect((await server.inject('/healthz')).statusCode).toBe(200);
+      expect((await server.inject('/archive?limit=0')).statusCode).toBe(400);
+      expect(lines).toHaveLength(1);
+    } finally {
+      await server.close();
     }
   });
 

@@ -27,6 +27,8 @@ import { createSwappableRuntime, type SwappableRuntime } from '../../dev/swappab
 import { createEmbeddedDriver } from '../../driver/embedded/index.js';
 import { createRuntime, type Runtime } from '../../orchestrator/create-runtime.js';
 import { consoleLogger } from '../../plugins-host/plugin-logger.js';
+import type { HeraldRuntime } from '../../runtime-api.js';
+import { devApiLogger } from '../dev-api-logger.js';
 import { loadProject } from '../load-project.js';
 import { renderDiagnostics } from '../print-diagnostics.js';
 
@@ -55,6 +57,20 @@ export interface DevSession {
 }
 
 const short = (version: string) => version.replace(/^sha256:/, '').slice(0, 12);
+
+export interface DevApiOptions {
+  readonly catcher: SmtpCatcher;
+  readonly validateEvent: ValidateEvent;
+  /** A line for the dev terminal. */
+  readonly say: (line: string) => void;
+}
+
+/** The API as dev serves it: the caught-mail pages beside it, and the error behind a 500 printed in the terminal. */
+export function createDevApiServer(runtime: HeraldRuntime, { catcher, validateEvent, say }: DevApiOptions): FastifyInstance {
+  const server = createApiServer(runtime, { unsubscribeSecret: DEV_UNSUBSCRIBE_SECRET, validateEvent, logger: devApiLogger(say) });
+  registerDevMailRoutes(server, catcher);
+  return server;
+}
 
 export async function startDev(options: DevOptions): Promise<DevSession> {
   const out = options.out ?? ((text: string) => process.stdout.write(text));
@@ -102,8 +118,7 @@ export async function startDev(options: DevOptions): Promise<DevSession> {
 
   const serve = async (ir: GraphIR) => {
     running = createSwappableRuntime(await runtimeFor(ir));
-    server = createApiServer(running, { unsubscribeSecret: DEV_UNSUBSCRIBE_SECRET, validateEvent });
-    registerDevMailRoutes(server, catcher);
+    server = createDevApiServer(running, { catcher, validateEvent, say });
     apiUrl = await server.listen({ host, port: options.port });
     const mailChannels = emailChannelsOf(ir);
     say(`herald dev: ${ir.project.name} (graph ${short(ir.version)}) on the embedded driver (${relative(process.cwd(), dataFile) || dataFile})`);

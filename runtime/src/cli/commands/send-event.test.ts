@@ -1,9 +1,13 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { T } from '@herald/dsl';
 import { createApiServer } from '../../api/create-server.js';
 import type { ArchivedMessage } from '../../driver/driver.js';
+import { createEmbeddedDriver } from '../../driver/embedded/index.js';
 import { createFakeRuntime, EMPTY_GRAPH, type FakeRuntime } from '../../testing/fake-runtime.js';
 import { registerArchiveCommand } from './archive.js';
 import { registerSendEventCommand } from './send-event.js';
@@ -87,5 +91,34 @@ describe('herald send-event and herald archive (over the API)', () => {
     expect(missing).toMatchObject({ code: 1, err: 'no archived message with id d-2\n' });
     const json = await herald(['archive', 'show', 'd-1', '--json', '--url', url, '--token', 'tok']);
     expect(JSON.parse(json.out).delivery.id).toBe('d-1');
+  });
+
+  it('says a --cursor the store did not make is one, through the API and from a file', async () => {
+    const scratch = mkdtempSync(join(tmpdir(), 'herald-archive-cursor-'));
+    const file = join(scratch, 'herald.db');
+    const driver = createEmbeddedDriver({ path: file, checkpointThread: false });
+    await driver.open();
+    // The API in front of a real store: only the store can tell its cursors.
+    const fake = runtime.searchArchive;
+    runtime.searchArchive = (q) => driver.searchArchive(q);
+    try {
+      const api = await herald(['archive', 'search', '--cursor', 'garbage', '--url', url, '--token', 'tok']);
+      expect(api).toEqual({
+        code: 1,
+        out: '',
+        err:
+          'invalid_request: bad search parameters: /cursor is not the cursor of a previous page (pass it on as it was given)\n' +
+          '  /cursor: is not the cursor of a previous page (pass it on as it was given)\n',
+      });
+    } finally {
+      runtime.searchArchive = fake;
+      await driver.close();
+    }
+    try {
+      const local = await herald(['archive', 'search', '--cursor', 'garbage', '--data', file]);
+      expect(local).toEqual({ code: 1, out: '', err: '--cursor: is not the cursor of a previous page (pass it on as it was given)\n' });
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
   });
 });

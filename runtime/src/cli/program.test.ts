@@ -1,0 +1,56 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { runHerald, USAGE_ERROR } from './program.js';
+
+/**
+ * `herald ...args` in-process, as main.ts runs it: the exit code and what went to stdout and
+ * stderr. Commander's own way out, process.exit (with 1 for a usage error), must not be taken.
+ */
+async function herald(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const spies = [
+    vi.spyOn(process.stdout, 'write').mockImplementation((c) => ((out += String(c)), true)),
+    vi.spyOn(process.stderr, 'write').mockImplementation((c) => ((err += String(c)), true)),
+    vi.spyOn(process, 'exit').mockImplementation((code) => {
+      throw new Error(`process.exit(${String(code)}) called`);
+    }),
+  ];
+  process.exitCode = undefined;
+  try {
+    await runHerald(args, 'user');
+  } finally {
+    spies.forEach((s) => s.mockRestore());
+  }
+  expect(err).not.toContain('process.exit(');
+  return { code: Number(process.exitCode ?? 0), out, err };
+}
+
+describe('herald exit codes (docs/cli.md: 0 success, 1 problems found, 2 a usage error)', () => {
+  afterEach(() => {
+    process.exitCode = undefined;
+  });
+
+  it.each([
+    ['an unknown command', ['valdiate'], "error: unknown command 'valdiate'"],
+    ['an unknown option', ['validate', '--strict'], "error: unknown option '--strict'"],
+    ['a value not among the choices', ['validate', '--format', 'xml'], "error: option '-f, --format <format>' argument 'xml' is invalid. Allowed choices are pretty, json, sarif."],
+    ['a missing argument', ['graph'], "error: missing required argument 'journey'"],
+    ['a missing required option', ['send-event', 'invoice.paid'], "error: required option '-d, --data <json>' not specified"],
+    ['an option without its value', ['archive', 'search', '--limit'], "error: option '--limit <n>' argument missing"],
+    ['no command at all', [], 'Usage: herald [options] [command]'],
+  ])('%s exits 2 and says what is wrong', async (_what, args, message) => {
+    const res = await herald(...args);
+    expect(res.code).toBe(USAGE_ERROR);
+    expect(res.err).toContain(message);
+    if (args.length > 0) expect(res.err).toContain('(run with --help for usage)');
+  });
+
+  it('--help and --version exit 0', async () => {
+    const help = await herald('validate', '--help');
+    expect(help.code).toBe(0);
+    expect(help.out).toContain('Usage: herald validate');
+    const version = await herald('--version');
+    expect(version.code).toBe(0);
+    expect(version.out).toMatch(/^\d+\.\d+\.\d+/);
+  });
+});
