@@ -196,6 +196,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         fetchMaxTries: options.fetchMaxTries ?? 5,
         ...(handOver ? { handOver } : {}),
         ...(options.onDelivery ? { onDelivery: options.onDelivery } : {}),
+        validateEvent: validate,
       };
       const scheduler: Scheduler = createScheduler({
         orderKeys: (job) => (job.kind === 'event' ? eventOrderKeys(context.graphs.current.ir, job.event) : []),

@@ -46,4 +46,33 @@ steps:
       await runtime.stop();
     }
   });
+
+  it('does not route an emitted event whose data does not fit its declared type, and logs the fields', async () => {
+    const dir = join(root, 'typed');
+    mkdirSync(join(dir, 'journeys'), { recursive: true });
+    writeFileSync(
+      join(dir, 'herald.yaml'),
+      'project: emit-typed\ndefaults: { locale: en, timezone: UTC }\nevents:\n  a.happened:\n    fields: { subjectId: string, p: any? }\n  b.happened:\n    fields: { subjectId: string, n: number }\n',
+    );
+    writeFileSync(join(dir, 'journeys/j.journey.yaml'), 'journey: j\ntrigger: { event: a.happened, reentry: always }\nsteps:\n  - emit: { event: b.happened, data: { subjectId: trigger.subjectId, n: trigger.p } }\n');
+    writeFileSync(join(dir, 'journeys/k.journey.yaml'), 'journey: k\ntrigger: { event: b.happened, reentry: always }\nsteps:\n  - set: { doubled: "trigger.n * 2" }\n');
+    const { ir, diagnostics } = loadProjectGraph(dir);
+    expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const errors: string[] = [];
+    const log = { debug() {}, info() {}, warn() {}, error: (m: string) => errors.push(m) };
+    const clock = createVirtualClock(Date.UTC(2026, 0, 5, 10));
+    const runtime = createRuntime({ driver: createEmbeddedDriver({ path: ':memory:', clock: () => clock.now() }), graph: ir!, projectRoot: dir, clock, log, pool: { threads: 1, logLevel: 'silent' } });
+    await runtime.start();
+    try {
+      await runtime.ingest({ type: 'a.happened', data: { subjectId: 'c-1', p: 'lots' } });
+      await runtime.ingest({ type: 'a.happened', data: { subjectId: 'c-2', p: 21 } });
+      await runtime.runUntilIdle(runtime.now() + 60_000);
+      const k = await runtime.findInstances({ journey: 'k' });
+      expect(k.map((i) => [i.subjectId, i.status, i.vars['doubled']])).toEqual([['c-2', 'completed', 42]]);
+      expect(errors).toEqual([expect.stringMatching(/^emitted event .* \(b\.happened\) does not match its declared type, not routed: \/n must be number/)]);
+      expect(await runtime.metrics()).toMatch(/herald_events_rejected_total\{type="b\.happened"\} 1/);
+    } finally {
+      await runtime.stop();
+    }
+  });
 });

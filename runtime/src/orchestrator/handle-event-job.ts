@@ -12,6 +12,17 @@ import { countStarted, routeEvent, startedEntries } from './route-event.js';
 export async function handleEventJob(ctx: HandlerContext, queued: QueuedJob): Promise<JobOutcome> {
   const job = queued.job;
   if (job.kind !== 'event') throw new Error(`handleEventJob got a ${job.kind} job`);
+  // An emitted event passed the compiler's type check, but values typed `any` are only known
+  // now: one that does not fit its declared type would fail the journeys it reaches later, far
+  // from the step that made it. It is not routed; the log names the fields.
+  if (job.event.emitDepth !== undefined && ctx.validateEvent) {
+    const errors = ctx.validateEvent(job.event.type, job.event.data);
+    if (errors.length > 0) {
+      ctx.metrics.eventsRejected.inc({ type: job.event.type });
+      ctx.log.error(`emitted event ${job.event.id} (${job.event.type}) does not match its declared type, not routed: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`);
+      return ackOnly(ctx, queued);
+    }
+  }
   const routed = await routeEvent(ctx, job.event, true);
   if (routed.started.length === 0 && routed.parts.enqueue.length === 0) return ackOnly(ctx, queued);
   const unit: UnitOfWork = unitFrom(routed.parts, {

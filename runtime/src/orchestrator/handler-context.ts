@@ -10,6 +10,7 @@ import type { GraphCache } from './graph-cache.js';
 import type { LogDigest } from './log-digest.js';
 import { handOverAttempts, type HandOverTarget } from './hand-over-attempts.js';
 import type { RuntimeMetrics } from './runtime-metrics.js';
+import type { EventValidator } from './validate-event.js';
 
 export interface HandlerContext {
   readonly driver: Driver;
@@ -26,6 +27,8 @@ export interface HandlerContext {
   readonly handOver?: HandOverTarget;
   /** Told every delivery a committed unit wrote (RuntimeOptions.onDelivery). */
   readonly onDelivery?: (delivery: Delivery) => void;
+  /** An event's data against its declared type, as ingest checks it; for events instances emit. */
+  readonly validateEvent?: EventValidator;
 }
 
 /** How a job went: finished (its unit, ack included, is committed), lost a race, or must be tried later. */
