@@ -32,6 +32,7 @@ export interface HeraldRuntime {
   searchArchive(q: ArchiveQuery): Promise<{ items: ArchivedMessage[]; cursor: string | null }>;
   getArchived(deliveryId: string): Promise<ArchivedMessage | undefined>;
   /** A provider status callback (accepted → delivered/bounced/failed). */
+  /** False when no message awaiting a receipt has this provider id (unknown, or already settled). */
   receipt(providerMessageId: string, outcome: 'delivered' | 'bounced' | 'failed', reason?: string): Promise<boolean>;
   /** Prometheus text exposition. */
   metrics(): Promise<string>;

@@ -17,7 +17,7 @@
  * already have made), a job handed out twice, a lease that never expires, a page that repeats.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ArchiveWrite, CommitOutcome, Driver, UnitOfWork } from '../../runtime/src/driver/driver.js';
+import { INVALID_CURSOR_CODE, type ArchiveWrite, type CommitOutcome, type Driver, type UnitOfWork } from '../../runtime/src/driver/driver.js';
 import type { Delivery } from '../../runtime/src/delivery/types.js';
 import type { Instance } from '../../runtime/src/engine/types.js';
 import { eventJob, makeAttempt, makeContent, makeDelivery, makeGraph, makeInstance, T0, timerJob } from './fixtures.js';
@@ -782,6 +782,13 @@ export function describeDriverConformance(
         expect(second.items.map((m) => m.delivery.id)).toEqual(['del-06', 'del-04']);
         const third = await driver.searchArchive({ journey: 'dunning', limit: 2, cursor: second.cursor! });
         expect(third.items.map((m) => m.delivery.id)).toEqual(['del-02', 'del-00']);
+      });
+
+      it('a cursor the driver did not make throws an error with INVALID_CURSOR_CODE (the API answers it as a bad cursor)', async () => {
+        await seedArchive();
+        for (const bad of ['garbage', Buffer.from('["x"]').toString('base64url')]) {
+          await expect(driver.searchArchive({ limit: 2, cursor: bad })).rejects.toMatchObject({ code: INVALID_CURSOR_CODE });
+        }
       });
 
       it('deliveries created in the same millisecond page without loss', async () => {

@@ -3,7 +3,7 @@
  * search`) take them, checked one by one so a bad value is answered with the parameter's name.
  * Times are ISO 8601 (`2026-03-01`, `2026-03-01T08:00:00Z`, with an offset) or epoch ms.
  */
-import type { ArchiveQuery } from '../driver/driver.js';
+import { INVALID_CURSOR_CODE, type ArchiveQuery } from '../driver/driver.js';
 import type { DeliveryStatus } from '../delivery/types.js';
 import type { FieldError } from '../runtime-api.js';
 
@@ -37,13 +37,9 @@ export function parseTime(text: string): number | undefined {
 /** Said of a `cursor` the store refused: a cursor is opaque, made by the store for the next page. */
 export const INVALID_CURSOR_MESSAGE = 'is not the cursor of a previous page (pass it on as it was given)';
 
-/**
- * Whether a search failed on its cursor. Only the driver can tell a cursor it did not make,
- * which it does by throwing an error with this code (driver/embedded/search-archive.ts); the
- * code is matched, not the class, so the API needs no driver's module.
- */
+/** Whether a search failed on its cursor: every driver throws an error with INVALID_CURSOR_CODE then (driver.ts). */
 export function isInvalidCursorError(error: unknown): boolean {
-  return error instanceof Error && (error as { code?: unknown }).code === 'ERR_HERALD_INVALID_CURSOR';
+  return error instanceof Error && (error as { code?: unknown }).code === INVALID_CURSOR_CODE;
 }
 
 export type ParsedArchiveQuery = { readonly ok: true; readonly query: ArchiveQuery } | { readonly ok: false; readonly errors: readonly FieldError[] };

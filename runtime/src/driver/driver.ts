@@ -132,6 +132,13 @@ export interface SentCount {
   readonly guard?: SentGuard | null;
 }
 
+/**
+ * The `code` of the error `searchArchive` throws for a cursor the driver did not make. Cursors
+ * are opaque, so only a driver can tell a bad one; the API and the CLI answer it as a bad
+ * `cursor` parameter (api/parse-archive-query.ts `isInvalidCursorError`).
+ */
+export const INVALID_CURSOR_CODE = 'ERR_HERALD_INVALID_CURSOR';
+
 export type CommitOutcome = { readonly ok: true } | { readonly ok: false; readonly conflict: string };
 
 export type LedgerEntry =
@@ -158,7 +165,7 @@ export interface ArchiveQuery {
   readonly from?: number;
   readonly to?: number;
   readonly limit?: number;
-  /** Opaque cursor from a previous page. */
+  /** Opaque cursor from a previous page; one the driver did not make throws an error with `code` INVALID_CURSOR_CODE. */
   readonly cursor?: string;
 }
 

@@ -6,7 +6,7 @@
  */
 import type { Database, Statement } from 'better-sqlite3';
 import type { Delivery } from '../../delivery/types.js';
-import type { ArchiveQuery, ArchivedContent, ArchivedMessage, AttemptRecord } from '../driver.js';
+import { INVALID_CURSOR_CODE, type ArchiveQuery, type ArchivedContent, type ArchivedMessage, type AttemptRecord } from '../driver.js';
 import type { DeliveryRow, Statements } from './prepare-statements.js';
 
 export const DEFAULT_ARCHIVE_PAGE = 50;
@@ -71,13 +71,6 @@ function clampLimit(limit: number | undefined): number {
 function encodeCursor(createdAt: number, id: string): string {
   return Buffer.from(JSON.stringify([createdAt, id]), 'utf8').toString('base64url');
 }
-
-/**
- * The `code` of the error a search with a cursor this driver did not make throws. Cursors
- * are opaque, so only the driver can tell a bad one; the API and the CLI recognise the code
- * (api/parse-archive-query.ts `isInvalidCursorError`) and answer it as a bad `cursor` parameter.
- */
-export const INVALID_CURSOR_CODE = 'ERR_HERALD_INVALID_CURSOR';
 
 /** A cursor this driver did not make is the caller's mistake: say so rather than return a wrong page. */
 function decodeCursor(cursor: string): { createdAt: number; id: string } {
