@@ -8,6 +8,7 @@
  * Content fields: `subject`, and `html` and/or `text`. Metadata: `unsubscribeUrl` adds
  * List-Unsubscribe (and RFC 8058 one-click for https URLs).
  */
+import { setMaxListeners } from 'node:events';
 import { aborted, defineChannel, delivered, failed, loadManifest } from '@herald/plugin-sdk';
 import { buildMail } from './build-mail.js';
 import { classifySmtpError } from './classify-smtp-error.js';
@@ -26,6 +27,8 @@ export default defineChannel<EmailConfig, EmailContent>({
     const mailer = createMailer(config);
     // Aborted by close(): in-flight sends stop and their connections are closed.
     const closing = new AbortController();
+    // One listener per send in flight, removed when it ends: many at once are normal.
+    setMaxListeners(0, closing.signal);
 
     return {
       async send(message, ctx) {

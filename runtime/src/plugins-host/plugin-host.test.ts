@@ -101,6 +101,26 @@ describe('plugin host', () => {
     await host.close();
   });
 
+  it('takes many sends in flight at once without Node warning of a listener leak', async () => {
+    const slow = writePlugin(
+      'plugins/slow',
+      channelModule(`return { async send(message, sctx) { await new Promise((r) => setTimeout(r, 20)); return Object.freeze({ status: 'delivered', receipt: { providerMessageId: sctx.messageId } }); } };`),
+    );
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => warnings.push(w);
+    process.on('warning', onWarning);
+    try {
+      const host = await createPluginHost(options({ channels: { sms: { use: slow, message: 'sms', config: {} } } }));
+      const results = await Promise.all(Array.from({ length: 50 }, (_, i) => host.send('sms', message, { idempotencyKey: `k-${i}`, attempt: 1 })));
+      expect(results.every((r) => r.status === 'delivered')).toBe(true);
+      await host.close();
+      await new Promise((r) => setImmediate(r));
+      expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning')).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
   it('resolves packages from the project node_modules, and bundled @herald/* plugins from the runtime', async () => {
     const host = await createPluginHost(
       options({

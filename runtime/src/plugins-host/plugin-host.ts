@@ -5,6 +5,7 @@
  * and then `send` / `query` with a deadline, catching throws and checking results. One host
  * per worker thread; the orchestrator never calls a plugin itself.
  */
+import { setMaxListeners } from 'node:events';
 import { messageIdFor } from '@herald/plugin-sdk';
 import type {
   AnyChannelPlugin,
@@ -137,6 +138,9 @@ export async function createPluginHost(options: PluginHostOptions): Promise<Plug
   if (prepared.problems.length > 0) throw new PluginStartupError(prepared.problems);
 
   const unload = new AbortController();
+  // Every call in flight listens on it (call-plugin.ts removes its listener when done): hundreds
+  // at once are normal, not the leak Node's warning at 11 listeners assumes.
+  setMaxListeners(0, unload.signal);
   const problems: string[] = [];
   const channels = new Map<string, LoadedChannel>();
   const sources = new Map<string, LoadedSource>();
