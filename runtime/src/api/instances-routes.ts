@@ -1,13 +1,26 @@
-/** GET /instances/:id and GET /instances?journey=&subject=: journey instances as the engine keeps them. */
+/** GET /instances/:id and GET /instances?journey=&subject=&status=&limit=: journey instances as the engine keeps them. */
 import type { FastifyInstance } from 'fastify';
+import type { InstanceStatus } from '../engine/types.js';
 import type { HeraldRuntime } from '../runtime-api.js';
 import { sendError } from './api-error.js';
 
+const STATUSES: readonly InstanceStatus[] = ['active', 'completed', 'exited', 'failed'];
+/** A journey may have 100,000 instances waiting: a list is bounded, oldest first; `more` says there are others. */
+export const DEFAULT_INSTANCE_LIMIT = 100;
+export const MAX_INSTANCE_LIMIT = 1000;
+
 const listQuery = {
   type: 'object',
-  properties: { journey: { type: 'string', minLength: 1 }, subject: { type: 'string', minLength: 1 } },
+  properties: {
+    journey: { type: 'string', minLength: 1 },
+    subject: { type: 'string', minLength: 1 },
+    status: { type: 'string', enum: STATUSES },
+    limit: { type: 'string' },
+  },
   additionalProperties: false,
 } as const;
+
+type ListQuery = { journey?: string; subject?: string; status?: InstanceStatus; limit?: string };
 
 export function registerInstancesRoutes(server: FastifyInstance, runtime: HeraldRuntime): void {
   server.get<{ Params: { id: string } }>('/instances/:id', async (request, reply) => {
@@ -16,18 +29,27 @@ export function registerInstancesRoutes(server: FastifyInstance, runtime: Herald
     return instance;
   });
 
-  server.get<{ Querystring: { journey?: string; subject?: string } }>('/instances', { schema: { querystring: listQuery } }, async (request, reply) => {
-    const { journey, subject } = request.query;
+  server.get<{ Querystring: ListQuery }>('/instances', { schema: { querystring: listQuery } }, async (request, reply) => {
+    const { journey, subject, status } = request.query;
     // Listing every instance of every journey is not an API call anyone should make by accident.
     if (journey === undefined && subject === undefined) {
       return sendError(reply, 400, 'invalid_request', 'name a journey (?journey=) or a subject (?subject=), or both', [
         { path: '/journey', message: 'journey or subject is required' },
       ]);
     }
-    const items = await runtime.findInstances({
+    const limit = request.query.limit === undefined ? DEFAULT_INSTANCE_LIMIT : Number(request.query.limit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_INSTANCE_LIMIT || !/^\d+$/.test(request.query.limit ?? '1')) {
+      return sendError(reply, 400, 'invalid_request', `limit must be a whole number from 1 to ${MAX_INSTANCE_LIMIT}`, [
+        { path: '/limit', message: `must be a whole number from 1 to ${MAX_INSTANCE_LIMIT}` },
+      ]);
+    }
+    // One more than asked tells whether there are others.
+    const found = await runtime.findInstances({
       ...(journey === undefined ? {} : { journey }),
       ...(subject === undefined ? {} : { subjectId: subject }),
+      ...(status === undefined ? {} : { status }),
+      limit: limit + 1,
     });
-    return { items };
+    return { items: found.slice(0, limit), more: found.length > limit };
   });
 }

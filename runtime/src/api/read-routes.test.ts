@@ -52,6 +52,26 @@ describe('instances', () => {
     expect(typo.statusCode).toBe(400);
     expect(typo.json()).toMatchObject({ error: 'invalid_request', errors: [{ path: '/subjct', message: 'is not a known field' }] });
   });
+
+  it('GET /instances is bounded: limit (default 100, at most 1000) and more, and filters by status', async () => {
+    const many = Array.from({ length: 150 }, (_, n) => ({ ...instance, id: `i-${n}`, status: n % 2 === 0 ? 'active' : 'completed' }) as Instance);
+    const server = createApiServer(createFakeRuntime({ instances: many }));
+    const first = (await server.inject('/instances?journey=invoice-overdue')).json();
+    expect(first.items).toHaveLength(100);
+    expect(first.more).toBe(true);
+    const all = (await server.inject('/instances?journey=invoice-overdue&limit=1000')).json();
+    expect(all).toMatchObject({ more: false });
+    expect(all.items).toHaveLength(150);
+    const active = (await server.inject('/instances?journey=invoice-overdue&status=active&limit=1000')).json();
+    expect(active.items).toHaveLength(75);
+    expect(active.items.every((i: Instance) => i.status === 'active')).toBe(true);
+    for (const bad of ['0', '1001', 'ten', '2.5']) {
+      const res = await server.inject(`/instances?journey=invoice-overdue&limit=${bad}`);
+      expect(res.statusCode, bad).toBe(400);
+      expect(res.json().errors).toEqual([{ path: '/limit', message: 'must be a whole number from 1 to 1000' }]);
+    }
+    expect((await server.inject('/instances?journey=invoice-overdue&status=done')).statusCode).toBe(400);
+  });
 });
 
 describe('archive', () => {

@@ -69,9 +69,14 @@ export function createFakeRuntime(options: FakeRuntimeOptions = {}): FakeRuntime
     },
     getInstance: async (id) => options.instances?.find((i) => i.id === id),
     findInstances: async (q) =>
-      (options.instances ?? []).filter(
-        (i) => (q.journey === undefined || i.journey === q.journey) && (q.subjectId === undefined || i.subjectId === q.subjectId),
-      ),
+      (options.instances ?? [])
+        .filter(
+          (i) =>
+            (q.journey === undefined || i.journey === q.journey) &&
+            (q.subjectId === undefined || i.subjectId === q.subjectId) &&
+            (q.status === undefined || i.status === q.status),
+        )
+        .slice(0, q.limit ?? Infinity),
     async putSubject(profile) {
       const old = subjects.get(profile.id);
       const merged: SubjectProfile = {
