@@ -4,7 +4,7 @@
  */
 import type { GraphIR } from '@herald/dsl';
 import type { ArchiveQuery, ArchivedMessage } from './driver/driver.js';
-import type { Instance, InstanceStatus, SubjectProfile } from './engine/types.js';
+import type { Instance, InstanceStatus, SubjectPatch, SubjectProfile } from './engine/types.js';
 
 /** An event as posted: `type` + `data`, optional `id` (idempotent re-posts) and `time`. */
 export interface EventInput {
@@ -26,7 +26,7 @@ export interface HeraldRuntime {
   getInstance(id: string): Promise<Instance | undefined>;
   /** Oldest first; `limit` bounds how many. */
   findInstances(q: { journey?: string; subjectId?: string; status?: InstanceStatus; limit?: number }): Promise<Instance[]>;
-  putSubject(profile: Partial<SubjectProfile> & { id: string }): Promise<SubjectProfile>;
+  putSubject(profile: SubjectPatch): Promise<SubjectProfile>;
   getSubject(id: string): Promise<SubjectProfile | undefined>;
   /** Record an opt-out from an unsubscribe link: a channel, a category, or `category:channel`. */
   optOut(subjectId: string, entry: string): Promise<void>;

@@ -137,6 +137,15 @@ export function describeDriverConformance(
         expect((await driver.getSubject('cust-1'))?.contacts).toEqual({ email: 'ada@example.com', sms: '+33600000002', push: 'token-1' });
       });
 
+      it('a contact given as null removes that channel’s address, and only that one', async () => {
+        await driver.putSubject({ id: 'cust-1', contacts: { email: 'ada@example.com', sms: '+33600000001' } });
+        const merged = await driver.putSubject({ id: 'cust-1', contacts: { sms: null, push: 'token-1' } });
+        expect(merged.contacts).toEqual({ email: 'ada@example.com', push: 'token-1' });
+        expect((await driver.getSubject('cust-1'))?.contacts).toEqual({ email: 'ada@example.com', push: 'token-1' });
+        await driver.putSubject({ id: 'cust-1', contacts: { fax: null } });
+        expect((await driver.getSubject('cust-1'))?.contacts).toEqual({ email: 'ada@example.com', push: 'token-1' });
+      });
+
       it('subjects are independent of each other', async () => {
         await driver.putSubject({ id: 'a', contacts: { email: 'a@example.com' } });
         await driver.putSubject({ id: 'b', contacts: { email: 'b@example.com' } });

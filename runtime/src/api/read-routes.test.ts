@@ -120,11 +120,16 @@ describe('subjects', () => {
     await server.inject({ method: 'PUT', url: '/subjects/c-100', payload: { contacts: { sms: '+4917000000' } } });
     const get = await server.inject('/subjects/c-100');
     expect(get.json()).toMatchObject({ id: 'c-100', name: 'Ada', contacts: { email: 'ada@example.com', sms: '+4917000000' }, timezone: 'Europe/Berlin' });
+    // null removes an address.
+    const removed = await server.inject({ method: 'PUT', url: '/subjects/c-100', payload: { contacts: { sms: null } } });
+    expect(removed.statusCode).toBe(200);
+    expect((await server.inject('/subjects/c-100')).json().contacts).toEqual({ email: 'ada@example.com' });
     expect((await server.inject('/subjects/c-999')).statusCode).toBe(404);
   });
 
   it.each([
-    [{ contacts: { email: 3 } }, '/contacts/email', 'must be string'],
+    [{ contacts: { email: 3 } }, '/contacts/email', 'must be an address (a non-empty string), or null to remove it'],
+    [{ contacts: { email: '' } }, '/contacts/email', 'must be an address (a non-empty string), or null to remove it'],
     [{ contacts: ['ada@example.com'] }, '/contacts', 'must be object'],
     [{ channels: 'email' }, '/channels', 'must be array'],
     [{ optOuts: [1] }, '/optOuts/0', 'must be string'],

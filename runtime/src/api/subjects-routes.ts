@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { isValidTimeZone } from '../delivery/quiet-hours.js';
-import type { SubjectProfile } from '../engine/types.js';
+import type { SubjectPatch } from '../engine/types.js';
 import { storableProblems } from '../orchestrator/validate-event.js';
 import type { FieldError, HeraldRuntime } from '../runtime-api.js';
 import { fieldErrorsFromSchema, sendError, summarise } from './api-error.js';
@@ -14,7 +14,8 @@ const subjectSchema = {
   type: 'object',
   properties: {
     id: { type: 'string' },
-    contacts: { type: 'object', additionalProperties: { type: 'string', minLength: 1 } },
+    // Each address: checked in checkSubject (null removes one, which a schema would word badly).
+    contacts: { type: 'object' },
     channels: { type: 'array', items: { type: 'string', minLength: 1 } },
     optOuts: { type: 'array', items: { type: 'string', minLength: 1 } },
     locale: { type: 'string', minLength: 1 },
@@ -22,7 +23,7 @@ const subjectSchema = {
   },
 } as const;
 
-type SubjectBody = Partial<SubjectProfile>;
+type SubjectBody = Omit<SubjectPatch, 'id'> & { readonly id?: string; readonly locale?: string; readonly timezone?: string };
 
 export function isLocale(tag: string): boolean {
   try {
@@ -35,6 +36,11 @@ export function isLocale(tag: string): boolean {
 function checkSubject(id: string, body: SubjectBody): FieldError[] {
   // The project's own fields are stored as given: as for event data, only what the store can keep.
   const errors: FieldError[] = [...storableProblems(body).problems];
+  for (const [channel, address] of Object.entries(body.contacts ?? {})) {
+    if (address !== null && (typeof address !== 'string' || address === '')) {
+      errors.push({ path: `/contacts/${channel}`, message: 'must be an address (a non-empty string), or null to remove it' });
+    }
+  }
   if (body.id !== undefined && body.id !== id) errors.push({ path: '/id', message: `must match the id in the URL (${JSON.stringify(id)}) or be left out` });
   if (body.timezone !== undefined && !isValidTimeZone(body.timezone)) {
     errors.push({ path: '/timezone', message: `must be an IANA time zone such as Europe/Berlin, got ${JSON.stringify(body.timezone)}` });

@@ -10,7 +10,7 @@
  */
 import type { GraphIR } from '@herald/dsl';
 import type { Delivery, DeliveryInput, SentGuard } from '../delivery/types.js';
-import type { DataRequest, EngineInput, IncomingEvent, Instance, InstanceStatus, SubjectProfile } from '../engine/types.js';
+import type { DataRequest, EngineInput, IncomingEvent, Instance, InstanceStatus, SubjectPatch, SubjectProfile } from '../engine/types.js';
 
 export type Job =
   /** Route an incoming event: start journeys it triggers, resume instances waiting for it. */
@@ -187,8 +187,8 @@ export interface Driver {
   setCurrentGraphVersion(version: string): Promise<void>;
 
   getSubject(id: string): Promise<SubjectProfile | undefined>;
-  /** Merge: given fields replace stored ones; `contacts` merges per channel. */
-  putSubject(profile: Partial<SubjectProfile> & { readonly id: string }): Promise<SubjectProfile>;
+  /** Merge: given fields replace stored ones; `contacts` merges per channel, null removing one. */
+  putSubject(profile: SubjectPatch): Promise<SubjectProfile>;
 
   getInstance(id: string): Promise<Instance | undefined>;
   findInstances(q: InstanceQuery): Promise<Instance[]>;

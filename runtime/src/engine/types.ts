@@ -30,6 +30,20 @@ export interface SubjectProfile {
   readonly [field: string]: unknown;
 }
 
+/**
+ * An upsert of a profile: the fields given replace the stored ones, `contacts` merges per
+ * channel, and a contact given as null removes that channel's address.
+ */
+export interface SubjectPatch {
+  readonly id: string;
+  readonly locale?: string;
+  readonly timezone?: string;
+  readonly contacts?: Readonly<Record<string, string | null>>;
+  readonly channels?: readonly string[];
+  readonly optOuts?: readonly string[];
+  readonly [field: string]: unknown;
+}
+
 export type InstanceStatus = 'active' | 'completed' | 'exited' | 'failed';
 
 /** What an active instance is paused on; null while it is between inputs (never stored that way). */

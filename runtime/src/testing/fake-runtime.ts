@@ -6,6 +6,7 @@
  */
 import type { GraphIR } from '@herald/dsl';
 import type { ArchiveQuery, ArchivedMessage } from '../driver/driver.js';
+import { mergeSubject } from '../driver/embedded/merge-subject.js';
 import type { Instance, SubjectProfile } from '../engine/types.js';
 import { createEventValidator } from '../orchestrator/validate-event.js';
 import type { EventInput, HeraldRuntime, IngestResult } from '../runtime-api.js';
@@ -78,14 +79,8 @@ export function createFakeRuntime(options: FakeRuntimeOptions = {}): FakeRuntime
         )
         .slice(0, q.limit ?? Infinity),
     async putSubject(profile) {
-      const old = subjects.get(profile.id);
-      const merged: SubjectProfile = {
-        ...old,
-        ...profile,
-        contacts: { ...old?.contacts, ...profile.contacts },
-        channels: profile.channels ?? old?.channels ?? [],
-        optOuts: profile.optOuts ?? old?.optOuts ?? [],
-      };
+      // The drivers' own merge, so the fake answers as a real runtime would.
+      const merged = mergeSubject(subjects.get(profile.id), profile);
       subjects.set(profile.id, merged);
       return merged;
     },

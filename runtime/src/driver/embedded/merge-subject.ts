@@ -1,11 +1,11 @@
 /**
  * The subject merge every driver applies on `putSubject`: the fields given replace the
  * stored ones (undefined means "not given"), and `contacts` merges per channel so setting a
- * phone number keeps the email address.
+ * phone number keeps the email address; a contact given as null removes that address.
  */
-import type { SubjectProfile } from '../../engine/types.js';
+import type { SubjectPatch, SubjectProfile } from '../../engine/types.js';
 
-export type SubjectPatch = Partial<SubjectProfile> & { readonly id: string };
+export type { SubjectPatch };
 
 export function mergeSubject(stored: SubjectProfile | undefined, patch: SubjectPatch): SubjectProfile {
   const merged: Record<string, unknown> = stored ? { ...stored } : { id: patch.id, contacts: {}, channels: [], optOuts: [] };
@@ -13,6 +13,13 @@ export function mergeSubject(stored: SubjectProfile | undefined, patch: SubjectP
     if (value === undefined || key === 'contacts') continue;
     merged[key] = value;
   }
-  if (patch.contacts !== undefined) merged['contacts'] = { ...(stored?.contacts ?? {}), ...patch.contacts };
+  if (patch.contacts !== undefined) {
+    const contacts: Record<string, string> = { ...(stored?.contacts ?? {}) };
+    for (const [channel, address] of Object.entries(patch.contacts)) {
+      if (address === null) delete contacts[channel];
+      else contacts[channel] = address;
+    }
+    merged['contacts'] = contacts;
+  }
   return merged as SubjectProfile;
 }
