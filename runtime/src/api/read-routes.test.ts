@@ -88,6 +88,8 @@ describe('archive', () => {
   it.each([
     ['from=yesterday', '/from', 'must be an ISO 8601 time (2026-03-01T08:00:00Z) or epoch milliseconds, got "yesterday"'],
     ['to=2026-13-01', '/to', 'must be an ISO 8601 time (2026-03-01T08:00:00Z) or epoch milliseconds, got "2026-13-01"'],
+    ['from=2026-02-30', '/from', 'must be an ISO 8601 time (2026-03-01T08:00:00Z) or epoch milliseconds, got "2026-02-30"'],
+    ['to=2026-02-29T10:00:00Z', '/to', 'must be an ISO 8601 time (2026-03-01T08:00:00Z) or epoch milliseconds, got "2026-02-29T10:00:00Z"'],
     ['limit=0', '/limit', 'must be a whole number from 1 to 500, got "0"'],
     ['limit=ten', '/limit', 'must be a whole number from 1 to 500, got "ten"'],
     ['status=sent', '/status', 'must be one of pending, attempting, awaiting-receipt, deferred, delivered, failed, skipped, got "sent"'],
