@@ -14,6 +14,7 @@ import { fallbackLocales } from './rule-fallback-locale.js';
 import { loopsWithoutWait } from './rule-loop-without-wait.js';
 import { pluginConfig } from './rule-plugin-config.js';
 import { policyReferences } from './rule-policy-references.js';
+import { policyValues } from './rule-policy-values.js';
 import { reservedNames } from './rule-reserved-names.js';
 import { splitWeights } from './rule-split-weights.js';
 import { subjectSource } from './rule-subject-source.js';
@@ -60,11 +61,12 @@ export const LINK_RULES: readonly LinkRule[] = [
   fallbackLocales,
   subjectSource,
   eventSubjects,
+  policyValues,
   ...JOURNEY_RULES,
 ];
 
 /** Rules over herald.yaml, templates, policies and ids across files. */
-export const PROJECT_RULES: readonly LinkRule[] = [pluginConfig, unknownChannels, policyReferences, variantFields, fallbackLocales, subjectSource, eventSubjects];
+export const PROJECT_RULES: readonly LinkRule[] = [pluginConfig, unknownChannels, policyReferences, policyValues, variantFields, fallbackLocales, subjectSource, eventSubjects];
 
 const toReport = (sink: ProblemSink) => (typeof sink === 'function' ? sink : (p: Problem) => sink.report(p));
 

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { policyValues } from './rule-policy-values.js';
+import { BASE_CONFIG, checkRule } from './test-project.js';
+
+const check = (policy: string) => checkRule(policyValues, { 'herald.yaml': BASE_CONFIG, 'standard.policy.yaml': `policy: standard\nchannels: [email]\n${policy}` });
+
+describe('policy values', () => {
+  it('accepts quiet hours across midnight, a literal IANA zone, an expression zone, and max above initial', () => {
+    expect(check('quietHours: { from: "21:00", to: "08:00", timezone: "\'Europe/Berlin\'" }\nretry: { attempts: 3, initial: 30s, max: 10m }\n')).toEqual([]);
+    expect(check('quietHours: { from: "21:00", to: "08:00", timezone: subject.timezone }\n')).toEqual([]);
+  });
+
+  it('warns of quiet hours that start and end at the same time, at `to`', () => {
+    expect(check('quietHours: { from: "22:00", to: "22:00" }\n')).toEqual([
+      expect.objectContaining({ code: 'quiet-hours-empty', severity: 'warning', at: '"22:00"', message: 'quiet hours of policy `standard` run from 22:00 to 22:00: they hold nothing back' }),
+    ]);
+  });
+
+  it('refuses a literal time zone that names no IANA zone', () => {
+    expect(check('quietHours: { from: "21:00", to: "08:00", timezone: "\'Mars/Base\'" }\n')).toEqual([
+      expect.objectContaining({ code: 'unknown-timezone', severity: 'error', message: '`Mars/Base` is not an IANA time zone (quiet hours of policy `standard`)' }),
+    ]);
+  });
+
+  it('warns of a retry max below its initial delay, at `max`', () => {
+    expect(check('retry: { attempts: 3, initial: 30s, max: 10s }\n')).toEqual([
+      expect.objectContaining({ code: 'retry-max-below-initial', severity: 'warning', at: '10s', message: 'retry of policy `standard`: `max` 10s is below `initial` 30s, so every retry waits 10s' }),
+    ]);
+  });
+});
