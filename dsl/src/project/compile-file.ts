@@ -22,7 +22,18 @@ export interface CompiledFile {
 export function compileFile(path: string, kind: FileKind, text: string, read: ReadProjectFile): CompiledFile {
   const { root, problems: parseProblems } = parseYamlFile(path, text);
   const problems: Problem[] = [...parseProblems];
-  if (!root) return { kind, ast: undefined, problems, included: [] };
+  if (!root) {
+    // An empty file (or only comments) parses to nothing: say so, rather than find no problems in it.
+    if (parseProblems.length === 0) {
+      problems.push({
+        code: 'wrong-type',
+        message: `${kind === 'config' ? 'herald.yaml' : `this ${kind} file`} is empty`,
+        span: { file: path, start: 0, end: 0 },
+        hint: kind === 'config' ? 'herald.yaml needs at least `project: <name>`' : `a ${kind} file starts with \`${kind}: <id>\``,
+      });
+    }
+    return { kind, ast: undefined, problems, included: [] };
+  }
   if (root.kind !== 'map') {
     problems.push({ code: 'wrong-type', message: `a ${kind === 'config' ? 'herald.yaml' : kind} file must be a mapping of keys`, span: root.span });
     return { kind, ast: undefined, problems, included: [] };

@@ -35,6 +35,17 @@ describe('Project (incremental)', () => {
     expect(codes(p)).toEqual([]);
   });
 
+  it('an empty file (or one of comments only) is an error, not a file without problems', () => {
+    const p = project();
+    p.setFile('herald.yaml', '# nothing yet\n');
+    p.setFile('k.journey.yaml', '');
+    const found = p.check().diagnostics.filter((d) => d.code === 'wrong-type');
+    expect(found.map((d) => [d.file, d.message])).toEqual([
+      ['herald.yaml', 'herald.yaml is empty'],
+      ['k.journey.yaml', 'this journey file is empty'],
+    ]);
+  });
+
   it('notices a template appearing and disappearing for a journey that did not change', () => {
     const p = project();
     p.removeFile('t.template.yaml');
