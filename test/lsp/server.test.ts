@@ -264,6 +264,13 @@ describe('navigation', () => {
     expect(applyEdits(client.text(JOURNEY), edits)).toBe(client.text(JOURNEY).replaceAll('thank-you', 'paid-thanks'));
   });
 
+  it('refuses a rename to a taken or invalid id with a message for the user', async () => {
+    const rename = (newName: string) =>
+      client.connection.sendRequest(RenameRequest.type, { textDocument: { uri: client.uri(JOURNEY) }, position: client.position(JOURNEY, 'onEvent: thank-you', 10), newName });
+    await expect(rename('final-notice')).rejects.toMatchObject({ message: expect.stringMatching(/final-notice.*already exists/) });
+    await expect(rename('Bad Name')).rejects.toMatchObject({ message: expect.stringMatching(/is not a valid id/) });
+  });
+
   it('renames a template id in the template and every send', async () => {
     const edit = (await client.connection.sendRequest(RenameRequest.type, {
       textDocument: { uri: client.uri(JOURNEY) },

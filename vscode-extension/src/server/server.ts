@@ -12,6 +12,7 @@ import {
   CompletionTriggerKind,
   DidChangeWatchedFilesNotification,
   FileChangeType,
+  ResponseError,
   TextDocuments,
   TextDocumentSyncKind,
   type Connection,
@@ -191,7 +192,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     try {
       return f();
     } catch (e) {
-      if (e instanceof Error && e.name === 'ResponseError') throw e;
+      // An answer for the user (a rename to a taken id): vscode-jsonrpc's ResponseError keeps the name `Error`, so by class.
+      if (e instanceof ResponseError) throw e;
       connection.console.error(`herald: ${what} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
       return fallback;
     }
