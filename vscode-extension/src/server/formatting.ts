@@ -85,7 +85,9 @@ function finish(text: string, options: FormattingOptions): string {
 
 /** One edit per changed run of lines, so the editor keeps the cursor and folds where nothing changed. */
 export function formattingEdits(text: string, lines: LineIndex, options: FormattingOptions): TextEdit[] {
-  const formatted = formatYaml(text, options);
+  const lf = formatYaml(text, options);
+  // The printer writes LF: a file with Windows line endings keeps them, so only what changed is edited.
+  const formatted = lf !== undefined && text.includes('\r\n') ? lf.replace(/\r?\n/g, '\r\n') : lf;
   if (formatted === undefined || formatted === text) return [];
   const a = text.split('\n');
   const b = formatted.split('\n');
