@@ -1,4 +1,5 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 // Real time: the example's policy has quiet hours, so subjects live where it is midday now.
 import { herald } from '../../../../test/helpers/cli.js';
 import { middayZone } from '../../../../test/helpers/daytime.js';
@@ -107,6 +108,20 @@ describe('herald dev', () => {
     } finally {
       if (!closed) await session.close();
     }
+  });
+
+  it('a folder that does not exist fails the start and leaves no port open', async () => {
+    const free = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const port = (probe.address() as { port: number }).port;
+        probe.close(() => resolve(port));
+      });
+    });
+    await expect(startDev({ dir: join(scratch, 'no-such-project'), port: 0, smtpPort: free, data: '.herald/dev.db', watch: false, out: () => {} })).rejects.toThrow(/ENOENT|no such/);
+    // The mail catcher's port is free again.
+    await new Promise<void>((resolve, reject) => {
+      const again = createServer().once('error', reject).listen(free, '127.0.0.1', () => again.close(() => resolve()));
+    });
   });
 
   it('a second herald dev on the same data file says who holds it and exits, instead of hanging', async () => {

@@ -85,7 +85,14 @@ export async function startDev(options: DevOptions): Promise<DevSession> {
   process.env['HERALD_DEV_SMTP_HOST'] = catcher.host;
   process.env['HERALD_DEV_SMTP_PORT'] = String(catcher.port);
 
-  const first = await loadProject(options.dir);
+  // A mistyped folder must not leave the catcher's port open and the process running.
+  let first: Awaited<ReturnType<typeof loadProject>>;
+  try {
+    first = await loadProject(options.dir);
+  } catch (err) {
+    await catcher.close();
+    throw err;
+  }
   const root = first.root;
   const dataFile = isAbsolute(options.data) ? options.data : join(root, options.data);
   mkdirSync(dirname(dataFile), { recursive: true });
