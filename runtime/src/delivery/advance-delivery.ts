@@ -30,7 +30,7 @@ import type { GraphIR, PolicyIR } from '@herald/dsl';
 import { describeDuration } from '../engine/describe.js';
 import type { SubjectProfile } from '../engine/types.js';
 import { backoffDelay } from './backoff.js';
-import { checkConsent } from './check-consent.js';
+import { checkConsent, type ConsentContext } from './check-consent.js';
 import { isValidTimeZone, quietHoursEnd } from './quiet-hours.js';
 import { resolveChannelOrder } from './resolve-channel-order.js';
 import type { Delivery, DeliveryAdvance, DeliveryDecision, DeliveryEffect, DeliveryFacts, DeliveryInput, SentGuard } from './types.js';
@@ -123,7 +123,7 @@ function start(s: Step, facts: DeliveryFacts): void {
     return skip(s, `frequency cap: ${cap.max} per ${describeDuration(cap.perMs)} reached`);
   }
   const order = resolveChannelOrder(policy.channels, facts.order);
-  const consent = checkConsent(order, { category: d.category, subject: env.subject, channelKinds: env.channelKinds, templateKinds: env.templateKinds });
+  const consent = checkConsent(order, consentContext(s));
   if (consent.eligible.length === 0) {
     const why = consent.skipped.map((k) => `${k.channel} ${k.reason}`).join(', ');
     return skip(s, `no channel: ${why || 'the policy lists none'}`);
@@ -181,14 +181,20 @@ function prepareAttempt(s: Step, index: number, attempt: number): void {
   note(s, `${channel} attempt ${attempt}`, channel);
 }
 
+/** What consent is decided on: the category, and the subject's profile as the step sees it now. */
+function consentContext(s: Step): ConsentContext {
+  return { category: s.d.category, subject: s.env.subject, channelKinds: s.env.channelKinds, templateKinds: s.env.templateKinds };
+}
+
 /** The first channel from `index` on that the subject allows now, each one passed over noted; null when none is left. */
 function nextAllowed(s: Step, index: number): number | null {
-  const { d, env } = s;
-  for (let i = index; i < d.channels.length; i++) {
-    const channel = d.channels[i]!;
-    const [skipped] = checkConsent([channel], { category: d.category, subject: env.subject, channelKinds: env.channelKinds, templateKinds: env.templateKinds }).skipped;
-    if (skipped === undefined) return i;
-    note(s, `${channel} skipped: ${skipped.reason}`, channel);
+  const { skipped } = checkConsent(s.d.channels.slice(index), consentContext(s));
+  const why = new Map(skipped.map((k) => [k.channel, k.reason]));
+  for (let i = index; i < s.d.channels.length; i++) {
+    const channel = s.d.channels[i]!;
+    const reason = why.get(channel);
+    if (reason === undefined) return i;
+    note(s, `${channel} skipped: ${reason}`, channel);
   }
   return null;
 }

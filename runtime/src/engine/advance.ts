@@ -52,11 +52,11 @@ function waitsFor(w: Waiting | null, type: string): Extract<Waiting, { kind: 'ev
 }
 
 /**
- * After `takes`: an event that does not match leaves the instance as it was; one whose match
- * could not be decided leaves it waiting as it was, with the history saying why.
+ * An event the wait or batch does not take: one that does not match leaves the instance as it
+ * was; one whose match could not be decided leaves it waiting as it was, the history saying why.
  */
-function undecided(run: Run): Resumed {
-  if (run.notes.length === 0) return null;
+function notTaken(run: Run, verdict: false | 'undecided'): Resumed {
+  if (verdict === false) return null;
   const { instance } = run;
   return { run, stop: { status: 'active', at: instance.at!, waiting: instance.waiting! } };
 }
@@ -133,14 +133,16 @@ function onEvent(run: Run, w: Extract<Waiting, { kind: 'event' | 'batch' }>, eve
   const id = run.instance.at;
   if (w.kind === 'event') {
     if (node?.kind !== 'wait-event') return { run, stop: wrongNode(run, 'an event wait') };
-    if (!takes(run, node.ir.id, node.match, event)) return undecided(run);
+    const verdict = takes(run, node.ir.id, node.match, event);
+    if (verdict !== true) return notTaken(run, verdict);
     if (w.timerId !== null) run.effects.push({ kind: 'cancel', timerId: w.timerId });
     if (node.ir.as !== null) setVar(run, node.ir.as, event.data);
     note(run, id, `received ${event.type} (${event.id})`);
     return { run, stop: runFrom(run, node.ir.onEvent, id) };
   }
   if (node?.kind !== 'batch') return { run, stop: wrongNode(run, 'a batch') };
-  if (!takes(run, node.ir.id, node.match, event)) return undecided(run);
+  const verdict = takes(run, node.ir.id, node.match, event);
+  if (verdict !== true) return notTaken(run, verdict);
   const items = [...w.items, event.data];
   if (w.max !== null && items.length >= w.max) {
     run.effects.push({ kind: 'cancel', timerId: w.timerId });

@@ -13,7 +13,6 @@ import type { DataRequest, IncomingEvent } from './types.js';
 /** Nodes one advance may run: a cycle with no wait in it is stopped here (the compiler rejects such cycles too). */
 export const ADVANCE_STEP_LIMIT = 1000;
 
-/** A value an expression produced that the step cannot use; becomes the failure reason. */
 /**
  * The longest chain of events emitted because of each other (an instance emits an event that
  * starts or resumes an instance that emits ...). A chain this long is a loop through `emit`
@@ -22,6 +21,7 @@ export const ADVANCE_STEP_LIMIT = 1000;
  */
 export const EMIT_DEPTH_LIMIT = 16;
 
+/** A value an expression produced that the step cannot use; becomes the failure reason. */
 export class StepValueError extends Error {
   override readonly name = 'StepValueError';
 }
@@ -71,21 +71,21 @@ export function matches(run: Run, match: CompiledExpr, event: IncomingEvent): bo
  * and says so in the history: one odd event — a broadcast one reaches every waiting instance —
  * must not end the journeys that wait.
  */
-export function takes(run: Run, node: string, match: CompiledExpr | null, event: IncomingEvent): boolean {
+export function takes(run: Run, node: string, match: CompiledExpr | null, event: IncomingEvent): boolean | 'undecided' {
   if (match === null) return true;
   try {
     return matches(run, match, event);
   } catch (e) {
     if (!(e instanceof ExprRuntimeError || e instanceof StepValueError)) throw e;
     note(run, node, `${event.type} (${event.id}) not taken: its match could not be decided (${e.message})`);
-    return false;
+    return 'undecided';
   }
 }
 
 /** The first kept event this wait takes (removed from the inbox), or null. */
 function takeKept(run: Run, node: Extract<CompiledNode, { kind: 'wait-event' }>): IncomingEvent | null {
   const inbox = run.inbox ?? run.instance.inbox ?? [];
-  const index = inbox.findIndex((e) => e.type === node.ir.event && takes(run, node.ir.id, node.match, e));
+  const index = inbox.findIndex((e) => e.type === node.ir.event && takes(run, node.ir.id, node.match, e) === true);
   if (index < 0) return null;
   run.inbox = inbox.filter((_, i) => i !== index);
   const kept = inbox[index]!;
