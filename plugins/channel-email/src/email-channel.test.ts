@@ -277,6 +277,24 @@ describe('@herald/channel-email', () => {
     await channel.close?.();
   });
 
+  it('takes many sends in flight at once without a MaxListenersExceededWarning', async () => {
+    const server = await startServer();
+    const channel = await open(config(server.port, { pool: true }));
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => warnings.push(w);
+    process.on('warning', onWarning);
+    try {
+      // Node warns at the 11th listener on one signal; every send in flight listens on close()'s.
+      const results = await Promise.all(Array.from({ length: 30 }, (_, i) => channel.send(message, sendContext({ idempotencyKey: `many-${i}` }))));
+      expect(results.every((r) => r.status === 'delivered')).toBe(true);
+      await new Promise((r) => setImmediate(r));
+      expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning')).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+      await channel.close?.();
+    }
+  });
+
   it('refuses a message without a subject or body as permanent, and a closed channel as retryable', async () => {
     const server = await startServer();
     const channel = await open(config(server.port));

@@ -10,12 +10,14 @@
  *
  * `path` is relative to the project root: the runtime's plugin host resolves relative `path`
  * config values against the project root before `create`, since plugins never learn where the
- * project is. The file is read once, at create; edit it and restart (or reload) to see changes.
+ * project is. The file is read at create and again when it changes (file-collections.ts).
  */
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { defineSource, loadManifest, sourceFailed, sourceOk } from '@herald/plugin-sdk';
 import type { SourceResult } from '@herald/plugin-sdk';
+import { openFileCollections, type Collections } from './file-collections.js';
+
+export { indexCollections } from './file-collections.js';
 
 export interface FileSourceConfig {
   /** JSON file; relative paths were resolved against the project root by the runtime. */
@@ -30,36 +32,7 @@ export interface FileQueryDefinition {
   readonly list?: boolean;
 }
 
-type Collection = ReadonlyMap<string, Readonly<Record<string, unknown>>>;
-
 const manifest = loadManifest(new URL('../herald-plugin.json', import.meta.url), 'source');
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/**
- * The file's collections, each as key → record. A collection may also be an array of records;
- * then a record's key is its `id` field (or its position when it has none).
- */
-export function indexCollections(json: unknown, file: string): Map<string, Collection> {
-  if (!isRecord(json)) throw new Error(`${file}: expected an object of collections, { "<collection>": { "<key>": <record> } }`);
-  const collections = new Map<string, Collection>();
-  for (const [name, value] of Object.entries(json)) {
-    const records = new Map<string, Readonly<Record<string, unknown>>>();
-    if (Array.isArray(value)) {
-      value.forEach((record, i) => {
-        if (isRecord(record)) records.set(String(record['id'] ?? i), record);
-      });
-    } else if (isRecord(value)) {
-      for (const [key, record] of Object.entries(value)) if (isRecord(record)) records.set(key, record);
-    } else {
-      throw new Error(`${file}: collection "${name}" must be an object of records (or an array of records)`);
-    }
-    collections.set(name, records);
-  }
-  return collections;
-}
 
 /** Loose equality for argument matching: `"42"` matches `42`, since keys in JSON object form are strings. */
 function sameValue(a: unknown, b: unknown): boolean {
@@ -69,7 +42,7 @@ function sameValue(a: unknown, b: unknown): boolean {
 }
 
 export function runFileQuery(
-  collections: ReadonlyMap<string, Collection>,
+  collections: Collections,
   args: Readonly<Record<string, unknown>>,
   definition: FileQueryDefinition,
 ): SourceResult {
@@ -99,19 +72,12 @@ export default defineSource<FileSourceConfig, FileQueryDefinition>({
   manifest,
   async create(config, ctx) {
     const file = resolve(config.path);
-    const text = await readFile(file, 'utf8');
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch (error) {
-      throw new Error(`${file} is not valid JSON: ${(error as Error).message}`);
-    }
-    const collections = indexCollections(json, file);
-    ctx.logger.debug('file source: loaded', { file, collections: collections.size });
+    const collections = await openFileCollections(file, { warn: (message) => ctx.logger.warn(message) });
+    ctx.logger.debug('file source: loaded', { file });
     return {
       async query(_name, args, definition, queryCtx) {
         if (queryCtx.signal.aborted) return sourceFailed.retryable('aborted', { code: 'ABORTED' });
-        return runFileQuery(collections, args, definition);
+        return runFileQuery(await collections.current(), args, definition);
       },
       async close() {},
     };
