@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isYamlFile, Project, type CompileResult } from '@herald/dsl';
+import { isProjectDir, requireProjectDir } from './require-project-dir.js';
 
 const SKIP_DIRS = new Set(['node_modules', '.git', '.herald', 'dist', 'out']);
 
@@ -48,7 +49,9 @@ export interface LoadedProject {
   readonly result: CompileResult;
 }
 
+/** Throws when `dir` holds no herald.yaml (require-project-dir.ts). */
 export function openProject(dir: string): Project {
+  requireProjectDir(dir);
   const root = resolve(dir).split(sep).join('/');
   const project = new Project(root, { readFile: readFileOrUndefined, pluginRoots: bundledPluginRoots() });
   for (const f of listYamlFiles(root)) project.setFile(f, readFileSync(join(root, f), 'utf8'));
@@ -64,14 +67,14 @@ export async function loadProject(dir: string): Promise<LoadedProject> {
 export function expandProjectDirs(dirs: readonly string[]): string[] {
   const out: string[] = [];
   for (const d of dirs) {
-    if (existsSync(join(d, 'herald.yaml')) || existsSync(join(d, 'herald.yml')) || !existsSync(d) || !statSync(d).isDirectory()) {
+    if (isProjectDir(d) || !existsSync(d) || !statSync(d).isDirectory()) {
       out.push(d);
       continue;
     }
     const subs = readdirSync(d)
       .sort()
       .map((n) => join(d, n))
-      .filter((p) => statSync(p).isDirectory() && (existsSync(join(p, 'herald.yaml')) || existsSync(join(p, 'herald.yml'))));
+      .filter((p) => statSync(p).isDirectory() && isProjectDir(p));
     out.push(...(subs.length ? subs : [d]));
   }
   return out;

@@ -32,6 +32,7 @@ import type { HandlerContext, JobHandler } from './handler-context.js';
 import type { HandOverTarget } from './hand-over-attempts.js';
 import { jobIds } from './job-ids.js';
 import { createLogDigest } from './log-digest.js';
+import type { RoutingDecision } from './route-event.js';
 import { createRuntimeMetrics, type RuntimeMetrics } from './runtime-metrics.js';
 import { createScheduler, type Scheduler } from './scheduler.js';
 import { createEventValidator } from './validate-event.js';
@@ -86,6 +87,14 @@ export interface RuntimeOptions {
    * must be quick; what it throws is logged.
    */
   readonly onDelivery?: (delivery: Delivery) => void;
+  /**
+   * Told what routing decided about each event: a journey started, or not and why (no subject
+   * id, `trigger.when` false, the reentry rule), or nothing heard it — an accepted event can
+   * start nothing, and `herald dev` says why. Told as routing decides, before its unit
+   * commits: a routing that loses a race and runs again is told again. Quick, like onDelivery;
+   * what it throws is logged.
+   */
+  readonly onRouted?: (decision: RoutingDecision) => void;
 }
 
 export interface Runtime extends HeraldRuntime {
@@ -196,6 +205,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         fetchMaxTries: options.fetchMaxTries ?? 5,
         ...(handOver ? { handOver } : {}),
         ...(options.onDelivery ? { onDelivery: options.onDelivery } : {}),
+        ...(options.onRouted ? { onRouted: options.onRouted } : {}),
         validateEvent: validate,
       };
       const scheduler: Scheduler = createScheduler({

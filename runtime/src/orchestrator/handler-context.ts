@@ -9,6 +9,7 @@ import type { WorkerPool } from '../pool/worker-pool.js';
 import type { GraphCache } from './graph-cache.js';
 import type { LogDigest } from './log-digest.js';
 import { handOverAttempts, type HandOverTarget } from './hand-over-attempts.js';
+import type { RoutingDecision } from './route-event.js';
 import type { RuntimeMetrics } from './runtime-metrics.js';
 import type { EventValidator } from './validate-event.js';
 
@@ -27,6 +28,8 @@ export interface HandlerContext {
   readonly handOver?: HandOverTarget;
   /** Told every delivery a committed unit wrote (RuntimeOptions.onDelivery). */
   readonly onDelivery?: (delivery: Delivery) => void;
+  /** Told what routing decided about each event (RuntimeOptions.onRouted). */
+  readonly onRouted?: (decision: RoutingDecision) => void;
   /** An event's data against its declared type, as ingest checks it; for events instances emit. */
   readonly validateEvent?: EventValidator;
 }

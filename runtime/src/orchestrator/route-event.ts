@@ -4,13 +4,14 @@
  * its type each get an `instance` job with the event, so a conflict on one instance never
  * holds up the others or the new starts. What routing decides is returned as unit parts; the
  * caller commits them — `ingest` together with the event itself, an `event` job with its ack.
+ * Why each journey did or did not start is told to `onRouted` (`herald dev` prints it).
  * Which waiting instances an event reaches: engine/event-audience.ts.
  */
 import { redactEndedInstance } from '../archive/redact.js';
 import { advance } from '../engine/advance.js';
 import { audienceOfEvent, type EventAudience } from '../engine/event-audience.js';
 import type { InstanceExclusivity, UnitOfWork } from '../driver/driver.js';
-import { mayStart, newInstance, triggerCandidates, triggerCondition, type Reentry } from '../engine/start-instance.js';
+import { newInstance, reentryBlock, triggerCandidates, triggerCondition, type Reentry } from '../engine/start-instance.js';
 import type { CompiledGraph } from '../engine/compile-graph.js';
 import type { IncomingEvent, Instance, SubjectProfile } from '../engine/types.js';
 import { waitingForOf } from '../engine/waiting-for.js';
@@ -25,6 +26,32 @@ export interface Routed {
   readonly started: readonly { readonly instance: Instance; readonly exclusive?: InstanceExclusivity }[];
   /** The subject profiles routing decided on, by id: the attempts it starts are sent on them. */
   readonly subjects: ReadonlyMap<string, SubjectProfile>;
+}
+
+/**
+ * What routing decided about one event, for RuntimeOptions.onRouted: why an event that was
+ * accepted (202) started nothing is otherwise only in debug logs.
+ */
+export type RoutingDecision =
+  | { readonly kind: 'started'; readonly event: RoutedEventRef; readonly journey: string; readonly subjectId: string; readonly instanceId: string }
+  | {
+      readonly kind: 'not-started';
+      readonly event: RoutedEventRef;
+      readonly journey: string;
+      /** Null when `trigger.subject` named none. */
+      readonly subjectId: string | null;
+      readonly cause: 'no-subject-id' | 'condition' | 'reentry';
+      /** "trigger.when is false", "reentry after-exit: instance … is still active". */
+      readonly reason: string;
+    }
+  /** A journey waits for this type, but the event carries no subject id where its declaration says. */
+  | { readonly kind: 'no-subject-id'; readonly event: RoutedEventRef; readonly path: string }
+  /** No journey starts on its type and no instance was waiting for it; `awaited`: a journey of the graph waits for the type. */
+  | { readonly kind: 'unheard'; readonly event: RoutedEventRef; readonly subjectId: string | null; readonly awaited: boolean };
+
+export interface RoutedEventRef {
+  readonly id: string;
+  readonly type: string;
 }
 
 /** What a new instance claims in the store, so two events routed at once cannot both start it. */
@@ -55,9 +82,14 @@ export async function routeEvent(ctx: HandlerContext, event: IncomingEvent, repe
   const parts = emptyParts();
   const started: { instance: Instance; exclusive?: InstanceExclusivity }[] = [];
   const subjects = new Map<string, SubjectProfile>();
+  const decisions: RoutingDecision[] = [];
+  const ref: RoutedEventRef = { id: event.id, type: event.type };
 
   const candidates = triggerCandidates(graph, event);
-  for (const skipped of candidates.skipped) ctx.log.debug(`event ${event.id}: ${skipped.journey} not started: ${skipped.reason}`);
+  for (const skipped of candidates.skipped) {
+    ctx.log.debug(`event ${event.id}: ${skipped.journey} not started: ${skipped.reason}`);
+    decisions.push({ kind: 'not-started', event: ref, journey: skipped.journey, subjectId: skipped.subjectId, cause: 'no-subject-id', reason: skipped.reason });
+  }
   for (const c of candidates.triggered) {
     const id = jobIds.instance(c.journey, event.id);
     const subject = await loadSubject(ctx, graph, c.subjectId);
@@ -65,29 +97,64 @@ export async function routeEvent(ctx: HandlerContext, event: IncomingEvent, repe
     const condition = triggerCondition(graph, c.journey, event, subject);
     if (!condition.ok) {
       ctx.log.debug(`event ${event.id}: ${c.journey} not started for ${c.subjectId}: ${condition.reason}`);
+      decisions.push({ kind: 'not-started', event: ref, journey: c.journey, subjectId: c.subjectId, cause: 'condition', reason: condition.reason });
       continue;
     }
     // Started by this very event already (a retried routing job): nothing to do.
     if (repeat && (await ctx.driver.getInstance(id))) continue;
     // `always` needs no look at the subject's other instances (there may be thousands).
     const existing = c.reentry === 'always' ? [] : await ctx.driver.findInstances({ journey: c.journey, subjectId: c.subjectId });
-    if (!mayStart(c.reentry, existing)) {
-      ctx.log.debug(`event ${event.id}: ${c.journey} not started for ${c.subjectId}: reentry ${c.reentry}`);
+    const blocked = reentryBlock(c.reentry, existing);
+    if (blocked !== null) {
+      ctx.log.debug(`event ${event.id}: ${c.journey} not started for ${c.subjectId}: ${blocked}`);
+      decisions.push({ kind: 'not-started', event: ref, journey: c.journey, subjectId: c.subjectId, cause: 'reentry', reason: blocked });
       continue;
     }
     const fresh = newInstance(graph, c.journey, c.subjectId, event, now, id);
     const result = advance(graph, fresh, { kind: 'start' }, { now, subject });
     const exclusive = exclusivityOf(c.reentry);
     started.push({ instance: redactEndedInstance(result.instance, graph.ir.project.archive.redact), ...(exclusive ? { exclusive } : {}) });
+    decisions.push({ kind: 'started', event: ref, journey: c.journey, subjectId: c.subjectId, instanceId: id });
     await addInstanceEffectsStarted(ctx, parts, graph, result.instance, result.effects, subject, now);
   }
 
   const audience = audienceOfEvent(graph.ir, event);
+  const awaited = graph.awaitedBy.has(event.type);
+  const missesSubject = audience.kind === 'nobody' && awaited;
   if (audience.kind === 'nobody') ctx.log.debug(`event ${event.id}: no subject id at ${audience.path}; it reaches no waiting instance`);
-  for (const instance of await instancesToTell(ctx, graph, event, audience)) {
+  if (missesSubject) decisions.push({ kind: 'no-subject-id', event: ref, path: audience.path });
+  const told = await instancesToTell(ctx, graph, event, audience);
+  for (const instance of told) {
     parts.enqueue.push({ id: jobIds.eventFor(event.id, instance.id), job: { kind: 'instance', instanceId: instance.id, input: { kind: 'event', event } }, runAt: now });
   }
+  const journeysOnIt = candidates.triggered.length + candidates.skipped.length;
+  if (journeysOnIt === 0 && told.length === 0 && !missesSubject) {
+    decisions.push({ kind: 'unheard', event: ref, subjectId: audience.kind === 'subject' ? audience.subjectId : null, awaited });
+  }
+  if (ctx.onRouted) await tellRouted(ctx, ctx.onRouted, event, repeat, decisions);
   return { parts, started, subjects };
+}
+
+/**
+ * Told before the caller commits, so a routing that loses a race and runs again tells again.
+ * A re-posted event id is not told at all: ingest answers it as a duplicate, and a "not
+ * started: reentry" about the instance that very event started would mislead.
+ */
+async function tellRouted(
+  ctx: HandlerContext,
+  onRouted: (decision: RoutingDecision) => void,
+  event: IncomingEvent,
+  repeat: boolean,
+  decisions: readonly RoutingDecision[],
+): Promise<void> {
+  if (!repeat && (await ctx.driver.eventSeen(event.id))) return;
+  for (const decision of decisions) {
+    try {
+      onRouted(decision);
+    } catch (error) {
+      ctx.log.error(`onRouted threw for event ${event.id}: ${(error as Error).message}`);
+    }
+  }
 }
 
 /**

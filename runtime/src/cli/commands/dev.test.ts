@@ -3,14 +3,16 @@ import { createServer } from 'node:net';
 // Real time: the example's policy has quiet hours, so subjects live where it is midday now.
 import { herald } from '../../../../test/helpers/cli.js';
 import { middayZone } from '../../../../test/helpers/daytime.js';
+import { freePort } from '../../../../test/helpers/ports.js';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { registerArchiveCommand } from './archive.js';
 import type { SmtpCatcher } from '../../dev/smtp-catcher.js';
 import { createFakeRuntime } from '../../testing/fake-runtime.js';
+import { runHerald } from '../program.js';
 import { createDevApiServer, registerDevCommand, startDev } from './dev.js';
 
 const example = fileURLToPath(new URL('../../../../examples/invoice-dunning', import.meta.url));
@@ -22,6 +24,32 @@ const overdue = (invoiceId: string) => ({
 async function post(url: string, path: string, body: unknown, method = 'POST') {
   const res = await fetch(`${url}${path}`, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+/** `herald ...args` in-process, as main.ts runs it. */
+async function runCli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const spies = [
+    vi.spyOn(process.stdout, 'write').mockImplementation((c) => ((out += String(c)), true)),
+    vi.spyOn(process.stderr, 'write').mockImplementation((c) => ((err += String(c)), true)),
+  ];
+  process.exitCode = undefined;
+  try {
+    await runHerald(args, 'user');
+  } finally {
+    spies.forEach((s) => s.mockRestore());
+  }
+  const code = Number(process.exitCode ?? 0);
+  process.exitCode = undefined;
+  return { code, out, err };
+}
+
+/** Fails when something still listens on the port. */
+function expectFree(port: number): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const again = createServer().once('error', reject).listen(port, '127.0.0.1', () => again.close(() => resolve()));
+  });
 }
 
 async function run(register: (p: Command) => void, args: string[]): Promise<{ out: string; code: number }> {
@@ -86,10 +114,16 @@ describe('herald dev', () => {
       expect(versions.size).toBe(2);
 
       // A compile error keeps the running version.
+      const working = readFileSync(template, 'utf8');
       writeFileSync(template, 'template: payment-reminder\nemail: [');
       await session.rebuild();
       expect(lines.join('')).toMatch(/not switched; still running graph \w{12}/);
       expect((await fetch(`${url}/healthz`)).status).toBe(200);
+      // Fixing it gives the graph that runs: said, not silent.
+      const running = /still running graph (\w{12})/.exec(lines.join(''))![1]!;
+      writeFileSync(template, working);
+      await session.rebuild();
+      expect(lines.at(-1)).toBe(`herald dev: compiles again; graph ${running} unchanged, still running\n`);
 
       await session.close();
       closed = true;
@@ -110,18 +144,79 @@ describe('herald dev', () => {
     }
   });
 
-  it('a folder that does not exist fails the start and leaves no port open', async () => {
-    const free = await new Promise<number>((resolve) => {
-      const probe = createServer().listen(0, '127.0.0.1', () => {
-        const port = (probe.address() as { port: number }).port;
-        probe.close(() => resolve(port));
-      });
-    });
+  it('a folder that does not exist, or has no herald.yaml, fails the start and leaves no port open', async () => {
+    const free = await freePort();
     await expect(startDev({ dir: join(scratch, 'no-such-project'), port: 0, smtpPort: free, data: '.herald/dev.db', watch: false, out: () => {} })).rejects.toThrow(/ENOENT|no such/);
     // The mail catcher's port is free again.
-    await new Promise<void>((resolve, reject) => {
-      const again = createServer().once('error', reject).listen(free, '127.0.0.1', () => again.close(() => resolve()));
-    });
+    await expectFree(free);
+    const parent = join(scratch, 'projects');
+    cpSync(example, join(parent, 'billing'), { recursive: true });
+    await expect(startDev({ dir: parent, port: 0, smtpPort: free, data: '.herald/dev.db', watch: false, out: () => {} })).rejects.toThrow(
+      `no herald.yaml in ${parent}; did you mean ${join(parent, 'billing')}?`,
+    );
+    await expectFree(free);
+  });
+
+  it('a taken API or mail catcher port stops it with the port and the flag to change it, and nothing listening', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const busy = (taken.address() as { port: number }).port;
+    try {
+      const free = await freePort();
+      const data = join(scratch, 'ports.db');
+      await expect(startDev({ dir: example, port: busy, smtpPort: free, data, watch: false, out: () => {} })).rejects.toThrow(
+        `port ${busy} on 127.0.0.1 (the API) is in use by another program; choose another with --port <port> (0 for any free port)`,
+      );
+      await expectFree(free);
+      await expect(startDev({ dir: example, port: free, smtpPort: busy, data, watch: false, out: () => {} })).rejects.toThrow(
+        `port ${busy} on 127.0.0.1 (the mail catcher) is in use by another program; choose another with --smtp-port <port> (0 for any free port)`,
+      );
+      await expectFree(free);
+
+      // On the command line: one line, no stack, exit 2 (a command that cannot start with what it was given).
+      const cli = await runCli(['dev', example, '--port', String(busy), '--smtp-port', String(free), '--data', data, '--no-watch', '--exit-after', '10s']);
+      expect(cli.code).toBe(2);
+      expect(cli.err).toBe(`herald: port ${busy} on 127.0.0.1 (the API) is in use by another program; choose another with --port <port> (0 for any free port)\n`);
+      expect(cli.out).toBe('');
+      await expectFree(free);
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
+  });
+
+  it('after a restart on the same data file, says the file holds instances and why a re-posted event starts nothing', async () => {
+    const project = join(scratch, 'restart');
+    cpSync(example, project, { recursive: true });
+    const subject = { contacts: { email: 'ada@example.com' }, timezone: middayZone() };
+    const lines: string[] = [];
+    const start = () => startDev({ dir: project, port: 0, smtpPort: 0, data: '.herald/dev.db', watch: false, out: (t) => lines.push(t) });
+
+    const first = await start();
+    try {
+      const url = first.apiUrl()!;
+      expect(lines.join('')).not.toContain('from earlier runs');
+      await post(url, '/subjects/c-100', subject, 'PUT');
+      expect((await post(url, '/events', overdue('INV-1'))).status).toBe(202);
+      await vi.waitFor(() => expect(lines).toContain('  c-100 invoice-overdue: started by invoice.overdue\n'));
+      await first.catcher.waitFor((m) => m.subject.includes('INV-1'));
+    } finally {
+      await first.close();
+    }
+
+    lines.length = 0;
+    const second = await start();
+    try {
+      const url = second.apiUrl()!;
+      expect(lines).toContain(`  data         ${relative(process.cwd(), join(project, '.herald/dev.db'))} holds 1 active instance from earlier runs; to start fresh, delete it or use --data <new file>\n`);
+      // The "Try it" curl again: accepted, and the terminal says why nothing starts.
+      expect((await post(url, '/events', overdue('INV-1'))).status).toBe(202);
+      await vi.waitFor(() => expect(lines.join('')).toMatch(/^ {2}c-100 invoice-overdue: not started by invoice\.overdue: reentry after-exit: instance \S+ is still active$/m));
+      // A payment from a customer with no dunning in flight changes nothing either, and says so.
+      expect((await post(url, '/events', { type: 'invoice.paid', data: { subjectId: 'c-404', invoiceId: 'INV-9' } })).status).toBe(202);
+      await vi.waitFor(() => expect(lines).toContain('  c-404 invoice.paid: no instance was waiting for it\n'));
+    } finally {
+      await second.close();
+    }
   });
 
   it('a second herald dev on the same data file says who holds it and exits, instead of hanging', async () => {

@@ -4,7 +4,9 @@
  * and needs no SMTP secrets), runs the runtime on the embedded driver with the HTTP API and
  * the caught-mail pages (/dev/mail), prints a ready-to-paste curl, and re-compiles on every
  * save: a new graph version is switched in for new instances, in-flight ones keep theirs.
- * A compile error is printed and the running version kept.
+ * A compile error is printed and the running version kept. What routing decides about each
+ * event (started, or not and why) and every delivery decision are printed as they are made.
+ * A taken port stops it at once, with the flag that picks another.
  *
  * HERALD_DEV_SMTP_HOST / HERALD_DEV_SMTP_PORT are set to the catcher for the runtime's
  * process, for project plugins that speak SMTP and want to follow dev's lead.
@@ -20,6 +22,7 @@ import { eventValidatorFor, type ValidateEvent } from '../../api/events-routes.j
 import { registerDevMailRoutes } from '../../dev/dev-mail-routes.js';
 import { emailChannelsOf, pointEmailAtCatcher } from '../../dev/dev-graph.js';
 import { decisionPrinter } from '../../dev/print-decisions.js';
+import { routingPrinter } from '../../dev/print-routing.js';
 import { sampleFromTests } from '../../dev/sample-from-tests.js';
 import { tryItLines } from '../../dev/try-it.js';
 import { startSmtpCatcher, summariseMail, type SmtpCatcher } from '../../dev/smtp-catcher.js';
@@ -30,6 +33,7 @@ import { consoleLogger } from '../../plugins-host/plugin-logger.js';
 import type { HeraldRuntime } from '../../runtime-api.js';
 import { devApiLogger } from '../dev-api-logger.js';
 import { loadProject } from '../load-project.js';
+import { ensurePortFree, portError, type PortUse } from '../port-conflict.js';
 import { renderDiagnostics } from '../print-diagnostics.js';
 
 /** Signs unsubscribe links in dev only: not a secret, and stable so links in caught mail keep working across restarts. */
@@ -78,10 +82,20 @@ export async function startDev(options: DevOptions): Promise<DevSession> {
   const host = options.host ?? '127.0.0.1';
   let apiUrl: string | undefined;
 
-  const catcher = await startSmtpCatcher({
-    port: options.smtpPort,
-    onMail: (m) => say(`${summariseMail(m)}${apiUrl ? `  ${apiUrl}/dev/mail/${m.id}` : ''}`),
-  });
+  const apiPort: PortUse = { port: options.port, host, what: 'the API', flag: '--port' };
+  const smtpPort: PortUse = { port: options.smtpPort, host: '127.0.0.1', what: 'the mail catcher', flag: '--smtp-port' };
+  // Before the catcher and the compile: a taken API port would otherwise only show once the runtime is up.
+  await ensurePortFree(apiPort);
+  let catcher: SmtpCatcher;
+  try {
+    catcher = await startSmtpCatcher({
+      port: smtpPort.port,
+      host: smtpPort.host,
+      onMail: (m) => say(`${summariseMail(m)}${apiUrl ? `  ${apiUrl}/dev/mail/${m.id}` : ''}`),
+    });
+  } catch (error) {
+    throw portError(error, smtpPort);
+  }
   process.env['HERALD_DEV_SMTP_HOST'] = catcher.host;
   process.env['HERALD_DEV_SMTP_PORT'] = String(catcher.port);
 
@@ -95,11 +109,13 @@ export async function startDev(options: DevOptions): Promise<DevSession> {
   }
   const root = first.root;
   const dataFile = isAbsolute(options.data) ? options.data : join(root, options.data);
+  const shownDataFile = relative(process.cwd(), dataFile) || dataFile;
   mkdirSync(dirname(dataFile), { recursive: true });
   const publicBaseUrl = options.port === 0 ? undefined : `http://${host}:${options.port}`;
 
   // One printer across graph swaps: a delivery that moves on after a re-compile continues its lines.
   const printDecisions = decisionPrinter(say);
+  const printRouting = routingPrinter(say);
   const runtimeFor = async (ir: GraphIR): Promise<Runtime> => {
     const runtime = createRuntime({
       driver: createEmbeddedDriver({ path: dataFile }),
@@ -108,6 +124,7 @@ export async function startDev(options: DevOptions): Promise<DevSession> {
       log: consoleLogger('warn'),
       pool: { threads: 1, logLevel: 'warn' },
       onDelivery: printDecisions,
+      onRouted: printRouting,
       ...(publicBaseUrl ? { publicBaseUrl, unsubscribeSecret: DEV_UNSUBSCRIBE_SECRET } : {}),
     });
     await runtime.start();
@@ -126,12 +143,22 @@ export async function startDev(options: DevOptions): Promise<DevSession> {
   const serve = async (ir: GraphIR) => {
     running = createSwappableRuntime(await runtimeFor(ir));
     server = createDevApiServer(running, { catcher, validateEvent, say });
-    apiUrl = await server.listen({ host, port: options.port });
+    try {
+      apiUrl = await server.listen({ host, port: options.port });
+    } catch (error) {
+      throw portError(error, apiPort);
+    }
+    // Nothing was posted yet in this run: every active instance is an earlier run's, and its
+    // journey's reentry rule may keep the "Try it" event from starting anything.
+    const earlier = (await running.findInstances({ status: 'active' })).length;
     const mailChannels = emailChannelsOf(ir);
-    say(`herald dev: ${ir.project.name} (graph ${short(ir.version)}) on the embedded driver (${relative(process.cwd(), dataFile) || dataFile})`);
+    say(`herald dev: ${ir.project.name} (graph ${short(ir.version)}) on the embedded driver (${shownDataFile})`);
     say(`  API          ${apiUrl}`);
     say(`  mail catcher smtp://${catcher.host}:${catcher.port}${mailChannels.length ? ` (channels ${mailChannels.join(', ')} send here)` : ''}`);
     say(`  caught mail  ${apiUrl}/dev/mail`);
+    if (earlier > 0) {
+      say(`  data         ${shownDataFile} holds ${earlier} active instance${earlier === 1 ? '' : 's'} from earlier runs; to start fresh, delete it or use --data <new file>`);
+    }
     for (const line of tryItLines(apiUrl, ir, mailChannels, Date.now(), sampleFromTests(root, ir))) say(line);
     say('');
   };
@@ -139,13 +166,20 @@ export async function startDev(options: DevOptions): Promise<DevSession> {
   const printDiagnostics = (loaded: Awaited<ReturnType<typeof loadProject>>) =>
     out(`${renderDiagnostics([{ root, project: loaded.project, diagnostics: loaded.result.diagnostics }], 'pretty', process.stdout.isTTY === true)}\n`);
 
+  // Nothing may keep the process alive after a failed start (the workers, a half-open server).
+  const unserve = async () => {
+    await server?.close().catch(() => {});
+    await running?.stop().catch(() => {});
+    server = undefined;
+    running = undefined;
+    apiUrl = undefined;
+  };
+
   if (first.result.ir) {
     try {
       await serve(first.result.ir);
     } catch (error) {
-      // Nothing may keep the process alive after a failed start (the catcher, the workers, a half-open server).
-      await server?.close().catch(() => {});
-      await running?.stop().catch(() => {});
+      await unserve();
       await catcher.close();
       throw error;
     }
@@ -154,20 +188,45 @@ export async function startDev(options: DevOptions): Promise<DevSession> {
     say('herald dev: the project does not compile; fix the errors above (watching for changes)');
   }
 
+  const notSwitched = () =>
+    say(running ? `herald dev: not switched; still running graph ${short(running.graph.version)}` : 'herald dev: still does not compile');
+  // Set by a failed compile, so the save that fixes it says so even when the graph comes out as the one running.
+  let broken = false;
   let building: Promise<void> = Promise.resolve();
   const rebuild = (): Promise<void> => {
     building = building.then(async () => {
-      const loaded = await loadProject(options.dir);
+      let loaded: Awaited<ReturnType<typeof loadProject>>;
+      try {
+        loaded = await loadProject(options.dir);
+      } catch (error) {
+        // herald.yaml deleted, a file gone between listing and reading: the watcher keeps going.
+        broken = true;
+        say(`herald dev: ${(error as Error).message}`);
+        return notSwitched();
+      }
       const ir = loaded.result.ir;
       if (!ir) {
+        broken = true;
         printDiagnostics(loaded);
-        say(running ? `herald dev: not switched; still running graph ${short(running.graph.version)}` : 'herald dev: still does not compile');
+        return notSwitched();
+      }
+      const fixed = broken;
+      broken = false;
+      if (loaded.result.diagnostics.length) printDiagnostics(loaded);
+      if (!running) {
+        try {
+          return await serve(ir);
+        } catch (error) {
+          await unserve();
+          say(`herald dev: cannot start: ${(error as Error).message}`);
+          return;
+        }
+      }
+      const before = running.graph;
+      if (ir.version === before.version) {
+        if (fixed) say(`herald dev: compiles again; graph ${short(before.version)} unchanged, still running`);
         return;
       }
-      if (loaded.result.diagnostics.length) printDiagnostics(loaded);
-      if (!running) return serve(ir);
-      const before = running.graph;
-      if (ir.version === before.version) return;
       await running.swap(async () => {
         try {
           return await runtimeFor(ir);

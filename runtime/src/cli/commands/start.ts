@@ -15,6 +15,7 @@ import { pinoPluginLogger } from '../../api/pino-plugin-logger.js';
 import { createEmbeddedDriver } from '../../driver/embedded/index.js';
 import { createRuntime } from '../../orchestrator/create-runtime.js';
 import { loadProject } from '../load-project.js';
+import { ensurePortFree, portError, type PortUse } from '../port-conflict.js';
 import { renderDiagnostics } from '../print-diagnostics.js';
 
 interface StartOptions {
@@ -54,6 +55,8 @@ export function registerStartCommand(program: Command): void {
       if (opts.driver === 'redis') throw new Error('--driver redis is not available yet; use the embedded driver');
       const port = int('port', opts.port, 0, 65535);
       const bodyLimit = int('body-limit', opts.bodyLimit, 1024, 100 * 1024 * 1024);
+      const apiPort: PortUse = { port, host: opts.host, what: 'the API', flag: '--port' };
+      await ensurePortFree(apiPort);
       const { root, project, result } = await loadProject(dir);
       if (!result.ir) {
         process.stderr.write(`${renderDiagnostics([{ root, project, diagnostics: result.diagnostics }], 'pretty', process.stderr.isTTY === true)}\n`);
@@ -82,9 +85,9 @@ export function registerStartCommand(program: Command): void {
       try {
         url = await server.listen({ host: opts.host, port });
       } catch (error) {
-        // The port is taken, say: the runtime's workers must not keep the process alive.
+        // Taken since ensurePortFree looked, say: the runtime's workers must not keep the process alive.
         await runtime.stop();
-        throw error;
+        throw portError(error, apiPort);
       }
       installShutdown(server, runtime, { log: (line) => logger.info(line) });
       logger.info({ url, data: dataFile, graph: result.ir.version }, `herald: ${result.ir.project.name} listening on ${url}`);

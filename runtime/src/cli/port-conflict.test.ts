@@ -1,0 +1,57 @@
+import { createServer, type Server } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ensurePortFree, portError } from './port-conflict.js';
+import { runHerald } from './program.js';
+
+const example = fileURLToPath(new URL('../../../examples/invoice-dunning', import.meta.url));
+const api = (port: number) => ({ port, host: '127.0.0.1', what: 'the API', flag: '--port' });
+
+describe('a port in use', () => {
+  let taken: Server;
+  let busy: number;
+  const scratch = mkdtempSync(join(tmpdir(), 'herald-ports-'));
+  beforeAll(async () => {
+    taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    busy = (taken.address() as { port: number }).port;
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => taken.close(resolve));
+    rmSync(scratch, { recursive: true, force: true });
+  });
+
+  it('is one line naming the port, what wanted it and the flag that picks another', async () => {
+    const expected = `port ${busy} on 127.0.0.1 (the API) is in use by another program; choose another with --port <port> (0 for any free port)`;
+    await expect(ensurePortFree(api(busy))).rejects.toThrow(expected);
+    // What listen itself throws when the port was taken after the look.
+    const listenError = await new Promise<Error>((resolve) => createServer().once('error', resolve).listen(busy, '127.0.0.1'));
+    expect((portError(listenError, api(busy)) as Error).message).toBe(expected);
+    const other = new Error('boom');
+    expect(portError(other, api(busy))).toBe(other);
+    await expect(ensurePortFree(api(0))).resolves.toBeUndefined();
+  });
+
+  it('herald start says so and exits 2, without a stack', async () => {
+    let out = '';
+    let err = '';
+    const spies = [
+      vi.spyOn(process.stdout, 'write').mockImplementation((c) => ((out += String(c)), true)),
+      vi.spyOn(process.stderr, 'write').mockImplementation((c) => ((err += String(c)), true)),
+    ];
+    process.exitCode = undefined;
+    try {
+      await runHerald(['start', example, '--port', String(busy), '--data', join(scratch, 'start.db')], 'user');
+    } finally {
+      spies.forEach((s) => s.mockRestore());
+    }
+    const code = Number(process.exitCode ?? 0);
+    process.exitCode = undefined;
+    expect(code).toBe(2);
+    expect(err).toBe(`herald: port ${busy} on 127.0.0.1 (the API) is in use by another program; choose another with --port <port> (0 for any free port)\n`);
+    expect(out).toBe('');
+  });
+});

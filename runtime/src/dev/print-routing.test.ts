@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { routingLine } from './print-routing.js';
+
+const event = { id: 'e-1', type: 'invoice.overdue' };
+
+describe('routingLine', () => {
+  it('says what routing decided, shaped like the delivery lines', () => {
+    expect(routingLine({ kind: 'started', event, journey: 'invoice-overdue', subjectId: 'c-100', instanceId: 'i-1' })).toBe('  c-100 invoice-overdue: started by invoice.overdue');
+    expect(
+      routingLine({ kind: 'not-started', event, journey: 'invoice-overdue', subjectId: 'c-100', cause: 'reentry', reason: 'reentry after-exit: instance i-1 is still active' }),
+    ).toBe('  c-100 invoice-overdue: not started by invoice.overdue: reentry after-exit: instance i-1 is still active');
+    expect(routingLine({ kind: 'not-started', event, journey: 'invoice-overdue', subjectId: 'c-100', cause: 'condition', reason: 'trigger.when is false' })).toBe(
+      '  c-100 invoice-overdue: not started by invoice.overdue: trigger.when is false',
+    );
+    expect(
+      routingLine({ kind: 'not-started', event, journey: 'invoice-overdue', subjectId: null, cause: 'no-subject-id', reason: 'trigger.subject `event.subjectId` gave "", not a subject id' }),
+    ).toBe('  invoice-overdue: not started by invoice.overdue: trigger.subject `event.subjectId` gave "", not a subject id');
+    const paid = { id: 'e-2', type: 'invoice.paid' };
+    expect(routingLine({ kind: 'no-subject-id', event: paid, path: 'subjectId' })).toBe('  invoice.paid: no subject id at `subjectId`, so it reaches no waiting instance');
+    expect(routingLine({ kind: 'unheard', event: paid, subjectId: 'c-100', awaited: true })).toBe('  c-100 invoice.paid: no instance was waiting for it');
+    expect(routingLine({ kind: 'unheard', event: paid, subjectId: null, awaited: false })).toBe('  invoice.paid: no journey starts on it or waits for it');
+  });
+});
