@@ -35,6 +35,11 @@ export interface HeraldRuntime {
   /** A provider status callback (accepted → delivered/bounced/failed). */
   /** False when no message awaiting a receipt has this provider id (unknown, or already settled). */
   receipt(providerMessageId: string, outcome: 'delivered' | 'bounced' | 'failed', reason?: string): Promise<boolean>;
+  /**
+   * Count events refused before they reached `ingest` — the invalid items of a `POST /events`
+   * batch refused whole — in `herald_events_rejected_total`, beside the ones ingest refuses.
+   */
+  countRejected(types: readonly unknown[]): void;
   /** Prometheus text exposition. */
   metrics(): Promise<string>;
   health(): Promise<{ ok: boolean; details: Record<string, unknown> }>;

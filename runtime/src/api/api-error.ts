@@ -1,8 +1,9 @@
 /**
  * One error body for every route: `{error, message}` (+ `errors` naming fields when the
  * request was invalid). `error` is a stable machine code; `message` is for people. Fastify's
- * own errors (body too large, bad media type, bad JSON, schema validation) are mapped here,
- * so a client never sees a stack trace or Fastify's `{statusCode, code}` shape.
+ * own errors (body too large, bad media type, schema validation) are mapped here, and what
+ * the JSON body parser refuses (json-body-parser.ts) is sent as it decided, so a client
+ * never sees a stack trace or Fastify's `{statusCode, code}` shape.
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { FieldError } from '../runtime-api.js';
@@ -38,6 +39,19 @@ export function sendError(
   return reply.code(status).type('application/json; charset=utf-8').send(body);
 }
 
+/**
+ * A request refused before its route runs, by code of ours that Fastify calls back with an
+ * error (the JSON body parser): the answer is already decided, the error handler sends it.
+ */
+export class RequestRefused extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: ApiErrorBody,
+  ) {
+    super(body.message);
+  }
+}
+
 /** An ajv error as Fastify attaches it to a validation failure. */
 interface SchemaError {
   readonly instancePath: string;
@@ -49,7 +63,8 @@ interface SchemaError {
 /**
  * Ajv errors as `{path, message}` with the path of the offending field: a missing property is
  * reported at its own path (`/data/amount is required`), not at its parent's. `prefix` roots
- * the paths (`/subject` for a route whose body is the subject).
+ * the paths (`/subject` for a route whose body is the subject). The whole body is `""`, its
+ * JSON Pointer (RFC 6901); `"/"` would point at a key named "" in it.
  */
 export function fieldErrorsFromSchema(errors: readonly SchemaError[], prefix = ''): FieldError[] {
   const out: FieldError[] = [];
@@ -75,7 +90,7 @@ export function fieldErrorsFromSchema(errors: readonly SchemaError[], prefix = '
         message = `must be one of ${(e.params['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
         break;
     }
-    const full = prefix + path || '/';
+    const full = prefix + path;
     const key = `${full}\u0000${message}`;
     if (seen.has(key)) continue;
     seen.add(key);
@@ -86,6 +101,7 @@ export function fieldErrorsFromSchema(errors: readonly SchemaError[], prefix = '
 
 /** Fastify's error handler: known client errors keep their status; anything else is a 500 without details. */
 export function handleApiError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if (error instanceof RequestRefused) return sendError(reply, error.status, error.body.error, error.body.message, error.body.errors);
   if (error.validation) {
     const where = error.validationContext ?? 'body';
     const errors = fieldErrorsFromSchema(error.validation as readonly SchemaError[]);
@@ -96,15 +112,9 @@ export function handleApiError(error: FastifyError, request: FastifyRequest, rep
       return sendError(reply, 413, 'payload_too_large', `the request body is larger than the limit of ${request.routeOptions.bodyLimit} bytes; send fewer events per batch`);
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return sendError(reply, 415, 'unsupported_media_type', `content type ${JSON.stringify(request.headers['content-type'] ?? '')} is not accepted here; send application/json`);
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return sendError(reply, 400, 'invalid_json', 'the body is empty but the content type is application/json');
-    case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      return sendError(reply, 400, 'invalid_json', 'the body is not valid JSON');
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return sendError(reply, 400, 'invalid_request', 'the body size does not match Content-Length');
   }
-  // JSON.parse errors from the body parser carry status 400 but no Fastify code.
-  if (error instanceof SyntaxError && error.statusCode === 400) return sendError(reply, 400, 'invalid_json', `the body is not valid JSON: ${error.message}`);
   const status = error.statusCode ?? 500;
   if (status >= 400 && status < 500) return sendError(reply, status, 'invalid_request', error.message);
   // The route's pattern (`GET /instances/:id`), not its URL: what failed, without ids or tokens.
@@ -132,7 +142,8 @@ export function frameworkErrorHandler(maxParamLength: number) {
   };
 }
 
+/** The first few field errors in a sentence; the whole body (path `""`) is named in words. */
 export function summarise(errors: readonly FieldError[]): string {
-  const first = errors.slice(0, 3).map((e) => `${e.path} ${e.message}`);
+  const first = errors.slice(0, 3).map((e) => `${e.path === '' ? 'the body' : e.path} ${e.message}`);
   return first.join('; ') + (errors.length > 3 ? `; and ${errors.length - 3} more` : '');
 }

@@ -17,6 +17,7 @@ import { handleClientError } from './client-error.js';
 import { eventValidatorFor, registerEventsRoutes, type ValidateEvent } from './events-routes.js';
 import { registerHealthRoutes } from './health-routes.js';
 import { registerInstancesRoutes } from './instances-routes.js';
+import { installJsonBodyParser } from './json-body-parser.js';
 import { registerReceiptsRoutes } from './receipts-routes.js';
 import { registerSubjectsRoutes } from './subjects-routes.js';
 import { registerUnsubscribeRoutes } from './unsubscribe-routes.js';
@@ -70,6 +71,7 @@ export function createApiServer(runtime: HeraldRuntime, options: ApiServerOption
 
   // JSON only: Fastify also parses text/plain by default, which would turn a wrong content type into a confusing 400.
   server.removeContentTypeParser('text/plain');
+  installJsonBodyParser(server);
   server.setErrorHandler(handleApiError);
   server.setNotFoundHandler((request, reply) => sendError(reply, 404, 'not_found', `no route ${request.method} ${request.url.split('?')[0]}`));
   if (options.token) installBearerAuth(server, options.token);

@@ -70,7 +70,7 @@ const isObject = (v: unknown) => typeof v === 'object' && v !== null && !Array.i
  */
 export function eventRelative(graph: GraphIR, event: EventInput, errors: readonly FieldError[]): FieldError[] {
   const dataChecked = typeof event.type === 'string' && Object.hasOwn(graph.events, event.type) && isObject(event.data);
-  return errors.map((e) => (dataChecked ? { path: `/data${e.path === '/' ? '' : e.path}`, message: e.message } : e));
+  return errors.map((e) => (dataChecked ? { path: `/data${e.path}`, message: e.message } : e));
 }
 
 /**
@@ -109,8 +109,10 @@ export function registerEventsRoutes(server: FastifyInstance, { runtime, validat
       for (const e of validateEvent(event)) bad.push({ index, path: `/events/${index}${e.path}`, message: e.message });
     }
     if (bad.length > 0) {
-      const items = new Set(bad.map((b) => b.index)).size;
-      return sendError(reply, 422, 'invalid_event', `${items} of ${events.length} events are invalid, none was ingested: ${summarise(bad)}`, bad);
+      // The invalid items are the rejected events; the valid ones are neither ingested nor rejected, but expected back.
+      const items = new Set(bad.map((b) => b.index));
+      runtime.countRejected([...items].map((index) => events[index]!.type));
+      return sendError(reply, 422, 'invalid_event', `${items.size} of ${events.length} events are invalid, none was ingested: ${summarise(bad)}`, bad);
     }
     const graph = runtime.graph;
     const runs = createOrderedRuns();

@@ -27,7 +27,10 @@ function setup() {
     instances: [instance],
     archive: [archived],
     providerMessageIds: ['pm-1'],
-    graph: { ...EMPTY_GRAPH, channels: { email: { use: '@herald/channel-email', message: 'email', config: {} } } },
+    graph: {
+      ...EMPTY_GRAPH,
+      channels: { email: { use: '@herald/channel-email', message: 'email', config: {} }, sms: { use: '@herald/channel-log', message: 'sms', config: {} } },
+    },
   });
   return { runtime, server: createApiServer(runtime) };
 }
@@ -169,7 +172,7 @@ describe('receipts', () => {
     const { server } = setup();
     expect((await server.inject({ method: 'POST', url: '/receipts/email', payload: { providerMessageId: 'pm-2', status: 'delivered' } })).statusCode).toBe(404);
     const channel = await server.inject({ method: 'POST', url: '/receipts/fax', payload: { providerMessageId: 'pm-1', status: 'delivered' } });
-    expect(channel.json()).toEqual({ error: 'not_found', message: 'no channel named "fax" in this project (email)' });
+    expect(channel.json()).toEqual({ error: 'not_found', message: 'no channel named "fax" in this project (email, sms)' });
     const bad = await server.inject({ method: 'POST', url: '/receipts/email', payload: { providerMessageId: 'pm-1', status: 'read' } });
     expect(bad.statusCode).toBe(400);
     expect(bad.json()).toMatchObject({ errors: [{ path: '/status', message: 'must be one of "delivered", "bounced", "failed"' }] });

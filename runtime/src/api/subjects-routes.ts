@@ -1,13 +1,17 @@
 /**
  * PUT /subjects/:id (upsert: given fields replace stored ones, `contacts` merges per channel)
- * and GET /subjects/:id. The built-in fields are checked here; other fields are the project's
- * own (`subject.fields` in herald.yaml) and stored as given.
+ * and GET /subjects/:id.
+ *
+ * Two checks, two statuses, as for events: the profile's built-in fields and what any stored
+ * value must be (the request's shape) → 400; then the profile against what the project declares
+ * (subjects/validate-subject-patch.ts: its own fields and their types, its channels) → 422.
  */
 import type { FastifyInstance } from 'fastify';
 import { isValidTimeZone } from '../delivery/quiet-hours.js';
 import type { SubjectPatch } from '../engine/types.js';
 import { storableProblems } from '../orchestrator/validate-event.js';
 import type { FieldError, HeraldRuntime } from '../runtime-api.js';
+import { subjectPatchProblems } from '../subjects/validate-subject-patch.js';
 import { fieldErrorsFromSchema, sendError, summarise } from './api-error.js';
 
 const subjectSchema = {
@@ -34,7 +38,7 @@ export function isLocale(tag: string): boolean {
 }
 
 function checkSubject(id: string, body: SubjectBody): FieldError[] {
-  // The project's own fields are stored as given: as for event data, only what the store can keep.
+  // What any stored value must be; the project's fields are checked against their types after.
   const errors: FieldError[] = [...storableProblems(body).problems];
   for (const [channel, address] of Object.entries(body.contacts ?? {})) {
     if (address !== null && (typeof address !== 'string' || address === '')) {
@@ -61,6 +65,10 @@ export function registerSubjectsRoutes(server: FastifyInstance, runtime: HeraldR
         ? fieldErrorsFromSchema(request.validationError.validation as Parameters<typeof fieldErrorsFromSchema>[0])
         : checkSubject(id, request.body);
       if (errors.length > 0) return sendError(reply, 400, 'invalid_request', `the subject profile is invalid: ${summarise(errors)}`, errors);
+      const undeclared = subjectPatchProblems(runtime.graph, request.body);
+      if (undeclared.length > 0) {
+        return sendError(reply, 422, 'invalid_request', `the subject profile does not match what the project declares: ${summarise(undeclared)}`, undeclared);
+      }
       return runtime.putSubject({ ...request.body, id });
     },
   );

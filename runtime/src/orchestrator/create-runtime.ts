@@ -33,7 +33,7 @@ import type { HandOverTarget } from './hand-over-attempts.js';
 import { jobIds } from './job-ids.js';
 import { createLogDigest } from './log-digest.js';
 import type { RoutingDecision } from './route-event.js';
-import { createRuntimeMetrics, type RuntimeMetrics } from './runtime-metrics.js';
+import { createRuntimeMetrics, rejectedTypeLabel, type RuntimeMetrics } from './runtime-metrics.js';
 import { createScheduler, type Scheduler } from './scheduler.js';
 import { createEventValidator } from './validate-event.js';
 import { isVirtualClock, nowFunction, type RuntimeClock } from './virtual-clock.js';
@@ -245,7 +245,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       const type = (input as { type?: unknown }).type;
       const errors = validate(type, input.data);
       if (errors.length > 0) {
-        metrics.eventsRejected.inc({ type: typeof type === 'string' && Object.hasOwn(graph.events, type) ? type : '(unknown)' });
+        metrics.eventsRejected.inc({ type: rejectedTypeLabel(graph, type) });
         return { ok: false, errors };
       }
       if (input.id !== undefined && (typeof input.id !== 'string' || input.id === '' || input.id.length > 200)) {
@@ -299,6 +299,9 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       return result.ok;
     },
 
+    countRejected(types) {
+      for (const type of types) metrics.eventsRejected.inc({ type: rejectedTypeLabel(graph, type) });
+    },
     metrics: () => metrics.registry.metrics(),
 
     async health() {

@@ -82,16 +82,16 @@ export function ackOnly(ctx: HandlerContext, queued: QueuedJob): Promise<JobOutc
   return commitOrConflict(ctx, { ack: [queued.id] });
 }
 
-/** The subject as journeys see it: the stored profile completed with the graph's defaults. */
 /** The profile Herald stores for the subject, with the project's defaults; never asks `subject.source`. */
 export async function storedSubject(ctx: HandlerContext, graph: CompiledGraph, id: string): Promise<SubjectProfile> {
   return subjectWithDefaults(graph.ir, id, await ctx.driver.getSubject(id));
 }
 
+/** The subject as journeys see it: the stored profile, `subject.source`'s answer merged over it, with the project's defaults. */
 export async function loadSubject(ctx: HandlerContext, graph: CompiledGraph, id: string): Promise<SubjectProfile> {
-  const stored = await ctx.driver.getSubject(id);
   const from = graph.ir.project.subjectSource;
-  if (!from) return subjectWithDefaults(graph.ir, id, stored);
+  if (!from) return storedSubject(ctx, graph, id);
+  const stored = await ctx.driver.getSubject(id);
   // `subject.source`: the query's fields are merged over the stored profile (contacts per channel).
   const answer = await ctx.pool.run({ kind: 'query', source: from.source, query: from.query, args: { id }, attempt: 1, now: ctx.now() });
   const r = answer.result;

@@ -3,6 +3,7 @@
  * process (tests) do not share counters. `metrics()` returns the text exposition.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { GraphIR } from '@herald/dsl';
 import type { InstanceStatus } from '../engine/types.js';
 
 export interface RuntimeMetrics {
@@ -21,6 +22,14 @@ export interface RuntimeMetrics {
   instanceTransition(journey: string, before: InstanceStatus | null, after: InstanceStatus): void;
 }
 
+/**
+ * The `type` label of a refused event: its type when the project declares it, else one
+ * `(unknown)`, so that whatever a client posts as `type` cannot add series without bound.
+ */
+export function rejectedTypeLabel(graph: GraphIR, type: unknown): string {
+  return typeof type === 'string' && Object.hasOwn(graph.events, type) ? type : '(unknown)';
+}
+
 export function createRuntimeMetrics(queueDepth: () => Promise<{ queued: number; reserved: number }>, withDefaults = false): RuntimeMetrics {
   const registry = new Registry();
   if (withDefaults) collectDefaultMetrics({ register: registry, prefix: 'herald_process_' });
@@ -28,7 +37,7 @@ export function createRuntimeMetrics(queueDepth: () => Promise<{ queued: number;
   const eventsIngested = new Counter({ name: 'herald_events_ingested_total', help: 'Events accepted by ingest.', labelNames: ['type'] as const, registers });
   const eventsRejected = new Counter({
     name: 'herald_events_rejected_total',
-    help: 'Events refused by ingest (unknown type, invalid data).',
+    help: 'Events refused (unknown type, invalid data), by ingest or in a POST /events batch refused whole.',
     labelNames: ['type'] as const,
     registers,
   });

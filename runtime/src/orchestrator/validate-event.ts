@@ -1,7 +1,8 @@
 /**
  * Ingest's first check: an event's data against its declared type (herald.yaml `events:`),
  * as JSON Schema (`typeToJsonSchema`) with ajv, every error reported with a JSON Pointer to
- * the field (`/amount`: "must be number"). An unknown type is an error at `/type` with a
+ * the field (`/amount`: "must be number"; the whole of `data` is `""`, its pointer per RFC 6901,
+ * not `"/"`, which names a key ""). An unknown type is an error at `/type` with a
  * did-you-mean. Validators are compiled once per event type and graph. Before the schema,
  * what any stored payload must be (`storableProblems`): finite numbers, bounded nesting.
  */
@@ -80,6 +81,6 @@ export function createEventValidator(graph: GraphIR): EventValidator {
     // Otherwise every problem at once, one per field: an Infinity that passes `type: number`
     // (ajv runs with strict off, which lets non-finite numbers through) is reported once.
     const schema = storable.tooDeep ? [] : checkFor(type)(data).filter((p) => !storable.problems.some((s) => s.path === p.path));
-    return [...storable.problems, ...schema].map((p) => ({ path: p.path === '' ? '/' : p.path, message: p.message }));
+    return [...storable.problems, ...schema];
   };
 }

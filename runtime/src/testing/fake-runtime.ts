@@ -24,6 +24,8 @@ export interface FakeRuntimeOptions {
 
 export interface FakeRuntime extends HeraldRuntime {
   readonly ingested: EventInput[];
+  /** Types given to countRejected. */
+  readonly rejected: unknown[];
   readonly optOuts: { subjectId: string; entry: string }[];
   readonly receipts: { providerMessageId: string; outcome: string; reason?: string }[];
   readonly archiveQueries: ArchiveQuery[];
@@ -55,6 +57,7 @@ export function createFakeRuntime(options: FakeRuntimeOptions = {}): FakeRuntime
   const fake: FakeRuntime = {
     graph,
     ingested: [],
+    rejected: [],
     optOuts: [],
     receipts: [],
     archiveQueries: [],
@@ -97,6 +100,9 @@ export function createFakeRuntime(options: FakeRuntimeOptions = {}): FakeRuntime
     async receipt(providerMessageId, outcome, reason) {
       fake.receipts.push({ providerMessageId, outcome, ...(reason === undefined ? {} : { reason }) });
       return known.has(providerMessageId);
+    },
+    countRejected(types) {
+      fake.rejected.push(...types);
     },
     metrics: async () => '# HELP herald_up 1 when running\n# TYPE herald_up gauge\nherald_up 1\n',
     health: async () => ({ ok: options.healthy ?? true, details: { driver: 'fake' } }),

@@ -1,0 +1,106 @@
+/**
+ * A subject profile update (PUT /subjects/:id) against what the project declares, once its
+ * built-in fields are well formed: the project's own fields (herald.yaml `subject.fields`, and
+ * what `subject.source` returns) must have values of their declared types; and the channels
+ * that `contacts`, `channels` and `optOuts` name must be channels of the project.
+ *
+ * When the project declares fields of its own, a field it does not declare is refused rather
+ * than stored: journeys and templates cannot read it (the compiler refuses `subject.<field>`
+ * for a field the type does not have), so it would most likely be a typo that leaves the
+ * intended field as it was. A project that declares none keeps whatever a profile carries: it
+ * has declared nothing to check a field against, and its profiles may be read by others than
+ * its journeys (GET /subjects/:id). An unknown channel is refused for the same reason as an
+ * undeclared field: an address or an opt-out under a misspelt channel is never read, and an
+ * opt-out never read is a message sent to someone who said no.
+ *
+ * Opt-outs may also name message categories (a policy's `category`), including ones no policy
+ * uses yet, so a bare entry that is neither a channel nor a category is accepted unless it is
+ * close to one (did-you-mean): `emial` is refused, `newsletter` kept for the policy to come.
+ */
+import { BUILTIN_SUBJECT_FIELDS, didYouMean, type GraphIR } from '@herald/dsl';
+import type { FieldError } from '../runtime-api.js';
+import { fieldValueProblems } from './value-type-problems.js';
+
+const BUILTIN = new Set(Object.keys(BUILTIN_SUBJECT_FIELDS));
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const pointerKey = (key: string) => key.replace(/~/g, '~0').replace(/\//g, '~1');
+const quoted = (names: readonly string[]) => names.map((n) => JSON.stringify(n)).join(', ');
+
+/** Paths are JSON Pointers into the request body (`/age`, `/contacts/emial`, `/optOuts/2`). */
+export function subjectPatchProblems(graph: GraphIR, patch: unknown): FieldError[] {
+  if (!isPlainObject(patch)) return [];
+  return [...channelProblems(graph, patch), ...projectFieldProblems(graph, patch)];
+}
+
+function projectFieldProblems(graph: GraphIR, patch: Readonly<Record<string, unknown>>): FieldError[] {
+  const type = graph.subject.type;
+  // A graph without a profile type (`dyn`) declares nothing to check against.
+  if (type.kind !== 'object') return [];
+  const own = Object.keys(type.fields).filter((k) => !BUILTIN.has(k));
+  if (own.length === 0) return [];
+  const problems: FieldError[] = [];
+  for (const [key, value] of Object.entries(patch)) {
+    if (BUILTIN.has(key)) continue;
+    const path = `/${pointerKey(key)}`;
+    const field = Object.hasOwn(type.fields, key) ? type.fields[key] : undefined;
+    if (field) {
+      problems.push(...fieldValueProblems(field, value, path));
+      continue;
+    }
+    const suggestion = didYouMean(key, Object.keys(type.fields));
+    problems.push({
+      path,
+      message: `is not a field of the subject profile${suggestion ? `; did you mean "${suggestion}"?` : ''} (the project's: ${quoted(own)}; built in: ${[...BUILTIN].join(', ')})`,
+    });
+  }
+  return problems;
+}
+
+function channelProblems(graph: GraphIR, patch: Readonly<Record<string, unknown>>): FieldError[] {
+  const channels = Object.keys(graph.channels);
+  const categories = [...new Set(Object.values(graph.policies).map((p) => p.category))];
+  const isChannel = (name: string) => Object.hasOwn(graph.channels, name);
+  const known = channels.length === 0 ? 'the project declares no channels' : `its channels: ${quoted(channels)}`;
+  const notAChannel = (name: string) => {
+    const suggestion = didYouMean(name, channels);
+    return `not a channel of this project${suggestion ? `; did you mean "${suggestion}"?` : ''} (${known})`;
+  };
+  const problems: FieldError[] = [];
+
+  if (isPlainObject(patch['contacts'])) {
+    for (const channel of Object.keys(patch['contacts'])) {
+      if (!isChannel(channel)) problems.push({ path: `/contacts/${pointerKey(channel)}`, message: `is ${notAChannel(channel)}` });
+    }
+  }
+  if (Array.isArray(patch['channels'])) {
+    patch['channels'].forEach((channel, i) => {
+      if (typeof channel === 'string' && !isChannel(channel)) problems.push({ path: `/channels/${i}`, message: `${JSON.stringify(channel)} is ${notAChannel(channel)}` });
+    });
+  }
+  if (Array.isArray(patch['optOuts'])) {
+    const categoryList = categories.length === 0 ? 'none' : quoted(categories);
+    patch['optOuts'].forEach((entry, i) => {
+      if (typeof entry !== 'string' || entry === '*') return;
+      const path = `/optOuts/${i}`;
+      const colon = entry.lastIndexOf(':');
+      if (colon !== -1) {
+        const channel = entry.slice(colon + 1);
+        if (!isChannel(channel)) problems.push({ path, message: `names ${JSON.stringify(channel)} as its channel, which is ${notAChannel(channel)}` });
+        const category = entry.slice(0, colon);
+        const near = categories.includes(category) ? undefined : didYouMean(category, categories);
+        if (near) problems.push({ path, message: `names the category ${JSON.stringify(category)}, which no policy has; did you mean "${near}"? (categories: ${categoryList})` });
+        return;
+      }
+      if (isChannel(entry) || categories.includes(entry)) return;
+      const near = didYouMean(entry, [...channels, ...categories]);
+      if (near) {
+        problems.push({
+          path,
+          message: `${JSON.stringify(entry)} is neither a channel nor a category of this project; did you mean "${near}"? (channels: ${channels.length === 0 ? 'none' : quoted(channels)}; categories: ${categoryList})`,
+        });
+      }
+    });
+  }
+  return problems;
+}
