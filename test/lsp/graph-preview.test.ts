@@ -87,3 +87,27 @@ describe('template preview', () => {
     );
   });
 });
+
+describe('template preview sample data', () => {
+  it('is what one real message of the journey would see', async () => {
+    const p = (await client.connection.sendRequest<TemplatePreview | null>('herald/templatePreview', { uri: client.uri(TEMPLATE) }))!;
+    const sample = p.sample as {
+      journey: { id: string; instanceId: string; version: string };
+      subject: { id: string; locale: string; timezone: string; contacts: Record<string, string>; channels: string[]; optOuts: string[] };
+      trigger: { subjectId: string; invoiceId: string };
+    };
+    expect(sample.journey.id).toBe('invoice-overdue');
+    expect(sample.journey.instanceId).toMatch(/^invoice-overdue:/);
+    expect(sample.journey.version).toMatch(/^sha256:[0-9a-f]{64}$/);
+    // The journey takes its subject from `event.subjectId`: the same id on both sides.
+    expect(sample.trigger.subjectId).toBe(sample.subject.id);
+    expect(sample.subject.id).not.toBe(sample.trigger.invoiceId);
+    // herald.yaml's defaults and channels.
+    expect(sample.subject.locale).toBe('en');
+    expect(sample.subject.timezone).toBe('Europe/Berlin');
+    expect(sample.subject.channels).toEqual(['email', 'sms', 'letter']);
+    expect(Object.keys(sample.subject.contacts)).toEqual(['email', 'sms', 'letter']);
+    expect(sample.subject.contacts['email']).toMatch(/@/);
+    expect(sample.subject.optOuts).toEqual([]);
+  });
+});

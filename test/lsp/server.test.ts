@@ -141,6 +141,25 @@ describe('diagnostics', () => {
     await client.change(JOURNEY, bad.replace('send: payment-remindr', 'send: payment-reminder'));
   });
 
+  it('a code action quotes a `{{...}}` value that goes on with more text (a YAML syntax error)', async () => {
+    const good = client.text(TEMPLATE);
+    const bad = good.replace('subject: "Invoice {{trigger.invoiceId}} is overdue"', 'subject: {{trigger.invoiceId}} is overdue # en');
+    const published = await client.open(TEMPLATE, bad);
+    const line = bad.split('\n').findIndex((l) => l.includes('subject: {{'));
+    const d = published.diagnostics.find((x) => x.range.start.line === line)!;
+    expect(d.code).toBe('yaml-syntax');
+    const actions = (await client.connection.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri: client.uri(TEMPLATE) },
+      range: d.range,
+      context: { diagnostics: [d] },
+    })) as { title: string; edit: WorkspaceEdit }[];
+    expect(actions.map((a) => a.title)).toEqual(['Quote this value']);
+    const fixed = applyEdits(bad, actions[0]!.edit.changes![client.uri(TEMPLATE)]!);
+    expect(fixed).toBe(good.replace('subject: "Invoice {{trigger.invoiceId}} is overdue"', 'subject: "{{trigger.invoiceId}} is overdue" # en'));
+    expect((await client.change(TEMPLATE, fixed)).diagnostics).toEqual([]);
+    await client.close(TEMPLATE);
+  });
+
   it('gives exact UTF-16 ranges on lines with multi-byte characters', async () => {
     const text = client.text(TEMPLATE).replace('subject: "Invoice {{trigger.invoiceId}} is overdue"', 'subject: "Grüße 😀 {{custmer.name}}"');
     const published = await client.open(TEMPLATE, text);

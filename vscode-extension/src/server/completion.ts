@@ -137,7 +137,7 @@ function completeReference(doc: DocContext, ctx: CursorContext, kind: SymbolKind
       return { isIncomplete: false, items };
     }
     case 'step': {
-      const j = project.recentAst(doc.rel);
+      const j = project.currentAst(doc.rel);
       if (j?.kind !== 'journey') return EMPTY;
       const current = typeof path[1] === 'number' ? j.steps[path[1]] : undefined;
       const items = j.steps
@@ -177,7 +177,7 @@ function completeReference(doc: DocContext, ctx: CursorContext, kind: SymbolKind
 
 /** The `source:` beside a `query:` being typed (from the text, which may not parse yet). */
 function sourceOf(doc: DocContext, ctx: CursorContext, path: readonly PathSegment[]): string | undefined {
-  const j = doc.project.recentAst(doc.rel);
+  const j = doc.project.currentAst(doc.rel);
   if (j?.kind === 'journey') {
     const bindings = path[0] === 'data' ? j.data : (() => {
       const s = typeof path[1] === 'number' ? j.steps[path[1]] : undefined;
@@ -301,7 +301,7 @@ function completeTemplateText(doc: DocContext, typed: string, offset: number, pa
   const partial = /\{\{>\s*([A-Za-z0-9_-]*)$/.exec(typed);
   if (partial) {
     const ownerPath = templateOwner(doc) ?? doc.rel;
-    const t = doc.project.recentAst(ownerPath);
+    const t = doc.project.currentAst(ownerPath);
     if (t?.kind !== 'template') return EMPTY;
     const range = doc.lines.range(offset - partial[1]!.length, offset);
     return {

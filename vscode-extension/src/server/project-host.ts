@@ -11,6 +11,9 @@
  *   the whole project: see `focusJourneys`), and the scopes completion and hover need.
  * - the full check (full-check.ts), in a worker thread: the whole project, as the CLI checks
  *   it, when typing pauses; its result is what every other file shows.
+ *
+ * A Herald file outside every workspace folder with no herald.yaml above it belongs to no
+ * project: a loose project of its folder's open files checks what its own text decides.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
@@ -25,7 +28,9 @@ import {
   type ProjectFile,
   type Type,
 } from '@herald/dsl';
+import { FocusTimings } from './focus-timings.js';
 import { InlineChecker, readFileOrUndefined, WorkerChecker, type FullChecker, type FullCheckResponse } from './full-check.js';
+import { fileLocalDiagnostics, noProjectNotice } from './loose-file.js';
 
 /** The folders the CLI skips when it lists a project's files (runtime/src/cli/load-project.ts). */
 export const SKIP_DIRS: ReadonlySet<string> = new Set(['node_modules', '.git', '.herald', 'dist', 'out']);
@@ -84,10 +89,10 @@ export class HeraldProject {
   private readonly journeyIds = new Map<string, { text: string; id: string | undefined }>();
   /** Scopes seen by the last focus check of each file (journeys: their own; templates and policies: their senders'). */
   private readonly scopes = new Map<string, readonly FileScope[]>();
-  /** The AST of each file at its last focus check, for completion while a newer text is not checked yet. */
-  private readonly recentAsts = new Map<string, ProjectFile | undefined>();
-  /** How long the last focus check of each file took: slow files are checked after a pause in typing. */
-  readonly focusMs = new Map<string, number>();
+  /** The last AST of each file that parsed, for completion in half-typed YAML. */
+  private readonly lastParsed = new Map<string, ProjectFile>();
+  /** How long focus checks of each file take: slow files are checked after a pause in typing. */
+  readonly focusTimings = new FocusTimings();
   /** The last focus check: symbols for completion (templates, policies, events...). */
   lastFocus: CheckResult | undefined;
   /** Every diagnostic of the last full check, by file. */
@@ -100,6 +105,11 @@ export class HeraldProject {
   constructor(
     readonly root: string,
     private readonly host: ProjectHost,
+    /**
+     * Holds only the open Herald files of a folder with no herald.yaml, outside every workspace
+     * folder (loose-file.ts): checked on their own, never as a project.
+     */
+    readonly loose = false,
   ) {
     this.workspace = new Project(root, host.compilerHost);
   }
@@ -144,7 +154,7 @@ export class HeraldProject {
     this.workspace.setFile(rel, text);
     if (classifyFile(rel) !== 'journey') this.lastFocus = undefined;
     if (classifyFile(rel) !== 'journey' || this.focusJourneyPaths.has(rel)) this.focusProject?.setFile(rel, text);
-    this.host.checker.send({ type: 'set', root: this.root, path: rel, text });
+    if (!this.loose) this.host.checker.send({ type: 'set', root: this.root, path: rel, text });
   }
 
   removeText(rel: string): void {
@@ -157,12 +167,14 @@ export class HeraldProject {
     this.focusProject?.removeFile(rel);
     this.focusJourneyPaths.delete(rel);
     this.scopes.delete(rel);
-    this.recentAsts.delete(rel);
-    this.host.checker.send({ type: 'remove', root: this.root, path: rel });
+    this.lastParsed.delete(rel);
+    this.focusTimings.forget(rel);
+    if (!this.loose) this.host.checker.send({ type: 'remove', root: this.root, path: rel });
   }
 
   /** Replay every file into a fresh full checker (after the worker died). */
   replayInto(checker: FullChecker): void {
+    if (this.loose) return;
     checker.send({ type: 'open', root: this.root, pluginRoots: this.host.options.pluginRoots });
     for (const [path, text] of this.texts) checker.send({ type: 'set', root: this.root, path, text });
   }
@@ -176,7 +188,7 @@ export class HeraldProject {
   /** An editor closed the file: back to what is on disk (or gone, for files the CLI would not read). */
   close(rel: string): void {
     this.overlays.delete(rel);
-    const disk = readFileOrUndefined(join(this.root, rel));
+    const disk = this.loose ? undefined : readFileOrUndefined(join(this.root, rel));
     if (disk !== undefined && this.isProjectYaml(rel)) this.setText(rel, disk);
     else this.removeText(rel);
   }
@@ -275,11 +287,12 @@ export class HeraldProject {
     const result = focus.check();
     this.lastFocus = result;
     this.recordScopes(path, result);
-    const ast = focus.fileAst(path)?.ast;
-    if (ast) this.recentAsts.set(path, ast); // a file that stopped parsing keeps its last AST for completion
-    const diagnostics = result.diagnostics.filter((d) => d.file === path);
+    const compiled = focus.fileAst(path);
+    if (compiled?.ast) this.lastParsed.set(path, compiled.ast);
+    const own = result.diagnostics.filter((d) => d.file === path);
+    const diagnostics = this.loose ? [noProjectNotice(path), ...fileLocalDiagnostics(own, compiled?.problems ?? [])] : own;
     const ms = performance.now() - t0;
-    this.focusMs.set(path, ms);
+    this.focusTimings.record(path, ms);
     this.host.listener.checked({ root: this.root, kind: 'focus', file: path, ms, diagnostics: diagnostics.length });
     return diagnostics;
   }
@@ -336,11 +349,14 @@ export class HeraldProject {
   }
 
   /**
-   * The file's AST as of its last check (or now, when it was never checked): completion uses
-   * it so that typing in a 5,000-line file does not wait for that file to be compiled again.
+   * The file's AST from its current text, or while that does not parse (half-typed YAML) the
+   * last one that did. Completion may arrive while the focus check of a slow file waits for a
+   * pause in typing: building one file's AST is cheap, and the focus check reuses it.
    */
-  recentAst(path: string): ProjectFile | undefined {
-    return this.recentAsts.has(path) ? this.recentAsts.get(path) : this.ast(path);
+  currentAst(path: string): ProjectFile | undefined {
+    const ast = this.ast(path);
+    if (ast) this.lastParsed.set(path, ast);
+    return ast ?? this.lastParsed.get(path);
   }
 
   /** Symbol tables of the last focus check (templates, policies, events, channels, sources). */
@@ -367,6 +383,7 @@ export class HeraldProject {
   // ---------------------------------------------------------------- full check
 
   scheduleFullCheck(delayMs = this.host.options.fullCheckDelayMs): void {
+    if (this.loose) return;
     if (this.fullTimer) clearTimeout(this.fullTimer);
     this.fullTimer = setTimeout(() => {
       this.fullTimer = undefined;
@@ -409,7 +426,7 @@ export class HeraldProject {
 
   dispose(): void {
     if (this.fullTimer) clearTimeout(this.fullTimer);
-    this.host.checker.send({ type: 'close', root: this.root });
+    if (!this.loose) this.host.checker.send({ type: 'close', root: this.root });
   }
 }
 
@@ -470,6 +487,8 @@ export function findProjectRoots(dir: string, maxDepth = 8): string[] {
 
 export class ProjectHost {
   readonly projects = new Map<string, HeraldProject>();
+  /** Loose files' folders (see HeraldProject.loose); apart from `projects`, so that they never claim a real project's files. */
+  private readonly looseProjects = new Map<string, HeraldProject>();
   checker: FullChecker;
   private readonly readCache = new Map<string, string | undefined>();
   readonly compilerHost: { readFile: (p: string) => string | undefined; pluginRoots: readonly string[] };
@@ -558,7 +577,8 @@ export class ProjectHost {
 
   /**
    * The project of a file: the nearest folder above it with a herald.yaml; without one, the
-   * workspace folder that holds it (where the CLI would report the missing herald.yaml).
+   * workspace folder that holds it (where the CLI would report the missing herald.yaml), or
+   * outside every workspace folder, a loose project of its folder's open files.
    */
   projectFor(absPath: string): HeraldProject | undefined {
     const known = this.knownProjectFor(absPath);
@@ -574,7 +594,19 @@ export class ProjectHost {
     if (known) return known;
     const name = absPath.split(/[\\/]/).pop() ?? '';
     if (!classifyFile(name)) return undefined;
-    return this.openProject(folder ?? dirname(absPath));
+    return folder ? this.openProject(folder) : this.openLoose(dirname(absPath));
+  }
+
+  private openLoose(dir: string): HeraldProject {
+    const key = toPosix(resolve(dir));
+    let p = this.looseProjects.get(key);
+    if (!p) this.looseProjects.set(key, (p = new HeraldProject(key, this, true)));
+    return p;
+  }
+
+  /** A loose project whose last file was closed holds nothing worth keeping. */
+  dropIfEmpty(project: HeraldProject): void {
+    if (project.loose && project.texts.size === 0) this.looseProjects.delete(project.root);
   }
 
   /** A herald.yaml appeared or disappeared: rediscover projects under the workspace folders. */
@@ -592,6 +624,7 @@ export class ProjectHost {
 
   dispose(): void {
     for (const p of this.projects.values()) p.dispose();
+    this.looseProjects.clear();
     this.checker.dispose();
   }
 }

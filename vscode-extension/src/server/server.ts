@@ -147,13 +147,14 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     };
     // A file that checks in a few milliseconds is checked at once. A slow one (thousands of
     // lines) is checked once typing has paused for a few times its check time, so completion
-    // requests sent while typing are not queued behind it.
-    const last = project.focusMs.get(file) ?? 0;
-    if (last > SLOW_FOCUS_MS) {
+    // requests sent while typing are not queued behind it (completion reads the current text
+    // meanwhile). A file not yet measured warm counts as fast.
+    const typical = project.focusTimings.typical(file) ?? 0;
+    if (typical > SLOW_FOCUS_MS) {
       const key = `${project.root}\0${file}`;
       const before = slowTimers.get(key);
       if (before) clearTimeout(before);
-      const delay = Math.min(SLOW_FOCUS_MAX_DELAY_MS, Math.max(SLOW_FOCUS_MIN_DELAY_MS, 4 * last));
+      const delay = Math.min(SLOW_FOCUS_MAX_DELAY_MS, Math.max(SLOW_FOCUS_MIN_DELAY_MS, 4 * typical));
       slowTimers.set(
         key,
         setTimeout(() => {
@@ -284,6 +285,12 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     const where = locate(document.uri);
     if (!where) return;
     where.project.close(where.rel);
+    if (where.project.loose) {
+      // No later check will speak for a loose file once it is closed: clear what it showed.
+      publish(where.project, where.rel, [], true);
+      host?.dropIfEmpty(where.project);
+      return;
+    }
     where.project.scheduleFullCheck();
   });
 
@@ -370,7 +377,9 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     }, []),
   );
 
-  connection.onCodeAction((p) => guard('codeAction', () => codeActions(p, published.get(p.textDocument.uri)?.diagnostics ?? []), []));
+  connection.onCodeAction((p) =>
+    guard('codeAction', () => codeActions(p, published.get(p.textDocument.uri)?.diagnostics ?? [], documents.get(p.textDocument.uri)?.getText()), []),
+  );
 
   connection.onDocumentFormatting((p) =>
     guard('formatting', () => {

@@ -5,9 +5,10 @@
  * and with data the client passes.
  */
 import { posix } from 'node:path';
-import { MESSAGE_KINDS, renderTemplate, type Type } from '@herald/dsl';
+import { MESSAGE_KINDS, renderTemplate, type EventDecl, type JourneyFile } from '@herald/dsl';
 import type { RenderedField, TemplatePreview } from '../shared/protocol.js';
 import type { DocContext } from './doc-context.js';
+import { sampleScope, type SampleFacts } from './sample-data.js';
 import { scopeAt, templateOwner } from './scopes.js';
 
 export function templatePreview(doc: DocContext, data: Record<string, unknown> | undefined): TemplatePreview | null {
@@ -15,8 +16,7 @@ export function templatePreview(doc: DocContext, data: Record<string, unknown> |
   const t = doc.project.ast(path);
   if (t?.kind !== 'template') return null;
   const place = scopeAt(doc, []);
-  const sample: Record<string, unknown> = {};
-  for (const [name, type] of Object.entries(place?.scope ?? {})) sample[name] = sampleValue(type, name);
+  const sample = sampleScope(place?.scope ?? {}, sampleFacts(doc, place?.journey));
   const sampleFile = posix.join(doc.project.root, posix.dirname(path), `${t.id.value}.sample.json`);
   const fromFile = doc.project.workspaceRead(sampleFile);
   let view: Record<string, unknown> = sample;
@@ -58,47 +58,24 @@ function isPlain(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
 
-const SAMPLE_STRINGS: [RegExp, string][] = [
-  [/e-?mail/i, 'ada@example.com'],
-  [/phone|mobile/i, '+44 20 7946 0000'],
-  [/^name$|fullName/i, 'Ada Lovelace'],
-  [/first/i, 'Ada'],
-  [/last/i, 'Lovelace'],
-  [/currency/i, 'EUR'],
-  [/locale/i, 'en'],
-  [/time.?zone/i, 'Europe/London'],
-  [/manager/i, 'Grace Hopper'],
-  [/segment/i, 'business'],
-  [/url|link/i, 'https://example.com/'],
-  [/id$/i, 'INV-1001'],
-];
+/** What the project says about the sample: its journey, default locale and time zone, channels. */
+function sampleFacts(doc: DocContext, journey: JourneyFile | undefined): SampleFacts {
+  const config = doc.project.config();
+  return {
+    journeyId: journey?.id.value,
+    subjectPath: journey ? subjectPathOf(journey, config?.events.find((e) => e.name.value === journey.trigger.event.value)) : [],
+    // The compiler's defaults when herald.yaml sets none (lower/lower-project.ts).
+    locale: config?.defaults.locale?.value ?? 'en',
+    timezone: config?.defaults.timezone?.value ?? 'UTC',
+    channels: config?.channels.map((c) => c.name.value) ?? [],
+  };
+}
 
-/** A plausible value of a type, named after its field so a preview reads naturally. */
-export function sampleValue(t: Type, name: string, depth = 0): unknown {
-  switch (t.kind) {
-    case 'string':
-      return SAMPLE_STRINGS.find(([re]) => re.test(name))?.[1] ?? `${name}`;
-    case 'number':
-      return /amount|total|price/i.test(name) ? 1250.5 : /days?|count|late/i.test(name) ? 14 : 42;
-    case 'bool':
-      return true;
-    case 'null':
-      return null;
-    case 'timestamp':
-      return '2026-01-15T09:30:00.000Z';
-    case 'duration':
-      return 86_400_000;
-    case 'list':
-      return depth > 4 ? [] : [sampleValue(t.element, name.replace(/s$/, ''), depth + 1)];
-    case 'map':
-      return depth > 4 ? {} : { key: sampleValue(t.value, name, depth + 1) };
-    case 'object': {
-      const out: Record<string, unknown> = {};
-      if (depth > 4) return out;
-      for (const [k, f] of Object.entries(t.fields)) out[k] = sampleValue(f.type, k, depth + 1);
-      return out;
-    }
-    case 'dyn':
-      return `‹${name}›`;
-  }
+/** Where the trigger event holds the subject's id: `subject: event.customer.id`, or the event's declared subject field. */
+function subjectPathOf(journey: JourneyFile, event: EventDecl | undefined): string[] {
+  const written = journey.trigger.subject?.text.trim();
+  if (written === undefined) return (event?.subject?.value ?? 'subjectId').split('.');
+  const member = /^event((?:\s*\.\s*[A-Za-z_][A-Za-z0-9_]*)+)$/.exec(written)?.[1];
+  // Any other expression computes the id: no single field holds it.
+  return member === undefined ? [] : member.split('.').map((s) => s.trim()).filter(Boolean);
 }
