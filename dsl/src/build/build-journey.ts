@@ -165,7 +165,8 @@ function waitFor(v: YNode, kindSpan: Span, problems: Problem[]): WaitFor | undef
     return { mode: 'until', until };
   }
   if (event) {
-    return { mode: 'event', event, match: sourceText(get(m, 'match')), timeout: duration(get(m, 'timeout')), as: str(get(m, 'as')) };
+    const timeout = get(m, 'timeout');
+    return { mode: 'event', event, match: sourceText(get(m, 'match')), timeout: duration(timeout), timeoutWritten: timeout !== undefined, as: str(get(m, 'as')) };
   }
   problems.push({
     code: 'missing-key',

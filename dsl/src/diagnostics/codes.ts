@@ -36,6 +36,7 @@ export const CODES = {
   // link
   'duplicate-id': { severity: 'error', stage: 'link', summary: 'Two journeys, templates, policies or steps share an id.' },
   'unknown-template': { severity: 'error', stage: 'link', summary: 'A send step names a template that does not exist.' },
+  'unbuilt-template': { severity: 'info', stage: 'link', summary: 'A send step names a template whose file has errors, so the send is not checked against it.' },
   'unknown-policy': { severity: 'error', stage: 'link', summary: 'A send step or the defaults name a policy that does not exist.' },
   'missing-policy': { severity: 'error', stage: 'link', summary: 'A send step has no policy and herald.yaml sets no default policy.' },
   'unknown-step': { severity: 'error', stage: 'link', summary: 'A goto, branch, split, onEvent or onTimeout target names no step of the journey.' },
@@ -62,6 +63,7 @@ export const CODES = {
   'unknown-timezone': { severity: 'error', stage: 'link', summary: 'A literal time zone in a policy is not an IANA zone.' },
   'retry-max-below-initial': { severity: 'warning', stage: 'link', summary: 'A retry `max` below `initial` caps every delay below the first one.' },
   'timed-wait-branch': { severity: 'error', stage: 'link', summary: 'A wait for a duration or a time has `onTimeout:` or `onEvent:`, which only a wait for an event takes.' },
+  'zero-duration': { severity: 'warning', stage: 'link', summary: 'A wait, a wait timeout or a batch window of 0 does not wait.' },
   'split-weights': { severity: 'error', stage: 'link', summary: 'Split weights must be positive.' },
   'goto-next-step': { severity: 'info', stage: 'link', summary: 'A goto to the step right after it does nothing.' },
   // type (expressions)
@@ -75,6 +77,7 @@ export const CODES = {
   'constant-condition': { severity: 'warning', stage: 'type', summary: 'A condition or operand is always true or always false.' },
   'invalid-regex': { severity: 'error', stage: 'type', summary: 'A `matches` pattern is not a valid regular expression.' },
   'wrong-expression-type': { severity: 'error', stage: 'type', summary: 'An expression has a different type than its place requires.' },
+  'possibly-unset-variable': { severity: 'warning', stage: 'type', summary: 'An expression reads a variable that a way through the journey to it does not set.' },
   // templates
   'template-syntax': { severity: 'error', stage: 'template', summary: 'A Mustache template does not parse.' },
   'unknown-partial': { severity: 'error', stage: 'template', summary: 'A `{{> partial}}` names no partial of the template.' },

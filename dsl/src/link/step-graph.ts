@@ -8,6 +8,7 @@ import { assertNever } from '../types/type.js';
 export interface Edge {
   /** Target step key, or null when the journey ends. */
   readonly to: string | null;
+  /** For display; a wait's `event` edge is also the one that binds its `as:` (typecheck/possibly-unset.ts). */
   readonly label: string;
   /** The reference as written, for diagnostics on unknown targets. */
   readonly ref: Located<string> | undefined;

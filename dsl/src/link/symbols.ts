@@ -2,7 +2,7 @@
  * Everything a project declares, by name: the tables every link rule and the type stage
  * look names up in. Duplicates are kept out (the first wins) and reported by rule-duplicate-ids.
  */
-import type { ChannelDecl, ConfigFile, EventDecl, JourneyFile, PolicyFile, SourceDecl, Step, TemplateFile } from '../model/ast.js';
+import type { ChannelDecl, ConfigFile, EventDecl, JourneyFile, Located, PolicyFile, SourceDecl, Step, TemplateFile } from '../model/ast.js';
 import type { ManifestResult } from './plugin-manifest.js';
 
 export interface ProjectModel {
@@ -11,6 +11,8 @@ export interface ProjectModel {
   readonly journeys: readonly JourneyFile[];
   readonly templates: readonly TemplateFile[];
   readonly policies: readonly PolicyFile[];
+  /** Ids that template files would define but which could not be built (their file has errors). */
+  readonly unbuiltTemplates?: readonly Located<string>[];
   /** Manifest lookup result per `use:` value. */
   readonly manifests: ReadonlyMap<string, ManifestResult>;
 }
@@ -18,6 +20,8 @@ export interface ProjectModel {
 export interface Symbols {
   readonly journeys: ReadonlyMap<string, JourneyFile>;
   readonly templates: ReadonlyMap<string, TemplateFile>;
+  /** Templates known to exist but not built, by id: where their broken file names them. None that `templates` has. */
+  readonly unbuiltTemplates: ReadonlyMap<string, Located<string>>;
   readonly policies: ReadonlyMap<string, PolicyFile>;
   readonly events: ReadonlyMap<string, EventDecl>;
   readonly channels: ReadonlyMap<string, ChannelDecl>;
@@ -45,9 +49,11 @@ function stepsOf(j: JourneyFile): ReadonlyMap<string, Step> {
 
 export function buildSymbols(model: ProjectModel): Symbols {
   const cfg = model.config;
+  const templates = byName(model.templates, (t) => t.id.value);
   return {
     journeys: byName(model.journeys, (j) => j.id.value),
-    templates: byName(model.templates, (t) => t.id.value),
+    templates,
+    unbuiltTemplates: byName((model.unbuiltTemplates ?? []).filter((id) => !templates.has(id.value)), (id) => id.value),
     policies: byName(model.policies, (p) => p.id.value),
     events: byName(cfg?.events ?? [], (e) => e.name.value),
     channels: byName(cfg?.channels ?? [], (c) => c.name.value),

@@ -193,6 +193,8 @@ export type WaitFor =
       readonly event: Located<string>;
       readonly match: SourceText | undefined;
       readonly timeout: Located<number> | undefined;
+      /** `timeout:` is written, even when it is no duration (`-1d`, reported by the shape stage): the wait is not one without a timeout. */
+      readonly timeoutWritten: boolean;
       readonly as: Located<string> | undefined;
     };
 

@@ -7,9 +7,10 @@ import { buildConfig } from '../build/build-config.js';
 import { buildJourney } from '../build/build-journey.js';
 import { buildPolicy } from '../build/build-policy.js';
 import { buildTemplate, type ReadProjectFile } from '../build/build-template.js';
-import type { FileKind, ProjectFile } from '../model/ast.js';
+import type { FileKind, Located, ProjectFile } from '../model/ast.js';
 import { parseYamlFile } from '../parse/parse-yaml-file.js';
 import { validateShape } from '../schema/validate-shape.js';
+import { unbuiltTemplateId } from './unbuilt-template-id.js';
 
 export interface CompiledFile {
   readonly kind: FileKind;
@@ -17,9 +18,17 @@ export interface CompiledFile {
   readonly problems: readonly Problem[];
   /** Files read through template `file:` references, with the text seen. */
   readonly included: readonly { readonly path: string; readonly text: string }[];
+  /** A template file that could not be built: the id it would define (unbuilt-template-id.ts). */
+  readonly unbuiltTemplate?: Located<string> | undefined;
 }
 
 export function compileFile(path: string, kind: FileKind, text: string, read: ReadProjectFile): CompiledFile {
+  const compiled = compileFileAst(path, kind, text, read);
+  if (kind !== 'template' || compiled.ast) return compiled;
+  return { ...compiled, unbuiltTemplate: unbuiltTemplateId(path, text) };
+}
+
+function compileFileAst(path: string, kind: FileKind, text: string, read: ReadProjectFile): CompiledFile {
   const { root, problems: parseProblems } = parseYamlFile(path, text);
   const problems: Problem[] = [...parseProblems];
   if (!root) {

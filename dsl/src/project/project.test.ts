@@ -101,3 +101,63 @@ describe('Project (incremental)', () => {
     expect(codes(p)).toEqual(['herald.yaml:missing-project-file']);
   });
 });
+
+describe('Project (one diagnostic per mistake)', () => {
+  const journey = (steps: string) => `journey: j\ntrigger: { event: a.b }\nsteps:\n${steps}`;
+  const found = (p: Project) => p.check().diagnostics.map((d) => `${d.file}:${d.range.start.line}:${d.code}`);
+
+  it('reports a split weight of 0 once', () => {
+    const p = project();
+    p.setFile('j.journey.yaml', journey('  - split:\n      - { weight: 0, goto: x }\n      - { weight: 1, goto: y }\n  - id: x\n    exit: a\n  - id: y\n    exit: b\n'));
+    expect(found(p)).toEqual(['j.journey.yaml:5:split-weights']);
+  });
+
+  it('reports a negative wait timeout as an invalid duration only, not as a missing timeout', () => {
+    const p = project();
+    p.setFile('j.journey.yaml', journey('  - wait: { event: a.b, timeout: -1d }\n    onTimeout: y\n  - id: y\n    exit: b\n'));
+    expect(found(p)).toEqual(['j.journey.yaml:4:invalid-duration']);
+  });
+
+  it('reports a template file that does not parse there, with one note per journey instead of unknown-template at each send', () => {
+    const p = project();
+    p.setFile('j.journey.yaml', journey('  - send: t\n  - send: t\n'));
+    p.setFile('k.journey.yaml', 'journey: k\ntrigger: { event: a.b }\nsteps:\n  - send: t\n');
+    p.setFile('t.template.yaml', 'template: t\nemail:\n  en:\n\tsubject: s\n');
+    const diagnostics = p.check().diagnostics;
+    expect(diagnostics.map((d) => `${d.file}:${d.range.start.line}:${d.severity}:${d.code}`)).toEqual([
+      'j.journey.yaml:4:info:unbuilt-template',
+      'k.journey.yaml:4:info:unbuilt-template',
+      't.template.yaml:4:error:yaml-syntax',
+    ]);
+    expect(diagnostics[0]!.message).toBe('template `t` is in `t.template.yaml`, which has errors; sends of it are checked once they are fixed');
+    expect(diagnostics[0]!.related).toEqual([
+      { file: 't.template.yaml', range: expect.objectContaining({ start: { line: 1, column: 11, offset: 10 } }), message: 'this file would define template `t`' },
+    ]);
+    p.setFile('t.template.yaml', 'template: t\nemail:\n  en:\n    subject: s\n    text: x\n');
+    expect(found(p)).toEqual([]);
+  });
+
+  it('takes the id of a broken template file from its name when its `template:` line is the broken one', () => {
+    const p = project();
+    p.setFile('t.template.yaml', 'template: [t\nemail: {}\n');
+    expect(found(p)).toEqual(['j.journey.yaml:4:unbuilt-template', 't.template.yaml:2:yaml-syntax']);
+    p.setFile('t.template.yaml', 'template: t\nemail:\n  en:\n\tsubject: s\n');
+    p.setFile('j.journey.yaml', journey('  - send: tt\n'));
+    expect(p.check().diagnostics.map((d) => [d.code, d.hint])).toEqual([
+      ['unknown-template', 'did you mean `t`?'],
+      ['yaml-syntax', 'indent with spaces; YAML does not allow tabs for indentation'],
+    ]);
+  });
+
+  it('keeps a fresh and an incrementally updated project in step while a template is broken', () => {
+    const a = project();
+    a.check();
+    a.setFile('t.template.yaml', 'template: t\nemail:\n  en:\n\tsubject: s\n');
+    a.check();
+    a.setFile('t.template.yaml', '# moved down\ntemplate: t\nemail:\n  en:\n\tsubject: s\n');
+    const b = new Project('/repo/proj', { readFile: (path) => MANIFESTS[path] });
+    for (const f of a.paths()) b.setFile(f, a.sourceFile(f)!.text);
+    expect(a.check().diagnostics).toEqual(b.check().diagnostics);
+    expect(a.check().diagnostics[0]!.related![0]!.range.start.line).toBe(2);
+  });
+});

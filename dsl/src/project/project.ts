@@ -11,7 +11,7 @@ import { resolvePluginManifest, type ManifestResult, type ReadAbsolute } from '.
 import { buildSymbols, type ProjectModel, type Symbols } from '../link/symbols.js';
 import type { GraphIR } from '../lower/ir.js';
 import { lowerProject } from '../lower/lower-project.js';
-import type { ConfigFile, JourneyFile, PolicyFile, TemplateFile } from '../model/ast.js';
+import type { ConfigFile, JourneyFile, Located, PolicyFile, TemplateFile } from '../model/ast.js';
 import { SourceFile } from '../source/source-file.js';
 import { checkJourney, checkPolicyInScope, checkTemplateInScope } from '../typecheck/check-sites.js';
 import type { Type } from '../types/type.js';
@@ -134,6 +134,7 @@ export class Project {
     const journeys: JourneyFile[] = [];
     const templates: TemplateFile[] = [];
     const policies: PolicyFile[] = [];
+    const unbuiltTemplates: Located<string>[] = [];
     let configSeen = false;
     for (const path of this.paths()) {
       const e = this.entries.get(path)!;
@@ -142,6 +143,7 @@ export class Project {
       if (!c) continue;
       problems.push(...c.problems);
       for (const inc of c.included) if (!this.entries.has(inc.path)) this.includedSources.set(inc.path, new SourceFile(inc.path, inc.text));
+      if (c.unbuiltTemplate) unbuiltTemplates.push(c.unbuiltTemplate);
       const ast = c.ast;
       if (!ast) continue;
       if (ast.kind === 'config') config ??= ast;
@@ -151,7 +153,7 @@ export class Project {
     }
     const manifests = new Map<string, ManifestResult>();
     for (const d of [...(config?.channels ?? []), ...(config?.sources ?? [])]) manifests.set(d.use.value, this.manifest(d.use.value));
-    const model: ProjectModel = { root: this.root, config, journeys, templates, policies, manifests };
+    const model: ProjectModel = { root: this.root, config, journeys, templates, policies, unbuiltTemplates, manifests };
     if (!configSeen) {
       problems.push({
         code: 'missing-project-file',
@@ -163,8 +165,8 @@ export class Project {
     const symbols = buildSymbols(model);
     runProjectLinkRules(model, symbols, (p) => problems.push(p));
     // Names anywhere in the project: a new or removed template, policy or step can change any journey's links.
-    const namesKey = [...symbols.templates.keys(), '|', ...symbols.policies.keys()].join(',');
-    const shared: unknown[] = [config, namesKey, ...templates, '|', ...policies];
+    const namesKey = [...symbols.templates.keys(), '|', ...symbols.unbuiltTemplates.keys(), '|', ...symbols.policies.keys()].join(',');
+    const shared: unknown[] = [config, namesKey, ...templates, '|', ...unbuiltTemplates, '|', ...policies];
     if (shared.length !== this.lastShared.length || shared.some((x, i) => x !== this.lastShared[i])) this.generation++;
     this.lastShared = shared;
     for (const j of journeys) problems.push(...this.linkJourney(j, model, symbols, namesKey));
@@ -200,7 +202,8 @@ export class Project {
     const deps: unknown[] = [model.config, namesKey];
     for (const s of j.steps) {
       if (s.kind !== 'send') continue;
-      deps.push(symbols.templates.get(s.template.value), symbols.policies.get(s.policy?.value ?? model.config?.defaults.policy?.value ?? ''));
+      const template = symbols.templates.get(s.template.value) ?? symbols.unbuiltTemplates.get(s.template.value);
+      deps.push(template, symbols.policies.get(s.policy?.value ?? model.config?.defaults.policy?.value ?? ''));
     }
     if (memo && memo.deps.length === deps.length && memo.deps.every((d, i) => d === deps[i])) {
       memo.generation = this.generation;

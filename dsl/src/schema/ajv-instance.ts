@@ -7,7 +7,7 @@ const Ajv2020 = ((AjvModule as unknown as { default?: unknown }).default ?? AjvM
 /** One ajv for the whole process: schemas are compiled once and cached by object identity. */
 function createAjv() {
   const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true });
-  ajv.addVocabulary(['markdownDescription', 'x-hint', 'x-expression', 'x-template']);
+  ajv.addVocabulary(['markdownDescription', 'x-hint', 'x-expression', 'x-template', 'x-checked-by']);
   return ajv;
 }
 

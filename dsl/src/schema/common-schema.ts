@@ -1,8 +1,10 @@
 /**
  * Pieces every file schema uses. Schemas carry `description` (plain) and
- * `markdownDescription` (for editors) and two Herald keywords the compiler reads:
- * `x-hint` (the hint of a diagnostic about this value) and `x-expression` / `x-template`
- * (this string is an expression / a Mustache template, for editors and docs).
+ * `markdownDescription` (for editors) and Herald keywords the compiler reads:
+ * `x-hint` (the hint of a diagnostic about this value), `x-expression` / `x-template`
+ * (this string is an expression / a Mustache template, for editors and docs) and
+ * `x-checked-by` (the code of the later rule that reports a wrong value of the right JSON type
+ * here, with more to say than the schema; see map-schema-errors.ts).
  */
 export type JsonSchema = Record<string, unknown>;
 

@@ -87,7 +87,7 @@ export const stepSchemas: Record<string, JsonSchema> = {
           additionalProperties: false,
           required: ['weight', 'goto'],
           properties: {
-            weight: doc('Relative weight of this arm.', { type: 'number', exclusiveMinimum: 0 }),
+            weight: doc('Relative weight of this arm.', { type: 'number', exclusiveMinimum: 0, 'x-checked-by': 'split-weights' }),
             goto: stepRef('The arm\'s first step'),
           },
         },

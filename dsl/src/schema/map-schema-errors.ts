@@ -15,6 +15,7 @@ export function mapSchemaErrors(errors: readonly ErrorObject[], root: YNode, pre
   for (const e of errors) {
     if (e.keyword === 'if' || e.keyword === 'then') continue;
     if (anyOfPaths.some((p) => e.schemaPath !== p && e.schemaPath.startsWith(p + '/'))) continue;
+    if (reportedLater(e)) continue;
     const p = mapOne(e, root, [...prefix, ...pointerToPath(e.instancePath)]);
     if (!p) continue;
     const key = `${p.code}:${p.span.start}:${p.span.end}`;
@@ -23,6 +24,16 @@ export function mapSchemaErrors(errors: readonly ErrorObject[], root: YNode, pre
     problems.push(p);
   }
   return problems;
+}
+
+/**
+ * A schema marked `x-checked-by: <code>` leaves values of its own JSON type to that later rule,
+ * which knows more (a split weight's rule names the arm): reporting them here too would give
+ * two diagnostics for one mistake. A value of another type never reaches the rule, so it stays ours.
+ */
+function reportedLater(e: ErrorObject): boolean {
+  const ps = e.parentSchema as Record<string, unknown> | undefined;
+  return typeof ps?.['x-checked-by'] === 'string' && typeof e.data === ps['type'];
 }
 
 function describePlace(e: ErrorObject): string {

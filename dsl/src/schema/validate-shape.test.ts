@@ -54,6 +54,14 @@ describe('validateShape', () => {
     );
   });
 
+  it('leaves a numeric split weight to the split-weights rule (x-checked-by), but not one that is no number', () => {
+    const split = (w: string) => journey(`  - split:\n      - { weight: ${w}, goto: a }\n      - { weight: 1, goto: a }\n  - id: a\n    exit: x\n`);
+    expect(check('journey', split('0'))).toEqual([]);
+    expect(check('journey', split('-1'))).toEqual([]);
+    expect(check('journey', split('.inf'))).toEqual([]);
+    expect(check('journey', split('half'))).toEqual([expect.objectContaining({ code: 'wrong-type', at: 'half' })]);
+  });
+
   it('validates policies, templates and herald.yaml', () => {
     expect(check('policy', 'policy: p\nchannels: [email]\nretry: { attempts: 3, backof: fixed }\n')).toEqual([
       expect.objectContaining({ code: 'unknown-key', at: 'backof', hint: 'did you mean `backoff`?' }),

@@ -12,6 +12,7 @@ import type { Symbols } from '../link/symbols.js';
 import { MESSAGE_KINDS } from '../schema/template-schema.js';
 import { T, type Type } from '../types/type.js';
 import { baseScope, eventType, queryArgsType } from './journey-scope.js';
+import { possiblyUnsetVariables } from './possibly-unset.js';
 
 export interface JourneyTypes {
   /** Every name usable in the journey, with `set` variables inferred. */
@@ -132,6 +133,10 @@ export function checkJourney(
         break;
     }
   }
+  out.push(...possiblyUnsetVariables(j, (text) => {
+    const parsed = parseCached(text);
+    return parsed.problems.length === 0 ? parsed.ast : undefined; // a broken one is reported above
+  }));
   return { scope, problems: out };
 }
 

@@ -28,6 +28,7 @@ import { unreachableSteps } from './rule-unreachable-step.js';
 import { variantFields } from './rule-variant-fields.js';
 import { timedWaitBranches } from './rule-timed-wait-branch.js';
 import { waitsWithoutTimeout } from './rule-wait-without-timeout.js';
+import { zeroDurations } from './rule-zero-duration.js';
 
 
 
@@ -46,6 +47,7 @@ export const JOURNEY_RULES: readonly LinkRule[] = [
   loopsWithoutWait,
   branchesWithoutElse,
   waitsWithoutTimeout,
+  zeroDurations,
   timedWaitBranches,
   splitWeights,
   reservedNames,

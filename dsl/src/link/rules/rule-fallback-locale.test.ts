@@ -31,6 +31,22 @@ describe('missing-fallback-locale', () => {
     expect(r[0]!.related).toEqual([{ file: 'herald.yaml', at: 'de', line: 3, message: 'the fallback locale is set in herald.yaml here' }]);
   });
 
+  it('matches the fallback locale as the runtime does: ignoring case, with `_` as `-`', () => {
+    const config = BASE_CONFIG.replace('defaults:\n', 'defaults:\n  locale: pt-br\n');
+    expect(checkRule(fallbackLocales, { 'herald.yaml': config, 't.template.yaml': 'template: t\nsms: { pt-BR: { body: a }, de: { body: b } }\n' })).toEqual([]);
+    expect(checkRule(fallbackLocales, { 't.template.yaml': 'template: t\nfallbackLocale: de-CH\nsms: { de-ch: { body: a } }\n' })).toEqual([]);
+  });
+
+  it('does not shorten the fallback locale (the runtime shortens only a subject\'s own), and says so', () => {
+    const r = checkRule(fallbackLocales, { 't.template.yaml': 'template: t\nfallbackLocale: pt-BR\nsms: { pt: { body: a }, de: { body: b } }\n' });
+    expect(r.map((p) => [p.message, p.hint])).toEqual([
+      [
+        'template `t` has `sms` variants for `pt` and `de` but none for its fallback locale `pt-BR`',
+        "a fallback locale is matched whole, not shortened like a subject's own: set `fallbackLocale: pt`, or add a `pt-BR:` variant under `sms:`",
+      ],
+    ]);
+  });
+
   it("prefers the template's fallbackLocale", () => {
     const config = BASE_CONFIG.replace('defaults:\n', 'defaults:\n  locale: de\n');
     const ok = checkRule(fallbackLocales, { 'herald.yaml': config, 't.template.yaml': 'template: t\nfallbackLocale: en\nsms: { en: { body: a } }\n' });

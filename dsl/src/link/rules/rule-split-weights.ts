@@ -1,7 +1,8 @@
 /**
  * `split-weights`: a split picks an arm in proportion to its weight, so every weight must
- * be a positive finite number. The schema rejects such weights already (ajv takes `.inf`
- * for no number); this keeps the graph safe whatever built the model, at the weight itself.
+ * be a positive finite number. The schema leaves numeric weights to this rule
+ * (`x-checked-by`), since only here is the arm known; a weight that is no number at all is
+ * the schema's `wrong-type`. Weights that are each fine can still add up to Infinity.
  */
 import type { LinkRule } from '../link-context.js';
 import { stepLabel } from './describe-step.js';
@@ -28,7 +29,7 @@ export const splitWeights: LinkRule = ({ model, report }) => {
           code: 'split-weights',
           message: `the weights of split ${stepLabel(step)} add up to ${total}`,
           span: step.kindSpan,
-          hint: 'give every arm a positive weight',
+          hint: 'use smaller weights: only their ratio counts (`1` and `3` split like `1e300` and `3e300`)',
         });
       }
     }

@@ -23,6 +23,11 @@ describe('wait-without-timeout', () => {
     ]);
   });
 
+  it('leaves a timeout that is no duration to invalid-duration', () => {
+    const files = { 'herald.yaml': BASE_CONFIG, 'j.journey.yaml': 'journey: j\ntrigger: { event: invoice.overdue }\nsteps:\n  - wait: { event: invoice.paid, timeout: -1d }\n    onTimeout: late\n  - id: late\n    exit: late\n' };
+    expect(checkRule(waitsWithoutTimeout, files, { earlierProblems: ['invalid-duration'] })).toEqual([]);
+  });
+
   it('says that an onTimeout without timeout is never taken', () => {
     const r = check('  - wait: { event: invoice.paid }\n    onTimeout: late\n  - id: late\n    exit: late\n');
     expect(r[0]!.message).toBe('wait step #1 for `invoice.paid` has `onTimeout:` but no `timeout:`, so it never times out');

@@ -1,6 +1,8 @@
 /**
  * `wait-without-timeout`: a wait for an event that never comes holds its instance forever;
- * a timeout with an `onTimeout:` step bounds it.
+ * a timeout with an `onTimeout:` step bounds it. A `timeout:` that is no duration is the
+ * shape stage's `invalid-duration`; saying "no timeout" as well would send the reader looking
+ * for a key that is there.
  */
 import type { LinkRule } from '../link-context.js';
 import { stepLabel } from './describe-step.js';
@@ -8,7 +10,7 @@ import { stepLabel } from './describe-step.js';
 export const waitsWithoutTimeout: LinkRule = ({ model, report }) => {
   for (const j of model.journeys) {
     for (const step of j.steps) {
-      if (step.kind !== 'wait' || step.wait.mode !== 'event' || step.wait.timeout) continue;
+      if (step.kind !== 'wait' || step.wait.mode !== 'event' || step.wait.timeoutWritten) continue;
       const event = step.wait.event.value;
       report({
         code: 'wait-without-timeout',
