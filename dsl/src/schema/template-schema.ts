@@ -1,7 +1,7 @@
 import { doc, id, IDENT_PATTERN, LOCALE_PATTERN, type JsonSchema } from './common-schema.js';
 
 /** The fields each built-in message kind takes; `required` ones must be in every variant. */
-export const MESSAGE_KINDS: Record<string, { fields: Record<string, { required: boolean; html: boolean; doc: string }> }> = {
+export const MESSAGE_KINDS: Record<string, { fields: Record<string, { required: boolean; html: boolean; json?: boolean; doc: string }> }> = {
   email: {
     fields: {
       subject: { required: true, html: false, doc: 'Subject line.' },
@@ -16,7 +16,16 @@ export const MESSAGE_KINDS: Record<string, { fields: Record<string, { required: 
       body: { required: true, html: false, doc: 'Notification text.' },
     },
   },
-  webhook: { fields: { body: { required: true, html: false, doc: 'JSON body; values are inserted as text, so quote them in the JSON.' } } },
+  webhook: {
+    fields: {
+      body: {
+        required: true,
+        html: false,
+        json: true,
+        doc: 'JSON body. Values are escaped for a JSON string, so write `"name": "{{subject.name}}"`; numbers and booleans may stand unquoted (`"amount": {{trigger.amount}}`).',
+      },
+    },
+  },
   letter: {
     fields: {
       subject: { required: false, html: false, doc: 'Letter title (for the archive).' },

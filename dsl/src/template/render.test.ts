@@ -13,6 +13,12 @@ describe('renderTemplate', () => {
     expect(renderTemplate('Hi {{customer.name}}', view, {}, { html: false })).toBe('Hi Ann & <Bob>');
   });
 
+  it('escapes for a JSON string in JSON fields (webhook bodies), so quotes and line breaks in values keep the document valid', () => {
+    const data = { name: 'Ada "the" Admin\\\nline two', amount: 12.5, vip: true };
+    const out = renderTemplate('{"name": "{{name}}", "amount": {{amount}}, "vip": {{vip}}}', data, {}, { html: false, json: true });
+    expect(JSON.parse(out)).toEqual({ name: 'Ada "the" Admin\\\nline two', amount: 12.5, vip: true });
+  });
+
   it('renders sections, outer names inside them, partials, and what the checker allows on lists', () => {
     const partials = { line: '{{sku}} x{{qty}} for {{customer.name}};' };
     expect(renderTemplate('{{items.length}}: {{#items}}{{> line}}{{/items}} first {{items.0.sku}}', view, partials, { html: false })).toBe(

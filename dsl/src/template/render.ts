@@ -11,12 +11,18 @@ export interface TemplateRenderOptions {
    * lines, plain text) output values as they are, so `&` stays `&` and not `&amp;`.
    */
   readonly html: boolean;
+  /**
+   * JSON text (a webhook body): `{{x}}` is escaped for a JSON string, so a quote or a line
+   * break in a customer's name cannot break the document the template writes.
+   */
+  readonly json?: boolean;
 }
 
 // Our own Writer: Mustache's default one is shared with anyone who changes `Mustache.tags` or `Mustache.escape`.
 const writer = new Mustache.Writer();
 const asHtml = Mustache.escape;
 const asText = (value: unknown): string => String(value);
+const asJsonString = (value: unknown): string => JSON.stringify(String(value)).slice(1, -1);
 
 /**
  * Throws only on a template that does not parse, which the compile-time check reports as
@@ -32,7 +38,7 @@ export function renderTemplate(
   const partial = (name: string): string | undefined => (Object.hasOwn(partials, name) ? partials[name] : undefined);
   return writer.render(text, toView(view, new WeakMap()), partial, {
     tags: [...DEFAULT_DELIMITERS],
-    escape: options.html ? asHtml : asText,
+    escape: options.json ? asJsonString : options.html ? asHtml : asText,
   });
 }
 

@@ -37,3 +37,11 @@ describe('renderMessage', () => {
     });
   });
 });
+
+describe('renderMessage of a webhook body', () => {
+  it('escapes values for a JSON string, so a quote in a name keeps the body valid JSON', () => {
+    const hook = { ...reminder, variants: { webhook: { en: { body: '{"text": "Dear {{subject.name}}", "invoice": "{{trigger.invoiceId}}"}' } } } };
+    const r = renderMessage(hook, 'webhook', templateView(vars, { ...subject(), name: 'Ada "the" Admin' }, journey), 'en', 'en');
+    expect(r.ok && JSON.parse(r.fields['body']!)).toEqual({ text: 'Dear Ada "the" Admin', invoice: 'INV-<1>' });
+  });
+});

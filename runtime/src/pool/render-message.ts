@@ -32,7 +32,8 @@ export function renderMessage(
   const fields: Record<string, string> = {};
   try {
     for (const [name, text] of Object.entries(variant.fields)) {
-      fields[name] = renderTemplate(text, view, template.partials, { html: htmlFields?.[name]?.html ?? false });
+      const field = htmlFields?.[name];
+      fields[name] = renderTemplate(text, view, template.partials, { html: field?.html ?? false, json: field?.json ?? false });
     }
   } catch (error) {
     return { ok: false, error: `template ${template.id} (${variant.kind}/${variant.locale}) failed to render: ${(error as Error).message}` };

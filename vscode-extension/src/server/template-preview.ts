@@ -33,10 +33,11 @@ export function templatePreview(doc: DocContext, data: Record<string, unknown> |
   const fields: RenderedField[] = [];
   for (const v of t.variants) {
     for (const f of v.fields) {
-      const html = MESSAGE_KINDS[v.channel.value]?.fields[f.name.value]?.html ?? false;
+      const kind = MESSAGE_KINDS[v.channel.value]?.fields[f.name.value];
+      const html = kind?.html ?? false;
       const base = { channel: v.channel.value, locale: v.locale.value, field: f.name.value, html };
       try {
-        fields.push({ ...base, output: renderTemplate(f.text.text, view, partials, { html }) });
+        fields.push({ ...base, output: renderTemplate(f.text.text, view, partials, { html, json: kind?.json ?? false }) });
       } catch (e) {
         fields.push({ ...base, output: '', error: e instanceof Error ? e.message : String(e) });
       }
