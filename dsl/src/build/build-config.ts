@@ -3,6 +3,8 @@ import type { ConfigFile, EventDecl, PluginUse, QueryDecl, SourceDecl } from '..
 import { get, type YMap } from '../parse/yaml-tree.js';
 import { asMap, duration, entriesOf, jsonWithSource, payloadType, str, typeDecl } from './build-helpers.js';
 import type { Located } from '../model/ast.js';
+import { BUILTIN_SUBJECT_FIELDS } from '../types/subject-type.js';
+import { typeToString } from '../types/type.js';
 
 export function buildConfig(file: string, root: YMap, problems: Problem[]): ConfigFile | undefined {
   const project = str(get(root, 'project'));
@@ -52,6 +54,17 @@ export function buildConfig(file: string, root: YMap, problems: Problem[]): Conf
     });
   }
   const subject = asMap(get(root, 'subject'));
+  // A built-in profile field cannot be redeclared: the built-in type would silently win.
+  for (const e of entriesOf(subject && get(subject, 'fields'))) {
+    const name = e.key.endsWith('?') ? e.key.slice(0, -1) : e.key;
+    if (!Object.hasOwn(BUILTIN_SUBJECT_FIELDS, name)) continue;
+    problems.push({
+      code: 'reserved-name',
+      message: `\`subject.${name}\` is a built-in subject field and cannot be declared again`,
+      span: e.keySpan,
+      hint: `it is always there, typed ${typeToString(BUILTIN_SUBJECT_FIELDS[name]!.type)}; remove it, or give your field another name (e.g. \`${name === 'id' ? 'customerId' : `preferred${name[0]!.toUpperCase()}${name.slice(1)}`}\`)`,
+    });
+  }
   const archive = asMap(get(root, 'archive'));
   const redact = archive && get(archive, 'redact');
   return {

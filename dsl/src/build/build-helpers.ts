@@ -84,7 +84,8 @@ function typeOf(n: YNode, problems: Problem[]): { type: Type; optional: boolean 
       span: spanInText(st, r.error.start, r.error.end),
       hint: 'types are `string`, `number`, `bool`, `timestamp`, `duration`, `any`, `list<T>`, `map<T>`, `{field: T}`; add `?` for an optional field',
     });
-    return undefined;
+    // Typed `any` from here on, so a use of the field is not also reported as unknown.
+    return { type: T.dyn, optional: /\?\s*$/.test(n.value) };
   }
   return { type: T.dyn, optional: false };
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { classifyFile, isYamlFile } from './classify-file.js';
 import { Project } from './project.js';
 
 const MANIFESTS: Record<string, string> = {
@@ -159,5 +160,130 @@ describe('Project (one diagnostic per mistake)', () => {
     for (const f of a.paths()) b.setFile(f, a.sourceFile(f)!.text);
     expect(a.check().diagnostics).toEqual(b.check().diagnostics);
     expect(a.check().diagnostics[0]!.related![0]!.range.start.line).toBe(2);
+  });
+});
+
+describe('Project (policy expressions)', () => {
+  it('says which journey a policy expression fails for, and that the policy came from defaults.policy', () => {
+    const p = project();
+    p.setFile('std.policy.yaml', 'policy: std\nchannels: [email]\ndedupe: { key: trigger.invoiceId, window: 1d }\n');
+    p.setFile('j.journey.yaml', 'journey: digest\ntrigger: { event: a.b }\nsteps:\n  - send: t\n');
+    const d = p.check().diagnostics;
+    expect(d.map((x) => `${x.file}:${x.range.start.line}:${x.range.start.column}:${x.code}`)).toEqual(['std.policy.yaml:3:24:unknown-field']);
+    expect(d[0]!.message).toMatch(/^`trigger` has no field `invoiceId` for journey `digest` \(send at step #1, policy from `defaults.policy`\)$/);
+    expect(d[0]!.related?.map((r) => `${r.file}:${r.range.start.line}: ${r.message}`)).toEqual([
+      'j.journey.yaml:4: journey `digest` sends with policy `std` here',
+      'herald.yaml:2: the send takes policy `std` from `defaults.policy`',
+    ]);
+  });
+
+  it('checks policy expressions that read only subject (or nothing) once, even when no journey uses the policy', () => {
+    const p = project();
+    p.setFile('j.journey.yaml', 'journey: j\ntrigger: { event: a.b }\nsteps:\n  - exit: x\n');
+    p.setFile('std.policy.yaml', 'policy: std\nchannels: [email]\norder: subject.chanels\nquietHours: { from: "21:00", to: "08:00", timezone: "subject.timezone +" }\n');
+    expect(p.check().diagnostics.map((x) => `${x.file}:${x.range.start.line}:${x.code}`)).toEqual(['std.policy.yaml:3:unknown-field', 'std.policy.yaml:4:expr-syntax']);
+    // Used by a journey, the same problems are reported once, without a journey attached.
+    p.setFile('j.journey.yaml', 'journey: j\ntrigger: { event: a.b }\nsteps:\n  - send: t\n');
+    const d = p.check().diagnostics;
+    expect(d.map((x) => `${x.file}:${x.range.start.line}:${x.code}`)).toEqual(['std.policy.yaml:3:unknown-field', 'std.policy.yaml:4:expr-syntax']);
+    expect(d.every((x) => !x.message.includes('for journey'))).toBe(true);
+  });
+
+  it('notes a policy that no send and no defaults.policy uses', () => {
+    const p = project();
+    p.setFile('spare.policy.yaml', 'policy: spare\nchannels: [email]\n');
+    const d = p.check().diagnostics;
+    expect(d.map((x) => `${x.file}:${x.range.start.line}:${x.severity}:${x.code}`)).toEqual(['spare.policy.yaml:1:info:unused-policy']);
+    p.setFile('j.journey.yaml', 'journey: j\ntrigger: { event: a.b }\nsteps:\n  - send: t\n    policy: spare\n');
+    expect(codes(p)).toEqual([]);
+  });
+});
+
+describe('Project (expressions written like templates)', () => {
+  it('reports an expression partly wrapped in {{ }} once, with the unwrapped text as the fix', () => {
+    const p = project();
+    p.setFile('j.journey.yaml', `journey: j\ntrigger: { event: a.b }\nsteps:\n  - branch:\n      - when: "{{trigger.amount}} > 10 && {{ trigger.subjectId }} == 'x'"\n        goto: y\n      - else: y\n  - id: y\n    exit: done\n`);
+    const d = p.check().diagnostics;
+    expect(d.map((x) => `${x.range.start.line}:${x.range.start.column}:${x.code}`)).toEqual(['5:15:expr-syntax']);
+    expect(d[0]!.message).toBe("expressions are written without `{{ }}`: write `trigger.amount > 10 && trigger.subjectId == 'x'`");
+    expect(d[0]!.fix?.newText).toBe(`"trigger.amount > 10 && trigger.subjectId == 'x'"`);
+  });
+
+  it('leaves `{{` inside a string literal alone', () => {
+    const p = project();
+    p.setFile('j.journey.yaml', `journey: j\ntrigger: { event: a.b }\nsteps:\n  - set: { s: "'{{' + trigger.subjectId" }\n`);
+    expect(codes(p)).toEqual([]);
+  });
+});
+
+describe('Project (template sections)', () => {
+  it('points a mis-nested close at the section it does not match, in the file', () => {
+    const p = project();
+    p.setFile('t.template.yaml', 'template: t\nemail:\n  en:\n    subject: s\n    text: "{{#trigger.amount}}many{{/trigger.amont}}"\n');
+    const d = p.check().diagnostics;
+    expect(d.map((x) => `${x.range.start.line}:${x.range.start.column}:${x.code}: ${x.message}`)).toEqual([
+      '5:35:template-syntax: `{{/trigger.amont}}` does not match `{{#trigger.amount}}`',
+    ]);
+    expect(d[0]!.hint).toBe('did you mean {{/trigger.amount}}?');
+    expect(d[0]!.related?.map((r) => `${r.file}:${r.range.start.line}:${r.range.start.column}: ${r.message}`)).toEqual([
+      't.template.yaml:5:12: {{#trigger.amount}} is opened here',
+    ]);
+  });
+});
+
+describe('Project (herald.yaml types)', () => {
+  it('refuses redeclaring a built-in subject field, at the key', () => {
+    const p = project();
+    p.setFile('herald.yaml', p.sourceFile('herald.yaml')!.text + 'subject:\n  fields: { locale: number, contacts: string, plan: string }\n');
+    const d = p.check().diagnostics;
+    expect(d.map((x) => `${x.file}:${x.range.start.line}:${x.range.start.column}:${x.code}: ${x.message}`)).toEqual([
+      'herald.yaml:8:13:reserved-name: `subject.locale` is a built-in subject field and cannot be declared again',
+      'herald.yaml:8:29:reserved-name: `subject.contacts` is a built-in subject field and cannot be declared again',
+    ]);
+    expect(d[0]!.hint).toBe('it is always there, typed string; remove it, or give your field another name (e.g. `preferredLocale`)');
+  });
+
+  it('reports a bad field type once, without follow-on unknown fields where the field is used', () => {
+    const p = project();
+    p.setFile('herald.yaml', p.sourceFile('herald.yaml')!.text.replace('amount: number', 'amount: number, plan: strng'));
+    p.setFile('k.journey.yaml', 'journey: k\ntrigger: { event: a.b, when: "event.plan == \'pro\'" }\nsteps:\n  - set: { p: trigger.plan }\n  - send: t\n');
+    p.setFile('t.template.yaml', 'template: t\nemail:\n  en:\n    subject: "Plan {{trigger.plan}}"\n    text: hi\n');
+    expect(codes(p)).toEqual(['herald.yaml:invalid-type-syntax']);
+  });
+});
+
+describe('Project (file names)', () => {
+  it('warns of a YAML file whose name is no file kind, suggesting the suffix from its content', () => {
+    const p = project();
+    p.setFile('journeys/t7.yaml', 'journey: t7\ntrigger: { event: a.b }\nsteps:\n  - exit: x\n');
+    p.setFile('data/notes.yml', 'a: 1\n');
+    p.setFile('body.html', '<p>not YAML</p>');
+    const d = p.check().diagnostics;
+    expect(d.map((x) => `${x.file}:${x.range.start.line}:${x.severity}:${x.code}: ${x.message}`)).toEqual([
+      'data/notes.yml:1:warning:unknown-file-kind: `notes.yml` is not a Herald file name, so Herald ignores it',
+      'journeys/t7.yaml:1:warning:unknown-file-kind: `t7.yaml` is not a Herald file name, so Herald ignores it',
+    ]);
+    expect(d[0]!.hint).toContain('`*.journey.yaml`');
+    expect(d[1]!.hint).toBe('it looks like a journey: rename it `t7.journey.yaml`');
+  });
+
+  it('reads file kinds ignoring the case of the suffix', () => {
+    const p = project();
+    p.removeFile('t.template.yaml');
+    p.setFile('templates/Welcome.Template.YAML', 'template: t\nemail:\n  en:\n    subject: s\n    text: hi\n');
+    expect(codes(p)).toEqual([]);
+    expect(classifyFile('a/B.Journey.Yml')).toBe('journey');
+    expect(isYamlFile('Welcome.Template.YAML')).toBe(true);
+  });
+});
+
+describe('Project (trigger expressions)', () => {
+  it('says a trigger `when` sees `event`, not `trigger`, with the rewritten path', () => {
+    const p = project();
+    p.setFile('k.journey.yaml', 'journey: k\ntrigger: { event: a.b, when: "trigger.amount > 1" }\nsteps:\n  - exit: x\n');
+    const d = p.check().diagnostics;
+    expect(d.map((x) => `${x.range.start.line}:${x.range.start.column}:${x.code}: ${x.message}`)).toEqual(['2:31:unknown-variable: unknown variable `trigger`']);
+    expect(d[0]!.hint).toBe("a trigger's `when` sees `event` and `subject`: write `event.amount`");
+    expect(d[0]!.fix?.newText).toBe('event');
   });
 });

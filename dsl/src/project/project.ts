@@ -13,9 +13,10 @@ import type { GraphIR } from '../lower/ir.js';
 import { lowerProject } from '../lower/lower-project.js';
 import type { ConfigFile, JourneyFile, Located, PolicyFile, TemplateFile } from '../model/ast.js';
 import { SourceFile } from '../source/source-file.js';
-import { checkJourney, checkPolicyInScope, checkTemplateInScope } from '../typecheck/check-sites.js';
+import { checkJourney, checkPolicyAlone, checkPolicyInScope, checkTemplateInScope } from '../typecheck/check-sites.js';
+import { JOURNEY_META_TYPE, projectSubjectType } from '../typecheck/journey-scope.js';
 import type { Type } from '../types/type.js';
-import { classifyFile, type ProjectFileKind } from './classify-file.js';
+import { classifyFile, isYamlFile, kindFromContent, type ProjectFileKind } from './classify-file.js';
 import { compileFile, type CompiledFile } from './compile-file.js';
 
 export interface CompilerHost {
@@ -139,6 +140,7 @@ export class Project {
     for (const path of this.paths()) {
       const e = this.entries.get(path)!;
       if (e.kind === 'config') configSeen = true;
+      if (!e.kind && isYamlFile(path)) problems.push(unknownFileKind(path, e.text));
       const c = this.compiled(path, e);
       if (!c) continue;
       problems.push(...c.problems);
@@ -179,6 +181,11 @@ export class Project {
       const r = this.checkJourneyTypes(j, symbols, config);
       scopes.set(j, r.scope);
       problems.push(...r.problems);
+    }
+    // Policy expressions that do not depend on a journey are checked once, used or not.
+    if (!configBroken) {
+      const alone = { subject: projectSubjectType(symbols, config), journey: JOURNEY_META_TYPE };
+      for (const p of policies) problems.push(...checkPolicyAlone(p, alone));
     }
 
     const fileOf = (p: string) => this.sourceFile(p);
@@ -233,11 +240,19 @@ export class Project {
     const r = checkJourney(j, symbols, config);
     const problems = [...r.problems];
     const checked = new Set<unknown>();
-    for (const dep of used.slice(1)) {
-      if (!dep || checked.has(dep)) continue;
-      checked.add(dep);
-      const t = dep as TemplateFile | PolicyFile;
-      problems.push(...(t.kind === 'template' ? checkTemplateInScope(t, r.scope) : checkPolicyInScope(t, r.scope)));
+    for (const s of j.steps) {
+      if (s.kind !== 'send') continue;
+      const template = symbols.templates.get(s.template.value);
+      if (template && !checked.has(template)) {
+        checked.add(template);
+        problems.push(...checkTemplateInScope(template, r.scope));
+      }
+      const fromDefaults = s.policy ? undefined : config?.defaults.policy;
+      const policy = symbols.policies.get(s.policy?.value ?? fromDefaults?.value ?? '');
+      if (policy && !checked.has(policy)) {
+        checked.add(policy);
+        problems.push(...checkPolicyInScope(policy, r.scope, { journey: j, send: s, fromDefaults }));
+      }
     }
     const result = { deps: used, scope: r.scope, problems, generation: this.generation };
     this.journeyMemo.set(j, result);
@@ -250,4 +265,20 @@ export class Project {
     const ir = lowerProject({ model: checked.model, symbols: checked.symbols, scopes: checked.scopes, fileOf: (p) => this.sourceFile(p) });
     return { ir, diagnostics: checked.diagnostics };
   }
+}
+
+/** `unknown-file-kind`: a YAML file Herald ignores because its name is no file kind. */
+function unknownFileKind(path: string, text: string): Problem {
+  const name = path.split('/').pop() ?? path;
+  const kind = kindFromContent(text);
+  const stem = name.replace(/\.ya?ml$/i, '');
+  const hint = kind
+    ? `it looks like a ${kind}: rename it \`${stem}.${kind}.yaml\``
+    : 'Herald reads `herald.yaml`, `*.journey.yaml`, `*.template.yaml`, `*.policy.yaml` and `*.test.yaml` (or `.yml`); rename it, or move it out of the project';
+  return {
+    code: 'unknown-file-kind',
+    message: `\`${name}\` is not a Herald file name, so Herald ignores it`,
+    span: { file: path, start: 0, end: 0 },
+    hint,
+  };
 }

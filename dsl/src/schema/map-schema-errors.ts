@@ -7,6 +7,7 @@ import { didYouMean } from '../diagnostics/did-you-mean.js';
 import type { Problem } from '../diagnostics/report.js';
 import { locate, nodeAt, pointerToPath, type YNode } from '../parse/yaml-tree.js';
 import type { ErrorObject } from './ajv-instance.js';
+import { EVENT_PATTERN, ID_PATTERN, IDENT_PATTERN } from './common-schema.js';
 
 export function mapSchemaErrors(errors: readonly ErrorObject[], root: YNode, prefix: readonly (string | number)[] = []): Problem[] {
   const problems: Problem[] = [];
@@ -78,7 +79,15 @@ function mapOne(e: ErrorObject, root: YNode, path: (string | number)[]): Problem
     case 'required': {
       const missing = String((e.params as { missingProperty: string }).missingProperty);
       const node = nodeAt(root, path);
-      const span = node?.kind === 'map' && node.entries[0] ? node.entries[0].keySpan : where;
+      // At the key that holds the mapping (`dedupe:`); a whole file or a list item has no such
+      // key, so there it is the mapping's first key.
+      const parent = path.length > 0 ? nodeAt(root, path.slice(0, -1)) : undefined;
+      const span =
+        parent?.kind === 'map'
+          ? locate(root, path, true)
+          : node?.kind === 'map' && node.entries[0]
+            ? node.entries[0].keySpan
+            : where;
       return {
         code: 'missing-key',
         message: `missing required key \`${missing}\`${describePlace(e)}`,
@@ -109,9 +118,17 @@ function mapOne(e: ErrorObject, root: YNode, path: (string | number)[]): Problem
     }
     case 'pattern': {
       const isKey = (e.propertyName ?? undefined) !== undefined;
+      const form = NAME_FORMS[String((e.params as { pattern: string }).pattern)];
       if (isKey) {
         const span = locate(root, [...path, e.propertyName!], true);
-        return { code: 'invalid-value', message: `\`${e.propertyName}\` is not a valid name here`, span, hint: hintOf(e) };
+        const suggestion = form?.suggest(e.propertyName!);
+        return {
+          code: 'invalid-value',
+          message: `\`${e.propertyName}\` is not a valid ${form?.what ?? 'name'} here`,
+          span,
+          hint: form ? `${form.rule}${suggestion ? `: write \`${suggestion}\`` : ''}` : hintOf(e),
+          ...(suggestion ? { fix: { title: `Rename to \`${suggestion}\``, span, newText: suggestion } } : {}),
+        };
       }
       const duration = String((e.params as { pattern: string }).pattern).includes('ms|s|m|h|d|w');
       return {
@@ -121,12 +138,85 @@ function mapOne(e: ErrorObject, root: YNode, path: (string | number)[]): Problem
         hint: hintOf(e),
       };
     }
+    case 'uniqueItems': {
+      const { i, j } = e.params as { i: number; j: number };
+      const [first, second] = i < j ? [i, j] : [j, i];
+      const list = nodeAt(root, path);
+      const item = list?.kind === 'seq' ? list.items[second] : undefined;
+      const value = Array.isArray(e.data) ? e.data[second] : undefined;
+      const shown = typeof value === 'string' || typeof value === 'number' ? `\`${value}\`` : `item ${second + 1}`;
+      const what = singular(name);
+      return {
+        code: 'invalid-value',
+        message: what ? `${what} ${shown} is listed twice` : `${shown} is listed twice in \`${name}\``,
+        span: item ? item.span : where,
+        hint: 'remove the second one',
+        ...(list?.kind === 'seq' && list.items[first] ? { related: [{ span: list.items[first]!.span, message: 'first listed here' }] } : {}),
+      };
+    }
+    case 'minItems': {
+      const limit = Number((e.params as { limit: number }).limit);
+      const what = singular(name) ?? 'item';
+      const message =
+        path.length === 1 && name === 'steps'
+          ? 'a journey needs at least one step'
+          : `\`${name}\` needs at least ${limit === 1 ? `one ${what}` : `${limit} ${what}s`}`;
+      const x = (e.parentSchema as Record<string, unknown> | undefined)?.['x-hint'] as string | undefined;
+      return { code: 'invalid-value', message, span: where, hint: x ?? (name === 'steps' ? 'add a step, e.g. `- send: <template>` or `- exit: done`' : `add ${limit === 1 ? `a ${what}` : 'more'}`) };
+    }
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum': {
+      const limit = Number((e.params as { limit: number }).limit);
+      const bound = { minimum: 'at least', maximum: 'at most', exclusiveMinimum: 'more than', exclusiveMaximum: 'less than' }[e.keyword];
+      const x = (e.parentSchema as Record<string, unknown> | undefined)?.['x-hint'] as string | undefined;
+      return {
+        code: 'invalid-value',
+        message: `\`${name}\` must be ${bound} ${limit}, not ${String(e.data)}`,
+        span: where,
+        hint: x ?? `write a number ${bound} ${limit}`,
+      };
+    }
     case 'anyOf':
     case 'oneOf':
       return { code: 'invalid-value', message: `\`${name}\` does not have any of the accepted forms`, span: where, hint: hintOf(e) };
     default:
       return { code: 'invalid-value', message: `\`${name}\` ${e.message ?? 'is not valid'}`, span: where, hint: hintOf(e) };
   }
+}
+
+/** The name patterns of the schemas, in words, with a name of that form made from what was written. */
+const NAME_FORMS: Readonly<Record<string, { what: string; rule: string; suggest: (name: string) => string | undefined }>> = {
+  [EVENT_PATTERN]: {
+    what: 'event name',
+    rule: 'event names are lower-case words joined by dots (`invoice.overdue`)',
+    suggest: (n) => suggestIn(EVENT_PATTERN, words(n).map((w) => w.toLowerCase()).join('.')),
+  },
+  [ID_PATTERN]: {
+    what: 'id',
+    rule: 'ids are lower-case words joined by `-` or `_` (`payment-reminder`)',
+    suggest: (n) => suggestIn(ID_PATTERN, words(n).map((w) => w.toLowerCase()).join('-')),
+  },
+  [IDENT_PATTERN]: {
+    what: 'name',
+    rule: 'names are letters, digits and `_`, and do not start with a digit',
+    suggest: (n) => suggestIn(IDENT_PATTERN, words(n).join('_')),
+  },
+};
+
+function words(name: string): string[] {
+  return name.split(/[^A-Za-z0-9]+/).filter(Boolean);
+}
+
+function suggestIn(pattern: string, candidate: string): string | undefined {
+  return candidate && new RegExp(pattern).test(candidate) ? candidate : undefined;
+}
+
+/** `channels` -> `channel`, for messages about one item of a list; undefined when the name is no plural. */
+function singular(name: string): string | undefined {
+  if (name === 'the file' || !/[a-z]s$/.test(name) || name.endsWith('ss')) return undefined;
+  return name.endsWith('ies') ? `${name.slice(0, -3)}y` : name.slice(0, -1);
 }
 
 function requiredHint(missing: string, e: ErrorObject): string | undefined {

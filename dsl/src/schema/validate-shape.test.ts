@@ -73,4 +73,45 @@ describe('validateShape', () => {
       expect.objectContaining({ code: 'unknown-key', at: 'confg', hint: 'did you mean `config`?' }),
     ]);
   });
+
+  it('says a list item is listed twice, at the second one, naming the item', () => {
+    const r = check('policy', 'policy: p\nchannels: [email, sms, log, email]\n');
+    expect(r).toEqual([{ code: 'invalid-value', at: 'email', message: 'channel `email` is listed twice', hint: 'remove the second one' }]);
+    expect(validateShape('policy', parseYamlFile('f.yaml', 'policy: p\nchannels: [email, sms, log, email]\n').root!)[0]!.span.start).toBe(38);
+  });
+
+  it('says a journey needs a step, not that `steps` must have fewer items', () => {
+    expect(check('journey', 'journey: j\ntrigger: { event: a.b }\nsteps: []\n')).toEqual([
+      { code: 'invalid-value', at: '[]', message: 'a journey needs at least one step', hint: 'add a step, e.g. `- send: <template>` or `- exit: done`' },
+    ]);
+  });
+
+  it('says what a number must be, with a fix rather than the field description as hint', () => {
+    expect(check('policy', 'policy: p\nchannels: [email]\nfrequencyCap: { max: 0, per: 1d }\n')).toEqual([
+      { code: 'invalid-value', at: '0', message: '`max` must be at least 1, not 0', hint: 'write a number at least 1' },
+    ]);
+  });
+
+  it('points a missing key of a nested mapping at the key that holds it', () => {
+    const r = check('policy', 'policy: p\nchannels: [email]\ndedupe: { key: trigger.id }\n');
+    expect(r).toEqual([expect.objectContaining({ code: 'missing-key', at: 'dedupe' })]);
+    expect(r[0]!.message).toContain('`window`');
+  });
+});
+
+describe('validateShape: names', () => {
+  it('says what an event name looks like, and suggests one', () => {
+    const text = 'project: p\nevents:\n  User Activated:\n    fields: { subjectId: string }\n';
+    const { root } = parseYamlFile('herald.yaml', text);
+    const r = validateShape('config', root!);
+    expect(r.map((p) => ({ code: p.code, at: text.slice(p.span.start, p.span.end), message: p.message, hint: p.hint, fix: p.fix?.newText }))).toEqual([
+      {
+        code: 'invalid-value',
+        at: 'User Activated',
+        message: '`User Activated` is not a valid event name here',
+        hint: 'event names are lower-case words joined by dots (`invoice.overdue`): write `user.activated`',
+        fix: 'user.activated',
+      },
+    ]);
+  });
 });

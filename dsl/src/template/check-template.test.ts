@@ -304,3 +304,22 @@ describe('checkTemplate: syntax', () => {
     expect(check(text)).toMatchObject([{ code: 'unknown-variable', start: 17, end: 29 }]);
   });
 });
+
+describe('checkTemplate: filters and pipes', () => {
+  it('says Mustache has no pipes, and how to compute the value instead', () => {
+    const scope = { trigger: T.object({ plan: T.field(T.string, '') }) };
+    const text = 'Plan: {{trigger.plan | upper}}';
+    const problems = checkTemplate(text, { scope, partials: {}, html: false });
+    expect(problems).toEqual([
+      {
+        code: 'template-syntax',
+        severity: 'error',
+        message: 'Mustache has no filters or pipes: `trigger.plan | upper` would be looked up as one name and render nothing',
+        start: 8,
+        end: 28,
+        hint: 'compute the value in the journey with a `set:` step, e.g. `set: { planUpper: "upper(trigger.plan)" }`, and write {{planUpper}}',
+      },
+    ]);
+    expect(checkTemplate('{{#trigger.plan|nope}}x{{/trigger.plan|nope}}', { scope, partials: {}, html: false }).map((p) => p.code)).toEqual(['template-syntax']);
+  });
+});

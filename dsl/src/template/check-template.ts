@@ -4,6 +4,7 @@
  * HTML, partials (checked in the including context), and syntax errors.
  */
 import { didYouMeanHint } from '../diagnostics/did-you-mean.js';
+import { FUNCTION_DEFS } from '../expr/functions.js';
 import { T, typeToString, type Type } from '../types/type.js';
 import {
   enterSection,
@@ -93,6 +94,10 @@ class TemplateChecker {
 
   /** The path's type, or undefined after reporting why it has none. */
   private resolve(tag: TemplateTag, stack: ContextStack, out: TemplateProblem[]): Type | undefined {
+    if (tag.path.includes('|')) {
+      out.push(pipeInTag(tag));
+      return undefined;
+    }
     const r = resolvePath(stack, tag.path);
     if (r.ok) return r.type;
     if (r.kind === 'unknown-variable') {
@@ -237,4 +242,21 @@ function unescapedInHtml(tag: TemplateTag): TemplateProblem {
     tag.tagEnd,
     `use {{${tag.path}}} so the value is HTML-escaped, or keep the triple mustache only for trusted HTML`,
   );
+}
+
+/**
+ * `{{trigger.plan | upper}}`: Mustache has no filters, so it would look up a name
+ * `trigger.plan | upper` and render nothing. The value is computed in the journey instead.
+ */
+function pipeInTag(tag: TemplateTag): TemplateProblem {
+  const bar = tag.path.indexOf('|');
+  const base = tag.path.slice(0, bar).trim();
+  const filter = /^\s*([A-Za-z_]\w*)/.exec(tag.path.slice(bar + 1))?.[1];
+  const last = base.split('.').pop() || 'value';
+  const fn = filter !== undefined && FUNCTION_DEFS.has(filter) ? filter : undefined;
+  const variable = fn ? `${last}${fn[0]!.toUpperCase()}${fn.slice(1)}` : `${last}Text`;
+  const expr = fn ? `${fn}(${base || 'x'})` : `<expression over ${base || 'the value'}>`;
+  const message = `Mustache has no filters or pipes: \`${tag.path}\` would be looked up as one name and render nothing`;
+  const hint = `compute the value in the journey with a \`set:\` step, e.g. \`set: { ${variable}: "${expr}" }\`, and write {{${variable}}}`;
+  return problem('template-syntax', 'error', message, tag.start, tag.end, hint);
 }

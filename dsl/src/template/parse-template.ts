@@ -10,6 +10,7 @@
 import Mustache from 'mustache';
 import { DEFAULT_DELIMITERS, scanTags, type ScannedTag, type TagScan, type TagSigil } from './scan-tags.js';
 import { problem, type TemplateProblem, type TemplateTag } from './template-problem.js';
+import { didYouMean } from '../diagnostics/did-you-mean.js';
 
 export interface TemplateNode {
   readonly tag: TemplateTag;
@@ -215,9 +216,14 @@ function nestScannedTags(
     let match = stack.length - 1;
     while (match >= 0 && stack[match]!.scanned.value !== t.value) match--;
     if (match < 0) {
-      // Most likely a misspelt close: recover by closing the innermost section.
-      const message = `\`${closeTag}\` does not close the open section \`${top.scanned.value}\``;
-      problems.push(syntaxError(message, t.tagStart, t.tagEnd, `close it with ${show(t, top.scanned.value)}`));
+      const openTag = show(top.scanned, top.scanned.value);
+      const suggestion = didYouMean(t.value, stack.map((s) => s.scanned.value));
+      const hint = suggestion !== undefined ? `did you mean ${show(t, suggestion)}?` : `close it with ${show(t, top.scanned.value)}`;
+      const related = [{ start: top.tag.tagStart, end: top.tag.tagEnd, message: `${openTag} is opened here` }];
+      problems.push({ ...syntaxError(`\`${closeTag}\` does not match \`${openTag}\``, t.tagStart, t.tagEnd, hint), related });
+      // A stray close when the open section is closed further on (then ignore it), else a
+      // misspelt close: recover by closing the innermost section, so it is not also "never closed".
+      if (closedLater(scan.tags, t, top.scanned.value)) continue;
       match = stack.length - 1;
     }
     while (stack.length > match) {
@@ -253,6 +259,16 @@ function nestScannedTags(
     problems.push(syntaxError(message, u.tagStart, end, `add \`${closer}\` to close the tag`));
   }
   return { nodes: root, problems };
+}
+
+/** Whether a close tag for `name` comes after `after` before another section of that name opens. */
+function closedLater(tags: readonly ScannedTag[], after: ScannedTag, name: string): boolean {
+  for (const t of tags) {
+    if (t.tagStart <= after.tagStart || t.value !== name) continue;
+    if (t.sigil === '/') return true;
+    if (t.sigil === '#' || t.sigil === '^') return false;
+  }
+  return false;
 }
 
 /** `end` moved back over whitespace, but not before `min`. */

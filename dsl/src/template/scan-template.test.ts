@@ -60,11 +60,31 @@ describe('scanTemplate: syntax errors are problems, never exceptions', () => {
       { code: 'template-syntax', message: '`{{/a}}` closes section `a` while section `b` is still open', at: '{{/a}}', start: 13, end: 19 },
     ]);
     expect(problemsOf('{{#items}}x{{/itmes}}')).toEqual([
-      { code: 'template-syntax', message: '`{{/itmes}}` does not close the open section `items`', at: '{{/itmes}}', start: 11, end: 21 },
+      { code: 'template-syntax', message: '`{{/itmes}}` does not match `{{#items}}`', at: '{{/itmes}}', start: 11, end: 21 },
     ]);
     expect(problemsOf('x{{/a}}')).toEqual([
       { code: 'template-syntax', message: '`{{/a}}` closes a section that is not open', at: '{{/a}}', start: 1, end: 7 },
     ]);
+  });
+
+  it('a mis-nested close: names the section it does not match, where it opens, and the close meant', () => {
+    const text = '{{#trigger.seats}}many{{/trigger.seat}}';
+    expect(scanTemplate(text).problems).toEqual([
+      {
+        code: 'template-syntax',
+        severity: 'error',
+        message: '`{{/trigger.seat}}` does not match `{{#trigger.seats}}`',
+        start: 22,
+        end: 39,
+        hint: 'did you mean {{/trigger.seats}}?',
+        related: [{ start: 0, end: 18, message: '{{#trigger.seats}} is opened here' }],
+      },
+    ]);
+    // A stray close before the real one: one problem, not also "closes a section that is not open".
+    expect(problemsOf('{{#a}}x{{/b}}y{{/a}}')).toEqual([
+      { code: 'template-syntax', message: '`{{/b}}` does not match `{{#a}}`', at: '{{/b}}', start: 7, end: 13 },
+    ]);
+    expect(scanTemplate('{{#a}}x{{/b}}y{{/a}}').tags.map((t) => t.path)).toEqual(['a']);
   });
 
   it('bad delimiters, an empty tag, a tag that runs into the next', () => {

@@ -9,6 +9,8 @@ export interface TemplateProblem {
   readonly start: number;
   readonly end: number;
   readonly hint?: string;
+  /** Other places in the same text that explain the problem (the section a close does not match). */
+  readonly related?: readonly { readonly start: number; readonly end: number; readonly message: string }[];
 }
 
 export type TemplateProblemCode =

@@ -6,12 +6,14 @@ import { eventSubjectPath } from '../link/event-subject.js';
 import type { Problem } from '../diagnostics/report.js';
 import { checkExpression, parseExpression, type ExprProblem } from '../expr/index.js';
 import { checkTemplate, type TemplateProblem } from '../template/index.js';
-import type { ConfigFile, JourneyFile, NamedExpr, PolicyFile, SourceText, TemplateFile } from '../model/ast.js';
-import { spanInText } from '../model/ast.js';
+import type { ConfigFile, JourneyFile, Located, NamedExpr, PolicyFile, SendStep, SourceText, TemplateFile } from '../model/ast.js';
+import { childNodes, type ExprNode } from '../expr/ast.js';
+import { stepLabel } from '../link/rules/describe-step.js';
+import { indexInText, spanInText } from '../model/ast.js';
 import type { Symbols } from '../link/symbols.js';
 import { MESSAGE_KINDS } from '../schema/template-schema.js';
 import { T, type Type } from '../types/type.js';
-import { baseScope, eventType, queryArgsType } from './journey-scope.js';
+import { baseScope, eventType, JOURNEY_META_TYPE, queryArgsType } from './journey-scope.js';
 import { possiblyUnsetVariables } from './possibly-unset.js';
 
 export interface JourneyTypes {
@@ -39,11 +41,17 @@ function toProblem(st: SourceText, p: ExprProblem | TemplateProblem, prefix = ''
     message: prefix + p.message,
     span: spanInText(st, p.start, p.end),
     hint: p.hint,
+    ...('related' in p && p.related ? { related: p.related.map((r) => ({ span: spanInText(st, r.start, r.end), message: r.message })) } : {}),
   };
 }
 
 /** Check one expression; returns its type (dyn when it does not parse). */
 const MUSTACHE_WRAPPED = /^\s*\{\{([^{}]*)\}\}\s*$/;
+
+/** `{{` outside string literals: template syntax in an expression. */
+function hasMustache(text: string): boolean {
+  return text.replace(/'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"/g, '""').includes('{{');
+}
 
 export function checkSite(st: SourceText, scope: Readonly<Record<string, Type>>, expected: Type | undefined, out: Problem[]): Type {
   // `{{ x }}` is template syntax; a habit from other tools. Say so once instead of a cascade of parse errors.
@@ -55,6 +63,18 @@ export function checkSite(st: SourceText, scope: Readonly<Record<string, Type>>,
       span: st.span,
       hint: `write \`${wrapped[1]!.trim()}\`; \`{{ }}\` is only for templates`,
       fix: { title: 'Remove the braces', span: st.span, newText: JSON.stringify(wrapped[1]!.trim()) },
+    });
+    return T.dyn;
+  }
+  // Part of it in `{{ }}` (`{{trigger.plan}} == 'pro'`): the parse errors would only be noise.
+  if (hasMustache(st.text)) {
+    const unwrapped = st.text.replace(/\{\{\s*/g, '').replace(/\s*\}\}/g, '').trim();
+    out.push({
+      code: 'expr-syntax',
+      message: `expressions are written without \`{{ }}\`: write \`${unwrapped}\``,
+      span: st.span,
+      hint: '`{{ }}` is only for templates; an expression names its values directly',
+      fix: { title: 'Remove the braces', span: st.span, newText: JSON.stringify(unwrapped) },
     });
     return T.dyn;
   }
@@ -79,7 +99,13 @@ export function checkJourney(
   // Trigger expressions see only the incoming event: nothing else exists yet.
   const triggerScope = { event: trigType, subject: scope['subject']! };
   const triggerEvent = symbols.events.get(j.trigger.event.value);
-  if (j.trigger.subject) checkSite(j.trigger.subject, { event: trigType }, T.string, out);
+  // `trigger.x` there is the most natural slip: the event that will be the trigger is `event` here.
+  const checkTriggerSite = (st: SourceText, sc: Record<string, Type>, expected: Type, key: string) => {
+    const found: Problem[] = [];
+    checkSite(st, sc, expected, found);
+    for (const p of found) out.push(p.code === 'unknown-variable' && p.message === 'unknown variable `trigger`' ? triggerInTrigger(p, st, key, Object.keys(sc)) : p);
+  };
+  if (j.trigger.subject) checkTriggerSite(j.trigger.subject, { event: trigType }, T.string, 'subject');
   else if (triggerEvent && eventSubjectPath(triggerEvent) === null) {
     out.push({
       code: 'missing-key',
@@ -88,7 +114,7 @@ export function checkJourney(
       hint: 'add `subject: <field>` to the event in herald.yaml, or `subject: event.<field that holds the customer id>` to the trigger',
     });
   }
-  if (j.trigger.when) checkSite(j.trigger.when, triggerScope, T.bool, out);
+  if (j.trigger.when) checkTriggerSite(j.trigger.when, triggerScope, T.bool, 'when');
 
   const argsOf = (bindings: JourneyFile['data'], sc: Record<string, Type>) => {
     for (const b of bindings) {
@@ -140,6 +166,19 @@ export function checkJourney(
   return { scope, problems: out };
 }
 
+/** `unknown variable trigger` in a trigger's own `when`/`subject`: say what it sees, and offer `event` instead. */
+function triggerInTrigger(p: Problem, st: SourceText, key: string, names: readonly string[]): Problem {
+  const i = indexInText(st, p.span.start);
+  const exact = i !== undefined && p.span.end - p.span.start === 'trigger'.length && st.text.startsWith('trigger', i);
+  const rest = exact ? (/^trigger((?:\s*\.\s*[A-Za-z_]\w*)*)/.exec(st.text.slice(i))?.[1] ?? '').replace(/\s+/g, '') : '';
+  const sees = names.map((n) => `\`${n}\``).join(' and ');
+  return {
+    ...p,
+    hint: `a trigger's \`${key}\` sees ${sees}: write \`event${rest}\``,
+    ...(exact ? { fix: { title: 'Change to `event`', span: p.span, newText: 'event' } } : {}),
+  };
+}
+
 function checkEmit(data: readonly NamedExpr[], type: Type, name: string, scope: Record<string, Type>, out: Problem[], at: Problem['span']) {
   const fields = type.kind === 'object' ? type.fields : undefined;
   for (const d of data) {
@@ -172,11 +211,65 @@ export function checkTemplateInScope(t: TemplateFile, scope: Readonly<Record<str
   return out;
 }
 
-/** A policy's expressions in the scope of a journey that sends with it. */
-export function checkPolicyInScope(p: PolicyFile, scope: Readonly<Record<string, Type>>): Problem[] {
-  const out: Problem[] = [];
-  if (p.order) checkSite(p.order, scope, T.list(T.string), out);
-  if (p.quietHours?.timezone) checkSite(p.quietHours.timezone, scope, T.string, out);
-  if (p.dedupe) checkSite(p.dedupe.key, scope, undefined, out);
+/** Names a policy expression may read without depending on which journey sends with the policy. */
+const JOURNEY_INDEPENDENT = new Set(['subject', 'journey']);
+
+function freeNames(node: ExprNode, out: Set<string>): Set<string> {
+  if (node.kind === 'ident') out.add(node.name);
+  for (const c of childNodes(node)) freeNames(c, out);
   return out;
+}
+
+/**
+ * Whether a policy expression is checked once for the policy instead of per journey: it does
+ * not parse (its syntax errors are the same for every journey), or it reads only `subject`,
+ * `journey` and functions, whose types do not depend on the journey.
+ */
+export function isJourneyIndependent(st: SourceText): boolean {
+  if (hasMustache(st.text)) return true;
+  const parsed = parseCached(st.text);
+  if (parsed.problems.length > 0 || !parsed.ast) return true;
+  return [...freeNames(parsed.ast, new Set())].every((n) => JOURNEY_INDEPENDENT.has(n));
+}
+
+function policySites(p: PolicyFile): { st: SourceText; expected: Type | undefined }[] {
+  const sites: { st: SourceText; expected: Type | undefined }[] = [];
+  if (p.order) sites.push({ st: p.order, expected: T.list(T.string) });
+  if (p.quietHours?.timezone) sites.push({ st: p.quietHours.timezone, expected: T.string });
+  if (p.dedupe) sites.push({ st: p.dedupe.key, expected: undefined });
+  return sites;
+}
+
+/**
+ * A policy's expressions that do not depend on the journey (see isJourneyIndependent), checked
+ * once per policy whether or not a journey uses it, in a scope of `subject` and `journey` only.
+ */
+export function checkPolicyAlone(p: PolicyFile, scope: Readonly<Record<string, Type>>): Problem[] {
+  const out: Problem[] = [];
+  const alone = { subject: scope['subject'] ?? T.dyn, journey: scope['journey'] ?? JOURNEY_META_TYPE };
+  for (const { st, expected } of policySites(p)) if (isJourneyIndependent(st)) checkSite(st, alone, expected, out);
+  return out;
+}
+
+/** Which journey a policy is checked for: its first send with the policy, and the `defaults.policy` it came from, if so. */
+export interface PolicyUse {
+  readonly journey: JourneyFile;
+  readonly send: SendStep;
+  readonly fromDefaults: Located<string> | undefined;
+}
+
+/**
+ * A policy's expressions that depend on the journey (they read `trigger`, a data name, a
+ * variable), in the scope of a journey that sends with it. Each problem says which journey.
+ */
+export function checkPolicyInScope(p: PolicyFile, scope: Readonly<Record<string, Type>>, use?: PolicyUse): Problem[] {
+  const out: Problem[] = [];
+  for (const { st, expected } of policySites(p)) if (!isJourneyIndependent(st)) checkSite(st, scope, expected, out);
+  if (!use) return out;
+  const where = `send at ${stepLabel(use.send)}${use.fromDefaults ? ', policy from `defaults.policy`' : ''}`;
+  const related: { span: Problem['span']; message: string }[] = [
+    { span: use.send.kindSpan, message: `journey \`${use.journey.id.value}\` sends with policy \`${p.id.value}\` here` },
+  ];
+  if (use.fromDefaults) related.push({ span: use.fromDefaults.span, message: `the send takes policy \`${p.id.value}\` from \`defaults.policy\`` });
+  return out.map((x) => ({ ...x, message: `${x.message} for journey \`${use.journey.id.value}\` (${where})`, related: [...(x.related ?? []), ...related] }));
 }

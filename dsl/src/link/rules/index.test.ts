@@ -77,6 +77,7 @@ describe('runLinkRules', () => {
         'unknown-event',
         'loop-without-wait',
         'unreachable-step',
+        'unused-policy',
       ]),
     );
     for (const code of codes) {

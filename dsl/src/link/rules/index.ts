@@ -25,6 +25,7 @@ import { unknownEvents } from './rule-unknown-events.js';
 import { unknownSources } from './rule-unknown-sources.js';
 import { unknownTemplates } from './rule-unknown-templates.js';
 import { unreachableSteps } from './rule-unreachable-step.js';
+import { unusedPolicies } from './rule-unused-policy.js';
 import { variantFields } from './rule-variant-fields.js';
 import { timedWaitBranches } from './rule-timed-wait-branch.js';
 import { waitsWithoutTimeout } from './rule-wait-without-timeout.js';
@@ -64,6 +65,7 @@ export const LINK_RULES: readonly LinkRule[] = [
   subjectSource,
   eventSubjects,
   policyValues,
+  unusedPolicies,
   ...JOURNEY_RULES,
 ];
 
@@ -85,6 +87,8 @@ export function runProjectLinkRules(model: ProjectModel, symbols: Symbols, sink:
   duplicateFileIds({ model, symbols, report });
   const ctx = { model: { ...model, journeys: [] }, symbols, report };
   for (const rule of PROJECT_RULES) rule(ctx);
+  // Looks at every journey's sends, but only at their policy names: cheap enough to run on every check.
+  unusedPolicies({ model, symbols, report });
 }
 
 /** Build the symbol tables once and run every link rule over the project. */

@@ -28,3 +28,33 @@ describe('policy values', () => {
     ]);
   });
 });
+
+describe('time zones', () => {
+  it('refuses a misspelt literal zone in quiet hours with a did-you-mean and a fix inside the quotes', () => {
+    expect(check('quietHours: { from: "21:00", to: "08:00", timezone: "\'Europe/Berln\'" }\n')).toEqual([
+      expect.objectContaining({
+        code: 'unknown-timezone',
+        at: 'Europe/Berln',
+        message: '`Europe/Berln` is not an IANA time zone (quiet hours of policy `standard`)',
+        hint: 'did you mean `Europe/Berlin`?',
+        fix: { at: 'Europe/Berln', newText: 'Europe/Berlin' },
+      }),
+    ]);
+  });
+
+  it('refuses a `defaults.timezone` in herald.yaml that names no IANA zone, at the value', () => {
+    const config = BASE_CONFIG.replace('defaults:\n', 'defaults:\n  timezone: Europe/Berln\n');
+    expect(checkRule(policyValues, { 'herald.yaml': config, 'standard.policy.yaml': 'policy: standard\nchannels: [email]\n' })).toEqual([
+      expect.objectContaining({
+        code: 'unknown-timezone',
+        file: 'herald.yaml',
+        at: 'Europe/Berln',
+        line: 3,
+        message: '`Europe/Berln` is not an IANA time zone (`defaults.timezone`)',
+        hint: 'did you mean `Europe/Berlin`?',
+        fix: { at: 'Europe/Berln', newText: 'Europe/Berlin' },
+      }),
+    ]);
+    expect(checkRule(policyValues, { 'herald.yaml': BASE_CONFIG.replace('defaults:\n', 'defaults:\n  timezone: Europe/Berlin\n'), 'standard.policy.yaml': 'policy: standard\nchannels: [email]\n' })).toEqual([]);
+  });
+});

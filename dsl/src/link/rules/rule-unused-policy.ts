@@ -1,0 +1,22 @@
+/**
+ * `unused-policy` (info): no send step names the policy and it is not `defaults.policy`, so
+ * nothing sends with it. Only a note: a project may keep a policy for journeys still to come.
+ * Its expressions are still checked (those that read no journey's names; see check-sites.ts).
+ */
+import type { LinkRule } from '../link-context.js';
+
+export const unusedPolicies: LinkRule = ({ model, symbols, report }) => {
+  const used = new Set<string>();
+  const defaultPolicy = model.config?.defaults.policy?.value;
+  if (defaultPolicy !== undefined) used.add(defaultPolicy);
+  for (const j of model.journeys) for (const s of j.steps) if (s.kind === 'send' && s.policy) used.add(s.policy.value);
+  for (const p of model.policies) {
+    if (used.has(p.id.value) || symbols.policies.get(p.id.value) !== p) continue; // a duplicate id is reported as such
+    report({
+      code: 'unused-policy',
+      message: `no journey sends with policy \`${p.id.value}\`, and it is not \`defaults.policy\``,
+      span: p.id.span,
+      hint: `name it in a send step (\`policy: ${p.id.value}\`) or as \`defaults.policy\` in herald.yaml, or remove the file`,
+    });
+  }
+};
