@@ -247,6 +247,20 @@ export function describeDriverConformance(
         expect(await driver.findInstances({ subjectId: 'cust-1', waitingFor: 'invoice.paid' })).toEqual([]);
         expect(ids(await driver.findInstances({ status: 'exited' }))).toEqual(['i1']);
       });
+
+      it('activeVersions: the versions active instances run on, each once; ended instances do not count', async () => {
+        expect(await driver.activeVersions()).toEqual([]);
+        await create(makeInstance({ id: 'a1', version: 'sha256:1111' }));
+        await create(makeInstance({ id: 'a2', version: 'sha256:1111', subjectId: 'cust-2' }));
+        await create(makeInstance({ id: 'b1', version: 'sha256:2222', journey: 'welcome' }));
+        await create(makeInstance({ id: 'c1', version: 'sha256:3333', status: 'completed', waiting: null, at: null }));
+        const ending = makeInstance({ id: 'd1', version: 'sha256:4444' });
+        await create(ending);
+        expect((await driver.activeVersions()).sort()).toEqual(['sha256:1111', 'sha256:2222', 'sha256:4444']);
+        // It follows updates: the last instance of a version that ends takes the version with it.
+        await mustCommit({ instances: [{ instance: { ...ending, seq: ending.seq + 1, status: 'exited', exitReason: 'cancelled', waiting: null, at: null }, expectedSeq: ending.seq }] });
+        expect((await driver.activeVersions()).sort()).toEqual(['sha256:1111', 'sha256:2222']);
+      });
     });
 
     describe('one instance per journey and subject (exclusive)', () => {

@@ -125,7 +125,7 @@ describe('@herald/channel-webhook in a running journey', () => {
       const { items } = await runtime.searchArchive({ subjectId: 'u-1' });
       expect(items).toHaveLength(1);
       expect(items[0]!.delivery.status).toBe('delivered');
-      expect(items[0]!.attempts.map((a) => a.result.status)).toEqual(['failed', 'delivered']);
+      expect(items[0]!.attempts.map((a) => (a.result as { status: string }).status)).toEqual(['failed', 'delivered']);
     } finally {
       await runtime.stop();
     }

@@ -192,6 +192,12 @@ export interface Driver {
 
   getInstance(id: string): Promise<Instance | undefined>;
   findInstances(q: InstanceQuery): Promise<Instance[]>;
+  /**
+   * The graph versions that active instances run on, each once, in no order. Asked once at
+   * runtime start (orchestrator/graph-cache.ts), so it may scan: which events an instance keeps
+   * for a later `wait` depends on its own version, not only the current one.
+   */
+  activeVersions(): Promise<string[]>;
   getDelivery(id: string): Promise<Delivery | undefined>;
   findDeliveryByProviderId(providerMessageId: string): Promise<Delivery | undefined>;
 

@@ -21,7 +21,7 @@ import { silentLogger } from '../plugins-host/plugin-logger.js';
 import { readSendJournals, removeSendJournals } from '../pool/send-journal.js';
 import { createWorkerPool, type WorkerPool, type WorkerPoolOptions } from '../pool/worker-pool.js';
 import type { EventInput, HeraldRuntime, IngestResult } from '../runtime-api.js';
-import { createGraphCache, type GraphCache } from './graph-cache.js';
+import { loadGraphCache, type GraphCache } from './graph-cache.js';
 import { handleAttemptJob } from './handle-attempt-job.js';
 import { handleDeliveryJob } from './handle-delivery-job.js';
 import { handleEventJob } from './handle-event-job.js';
@@ -157,7 +157,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       try {
         await driver.saveGraph(graph);
         await driver.setCurrentGraphVersion(graph.version);
-        graphs = createGraphCache(driver, graph);
+        graphs = await loadGraphCache(driver, graph, log);
         if (options.sendJournalDir) await replaySendJournals(driver, options.sendJournalDir, now, log);
       } catch (error) {
         state = 'stopped';

@@ -123,7 +123,7 @@ export async function routeEvent(ctx: HandlerContext, event: IncomingEvent, repe
   const missesSubject = audience.kind === 'nobody' && awaited;
   if (audience.kind === 'nobody') ctx.log.debug(`event ${event.id}: no subject id at ${audience.path}; it reaches no waiting instance`);
   if (missesSubject) decisions.push({ kind: 'no-subject-id', event: ref, path: audience.path });
-  const told = await instancesToTell(ctx, graph, event, audience);
+  const told = await instancesToTell(ctx, event, audience);
   for (const instance of told) {
     parts.enqueue.push({ id: jobIds.eventFor(event.id, instance.id), job: { kind: 'instance', instanceId: instance.id, input: { kind: 'event', event } }, runAt: now });
   }
@@ -158,19 +158,43 @@ async function tellRouted(
 }
 
 /**
- * The instances an event goes to: those waiting for its type and, when a journey of the graph
- * has a `wait` for it, the subject's other active instances of such journeys, which keep it
- * for that wait (engine/advance.ts `keep`) — loading data or sending when it comes, they would
- * miss it. The current graph decides which journeys; an instance's own version decides again.
+ * The instances an event goes to: those waiting for its type and the subject's other active
+ * instances whose own graph version has a `wait` for it, which keep it for that wait
+ * (engine/advance.ts `keep`) — loading data or sending when it comes, they would miss it.
+ * Whether to look at the subject's active instances at all is decided by every loaded version
+ * (GraphCache.keepers: the current one and those of instances active at start), not only the
+ * current graph: an instance on an earlier version may wait for a type the current one no
+ * longer does. A type no version waits for costs what it did: the waiting-for lookup.
  */
-async function instancesToTell(ctx: HandlerContext, graph: CompiledGraph, event: IncomingEvent, audience: EventAudience): Promise<readonly Instance[]> {
+async function instancesToTell(ctx: HandlerContext, event: IncomingEvent, audience: EventAudience): Promise<readonly Instance[]> {
   if (audience.kind === 'nobody') return [];
   if (audience.kind === 'any-subject') return ctx.driver.findInstances({ waitingFor: event.type });
-  const keepers = new Set((graph.awaitedBy.get(event.type) ?? []).map((j) => j.id));
+  const keepers = ctx.graphs.keepers(event.type);
   if (keepers.size === 0) return ctx.driver.findInstances({ waitingFor: event.type, subjectId: audience.subjectId });
   // One look at the subject's active instances answers both.
   const active = await ctx.driver.findInstances({ subjectId: audience.subjectId, status: 'active' });
-  return active.filter((i) => waitingForOf(i) === event.type || keepers.has(i.journey));
+  const told: Instance[] = [];
+  for (const instance of active) {
+    if (waitingForOf(instance) === event.type) told.push(instance);
+    else if (keepers.has(instance.journey)) {
+      // Its own version decides (the current graph's journey of that id may wait for it or not).
+      const own = ctx.graphs.peek(instance.version) ?? (await graphOrNone(ctx, instance.version));
+      if (own?.journeys.get(instance.journey)?.awaits.has(event.type)) told.push(instance);
+    }
+  }
+  return told;
+}
+
+/**
+ * A version loadGraphCache could not load (a corrupt store) is asked for again; when it still
+ * does not load, its instance is not told: its own jobs fail on that version anyway.
+ */
+async function graphOrNone(ctx: HandlerContext, version: string): Promise<CompiledGraph | undefined> {
+  try {
+    return await ctx.graphs.get(version);
+  } catch {
+    return undefined;
+  }
 }
 
 /** After the routing's unit committed. */

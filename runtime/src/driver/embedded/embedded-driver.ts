@@ -112,6 +112,11 @@ export function createEmbeddedDriver(options: EmbeddedDriverOptions): Driver {
     async findInstances(q) {
       return opened().findInstances(q);
     },
+    async activeVersions() {
+      return opened()
+        .s.activeVersions.all()
+        .flatMap((row) => (typeof row.version === 'string' ? [row.version] : []));
+    },
     async getDelivery(id) {
       const row = opened().s.getDelivery.get(id);
       return row === undefined ? undefined : (JSON.parse(row.json) as Delivery);

@@ -56,6 +56,10 @@ export function prepareStatements(db: Database) {
     // instances
     getInstance: s<[string], { json: string }>('SELECT json FROM instances WHERE id = ?'),
     getInstanceSeq: s<[string], { seq: number }>('SELECT seq FROM instances WHERE id = ?'),
+    // No column holds the version: a scan of the active instances' JSON, once per runtime start.
+    activeVersions: s<[], { version: string | null }>(
+      "SELECT DISTINCT json_extract(json, '$.version') AS version FROM instances WHERE status = 'active'",
+    ),
     insertInstance: s<[string, string, string, string, string | null, number, number, string, string | null, string | null]>(
       `INSERT OR IGNORE INTO instances (id, journey, subject_id, status, waiting_for, seq, started_at, json, once_key, live_key)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
