@@ -3,14 +3,14 @@
  * and GET /subjects/:id.
  *
  * Two checks, two statuses, as for events: the profile's built-in fields and what any stored
- * value must be (the request's shape) → 400; then the profile against what the project declares
- * (subjects/validate-subject-patch.ts: its own fields and their types, its channels) → 422.
+ * value must be (the request's shape, subjects/check-subject-profile.ts) → 400; then the profile
+ * against what the project declares (subjects/validate-subject-patch.ts: its own fields and
+ * their types, its channels) → 422.
  */
 import type { FastifyInstance } from 'fastify';
-import { isValidTimeZone } from '../delivery/quiet-hours.js';
 import type { SubjectPatch } from '../engine/types.js';
-import { storableProblems } from '../orchestrator/validate-event.js';
 import type { FieldError, HeraldRuntime } from '../runtime-api.js';
+import { subjectProfileProblems } from '../subjects/check-subject-profile.js';
 import { subjectPatchProblems } from '../subjects/validate-subject-patch.js';
 import { fieldErrorsFromSchema, sendError, summarise } from './api-error.js';
 
@@ -29,29 +29,9 @@ const subjectSchema = {
 
 type SubjectBody = Omit<SubjectPatch, 'id'> & { readonly id?: string; readonly locale?: string; readonly timezone?: string };
 
-export function isLocale(tag: string): boolean {
-  try {
-    return Intl.getCanonicalLocales(tag).length === 1;
-  } catch {
-    return false;
-  }
-}
-
 function checkSubject(id: string, body: SubjectBody): FieldError[] {
-  // What any stored value must be; the project's fields are checked against their types after.
-  const errors: FieldError[] = [...storableProblems(body).problems];
-  for (const [channel, address] of Object.entries(body.contacts ?? {})) {
-    if (address !== null && (typeof address !== 'string' || address === '')) {
-      errors.push({ path: `/contacts/${channel}`, message: 'must be an address (a non-empty string), or null to remove it' });
-    }
-  }
+  const errors = subjectProfileProblems(body);
   if (body.id !== undefined && body.id !== id) errors.push({ path: '/id', message: `must match the id in the URL (${JSON.stringify(id)}) or be left out` });
-  if (body.timezone !== undefined && !isValidTimeZone(body.timezone)) {
-    errors.push({ path: '/timezone', message: `must be an IANA time zone such as Europe/Berlin, got ${JSON.stringify(body.timezone)}` });
-  }
-  if (body.locale !== undefined && !isLocale(body.locale)) {
-    errors.push({ path: '/locale', message: `must be a BCP 47 language tag such as en or de-AT, got ${JSON.stringify(body.locale)}` });
-  }
   return errors;
 }
 

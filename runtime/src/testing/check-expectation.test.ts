@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Delivery } from '../delivery/types.js';
 import { advance } from '../engine/advance.js';
 import { compileGraph } from '../engine/compile-graph.js';
 import { appendHistory, HISTORY_LIMIT } from '../engine/run-state.js';
@@ -69,6 +70,49 @@ describe('checkExpectation', () => {
     expect(checkExpectation({ sent: [{ channel: 'email', content: { subject: { contains: 'INV-2' } } }] }, observed)[0]).toContain(
       'subject is "Invoice INV-1 is overdue", expected containing "INV-2"',
     );
+  });
+
+  it('says why nothing was sent when the deliveries say: deferred, skipped, failed', () => {
+    const delivery = (over: Partial<Delivery>): Delivery => ({
+      id: 'd-1',
+      instanceId: 'i-1',
+      journey: 'invoice-overdue',
+      version: 'v',
+      node: 'first-reminder',
+      subjectId: 'c-100',
+      template: 'payment-reminder',
+      policy: 'dunning',
+      category: 'billing',
+      vars: {},
+      status: 'deferred',
+      channels: ['email'],
+      channelIndex: 0,
+      attempt: 0,
+      timerId: null,
+      providerMessageId: null,
+      createdAt: 0,
+      updatedAt: 0,
+      history: [{ at: 0, note: 'deferred: quiet hours until 08:00 Europe/Berlin', channel: 'email' }],
+      ...over,
+    });
+    const recent = [
+      delivery({}),
+      delivery({ id: 'd-2', template: 'welcome', status: 'skipped', history: [{ at: 0, note: 'skipped: no channel: email no address, sms opted out' }] }),
+      delivery({ id: 'd-3', template: 'welcome', status: 'skipped', history: [{ at: 0, note: 'skipped: no channel: email no address, sms opted out' }] }),
+      delivery({ id: 'd-4', template: 'receipt', status: 'delivered', history: [{ at: 0, note: 'email delivered' }] }),
+    ];
+    const nothing = { ...observed, sent: [], recent };
+    expect(checkExpectation({ sent: [{ locale: 'en' }] }, nothing)).toEqual([
+      'expected a message (locale en), nothing was sent; 1 delivery deferred: quiet hours until 08:00 Europe/Berlin; 2 deliveries skipped: no channel: email no address, sms opted out',
+    ]);
+    // Only deliveries the expected message could have come from.
+    expect(checkExpectation({ sent: [{ template: 'payment-reminder' }] }, nothing)).toEqual([
+      'expected a message (template payment-reminder), nothing was sent; 1 delivery deferred: quiet hours until 08:00 Europe/Berlin',
+    ]);
+    expect(checkExpectation({ sent: [{ template: 'receipt' }] }, nothing)).toEqual(['expected a message (template receipt), nothing was sent']);
+    expect(checkExpectation({ sentCount: 1 }, { ...nothing, recent: [delivery({ status: 'failed', history: [{ at: 0, note: 'no channel left that the subject allows → failed' }] })] })).toEqual([
+      'expected 1 message sent, nothing was sent; 1 delivery failed: no channel left that the subject allows → failed',
+    ]);
   });
 
   it('counts each sent message once, and checks notSent and sentCount', () => {

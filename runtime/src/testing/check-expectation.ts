@@ -3,10 +3,12 @@
  * tested without running a journey. Messages name what was expected and what was there
  * instead: "expected an sms to c-100, got: email to ada@example.com (template payment-reminder)".
  */
+import type { Delivery } from '../delivery/types.js';
 import type { ArchivedMessage } from '../driver/driver.js';
 import { HISTORY_LIMIT } from '../engine/run-state.js';
 import type { HistoryEntry, Instance } from '../engine/types.js';
 import type { CaptureOutcome, DeliveryMatcher, Expectation, InstanceMatcher, MessageMatcher, TextMatcher } from './journey-test.js';
+import { whyNothingWasSent } from './why-nothing-sent.js';
 
 /** One send: a message as a channel received it, and what the channel answered. */
 export interface SentMessage {
@@ -28,6 +30,11 @@ export interface Observed {
   readonly sent: readonly SentMessage[];
   readonly instances: readonly Instance[];
   readonly archive: readonly ArchivedMessage[];
+  /**
+   * Deliveries decided on since the previous `expect`, and those still deferred: what says why
+   * an expected message was not sent. Absent: "nothing was sent" is all there is to say.
+   */
+  readonly recent?: readonly Delivery[];
 }
 
 export function matchText(m: TextMatcher, actual: string): boolean {
@@ -91,11 +98,13 @@ export function messageMismatches(m: MessageMatcher, s: SentMessage): string[] {
 
 const clip = (text: string) => (text.length > 160 ? `${text.slice(0, 157)}...` : text);
 
-function got(sent: readonly SentMessage[]): string {
-  return sent.length === 0 ? 'nothing was sent' : `got: ${sent.map(describeSent).join('; ')}`;
+/** "nothing was sent", and why when the deliveries `m` could have come from say. */
+function nothingSent(recent: readonly Delivery[], m?: MessageMatcher): string {
+  const why = whyNothingWasSent(recent, m);
+  return why ? `nothing was sent; ${why}` : 'nothing was sent';
 }
 
-function checkSent(e: Expectation, sent: readonly SentMessage[]): string[] {
+function checkSent(e: Expectation, sent: readonly SentMessage[], recent: readonly Delivery[]): string[] {
   const failures: string[] = [];
   const used = new Set<number>();
   for (const m of e.sent ?? []) {
@@ -111,14 +120,15 @@ function checkSent(e: Expectation, sent: readonly SentMessage[]): string[] {
       if (!closest || why.length < closest.why.length) closest = { s, why };
     }
     const hint = closest && closest.why.length <= 2 ? `; closest: ${describeSent(closest.s)}: ${closest.why.join(', ')}` : '';
-    failures.push(`expected ${describeMatcher(m)}, ${got(sent)}${hint}`);
+    const got = sent.length === 0 ? nothingSent(recent, m) : `got: ${sent.map(describeSent).join('; ')}`;
+    failures.push(`expected ${describeMatcher(m)}, ${got}${hint}`);
   }
   for (const m of e.notSent ?? []) {
     const hit = sent.find((s) => messageMismatches(m, s).length === 0);
     if (hit) failures.push(`expected no ${describeMatcher(m).replace(/^an? /, '')}, but sent ${describeSent(hit)}`);
   }
   if (e.sentCount !== undefined && sent.length !== e.sentCount) {
-    failures.push(`expected ${e.sentCount} message${e.sentCount === 1 ? '' : 's'} sent, ${sent.length === 0 ? 'nothing was sent' : `got ${sent.length}: ${sent.map(describeSent).join('; ')}`}`);
+    failures.push(`expected ${e.sentCount} message${e.sentCount === 1 ? '' : 's'} sent, ${sent.length === 0 ? nothingSent(recent) : `got ${sent.length}: ${sent.map(describeSent).join('; ')}`}`);
   }
   return failures;
 }
@@ -226,7 +236,7 @@ function checkArchive(m: DeliveryMatcher, archive: readonly ArchivedMessage[]): 
 }
 
 export function checkExpectation(e: Expectation, observed: Observed): string[] {
-  const failures = checkSent(e, observed.sent);
+  const failures = checkSent(e, observed.sent, observed.recent ?? []);
   if (e.instance) failures.push(...checkInstance(e.instance, observed.instances));
   if (e.noInstance) {
     const found = pickInstance(e.noInstance, observed.instances);

@@ -31,8 +31,19 @@ export function formatResult(r: TestResult, style: Style, display: (file: string
   return `${lines.join('\n')}\n`;
 }
 
+/** As compile diagnostics print: `file:line:col - error code: message`, then the hint. */
 export function formatProblem(p: TestFileProblem, style: Style, display: (file: string) => string): string {
-  return `${display(p.file)}:${p.line}:${p.column} - ${style.red('error')} ${p.message}\n`;
+  const hint = p.hint ? `  ${style.green('hint')}: ${p.hint}\n` : '';
+  return `${display(p.file)}:${p.line}:${p.column} - ${style.red('error')} ${style.dim(p.code)}: ${p.message}\n${hint}`;
+}
+
+/** Why no test ran: files with mistakes the filter matched, or a filter that matched nothing. */
+export function formatNothingRan(run: TestRun, filter: string | undefined, display: (file: string) => string): string {
+  if (run.notRun.length > 0) {
+    const files = run.notRun.map(display).join(', ');
+    return `no test ran: ${files} ${run.notRun.length === 1 ? 'has' : 'have'} mistakes (above), so none of ${run.notRun.length === 1 ? 'its' : 'their'} tests ran\n`;
+  }
+  return `no test ran${filter ? ` (none matches --filter ${JSON.stringify(filter)})` : ''}\n`;
 }
 
 export function formatSummary(run: TestRun, style: Style): string {
@@ -49,5 +60,5 @@ export function formatSummary(run: TestRun, style: Style): string {
 
 export function testRunJson(run: TestRun): unknown {
   const passed = run.results.filter((r) => r.ok).length;
-  return { passed, failed: run.results.length - passed, skipped: run.skipped, problems: run.problems, results: run.results };
+  return { passed, failed: run.results.length - passed, skipped: run.skipped, notRun: run.notRun, problems: run.problems, results: run.results };
 }

@@ -140,12 +140,17 @@ export interface JourneyTest {
   readonly steps: readonly (TestStep & { readonly loc: StepLocation })[];
 }
 
-/** A problem in a test file itself: `file:line:col message`. */
+/** A problem in a test file itself: `file:line:col - error code: message`, then the hint. */
 export interface TestFileProblem {
   readonly file: string;
   readonly line: number;
   readonly column: number;
+  /** Stable kebab-case, listed in docs/testing.md (`unknown-key`, `unknown-step`, ...). */
+  readonly code: string;
+  /** One line: what is wrong. */
   readonly message: string;
+  /** What to do about it: "did you mean `steps`?". */
+  readonly hint?: string;
 }
 
 /** Monday 5 January 2026, 10:00 UTC (11:00 in Berlin): a working day, outside usual quiet hours. */

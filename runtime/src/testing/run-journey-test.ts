@@ -146,6 +146,8 @@ export async function runJourneyTest(ir: GraphIR, test: JourneyTest, options: Ru
     return result({ messages: [`Herald could not start for this test: ${(error as Error).message}`] });
   }
   const seen = new Set<string>();
+  // Each delivery's history length at the previous expect: a longer one was decided on since.
+  const decided = new Map<string, number>();
   try {
     for (const s of test.subjects) await runtime.putSubject({ ...s, id: s.id });
     for (const step of test.steps) {
@@ -194,7 +196,9 @@ export async function runJourneyTest(ir: GraphIR, test: JourneyTest, options: Ru
           const archive = await allArchived(runtime);
           const sent = sendsFromArchive(archive).filter((s) => !seen.has(s.key));
           for (const s of sent) seen.add(s.key);
-          const failures = checkExpectation(step.expect, { sent, instances: await allInstances(runtime, graph), archive });
+          const recent = archive.map((a) => a.delivery).filter((d) => d.status === 'deferred' || d.history.length !== decided.get(d.id));
+          for (const a of archive) decided.set(a.delivery.id, a.delivery.history.length);
+          const failures = checkExpectation(step.expect, { sent, instances: await allInstances(runtime, graph), archive, recent });
           if (failures.length > 0) return result({ ...where, messages: failures });
           break;
         }

@@ -1,6 +1,6 @@
 /**
- * `herald test`'s loop: find the project's `*.test.yaml`, read them (problems in a test file
- * are reported like failures), keep the tests the filter names, run them one by one.
+ * `herald test`'s loop: find the project's `*.test.yaml`, read them against the project (a file
+ * with problems runs none of its tests), keep the tests the filter names, run them one by one.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
@@ -30,6 +30,8 @@ export interface TestRun {
   readonly problems: readonly TestFileProblem[];
   /** Tests the filter left out. */
   readonly skipped: number;
+  /** Files with problems that the filter matched (by their name or a test's): none of their tests ran. */
+  readonly notRun: readonly string[];
 }
 
 export interface RunTestFilesOptions extends RunTestOptions {
@@ -42,13 +44,16 @@ export interface RunTestFilesOptions extends RunTestOptions {
 export async function runTestFiles(ir: GraphIR, files: readonly string[], options: RunTestFilesOptions): Promise<TestRun> {
   const problems: TestFileProblem[] = [];
   const results: TestResult[] = [];
+  const notRun: string[] = [];
   let skipped = 0;
   const wanted = options.filter?.toLowerCase();
+  const matches = (file: string, name?: string) => !wanted || file.toLowerCase().includes(wanted) || (name !== undefined && name.toLowerCase().includes(wanted));
   for (const file of files) {
-    const read = readTestFile(file, readFileSync(join(options.projectRoot, file), 'utf8'));
+    const read = readTestFile(file, readFileSync(join(options.projectRoot, file), 'utf8'), ir);
     problems.push(...read.problems);
+    if (read.problems.length > 0 && (matches(file) || read.names.some((n) => matches(file, n)))) notRun.push(file);
     for (const test of read.tests) {
-      if (wanted && !test.name.toLowerCase().includes(wanted) && !file.toLowerCase().includes(wanted)) {
+      if (!matches(file, test.name)) {
         skipped++;
         continue;
       }
@@ -57,5 +62,5 @@ export async function runTestFiles(ir: GraphIR, files: readonly string[], option
       options.onResult?.(result);
     }
   }
-  return { results, problems, skipped };
+  return { results, problems, skipped, notRun };
 }

@@ -104,8 +104,62 @@ tests:
     expect(code).toBe(1);
     const run = JSON.parse(out);
     expect(run.problems).toEqual([
-      { file: 'typo.test.yaml', line: 4, column: 18, message: 'advance takes a duration (7d, 36h, 1h30m) or {to: <ISO time>}' },
-      { file: 'typo.test.yaml', line: 5, column: 19, message: 'expect has no field "snet" (fields: sent, notSent, sentCount, instance, noInstance, archive)' },
+      { file: 'typo.test.yaml', line: 4, column: 18, code: 'invalid-value', message: 'advance takes a duration (7d, 36h, 1h30m) or {to: <ISO time>}' },
+      { file: 'typo.test.yaml', line: 5, column: 19, code: 'unknown-key', message: 'expect has no field "snet"', hint: 'did you mean `sent`?' },
     ]);
+  });
+
+  it('reports setup mistakes once, before any test runs, with their code and hint, and says why none ran under --filter', async () => {
+    const project = join(scratch, 'setup');
+    cpSync(example, project, { recursive: true, filter: (src) => !src.includes(`${join('invoice-dunning', 'tests')}`) });
+    writeFileSync(
+      join(project, 'setup.test.yaml'),
+      `outcomes:
+  emial: bounced
+fixtures:
+  crm.customerByID: { returns: { name: Ada } }
+tests:
+  - name: first
+    steps: [{ expect: { sentCount: 0 } }]
+  - name: second
+    steps: [{ expect: { instance: { journey: invoice-overdue, at: wait-paymnt } } }]
+`,
+    );
+    const { out, code } = await heraldTest(project);
+    expect(code).toBe(1);
+    expect(out).not.toContain('✗');
+    expect(out).toContain('setup.test.yaml:2:3 - error unknown-channel: `emial` is not a channel of this project\n  hint: did you mean `email`?\n');
+    expect(out).toContain('setup.test.yaml:4:3 - error unknown-query: `crm.customerByID` is not a query of this project\n  hint: did you mean `crm.customerById`?\n');
+    expect(out).toContain('setup.test.yaml:9:67 - error unknown-step: `wait-paymnt` is not a step of journey invoice-overdue\n  hint: did you mean `wait-payment`?\n');
+    expect(out.match(/emial/g)).toHaveLength(1);
+
+    const filtered = await heraldTest(project, '--filter', 'second');
+    expect(filtered.code).toBe(1);
+    expect(filtered.out).not.toContain('none matches --filter');
+    expect(filtered.out).toMatch(/no test ran: \S*setup\.test\.yaml has mistakes \(above\)/);
+    const unmatched = await heraldTest(project, '--filter', 'third');
+    expect(unmatched.out).toContain('no test ran (none matches --filter "third")');
+  });
+
+  it('says why an expected message was not sent: held by quiet hours', async () => {
+    const project = join(scratch, 'night');
+    cpSync(example, project, { recursive: true, filter: (src) => !src.includes(`${join('invoice-dunning', 'tests')}`) });
+    writeFileSync(
+      join(project, 'night.test.yaml'),
+      `start: 2026-01-05
+subjects:
+  c-100: { contacts: { email: ada@example.com }, channels: [email], timezone: Europe/Berlin }
+fixtures:
+  crm.customerById: { returns: { name: Ada, segment: consumer } }
+tests:
+  - name: expects the reminder at once, at midnight
+    steps:
+      - event: { type: invoice.overdue, data: { subjectId: c-100, invoiceId: INV-1, amount: 5, currency: EUR, dueDate: "2026-01-01T00:00:00Z" } }
+      - expect: { sent: [{ template: payment-reminder }] }
+`,
+    );
+    const { out, code } = await heraldTest(project);
+    expect(code).toBe(1);
+    expect(out).toContain('expected a message (template payment-reminder), nothing was sent; 1 delivery deferred: quiet hours until 08:00 Europe/Berlin');
   });
 });

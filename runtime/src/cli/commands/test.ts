@@ -7,7 +7,7 @@
 import { relative } from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { ANSI, formatProblem, formatResult, formatSummary, PLAIN, testRunJson } from '../../testing/format-test-results.js';
+import { ANSI, formatNothingRan, formatProblem, formatResult, formatSummary, PLAIN, testRunJson } from '../../testing/format-test-results.js';
 import { findTestFiles, runTestFiles } from '../../testing/run-test-files.js';
 import { loadProject } from '../load-project.js';
 import { renderDiagnostics } from '../print-diagnostics.js';
@@ -57,7 +57,7 @@ export function registerTestCommand(program: Command): void {
       });
       if (pretty) {
         if (run.problems.length) out(`\n${run.problems.map((p) => formatProblem(p, style, display)).join('')}`);
-        if (run.results.length === 0) out(`\nno test ran${opts.filter ? ` (none matches --filter ${JSON.stringify(opts.filter)})` : ''}\n`);
+        if (run.results.length === 0) out(`\n${formatNothingRan(run, opts.filter, display)}`);
         out(formatSummary(run, style));
       } else out(`${JSON.stringify(testRunJson(run), null, 2)}\n`);
       if (run.problems.length > 0 || run.results.length === 0 || run.results.some((r) => !r.ok)) process.exitCode = 1;

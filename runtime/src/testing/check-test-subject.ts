@@ -1,0 +1,92 @@
+/**
+ * A subject profile in a test file (`subjects:` or a `subject:` step) checked as PUT
+ * /subjects/:id checks it: the built-in fields (subjects/check-subject-profile.ts), then,
+ * with the project, its declared fields and their types and the channels the profile names
+ * (subjects/validate-subject-patch.ts). A test that starts from a profile the API would refuse
+ * tests a customer who cannot exist.
+ *
+ * One check goes further than the API: a key close to a built-in field (`contact`, `optOut`)
+ * is refused even where the project declares no fields of its own and the API keeps any field.
+ * In a test it is a typo, and the profile then silently lacks what the test meant to give it.
+ */
+import { BUILTIN_SUBJECT_FIELDS, didYouMean, type GraphIR } from '@herald/dsl';
+import { subjectProfileProblems } from '../subjects/check-subject-profile.js';
+import { subjectPatchProblems } from '../subjects/validate-subject-patch.js';
+import { QUOTE_HINT } from './test-file-reader.js';
+
+export interface SubjectProblem {
+  /** JSON Pointer into the profile: `/contacts/emial`, `/timezone`. */
+  readonly pointer: string;
+  /** The key is wrong (an unknown field or channel), not its value: reported at the key. */
+  readonly key: boolean;
+  readonly code: 'unknown-key' | 'unknown-channel' | 'invalid-subject';
+  readonly message: string;
+  readonly hint?: string;
+}
+
+type Profile = Readonly<Record<string, unknown>>;
+
+const BUILTIN = Object.keys(BUILTIN_SUBJECT_FIELDS);
+const isPlainObject = (v: unknown): v is Profile => typeof v === 'object' && v !== null && !Array.isArray(v);
+const pointerKey = (key: string) => key.replace(/~/g, '~0').replace(/\//g, '~1');
+
+export function testSubjectProblems(id: string, profile: Profile, graph: GraphIR | undefined): SubjectProblem[] {
+  const who = `subject ${id}`;
+  const out: SubjectProblem[] = unknownFieldProblems(who, profile, graph);
+  const reported = new Set(out.map((p) => p.pointer));
+  if (profile['id'] !== undefined && profile['id'] !== id) {
+    out.push({ pointer: '/id', key: false, code: 'invalid-subject', message: `${who} /id: must be the id it is listed under, or be left out` });
+  }
+  const contacts = isPlainObject(profile['contacts']) ? profile['contacts'] : undefined;
+  for (const e of subjectProfileProblems({ ...profile, contacts })) {
+    // YAML reads an unquoted phone number as a number.
+    const numericAddress = e.path.startsWith('/contacts/') && typeof valueAt(profile, e.path) === 'number';
+    out.push({ pointer: e.path, key: false, code: 'invalid-subject', message: `${who} ${e.path}: ${e.message}`, ...(numericAddress ? { hint: QUOTE_HINT } : {}) });
+  }
+  if (!graph) return out;
+  for (const e of subjectPatchProblems(graph, profile)) {
+    if (reported.has(e.path)) continue;
+    const namesChannels = /^\/(contacts|channels|optOuts)\//.test(e.path);
+    out.push({
+      pointer: e.path,
+      // An address under an unknown channel: the channel's name is the mistake.
+      key: /^\/contacts\/[^/]+$/.test(e.path),
+      code: namesChannels ? 'unknown-channel' : 'invalid-subject',
+      message: `${who} ${e.path}: ${e.message}`,
+    });
+  }
+  return out;
+}
+
+/**
+ * Keys that are no field of the profile. With fields of its own the project declares them all
+ * (what PUT refuses); without, only a near miss of a built-in one is taken for a typo.
+ */
+function unknownFieldProblems(who: string, profile: Profile, graph: GraphIR | undefined): SubjectProblem[] {
+  const type = graph?.subject.type;
+  const declared = type?.kind === 'object' ? Object.keys(type.fields) : BUILTIN;
+  const own = declared.filter((f) => !BUILTIN.includes(f));
+  const out: SubjectProblem[] = [];
+  for (const key of Object.keys(profile)) {
+    if (declared.includes(key) || BUILTIN.includes(key)) continue;
+    const near = didYouMean(key, declared);
+    if (own.length === 0 && near === undefined) continue;
+    out.push({
+      pointer: `/${pointerKey(key)}`,
+      key: true,
+      code: 'unknown-key',
+      message: `${who}: "${key}" is not a field of the subject profile`,
+      hint: near ? `did you mean \`${near}\`?` : `its fields: ${declared.join(', ')}`,
+    });
+  }
+  return out;
+}
+
+function valueAt(profile: Profile, pointer: string): unknown {
+  let v: unknown = profile;
+  for (const seg of pointer.split('/').slice(1)) {
+    if (typeof v !== 'object' || v === null) return undefined;
+    v = (v as Record<string, unknown>)[seg.replace(/~1/g, '/').replace(/~0/g, '~')];
+  }
+  return v;
+}
