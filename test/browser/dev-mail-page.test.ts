@@ -58,6 +58,8 @@ describe('herald dev in a real browser', () => {
       if ((await page.locator('a', { hasText: 'Invoice INV-42 is overdue' }).count()) > 0) break;
       await page.waitForTimeout(200);
     }
+    // Typed with a trailing slash, the address is the list too, not a mail of no number.
+    await page.goto(`${api}/dev/mail/`);
     await page.locator('a', { hasText: 'Invoice INV-42 is overdue' }).click();
     await expect.poll(() => page.locator('h1').textContent()).toBe('Invoice INV-42 is overdue');
     const body = await page.content();

@@ -14,11 +14,24 @@ export interface ApiTarget {
 export const URL_OPTION_HELP = `Herald API base URL (env HERALD_URL; default ${DEFAULT_API_URL})`;
 export const TOKEN_OPTION_HELP = 'API bearer token (env HERALD_TOKEN)';
 
+/**
+ * Throws when the URL is not an http(s) URL: fetch would fail on it as on a server that is
+ * down, and "is herald dev running?" is the wrong thing to ask about a mistyped `--url`.
+ */
 export function apiTarget(opts: { url?: string; token?: string }): ApiTarget {
-  return {
-    url: (opts.url ?? process.env['HERALD_URL'] ?? DEFAULT_API_URL).replace(/\/+$/, ''),
-    token: opts.token ?? process.env['HERALD_TOKEN'] ?? undefined,
-  };
+  const env = process.env['HERALD_URL'];
+  const url = opts.url ?? env ?? DEFAULT_API_URL;
+  const from = opts.url !== undefined ? '--url' : 'HERALD_URL';
+  let protocol: string | undefined;
+  try {
+    protocol = new URL(url).protocol;
+  } catch {
+    protocol = undefined;
+  }
+  if (protocol !== 'http:' && protocol !== 'https:') {
+    throw new Error(`${from} is not a valid URL: ${JSON.stringify(url)}; give the Herald API's base URL with http:// or https://, such as ${DEFAULT_API_URL}`);
+  }
+  return { url: url.replace(/\/+$/, ''), token: opts.token ?? process.env['HERALD_TOKEN'] ?? undefined };
 }
 
 export interface ApiResponse {

@@ -7,6 +7,7 @@
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { FieldError } from '../runtime-api.js';
+import { unsupportedMediaTypeMessage } from './media-type-message.js';
 
 export type ApiErrorCode =
   | 'invalid_event'
@@ -111,7 +112,7 @@ export function handleApiError(error: FastifyError, request: FastifyRequest, rep
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return sendError(reply, 413, 'payload_too_large', `the request body is larger than the limit of ${request.routeOptions.bodyLimit} bytes; send fewer events per batch`);
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return sendError(reply, 415, 'unsupported_media_type', `content type ${JSON.stringify(request.headers['content-type'] ?? '')} is not accepted here; send application/json`);
+      return sendError(reply, 415, 'unsupported_media_type', unsupportedMediaTypeMessage(request));
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return sendError(reply, 400, 'invalid_request', 'the body size does not match Content-Length');
   }

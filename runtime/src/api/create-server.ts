@@ -18,6 +18,7 @@ import { eventValidatorFor, registerEventsRoutes, type ValidateEvent } from './e
 import { registerHealthRoutes } from './health-routes.js';
 import { registerInstancesRoutes } from './instances-routes.js';
 import { installJsonBodyParser } from './json-body-parser.js';
+import { installContentTypeCheck } from './require-content-type.js';
 import { registerReceiptsRoutes } from './receipts-routes.js';
 import { registerSubjectsRoutes } from './subjects-routes.js';
 import { registerUnsubscribeRoutes } from './unsubscribe-routes.js';
@@ -72,6 +73,7 @@ export function createApiServer(runtime: HeraldRuntime, options: ApiServerOption
   // JSON only: Fastify also parses text/plain by default, which would turn a wrong content type into a confusing 400.
   server.removeContentTypeParser('text/plain');
   installJsonBodyParser(server);
+  installContentTypeCheck(server);
   server.setErrorHandler(handleApiError);
   server.setNotFoundHandler((request, reply) => sendError(reply, 404, 'not_found', `no route ${request.method} ${request.url.split('?')[0]}`));
   if (options.token) installBearerAuth(server, options.token);

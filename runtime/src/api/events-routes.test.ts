@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { T } from '@herald/dsl';
+import { T, type GraphIR } from '@herald/dsl';
 import { createFakeRuntime, EMPTY_GRAPH } from '../testing/fake-runtime.js';
 import { createApiServer } from './create-server.js';
 
@@ -70,6 +70,38 @@ describe('POST /events', () => {
     expect(runtime.ingested).toHaveLength(1);
   });
 
+  it('answers 422 for an empty subject id, where the event or a journey it starts reads one, alone or in a batch', async () => {
+    const journey = { id: 'welcome', trigger: { event: 'signed.up', subject: 'event.account.owner', when: null, reentry: 'never' } } as unknown as GraphIR['journeys'][number];
+    const runtime = createFakeRuntime({
+      graph: {
+        ...graph,
+        events: {
+          ...graph.events,
+          'invoice.paid': { type: T.object({ subjectId: T.string, invoiceId: T.string }), subject: 'subjectId' },
+          'signed.up': { type: T.object({ account: T.object({ owner: T.string }), note: T.string }), subject: null },
+        },
+        journeys: [journey],
+      },
+    });
+    const server = createApiServer(runtime);
+    const one = await server.inject({ method: 'POST', url: '/events', payload: { type: 'invoice.paid', data: { subjectId: '', invoiceId: 'INV-1' } } });
+    expect(one.statusCode).toBe(422);
+    expect(one.json()).toEqual({
+      error: 'invalid_event',
+      message: 'the invoice.paid event is invalid: /data/subjectId must not be empty: it is the subject id (events.invoice.paid.subject), and no subject has an empty id',
+      errors: [{ path: '/data/subjectId', message: 'must not be empty: it is the subject id (events.invoice.paid.subject), and no subject has an empty id' }],
+    });
+    const batch = await server.inject({ method: 'POST', url: '/events', payload: { events: [{ type: 'signed.up', data: { account: { owner: '' }, note: '' } }] } });
+    expect(batch.statusCode).toBe(422);
+    // Only the field the subject is read from: other strings may well be empty.
+    expect(batch.json().errors).toEqual([
+      { index: 0, path: '/events/0/data/account/owner', message: 'must not be empty: it is the subject id (trigger.subject of journey welcome), and no subject has an empty id' },
+    ]);
+    expect(runtime.ingested).toHaveLength(0);
+    const ok = await server.inject({ method: 'POST', url: '/events', payload: { type: 'signed.up', data: { account: { owner: 'c-1' }, note: '' } } });
+    expect(ok.statusCode).toBe(202);
+  });
+
   it.each([
     [{ data: {} }, [{ path: '/type', message: 'is required' }]],
     [{ type: 'x' }, [{ path: '/data', message: 'is required' }]],
@@ -104,6 +136,34 @@ describe('POST /events', () => {
       expect(res.statusCode, type).toBe(415);
       expect(res.json()).toEqual({ error: 'unsupported_media_type', message: `content type "${type}" is not accepted here; send application/json` });
     }
+  });
+
+  it('answers 415 for text/plain and for no Content-Type, with or without a body, on every route that reads JSON', async () => {
+    const { runtime, server } = setup();
+    const json = JSON.stringify(good);
+    const noType = 'the request has no Content-Type header; send the body as application/json (Content-Type: application/json)';
+    const cases = [
+      [{ 'content-type': 'text/plain' }, 'hello', 'content type "text/plain" is not accepted here; send application/json'],
+      [{ 'content-type': 'text/plain' }, json, 'content type "text/plain" is not accepted here; send application/json'],
+      [{}, json, noType],
+      [{}, '', noType],
+      [{ 'content-type': '' }, json, noType],
+    ] as const;
+    for (const [method, url] of [['POST', '/events'], ['PUT', '/subjects/c-100'], ['POST', '/receipts/email']] as const) {
+      for (const [headers, payload, message] of cases) {
+        const res = await server.inject({ method, url, headers, payload });
+        expect(res.statusCode, `${method} ${url} ${JSON.stringify(headers)} ${payload}`).toBe(415);
+        expect(res.json()).toEqual({ error: 'unsupported_media_type', message });
+      }
+    }
+    expect(runtime.ingested).toHaveLength(0);
+  });
+
+  it('names the form the unsubscribe route takes in its 415, not JSON', async () => {
+    const server = createApiServer(createFakeRuntime({ graph }), { unsubscribeSecret: 's' });
+    const res = await server.inject({ method: 'POST', url: '/unsubscribe/t', headers: { 'content-type': 'text/plain' }, payload: 'x' });
+    expect(res.statusCode).toBe(415);
+    expect(res.json().message).toBe('content type "text/plain" is not accepted here; send application/x-www-form-urlencoded');
   });
 
   it('answers 413 for a body over the limit', async () => {

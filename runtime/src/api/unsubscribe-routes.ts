@@ -47,7 +47,7 @@ export function registerUnsubscribeRoutes(server: FastifyInstance, runtime: Hera
       );
     });
 
-    scope.post<{ Params: { token: string } }>('/unsubscribe/:token', { config: { public: true } }, async (request, reply) => {
+    scope.post<{ Params: { token: string } }>('/unsubscribe/:token', { config: { public: true, accepts: 'application/x-www-form-urlencoded' } }, async (request, reply) => {
       reply.type('text/html; charset=utf-8').header('Cache-Control', 'no-store');
       const claim = verify(request.params.token);
       if (!claim) return reply.code(400).send(invalidPage);

@@ -1,5 +1,6 @@
-import { relative } from 'node:path';
+import { join } from 'node:path';
 import { formatPretty, formatSarif, type Diagnostic, type Project } from '@herald/dsl';
+import { shownPath } from './shown-path.js';
 
 export type DiagnosticFormat = 'pretty' | 'json' | 'sarif';
 
@@ -11,30 +12,23 @@ export interface ProjectDiagnostics {
 
 export const HERALD_VERSION = '0.1.0';
 
-/** Diagnostics of one or more projects in the chosen format; paths are shown relative to the working directory. */
+/** Diagnostics of one or more projects in the chosen format; paths as `shownPath` prints them. */
 export function renderDiagnostics(results: readonly ProjectDiagnostics[], format: DiagnosticFormat, color: boolean): string {
-  const display = (root: string, file: string) => {
-    const rel = relative(process.cwd(), root).split('\\').join('/');
-    return rel ? `${rel}/${file}` : file;
+  // The text of each file under the name it is shown by, for the pretty printer's code frames.
+  const texts = new Map<string, string>();
+  const shown = (r: ProjectDiagnostics, file: string) => {
+    const name = shownPath(join(r.root, file));
+    const text = r.project.sourceFile(file)?.text;
+    if (text !== undefined) texts.set(name, text);
+    return name;
   };
-  const all = results.flatMap((r) => r.diagnostics.map((d) => ({ ...d, file: display(r.root, d.file), related: d.related?.map((x) => ({ ...x, file: display(r.root, x.file) })) })));
+  const all = results.flatMap((r) => r.diagnostics.map((d) => ({ ...d, file: shown(r, d.file), related: d.related?.map((x) => ({ ...x, file: shown(r, x.file) })) })));
   switch (format) {
     case 'json':
       return JSON.stringify(all, null, 2);
     case 'sarif':
       return JSON.stringify(formatSarif(all, HERALD_VERSION), null, 2);
-    case 'pretty': {
-      const textOf = (file: string) => {
-        for (const r of results) {
-          const prefix = display(r.root, '');
-          if (file.startsWith(prefix)) {
-            const f = r.project.sourceFile(file.slice(prefix.length));
-            if (f) return f.text;
-          }
-        }
-        return undefined;
-      };
-      return formatPretty(all, { color, textOf });
-    }
+    case 'pretty':
+      return formatPretty(all, { color, textOf: (file) => texts.get(file) });
   }
 }

@@ -45,6 +45,17 @@ describe('herald exit codes (docs/cli.md: 0 success, 1 problems found, 2 a usage
     if (args.length > 0) expect(res.err).toContain('(run with --help for usage)');
   });
 
+  it.each([
+    [['--status', 'sent'], 'herald: --status: must be one of pending, attempting, awaiting-receipt, deferred, delivered, failed, skipped, got "sent"\n'],
+    [['--limit', '0'], 'herald: --limit: must be a whole number from 1 to 500, got "0"\n'],
+    [['--from', 'yesterday'], 'herald: --from: must be an ISO 8601 time (2026-03-01T08:00:00Z) or epoch milliseconds, got "yesterday"\n'],
+    [['--from', '2026-03-02', '--to', '2026-03-01', '--limit', 'x'], 'herald: --to: must be later than from; --limit: must be a whole number from 1 to 500, got "x"\n'],
+  ])('archive search %j is a usage error, said before any API or file is asked', async (options, message) => {
+    // The URL reaches nothing: the values are refused before it is tried.
+    const res = await herald('archive', 'search', ...options, '--url', 'http://127.0.0.1:1');
+    expect(res).toMatchObject({ code: USAGE_ERROR, out: '', err: message });
+  });
+
   it('--help and --version exit 0', async () => {
     const help = await herald('validate', '--help');
     expect(help.code).toBe(0);

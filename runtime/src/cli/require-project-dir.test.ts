@@ -66,6 +66,13 @@ describe('a folder without herald.yaml', () => {
     await expect(loadProject(join(scratch, 'nope'))).rejects.toThrow(`no such folder: ${join(scratch, 'nope')}`);
   });
 
+  it('says a file given for the project folder is a file, and names the project it is in', async () => {
+    const billing = folder('files/billing', project('billing'));
+    const test = join(folder('files/billing/tests', { 'a.test.yaml': 'tests: []\n' }), 'a.test.yaml');
+    await expect(loadProject(test)).rejects.toThrow(`${test} is a file, not a project folder; did you mean ${billing} (the project it is in)?`);
+    await expect(loadProject(join(billing, 'herald.yaml'))).rejects.toThrow(`${join(billing, 'herald.yaml')} is a file, not a project folder; did you mean ${billing}?`);
+  });
+
   it('shows five projects at most', async () => {
     const many = folder('many');
     for (const n of ['a', 'b', 'c', 'd', 'e', 'f', 'g']) folder(`many/${n}`, project(n));

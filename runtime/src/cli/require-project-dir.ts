@@ -6,7 +6,8 @@
  * unrelated errors.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { shownPath } from './shown-path.js';
 
 /** Folders never searched for projects: dependencies, build output, VCS and Herald's own data. */
 const NOT_SEARCHED = new Set(['node_modules', '.git', '.herald', 'dist', 'out']);
@@ -48,7 +49,12 @@ function subfolders(dir: string): string[] {
 /** Throws, with what to type instead, unless `dir` is a folder with a herald.yaml. */
 export function requireProjectDir(dir: string): void {
   const shown = displayed(dir);
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Error(`no such folder: ${shown}`);
+  if (!existsSync(dir)) throw new Error(`no such folder: ${shown}`);
+  // `herald test tests/payment.test.yaml`: a file where the project folder goes.
+  if (!statSync(dir).isDirectory()) {
+    const parent = dirname(resolve(dir));
+    throw new Error(`${shown} is a file, not a project folder; ${isProjectDir(parent) ? `did you mean ${shownPath(parent)}?` : hint(parent)}`);
+  }
   if (isProjectDir(dir)) return;
   throw new Error(`no herald.yaml in ${shown}; ${hint(dir)}`);
 }
@@ -63,7 +69,7 @@ export function projectAbove(dir: string): string | undefined {
 
 function hint(dir: string): string {
   const above = projectAbove(dir);
-  if (above) return `did you mean ${relative(process.cwd(), above) || '.'} (the project it is in)?`;
+  if (above) return `did you mean ${shownPath(above)} (the project it is in)?`;
   const below = projectsBelow(dir);
   if (below.length === 0) return 'create one with at least `project: <name>`, or name the project folder';
   const names = below.slice(0, SHOWN);

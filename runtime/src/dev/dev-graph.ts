@@ -5,8 +5,9 @@
  * port replaced, TLS and auth dropped. So `herald dev` never mails a real address, whatever
  * herald.yaml says, and needs none of the SMTP secrets. Other channels run as configured.
  */
-import { DEFAULT_TIMEZONE_EXPR, type GraphIR, type Type } from '@herald/dsl';
+import { BUILTIN_SUBJECT_FIELDS, DEFAULT_TIMEZONE_EXPR, type GraphIR, type Type } from '@herald/dsl';
 import { formatClock, inQuietHours, localTimeOfDay } from '../delivery/quiet-hours.js';
+import { sampleJourney } from './sample-journey.js';
 
 export const EMAIL_PLUGIN = '@herald/channel-email';
 
@@ -56,11 +57,26 @@ export function sampleValue(type: Type, name: string, now: number): unknown {
   }
 }
 
-/** The trigger event of the first journey, with sample data: what the printed curl posts. */
+/** The trigger event of the sample journey (sample-journey.ts), with sample data: what the printed curl posts. */
 export function sampleEvent(ir: GraphIR, now: number): { type: string; data: unknown } | undefined {
-  const type = ir.journeys[0]?.trigger.event ?? Object.keys(ir.events)[0];
+  const type = sampleJourney(ir)?.trigger.event ?? Object.keys(ir.events)[0];
   if (type === undefined || !ir.events[type]) return undefined;
   return { type, data: sampleValue(ir.events[type].type, 'data', now) };
+}
+
+/**
+ * Values for the subject fields a made-up sample subject must have: those the project declares
+ * (or its `subject.source` returns) and does not mark optional. A profile without them renders
+ * templates that read them as nothing, or fails them; the built-in fields have defaults.
+ */
+export function sampleSubjectFields(ir: GraphIR, now: number): Record<string, unknown> {
+  const type = ir.subject.type;
+  if (type.kind !== 'object') return {};
+  return Object.fromEntries(
+    Object.entries(type.fields)
+      .filter(([name, f]) => !f.optional && !Object.hasOwn(BUILTIN_SUBJECT_FIELDS, name))
+      .map(([name, f]) => [name, sampleValue(f.type, name, now)]),
+  );
 }
 
 /** A policy whose quiet hours follow the subject's time zone, and hold messages back right now there. */

@@ -1,9 +1,11 @@
 /**
  * `herald dev` only: GET /dev/mail lists the mails the catcher caught, GET /dev/mail/:id shows
- * one (headers, the HTML part in a sandboxed frame, the text part). `?format=json` gives JSON.
+ * one (headers, the HTML part in a sandboxed frame, the text part). `?format=json` gives JSON,
+ * the one mail as its list item plus its parts, so a script reads both alike.
  * Registered on the dev server only, and public (a browser opens them; dev listens on loopback).
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { sendError } from '../api/api-error.js';
 import { escapeHtml } from '../api/escape-html.js';
 import type { CaughtMail, SmtpCatcher } from './smtp-catcher.js';
 
@@ -15,7 +17,8 @@ function layout(title: string, body: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body>${body}</body></html>\n`;
 }
 
-const summary = (m: CaughtMail) => ({
+/** `to`: where the mail went (the SMTP envelope's recipients), which the To header may not say. */
+export const mailSummary = (m: CaughtMail) => ({
   id: m.id,
   receivedAt: new Date(m.receivedAt).toISOString(),
   from: m.from,
@@ -24,10 +27,19 @@ const summary = (m: CaughtMail) => ({
   size: m.size,
 });
 
+export const mailJson = (m: CaughtMail) => ({
+  ...mailSummary(m),
+  messageId: m.messageId,
+  envelope: m.envelope,
+  headers: m.headers,
+  html: m.html ?? null,
+  text: m.text ?? null,
+});
+
 export function registerDevMailRoutes(server: FastifyInstance, catcher: SmtpCatcher): void {
-  server.get<{ Querystring: { format?: string } }>('/dev/mail', { config: { public: true } }, async (request, reply) => {
+  const list = async (request: FastifyRequest<{ Querystring: { format?: string } }>, reply: FastifyReply) => {
     const mails = catcher.mails().slice().reverse();
-    if (request.query.format === 'json') return { items: mails.map(summary) };
+    if (request.query.format === 'json') return { items: mails.map(mailSummary) };
     const rows = mails
       .map(
         (m) =>
@@ -39,12 +51,15 @@ export function registerDevMailRoutes(server: FastifyInstance, catcher: SmtpCatc
       ? `<table><tr><th>#</th><th>time</th><th>to</th><th>subject</th></tr>${rows}</table>`
       : `<p>No mail yet. Mail sent to ${escapeHtml(`${catcher.host}:${catcher.port}`)} shows up here.</p>`;
     return reply.type('text/html; charset=utf-8').send(layout('Caught mail', `<h1>Caught mail (${mails.length})</h1>${body}`));
-  });
+  };
+  server.get('/dev/mail', { config: { public: true } }, list);
+  // Else `/dev/mail/` would be mail "" of the route below: "no caught mail #".
+  server.get('/dev/mail/', { config: { public: true } }, list);
 
   server.get<{ Params: { id: string }; Querystring: { format?: string } }>('/dev/mail/:id', { config: { public: true } }, async (request, reply) => {
     const mail = /^\d+$/.test(request.params.id) ? catcher.get(Number(request.params.id)) : undefined;
-    if (!mail) return reply.code(404).send({ error: 'not_found', message: `no caught mail #${request.params.id}` });
-    if (request.query.format === 'json') return mail;
+    if (!mail) return sendError(reply, 404, 'not_found', `no caught mail #${request.params.id}; the caught mail is listed at /dev/mail`);
+    if (request.query.format === 'json') return mailJson(mail);
     const head = [
       ['From', mail.from],
       ['To', mail.to],

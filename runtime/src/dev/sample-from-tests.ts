@@ -11,6 +11,7 @@ import { audienceOfEvent } from '../engine/event-audience.js';
 import type { SubjectInput } from '../testing/journey-test.js';
 import { readTestFile } from '../testing/read-test-file.js';
 import { findTestFiles } from '../testing/run-test-files.js';
+import { sampleJourney } from './sample-journey.js';
 
 export interface DevSample {
   readonly event: { readonly type: string; readonly data: Readonly<Record<string, unknown>> };
@@ -18,9 +19,9 @@ export interface DevSample {
   readonly subject?: SubjectInput;
 }
 
-/** The first test event of the first journey's trigger type, with its subject's profile. */
+/** The first test event of the sample journey's trigger type (sample-journey.ts), with its subject's profile. */
 export function sampleFromTests(root: string, ir: GraphIR): DevSample | undefined {
-  const type = ir.journeys[0]?.trigger.event;
+  const type = sampleJourney(ir)?.trigger.event;
   if (type === undefined) return undefined;
   for (const file of findTestFiles(root)) {
     let text: string;
@@ -30,7 +31,7 @@ export function sampleFromTests(root: string, ir: GraphIR): DevSample | undefine
       continue;
     }
     // A test file with problems is `herald test`'s to report; the sample only skips it.
-    const { tests, problems } = readTestFile(file, text);
+    const { tests, problems } = readTestFile(file, text, ir);
     if (problems.length > 0) continue;
     for (const test of tests) {
       const posted = test.steps.flatMap((s) => (s.kind === 'event' ? (s.rejected === undefined ? [s] : []) : s.kind === 'events' ? s.events : []));

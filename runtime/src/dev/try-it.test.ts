@@ -1,8 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import type { JourneyIR } from '@herald/dsl';
 import { loadProjectGraph } from '../orchestrator/load-project-graph.js';
 import { awakeZone, quietNow } from './dev-graph.js';
 import { sampleFromTests } from './sample-from-tests.js';
+import { sampleJourney, sendsAtOnce } from './sample-journey.js';
 import { tryItLines } from './try-it.js';
 
 // The example's policies: quiet hours 21:00-08:00 in the subject's zone, Europe/Berlin by default.
@@ -62,10 +64,44 @@ describe('herald dev: the sample it prints', () => {
     );
   });
 
-  it('without journey tests makes the sample up from the event type, a subject with an address per email channel', () => {
+  it('without journey tests makes the sample up from the event type, a subject with its required fields and an address per email channel', () => {
     const made = tryItLines('http://h', ir, ['email'], DAY);
-    expect(put(made)).toEqual({ contacts: { email: 'subject-1@example.com' } });
+    // `name` (subject.fields) and `segment` (what subject.source returns) are required; `accountManager` is optional.
+    expect(put(made)).toEqual({ name: 'name', segment: 'segment', contacts: { email: 'subject-1@example.com' } });
     expect(posted(made)).toMatchObject({ type: 'invoice.overdue', data: { subjectId: 'subject-1', amount: 100 } });
-    expect(put(tryItLines('http://h', ir, ['email'], NIGHT))).toEqual({ contacts: { email: 'subject-1@example.com' }, timezone: 'Australia/Sydney' });
+    expect(put(tryItLines('http://h', ir, ['email'], NIGHT))).toEqual({
+      name: 'name',
+      segment: 'segment',
+      contacts: { email: 'subject-1@example.com' },
+      timezone: 'Australia/Sydney',
+    });
+  });
+
+  it('triggers a journey that sends at once rather than the first, which begins by batching for an hour', () => {
+    const overdue = ir.journeys[0]!;
+    const digest: JourneyIR = {
+      ...overdue,
+      id: 'a-digest',
+      trigger: { ...overdue.trigger, event: 'invoice.paid' },
+      entry: 'collect',
+      nodes: [
+        { id: 'collect', kind: 'batch', event: 'invoice.paid', match: null, windowMs: 3_600_000, max: null, as: 'paid', next: 'tell', span: overdue.nodes[0]!.span },
+        { ...overdue.nodes[0]!, id: 'tell', next: null } as JourneyIR['nodes'][number],
+      ],
+    };
+    expect(sendsAtOnce(digest)).toBe(false);
+    expect(sendsAtOnce(overdue)).toBe(true);
+    const both = { ...ir, journeys: [digest, overdue] };
+    expect(sampleJourney(both)?.id).toBe('invoice-overdue');
+    expect(posted(tryItLines('http://h', both, ['email'], DAY))['type']).toBe('invoice.overdue');
+    expect(sampleFromTests(root, both)?.event.type).toBe('invoice.overdue');
+    // None sends at once: the first.
+    expect(sampleJourney({ ...ir, journeys: [digest] })?.id).toBe('a-digest');
+  });
+
+  it('counts a send behind a split or a branch arm, not one behind a wait', () => {
+    const onboarding = loadProjectGraph(fileURLToPath(new URL('../../../examples/onboarding', import.meta.url))).ir!;
+    expect(onboarding.journeys[0]!.nodes.find((n) => n.id === onboarding.journeys[0]!.entry)?.kind).toBe('split');
+    expect(sendsAtOnce(onboarding.journeys[0]!)).toBe(true);
   });
 });

@@ -1,6 +1,7 @@
 /**
  * The "Try it:" lines `herald dev` prints: a curl that stores the sample subject, a curl that
- * posts the first journey's trigger event, and, at night, why the subject lives elsewhere.
+ * posts the sample journey's trigger event (sample-journey.ts), and, at night, why the subject
+ * lives elsewhere.
  *
  * At night in the subject's zone — inside the quiet hours of a policy that follows it — the
  * sample mail would wait for the morning and a first try would show nothing, so the sample
@@ -9,7 +10,7 @@
 import type { GraphIR } from '@herald/dsl';
 import { audienceOfEvent } from '../engine/event-audience.js';
 import type { SubjectInput } from '../testing/journey-test.js';
-import { awakeZone, quietNow, sampleEvent, type QuietNow } from './dev-graph.js';
+import { awakeZone, quietNow, sampleEvent, sampleSubjectFields, type QuietNow } from './dev-graph.js';
 import type { DevSample } from './sample-from-tests.js';
 
 export function tryItLines(apiUrl: string, ir: GraphIR, emailChannels: readonly string[], now: number, sample?: DevSample): string[] {
@@ -22,7 +23,7 @@ export function tryItLines(apiUrl: string, ir: GraphIR, emailChannels: readonly 
     const id = audience.subjectId;
     const profile: Record<string, unknown> = sample?.subject
       ? withoutId(sample.subject)
-      : { contacts: Object.fromEntries(emailChannels.map((ch) => [ch, `${id}@example.com`])) };
+      : { ...sampleSubjectFields(ir, now), contacts: Object.fromEntries(emailChannels.map((ch) => [ch, `${id}@example.com`])) };
     const zone = typeof profile['timezone'] === 'string' ? profile['timezone'] : ir.project.defaults.timezone;
     const quiet = quietNow(ir, now, zone);
     const awake = quiet.length > 0 ? awakeZone(ir, now) : undefined;

@@ -22,7 +22,10 @@ async function routedRuntime(crm: boolean): Promise<{ runtime: Runtime; told: Ro
   const config = readFileSync(join(project.root, 'herald.yaml'), 'utf8');
   project.write(
     'herald.yaml',
-    config.replace('events:\n', 'events:\n  order.delivered:\n    fields: { subjectId: string, orderId: string }\n  order.returned:\n    fields: { subjectId: string }\n'),
+    config
+      // A subject id may be left out (an event about no one subject); an empty one is refused at ingest.
+      .replace('order.shipped:\n    fields: { subjectId: string, orderId: string }', 'order.shipped:\n    fields: { subjectId: string?, orderId: string }')
+      .replace('events:\n', 'events:\n  order.delivered:\n    fields: { subjectId: string?, orderId: string }\n  order.returned:\n    fields: { subjectId: string }\n'),
   );
   project.write(
     'journeys/shipped.journey.yaml',
@@ -79,10 +82,15 @@ describe.each([
     expect(await route(setup, 'order.shipped', { subjectId: 's-2', orderId: 'skip' })).toEqual([
       { kind: 'not-started', type: 'order.shipped', journey: 'shipped', subjectId: 's-2', cause: 'condition', reason: 'trigger.when is false' },
     ]);
-    expect(await route(setup, 'order.shipped', { subjectId: '', orderId: 'o-3' })).toEqual([
-      { kind: 'not-started', type: 'order.shipped', journey: 'shipped', subjectId: null, cause: 'no-subject-id', reason: expect.stringContaining('not a subject id') },
+    expect(await route(setup, 'order.shipped', { orderId: 'o-3' })).toEqual([
+      { kind: 'not-started', type: 'order.shipped', journey: 'shipped', subjectId: null, cause: 'no-subject-id', reason: expect.stringContaining('subjectId') },
     ]);
-    expect(await route(setup, 'order.delivered', { subjectId: '', orderId: 'o-1' })).toEqual([{ kind: 'no-subject-id', type: 'order.delivered', path: 'subjectId' }]);
+    expect(await route(setup, 'order.delivered', { orderId: 'o-1' })).toEqual([{ kind: 'no-subject-id', type: 'order.delivered', path: 'subjectId' }]);
+    // An empty id names no subject: refused before routing, naming the field.
+    expect(await setup.runtime.ingest({ type: 'order.delivered', data: { subjectId: '', orderId: 'o-1' } })).toMatchObject({
+      ok: false,
+      errors: [{ path: '/subjectId', message: expect.stringContaining('must not be empty') }],
+    });
     expect(await route(setup, 'order.delivered', { subjectId: 's-2', orderId: 'o-1' })).toEqual([{ kind: 'unheard', type: 'order.delivered', subjectId: 's-2', awaited: true }]);
     expect(await route(setup, 'order.returned', { subjectId: 's-1' })).toEqual([{ kind: 'unheard', type: 'order.returned', subjectId: 's-1', awaited: false }]);
     // An event that reaches a waiting instance is not "unheard"; what it does there is the instance's business.

@@ -5,6 +5,7 @@
  * not `"/"`, which names a key ""). An unknown type is an error at `/type` with a
  * did-you-mean. Validators are compiled once per event type and graph. Before the schema,
  * what any stored payload must be (`storableProblems`): finite numbers, bounded nesting.
+ * After it, the fields that name the event's subject must not be `""` (`emptySubjectIds`).
  */
 import { didYouMean, typeToJsonSchema, type GraphIR } from '@herald/dsl';
 import { schemaCheck, type FieldProblem, type SchemaCheck } from '../plugins-host/json-validator.js';
@@ -57,9 +58,63 @@ export function storableProblems(value: unknown): StorableCheck {
   return { problems, tooDeep };
 }
 
+/** Who reads a subject id from a payload path: the event's `subject:` and the `trigger.subject` of journeys it starts. */
+export interface SubjectIdReaders {
+  readonly path: readonly string[];
+  readonly readers: readonly string[];
+}
+
+/** `event.customer.id` → `['customer', 'id']`; an expression that is more than a path is left to the engine. */
+function eventPath(expr: string): string[] | undefined {
+  return /^event(\.[A-Za-z_$][\w$]*)+$/.test(expr.trim()) ? expr.trim().split('.').slice(1) : undefined;
+}
+
+export function subjectIdReaders(graph: GraphIR, type: string): SubjectIdReaders[] {
+  const byPath = new Map<string, { path: string[]; readers: string[] }>();
+  const add = (path: string[], reader: string) => {
+    const key = path.join('.');
+    const entry = byPath.get(key) ?? { path, readers: [] };
+    entry.readers.push(reader);
+    byPath.set(key, entry);
+  };
+  const declared = graph.events[type]?.subject;
+  // Graphs compiled before `subject:` existed take `subjectId` (engine/event-audience.ts).
+  if (declared !== null) add((declared ?? 'subjectId').split('.'), `events.${type}.subject`);
+  for (const j of graph.journeys) {
+    if (j.trigger.event !== type) continue;
+    const path = eventPath(j.trigger.subject);
+    if (path) add(path, `trigger.subject of journey ${j.id}`);
+  }
+  return [...byPath.values()];
+}
+
+const pointer = (path: readonly string[]) => path.map((k) => `/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
+
+/**
+ * `""` where the payload names its subject: a string, so the declared type lets it through,
+ * but no subject has an empty id, and the event would be accepted and start or reach nothing.
+ * A missing or null id is the declaration's business (an optional subject field is an event
+ * about no one); an empty one is a sender's mistake, refused so the sender hears of it.
+ */
+export function emptySubjectIds(readersOfType: readonly SubjectIdReaders[], data: Readonly<Record<string, unknown>>): FieldError[] {
+  const problems: FieldError[] = [];
+  for (const { path, readers } of readersOfType) {
+    let value: unknown = data;
+    for (const key of path) value = typeof value === 'object' && value !== null && Object.hasOwn(value, key) ? (value as Record<string, unknown>)[key] : undefined;
+    if (value === '') problems.push({ path: pointer(path), message: `must not be empty: it is the subject id (${readers.join('; ')}), and no subject has an empty id` });
+  }
+  return problems;
+}
+
 export function createEventValidator(graph: GraphIR): EventValidator {
   const checks = new Map<string, SchemaCheck>();
+  const readers = new Map<string, readonly SubjectIdReaders[]>();
   const types = Object.keys(graph.events);
+  const readersOf = (type: string) => {
+    let found = readers.get(type);
+    if (!found) readers.set(type, (found = subjectIdReaders(graph, type)));
+    return found;
+  };
   const checkFor = (type: string): SchemaCheck => {
     let check = checks.get(type);
     if (!check) {
@@ -81,6 +136,7 @@ export function createEventValidator(graph: GraphIR): EventValidator {
     // Otherwise every problem at once, one per field: an Infinity that passes `type: number`
     // (ajv runs with strict off, which lets non-finite numbers through) is reported once.
     const schema = storable.tooDeep ? [] : checkFor(type)(data).filter((p) => !storable.problems.some((s) => s.path === p.path));
-    return [...storable.problems, ...schema];
+    const problems = [...storable.problems, ...schema];
+    return [...problems, ...emptySubjectIds(readersOf(type), data as Record<string, unknown>).filter((e) => !problems.some((p) => p.path === e.path))];
   };
 }

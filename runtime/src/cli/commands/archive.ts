@@ -51,7 +51,8 @@ function apiSource(opts: SourceOptions): ArchiveSource {
 }
 
 async function fileSource(path: string): Promise<ArchiveSource> {
-  if (!existsSync(path)) throw new CliError(`no archive file at ${path} (the embedded driver's --data file of herald dev/start)`);
+  // A usage error (exit 2), as a missing --data @file of send-event is: the command cannot start.
+  if (!existsSync(path)) throw new Error(`--data: no such file: ${path} (it names the embedded driver's SQLite file of herald dev/start)`);
   // Read-only: Herald may be running on this file right now.
   const driver: Driver = createEmbeddedDriver({ path, readonly: true });
   await driver.open();
@@ -154,6 +155,10 @@ export function registerArchiveCommand(program: Command): void {
       .option('--cursor <cursor>', 'next page, as printed after a full page'),
   ).action(async (opts: SearchOptions) => {
     const params: ArchiveParams = Object.fromEntries(ARCHIVE_PARAMS.filter((p) => opts[p] !== undefined).map((p) => [p, opts[p]]));
+    // Checked here, before any API or file is asked: a bad value is the command line's mistake
+    // (a usage error, exit 2), not a problem found in the archive.
+    const checked = parseArchiveQuery(params);
+    if (!checked.ok) throw new Error(checked.errors.map((e) => `--${e.path.slice(1)}: ${e.message}`).join('; '));
     await withSource(opts, async (source) => {
       const result = await source.search(params);
       process.stdout.write(opts.json ? `${JSON.stringify(result, null, 2)}\n` : formatSearchResult(result.items, result.cursor));

@@ -5,7 +5,7 @@ import { herald } from '../../../../test/helpers/cli.js';
 import { middayZone } from '../../../../test/helpers/daytime.js';
 import { freePort } from '../../../../test/helpers/ports.js';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -136,9 +136,9 @@ describe('herald dev', () => {
       const show = await run(registerArchiveCommand, ['archive', 'show', id, '--data', join(project, '.herald/dev.db')]);
       expect(show.out).toContain('subject: Invoice INV-1 is overdue');
       expect(show.out).toContain('email (email, en) to ada@example.com');
-      const bad = await run(registerArchiveCommand, ['archive', 'search', '--data', join(project, '.herald/dev.db'), '--status', 'sent']);
-      expect(bad.code).toBe(1);
-      expect(bad.out).toContain('--status: must be one of pending, attempting');
+      const bad = await runCli(['archive', 'search', '--data', join(project, '.herald/dev.db'), '--status', 'sent']);
+      expect(bad.code).toBe(2);
+      expect(bad.err).toContain('herald: --status: must be one of pending, attempting');
     } finally {
       if (!closed) await session.close();
     }
@@ -207,7 +207,8 @@ describe('herald dev', () => {
     const second = await start();
     try {
       const url = second.apiUrl()!;
-      expect(lines).toContain(`  data         ${relative(process.cwd(), join(project, '.herald/dev.db'))} holds 1 active instance from earlier runs; to start fresh, delete it or use --data <new file>\n`);
+      // The file is under the system's temp folder, outside the working directory: shown absolute.
+      expect(lines).toContain(`  data         ${join(project, '.herald/dev.db')} holds 1 active instance from earlier runs; to start fresh, delete it or use --data <new file>\n`);
       // The "Try it" curl again: accepted, and the terminal says why nothing starts.
       expect((await post(url, '/events', overdue('INV-1'))).status).toBe(202);
       await vi.waitFor(() => expect(lines.join('')).toMatch(/^ {2}c-100 invoice-overdue: not started by invoice\.overdue: reentry after-exit: instance \S+ is still active$/m));
@@ -258,5 +259,15 @@ describe('herald dev', () => {
     expect(code).toBe(0);
     expect(out).toContain('herald dev: invoice-dunning');
     expect(out).toContain('herald dev: --exit-after 300ms; stopping');
+  });
+
+  it('with --exit-after, exits 1 when the project does not compile', async () => {
+    const project = join(scratch, 'broken-exit');
+    cpSync(example, project, { recursive: true });
+    writeFileSync(join(project, 'templates/payment-reminder.template.yaml'), 'template: payment-reminder\nemail: [');
+    const { out, code } = await run(registerDevCommand, ['dev', project, '--port', '0', '--smtp-port', '0', '--no-watch', '--exit-after', '300ms']);
+    expect(out).toContain('herald dev: the project does not compile; fix the errors above\n');
+    expect(out).toContain('herald dev: --exit-after 300ms; stopping\nherald dev: the project does not compile (exit 1)\n');
+    expect(code).toBe(1);
   });
 });

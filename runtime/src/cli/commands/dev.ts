@@ -35,6 +35,7 @@ import { devApiLogger } from '../dev-api-logger.js';
 import { loadProject } from '../load-project.js';
 import { ensurePortFree, portError, type PortUse } from '../port-conflict.js';
 import { renderDiagnostics } from '../print-diagnostics.js';
+import { shownPath } from '../shown-path.js';
 
 /** Signs unsubscribe links in dev only: not a secret, and stable so links in caught mail keep working across restarts. */
 const DEV_UNSUBSCRIBE_SECRET = 'herald-dev-only-not-a-secret';
@@ -55,6 +56,8 @@ export interface DevSession {
   /** Undefined while the project has never compiled. */
   readonly apiUrl: () => string | undefined;
   readonly catcher: SmtpCatcher;
+  /** Whether the project, as last read, compiled and runs: what `--exit-after` exits with (1 when not). */
+  readonly compiles: () => boolean;
   /** Re-compile now (what a file change does); resolves when the new graph runs or was refused. */
   rebuild(): Promise<void>;
   close(): Promise<void>;
@@ -109,7 +112,7 @@ export async function startDev(options: DevOptions): Promise<DevSession> {
   }
   const root = first.root;
   const dataFile = isAbsolute(options.data) ? options.data : join(root, options.data);
-  const shownDataFile = relative(process.cwd(), dataFile) || dataFile;
+  const shownDataFile = shownPath(dataFile);
   mkdirSync(dirname(dataFile), { recursive: true });
   const publicBaseUrl = options.port === 0 ? undefined : `http://${host}:${options.port}`;
 
@@ -175,6 +178,8 @@ export async function startDev(options: DevOptions): Promise<DevSession> {
     apiUrl = undefined;
   };
 
+  // Set by a failed compile, so the save that fixes it says so even when the graph comes out as the one running.
+  let broken = false;
   if (first.result.ir) {
     try {
       await serve(first.result.ir);
@@ -184,14 +189,13 @@ export async function startDev(options: DevOptions): Promise<DevSession> {
       throw error;
     }
   } else {
+    broken = true;
     printDiagnostics(first);
-    say('herald dev: the project does not compile; fix the errors above (watching for changes)');
+    say(`herald dev: the project does not compile; fix the errors above${options.watch === false ? '' : ' (watching for changes)'}`);
   }
 
   const notSwitched = () =>
     say(running ? `herald dev: not switched; still running graph ${short(running.graph.version)}` : 'herald dev: still does not compile');
-  // Set by a failed compile, so the save that fixes it says so even when the graph comes out as the one running.
-  let broken = false;
   let building: Promise<void> = Promise.resolve();
   const rebuild = (): Promise<void> => {
     building = building.then(async () => {
@@ -257,6 +261,7 @@ export async function startDev(options: DevOptions): Promise<DevSession> {
   let closing: Promise<void> | undefined;
   return {
     apiUrl: () => apiUrl,
+    compiles: () => !broken && running !== undefined,
     catcher,
     rebuild,
     close() {
@@ -312,7 +317,13 @@ export function registerDevCommand(program: Command): void {
       };
       if (wait !== undefined) {
         await new Promise((resolve) => setTimeout(resolve, wait));
+        // Scripts and CI run dev this way: a project that does not compile must fail them.
+        const compiles = session.compiles();
         await stop(`--exit-after ${opts.exitAfter}`);
+        if (!compiles) {
+          process.stderr.write('herald dev: the project does not compile (exit 1)\n');
+          process.exitCode = 1;
+        }
         return;
       }
       await new Promise<void>((resolve) => {

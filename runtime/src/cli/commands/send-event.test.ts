@@ -79,14 +79,26 @@ describe('herald send-event and herald archive (over the API)', () => {
     await expect(herald(['send-event', 'x', '--data', '{}', '--url', 'http://127.0.0.1:1'])).rejects.toThrow(/cannot reach the Herald API at http:\/\/127\.0\.0\.1:1/);
   });
 
+  it('says a --data file that is not there is not there, and a --url that is no URL is invalid', async () => {
+    const missing = join(tmpdir(), 'herald-no-such-event.json');
+    await expect(herald(['send-event', 'x', '--data', `@${missing}`, '--url', url])).rejects.toThrow(`--data @${missing}: no such file: ${missing}`);
+    await expect(herald(['send-event', 'x', '--data', `@${tmpdir()}`, '--url', url])).rejects.toThrow(`--data @${tmpdir()}: ${tmpdir()} is a folder, not a file`);
+    for (const bad of ['notaurl', 'localhost:3000', 'ftp://127.0.0.1']) {
+      await expect(herald(['send-event', 'x', '--data', '{}', '--url', bad])).rejects.toThrow(
+        `--url is not a valid URL: "${bad}"; give the Herald API's base URL with http:// or https://, such as http://127.0.0.1:3000`,
+      );
+      await expect(herald(['archive', 'search', '--url', bad])).rejects.toThrow(`--url is not a valid URL: "${bad}"`);
+    }
+    await expect(herald(['archive', 'search', '--data', missing])).rejects.toThrow(`--data: no such file: ${missing}`);
+  });
+
   it('searches and shows the archive through the API', async () => {
     const search = await herald(['archive', 'search', '--subject', 'c-100', '--url', url, '--token', 'tok']);
     expect(search.code).toBe(0);
     expect(search.out).toMatch(/^d-1\s+2026-01-05T10:00:00Z\s+c-100\s+invoice-overdue\/first-reminder\s+payment-reminder\s+delivered\s+email$/m);
     expect(runtime.archiveQueries.at(-1)).toEqual({ subjectId: 'c-100', limit: 50 });
-    const bad = await herald(['archive', 'search', '--from', 'yesterday', '--url', url, '--token', 'tok']);
-    expect(bad.code).toBe(1);
-    expect(bad.err).toContain('/from: must be an ISO 8601 time');
+    // A bad value is a usage error: thrown for runHerald to print with `herald:` and exit 2 (program.test.ts).
+    await expect(herald(['archive', 'search', '--from', 'yesterday', '--url', url, '--token', 'tok'])).rejects.toThrow('--from: must be an ISO 8601 time');
     const missing = await herald(['archive', 'show', 'd-2', '--url', url, '--token', 'tok']);
     expect(missing).toMatchObject({ code: 1, err: 'no archived message with id d-2\n' });
     const json = await herald(['archive', 'show', 'd-1', '--json', '--url', url, '--token', 'tok']);

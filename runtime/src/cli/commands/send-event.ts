@@ -2,9 +2,9 @@
  * `herald send-event <type> --data '<json>'`: post one event to a running Herald API and
  * print its id, or the field errors that refused it (exit 1).
  */
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { apiTarget, callApi, formatApiError, TOKEN_OPTION_HELP, URL_OPTION_HELP } from '../../api/api-client.js';
+import { readInputFile } from '../read-input-file.js';
 
 interface SendEventOptions {
   readonly data: string;
@@ -16,7 +16,14 @@ interface SendEventOptions {
 
 /** `--data '{"a":1}'`, or `--data @event.json` to read a file (`@-` for stdin). */
 function readData(text: string): unknown {
-  const raw = text.startsWith('@') ? readFileSync(text === '@-' ? 0 : text.slice(1), 'utf8') : text;
+  let raw = text;
+  if (text.startsWith('@')) {
+    try {
+      raw = readInputFile(text.slice(1));
+    } catch (error) {
+      throw new Error(`--data ${text}: ${(error as Error).message}`);
+    }
+  }
   try {
     return JSON.parse(raw);
   } catch (error) {

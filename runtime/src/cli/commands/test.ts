@@ -4,13 +4,13 @@
  * channels captured and data sources answered from fixtures. Exit 1 when a test fails, a test
  * file has a problem, or no test ran.
  */
-import { relative } from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { ANSI, formatNothingRan, formatProblem, formatResult, formatSummary, PLAIN, testRunJson } from '../../testing/format-test-results.js';
 import { findTestFiles, runTestFiles } from '../../testing/run-test-files.js';
 import { loadProject } from '../load-project.js';
 import { renderDiagnostics } from '../print-diagnostics.js';
+import { shownPath } from '../shown-path.js';
 
 interface TestOptions {
   readonly filter?: string;
@@ -43,7 +43,7 @@ export function registerTestCommand(program: Command): void {
       }
       const pretty = opts.format === 'pretty';
       const style = pretty && opts.color && process.stdout.isTTY === true && !process.env['NO_COLOR'] ? ANSI : PLAIN;
-      const display = (file: string) => relative(process.cwd(), `${root}/${file}`).split('\\').join('/') || file;
+      const display = (file: string) => shownPath(`${root}/${file}`);
       let lastFile: string | undefined;
       const run = await runTestFiles(result.ir, files, {
         projectRoot: root,
