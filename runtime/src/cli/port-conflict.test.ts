@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ensurePortFree, portError } from './port-conflict.js';
-import { runHerald } from './program.js';
+import { heraldInProcess } from '../../../test/helpers/herald-in-process.js';
 
 const example = fileURLToPath(new URL('../../../examples/invoice-dunning', import.meta.url));
 const api = (port: number) => ({ port, host: '127.0.0.1', what: 'the API', flag: '--port' });
@@ -36,20 +36,7 @@ describe('a port in use', () => {
   });
 
   it('herald start says so and exits 2, without a stack', async () => {
-    let out = '';
-    let err = '';
-    const spies = [
-      vi.spyOn(process.stdout, 'write').mockImplementation((c) => ((out += String(c)), true)),
-      vi.spyOn(process.stderr, 'write').mockImplementation((c) => ((err += String(c)), true)),
-    ];
-    process.exitCode = undefined;
-    try {
-      await runHerald(['start', example, '--port', String(busy), '--data', join(scratch, 'start.db')], 'user');
-    } finally {
-      spies.forEach((s) => s.mockRestore());
-    }
-    const code = Number(process.exitCode ?? 0);
-    process.exitCode = undefined;
+    const { code, out, err } = await heraldInProcess(['start', example, '--port', String(busy), '--data', join(scratch, 'start.db')]);
     expect(code).toBe(2);
     expect(err).toBe(`herald: port ${busy} on 127.0.0.1 (the API) is in use by another program; choose another with --port <port> (0 for any free port)\n`);
     expect(out).toBe('');

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { expandProjectDirs, loadProject } from './load-project.js';
-import { runHerald } from './program.js';
+import { heraldInProcess as herald } from '../../../test/helpers/herald-in-process.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'herald-no-project-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -16,23 +16,6 @@ function folder(rel: string, files: Record<string, string> = {}): string {
 }
 const project = (name: string) => ({ 'herald.yaml': `project: ${name}\n` });
 
-async function herald(args: string[]): Promise<{ code: number; err: string; out: string }> {
-  let out = '';
-  let err = '';
-  const spies = [
-    vi.spyOn(process.stdout, 'write').mockImplementation((c) => ((out += String(c)), true)),
-    vi.spyOn(process.stderr, 'write').mockImplementation((c) => ((err += String(c)), true)),
-  ];
-  process.exitCode = undefined;
-  try {
-    await runHerald(args, 'user');
-  } finally {
-    spies.forEach((s) => s.mockRestore());
-  }
-  const code = Number(process.exitCode ?? 0);
-  process.exitCode = undefined;
-  return { code, err, out };
-}
 
 describe('a folder without herald.yaml', () => {
   const repo = folder('repo', { 'stray.yaml': 'a: 1\n' });

@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 // Real time: the example's policy has quiet hours, so subjects live where it is midday now.
 import { herald } from '../../../../test/helpers/cli.js';
 import { middayZone } from '../../../../test/helpers/daytime.js';
+import { heraldInProcess as runCli } from '../../../../test/helpers/herald-in-process.js';
 import { freePort } from '../../../../test/helpers/ports.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,24 +27,6 @@ async function post(url: string, path: string, body: unknown, method = 'POST') {
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
-/** `herald ...args` in-process, as main.ts runs it. */
-async function runCli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const spies = [
-    vi.spyOn(process.stdout, 'write').mockImplementation((c) => ((out += String(c)), true)),
-    vi.spyOn(process.stderr, 'write').mockImplementation((c) => ((err += String(c)), true)),
-  ];
-  process.exitCode = undefined;
-  try {
-    await runHerald(args, 'user');
-  } finally {
-    spies.forEach((s) => s.mockRestore());
-  }
-  const code = Number(process.exitCode ?? 0);
-  process.exitCode = undefined;
-  return { code, out, err };
-}
 
 /** Fails when something still listens on the port. */
 function expectFree(port: number): Promise<void> {
