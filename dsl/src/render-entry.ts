@@ -5,3 +5,5 @@
  */
 export { renderTemplate } from './template/render.js';
 export { MESSAGE_KINDS } from './schema/template-schema.js';
+// How locale tags compare, shared with the compiler's `missing-fallback-locale` check so the two cannot drift.
+export { localePrefixes, normalizeLocale, sameLocale } from './link/locale-tag.js';

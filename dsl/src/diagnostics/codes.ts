@@ -66,6 +66,7 @@ export const CODES = {
   'zero-duration': { severity: 'warning', stage: 'link', summary: 'A wait, a wait timeout or a batch window of 0 does not wait.' },
   'split-weights': { severity: 'error', stage: 'link', summary: 'Split weights must be positive.' },
   'unused-policy': { severity: 'info', stage: 'link', summary: 'No send step names the policy and it is not `defaults.policy`.' },
+  'unused-template': { severity: 'info', stage: 'link', summary: 'No send step names the template; it is checked on its own, without a journey.' },
   'goto-next-step': { severity: 'info', stage: 'link', summary: 'A goto to the step right after it does nothing.' },
   // type (expressions)
   'expr-syntax': { severity: 'error', stage: 'type', summary: 'An expression does not parse.' },

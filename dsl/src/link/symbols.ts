@@ -13,8 +13,32 @@ export interface ProjectModel {
   readonly policies: readonly PolicyFile[];
   /** Ids that template files would define but which could not be built (their file has errors). */
   readonly unbuiltTemplates?: readonly Located<string>[];
+  /**
+   * Journey files that could not be built in full: no journey came of them, or reading them
+   * found errors (a step with two kinds, a YAML error...), which may have dropped steps. Their
+   * sends are not all in `journeys`, so no template or policy they name can be called unused.
+   */
+  readonly unbuiltJourneys?: readonly UnbuiltJourney[];
   /** Manifest lookup result per `use:` value. */
   readonly manifests: ReadonlyMap<string, ManifestResult>;
+}
+
+/** A journey file that could not be built in full (see `ProjectModel.unbuiltJourneys`), with its text. */
+export interface UnbuiltJourney {
+  readonly file: string;
+  readonly text: string;
+}
+
+/**
+ * Whether a journey file that could not be built in full may name `id` (a template or policy
+ * id): its text holds the id as a whole word. Only the text can tell, since the file did not
+ * build; a file that does not hold the id cannot send it.
+ */
+export function mayBeNamedByUnbuiltJourney(model: ProjectModel, id: string): boolean {
+  const unbuilt = model.unbuiltJourneys ?? [];
+  if (unbuilt.length === 0) return false;
+  const word = new RegExp(`(?<![A-Za-z0-9_-])${id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![A-Za-z0-9_-])`);
+  return unbuilt.some((j) => word.test(j.text));
 }
 
 export interface Symbols {

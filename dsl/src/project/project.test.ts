@@ -81,7 +81,7 @@ describe('Project (incremental)', () => {
     const b = new Project('/repo/proj', { readFile: (path) => MANIFESTS[path] });
     for (const f of a.paths()) b.setFile(f, a.sourceFile(f)!.text);
     expect(a.check().diagnostics).toEqual(b.check().diagnostics);
-    expect(a.check().diagnostics.map((d) => d.code)).toEqual(['unknown-template', 'unknown-step']);
+    expect(a.check().diagnostics.map((d) => d.code)).toEqual(['unknown-template', 'unknown-step', 'unused-template']);
   });
 
   it('compiles only a project without errors, and the IR pins the content hash', () => {
@@ -109,12 +109,14 @@ describe('Project (one diagnostic per mistake)', () => {
 
   it('reports a split weight of 0 once', () => {
     const p = project();
+    p.removeFile('t.template.yaml'); // no longer sent
     p.setFile('j.journey.yaml', journey('  - split:\n      - { weight: 0, goto: x }\n      - { weight: 1, goto: y }\n  - id: x\n    exit: a\n  - id: y\n    exit: b\n'));
     expect(found(p)).toEqual(['j.journey.yaml:5:split-weights']);
   });
 
   it('reports a negative wait timeout as an invalid duration only, not as a missing timeout', () => {
     const p = project();
+    p.removeFile('t.template.yaml'); // no longer sent
     p.setFile('j.journey.yaml', journey('  - wait: { event: a.b, timeout: -1d }\n    onTimeout: y\n  - id: y\n    exit: b\n'));
     expect(found(p)).toEqual(['j.journey.yaml:4:invalid-duration']);
   });
@@ -181,7 +183,11 @@ describe('Project (policy expressions)', () => {
     const p = project();
     p.setFile('j.journey.yaml', 'journey: j\ntrigger: { event: a.b }\nsteps:\n  - exit: x\n');
     p.setFile('std.policy.yaml', 'policy: std\nchannels: [email]\norder: subject.chanels\nquietHours: { from: "21:00", to: "08:00", timezone: "subject.timezone +" }\n');
-    expect(p.check().diagnostics.map((x) => `${x.file}:${x.range.start.line}:${x.code}`)).toEqual(['std.policy.yaml:3:unknown-field', 'std.policy.yaml:4:expr-syntax']);
+    expect(p.check().diagnostics.map((x) => `${x.file}:${x.range.start.line}:${x.code}`)).toEqual([
+      'std.policy.yaml:3:unknown-field',
+      'std.policy.yaml:4:expr-syntax',
+      't.template.yaml:1:unused-template',
+    ]);
     // Used by a journey, the same problems are reported once, without a journey attached.
     p.setFile('j.journey.yaml', 'journey: j\ntrigger: { event: a.b }\nsteps:\n  - send: t\n');
     const d = p.check().diagnostics;
@@ -202,6 +208,7 @@ describe('Project (policy expressions)', () => {
 describe('Project (expressions written like templates)', () => {
   it('reports an expression partly wrapped in {{ }} once, with the unwrapped text as the fix', () => {
     const p = project();
+    p.removeFile('t.template.yaml'); // no longer sent
     p.setFile('j.journey.yaml', `journey: j\ntrigger: { event: a.b }\nsteps:\n  - branch:\n      - when: "{{trigger.amount}} > 10 && {{ trigger.subjectId }} == 'x'"\n        goto: y\n      - else: y\n  - id: y\n    exit: done\n`);
     const d = p.check().diagnostics;
     expect(d.map((x) => `${x.range.start.line}:${x.range.start.column}:${x.code}`)).toEqual(['5:15:expr-syntax']);
@@ -211,6 +218,7 @@ describe('Project (expressions written like templates)', () => {
 
   it('leaves `{{` inside a string literal alone', () => {
     const p = project();
+    p.removeFile('t.template.yaml'); // no longer sent
     p.setFile('j.journey.yaml', `journey: j\ntrigger: { event: a.b }\nsteps:\n  - set: { s: "'{{' + trigger.subjectId" }\n`);
     expect(codes(p)).toEqual([]);
   });
@@ -285,5 +293,63 @@ describe('Project (trigger expressions)', () => {
     expect(d.map((x) => `${x.range.start.line}:${x.range.start.column}:${x.code}: ${x.message}`)).toEqual(['2:31:unknown-variable: unknown variable `trigger`']);
     expect(d[0]!.hint).toBe("a trigger's `when` sees `event` and `subject`: write `event.amount`");
     expect(d[0]!.fix?.newText).toBe('event');
+  });
+});
+
+describe('Project (templates no journey sends)', () => {
+  const unsent = (fields: string) => `template: welcome\nemail:\n  en:\n${fields}`;
+  const found = (p: Project) => p.check().diagnostics.map((d) => `${d.file}:${d.range.start.line}:${d.range.start.column}:${d.severity}:${d.code}: ${d.message}`);
+
+  it('checks its Mustache syntax and its subject and journey names on its own, and notes that nothing sends it', () => {
+    const p = project();
+    p.setFile(
+      'welcome.template.yaml',
+      unsent(
+        '    subject: "Hi {{subject.nmae}} ({{journey.idd}})"\n' +
+          '    text: "{{#trigger.items}}{{sku}} {{subject.id}}{{/trigger.items}} {{customer.name}} {{#subject.channels}}{{.}}{{/subject.channels}}"\n' +
+          '    html: "<p>{{#trigger.lines}}open</p>"\n',
+      ),
+    );
+    expect(found(p)).toEqual([
+      'welcome.template.yaml:1:11:info:unused-template: no journey sends template `welcome`',
+      'welcome.template.yaml:4:28:error:unknown-field: `subject` has no field `nmae`',
+      'welcome.template.yaml:4:46:error:unknown-field: `journey` has no field `idd`',
+      'welcome.template.yaml:6:15:error:template-syntax: section `trigger.lines` is never closed',
+    ]);
+  });
+
+  it('checks it against the journey once a journey sends it, and no longer notes it as unused', () => {
+    const p = project();
+    p.setFile('welcome.template.yaml', unsent('    subject: "Hi {{subject.id}}"\n    text: "{{trigger.amont}} {{customer.name}}"\n'));
+    expect(found(p)).toEqual(['welcome.template.yaml:1:11:info:unused-template: no journey sends template `welcome`']);
+    p.setFile('k.journey.yaml', 'journey: k\ntrigger: { event: a.b }\nsteps:\n  - send: welcome\n');
+    expect(found(p)).toEqual([
+      'welcome.template.yaml:5:22:error:unknown-field: `trigger` has no field `amont`',
+      'welcome.template.yaml:5:32:error:unknown-variable: unknown variable `customer`',
+    ]);
+  });
+
+  it('re-checks it when herald.yaml changes the subject', () => {
+    const p = project();
+    p.setFile('welcome.template.yaml', unsent('    subject: "Hi {{subject.plan}}"\n    text: x\n'));
+    expect(found(p)).toContain('welcome.template.yaml:4:28:error:unknown-field: `subject` has no field `plan`');
+    p.setFile('herald.yaml', p.sourceFile('herald.yaml')!.text + 'subject:\n  fields: { plan: string }\n');
+    expect(found(p)).toEqual(['welcome.template.yaml:1:11:info:unused-template: no journey sends template `welcome`']);
+  });
+
+  it('does not note a template or policy as unused while a journey file that names it does not build', () => {
+    const p = project();
+    p.setFile('welcome.template.yaml', unsent('    subject: s\n    text: x\n'));
+    p.setFile('spare.policy.yaml', 'policy: spare\nchannels: [email]\n');
+    p.setFile('k.journey.yaml', 'journey: k\ntrigger: { event: a.b }\nsteps:\n  - send: welcome\n    policy: spare\n\t- exit: x\n');
+    expect(codes(p)).toEqual(['k.journey.yaml:yaml-syntax']);
+    // A step with two kinds is dropped from the journey, the send in it with it.
+    p.setFile('k.journey.yaml', 'journey: k\ntrigger: { event: a.b }\nsteps:\n  - send: welcome\n    policy: spare\n    wait: 1d\n');
+    expect(codes(p)).toEqual(['k.journey.yaml:multiple-step-kinds']);
+    // A broken journey file that names neither does not hide them.
+    p.setFile('k.journey.yaml', 'journey: k\ntrigger: { event: a.b }\nsteps:\n  - send: t\n\t- exit: x\n');
+    expect(codes(p)).toEqual(['k.journey.yaml:yaml-syntax', 'spare.policy.yaml:unused-policy', 'welcome.template.yaml:unused-template']);
+    p.setFile('k.journey.yaml', 'journey: k\ntrigger: { event: a.b }\nsteps:\n  - send: welcome\n    policy: spare\n');
+    expect(codes(p)).toEqual([]);
   });
 });

@@ -5,15 +5,16 @@
  */
 import { posix } from 'node:path';
 import { compareDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { codeInfo } from '../diagnostics/codes.js';
 import { toDiagnostic, type Problem } from '../diagnostics/report.js';
 import { runJourneyLinkRules, runProjectLinkRules } from '../link/rules/index.js';
 import { resolvePluginManifest, type ManifestResult, type ReadAbsolute } from '../link/plugin-manifest.js';
-import { buildSymbols, type ProjectModel, type Symbols } from '../link/symbols.js';
+import { buildSymbols, type ProjectModel, type Symbols, type UnbuiltJourney } from '../link/symbols.js';
 import type { GraphIR } from '../lower/ir.js';
 import { lowerProject } from '../lower/lower-project.js';
 import type { ConfigFile, JourneyFile, Located, PolicyFile, TemplateFile } from '../model/ast.js';
 import { SourceFile } from '../source/source-file.js';
-import { checkJourney, checkPolicyAlone, checkPolicyInScope, checkTemplateInScope } from '../typecheck/check-sites.js';
+import { checkJourney, checkPolicyAlone, checkPolicyInScope, checkTemplateAlone, checkTemplateInScope } from '../typecheck/check-sites.js';
 import { JOURNEY_META_TYPE, projectSubjectType } from '../typecheck/journey-scope.js';
 import type { Type } from '../types/type.js';
 import { classifyFile, isYamlFile, kindFromContent, type ProjectFileKind } from './classify-file.js';
@@ -58,6 +59,8 @@ export class Project {
   private readonly manifests = new Map<string, ManifestResult>();
   private readonly journeyMemo = new WeakMap<JourneyFile, JourneyMemo>();
   private readonly linkMemo = new WeakMap<JourneyFile, { deps: readonly unknown[]; problems: readonly Problem[]; generation: number }>();
+  /** Problems of a template checked on its own (no journey sends it), while neither it nor herald.yaml changes. */
+  private readonly aloneMemo = new WeakMap<TemplateFile, { config: ConfigFile | undefined; problems: readonly Problem[] }>();
   /**
    * Bumped when anything a journey may depend on changes (herald.yaml, any template or policy,
    * the set of names). While it stays, an unchanged journey's cached results are valid without
@@ -136,6 +139,7 @@ export class Project {
     const templates: TemplateFile[] = [];
     const policies: PolicyFile[] = [];
     const unbuiltTemplates: Located<string>[] = [];
+    const unbuiltJourneys: UnbuiltJourney[] = [];
     let configSeen = false;
     for (const path of this.paths()) {
       const e = this.entries.get(path)!;
@@ -146,6 +150,7 @@ export class Project {
       problems.push(...c.problems);
       for (const inc of c.included) if (!this.entries.has(inc.path)) this.includedSources.set(inc.path, new SourceFile(inc.path, inc.text));
       if (c.unbuiltTemplate) unbuiltTemplates.push(c.unbuiltTemplate);
+      if (c.kind === 'journey' && (!c.ast || c.problems.some(isError))) unbuiltJourneys.push({ file: path, text: e.text });
       const ast = c.ast;
       if (!ast) continue;
       if (ast.kind === 'config') config ??= ast;
@@ -155,7 +160,7 @@ export class Project {
     }
     const manifests = new Map<string, ManifestResult>();
     for (const d of [...(config?.channels ?? []), ...(config?.sources ?? [])]) manifests.set(d.use.value, this.manifest(d.use.value));
-    const model: ProjectModel = { root: this.root, config, journeys, templates, policies, unbuiltTemplates, manifests };
+    const model: ProjectModel = { root: this.root, config, journeys, templates, policies, unbuiltTemplates, unbuiltJourneys, manifests };
     if (!configSeen) {
       problems.push({
         code: 'missing-project-file',
@@ -182,10 +187,19 @@ export class Project {
       scopes.set(j, r.scope);
       problems.push(...r.problems);
     }
-    // Policy expressions that do not depend on a journey are checked once, used or not.
+    // Policy expressions that do not depend on a journey are checked once, used or not; a
+    // template that no journey sends (so no journey's type stage checks it) on its own.
     if (!configBroken) {
       const alone = { subject: projectSubjectType(symbols, config), journey: JOURNEY_META_TYPE };
       for (const p of policies) problems.push(...checkPolicyAlone(p, alone));
+      const sent = new Set<TemplateFile>();
+      for (const j of journeys) {
+        for (const s of j.steps) {
+          const t = s.kind === 'send' ? symbols.templates.get(s.template.value) : undefined;
+          if (t) sent.add(t);
+        }
+      }
+      for (const t of templates) if (!sent.has(t)) problems.push(...this.checkTemplateAlone(t, config, alone));
     }
 
     const fileOf = (p: string) => this.sourceFile(p);
@@ -200,6 +214,15 @@ export class Project {
     }
     diagnostics.sort(compareDiagnostics);
     return { diagnostics, model, symbols, scopes };
+  }
+
+  /** A template that no journey sends, checked on its own; reused while neither it nor herald.yaml (the subject's type) changes. */
+  private checkTemplateAlone(t: TemplateFile, config: ConfigFile | undefined, scope: Readonly<Record<string, Type>>): readonly Problem[] {
+    const memo = this.aloneMemo.get(t);
+    if (memo && memo.config === config) return memo.problems;
+    const problems = checkTemplateAlone(t, scope);
+    this.aloneMemo.set(t, { config, problems });
+    return problems;
   }
 
   /** Journey link rules, reused while neither the journey nor what it refers to has changed. */
@@ -265,6 +288,11 @@ export class Project {
     const ir = lowerProject({ model: checked.model, symbols: checked.symbols, scopes: checked.scopes, fileOf: (p) => this.sourceFile(p) });
     return { ir, diagnostics: checked.diagnostics };
   }
+}
+
+/** An error (not a warning) while reading a file: it may have kept part of the file from being built. */
+function isError(p: Problem): boolean {
+  return (p.severity ?? codeInfo(p.code).severity) === 'error';
 }
 
 /** `unknown-file-kind`: a YAML file Herald ignores because its name is no file kind. */

@@ -323,3 +323,34 @@ describe('checkTemplate: filters and pipes', () => {
     expect(checkTemplate('{{#trigger.plan|nope}}x{{/trigger.plan|nope}}', { scope, partials: {}, html: false }).map((p) => p.code)).toEqual(['template-syntax']);
   });
 });
+
+describe('checkTemplate: an open scope (a template checked without a journey)', () => {
+  const subjectOnly: Record<string, Type> = { subject: T.object({ id: T.string, contacts: T.map(T.string), channels: T.list(T.string) }) };
+  const open = (text: string) => checkTemplate(text, { scope: subjectOnly, partials: { p: '{{subject.nope}}' }, html: true, openScope: true });
+  const codesAt = (text: string) => open(text).map((p) => `${p.code}: ${under(text, p)}`);
+
+  it('leaves names it does not hold unchecked, and their fields and sections', () => {
+    expect(open('{{trigger.amount}} {{customer.name.first}} {{#trigger.items}}{{sku}} {{subject.id}}{{/trigger.items}} {{plan}}')).toEqual([]);
+  });
+
+  it('checks the fields of the names it holds, inside sections too', () => {
+    const text = '{{subject.nmae}} {{#subject.channels}}{{.}} {{subject.idd}}{{/subject.channels}} {{subject}}';
+    expect(codesAt(text)).toEqual(['unknown-field: nmae', 'unknown-field: idd', 'template-renders-object: subject']);
+  });
+
+  it('does not report a path that a name it does not hold could still resolve outside a section', () => {
+    // Inside `{{#subject}}`, `id.x` fails on the subject, but Mustache goes on to the template's scope: a variable `id` may have `x`.
+    expect(open('{{#subject}}{{id.x}} {{region}}{{/subject}}')).toEqual([]);
+  });
+
+  it('still reports syntax, partials, escaping and a leading-dot name', () => {
+    const text = '{{#subject.channels}}open {{{subject.id}}} {{> q}} {{> p}} {{.id}}';
+    expect(codesAt(text)).toEqual([
+      'template-syntax: {{#subject.channels}}',
+      'template-unescaped-html: {{{subject.id}}}',
+      'unknown-partial: q',
+      'unknown-field: {{> p}}',
+      'unknown-variable: .id',
+    ]);
+  });
+});

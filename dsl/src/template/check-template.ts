@@ -24,6 +24,13 @@ export interface TemplateCheckOptions {
   readonly partials: Readonly<Record<string, string>>;
   /** The variant is HTML: output is escaped, so `{{{x}}}` / `{{& x}}` deserve a warning. */
   readonly html: boolean;
+  /**
+   * `scope` holds only some of the names the template will see (a template that no journey
+   * sends is checked with `subject` and `journey` alone): a name found nowhere on the stack may
+   * be one of the others (`trigger`, a journey variable), so it is not reported and reads as
+   * `any`. Fields of the names in scope are checked as usual.
+   */
+  readonly openScope?: boolean;
 }
 
 /** Bounds the work on partials that include each other many times over (a → b b → c c c ...). */
@@ -101,11 +108,15 @@ class TemplateChecker {
     const r = resolvePath(stack, tag.path);
     if (r.ok) return r.type;
     if (r.kind === 'unknown-variable') {
+      // No journey can define a name with a leading dot, so that mistake is worth reporting even so.
+      if (this.options.openScope && !tag.path.startsWith('.')) return T.dyn;
       const names = visibleNames(stack);
       const hint = unknownVariableHint(r.name, tag.path, names);
       out.push(problem('unknown-variable', 'error', `unknown variable \`${r.name}\``, tag.start, tag.end, hint));
       return undefined;
     }
+    // Mustache would go on to look the path up in the template's scope, where a name the open scope does not hold may have it.
+    if (this.options.openScope && !Object.hasOwn(this.options.scope, r.segments[0]!)) return T.dyn;
     const owner = r.segments.slice(0, r.segment).join('.');
     const name = r.segments[r.segment]!;
     const start = tag.start + owner.length + 1;

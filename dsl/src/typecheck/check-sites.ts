@@ -199,13 +199,27 @@ function checkEmit(data: readonly NamedExpr[], type: Type, name: string, scope: 
 
 /** Every variant of a template against the scope of one journey that sends it. */
 export function checkTemplateInScope(t: TemplateFile, scope: Readonly<Record<string, Type>>): Problem[] {
+  return checkVariants(t, scope, false);
+}
+
+/**
+ * A template that no journey sends, checked on its own: its Mustache syntax, partials and
+ * escaping, and the names that mean the same whichever journey sends it (`subject.*`,
+ * `journey.*`) against their types. Any other name (`trigger`, data, variables) depends on the
+ * journey, so it is left unchecked until a journey sends the template.
+ */
+export function checkTemplateAlone(t: TemplateFile, scope: Readonly<Record<string, Type>>): Problem[] {
+  return checkVariants(t, { subject: scope['subject'] ?? T.dyn, journey: scope['journey'] ?? JOURNEY_META_TYPE }, true);
+}
+
+function checkVariants(t: TemplateFile, scope: Readonly<Record<string, Type>>, openScope: boolean): Problem[] {
   const out: Problem[] = [];
   const partials: Record<string, string> = {};
   for (const p of t.partials) partials[p.name.value] = p.text.text;
   for (const v of t.variants) {
     for (const f of v.fields) {
       const html = MESSAGE_KINDS[v.channel.value]?.fields[f.name.value]?.html ?? false;
-      for (const p of checkTemplate(f.text.text, { scope, partials, html })) out.push(toProblem(f.text, p));
+      for (const p of checkTemplate(f.text.text, { scope, partials, html, openScope })) out.push(toProblem(f.text, p));
     }
   }
   return out;

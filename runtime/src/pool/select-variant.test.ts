@@ -1,7 +1,14 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { TemplateIR } from '@herald/dsl';
+import { localePrefixes, normalizeLocale, sameLocale } from '@herald/dsl/render';
 import { reminder } from './pool-test-fixtures.js';
 import { selectVariant } from './select-variant.js';
+
+// The compiler's own functions, watched: the runtime must match tags with them, not a copy.
+vi.mock('@herald/dsl/render', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('@herald/dsl/render')>();
+  return { ...actual, normalizeLocale: vi.fn(actual.normalizeLocale), localePrefixes: vi.fn(actual.localePrefixes) };
+});
 
 /** A template whose email variants are the given locale keys, each field naming its key. */
 function withLocales(...locales: string[]): TemplateIR {
@@ -51,5 +58,31 @@ describe('selectVariant: locales', () => {
     expect(localeFor({ ...withLocales('it', 'fr'), fallbackLocale: 'es' }, 'zh', 'IT')).toBe('it');
     expect(localeFor({ ...withLocales('it', 'fr'), fallbackLocale: 'es' }, 'zh', 'nl')).toBe('fr');
     expect(localeFor(withLocales(), 'de')).toBe('template reminder has no email variant in any locale');
+  });
+});
+
+describe("selectVariant: the compiler's locale matching", () => {
+  it('compares and shortens tags with the functions the compiler checks fallback locales with', () => {
+    vi.mocked(normalizeLocale).mockClear();
+    vi.mocked(localePrefixes).mockClear();
+    expect(localeFor({ ...withLocales('en', 'de-CH', 'pt'), fallbackLocale: 'PT' }, 'de_CH-x-phonebk')).toBe('de-CH');
+    expect(localePrefixes).toHaveBeenCalledWith('de_CH-x-phonebk');
+    expect(normalizeLocale).toHaveBeenCalledWith('PT');
+    expect(normalizeLocale).toHaveBeenCalledWith('de-CH');
+  });
+
+  it('gives a subject without a variant of its own the fallback exactly when missing-fallback-locale finds it', () => {
+    const cases: [fallback: string, locales: string[]][] = [
+      ['pt-br', ['pt-BR', 'de']],
+      ['pt-BR', ['pt', 'de']],
+      ['de_CH', ['de-ch', 'fr']],
+      ['EN', ['en', 'de']],
+      ['zh-Hant', ['zh', 'zh-Hant-TW']],
+    ];
+    for (const [fallback, locales] of cases) {
+      const compilerFinds = locales.some((l) => sameLocale(l, fallback));
+      const chosen = localeFor({ ...withLocales(...locales), fallbackLocale: fallback }, 'xx', 'yy');
+      expect(sameLocale(chosen, fallback), `${fallback} in ${locales.join(', ')}`).toBe(compilerFinds);
+    }
   });
 });

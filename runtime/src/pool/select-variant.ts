@@ -7,7 +7,10 @@
  * (`zh-Hant-TW` → `zh-Hant` → `zh`), the template's fallback, the project default, and at last
  * any locale the variant has. Tags compare case-insensitively with `_` read as `-` (`DE`,
  * `de_ch` find `de`, `de-CH`); the chosen locale is the variant's key as the template wrote it.
+ * How tags compare and shorten comes from the compiler (`@herald/dsl/render`, the light entry the
+ * workers load), so that its `missing-fallback-locale` check matches exactly what is picked here.
  */
+import { localePrefixes, normalizeLocale } from '@herald/dsl/render';
 import type { TemplateIR } from '@herald/dsl';
 
 export const ANY_KIND_PREFERENCE: readonly string[] = ['email', 'sms', 'push', 'webhook', 'letter'];
@@ -41,29 +44,6 @@ function firstKind(template: TemplateIR): string | undefined {
 }
 
 /**
- * A tag in the form locales are compared in. BCP 47 tags are case-insensitive (`DE` is `de`),
- * and CRMs and POSIX locales often write `de_CH`: neither should cost a subject its language.
- */
-function normalizeLocale(tag: string): string {
-  return tag.trim().replace(/_/g, '-').toLowerCase();
-}
-
-/**
- * A tag and its shorter forms, longest first, each a subtag shorter: `zh-hant-tw`, `zh-hant`,
- * `zh`. A single-letter subtag left at the end goes too (RFC 4647 lookup): it only introduces
- * an extension or private use (`de-ch-x-phonebk` → `de-ch`, not `de-ch-x`).
- */
-function truncations(tag: string): string[] {
-  const subtags = tag.split('-').filter((s) => s !== '');
-  const out: string[] = [];
-  for (let n = subtags.length; n > 0; n--) {
-    if (subtags[n - 1]!.length === 1) continue;
-    out.push(subtags.slice(0, n).join('-'));
-  }
-  return out;
-}
-
-/**
  * Normalized tag -> the key as the template declares it, so the message carries the template's
  * own spelling. Two keys equal but for case (`de-CH`, `de-ch`): the first in sorted order wins,
  * which does not depend on the order the variants were written in.
@@ -76,7 +56,8 @@ function declaredLocales(keys: readonly string[]): Map<string, string> {
 
 /** The normalized tags to try, best first; look each up in `declaredLocales`. */
 function localeChain(subjectLocale: string | undefined, fallback: string, projectDefault: string, available: readonly string[]): string[] {
-  const chain = subjectLocale ? truncations(normalizeLocale(subjectLocale)) : [];
+  // The subject's tag and its shorter forms (`zh-hant-tw`, `zh-hant`, `zh`); the fallbacks only whole.
+  const chain = subjectLocale ? localePrefixes(subjectLocale) : [];
   chain.push(normalizeLocale(fallback), normalizeLocale(projectDefault), ...[...available].sort().map(normalizeLocale));
   return chain;
 }

@@ -26,6 +26,7 @@ import { unknownSources } from './rule-unknown-sources.js';
 import { unknownTemplates } from './rule-unknown-templates.js';
 import { unreachableSteps } from './rule-unreachable-step.js';
 import { unusedPolicies } from './rule-unused-policy.js';
+import { unusedTemplates } from './rule-unused-template.js';
 import { variantFields } from './rule-variant-fields.js';
 import { timedWaitBranches } from './rule-timed-wait-branch.js';
 import { waitsWithoutTimeout } from './rule-wait-without-timeout.js';
@@ -66,6 +67,7 @@ export const LINK_RULES: readonly LinkRule[] = [
   eventSubjects,
   policyValues,
   unusedPolicies,
+  unusedTemplates,
   ...JOURNEY_RULES,
 ];
 
@@ -87,8 +89,9 @@ export function runProjectLinkRules(model: ProjectModel, symbols: Symbols, sink:
   duplicateFileIds({ model, symbols, report });
   const ctx = { model: { ...model, journeys: [] }, symbols, report };
   for (const rule of PROJECT_RULES) rule(ctx);
-  // Looks at every journey's sends, but only at their policy names: cheap enough to run on every check.
+  // Look at every journey's sends, but only at their names: cheap enough to run on every check.
   unusedPolicies({ model, symbols, report });
+  unusedTemplates({ model, symbols, report });
 }
 
 /** Build the symbol tables once and run every link rule over the project. */

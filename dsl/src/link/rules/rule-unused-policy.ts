@@ -2,8 +2,12 @@
  * `unused-policy` (info): no send step names the policy and it is not `defaults.policy`, so
  * nothing sends with it. Only a note: a project may keep a policy for journeys still to come.
  * Its expressions are still checked (those that read no journey's names; see check-sites.ts).
+ *
+ * Not reported while a journey file that names the policy could not be built in full: its
+ * sends are not known, and the note would be wrong the moment the file is fixed.
  */
 import type { LinkRule } from '../link-context.js';
+import { mayBeNamedByUnbuiltJourney } from '../symbols.js';
 
 export const unusedPolicies: LinkRule = ({ model, symbols, report }) => {
   const used = new Set<string>();
@@ -12,6 +16,7 @@ export const unusedPolicies: LinkRule = ({ model, symbols, report }) => {
   for (const j of model.journeys) for (const s of j.steps) if (s.kind === 'send' && s.policy) used.add(s.policy.value);
   for (const p of model.policies) {
     if (used.has(p.id.value) || symbols.policies.get(p.id.value) !== p) continue; // a duplicate id is reported as such
+    if (mayBeNamedByUnbuiltJourney(model, p.id.value)) continue;
     report({
       code: 'unused-policy',
       message: `no journey sends with policy \`${p.id.value}\`, and it is not \`defaults.policy\``,

@@ -19,7 +19,7 @@ import { validateShape } from '../../schema/validate-shape.js';
 import type { Span } from '../../source/source-file.js';
 import type { LinkRule } from '../link-context.js';
 import type { ManifestResult } from '../plugin-manifest.js';
-import { buildSymbols, type ProjectModel } from '../symbols.js';
+import { buildSymbols, type ProjectModel, type UnbuiltJourney } from '../symbols.js';
 
 /** Plugins every test project can use: three channels (email, sms, `any`) and an HTTP source. */
 export const DEFAULT_MANIFESTS: Readonly<Record<string, ManifestResult>> = {
@@ -130,15 +130,28 @@ export function buildTestProject(files: Readonly<Record<string, string>>, option
   const journeys: JourneyFile[] = [];
   const templates: TemplateFile[] = [];
   const policies: PolicyFile[] = [];
+  const unbuiltJourneys: UnbuiltJourney[] = [];
   for (const [path, text] of Object.entries(files)) {
     const kind = kindOf(path);
     if (!kind) continue;
+    const before = problems.length;
+    // As the Project records it: a journey file with problems (allowed by `earlierProblems`) or without a journey.
+    const built = journeys.length;
+    const noteUnbuilt = () => {
+      if (kind === 'journey' && (problems.length > before || journeys.length === built)) unbuiltJourneys.push({ file: path, text });
+    };
     const parsed = parseYamlFile(path, text);
     problems.push(...parsed.problems);
     const root = parsed.root;
-    if (!root) continue;
+    if (!root) {
+      noteUnbuilt();
+      continue;
+    }
     problems.push(...validateShape(kind, root));
-    if (root.kind !== 'map') continue;
+    if (root.kind !== 'map') {
+      noteUnbuilt();
+      continue;
+    }
     switch (kind) {
       case 'config':
         config = buildConfig(path, root, problems);
@@ -146,6 +159,7 @@ export function buildTestProject(files: Readonly<Record<string, string>>, option
       case 'journey': {
         const j = buildJourney(path, root, problems);
         if (j) journeys.push(j);
+        noteUnbuilt();
         break;
       }
       case 'policy': {
@@ -168,7 +182,7 @@ export function buildTestProject(files: Readonly<Record<string, string>>, option
     throw new Error(`earlier stages reported [${actual.join(', ')}], expected [${expected.join(', ')}]:\n${lines.join('\n')}`);
   }
   const manifests = new Map(Object.entries(options.manifests ?? DEFAULT_MANIFESTS));
-  return { model: { root: '/project', config, journeys, templates, policies, manifests }, files: all };
+  return { model: { root: '/project', config, journeys, templates, policies, unbuiltJourneys, manifests }, files: all };
 }
 
 /** A problem in a form tests can compare: the text each span covers instead of offsets. */
