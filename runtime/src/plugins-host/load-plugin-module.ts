@@ -26,7 +26,9 @@ export async function loadPluginModule(
   try {
     mod = (await import(pathToFileURL(entry.file).href)) as Record<string, unknown>;
   } catch (error) {
-    return { ok: false, problem: `${where}: importing ${entry.file} failed: ${describeError(error)}` };
+    // A ManifestError (thrown by loadManifest at import) lists its problems as `  - ` lines:
+    // indent them under this problem, itself one item of the startup error's list.
+    return { ok: false, problem: `${where}: importing ${entry.file} failed: ${indentFollowingLines(describeError(error), '    ')}` };
   }
   const exported = mod['default'];
   if (role === 'channel') {
@@ -46,4 +48,9 @@ export function describeError(error: unknown): string {
   } catch {
     return 'unknown error';
   }
+}
+
+/** `text` with every line after the first indented by `indent`, so it nests in a bullet list. */
+export function indentFollowingLines(text: string, indent: string): string {
+  return text.replace(/\r?\n(?=.)/g, (newline) => `${newline}${indent}`);
 }

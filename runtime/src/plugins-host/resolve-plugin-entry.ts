@@ -1,7 +1,7 @@
 /**
  * Where a `use:` points, as a file to `import()`:
- * - `./plugins/fax` or `/abs/path`: a local folder (its package.json `exports`/`main`, else
- *   `index.js`) or a file;
+ * - `./plugins/fax`, `../fax` (relative to the project root) or `/abs/path`: a local folder
+ *   (its package.json `exports`/`main`, else `index.js`) or a file;
  * - a package name: resolved as Node resolves it from the project root
  *   (`createRequire(<root>/package.json)`), then from the runtime's own node_modules, where the
  *   bundled `@herald/*` plugins live.
@@ -19,48 +19,82 @@ export function resolvePluginEntry(use: string, projectRoot: string): EntryResul
     const target = resolve(projectRoot, use);
     if (!existsSync(target)) return { ok: false, reason: `${target} does not exist` };
     if (statSync(target).isFile()) return { ok: true, file: target };
-    const file = packageEntry(target);
-    return file ? { ok: true, file } : { ok: false, reason: `${target} has no entry point (package.json "exports" or "main", or index.js)` };
+    const entry = packageEntry(target);
+    if (entry.file) return { ok: true, file: entry.file };
+    return {
+      ok: false,
+      reason: entry.declared
+        ? `${target} has no entry point: ${missingEntry(entry.declared)}; build the plugin first (e.g. npm run build in ${target})`
+        : `${target} has no entry point (package.json "exports" or "main", or index.js)`,
+    };
   }
   const fromProject = resolvePackage(createRequire(join(resolve(projectRoot), 'package.json')), use);
-  if (fromProject) return { ok: true, file: fromProject };
+  if (fromProject.file) return { ok: true, file: fromProject.file };
   const bundled = resolvePackage(runtimeRequire, use);
-  if (bundled) return { ok: true, file: bundled };
+  if (bundled.file) return { ok: true, file: bundled.file };
+  const found = fromProject.dir ? fromProject : bundled;
+  if (found.dir) {
+    return {
+      ok: false,
+      reason: found.declared
+        ? `package ${use} (${found.dir}) has no entry point: ${missingEntry(found.declared)}; build the package (npm run build in its folder) or reinstall it`
+        : `package ${use} (${found.dir}) has no entry point (package.json "exports" or "main", or index.js)`,
+    };
+  }
   return { ok: false, reason: `package ${use} is not installed (not found from ${projectRoot} nor among the runtime's packages); run npm install ${use}` };
 }
 
-function resolvePackage(req: NodeJS.Require, name: string): string | undefined {
+/** Where package.json says the entry is, when it says so: `"exports" points at ./dist/index.js`. */
+interface DeclaredEntry {
+  readonly field: 'exports' | 'main';
+  readonly path: string;
+}
+
+interface PackageEntry {
+  /** The file to import, when it exists. */
+  readonly file?: string;
+  /** The folder of a package found without an entry point. */
+  readonly dir?: string;
+  /** The entry its package.json names, which does not exist (not built yet). */
+  readonly declared?: DeclaredEntry;
+}
+
+function missingEntry(declared: DeclaredEntry): string {
+  return `its package.json "${declared.field}" points at ${declared.path}, which does not exist`;
+}
+
+function resolvePackage(req: NodeJS.Require, name: string): PackageEntry {
   try {
-    return req.resolve(name);
+    return { file: req.resolve(name) };
   } catch {
-    // Packages that export only an `import` condition cannot be found by require.resolve: look for the folder.
+    // Packages that export only an `import` condition cannot be found by require.resolve, and
+    // neither can one whose entry file is missing: look for the folder.
     for (const base of req.resolve.paths(name) ?? []) {
       const dir = join(base, name);
-      if (existsSync(join(dir, 'package.json'))) return packageEntry(dir);
+      if (existsSync(join(dir, 'package.json'))) return { ...packageEntry(dir), dir };
     }
-    return undefined;
+    return {};
   }
 }
 
 /** The ESM entry of a package folder: `exports["."]` (import/node/default), `main`, or index.js. */
-function packageEntry(dir: string): string | undefined {
+function packageEntry(dir: string): PackageEntry {
   let pkg: Record<string, unknown> = {};
   try {
     pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as Record<string, unknown>;
   } catch {
     // no package.json: a bare folder with index.js
   }
-  const candidates: string[] = [];
+  const declared: DeclaredEntry[] = [];
   const fromExports = pickExport(pkg['exports']);
-  if (fromExports) candidates.push(fromExports);
-  if (typeof pkg['main'] === 'string') candidates.push(pkg['main']);
-  candidates.push('index.js', 'index.mjs');
-  for (const c of candidates) {
+  if (fromExports) declared.push({ field: 'exports', path: fromExports });
+  if (typeof pkg['main'] === 'string') declared.push({ field: 'main', path: pkg['main'] });
+  for (const c of [...declared.map((d) => d.path), 'index.js', 'index.mjs']) {
     const file = resolve(dir, c);
-    if (existsSync(file) && statSync(file).isFile()) return file;
-    if (existsSync(join(file, 'index.js'))) return join(file, 'index.js');
+    if (existsSync(file) && statSync(file).isFile()) return { file };
+    if (existsSync(join(file, 'index.js'))) return { file: join(file, 'index.js') };
   }
-  return undefined;
+  return declared[0] ? { declared: declared[0] } : {};
 }
 
 function pickExport(exports: unknown): string | undefined {

@@ -92,17 +92,36 @@ export async function settleWithin<T>(ms: number, call: () => Promise<T> | T): P
   }
 }
 
-/** The value of a settled call, or a thrown Error saying how the call misbehaved. */
-export function expectResolved<T>(what: string, settled: Settled<T>, limitMs: number): T {
+/** What to tell a plugin author whose call rejected or hung: each call has its own rule. */
+export interface SettleHints {
+  /** Appended to `<what> rejected (<error>)`. */
+  readonly rejected: string;
+  /** Appended to `<what> did not settle within <n> ms`. */
+  readonly timeout: string;
+}
+
+/** The value of a settled call, or a thrown Error saying how the call misbehaved and what to do about it. */
+export function expectResolved<T>(what: string, settled: Settled<T>, limitMs: number, hints: SettleHints): T {
   switch (settled.kind) {
     case 'resolved':
       return settled.value;
     case 'rejected':
-      throw new Error(`${what} rejected (${describeError(settled.error)}); delivery problems must be returned as values`);
+      throw new Error(`${what} rejected (${describeError(settled.error)}); ${hints.rejected}`);
     case 'timeout':
-      throw new Error(`${what} did not settle within ${limitMs} ms`);
+      throw new Error(`${what} did not settle within ${limitMs} ms; ${hints.timeout}`);
   }
 }
+
+/** The hints of the calls both contracts make. */
+export const CREATE_HINTS: SettleHints = {
+  rejected: 'create may throw only for a config that cannot work, and the test config should work: check the `config` option and what it points at',
+  timeout: 'create must not wait for a provider that may never answer (the runtime gives up on a create after 30 s): give every call it makes a timeout, or connect on first use',
+};
+
+export const CLOSE_HINTS: SettleHints = {
+  rejected: 'close() must resolve, also when it is called again: make it idempotent (keep the first call\'s promise and return it, or return early when already closed)',
+  timeout: 'close() must finish promptly, also when it is called again (the runtime gives each close() 5 s at shutdown)',
+};
 
 export function describeError(error: unknown): string {
   if (error instanceof Error) return `${error.name === 'Error' ? '' : `${error.name}: `}${error.message}`;

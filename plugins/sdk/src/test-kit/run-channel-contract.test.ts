@@ -123,7 +123,9 @@ describe('runChannelContract', () => {
       withInstance({ send: (_m, ctx) => new Promise((resolve) => setTimeout(() => resolve(ctx.signal.aborted ? aborted() : delivered()), 300)) }),
       { config: {}, validMessage, abortDeadlineMs: 50, timeoutMs: 1000 },
     );
-    expect(slow.checks.find((c) => c.id === 'send-aborted')?.detail).toBe('send did not settle within 50 ms');
+    expect(slow.checks.find((c) => c.id === 'send-aborted')?.detail).toBe(
+      'send did not settle within 50 ms; when ctx.signal is aborted, return aborted(ctx.signal) at once (check ctx.signal.aborted first, and pass the signal to fetch and sockets)',
+    );
   });
 
   it('fails idempotency when stableReceipt is asked for and receipts differ, or the verifier throws', async () => {
@@ -156,7 +158,12 @@ describe('runChannelContract', () => {
       }),
       { config: {}, validMessage },
     );
-    expect(report.checks.find((c) => c.id === 'close-idempotent')?.detail).toMatch(/the second close\(\) rejected/);
+    const detail = report.checks.find((c) => c.id === 'close-idempotent')?.detail;
+    expect(detail).toBe(
+      "the second close() rejected (already closed); close() must resolve, also when it is called again: make it idempotent (keep the first call's promise and return it, or return early when already closed)",
+    );
+    // Each check has its own hint: the send rule (failures as values) is not close()'s.
+    expect(detail).not.toContain('delivery problems');
 
     const noClose = await runChannelContract(withInstance({ send: async (_m, ctx) => (ctx.signal.aborted ? aborted() : delivered()) }), {
       config: {},
@@ -178,10 +185,33 @@ describe('runChannelContract', () => {
     });
     const report = await runChannelContract(broken, { config: {}, validMessage });
     expect(statusOf(report)).toMatchObject({ create: 'failed', 'send-valid': 'skipped', 'close-idempotent': 'skipped' });
+    expect(report.checks.find((c) => c.id === 'create')?.detail).toBe(
+      'create rejected (cannot connect); create may throw only for a config that cannot work, and the test config should work: check the `config` option and what it points at',
+    );
 
     const handMade = { kind: 'channel', name: 'h', version: '1', messageKind: 'sms', configSchema: { type: 'string' }, manifest: undefined, create: goodChannel().create };
     const hand = await runChannelContract(handMade as never, { config: { token: 't' }, validMessage });
     expect(statusOf(hand)).toMatchObject({ definition: 'failed', 'config-schema': 'failed' });
+  });
+
+  it('gives a hung create() and a hung close() hints of their own', async () => {
+    const hungCreate = defineChannel({
+      name: 'hung',
+      version: '1.0.0',
+      messageKind: 'sms',
+      configSchema: { type: 'object' },
+      create: () => new Promise<never>(() => {}),
+    });
+    const created = await runChannelContract(hungCreate, { config: {}, validMessage, timeoutMs: 20 });
+    expect(created.checks.find((c) => c.id === 'create')?.detail).toMatch(/^create did not settle within 20 ms; create must not wait for a provider that may never answer \(the runtime gives up on a create after 30 s\)/);
+
+    const hungClose = await runChannelContract(
+      withInstance({ send: async (_m, ctx) => (ctx.signal.aborted ? aborted() : delivered()), close: () => new Promise<never>(() => {}) }),
+      { config: {}, validMessage, timeoutMs: 20 },
+    );
+    expect(hungClose.checks.find((c) => c.id === 'close-idempotent')?.detail).toBe(
+      'the first close() did not settle within 20 ms; close() must finish promptly, also when it is called again (the runtime gives each close() 5 s at shutdown)',
+    );
   });
 
   it('assertChannelContract throws an AssertionError that lists the failed checks', async () => {

@@ -7,7 +7,7 @@ import { checkJsonSchema } from '../check-json-schema.js';
 import { deepFreeze, isPlainObject } from '../json.js';
 import type { MessageContent, OutboundMessage } from '../outbound-message.js';
 import type { ContractReport } from './contract-report.js';
-import { assertContractReport, CheckRecorder, expectResolved, settleWithin } from './contract-report.js';
+import { assertContractReport, CheckRecorder, CLOSE_HINTS, CREATE_HINTS, expectResolved, settleWithin, type SettleHints } from './contract-report.js';
 import { abortedSignal, memoryLogger, manualClock, testPluginContext, testSendContext } from './test-context.js';
 import { validateAgainstSchema } from './validate-against-schema.js';
 
@@ -105,7 +105,7 @@ export async function runChannelContract<Config, Content extends MessageContent>
   let instance: ChannelInstance<Content> | undefined;
   await checks.run('create', 'create(config, ctx) returns an instance with send()', async () => {
     const ctx = testPluginContext(options.config, { signal: unload.signal });
-    const created = expectResolved('create', await settleWithin(timeoutMs, () => plugin.create(options.config, ctx)), timeoutMs);
+    const created = expectResolved('create', await settleWithin(timeoutMs, () => plugin.create(options.config, ctx)), timeoutMs, CREATE_HINTS);
     if (typeof created !== 'object' || created === null || typeof (created as ChannelInstance).send !== 'function') {
       throw new Error('create must return an object with a send(message, ctx) method');
     }
@@ -130,7 +130,7 @@ export async function runChannelContract<Config, Content extends MessageContent>
   let first: ContractSend | undefined;
   await checks.run('send-valid', 'send(validMessage) returns a well-formed successful DeliveryResult', async () => {
     const ctx = sendContext('same-key', { attempt: 1 });
-    const result = await sendOnce(live, message(), ctx, timeoutMs);
+    const result = await sendOnce(live, message(), ctx, timeoutMs, SEND_HINTS);
     if (result.status === 'failed') throw new Error(`the valid message failed: ${result.reason}${result.code ? ` (${result.code})` : ''}`);
     if (expect !== 'success' && result.status !== expect) throw new Error(`expected status '${expect}', got '${result.status}'`);
     first = { ctx, result };
@@ -139,7 +139,7 @@ export async function runChannelContract<Config, Content extends MessageContent>
   await checks.run('idempotency', 'a retry with the same idempotency key is passed through', async () => {
     if (first === undefined) throw new Error('needs a successful send-valid first');
     const ctx = sendContext('same-key', { attempt: 2, idempotencyKey: first.ctx.idempotencyKey });
-    const result = await sendOnce(live, message(), ctx, timeoutMs);
+    const result = await sendOnce(live, message(), ctx, timeoutMs, SEND_HINTS);
     const second: ContractSend = { ctx, result };
     if (options.stableReceipt) {
       const a = first.result.status === 'failed' ? undefined : first.result.receipt.providerMessageId;
@@ -153,7 +153,7 @@ export async function runChannelContract<Config, Content extends MessageContent>
 
   await checks.run('send-aborted', 'send with an aborted signal returns a retryable failure promptly', async () => {
     const ctx = sendContext('aborted', { signal: abortedSignal() });
-    const result = await sendOnce(live, message(), ctx, abortDeadlineMs);
+    const result = await sendOnce(live, message(), ctx, abortDeadlineMs, ABORTED_SEND_HINTS);
     if (result.status !== 'failed' || !result.retryable) {
       throw new Error(`expected a retryable failure (return aborted(ctx.signal)), got status '${result.status}'`);
     }
@@ -165,12 +165,25 @@ export async function runChannelContract<Config, Content extends MessageContent>
     const close = live.close.bind(live);
     await checks.run('close-idempotent', 'close() can be called twice', async () => {
       unload.abort(new Error('plugin unloaded'));
-      expectResolved('the first close()', await settleWithin(timeoutMs, close), timeoutMs);
-      expectResolved('the second close()', await settleWithin(timeoutMs, close), timeoutMs);
+      expectResolved('the first close()', await settleWithin(timeoutMs, close), timeoutMs, CLOSE_HINTS);
+      expectResolved('the second close()', await settleWithin(timeoutMs, close), timeoutMs, CLOSE_HINTS);
     });
   }
   return checks.report(name);
 }
+
+const SEND_REJECTED =
+  'delivery problems must be returned as values (failed.retryable, failed.permanent, bounced): the runtime counts a rejected send as a bug in the plugin';
+
+const SEND_HINTS: SettleHints = {
+  rejected: SEND_REJECTED,
+  timeout: 'give the provider call a timeout and pass it ctx.signal, and return failed.retryable when it runs out',
+};
+
+const ABORTED_SEND_HINTS: SettleHints = {
+  rejected: SEND_REJECTED,
+  timeout: 'when ctx.signal is aborted, return aborted(ctx.signal) at once (check ctx.signal.aborted first, and pass the signal to fetch and sockets)',
+};
 
 /** `runChannelContract`, then throws an AssertionError listing the failed checks. For `it(...)` bodies. */
 export async function assertChannelContract<Config, Content extends MessageContent>(
@@ -185,8 +198,9 @@ async function sendOnce<Content extends MessageContent>(
   message: OutboundMessage<Content>,
   ctx: SendContext,
   limitMs: number,
+  hints: SettleHints,
 ): Promise<DeliveryResult> {
-  const result = expectResolved('send', await settleWithin(limitMs, () => instance.send(message, ctx)), limitMs);
+  const result = expectResolved('send', await settleWithin(limitMs, () => instance.send(message, ctx)), limitMs, hints);
   const problems = checkDeliveryResult(result);
   if (problems.length > 0) throw new Error(`send returned a malformed DeliveryResult: ${problems.join('; ')}`);
   return result;

@@ -35,4 +35,28 @@ describe('runSourceContract', () => {
     const report = await runSourceContract(customers, { config: { rows: 1 }, query: { name: 'q', args: {}, definition: { tabel: 'x' } as never } });
     expect(report.checks.find((c) => c.id === 'query-definition-valid')?.detail).toBe('#: "table" is required');
   });
+
+  it('gives a rejected query and a rejected second close() hints of their own', async () => {
+    let closed = false;
+    const throwing = defineSource({
+      name: 'throwing-db',
+      version: '1.0.0',
+      configSchema: { type: 'object' },
+      create: () => ({
+        query: async () => {
+          throw new Error('connection lost');
+        },
+        close: async () => {
+          if (closed) throw new Error('already closed');
+          closed = true;
+        },
+      }),
+    });
+    const report = await runSourceContract(throwing, { config: {}, query: { name: 'q', args: {}, definition: undefined } });
+    const detail = (id: string) => report.checks.find((c) => c.id === id)?.detail;
+    expect(detail('query-valid')).toBe(
+      'query rejected (connection lost); source problems must be returned as values (sourceFailed.retryable, sourceFailed.permanent; a missing record is sourceOk(null)): the runtime counts a rejected query as a bug in the plugin',
+    );
+    expect(detail('close-idempotent')).toMatch(/^the second close\(\) rejected \(already closed\); close\(\) must resolve, also when it is called again: make it idempotent/);
+  });
 });

@@ -4,7 +4,7 @@ import { deepFreeze, isPlainObject } from '../json.js';
 import { checkSourceResult } from '../source-result.js';
 import type { SourceResult } from '../source-result.js';
 import type { ContractReport } from './contract-report.js';
-import { assertContractReport, CheckRecorder, expectResolved, settleWithin } from './contract-report.js';
+import { assertContractReport, CheckRecorder, CLOSE_HINTS, CREATE_HINTS, expectResolved, settleWithin, type SettleHints } from './contract-report.js';
 import { abortedSignal, testPluginContext, testQueryContext } from './test-context.js';
 import { validateAgainstSchema } from './validate-against-schema.js';
 
@@ -66,7 +66,7 @@ export async function runSourceContract<Config, Definition>(
   let instance: SourceInstance<Definition> | undefined;
   await checks.run('create', 'create(config, ctx) returns an instance with query()', async () => {
     const ctx = testPluginContext(options.config, { signal: unload.signal });
-    const created = expectResolved('create', await settleWithin(timeoutMs, () => plugin.create(options.config, ctx)), timeoutMs);
+    const created = expectResolved('create', await settleWithin(timeoutMs, () => plugin.create(options.config, ctx)), timeoutMs, CREATE_HINTS);
     if (typeof created !== 'object' || created === null || typeof (created as SourceInstance).query !== 'function') {
       throw new Error('create must return an object with a query(name, args, definition, ctx) method');
     }
@@ -83,12 +83,12 @@ export async function runSourceContract<Config, Definition>(
   const definition = () => deepFreeze(structuredClone(q.definition));
 
   await checks.run('query-valid', 'query() returns a well-formed ok SourceResult', async () => {
-    const result = await queryOnce(live, q.name, args(), definition(), testQueryContext(), timeoutMs);
+    const result = await queryOnce(live, q.name, args(), definition(), testQueryContext(), timeoutMs, QUERY_HINTS);
     if (!result.ok) throw new Error(`the valid query failed: ${result.reason}`);
     await options.verifyResult?.(result);
   });
   await checks.run('query-aborted', 'query with an aborted signal returns a retryable failure promptly', async () => {
-    const result = await queryOnce(live, q.name, args(), definition(), testQueryContext({ signal: abortedSignal() }), abortDeadlineMs);
+    const result = await queryOnce(live, q.name, args(), definition(), testQueryContext({ signal: abortedSignal() }), abortDeadlineMs, ABORTED_QUERY_HINTS);
     if (result.ok || !result.retryable) throw new Error('expected a retryable failure for an aborted query');
   });
   if (live.close === undefined) {
@@ -97,12 +97,25 @@ export async function runSourceContract<Config, Definition>(
     const close = live.close.bind(live);
     await checks.run('close-idempotent', 'close() can be called twice', async () => {
       unload.abort(new Error('plugin unloaded'));
-      expectResolved('the first close()', await settleWithin(timeoutMs, close), timeoutMs);
-      expectResolved('the second close()', await settleWithin(timeoutMs, close), timeoutMs);
+      expectResolved('the first close()', await settleWithin(timeoutMs, close), timeoutMs, CLOSE_HINTS);
+      expectResolved('the second close()', await settleWithin(timeoutMs, close), timeoutMs, CLOSE_HINTS);
     });
   }
   return checks.report(name);
 }
+
+const QUERY_REJECTED =
+  'source problems must be returned as values (sourceFailed.retryable, sourceFailed.permanent; a missing record is sourceOk(null)): the runtime counts a rejected query as a bug in the plugin';
+
+const QUERY_HINTS: SettleHints = {
+  rejected: QUERY_REJECTED,
+  timeout: 'give the backend call a timeout and pass it ctx.signal, and return sourceFailed.retryable when it runs out',
+};
+
+const ABORTED_QUERY_HINTS: SettleHints = {
+  rejected: QUERY_REJECTED,
+  timeout: 'when ctx.signal is aborted, return sourceFailed.retryable at once (check ctx.signal.aborted first, and pass the signal to the driver)',
+};
 
 export async function assertSourceContract<Config, Definition>(
   plugin: SourcePlugin<Config, Definition>,
@@ -118,8 +131,9 @@ async function queryOnce<Definition>(
   definition: Definition,
   ctx: ReturnType<typeof testQueryContext>,
   limitMs: number,
+  hints: SettleHints,
 ): Promise<SourceResult> {
-  const result = expectResolved('query', await settleWithin(limitMs, () => instance.query(name, args, definition, ctx)), limitMs);
+  const result = expectResolved('query', await settleWithin(limitMs, () => instance.query(name, args, definition, ctx)), limitMs, hints);
   const problems = checkSourceResult(result);
   if (problems.length > 0) throw new Error(`query returned a malformed SourceResult: ${problems.join('; ')}`);
   return result;

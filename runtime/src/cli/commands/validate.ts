@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
+import { compareDiagnostics } from '@herald/dsl';
+import { pluginManifestDiagnostics } from '../check-plugin-manifests.js';
 import { expandProjectDirs, openProject } from '../load-project.js';
 import { renderDiagnostics, type DiagnosticFormat } from '../print-diagnostics.js';
 
@@ -14,7 +16,10 @@ export function registerValidateCommand(program: Command): void {
     .action((dirs: string[], opts: { format: DiagnosticFormat; color: boolean; maxWarnings?: number }) => {
       const results = expandProjectDirs(dirs).map((dir) => {
         const project = openProject(dir);
-        return { root: project.root, project, diagnostics: project.check().diagnostics };
+        const checked = project.check();
+        // The compiler reads only what it needs of each plugin's manifest; the SDK checks all of it.
+        const diagnostics = [...checked.diagnostics, ...pluginManifestDiagnostics(project, checked)].sort(compareDiagnostics);
+        return { root: project.root, project, diagnostics };
       });
       const color = opts.color && opts.format === 'pretty' && process.stdout.isTTY === true;
       process.stdout.write(renderDiagnostics(results, opts.format, color) + '\n');
