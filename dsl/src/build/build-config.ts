@@ -1,6 +1,7 @@
 import type { Problem } from '../diagnostics/report.js';
 import type { ConfigFile, EventDecl, PluginUse, QueryDecl, SourceDecl } from '../model/ast.js';
-import { get, type YMap } from '../parse/yaml-tree.js';
+import { get, getEntry, type YMap } from '../parse/yaml-tree.js';
+import { eventSchemaProblems } from './check-event-schema.js';
 import { asMap, duration, entriesOf, jsonWithSource, payloadType, str, typeDecl } from './build-helpers.js';
 import type { Located } from '../model/ast.js';
 import { BUILTIN_SUBJECT_FIELDS } from '../types/subject-type.js';
@@ -45,11 +46,16 @@ export function buildConfig(file: string, root: YMap, problems: Problem[]): Conf
   const events: EventDecl[] = [];
   for (const e of entriesOf(get(root, 'events'))) {
     const m = asMap(e.value);
+    const schemaEntry = m && getEntry(m, 'schema');
+    // A schema that is no mapping is the shape stage's `wrong-type`; one that is, the runtime must be able to compile.
+    const schema = schemaEntry?.value.kind === 'map' ? jsonWithSource(schemaEntry.value) : undefined;
+    if (schema && schemaEntry) problems.push(...eventSchemaProblems(e.key, schemaEntry.value, schemaEntry.keySpan));
     events.push({
       name: { value: e.key, span: e.keySpan },
       description: str(m && get(m, 'description'))?.value,
       subject: str(m && get(m, 'subject')),
       type: m ? payloadType(m, problems) : { type: { kind: 'object', fields: {} }, span: e.value.span },
+      schema,
       span: e.value.span,
     });
   }

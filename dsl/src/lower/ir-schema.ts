@@ -60,7 +60,15 @@ export const IR_SCHEMA = {
         },
       },
     },
-    events: { type: 'object', additionalProperties: { type: 'object', required: ['type', 'subject'], properties: { type, subject: { type: ['string', 'null'] } } } },
+    events: {
+      type: 'object',
+      additionalProperties: {
+        type: 'object',
+        required: ['type', 'subject'],
+        // `schema`: the event's own JSON Schema, only for events declared with `schema:`.
+        properties: { type, subject: { type: ['string', 'null'] }, schema: { type: 'object' } },
+      },
+    },
     subject: { type: 'object', required: ['type'], properties: { type } },
     channels: {
       type: 'object',

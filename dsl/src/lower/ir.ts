@@ -32,14 +32,23 @@ export interface GraphIR {
   /**
    * `subject`: the payload path that names the event's subject (routing offers the event to that
    * subject's journeys only); null: it is about no one subject. Absent in graphs compiled before it existed.
+   * `schema`: the JSON Schema of an event declared with `schema:`, as written (keys sorted); the
+   * runtime validates event data against it as well as against `type`. Absent for `fields:`
+   * events, and in graphs compiled before it existed (those check `type` only).
    */
-  readonly events: Readonly<Record<string, { readonly type: Type; readonly subject?: string | null }>>;
+  readonly events: Readonly<Record<string, EventIR>>;
   readonly subject: { readonly type: Type };
   readonly channels: Readonly<Record<string, ChannelIR>>;
   readonly sources: Readonly<Record<string, SourceIR>>;
   readonly journeys: readonly JourneyIR[];
   readonly templates: Readonly<Record<string, TemplateIR>>;
   readonly policies: Readonly<Record<string, PolicyIR>>;
+}
+
+export interface EventIR {
+  readonly type: Type;
+  readonly subject?: string | null;
+  readonly schema?: Readonly<Record<string, unknown>>;
 }
 
 export interface ChannelIR {

@@ -11,7 +11,7 @@ import { assertNever, type Type } from '../types/type.js';
 import { channelMessageKind } from '../link/symbols.js';
 import { eventSubjectPath } from '../link/event-subject.js';
 import { contentHash, sortKeys } from './stable-json.js';
-import { IR_FORMAT, type DataLoadIR, type GraphIR, type IrSpan, type JourneyIR, type Next, type NodeIR, type PolicyIR, type TemplateIR } from './ir.js';
+import { IR_FORMAT, type DataLoadIR, type EventIR, type GraphIR, type IrSpan, type JourneyIR, type Next, type NodeIR, type PolicyIR, type TemplateIR } from './ir.js';
 
 export const DEFAULT_SUBJECT_EXPR = 'event.subjectId';
 
@@ -60,7 +60,12 @@ export function lowerProject(input: LowerInput): GraphIR {
       subjectSource: cfg?.subjectSource ? { source: cfg.subjectSource.source.value, query: cfg.subjectSource.query.value } : null,
       archive: { retentionMs: cfg?.archive?.retention?.value ?? null, redact: cfg?.archive?.redact.map((r) => r.value) ?? [] },
     },
-    events: Object.fromEntries([...symbols.events.values()].map((e) => [e.name.value, { type: e.type.type, subject: eventSubjectPath(e) }])),
+    events: Object.fromEntries(
+      [...symbols.events.values()].map((e): [string, EventIR] => [
+        e.name.value,
+        { type: e.type.type, subject: eventSubjectPath(e), ...(e.schema ? { schema: e.schema.value as Record<string, unknown> } : {}) },
+      ]),
+    ),
     subject: { type: projectSubjectType(symbols, cfg) },
     channels: Object.fromEntries(
       [...symbols.channels.values()].map((c) => [

@@ -122,6 +122,12 @@ export interface EventDecl {
   /** The payload field (dotted path) that names the subject; default `subjectId` (link/event-subject.ts). */
   readonly subject: Located<string> | undefined;
   readonly type: TypeDecl;
+  /**
+   * The JSON Schema of an event declared with `schema:` (undefined for `fields:`), as written:
+   * the runtime validates posted and emitted data against it in full (`pattern`,
+   * `additionalProperties`, ...), beyond the `type` derived from it for expressions.
+   */
+  readonly schema: JsonWithSource | undefined;
   readonly span: Span;
 }
 

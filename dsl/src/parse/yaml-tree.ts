@@ -46,17 +46,19 @@ export function get(map: YMap, key: string): YNode | undefined {
   return getEntry(map, key)?.value;
 }
 
+/**
+ * The node as plain JSON. Maps become objects through `Object.fromEntries`, so every key is an
+ * own property: a key `__proto__` stays a plain key (assigning `out[key]` would set the object's
+ * prototype instead, and the key would vanish). Of duplicate keys the last wins, as in `get`.
+ */
 export function toJson(node: YNode): unknown {
   switch (node.kind) {
     case 'scalar':
       return node.value;
     case 'seq':
       return node.items.map(toJson);
-    case 'map': {
-      const out: Record<string, unknown> = {};
-      for (const e of node.entries) out[e.key] = toJson(e.value);
-      return out;
-    }
+    case 'map':
+      return Object.fromEntries(node.entries.map((e) => [e.key, toJson(e.value)]));
   }
 }
 

@@ -2,10 +2,16 @@
  * Ingest's first check: an event's data against its declared type (herald.yaml `events:`),
  * as JSON Schema (`typeToJsonSchema`) with ajv, every error reported with a JSON Pointer to
  * the field (`/amount`: "must be number"; the whole of `data` is `""`, its pointer per RFC 6901,
- * not `"/"`, which names a key ""). An unknown type is an error at `/type` with a
- * did-you-mean. Validators are compiled once per event type and graph. Before the schema,
- * what any stored payload must be (`storableProblems`): finite numbers, bounded nesting.
- * After it, the fields that name the event's subject must not be `""` (`emptySubjectIds`).
+ * not `"/"`, which names a key ""). An event declared with `schema:` is also checked against
+ * that JSON Schema as written (the IR's `events[type].schema`): `additionalProperties`,
+ * `pattern`, `enum`, `minLength`, formats, ... which the Herald type derived from it cannot
+ * say. Its problems come first; the derived type's add only fields the schema did not already
+ * fault (a `null` the schema allows but the type, which expressions are checked against, does
+ * not). A graph compiled before the IR kept schemas has no `schema` and is checked by type only.
+ * An unknown type is an error at `/type` with a did-you-mean. Validators are compiled once per
+ * event type and graph. Before the schema, what any stored payload must be
+ * (`storableProblems`): finite numbers, bounded nesting. After it, the fields that name the
+ * event's subject must not be `""` (`emptySubjectIds`).
  */
 import { didYouMean, typeToJsonSchema, type GraphIR } from '@herald/dsl';
 import { schemaCheck, type FieldProblem, type SchemaCheck } from '../plugins-host/json-validator.js';
@@ -118,7 +124,16 @@ export function createEventValidator(graph: GraphIR): EventValidator {
   const checkFor = (type: string): SchemaCheck => {
     let check = checks.get(type);
     if (!check) {
-      check = schemaCheck(typeToJsonSchema(graph.events[type]!.type));
+      const event = graph.events[type]!;
+      const byType = schemaCheck(typeToJsonSchema(event.type));
+      // The compiler checked that the schema compiles (`invalid-event-schema`).
+      const bySchema = event.schema ? schemaCheck(event.schema) : undefined;
+      check = bySchema
+        ? (data) => {
+            const declared = bySchema(data);
+            return [...declared, ...byType(data).filter((p) => !declared.some((d) => d.path === p.path))];
+          }
+        : byType;
       checks.set(type, check);
     }
     return check;

@@ -3,7 +3,7 @@
  * and keys by path, problems with a code and a hint, checks of plain values, and the names
  * the file takes from the project, collected to be checked against it once everything is read.
  */
-import { didYouMean, parseDuration, SourceFile, type GraphIR, type YNode } from '@herald/dsl';
+import { didYouMean, parseDuration, SourceFile, toJson, type GraphIR, type YNode } from '@herald/dsl';
 import { parseTime } from '../api/parse-archive-query.js';
 import type { ProjectReference } from './check-project-references.js';
 import type { StepLocation, TestFileProblem, TextMatcher } from './journey-test.js';
@@ -13,16 +13,8 @@ export type Obj = Readonly<Record<string, unknown>>;
 
 export const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-export function toJson(node: YNode): unknown {
-  switch (node.kind) {
-    case 'scalar':
-      return node.value;
-    case 'seq':
-      return node.items.map(toJson);
-    case 'map':
-      return Object.fromEntries(node.entries.map((e) => [e.key, toJson(e.value)]));
-  }
-}
+/** A YAML node as plain JSON: the compiler's, so test files and project files read alike. */
+export { toJson };
 
 /** Offset of the node at `path` (its key when `key`), or of the nearest parent that exists. */
 function offsetAt(root: YNode, path: Path, key: boolean): number {

@@ -7,6 +7,7 @@ import type { Problem } from '../../diagnostics/report.js';
 import type { LinkRule } from '../link-context.js';
 import { buildSymbols, type ProjectModel, type Symbols } from '../symbols.js';
 import type { JourneyFile } from '../../model/ast.js';
+import { archiveRetention } from './rule-archive-retention.js';
 import { branchesWithoutElse } from './rule-branch-without-else.js';
 import { duplicateFileIds, duplicateStepIds } from './rule-duplicate-ids.js';
 import { eventSubjects } from './rule-event-subject.js';
@@ -66,13 +67,24 @@ export const LINK_RULES: readonly LinkRule[] = [
   subjectSource,
   eventSubjects,
   policyValues,
+  archiveRetention,
   unusedPolicies,
   unusedTemplates,
   ...JOURNEY_RULES,
 ];
 
 /** Rules over herald.yaml, templates, policies and ids across files. */
-export const PROJECT_RULES: readonly LinkRule[] = [pluginConfig, unknownChannels, policyReferences, policyValues, variantFields, fallbackLocales, subjectSource, eventSubjects];
+export const PROJECT_RULES: readonly LinkRule[] = [
+  pluginConfig,
+  unknownChannels,
+  policyReferences,
+  policyValues,
+  archiveRetention,
+  variantFields,
+  fallbackLocales,
+  subjectSource,
+  eventSubjects,
+];
 
 const toReport = (sink: ProblemSink) => (typeof sink === 'function' ? sink : (p: Problem) => sink.report(p));
 

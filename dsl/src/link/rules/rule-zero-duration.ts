@@ -4,7 +4,8 @@
  * there, but otherwise times out at once; a batch with `window: 0s` ends at once and, taking
  * only events that come while it collects, always with an empty list; `wait: 0s` goes on at
  * once (and, being a wait, keeps a loop through it from counting as `loop-without-wait`).
- * Not an error: each still runs, it just does not wait.
+ * Not an error: each still runs, it just does not wait. (`archive.retention: 0s` in herald.yaml
+ * is reported with this code too, by rule-archive-retention.ts.)
  */
 import type { LinkRule } from '../link-context.js';
 import { stepLabel } from './describe-step.js';
