@@ -7,7 +7,7 @@
 import type { QueuedJob, UnitOfWork } from '../driver/driver.js';
 import { ackOnly, commitOrConflict, type HandlerContext, type JobOutcome } from './handler-context.js';
 import { unitFrom } from './instance-effects.js';
-import { countStarted, routeEvent, startedEntries } from './route-event.js';
+import { countStarted, instanceEntries, routeEvent, routedAnything } from './route-event.js';
 
 export async function handleEventJob(ctx: HandlerContext, queued: QueuedJob): Promise<JobOutcome> {
   const job = queued.job;
@@ -24,9 +24,9 @@ export async function handleEventJob(ctx: HandlerContext, queued: QueuedJob): Pr
     }
   }
   const routed = await routeEvent(ctx, job.event, true);
-  if (routed.started.length === 0 && routed.parts.enqueue.length === 0) return ackOnly(ctx, queued);
+  if (!routedAnything(routed)) return ackOnly(ctx, queued);
   const unit: UnitOfWork = unitFrom(routed.parts, {
-    instances: startedEntries(routed),
+    instances: instanceEntries(routed),
     ack: [queued.id],
   });
   const outcome = await commitOrConflict(ctx, unit, routed.subjects);

@@ -5,17 +5,30 @@
  * unit conflicts for another reason than a duplicate id (another event of the same subject
  * changed what routing read), the event is recorded with an `event` job instead, which the
  * scheduler routes and retries like any job. So it is too when the project has a
- * `subject.source`. Either way, once ingest answers the event is durable.
+ * `subject.source`. Events of one subject are ingested one after another (`ctx.ingestOrder`):
+ * routing reads the subject's instances (reentry, who waits) and the event changes them, so
+ * the second of two events posted at once is routed on the state the first one left. Either
+ * way, once ingest answers the event is durable.
  */
+import { eventOrderKeys } from '../engine/event-order-keys.js';
 import type { IncomingEvent } from '../engine/types.js';
 import { commitUnit, type HandlerContext } from './handler-context.js';
 import { unitFrom } from './instance-effects.js';
 import { jobIds } from './job-ids.js';
-import { countStarted, routeEvent, startedEntries } from './route-event.js';
+import { countStarted, instanceEntries, routeEvent } from './route-event.js';
 
 export type IngestOutcome = 'ingested' | 'duplicate';
 
 export async function ingestEvent(ctx: HandlerContext, event: IncomingEvent): Promise<IngestOutcome> {
+  const keys = eventOrderKeys(ctx.graphs.current.ir, event);
+  if (!ctx.ingestOrder) return ingestInOrder(ctx, event);
+  // Settles with a value or the error of this event alone: a failed ingest does not fail the next one of its subject.
+  const outcome = await ctx.ingestOrder.run(keys, () => ingestInOrder(ctx, event).then((ok) => ({ ok }), (error: unknown) => ({ error })));
+  if ('error' in outcome) throw outcome.error;
+  return outcome.ok;
+}
+
+async function ingestInOrder(ctx: HandlerContext, event: IncomingEvent): Promise<IngestOutcome> {
   // Routing loads subject profiles; with `subject.source` that is a query to another system,
   // which must not hold up (or, when it hangs, time out) the caller of POST /events.
   if (ctx.graphs.current.ir.project.subjectSource === null) {
@@ -31,7 +44,7 @@ async function recordRouted(ctx: HandlerContext, event: IncomingEvent): Promise<
     const routed = await routeEvent(ctx, event, false);
     const outcome = await commitUnit(
       ctx,
-      unitFrom(routed.parts, { events: [event.id], instances: startedEntries(routed) }),
+      unitFrom(routed.parts, { events: [event.id], instances: instanceEntries(routed) }),
       routed.subjects,
     );
     if (outcome.ok) {
@@ -48,9 +61,10 @@ async function recordRouted(ctx: HandlerContext, event: IncomingEvent): Promise<
 
 /** Records the event with an `event` job: the scheduler routes it. */
 async function recordQueued(ctx: HandlerContext, event: IncomingEvent): Promise<IngestOutcome> {
-  const queued = await ctx.driver.commit({
+  const unit = {
     events: [event.id],
     enqueue: [{ id: jobIds.event(event.id), job: { kind: 'event', event }, runAt: event.receivedAt }],
-  });
+  } as const;
+  const queued = await ctx.driver.commit(unit);
   return queued.ok ? 'ingested' : 'duplicate';
 }

@@ -69,21 +69,24 @@ function projectOnV1(): TestProject {
 }
 
 interface Recorded {
-  /** Instance ids told an event (an `instance` job with an event input), by event id. */
+  /** Instance ids told an event, by event id. */
   readonly told: Map<string, string[]>;
 }
 
-/** Records the `instance` jobs with an event that units enqueue: which instances were told it. */
+/**
+ * Records which instances were told an event: the subject's instances take it in the unit that
+ * routes it at ingest (rows written beside the event id), others by an `instance` job.
+ */
 function recording(inner: Driver, recorded: Recorded): Driver {
+  const tell = (eventId: string, instanceId: string) => recorded.told.set(eventId, [...(recorded.told.get(eventId) ?? []), instanceId]);
   return {
     ...inner,
     commit: (unit) => {
       for (const { job } of unit.enqueue ?? []) {
-        if (job.kind === 'instance' && job.input.kind === 'event') {
-          const ids = recorded.told.get(job.input.event.id) ?? [];
-          ids.push(job.instanceId);
-          recorded.told.set(job.input.event.id, ids);
-        }
+        if (job.kind === 'instance' && job.input.kind === 'event') tell(job.input.event.id, job.instanceId);
+      }
+      for (const eventId of unit.events ?? []) {
+        for (const { instance, expectedSeq } of unit.instances ?? []) if (expectedSeq !== null) tell(eventId, instance.id);
       }
       return inner.commit(unit);
     },

@@ -8,14 +8,14 @@
  * Which waiting instances an event reaches: engine/event-audience.ts.
  */
 import { redactEndedInstance } from '../archive/redact.js';
-import { advance } from '../engine/advance.js';
+import { advance, advanceReadsSubject } from '../engine/advance.js';
 import { audienceOfEvent, type EventAudience } from '../engine/event-audience.js';
 import type { InstanceExclusivity, UnitOfWork } from '../driver/driver.js';
 import { newInstance, reentryBlock, triggerCandidates, triggerCondition, type Reentry } from '../engine/start-instance.js';
 import type { CompiledGraph } from '../engine/compile-graph.js';
 import type { IncomingEvent, Instance, SubjectProfile } from '../engine/types.js';
 import { waitingForOf } from '../engine/waiting-for.js';
-import { loadSubject, type HandlerContext } from './handler-context.js';
+import { loadSubject, storedSubject, type HandlerContext } from './handler-context.js';
 import { emptyParts, type UnitParts } from './instance-effects.js';
 import { jobIds } from './job-ids.js';
 import { addInstanceEffectsStarted } from './start-delivery.js';
@@ -24,6 +24,8 @@ export interface Routed {
   readonly parts: UnitParts;
   /** Instances this event starts, as their first advance left them, with the claim their journey's reentry makes. */
   readonly started: readonly { readonly instance: Instance; readonly exclusive?: InstanceExclusivity }[];
+  /** The subject's instances this event reached, as it left them, with the seq they were read at. */
+  readonly told: readonly { readonly instance: Instance; readonly expectedSeq: number; readonly before: Instance['status'] }[];
   /** The subject profiles routing decided on, by id: the attempts it starts are sent on them. */
   readonly subjects: ReadonlyMap<string, SubjectProfile>;
 }
@@ -67,8 +69,17 @@ function exclusivityOf(reentry: Reentry): InstanceExclusivity | undefined {
 }
 
 /** The unit entries that create the started instances. */
-export function startedEntries(routed: Routed): NonNullable<UnitOfWork['instances']> {
-  return routed.started.map(({ instance, exclusive }) => ({ instance, expectedSeq: null, ...(exclusive ? { exclusive } : {}) }));
+/** The instance rows a routing writes: the ones it starts and the ones it told. */
+export function instanceEntries(routed: Routed): NonNullable<UnitOfWork['instances']> {
+  return [
+    ...routed.started.map(({ instance, exclusive }) => ({ instance, expectedSeq: null, ...(exclusive ? { exclusive } : {}) })),
+    ...routed.told.map(({ instance, expectedSeq }) => ({ instance, expectedSeq })),
+  ];
+}
+
+/** Whether routing changed anything beyond recording the event. */
+export function routedAnything(routed: Routed): boolean {
+  return routed.started.length > 0 || routed.told.length > 0 || routed.parts.enqueue.length > 0;
 }
 
 /**
@@ -124,15 +135,50 @@ export async function routeEvent(ctx: HandlerContext, event: IncomingEvent, repe
   if (audience.kind === 'nobody') ctx.log.debug(`event ${event.id}: no subject id at ${audience.path}; it reaches no waiting instance`);
   if (missesSubject) decisions.push({ kind: 'no-subject-id', event: ref, path: audience.path });
   const told = await instancesToTell(ctx, event, audience);
+  const applied: { instance: Instance; expectedSeq: number; before: Instance['status'] }[] = [];
   for (const instance of told) {
-    parts.enqueue.push({ id: jobIds.eventFor(event.id, instance.id), job: { kind: 'instance', instanceId: instance.id, input: { kind: 'event', event } }, runAt: now });
+    // The subject's own instances take the event in this unit, so the next event of the subject
+    // is routed on the state this one leaves (a restart `after-exit` allows once it ended the
+    // instance, a `batch` it opened). A broadcast reaches any number of subjects' instances:
+    // each gets a job of its own, so a conflict on one holds up no other.
+    if (audience.kind === 'subject') {
+      const taken = await applyEvent(ctx, instance, event, now, parts, subjects);
+      if (taken) applied.push(taken);
+    } else {
+      parts.enqueue.push({ id: jobIds.eventFor(event.id, instance.id), job: { kind: 'instance', instanceId: instance.id, input: { kind: 'event', event } }, runAt: now });
+    }
   }
   const journeysOnIt = candidates.triggered.length + candidates.skipped.length;
   if (journeysOnIt === 0 && told.length === 0 && !missesSubject) {
     decisions.push({ kind: 'unheard', event: ref, subjectId: audience.kind === 'subject' ? audience.subjectId : null, awaited });
   }
   if (ctx.onRouted) await tellRouted(ctx, ctx.onRouted, event, repeat, decisions);
-  return { parts, started, subjects };
+  return { parts, started, told: applied, subjects };
+}
+
+/**
+ * One instance takes the event now, as an `instance` job would (handle-instance-job.ts), on
+ * its own version's graph; undefined when it leaves the instance as it was.
+ */
+async function applyEvent(
+  ctx: HandlerContext,
+  instance: Instance,
+  event: IncomingEvent,
+  now: number,
+  parts: UnitParts,
+  subjects: Map<string, SubjectProfile>,
+): Promise<{ instance: Instance; expectedSeq: number; before: Instance['status'] } | undefined> {
+  const graph = await ctx.graphs.get(instance.version);
+  const input = { kind: 'event', event } as const;
+  // An event only kept for a later wait reads no profile: no `subject.source` query for it.
+  const reads = advanceReadsSubject(instance, input);
+  const known = subjects.get(instance.subjectId);
+  const subject = reads ? (known ?? (await loadSubject(ctx, graph, instance.subjectId))) : (known ?? (await storedSubject(ctx, graph, instance.subjectId)));
+  if (reads) subjects.set(instance.subjectId, subject);
+  const result = advance(graph, instance, input, { now, subject });
+  if (result.instance === instance) return undefined;
+  await addInstanceEffectsStarted(ctx, parts, graph, result.instance, result.effects, subject, now);
+  return { instance: redactEndedInstance(result.instance, graph.ir.project.archive.redact), expectedSeq: instance.seq, before: instance.status };
 }
 
 /**
@@ -200,4 +246,5 @@ async function graphOrNone(ctx: HandlerContext, version: string): Promise<Compil
 /** After the routing's unit committed. */
 export function countStarted(ctx: HandlerContext, routed: Routed): void {
   for (const { instance } of routed.started) ctx.metrics.instanceTransition(instance.journey, null, instance.status);
+  for (const { instance, before } of routed.told) ctx.metrics.instanceTransition(instance.journey, before, instance.status);
 }
