@@ -31,6 +31,27 @@ describe('bearer auth', () => {
     expect((await server.inject('/healthz')).statusCode).toBe(200);
     expect((await server.inject(`/unsubscribe/${goodToken}`)).statusCode).toBe(200);
   });
+
+  it('answers /healthz without the token with { ok } alone, and its details with the token', async () => {
+    const details = { state: 'running', driver: 'embedded', graphVersion: 'sha256:abc', queue: { queued: 3, reserved: 1 }, pool: { threads: 2 } };
+    const runtime = createFakeRuntime();
+    runtime.health = async () => ({ ok: true, details });
+    const guarded = createApiServer(runtime, { token: 's3cret' });
+    const anonymous = await guarded.inject('/healthz');
+    expect(anonymous.statusCode).toBe(200);
+    expect(anonymous.json()).toEqual({ ok: true });
+    const wrong = await guarded.inject({ url: '/healthz', headers: { authorization: 'Bearer nope' } });
+    expect(wrong.json()).toEqual({ ok: true });
+    expect((await guarded.inject({ url: '/healthz', headers: { authorization: 'Bearer s3cret' } })).json()).toEqual({ ok: true, details });
+    // Not running: 503 either way, with no details to a caller without the token.
+    runtime.health = async () => ({ ok: false, details: { state: 'stopping' } });
+    const down = await guarded.inject('/healthz');
+    expect(down.statusCode).toBe(503);
+    expect(down.json()).toEqual({ ok: false });
+    // An API without a token is open: everyone gets the details.
+    runtime.health = async () => ({ ok: true, details });
+    expect((await createApiServer(runtime).inject('/healthz')).json()).toEqual({ ok: true, details });
+  });
 });
 
 describe('unsubscribe', () => {
@@ -143,6 +164,40 @@ describe('a listening server', () => {
       expect(exits).toEqual([0]);
     } finally {
       uninstall();
+    }
+  });
+
+  it('exits 1 with an error line when the drain outlasts its limit, and 0 with info lines when it does not', async () => {
+    const runtime = createFakeRuntime();
+    runtime.stopGate = new Promise(() => {});
+    const exits: number[] = [];
+    const lines: [string, string][] = [];
+    const { shutdown, uninstall } = installShutdown(createApiServer(runtime), runtime, {
+      timeoutMs: 50,
+      exit: (code) => exits.push(code),
+      log: (line, level) => void lines.push([level, line]),
+    });
+    try {
+      void shutdown('SIGTERM');
+      await new Promise((r) => setTimeout(r, 150));
+      expect(exits).toEqual([1]);
+      expect(lines).toEqual([
+        ['info', 'herald: SIGTERM: stopping intake, draining work in flight (again to force)'],
+        ['error', 'herald: still draining after 50 ms; exiting with code 1 (jobs still in flight run again at the next start)'],
+      ]);
+    } finally {
+      uninstall();
+    }
+    const clean = createFakeRuntime();
+    const cleanExits: number[] = [];
+    const cleanLines: string[] = [];
+    const second = installShutdown(createApiServer(clean), clean, { exit: (code) => cleanExits.push(code), log: (_line, level) => void cleanLines.push(level) });
+    try {
+      await second.shutdown('SIGTERM');
+      expect(cleanExits).toEqual([0]);
+      expect(cleanLines).toEqual(['info', 'info']);
+    } finally {
+      second.uninstall();
     }
   });
 });

@@ -60,11 +60,20 @@ export async function callApi(target: ApiTarget, method: 'GET' | 'POST', path: s
   return { status: res.status, body: parsed };
 }
 
-/** `error: the invoice.overdue event is invalid` + one indented line per field. */
-export function formatApiError(res: ApiResponse): string {
+/**
+ * `error: the invoice.overdue event is invalid` + one indented line per field. A 401 says how
+ * to give the token: `target` tells whether one was sent (then it is the wrong one).
+ */
+export function formatApiError(res: ApiResponse, target?: ApiTarget): string {
   const body = res.body as { error?: string; message?: string; errors?: { path: string; message: string; index?: number }[] } | string;
   if (typeof body !== 'object' || body === null) return `HTTP ${res.status}: ${String(body).slice(0, 500)}`;
   const lines = [`${body.error ?? `HTTP ${res.status}`}: ${body.message ?? ''}`.trimEnd()];
   for (const e of body.errors ?? []) lines.push(`  ${e.path}: ${e.message}`);
+  if (res.status === 401) lines.push(`  ${tokenHint(target)}`);
   return lines.join('\n');
+}
+
+function tokenHint(target: ApiTarget | undefined): string {
+  if (target?.token) return 'the token given (--token or HERALD_TOKEN) is not the one this Herald was started with';
+  return "this Herald needs its API token: pass --token <token> or set HERALD_TOKEN (the token herald start was given)";
 }

@@ -7,7 +7,7 @@
  * The server does no work of its own beyond checking requests: it never touches the driver,
  * only the runtime's interface, so it runs the same over the embedded and the Redis driver.
  */
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { HeraldRuntime } from '../runtime-api.js';
 import { MAX_UNSUBSCRIBE_TOKEN_LENGTH } from '../subjects/unsubscribe-token.js';
 import { frameworkErrorHandler, handleApiError, sendError } from './api-error.js';
@@ -37,7 +37,10 @@ export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 export const MAX_PARAM_LENGTH = MAX_UNSUBSCRIBE_TOKEN_LENGTH;
 
 export interface ApiServerOptions {
-  /** When set, every route but /healthz and /unsubscribe needs `Authorization: Bearer <token>`. */
+  /**
+   * When set, every route but /healthz and /unsubscribe needs `Authorization: Bearer <token>`,
+   * and /healthz shows its details only with it.
+   */
   readonly token?: string | undefined;
   /** Largest request body in bytes; a larger one is answered 413. Default 1 MiB. */
   readonly bodyLimit?: number | undefined;
@@ -55,6 +58,28 @@ export interface ApiServerOptions {
   readonly validateEvent?: ValidateEvent | undefined;
 }
 
+/** Probes: load balancers and scrapers ask every few seconds, so a line each only at debug. */
+const PROBE_PATHS: ReadonlySet<string> = new Set(['/healthz', '/metrics']);
+
+/**
+ * One line per request, when it is answered: `POST /events 202 3.1 ms`, with `method`, `url`,
+ * `statusCode` and `ms` as fields — at info, and at debug for /healthz and /metrics. Fastify's
+ * own is two lines at info (incoming, completed) for every request, probes included. Errors
+ * are logged where they are answered (api-error.ts), with the stack of a 500.
+ */
+class RequestLog extends LogController {
+  override incomingRequest(): void {}
+
+  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    const ms = Math.round(reply.elapsedTime * 10) / 10;
+    const fields = { method: request.method, url: request.url, statusCode: reply.statusCode, ms };
+    const line = `${request.method} ${request.url} ${reply.statusCode} ${ms} ms`;
+    if (error) reply.log.error({ ...fields, err: error }, `${line}: ${error.message}`);
+    else if (PROBE_PATHS.has(request.url.split('?')[0]!)) reply.log.debug(fields, line);
+    else reply.log.info(fields, line);
+  }
+}
+
 export function createApiServer(runtime: HeraldRuntime, options: ApiServerOptions = {}): FastifyInstance {
   const logger = options.logger ?? false;
   const server = Fastify({
@@ -68,6 +93,7 @@ export function createApiServer(runtime: HeraldRuntime, options: ApiServerOption
     // What the router and Node's HTTP parser refuse before a route runs: in the one error shape too.
     frameworkErrors: frameworkErrorHandler(MAX_PARAM_LENGTH),
     clientErrorHandler: handleClientError,
+    logController: new RequestLog(),
   }) as unknown as FastifyInstance;
 
   // JSON only: Fastify also parses text/plain by default, which would turn a wrong content type into a confusing 400.
@@ -84,6 +110,6 @@ export function createApiServer(runtime: HeraldRuntime, options: ApiServerOption
   registerSubjectsRoutes(server, runtime);
   if (options.unsubscribeSecret) registerUnsubscribeRoutes(server, runtime, options.unsubscribeSecret);
   registerReceiptsRoutes(server, runtime);
-  registerHealthRoutes(server, runtime);
+  registerHealthRoutes(server, runtime, options.token);
   return server;
 }

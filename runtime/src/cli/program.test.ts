@@ -1,4 +1,9 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createApiServer } from '../api/create-server.js';
+import { createFakeRuntime } from '../testing/fake-runtime.js';
 import { runHerald, USAGE_ERROR } from './program.js';
 
 /**
@@ -54,6 +59,42 @@ describe('herald exit codes (docs/cli.md: 0 success, 1 problems found, 2 a usage
     // The URL reaches nothing: the values are refused before it is tried.
     const res = await herald('archive', 'search', ...options, '--url', 'http://127.0.0.1:1');
     expect(res).toMatchObject({ code: USAGE_ERROR, out: '', err: message });
+  });
+
+  it('archive --data that names no database exits 2, whatever is wrong with it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'herald-archive-data-'));
+    try {
+      const missing = join(dir, 'nope.db');
+      const text = join(dir, 'notes.txt');
+      writeFileSync(text, 'not a database, but long enough to be read as one: '.repeat(40));
+      for (const command of [['search'], ['show', 'd-1']]) {
+        expect(await herald('archive', ...command, '--data', missing)).toMatchObject({ code: USAGE_ERROR, out: '', err: expect.stringMatching(`^herald: --data: no such file: ${missing} \\(`) });
+        expect(await herald('archive', ...command, '--data', text)).toMatchObject({ code: USAGE_ERROR, out: '', err: expect.stringMatching(`^herald: --data ${text}: file is not a database \\(`) });
+        expect(await herald('archive', ...command, '--data', dir)).toMatchObject({ code: USAGE_ERROR, out: '', err: expect.stringMatching(`^herald: --data: ${dir} is a folder, not a file \\(`) });
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('archive --url without the token the API wants exits 1 and says how to give it', async () => {
+    const server = createApiServer(createFakeRuntime(), { token: 's3cret' });
+    const url = await server.listen({ host: '127.0.0.1', port: 0 });
+    const saved = process.env['HERALD_TOKEN'];
+    delete process.env['HERALD_TOKEN'];
+    try {
+      const none = await herald('archive', 'search', '--url', url);
+      expect(none).toMatchObject({ code: 1, out: '' });
+      expect(none.err).toBe(
+        'unauthorized: this route needs an Authorization: Bearer <token> header\n' +
+          '  this Herald needs its API token: pass --token <token> or set HERALD_TOKEN (the token herald start was given)\n',
+      );
+      const wrong = await herald('archive', 'show', 'd-1', '--url', url, '--token', 'nope');
+      expect(wrong).toMatchObject({ code: 1, err: expect.stringContaining('the token given (--token or HERALD_TOKEN) is not the one this Herald was started with') });
+    } finally {
+      if (saved !== undefined) process.env['HERALD_TOKEN'] = saved;
+      await server.close();
+    }
   });
 
   it('--help and --version exit 0', async () => {

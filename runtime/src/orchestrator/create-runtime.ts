@@ -8,14 +8,13 @@
  *   await runtime.start();                 // saves the graph, makes it current, starts workers
  *   await runtime.ingest({ type: 'invoice.overdue', data: {...} });
  *   ...
- *   await runtime.stop();                  // stop reserving, finish in-flight jobs, close
+ *   await runtime.stop();                  // stop reserving and sending, finish in-flight jobs, close
  */
 import { timeOrderedId } from './time-ordered-id.js';
 import type { GraphIR } from '@herald/dsl';
 import type { PluginLogger } from '@herald/plugin-sdk';
 import type { Delivery } from '../delivery/types.js';
 import type { Driver, Job } from '../driver/driver.js';
-import { eventOrderKeys } from '../engine/event-order-keys.js';
 import type { IncomingEvent } from '../engine/types.js';
 import { silentLogger } from '../plugins-host/plugin-logger.js';
 import { readSendJournals, removeSendJournals } from '../pool/send-journal.js';
@@ -34,6 +33,8 @@ import { jobIds } from './job-ids.js';
 import { createLogDigest } from './log-digest.js';
 import type { RoutingDecision } from './route-event.js';
 import { createRuntimeMetrics, rejectedTypeLabel, type RuntimeMetrics } from './runtime-metrics.js';
+import { eventOrderKeys } from '../engine/event-order-keys.js';
+import { createOrderedRuns } from './ordered-runs.js';
 import { createScheduler, type Scheduler } from './scheduler.js';
 import { createEventValidator } from './validate-event.js';
 import { isVirtualClock, nowFunction, type RuntimeClock } from './virtual-clock.js';
@@ -127,6 +128,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   };
 
   let pool: WorkerPool | undefined;
+  /** Where the handlers' pool tasks wait for a free worker; stop() holds its sends back. */
   let graphs: GraphCache | undefined;
   /** What start() set up, together: the scheduler and the context its handlers (and ingest) use. */
   let live: { readonly scheduler: Scheduler; readonly context: HandlerContext } | undefined;
@@ -196,6 +198,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       });
       const context: HandlerContext = {
         driver,
+        ingestOrder: createOrderedRuns(),
         pool,
         graphs,
         now,
@@ -204,7 +207,11 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         resends,
         fetchMaxTries: options.fetchMaxTries ?? 5,
         ...(handOver ? { handOver } : {}),
-        ...(options.onDelivery ? { onDelivery: options.onDelivery } : {}),
+        // Every delivery a committed unit wrote: final ones count in herald_deliveries_total.
+        onDelivery: (delivery) => {
+          metrics.deliveryWritten(delivery);
+          options.onDelivery?.(delivery);
+        },
         ...(options.onRouted ? { onRouted: options.onRouted } : {}),
         validateEvent: validate,
       };
@@ -336,6 +343,12 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       if (retentionTimer) clearInterval(retentionTimer);
       const wasRunning = state === 'running';
       state = 'stopping';
+      // Finish what is in flight, and only that: no provider call starts from here on. Sends
+      // that have not reached a worker are held back (their jobs go back to the queue, for the
+      // next start), the scheduler reserves nothing more, and what it reserved or kept waiting
+      // behind an order key but had not begun is released; provider calls already made finish
+      // or time out (pool.sendTimeoutMs).
+      pool?.holdSends?.();
       if (wasRunning) await live?.scheduler.stop();
       live?.context.resends.flush();
       await pool?.close();

@@ -35,6 +35,7 @@ import type { JourneyMetaView } from '../pool/pool-tasks.js';
 import { deliveryEffectsToUnit } from './delivery-effects.js';
 import { ackOnly, commitOrConflict, loadSubject, type HandlerContext, type JobOutcome } from './handler-context.js';
 import { jobIds } from './job-ids.js';
+import { isHeldSend } from '../pool/pool-tasks.js';
 import { storedDelivery } from './start-delivery.js';
 
 /**
@@ -105,6 +106,10 @@ export async function handleAttemptJob(ctx: HandlerContext, queued: QueuedJob, k
       attempt: job.attempt,
       ledgerKey,
     });
+    // The runtime is stopping and the send never called its plugin (WorkerPool.holdSends): no provider
+    // was called. The job goes back to the queue as new, so the next start sends it as a first
+    // run (not as a possible duplicate); its ledger key stays in flight until then.
+    if (isHeldSend(sent)) return commitOrConflict(ctx, { cancel: [queued.id], enqueue: [{ id: queued.id, job, runAt: ctx.now() }] });
     result = sent.result;
     content = sent.content;
     outcome = { key: ledgerKey, result, at: ctx.now() };

@@ -32,5 +32,8 @@ export async function handleDeliveryJob(ctx: HandlerContext, queued: QueuedJob):
     ...parts,
     ack: [queued.id],
   };
-  return commitOrConflict(ctx, unit, new Map([[delivery.subjectId, subject]]));
+  const outcome = await commitOrConflict(ctx, unit, new Map([[delivery.subjectId, subject]]));
+  // Receipts and receipt timeouts count once applied (herald_receipts_total).
+  if (outcome.kind === 'done') ctx.metrics.deliveryInputApplied(delivery, input);
+  return outcome;
 }

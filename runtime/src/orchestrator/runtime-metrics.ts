@@ -4,6 +4,7 @@
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { GraphIR } from '@herald/dsl';
+import type { Delivery, DeliveryInput } from '../delivery/types.js';
 import type { InstanceStatus } from '../engine/types.js';
 
 export interface RuntimeMetrics {
@@ -12,7 +13,12 @@ export interface RuntimeMetrics {
   readonly eventsRejected: Counter<'type'>;
   readonly instancesStarted: Counter<'journey'>;
   readonly instancesEnded: Counter<'journey' | 'status'>;
+  /** Send attempts by the provider's answer (not the message's outcome: see `deliveries`). */
   readonly messagesSent: Counter<'channel' | 'status'>;
+  /** Messages (deliveries) that reached their final status. */
+  readonly deliveries: Counter<'channel' | 'status'>;
+  /** Provider status callbacks applied to a message awaiting one, and receipts that never came. */
+  readonly receipts: Counter<'channel' | 'status'>;
   /** Attempts sent again, same idempotency key, because an earlier run recorded no outcome (a crash). */
   readonly attemptsResent: Counter<'channel'>;
   readonly jobDuration: Histogram<'kind'>;
@@ -20,6 +26,36 @@ export interface RuntimeMetrics {
   readonly jobErrors: Counter<'kind'>;
   /** An instance moved from `before` (null: new) to `after`. */
   instanceTransition(journey: string, before: InstanceStatus | null, after: InstanceStatus): void;
+  /**
+   * A committed unit wrote this delivery: counted in `deliveries` when its status is final.
+   * A final delivery is never written again (its policy ignores later inputs), so each counts once.
+   */
+  deliveryWritten(delivery: Delivery): void;
+  /** A `delivery` job applied `input` to `before` (committed): counted in `receipts` when it was a receipt or its timeout. */
+  deliveryInputApplied(before: Delivery, input: DeliveryInput): void;
+}
+
+/** The channel a delivery was delivered on or last tried; `none` when it tried none. */
+function channelOf(delivery: Delivery): string {
+  return delivery.channels[delivery.channelIndex] ?? 'none';
+}
+
+/**
+ * A failed delivery whose last channel bounced (synchronously or by receipt) counts as
+ * `bounced`: the policy's failover wrote that decision as `<channel> bounced (...)` last.
+ */
+function finalStatus(delivery: Delivery): 'delivered' | 'bounced' | 'failed' | 'skipped' | null {
+  switch (delivery.status) {
+    case 'delivered':
+    case 'skipped':
+      return delivery.status;
+    case 'failed': {
+      const last = delivery.history.at(-1);
+      return last !== undefined && last.channel !== undefined && last.note.startsWith(`${last.channel} bounced`) ? 'bounced' : 'failed';
+    }
+    default:
+      return null;
+  }
 }
 
 /**
@@ -32,7 +68,9 @@ export function rejectedTypeLabel(graph: GraphIR, type: unknown): string {
 
 export function createRuntimeMetrics(queueDepth: () => Promise<{ queued: number; reserved: number }>, withDefaults = false): RuntimeMetrics {
   const registry = new Registry();
-  if (withDefaults) collectDefaultMetrics({ register: registry, prefix: 'herald_process_' });
+  // Under their standard names (process_cpu_seconds_total, nodejs_eventloop_lag_seconds, ...),
+  // so ready-made Node.js dashboards read them as they are.
+  if (withDefaults) collectDefaultMetrics({ register: registry });
   const registers = [registry];
   const eventsIngested = new Counter({ name: 'herald_events_ingested_total', help: 'Events accepted by ingest.', labelNames: ['type'] as const, registers });
   const eventsRejected = new Counter({
@@ -50,7 +88,19 @@ export function createRuntimeMetrics(queueDepth: () => Promise<{ queued: number;
   });
   const messagesSent = new Counter({
     name: 'herald_messages_total',
-    help: 'Send attempts by channel and outcome (delivered, accepted, failed, bounced).',
+    help: 'Send attempts by channel and the provider answer (delivered, accepted, failed, bounced); final outcomes are herald_deliveries_total.',
+    labelNames: ['channel', 'status'] as const,
+    registers,
+  });
+  const deliveries = new Counter({
+    name: 'herald_deliveries_total',
+    help: 'Messages that reached their final status (delivered, bounced, failed, skipped), by the channel delivered on or last tried (none: skipped before any).',
+    labelNames: ['channel', 'status'] as const,
+    registers,
+  });
+  const receipts = new Counter({
+    name: 'herald_receipts_total',
+    help: 'Provider status callbacks applied to a message awaiting one (delivered, bounced, failed), and receipts that did not come within the delivery timeout (timeout).',
     labelNames: ['channel', 'status'] as const,
     registers,
   });
@@ -87,6 +137,8 @@ export function createRuntimeMetrics(queueDepth: () => Promise<{ queued: number;
     instancesStarted,
     instancesEnded,
     messagesSent,
+    deliveries,
+    receipts,
     attemptsResent,
     jobDuration,
     jobConflicts,
@@ -94,6 +146,15 @@ export function createRuntimeMetrics(queueDepth: () => Promise<{ queued: number;
     instanceTransition(journey, before, after) {
       if (before === null) instancesStarted.inc({ journey });
       if (after !== 'active' && (before === null || before === 'active')) instancesEnded.inc({ journey, status: after });
+    },
+    deliveryWritten(delivery) {
+      const status = finalStatus(delivery);
+      if (status !== null) deliveries.inc({ channel: status === 'skipped' ? 'none' : channelOf(delivery), status });
+    },
+    deliveryInputApplied(before, input) {
+      if (input.kind === 'receipt') receipts.inc({ channel: channelOf(before), status: input.outcome });
+      // The delivery timeout is the only timer of a message awaiting its receipt.
+      else if (input.kind === 'timer' && before.status === 'awaiting-receipt' && input.timerId === before.timerId) receipts.inc({ channel: channelOf(before), status: 'timeout' });
     },
   };
 }

@@ -130,4 +130,67 @@ describe('scheduler', () => {
     expect(done.filter((i) => subjects[i] === 'a')).toEqual([0, 2, 3]);
     expect(done.indexOf(1)).toBeLessThan(done.indexOf(0));
   });
+
+  it('stop() finishes the jobs that began and runs none that had not: waiting behind an order key, or reserved as it was called', async () => {
+    const driver = createEmbeddedDriver({ path: ':memory:' });
+    await driver.open();
+    const subjects = ['a', 'b', 'a'];
+    await driver.commit({ enqueue: subjects.map((_, i) => eventJob(i)) });
+    const started: number[] = [];
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const handler: JobHandler = async (ctx, queued) => {
+      const i = Number(queued.id.slice(4));
+      started.push(i);
+      if (i === 0) await held;
+      await ctx.driver.commit({ ack: [queued.id] });
+      return { kind: 'done' };
+    };
+    const scheduler = schedulerOver(driver, handler, {
+      orderKeys: (job) => (job.kind === 'event' ? [`subject:${subjects[Number(job.event.id.slice(3))]}`] : []),
+    });
+    scheduler.start();
+    const deadline = Date.now() + 5_000;
+    while (started.length < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(started.sort()).toEqual([0, 1]);
+    const stopped = scheduler.stop();
+    release();
+    await stopped;
+    // Job 0 was in flight and finished; job 2 waited behind it and goes back to the queue, due as it was.
+    expect(started.sort()).toEqual([0, 1]);
+    expect(await driver.queueDepth()).toEqual({ queued: 1, reserved: 0 });
+    expect((await driver.reserve(10, Date.now(), 1_000)).map((j) => j.id)).toEqual(['job-2']);
+    await driver.close();
+
+    // A reserve that answers after stop() was called: what it brought is not begun, and goes back.
+    const inner = createEmbeddedDriver({ path: ':memory:' });
+    await inner.open();
+    await inner.commit({ enqueue: [eventJob(10), eventJob(11)] });
+    let answer!: () => void;
+    const answered = new Promise<void>((resolve) => (answer = resolve));
+    let asked = false;
+    const slow: Driver = {
+      ...inner,
+      reserve: async (max, now, lease) => {
+        asked = true;
+        const jobs = await inner.reserve(max, now, lease);
+        await answered;
+        return jobs;
+      },
+    };
+    const ran: string[] = [];
+    const second = schedulerOver(slow, async (ctx, queued) => {
+      ran.push(queued.id);
+      await ctx.driver.commit({ ack: [queued.id] });
+      return { kind: 'done' };
+    });
+    second.start();
+    while (!asked) await new Promise((resolve) => setTimeout(resolve, 1));
+    const stopping = second.stop();
+    answer();
+    await stopping;
+    expect(ran).toEqual([]);
+    expect(await inner.queueDepth()).toEqual({ queued: 2, reserved: 0 });
+    await inner.close();
+  });
 });

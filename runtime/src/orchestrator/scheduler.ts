@@ -65,7 +65,11 @@ export interface Scheduler {
   tick(): Promise<number>;
   /** Virtual clock: tick, move the clock to the next due job, repeat, until none is due by `untilMs`. */
   runUntilIdle(clock: VirtualClock, untilMs?: number): Promise<number>;
-  /** Stops reserving; resolves when the jobs in flight are finished. */
+  /**
+   * Stops reserving; resolves when the jobs in flight are finished. Jobs that have not begun
+   * are not in flight: what a reserve brings back after this call, and jobs still waiting
+   * behind another with the same order key, go back to the queue instead of running.
+   */
   stop(): Promise<void>;
   /** Up to `n` places among the jobs in flight for jobs this process will run itself; none once stopping. */
   claim(n: number): number;
@@ -159,8 +163,13 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     if (inFlight.has(queued.id)) return;
     const keys = options.orderKeys?.(queued.job) ?? [];
     let ran = false;
+    /** Set once `ordered.run` has returned: a task that runs after that waited for another. */
+    let waited = false;
     const p = ordered
       .run(keys, async () => {
+        // Its turn came (behind a job with the same key) after stop() was called: it has not
+        // begun, so it is not work in flight; it goes back to the queue for the next start.
+        if (stopping && first === undefined && waited) return giveBack([queued]);
         ran = true;
         const again = await runJob(queued, first);
         // Given back to the queue: the jobs ordered after it must not overtake it (a payment
@@ -182,7 +191,19 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         inFlight.delete(queued.id);
         wake();
       });
+    waited = true;
     inFlight.set(queued.id, p);
+  };
+
+  /** Jobs reserved but not begun go back to the queue as they were (due when they were due). */
+  const giveBack = async (jobs: readonly QueuedJob[]): Promise<void> => {
+    for (const j of jobs) {
+      try {
+        await driver.release(j.id, j.runAt);
+      } catch (error) {
+        log.error(`job ${j.id}: release failed (${(error as Error).message}); its lease will expire`);
+      }
+    }
   };
 
   const reserve = (max: number) => driver.reserve(max, now(), options.leaseMs);
@@ -212,6 +233,11 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         log.error(`reserve failed: ${(error as Error).message}`);
         await sleep(1_000);
         continue;
+      }
+      // stop() was called while the store reserved: these are new work, not work in flight.
+      if (stopping) {
+        await giveBack(jobs);
+        break;
       }
       for (const j of jobs) launch(j);
       if (jobs.length === capacity) {

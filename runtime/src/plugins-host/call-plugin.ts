@@ -12,6 +12,16 @@ export const TIMEOUT_CODE = 'TIMEOUT';
 export const PLUGIN_THREW_CODE = 'PLUGIN_THREW';
 export const INVALID_RESULT_CODE = 'INVALID_RESULT';
 
+/**
+ * What went wrong with a plugin call, for the caller to log (the plugin host logs it at warn,
+ * rate-limited): the call threw (a bug: failures are values), outlived its time limit, or
+ * returned a malformed result.
+ */
+export type CallProblem =
+  | { readonly kind: 'threw'; readonly error: unknown }
+  | { readonly kind: 'timeout'; readonly timeoutMs: number }
+  | { readonly kind: 'invalid'; readonly problems: readonly string[] };
+
 type Outcome<T> = { readonly kind: 'value'; readonly value: T } | { readonly kind: 'threw'; readonly error: unknown } | { readonly kind: 'timeout' };
 
 /**
@@ -45,39 +55,58 @@ export async function withDeadline<T>(call: (signal: AbortSignal) => Promise<T>,
   }
 }
 
+/**
+ * A send, answered at its own deadline whatever the plugin does: a hung call becomes a retryable
+ * `timeout after <ms>` the moment its time is up (its signal aborts; the call itself is left to
+ * end or not, costing only its own promise), without touching the other calls of the thread.
+ * `onProblem` hears about throws, timeouts and malformed results. Never rejects.
+ */
 export async function sendWithDeadline(
   call: (signal: AbortSignal) => Promise<DeliveryResult>,
   timeoutMs: number,
   outer?: AbortSignal,
+  onProblem?: (problem: CallProblem) => void,
 ): Promise<DeliveryResult> {
   const outcome = await withDeadline(call, timeoutMs, outer);
   switch (outcome.kind) {
     case 'timeout':
+      onProblem?.({ kind: 'timeout', timeoutMs });
       return failed.retryable(`timeout after ${timeoutMs}ms`, { code: TIMEOUT_CODE });
     case 'threw':
+      onProblem?.({ kind: 'threw', error: outcome.error });
       return failed.retryable(`plugin threw: ${describeError(outcome.error)}`, { code: PLUGIN_THREW_CODE });
     case 'value': {
       const problems = checkDeliveryResult(outcome.value);
-      if (problems.length > 0) return failed.retryable(`plugin returned an invalid result: ${problems.join('; ')}`, { code: INVALID_RESULT_CODE });
+      if (problems.length > 0) {
+        onProblem?.({ kind: 'invalid', problems });
+        return failed.retryable(`plugin returned an invalid result: ${problems.join('; ')}`, { code: INVALID_RESULT_CODE });
+      }
       return outcome.value;
     }
   }
 }
 
+/** A source query, answered at its own deadline as `sendWithDeadline` answers a send. Never rejects. */
 export async function queryWithDeadline(
   call: (signal: AbortSignal) => Promise<SourceResult>,
   timeoutMs: number,
   outer?: AbortSignal,
+  onProblem?: (problem: CallProblem) => void,
 ): Promise<SourceResult> {
   const outcome = await withDeadline(call, timeoutMs, outer);
   switch (outcome.kind) {
     case 'timeout':
+      onProblem?.({ kind: 'timeout', timeoutMs });
       return sourceFailed.retryable(`timeout after ${timeoutMs}ms`, { code: TIMEOUT_CODE });
     case 'threw':
+      onProblem?.({ kind: 'threw', error: outcome.error });
       return sourceFailed.retryable(`plugin threw: ${describeError(outcome.error)}`, { code: PLUGIN_THREW_CODE });
     case 'value': {
       const problems = checkSourceResult(outcome.value);
-      if (problems.length > 0) return sourceFailed.retryable(`plugin returned an invalid result: ${problems.join('; ')}`, { code: INVALID_RESULT_CODE });
+      if (problems.length > 0) {
+        onProblem?.({ kind: 'invalid', problems });
+        return sourceFailed.retryable(`plugin returned an invalid result: ${problems.join('; ')}`, { code: INVALID_RESULT_CODE });
+      }
       return outcome.value;
     }
   }

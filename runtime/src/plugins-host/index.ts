@@ -1,7 +1,7 @@
 /** The plugin host: the only code in Herald that loads and calls plugins. */
 export { createPluginHost, checkPlugins, PluginStartupError } from './plugin-host.js';
 export type { PluginHost, PluginHostOptions, LoadedChannel, LoadedSource, SendOptions, QueryOptions } from './plugin-host.js';
-export { sendWithDeadline, queryWithDeadline, withDeadline, TIMEOUT_CODE, PLUGIN_THREW_CODE, INVALID_RESULT_CODE } from './call-plugin.js';
+export { sendWithDeadline, queryWithDeadline, withDeadline, TIMEOUT_CODE, PLUGIN_THREW_CODE, INVALID_RESULT_CODE, type CallProblem } from './call-plugin.js';
 export { substituteEnv, type Env, type SubstituteResult } from './substitute-env.js';
 export { resolveConfigPaths } from './resolve-config-paths.js';
 export { resolvePluginEntry, type EntryResult } from './resolve-plugin-entry.js';
@@ -9,4 +9,17 @@ export { loadPluginModule, describeError, type LoadModuleResult, type PluginRole
 export { preparePluginConfig, pointerToPath, type PreparedConfig } from './prepare-plugin-config.js';
 export { schemaCheck, toFieldProblems, type FieldProblem, type SchemaCheck } from './json-validator.js';
 export { messageIdDomainFor } from './message-id-domain.js';
-export { prefixLogger, consoleLogger, silentLogger, type LogLevel } from './plugin-logger.js';
+export {
+  prefixLogger,
+  pluginScopedLogger,
+  consoleLogger,
+  jsonLogger,
+  loggerFor,
+  silentLogger,
+  logLimiter,
+  isStructuredLogger,
+  type LogLevel,
+  type LogFormat,
+  type LogLimiter,
+  type StructuredLogger,
+} from './plugin-logger.js';

@@ -6,6 +6,7 @@ import type { OutboundMessage } from '@herald/plugin-sdk';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createPluginHost, checkPlugins, PluginStartupError } from './plugin-host.js';
 import type { PluginHostOptions } from './plugin-host.js';
+import { jsonLogger } from './plugin-logger.js';
 
 /**
  * Test plugins are written without importing the SDK (a temp folder cannot resolve it): a
@@ -207,5 +208,35 @@ describe('plugin host', () => {
     });
     expect(await host.send('nope', message, { idempotencyKey: 'k', attempt: 1 })).toMatchObject({ retryable: false, code: 'UNKNOWN_CHANNEL' });
     await host.close();
+  });
+});
+
+describe('plugin host logging', () => {
+  it('logs a plugin that throws at warn (plugin, error, stack; on the channel-scoped logger), once per distinct message per minute', async () => {
+    const flaky = writePlugin('plugins/flaky', channelModule(`return { async send(message) { throw new Error(message.content.body); } };`));
+    const warned: { message: string; fields: Record<string, unknown> | undefined }[] = [];
+    const host = await createPluginHost(
+      options({
+        channels: { sms: { use: flaky, message: 'sms', config: {} } },
+        logger: { debug() {}, info() {}, warn: (m, f) => warned.push({ message: m, fields: f as Record<string, unknown> }), error() {} },
+      }),
+    );
+    const sendWith = (body: string) => host.send('sms', { ...message, content: { body } }, { idempotencyKey: 'k', attempt: 1 });
+    for (let i = 0; i < 5; i++) expect(await sendWith('provider exploded')).toMatchObject({ retryable: true, code: 'PLUGIN_THREW', reason: 'plugin threw: provider exploded' });
+    await sendWith('another problem');
+    expect(warned).toHaveLength(2);
+    expect(warned[0]!.message).toMatch(/^\[channel:sms\] send threw: provider exploded/);
+    expect(warned[0]!.fields).toMatchObject({ plugin: 'test-channel', error: 'provider exploded', stack: expect.stringContaining('Error: provider exploded') });
+    expect(warned[1]!.message).toMatch(/^\[channel:sms\] send threw: another problem/);
+    await host.close();
+  });
+
+  it('gives plugins of a structured (JSON) logger their channel or source as a field', async () => {
+    const lines: string[] = [];
+    const logger = jsonLogger('debug', (line) => void lines.push(line));
+    const host = await createPluginHost(options({ channels: { sms: { use: good, message: 'sms', config: {} } }, logger }));
+    await host.close();
+    const created = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((e) => e['msg'] === 'created');
+    expect(created).toMatchObject({ level: 30, channel: 'sms', msg: 'created', pid: process.pid });
   });
 });

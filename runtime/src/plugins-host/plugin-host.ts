@@ -24,11 +24,11 @@ import type {
 } from '@herald/plugin-sdk';
 import { failed, sourceFailed } from '@herald/plugin-sdk';
 import type { ChannelIR, SourceIR } from '@herald/dsl';
-import { queryWithDeadline, sendWithDeadline, withDeadline } from './call-plugin.js';
+import { queryWithDeadline, sendWithDeadline, withDeadline, type CallProblem } from './call-plugin.js';
 import { schemaCheck } from './json-validator.js';
 import { describeError, loadPluginModule } from './load-plugin-module.js';
 import { messageIdDomainFor } from './message-id-domain.js';
-import { prefixLogger, silentLogger } from './plugin-logger.js';
+import { logLimiter, pluginScopedLogger, silentLogger } from './plugin-logger.js';
 import { pointerToPath, preparePluginConfig } from './prepare-plugin-config.js';
 import type { Env } from './substitute-env.js';
 
@@ -147,8 +147,8 @@ export async function createPluginHost(options: PluginHostOptions): Promise<Plug
   const liveChannels = new Map<string, Live<ChannelInstance<MessageContent>>>();
   const liveSources = new Map<string, Live<SourceInstance>>();
 
-  const create = async <I>(kind: string, name: string, plugin: AnyChannelPlugin | AnySourcePlugin, config: unknown): Promise<Live<I> | undefined> => {
-    const pluginLogger = prefixLogger(logger, `${kind}:${name}`);
+  const create = async <I>(kind: 'channel' | 'source', name: string, plugin: AnyChannelPlugin | AnySourcePlugin, config: unknown): Promise<Live<I> | undefined> => {
+    const pluginLogger = pluginScopedLogger(logger, kind, name);
     const ctx: PluginContext<unknown> = Object.freeze({ logger: pluginLogger, clock, signal: unload.signal, config });
     const outcome = await withDeadline(async () => (await plugin.create(config, ctx)) as unknown, createTimeoutMs);
     const where = `${kind} "${name}" (${plugin.name})`;
@@ -207,6 +207,19 @@ export async function createPluginHost(options: PluginHostOptions): Promise<Plug
 
   const queryDefinitions = new Map(prepared.sources.map((s) => [s.loaded.name, s.queries]));
 
+  // A call that throws, hangs or answers nonsense is answered with a retryable failure (call-plugin.ts)
+  // and logged here, at warn, on the instance's logger: once per distinct message per minute, so a
+  // plugin that fails every call cannot flood the log (`repeated`: how many were held back since).
+  const limiter = logLimiter();
+  const reportTo =
+    (live: Live<unknown>, key: string, call: string, plugin: string) =>
+    (problem: CallProblem): void => {
+      const [what, fields] = describeProblem(call, problem);
+      const repeated = limiter.take(`${key}\u0000${what}`);
+      if (repeated === undefined) return;
+      live.logger.warn(what, { plugin, ...fields, ...(repeated > 0 ? { repeated } : {}) });
+    };
+
   return {
     channels,
     sources,
@@ -233,6 +246,7 @@ export async function createPluginHost(options: PluginHostOptions): Promise<Plug
         },
         timeoutMs,
         anySignal(opts.signal, unload.signal),
+        reportTo(live, `channel:${channel}`, 'send', loaded.plugin.name),
       );
     },
     async query(source, query, args, opts) {
@@ -250,6 +264,7 @@ export async function createPluginHost(options: PluginHostOptions): Promise<Plug
         },
         timeoutMs,
         anySignal(opts.signal, unload.signal),
+        reportTo(live, `source:${source}`, `query ${query}`, sources.get(source)?.plugin.name ?? source),
       );
     },
     close: closeAll,
@@ -320,6 +335,21 @@ async function prepareAll(options: PluginHostOptions): Promise<{
   ]);
   problems.sort();
   return { channels, sources, problems };
+}
+
+/** The log line for a failed plugin call, and its fields (the error's message and stack for a throw). */
+function describeProblem(call: string, problem: CallProblem): [string, Record<string, unknown>] {
+  switch (problem.kind) {
+    case 'threw': {
+      const error = describeError(problem.error);
+      const stack = problem.error instanceof Error && typeof problem.error.stack === 'string' ? problem.error.stack : undefined;
+      return [`${call} threw: ${error} (answered as a retryable failure; plugins return failures as values)`, { error, ...(stack ? { stack } : {}) }];
+    }
+    case 'timeout':
+      return [`${call} did not finish within ${problem.timeoutMs}ms (answered as a retryable timeout; its signal was aborted)`, { timeoutMs: problem.timeoutMs }];
+    case 'invalid':
+      return [`${call} returned an invalid result: ${problem.problems.join('; ')} (answered as a retryable failure)`, { problems: problem.problems }];
+  }
 }
 
 function anySignal(...signals: (AbortSignal | undefined)[]): AbortSignal | undefined {

@@ -117,14 +117,17 @@ export type ResultFor<T extends PoolTask> = T extends RenderTask
         : EchoResult;
 
 /**
- * What travels on a pool's close channel (a BroadcastChannel, see worker-pool.ts): the pool
- * asks `close`; each worker answers `closed` once its plugins are closed, and says `hello` when
- * it starts listening.
+ * What travels on a pool's channel to its workers (a BroadcastChannel, see worker-pool.ts): the
+ * pool asks `close`; each worker answers `closed` once its plugins are closed, and says `hello`
+ * when it starts listening. `probe` asks every worker whether its event loop still runs; each
+ * answers `alive` (a thread stuck in a synchronous loop cannot, and is stopped).
  */
 export type CloseMessage =
   | { readonly kind: 'close' }
   | { readonly kind: 'closed'; readonly threadId: number }
-  | { readonly kind: 'hello'; readonly threadId: number };
+  | { readonly kind: 'hello'; readonly threadId: number }
+  | { readonly kind: 'probe' }
+  | { readonly kind: 'alive'; readonly threadId: number };
 
 /** What a worker is started with (piscina `workerData`). */
 export interface WorkerConfig {
@@ -138,6 +141,8 @@ export interface WorkerConfig {
   readonly publicBaseUrl?: string;
   readonly unsubscribeSecret?: string;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** Plugins' log lines: `text` (default; stderr) or `json` (pino-shaped JSON lines on stdout, as `herald start` logs). */
+  readonly logFormat?: 'text' | 'json';
   /** Environment for `${VAR}` substitution; default the worker's process.env. */
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Folder of the send journal (send-journal.ts); none when absent. */
@@ -149,6 +154,26 @@ export interface WorkerConfig {
    * (worker.ts); unique per pool. Absent: the worker does not listen (in-process task runners).
    */
   readonly closeChannel?: string;
+  /**
+   * Flags the pool sets for its workers (a SharedArrayBuffer, read with Atomics): `FLAG_CLOSING`
+   * once `close()` has begun (a batch reaching a worker after that is answered SHUTDOWN without
+   * running), `FLAG_HOLD_SENDS` once `holdSends()` was called (a send not yet calling its plugin
+   * is answered SENDS_HELD_CODE). So no provider call starts after either.
+   */
+  readonly flags?: Int32Array;
+}
+
+/** Indexes into `WorkerConfig.flags`. */
+export const FLAG_CLOSING = 0;
+export const FLAG_HOLD_SENDS = 1;
+
+/** The code of a send answered without a provider call because the pool holds sends (`WorkerPool.holdSends`). */
+export const SENDS_HELD_CODE = 'STOPPING';
+export const SENDS_HELD_REASON = 'not sent: the runtime is stopping (no provider call was made)';
+
+/** Whether a send was answered without a provider call because the pool holds sends. */
+export function isHeldSend(result: SendResult): boolean {
+  return result.result.status === 'failed' && result.result.code === SENDS_HELD_CODE;
 }
 
 export interface WorkerGraph {

@@ -1,7 +1,9 @@
 /**
  * What a worker thread does with its tasks, apart from piscina so tests can run it in-process:
  * one plugin host per thread (created once, at startup), then render / send / query tasks,
- * each answered with a value (never a throw).
+ * each answered with a value (never a throw). A task has a CPU part (rendering, the plugin's
+ * synchronous start) and then, for sends and queries, a wait on the plugin's promise; `start`
+ * tells the two apart, so the pool counts a thread busy only for the first (worker-pool.ts).
  */
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { failed, sourceFailed } from '@herald/plugin-sdk';
@@ -9,8 +11,9 @@ import type { DeliveryResult, OutboundMessage, PluginClock, PluginLogger } from 
 import type { ArchivedContent } from '../driver/driver.js';
 import { createPluginHost, PluginStartupError } from '../plugins-host/plugin-host.js';
 import type { PluginHost } from '../plugins-host/plugin-host.js';
-import { consoleLogger, silentLogger } from '../plugins-host/plugin-logger.js';
+import { loggerFor } from '../plugins-host/plugin-logger.js';
 import { unsubscribeUrl } from '../subjects/unsubscribe-token.js';
+import { FLAG_CLOSING, FLAG_HOLD_SENDS, SENDS_HELD_CODE, SENDS_HELD_REASON } from './pool-tasks.js';
 import type {
   PoolResult,
   PoolTask,
@@ -30,6 +33,12 @@ export interface TaskRunner {
   readonly problems: readonly string[];
   /** Runs the tasks concurrently; `onResult` hears each result as soon as it is ready. */
   run(tasks: readonly PoolTask[], onResult?: (index: number, result: PoolResult) => void): Promise<PoolResult[]>;
+  /**
+   * Starts the tasks concurrently. `started` resolves once every task is done with its CPU part:
+   * finished, or waiting on its plugin call (rendered, the plugin called and returned its
+   * promise); `done` resolves with every result. `onResult` hears each result as soon as it is ready.
+   */
+  start(tasks: readonly PoolTask[], onResult?: (index: number, result: PoolResult) => void): { readonly started: Promise<void>; readonly done: Promise<PoolResult[]> };
   /**
    * Closes every plugin instance this runner created (the host aborts their unload signal,
    * then calls each `close()` within its close timeout). Never rejects; safe to call twice.
@@ -52,7 +61,7 @@ function followingClock(): PluginClock & { follow(now: number): void } {
 }
 
 export async function createTaskRunner(config: WorkerConfig, threadId = 0): Promise<TaskRunner> {
-  const logger: PluginLogger = config.logLevel === 'silent' ? silentLogger : consoleLogger(config.logLevel);
+  const logger: PluginLogger = loggerFor(config.logLevel, config.logFormat);
   const clock = followingClock();
   let host: PluginHost | undefined;
   let problems: readonly string[] = [];
@@ -105,7 +114,8 @@ export async function createTaskRunner(config: WorkerConfig, threadId = 0): Prom
     return { kind: 'render', outcome: render(task, kind) };
   };
 
-  const runSend = async (task: SendTask): Promise<SendResult> => {
+  /** `waiting()` is called once the plugin call is under way (the CPU part of the send is done). */
+  const runSend = async (task: SendTask, waiting: () => void): Promise<SendResult> => {
     // Render one message per turn of the event loop: a batch's renders in one synchronous burst
     // would hold back the providers' answers to earlier sends (an SMTP 250), and the longer a
     // sent message waits for its answer to be seen, the likelier a crash makes it a duplicate.
@@ -127,6 +137,10 @@ export async function createTaskRunner(config: WorkerConfig, threadId = 0): Prom
       return done(failed.permanent(outcome.error, { code }), null);
     }
     const content = outcome.content;
+    // The last moment before a provider call: the pool may have begun closing or holding sends meanwhile.
+    const flags = config.flags;
+    if (flags !== undefined && Atomics.load(flags, FLAG_CLOSING) !== 0) return done(failed.retryable('the worker pool is closed', { code: 'SHUTDOWN' }), null);
+    if (flags !== undefined && Atomics.load(flags, FLAG_HOLD_SENDS) !== 0) return done(failed.retryable(SENDS_HELD_REASON, { code: SENDS_HELD_CODE }), null);
     const metadata: Record<string, string> = { deliveryId: task.deliveryId, instanceId: task.journey.instanceId, templateId: task.template };
     if (config.publicBaseUrl && config.unsubscribeSecret) {
       metadata['unsubscribeUrl'] = unsubscribeUrl(config.publicBaseUrl, { subjectId: task.subject.id, category: task.category }, config.unsubscribeSecret);
@@ -143,22 +157,25 @@ export async function createTaskRunner(config: WorkerConfig, threadId = 0): Prom
       ...(task.category ? { category: task.category } : {}),
       metadata,
     };
-    const result = await host.send(task.channel, message, { idempotencyKey: task.idempotencyKey, attempt: task.attempt });
+    const call = host.send(task.channel, message, { idempotencyKey: task.idempotencyKey, attempt: task.attempt });
+    waiting();
+    const result = await call;
     if (journal && task.ledgerKey) journal.record(task.ledgerKey, result);
     return done(result, content);
   };
 
-  const runOne = async (task: PoolTask): Promise<PoolResult> => {
+  const runOne = async (task: PoolTask, waiting: () => void): Promise<PoolResult> => {
     if ('now' in task) clock.follow(task.now);
     switch (task.kind) {
       case 'render':
         return runRender(task);
       case 'send':
-        return runSend(task);
+        return runSend(task, waiting);
       case 'query': {
         if (!host) return { kind: 'query', result: sourceFailed.retryable(`plugins could not start: ${problems.join('; ')}`, { code: 'STARTUP' }) };
-        const result = await host.query(task.source, task.query, task.args, { attempt: task.attempt });
-        return { kind: 'query', result } satisfies QueryResult;
+        const call = host.query(task.source, task.query, task.args, { attempt: task.attempt });
+        waiting();
+        return { kind: 'query', result: await call } satisfies QueryResult;
       }
       case 'ping':
         return { kind: 'ping', problems, threadId };
@@ -167,30 +184,44 @@ export async function createTaskRunner(config: WorkerConfig, threadId = 0): Prom
     }
   };
 
+  const start: TaskRunner['start'] = (tasks, onResult) => {
+    let busy = tasks.length;
+    let cpuDone: () => void = () => {};
+    const started = busy === 0 ? Promise.resolve() : new Promise<void>((resolve) => (cpuDone = resolve));
+    // Concurrently: sends wait on the network, and one slow provider must not hold the batch's others.
+    const done = Promise.all(
+      tasks.map(async (task, index): Promise<PoolResult> => {
+        let marked = false;
+        const waiting = () => {
+          if (marked) return;
+          marked = true;
+          if (--busy === 0) cpuDone();
+        };
+        let result: PoolResult;
+        try {
+          result = await runOne(task, waiting);
+        } catch (error) {
+          result = failureFor(task, `worker error: ${(error as Error).message}`);
+        }
+        waiting();
+        onResult?.(index, result);
+        return result;
+      }),
+    );
+    return { started, done };
+  };
+
   return {
     problems,
-    async run(tasks, onResult) {
-      // Concurrently: sends wait on the network, and one slow provider must not hold the batch's others.
-      return Promise.all(
-        tasks.map(async (task, index): Promise<PoolResult> => {
-          let result: PoolResult;
-          try {
-            result = await runOne(task);
-          } catch (error) {
-            result = failureFor(task, `worker error: ${(error as Error).message}`);
-          }
-          onResult?.(index, result);
-          return result;
-        }),
-      );
-    },
+    start,
+    run: (tasks, onResult) => start(tasks, onResult).done,
     async close() {
       await host?.close();
     },
   };
 }
 
-/** The answer for a task that could not run (a crash, a timeout of the whole batch): always a value of the right kind. */
+/** The answer for a task that could not run (its thread crashed or was stopped, the pool is closed): always a value of the right kind. */
 export function failureFor(task: PoolTask, reason: string, code = 'WORKER'): PoolResult {
   switch (task.kind) {
     case 'send':

@@ -13,12 +13,23 @@ const root = makeProject({
   'closing-source': closingPlugin('source', APPEND('source')),
   'hanging-close': closingPlugin('channel', `return new Promise(() => {});`),
   'spinning-close': closingPlugin('channel', `for (;;) {}`),
+  // Busy for 300 ms in its synchronous part (so its batch holds the thread's only slot), then records the call.
+  busy: `import { appendFileSync } from 'node:fs';
+export default Object.freeze({
+  kind: 'channel', name: 'busy', version: '1.0.0', messageKind: 'email', manifest: undefined, configSchema: { type: 'object' },
+  create(config) { return { async send(message, sctx) {
+    const end = Date.now() + 300; while (Date.now() < end) {}
+    appendFileSync(config.path, sctx.idempotencyKey + '\\n');
+    return Object.freeze({ status: 'delivered', receipt: {} });
+  } }; },
+});
+`,
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 const lines = (file: string): string[] => readFileSync(file, 'utf8').split('\n').filter(Boolean);
 
-function send(channel: string): SendTask {
+function send(channel: string, idempotencyKey = `key-${channel}`): SendTask {
   return {
     kind: 'send',
     channel,
@@ -31,7 +42,7 @@ function send(channel: string): SendTask {
     deliveryId: 'd-1',
     step: 'remind',
     category: 'billing',
-    idempotencyKey: `key-${channel}`,
+    idempotencyKey,
     attempt: 1,
   };
 }
@@ -87,5 +98,19 @@ describe('worker pool close', () => {
     const started = performance.now();
     await pool.close();
     expect(performance.now() - started).toBeLessThan(300 + CLOSE_ANSWER_SLACK_MS + 2_000);
+  });
+
+  it('starts no plugin call once close() has begun: a batch still waiting for a slot is answered SHUTDOWN without running', async () => {
+    const file = join(root, 'out', 'busy.txt');
+    const graph = makeGraph({ busy: { use: './plugins/busy', message: 'email', config: { path: file } } });
+    const pool = await createWorkerPool({ projectRoot: root, graph, threads: 1, concurrentBatchesPerWorker: 1, logLevel: 'silent' });
+    const first = pool.run(send('busy', 'first'));
+    await new Promise((r) => setImmediate(r));
+    const second = pool.run(send('busy', 'second'));
+    await new Promise((r) => setTimeout(r, 50));
+    await pool.close();
+    expect((await first).result.status).toBe('delivered');
+    expect((await second).result).toMatchObject({ status: 'failed', retryable: true, code: 'SHUTDOWN' });
+    expect(lines(file)).toEqual(['first']);
   });
 });

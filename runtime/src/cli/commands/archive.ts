@@ -7,7 +7,7 @@
  * stopped, or on a copy of a production file. The file is opened as the driver opens it
  * (SQLite WAL lets it sit beside a running Herald), and never created.
  */
-import { existsSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { apiTarget, callApi, formatApiError, TOKEN_OPTION_HELP, URL_OPTION_HELP } from '../../api/api-client.js';
 import { ARCHIVE_PARAMS, INVALID_CURSOR_MESSAGE, isInvalidCursorError, parseArchiveQuery, type ArchiveParams } from '../../api/parse-archive-query.js';
@@ -37,25 +37,38 @@ function apiSource(opts: SourceOptions): ArchiveSource {
     async search(params) {
       const qs = new URLSearchParams(Object.entries(params).filter((e): e is [string, string] => e[1] !== undefined));
       const res = await callApi(target, 'GET', `/archive?${qs.toString()}`);
-      if (res.status !== 200) throw new CliError(formatApiError(res));
+      if (res.status !== 200) throw new CliError(formatApiError(res, target));
       return res.body as { items: ArchivedMessage[]; cursor: string | null };
     },
     async show(id) {
       const res = await callApi(target, 'GET', `/archive/${encodeURIComponent(id)}`);
       if (res.status === 404) return undefined;
-      if (res.status !== 200) throw new CliError(formatApiError(res));
+      if (res.status !== 200) throw new CliError(formatApiError(res, target));
       return res.body as ArchivedMessage;
     },
     close: async () => {},
   };
 }
 
+const DATA_FILE_HINT = "it names the embedded driver's SQLite file of herald dev/start, such as .herald/dev.db";
+
 async function fileSource(path: string): Promise<ArchiveSource> {
-  // A usage error (exit 2), as a missing --data @file of send-event is: the command cannot start.
-  if (!existsSync(path)) throw new Error(`--data: no such file: ${path} (it names the embedded driver's SQLite file of herald dev/start)`);
+  // Usage errors (exit 2), as a missing --data @file of send-event is: the command cannot start
+  // with what it was given — a file that is not there, a folder, a file that is no database.
+  let folder: boolean;
+  try {
+    folder = statSync(path).isDirectory();
+  } catch {
+    throw new Error(`--data: no such file: ${path} (${DATA_FILE_HINT})`);
+  }
+  if (folder) throw new Error(`--data: ${path} is a folder, not a file (${DATA_FILE_HINT})`);
   // Read-only: Herald may be running on this file right now.
   const driver: Driver = createEmbeddedDriver({ path, readonly: true });
-  await driver.open();
+  try {
+    await driver.open();
+  } catch (error) {
+    throw new Error(`--data ${path}: ${error instanceof Error ? error.message : String(error)} (${DATA_FILE_HINT})`, { cause: error });
+  }
   return {
     async search(params) {
       const parsed = parseArchiveQuery(params);

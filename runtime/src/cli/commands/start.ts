@@ -76,7 +76,9 @@ export function registerStartCommand(program: Command): void {
         graph: result.ir,
         projectRoot: root,
         log: pinoPluginLogger(logger),
-        ...(opts.threads ? { pool: { threads: int('threads', opts.threads, 1, 256) } } : {}),
+        // herald_process_* (CPU, memory, event loop lag, GC) in GET /metrics.
+        processMetrics: true,
+        pool: { logLevel: opts.logLevel, logFormat: 'json', ...(opts.threads ? { threads: int('threads', opts.threads, 1, 256) } : {}) },
         ...(publicBaseUrl && unsubscribeSecret ? { publicBaseUrl, unsubscribeSecret } : {}),
       });
       await runtime.start();
@@ -89,7 +91,8 @@ export function registerStartCommand(program: Command): void {
         await runtime.stop();
         throw portError(error, apiPort);
       }
-      installShutdown(server, runtime, { log: (line) => logger.info(line) });
-      logger.info({ url, data: dataFile, graph: result.ir.version }, `herald: ${result.ir.project.name} listening on ${url}`);
+      installShutdown(server, runtime, { log: (line, level) => logger[level](line) });
+      // Always printed (one JSON line on stdout, whatever --log-level): with --port 0 it is the only way to learn the port.
+      logger.child({}, { level: 'info' }).info({ url, data: dataFile, graph: result.ir.version }, `herald: ${result.ir.project.name} listening on ${url}`);
     });
 }

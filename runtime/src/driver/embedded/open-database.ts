@@ -12,8 +12,8 @@
  * `synchronous: 'FULL'` fsyncs every commit for hosts where that window matters, at a large
  * cost in commits per second.
  */
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { mkdirSync, statSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { migrateSchema, SCHEMA_VERSION } from './migrate-schema.js';
 
@@ -45,6 +45,59 @@ export function isMemoryPath(path: string): boolean {
 
 export function openDatabase(options: OpenDatabaseOptions): Database.Database {
   if (options.readonly === true) return openReadonly(options);
+  if (isMemoryPath(options.path)) return openWritable(options);
+  try {
+    return openWritable(options);
+  } catch (error) {
+    throw explainOpenError(error, options.path);
+  }
+}
+
+/**
+ * SQLite's own words for a file it cannot write name neither the file nor the cause
+ * (`unable to open database file`, `attempt to write a readonly database`): say which file,
+ * and what it needs. WAL mode creates `<file>-wal` and `<file>-shm` beside the file, so the
+ * folder must be writable even when the file itself is. Other errors pass unchanged.
+ */
+export function explainOpenError(error: unknown, path: string): unknown {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') return error;
+  const reason = error instanceof Error ? error.message : String(error);
+  if (isFolder(path)) return new Error(`embedded driver: ${path} is a folder; give the path of the database file in it (such as ${path}/herald.db)`, { cause: error });
+  const notAFolder = fileAbove(path);
+  if (notAFolder !== null && (code === 'ENOTDIR' || code === 'EEXIST' || code === 'SQLITE_CANTOPEN')) {
+    return new Error(`embedded driver: cannot create ${path}: ${notAFolder} is a file, not a folder`, { cause: error });
+  }
+  const unwritable = code === 'SQLITE_CANTOPEN' || code.startsWith('SQLITE_READONLY') || code === 'EACCES' || code === 'EPERM' || code === 'EROFS';
+  if (!unwritable) return error;
+  const file = basename(path);
+  const what = code === 'SQLITE_READONLY' ? `${path} and its folder ${dirname(path)} must be writable` : `the folder ${dirname(path)} must be writable`;
+  return new Error(`embedded driver: cannot open ${path} for writing (${reason}): ${what}: SQLite writes ${file}-wal and ${file}-shm next to it`, {
+    cause: error,
+  });
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** The nearest folder on the path that is a file instead, if any. */
+function fileAbove(path: string): string | null {
+  for (let dir = dirname(path); dir !== dirname(dir); dir = dirname(dir)) {
+    try {
+      if (!statSync(dir).isDirectory()) return dir;
+    } catch {
+      // not there (yet): look further up
+    }
+  }
+  return null;
+}
+
+function openWritable(options: OpenDatabaseOptions): Database.Database {
   if (!isMemoryPath(options.path)) mkdirSync(dirname(options.path), { recursive: true });
   const db = new Database(options.path, { timeout: options.busyTimeoutMs ?? 5000 });
   try {
