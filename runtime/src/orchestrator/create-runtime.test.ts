@@ -478,7 +478,9 @@ describe('orchestrator', () => {
       };
       const { runtime } = await realTime({ project, driver, runtime: { concurrency } });
       const before = project.calls().length;
-      await Promise.all(Array.from({ length: 10 }, (_, i) => runtime.ingest(shipped(`ho-${concurrency}-${i}`))));
+      // Ten subjects: one subject's events are ingested one after another, ten at once here.
+      for (let i = 0; i < 10; i++) await runtime.putSubject({ id: `ho-s-${i}`, contacts: { email: `s${i}@example.com` } });
+      await Promise.all(Array.from({ length: 10 }, (_, i) => runtime.ingest(shipped(`ho-${concurrency}-${i}`, `ho-s-${i}`))));
       await waitForCalls(project, before + 10);
       await runtime.stop();
       expect(project.calls().length - before).toBe(10);
