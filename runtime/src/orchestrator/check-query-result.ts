@@ -4,7 +4,7 @@
  * where text was declared) would otherwise reach templates as blanks or garbage in a
  * customer's message; the load fails instead, naming the query and the first fields that do
  * not fit, and the engine fails the instance as for any failed load. `null` ("no record") is
- * not checked: Herald's types take null anywhere, and journeys test for it (`has()`, `??`).
+ * not checked: Herald's types take null anywhere, and journeys test for it (`customer == null`, `customer.name ?? ...`).
  * Checks are compiled once per graph version.
  */
 import { typeToJsonSchema, type GraphIR } from '@herald/dsl';

@@ -27,29 +27,44 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v ===
 const pointerKey = (key: string) => key.replace(/~/g, '~0').replace(/\//g, '~1');
 const quoted = (names: readonly string[]) => names.map((n) => JSON.stringify(n)).join(', ');
 
+/**
+ * A problem with what it is about: a `field` of the profile (or its value), a `channel` or a
+ * `category` the profile names. An opt-out entry that is neither is about the one its
+ * did-you-mean names. Journey tests give each its own code (testing/check-test-subject.ts).
+ */
+export interface SubjectPatchProblem extends FieldError {
+  readonly names: 'field' | 'channel' | 'category';
+}
+
 /** Paths are JSON Pointers into the request body (`/age`, `/contacts/emial`, `/optOuts/2`). */
 export function subjectPatchProblems(graph: GraphIR, patch: unknown): FieldError[] {
+  return classifiedSubjectPatchProblems(graph, patch).map(({ path, message }) => ({ path, message }));
+}
+
+/** subjectPatchProblems, each with what it is about. */
+export function classifiedSubjectPatchProblems(graph: GraphIR, patch: unknown): SubjectPatchProblem[] {
   if (!isPlainObject(patch)) return [];
   return [...channelProblems(graph, patch), ...projectFieldProblems(graph, patch)];
 }
 
-function projectFieldProblems(graph: GraphIR, patch: Readonly<Record<string, unknown>>): FieldError[] {
+function projectFieldProblems(graph: GraphIR, patch: Readonly<Record<string, unknown>>): SubjectPatchProblem[] {
   const type = graph.subject.type;
   // A graph without a profile type (`dyn`) declares nothing to check against.
   if (type.kind !== 'object') return [];
   const own = Object.keys(type.fields).filter((k) => !BUILTIN.has(k));
   if (own.length === 0) return [];
-  const problems: FieldError[] = [];
+  const problems: SubjectPatchProblem[] = [];
   for (const [key, value] of Object.entries(patch)) {
     if (BUILTIN.has(key)) continue;
     const path = `/${pointerKey(key)}`;
     const field = Object.hasOwn(type.fields, key) ? type.fields[key] : undefined;
     if (field) {
-      problems.push(...fieldValueProblems(field, value, path));
+      problems.push(...fieldValueProblems(field, value, path).map((e) => ({ ...e, names: 'field' as const })));
       continue;
     }
     const suggestion = didYouMean(key, Object.keys(type.fields));
     problems.push({
+      names: 'field',
       path,
       message: `is not a field of the subject profile${suggestion ? `; did you mean "${suggestion}"?` : ''} (the project's: ${quoted(own)}; built in: ${[...BUILTIN].join(', ')})`,
     });
@@ -57,7 +72,7 @@ function projectFieldProblems(graph: GraphIR, patch: Readonly<Record<string, unk
   return problems;
 }
 
-function channelProblems(graph: GraphIR, patch: Readonly<Record<string, unknown>>): FieldError[] {
+function channelProblems(graph: GraphIR, patch: Readonly<Record<string, unknown>>): SubjectPatchProblem[] {
   const channels = Object.keys(graph.channels);
   const categories = [...new Set(Object.values(graph.policies).map((p) => p.category))];
   const isChannel = (name: string) => Object.hasOwn(graph.channels, name);
@@ -66,16 +81,16 @@ function channelProblems(graph: GraphIR, patch: Readonly<Record<string, unknown>
     const suggestion = didYouMean(name, channels);
     return `not a channel of this project${suggestion ? `; did you mean "${suggestion}"?` : ''} (${known})`;
   };
-  const problems: FieldError[] = [];
+  const problems: SubjectPatchProblem[] = [];
 
   if (isPlainObject(patch['contacts'])) {
     for (const channel of Object.keys(patch['contacts'])) {
-      if (!isChannel(channel)) problems.push({ path: `/contacts/${pointerKey(channel)}`, message: `is ${notAChannel(channel)}` });
+      if (!isChannel(channel)) problems.push({ names: 'channel', path: `/contacts/${pointerKey(channel)}`, message: `is ${notAChannel(channel)}` });
     }
   }
   if (Array.isArray(patch['channels'])) {
     patch['channels'].forEach((channel, i) => {
-      if (typeof channel === 'string' && !isChannel(channel)) problems.push({ path: `/channels/${i}`, message: `${JSON.stringify(channel)} is ${notAChannel(channel)}` });
+      if (typeof channel === 'string' && !isChannel(channel)) problems.push({ names: 'channel', path: `/channels/${i}`, message: `${JSON.stringify(channel)} is ${notAChannel(channel)}` });
     });
   }
   if (Array.isArray(patch['optOuts'])) {
@@ -86,16 +101,18 @@ function channelProblems(graph: GraphIR, patch: Readonly<Record<string, unknown>
       const colon = entry.lastIndexOf(':');
       if (colon !== -1) {
         const channel = entry.slice(colon + 1);
-        if (!isChannel(channel)) problems.push({ path, message: `names ${JSON.stringify(channel)} as its channel, which is ${notAChannel(channel)}` });
+        if (!isChannel(channel)) problems.push({ names: 'channel', path, message: `names ${JSON.stringify(channel)} as its channel, which is ${notAChannel(channel)}` });
         const category = entry.slice(0, colon);
         const near = categories.includes(category) ? undefined : didYouMean(category, categories);
-        if (near) problems.push({ path, message: `names the category ${JSON.stringify(category)}, which no policy has; did you mean "${near}"? (categories: ${categoryList})` });
+        if (near) problems.push({ names: 'category', path, message: `names the category ${JSON.stringify(category)}, which no policy has; did you mean "${near}"? (categories: ${categoryList})` });
         return;
       }
       if (isChannel(entry) || categories.includes(entry)) return;
       const near = didYouMean(entry, [...channels, ...categories]);
       if (near) {
         problems.push({
+          // A misspelt channel or a misspelt category: the one it is close to says which.
+          names: isChannel(near) ? 'channel' : 'category',
           path,
           message: `${JSON.stringify(entry)} is neither a channel nor a category of this project; did you mean "${near}"? (channels: ${channels.length === 0 ? 'none' : quoted(channels)}; categories: ${categoryList})`,
         });

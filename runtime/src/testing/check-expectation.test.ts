@@ -136,6 +136,25 @@ describe('checkExpectation', () => {
       'expected an instance of welcome, found none; instances: invoice-overdue for c-100 (active at wait-payment)',
     ]);
   });
+
+  it('takes the instance started last when several started at the same instant', () => {
+    // Listed as the store lists them (started_at, then id): the ids do not say which started first.
+    const first = { ...instance, id: 'invoice-overdue:b-first', vars: { n: 1 }, startedAt: 5 };
+    const second = { ...instance, id: 'invoice-overdue:a-second', vars: { n: 2 }, startedAt: 5 };
+    const older = { ...instance, id: 'invoice-overdue:z-older', vars: { n: 0 }, startedAt: 1 };
+    const startOrder = new Map([
+      [older.id, 0],
+      [first.id, 1],
+      [second.id, 2],
+    ]);
+    const pick = (instances: Instance[], order?: ReadonlyMap<string, number>) =>
+      checkExpectation({ instance: { vars: { n: 2 } } }, { sent: [], instances, archive: [], ...(order ? { startOrder: order } : {}) });
+    expect(pick([second, first, older], startOrder)).toEqual([]);
+    expect(pick([older, second, first], startOrder)).toEqual([]);
+    // Without the start order, the later listed of the same instant is taken as the later started.
+    expect(pick([older, first, second])).toEqual([]);
+    expect(pick([older, second, first])).toEqual(['instance invoice-overdue for c-100: expected vars.n = 2, got 1']);
+  });
 });
 
 describe('checkExpectation: visited and notVisited on a trimmed history', () => {

@@ -35,6 +35,13 @@ export interface Observed {
    * an expected message was not sent. Absent: "nothing was sent" is all there is to say.
    */
   readonly recent?: readonly Delivery[];
+  /**
+   * Instance id → when routing started it, counting up (RuntimeOptions.onRouted). The virtual
+   * clock stands still between steps, so instances started at one instant share `startedAt`;
+   * this says which of them is the latest. Absent, or an id not in it: the later in `instances`
+   * (the store lists them by start time, then id), the later started.
+   */
+  readonly startOrder?: ReadonlyMap<string, number>;
 }
 
 export function matchText(m: TextMatcher, actual: string): boolean {
@@ -147,11 +154,18 @@ function historyTrimmed(history: readonly HistoryEntry[]): boolean {
 
 const describeInstance = (i: Instance) => `${i.journey} for ${i.subjectId} (${i.status}${i.at ? ` at ${i.at}` : ''}${i.exitReason ? `, exit ${i.exitReason}` : ''})`;
 
-/** The instance an `instance:` block means: the latest started of those matching its journey and subject. */
-function pickInstance(m: Pick<InstanceMatcher, 'journey' | 'subject'>, instances: readonly Instance[]): Instance[] {
+/**
+ * The instance an `instance:` block means: the latest started of those matching its journey and
+ * subject, latest first. Instances started at the same virtual instant (the normal case: the
+ * clock does not move between steps) go by `startOrder`, the one routing started last first.
+ */
+function pickInstance(m: Pick<InstanceMatcher, 'journey' | 'subject'>, instances: readonly Instance[], startOrder?: ReadonlyMap<string, number>): Instance[] {
+  // Ids startOrder does not know rank below those it does, in the order given (negative ranks).
   return instances
-    .filter((i) => (m.journey === undefined || i.journey === m.journey) && (m.subject === undefined || i.subjectId === m.subject))
-    .sort((a, b) => b.startedAt - a.startedAt);
+    .map((i, index) => ({ i, rank: startOrder?.get(i.id) ?? index - instances.length }))
+    .filter(({ i }) => (m.journey === undefined || i.journey === m.journey) && (m.subject === undefined || i.subjectId === m.subject))
+    .sort((a, b) => b.i.startedAt - a.i.startedAt || b.rank - a.rank)
+    .map(({ i }) => i);
 }
 
 function deepEqual(a: unknown, b: unknown): boolean {
@@ -184,9 +198,9 @@ function checkVisits(name: string, m: Pick<InstanceMatcher, 'visited' | 'notVisi
   return out;
 }
 
-function checkInstance(m: InstanceMatcher, instances: readonly Instance[]): string[] {
+function checkInstance(m: InstanceMatcher, instances: readonly Instance[], startOrder?: ReadonlyMap<string, number>): string[] {
   const who = [m.journey, m.subject && `for ${m.subject}`].filter(Boolean).join(' ') || 'any journey';
-  const [inst] = pickInstance(m, instances);
+  const [inst] = pickInstance(m, instances, startOrder);
   if (!inst) {
     const all = instances.length ? `; instances: ${instances.map(describeInstance).join('; ')}` : '; no journey started';
     return [`expected an instance of ${who}, found none${all}`];
@@ -237,7 +251,7 @@ function checkArchive(m: DeliveryMatcher, archive: readonly ArchivedMessage[]): 
 
 export function checkExpectation(e: Expectation, observed: Observed): string[] {
   const failures = checkSent(e, observed.sent, observed.recent ?? []);
-  if (e.instance) failures.push(...checkInstance(e.instance, observed.instances));
+  if (e.instance) failures.push(...checkInstance(e.instance, observed.instances, observed.startOrder));
   if (e.noInstance) {
     const found = pickInstance(e.noInstance, observed.instances);
     if (found.length) failures.push(`expected no instance of ${e.noInstance.journey ?? 'any journey'}${e.noInstance.subject ? ` for ${e.noInstance.subject}` : ''}, found ${found.map(describeInstance).join('; ')}`);

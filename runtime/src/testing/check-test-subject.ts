@@ -11,7 +11,7 @@
  */
 import { BUILTIN_SUBJECT_FIELDS, didYouMean, type GraphIR } from '@herald/dsl';
 import { subjectProfileProblems } from '../subjects/check-subject-profile.js';
-import { subjectPatchProblems } from '../subjects/validate-subject-patch.js';
+import { classifiedSubjectPatchProblems } from '../subjects/validate-subject-patch.js';
 import { QUOTE_HINT } from './test-file-reader.js';
 
 export interface SubjectProblem {
@@ -19,7 +19,7 @@ export interface SubjectProblem {
   readonly pointer: string;
   /** The key is wrong (an unknown field or channel), not its value: reported at the key. */
   readonly key: boolean;
-  readonly code: 'unknown-key' | 'unknown-channel' | 'invalid-subject';
+  readonly code: 'unknown-key' | 'unknown-channel' | 'unknown-category' | 'invalid-subject';
   readonly message: string;
   readonly hint?: string;
 }
@@ -44,14 +44,13 @@ export function testSubjectProblems(id: string, profile: Profile, graph: GraphIR
     out.push({ pointer: e.path, key: false, code: 'invalid-subject', message: `${who} ${e.path}: ${e.message}`, ...(numericAddress ? { hint: QUOTE_HINT } : {}) });
   }
   if (!graph) return out;
-  for (const e of subjectPatchProblems(graph, profile)) {
+  for (const e of classifiedSubjectPatchProblems(graph, profile)) {
     if (reported.has(e.path)) continue;
-    const namesChannels = /^\/(contacts|channels|optOuts)\//.test(e.path);
     out.push({
       pointer: e.path,
       // An address under an unknown channel: the channel's name is the mistake.
       key: /^\/contacts\/[^/]+$/.test(e.path),
-      code: namesChannels ? 'unknown-channel' : 'invalid-subject',
+      code: e.names === 'channel' ? 'unknown-channel' : e.names === 'category' ? 'unknown-category' : 'invalid-subject',
       message: `${who} ${e.path}: ${e.message}`,
     });
   }

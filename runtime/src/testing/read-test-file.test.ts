@@ -151,6 +151,22 @@ tests:
     ]);
   });
 
+  it('reports a misspelt opt-out category as a category, a misspelt opt-out channel as a channel', () => {
+    const text = `subjects:
+  u-1: { optOuts: [onbording, emial, "onboarding:fax", "onbording:sms", newsletter] }
+tests:
+  - name: t
+    steps: [{ expect: { sentCount: 0 } }]
+`;
+    const { problems } = readTestFile('t.test.yaml', text, graph);
+    expect(problems.map(show)).toEqual([
+      '2:20 unknown-category: subject u-1 /optOuts/0: "onbording" is neither a channel nor a category of this project; did you mean "onboarding"? (channels: "email", "push", "sms"; categories: "onboarding")',
+      '2:31 unknown-channel: subject u-1 /optOuts/1: "emial" is neither a channel nor a category of this project; did you mean "email"? (channels: "email", "push", "sms"; categories: "onboarding")',
+      '2:38 unknown-channel: subject u-1 /optOuts/2: names "fax" as its channel, which is not a channel of this project (its channels: "email", "push", "sms")',
+      '2:56 unknown-category: subject u-1 /optOuts/3: names the category "onbording", which no policy has; did you mean "onboarding"? (categories: "onboarding")',
+    ]);
+  });
+
   it('takes a near miss of a built-in field for a typo even where the project declares no fields', () => {
     const { problems } = readTestFile(
       't.test.yaml',

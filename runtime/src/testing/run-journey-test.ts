@@ -132,6 +132,8 @@ export async function runJourneyTest(ir: GraphIR, test: JourneyTest, options: Ru
   if (problems.length > 0) return result({ messages: problems });
 
   const clock = createVirtualClock(test.start);
+  // The order routing starts instances in: which of those started at one virtual instant is the latest.
+  const startOrder = new Map<string, number>();
   const runtime = createRuntime({
     driver: createEmbeddedDriver({ path: ':memory:', clock: () => clock.now() }),
     graph,
@@ -139,6 +141,10 @@ export async function runJourneyTest(ir: GraphIR, test: JourneyTest, options: Ru
     clock,
     pool: { threads: options.threads ?? 1, logLevel: 'silent' },
     ...(options.log ? { log: options.log } : {}),
+    // Told again when a routing runs again: the first telling is when it started.
+    onRouted: (d) => {
+      if (d.kind === 'started' && !startOrder.has(d.instanceId)) startOrder.set(d.instanceId, startOrder.size);
+    },
   });
   try {
     await runtime.start();
@@ -198,7 +204,7 @@ export async function runJourneyTest(ir: GraphIR, test: JourneyTest, options: Ru
           for (const s of sent) seen.add(s.key);
           const recent = archive.map((a) => a.delivery).filter((d) => d.status === 'deferred' || d.history.length !== decided.get(d.id));
           for (const a of archive) decided.set(a.delivery.id, a.delivery.history.length);
-          const failures = checkExpectation(step.expect, { sent, instances: await allInstances(runtime, graph), archive, recent });
+          const failures = checkExpectation(step.expect, { sent, instances: await allInstances(runtime, graph), archive, recent, startOrder });
           if (failures.length > 0) return result({ ...where, messages: failures });
           break;
         }

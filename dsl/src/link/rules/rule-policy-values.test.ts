@@ -27,6 +27,20 @@ describe('policy values', () => {
       expect.objectContaining({ code: 'retry-max-below-initial', severity: 'warning', at: '10s', message: 'retry of policy `standard`: `max` 10s is below `initial` 30s, so every retry waits 10s' }),
     ]);
   });
+
+  it('warns of an initial delay above the default max (1h) when no max is written, at `initial`', () => {
+    expect(check('retry: { attempts: 3, backoff: fixed, initial: 2h }\n')).toEqual([
+      expect.objectContaining({
+        code: 'retry-max-below-initial',
+        severity: 'warning',
+        at: '2h',
+        message: 'retry of policy `standard`: `initial` 2h is above the default `max` of 1h, so every retry waits 1h',
+        hint: 'set `max:` (at least `initial`: `max: 2h`) for longer delays, or make `initial` at most 1h',
+      }),
+    ]);
+    expect(check('retry: { attempts: 3, initial: 1h }\n')).toEqual([]);
+    expect(check('retry: { attempts: 3, backoff: fixed, initial: 2h, max: 2h }\n')).toEqual([]);
+  });
 });
 
 describe('time zones', () => {

@@ -1,7 +1,8 @@
 /**
  * Policy values that are valid one by one but do not do what they say:
  * - `quiet-hours-empty` (warning): `from` and `to` are the same time, so nothing is held back;
- * - `retry-max-below-initial` (warning): every backoff delay is capped below the first one;
+ * - `retry-max-below-initial` (warning): every backoff delay is capped below the first one, by a
+ *   written `max` or by the default one (1h) when `initial` is longer;
  * - `unknown-timezone` (error): `quietHours.timezone` is a literal that names no IANA zone. At run
  *   time it would quietly give way to the subject's zone; a literal can be checked now. The same
  *   for `defaults.timezone` in herald.yaml, which would quietly give way to UTC.
@@ -9,6 +10,7 @@
 import { didYouMean } from '../../diagnostics/did-you-mean.js';
 import type { Problem } from '../../diagnostics/report.js';
 import { isValidTimeZone } from '../../expr/timestamp.js';
+import { POLICY_DEFAULTS } from '../../lower/lower-project.js';
 import { offsetInText } from '../../model/ast.js';
 import type { Span } from '../../source/source-file.js';
 import type { LinkRule } from '../link-context.js';
@@ -73,6 +75,15 @@ export const policyValues: LinkRule = ({ model, report }) => {
         message: `retry of policy \`${p.id.value}\`: \`max\` ${formatMs(retry.max.value)} is below \`initial\` ${formatMs(retry.initial.value)}, so every retry waits ${formatMs(retry.max.value)}`,
         span: retry.max.span,
         hint: '`max` caps the growing delay; make it at least `initial`, or use `backoff: fixed`',
+      });
+    } else if (retry?.initial && !retry.max && retry.initial.value > POLICY_DEFAULTS.retry.maxMs) {
+      // Unwritten, `max` is 1h: `initial: 2h` would quietly retry after 1h, whatever the backoff.
+      const max = formatMs(POLICY_DEFAULTS.retry.maxMs);
+      report({
+        code: 'retry-max-below-initial',
+        message: `retry of policy \`${p.id.value}\`: \`initial\` ${formatMs(retry.initial.value)} is above the default \`max\` of ${max}, so every retry waits ${max}`,
+        span: retry.initial.span,
+        hint: `set \`max:\` (at least \`initial\`: \`max: ${formatMs(retry.initial.value)}\`) for longer delays, or make \`initial\` at most ${max}`,
       });
     }
   }
