@@ -18,6 +18,11 @@ describe('routingLine', () => {
     const paid = { id: 'e-2', type: 'invoice.paid' };
     expect(routingLine({ kind: 'no-subject-id', event: paid, path: 'subjectId' })).toBe('  invoice.paid: no subject id at `subjectId`, so it reaches no waiting instance');
     expect(routingLine({ kind: 'unheard', event: paid, subjectId: 'c-100', awaited: true })).toBe('  c-100 invoice.paid: no instance was waiting for it');
+    const reached = { kind: 'reached', event: paid, journey: 'invoice-overdue', subjectId: 'c-100', instanceId: 'i-1', at: 'wait-payment', waiting: true } as const;
+    expect(routingLine({ ...reached, outcome: 'ignored' })).toBe('  c-100 invoice-overdue: waiting at wait-payment, did not take invoice.paid: its match is false for it');
+    expect(routingLine({ ...reached, outcome: 'taken' })).toBe('  c-100 invoice-overdue: took invoice.paid at wait-payment');
+    expect(routingLine({ ...reached, outcome: 'kept', waiting: false })).toBe('  c-100 invoice-overdue: kept invoice.paid for a later wait');
+    expect(routingLine({ ...reached, outcome: 'ignored', waiting: false })).toBe('  c-100 invoice-overdue: did not take invoice.paid: it does not wait for it now');
     expect(routingLine({ kind: 'unheard', event: paid, subjectId: null, awaited: false })).toBe('  invoice.paid: no journey starts on it or waits for it');
   });
 });

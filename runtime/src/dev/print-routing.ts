@@ -16,6 +16,14 @@ export function routingLine(decision: RoutingDecision): string {
       return `  ${decision.subjectId === null ? '' : `${decision.subjectId} `}${decision.journey}: not started by ${by}: ${decision.reason}`;
     case 'no-subject-id':
       return `  ${by}: no subject id at \`${decision.path}\`, so it reaches no waiting instance`;
+    case 'reached': {
+      const who = `  ${decision.subjectId} ${decision.journey}`;
+      if (decision.outcome === 'taken') return `${who}: took ${by}${decision.at === null ? '' : ` at ${decision.at}`}`;
+      if (decision.outcome === 'kept') return `${who}: kept ${by} for a later wait`;
+      return decision.waiting
+        ? `${who}: waiting${decision.at === null ? '' : ` at ${decision.at}`}, did not take ${by}: its match is false for it`
+        : `${who}: did not take ${by}: it does not wait for it now`;
+    }
     case 'unheard':
       return decision.awaited
         ? `  ${decision.subjectId === null ? '' : `${decision.subjectId} `}${by}: no instance was waiting for it`

@@ -93,8 +93,10 @@ describe.each([
     });
     expect(await route(setup, 'order.delivered', { subjectId: 's-2', orderId: 'o-1' })).toEqual([{ kind: 'unheard', type: 'order.delivered', subjectId: 's-2', awaited: true }]);
     expect(await route(setup, 'order.returned', { subjectId: 's-1' })).toEqual([{ kind: 'unheard', type: 'order.returned', subjectId: 's-1', awaited: false }]);
-    // An event that reaches a waiting instance is not "unheard"; what it does there is the instance's business.
-    expect(await route(setup, 'order.delivered', { subjectId: 's-1', orderId: 'o-1' })).toEqual([]);
+    // An event that reaches a waiting instance says what the instance did with it: not taken (its match is false), taken.
+    const reached = { kind: 'reached', type: 'order.delivered', journey: 'shipped', subjectId: 's-1', instanceId, at: 'wait-delivery', waiting: true };
+    expect(await route(setup, 'order.delivered', { subjectId: 's-1', orderId: 'o-999' })).toEqual([{ ...reached, outcome: 'ignored' }]);
+    expect(await route(setup, 'order.delivered', { subjectId: 's-1', orderId: 'o-1' })).toEqual([{ ...reached, outcome: 'taken' }]);
   });
 
   it('tells nothing about a re-posted event id: the API answers it as a duplicate', async () => {

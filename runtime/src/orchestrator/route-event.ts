@@ -48,6 +48,21 @@ export type RoutingDecision =
     }
   /** A journey waits for this type, but the event carries no subject id where its declaration says. */
   | { readonly kind: 'no-subject-id'; readonly event: RoutedEventRef; readonly path: string }
+  /**
+   * A subject's instance it reached: `taken` by the step waiting for it, `kept` for a later wait,
+   * or `ignored` (the waiting step's `match` is false for it, or the instance neither waits for
+   * nor keeps it now; `waiting` says which).
+   */
+  | {
+      readonly kind: 'reached';
+      readonly event: RoutedEventRef;
+      readonly journey: string;
+      readonly subjectId: string;
+      readonly instanceId: string;
+      readonly at: string | null;
+      readonly outcome: 'taken' | 'kept' | 'ignored';
+      readonly waiting: boolean;
+    }
   /** No journey starts on its type and no instance was waiting for it; `awaited`: a journey of the graph waits for the type. */
   | { readonly kind: 'unheard'; readonly event: RoutedEventRef; readonly subjectId: string | null; readonly awaited: boolean };
 
@@ -144,6 +159,16 @@ export async function routeEvent(ctx: HandlerContext, event: IncomingEvent, repe
     if (audience.kind === 'subject') {
       const taken = await applyEvent(ctx, instance, event, now, parts, subjects);
       if (taken) applied.push(taken);
+      decisions.push({
+        kind: 'reached',
+        event: ref,
+        journey: instance.journey,
+        subjectId: instance.subjectId,
+        instanceId: instance.id,
+        at: instance.at,
+        outcome: reachedOutcome(instance, taken?.instance),
+        waiting: waitingForOf(instance) === event.type,
+      });
     } else {
       parts.enqueue.push({ id: jobIds.eventFor(event.id, instance.id), job: { kind: 'instance', instanceId: instance.id, input: { kind: 'event', event } }, runAt: now });
     }
@@ -154,6 +179,14 @@ export async function routeEvent(ctx: HandlerContext, event: IncomingEvent, repe
   }
   if (ctx.onRouted) await tellRouted(ctx, ctx.onRouted, event, repeat, decisions);
   return { parts, started, told: applied, subjects };
+}
+
+/** What the event did to an instance: a longer inbox is a kept event; a moved step, status or wait (a batch's items) a taken one; a note alone (a `match` that could not be decided) nothing. */
+function reachedOutcome(before: Instance, after: Instance | undefined): 'taken' | 'kept' | 'ignored' {
+  if (after === undefined) return 'ignored';
+  if ((after.inbox?.length ?? 0) > (before.inbox?.length ?? 0)) return 'kept';
+  const moved = after.status !== before.status || after.at !== before.at || JSON.stringify(after.waiting) !== JSON.stringify(before.waiting);
+  return moved ? 'taken' : 'ignored';
 }
 
 /**
