@@ -1,6 +1,7 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { heraldInProcess as herald } from '../../../../test/helpers/herald-in-process.js';
 
@@ -103,5 +104,34 @@ describe('herald validate checks each plugin manifest as the SDK does', () => {
     const r = await herald(['validate', '--format', 'json', dir]);
     const lines = (JSON.parse(r.out) as { code: string; range: { start: { line: number } } }[]).map((d) => `${d.code}@${d.range.start.line}`);
     expect(lines).toEqual(['invalid-plugin-manifest@4', 'invalid-plugin-manifest@7']);
+  });
+});
+
+describe('validate --max-warnings', () => {
+  const example = fileURLToPath(new URL('../../../../examples/invoice-dunning', import.meta.url));
+
+  it('refuses a value that is not a count (exit 2), instead of ignoring it', async () => {
+    for (const bad of ['abc', '-1', '1.5']) {
+      const r = await herald(['validate', example, '--max-warnings', bad]);
+      expect(r.code, bad).toBe(2);
+      expect(r.err, bad).toMatch(/--max-warnings.*must be a whole number, 0 or more/);
+    }
+  });
+
+  it('says when the warnings, not errors, fail the run', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'herald-max-warnings-'));
+    try {
+      cpSync(example, dir, { recursive: true });
+      // A wait for an event without a timeout is a warning (wait-without-timeout).
+      const journey = join(dir, 'journeys', 'invoice-overdue.journey.yaml');
+      writeFileSync(journey, readFileSync(journey, 'utf8').replace('wait: { event: invoice.paid, match: "event.invoiceId == trigger.invoiceId", timeout: 7d }\n    onEvent: thank-you\n    onTimeout: second-notice', 'wait: { event: invoice.paid, match: "event.invoiceId == trigger.invoiceId" }\n    onEvent: thank-you'));
+      const r = await herald(['validate', dir, '--max-warnings', '0']);
+      expect(r.out).toMatch(/0 errors and [1-9]\d* warnings?/);
+      expect(r.err).toMatch(/herald validate: \d+ warnings?, more than --max-warnings 0 allows/);
+      expect(r.code).toBe(1);
+      expect((await herald(['validate', dir, '--max-warnings', '99'])).code).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

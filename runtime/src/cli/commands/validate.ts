@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { Option } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 import { compareDiagnostics } from '@herald/dsl';
 import { pluginManifestDiagnostics } from '../check-plugin-manifests.js';
 import { expandProjectDirs, openProject } from '../load-project.js';
@@ -12,7 +12,7 @@ export function registerValidateCommand(program: Command): void {
     .argument('[dirs...]', 'project folders (a folder of projects checks each)', ['.'])
     .addOption(new Option('-f, --format <format>', 'output format').choices(['pretty', 'json', 'sarif']).default('pretty'))
     .option('--no-color', 'plain output')
-    .option('--max-warnings <n>', 'also fail when there are more warnings than this', (v) => Number.parseInt(v, 10))
+    .option('--max-warnings <n>', 'also fail when there are more warnings than this', wholeNumber)
     .action((dirs: string[], opts: { format: DiagnosticFormat; color: boolean; maxWarnings?: number }) => {
       const results = expandProjectDirs(dirs).map((dir) => {
         const project = openProject(dir);
@@ -26,6 +26,16 @@ export function registerValidateCommand(program: Command): void {
       const all = results.flatMap((r) => r.diagnostics);
       const errors = all.filter((d) => d.severity === 'error').length;
       const warnings = all.filter((d) => d.severity === 'warning').length;
-      if (errors > 0 || (opts.maxWarnings !== undefined && warnings > opts.maxWarnings)) process.exitCode = 1;
+      const tooManyWarnings = opts.maxWarnings !== undefined && warnings > opts.maxWarnings;
+      if (tooManyWarnings && opts.format === 'pretty') {
+        process.stderr.write(`herald validate: ${warnings} warning${warnings === 1 ? '' : 's'}, more than --max-warnings ${opts.maxWarnings} allows\n`);
+      }
+      if (errors > 0 || tooManyWarnings) process.exitCode = 1;
     });
+}
+
+/** `--max-warnings`: a count; anything else is a usage error (exit 2), not a limit silently ignored. */
+function wholeNumber(value: string): number {
+  if (!/^\d+$/.test(value.trim())) throw new InvalidArgumentError('must be a whole number, 0 or more');
+  return Number(value);
 }
