@@ -39,6 +39,11 @@ export interface ApiResponse {
   readonly body: unknown;
 }
 
+/** No Herald answered at the URL: a command that has another way in (a data file) can say so. */
+export class ApiUnreachable extends Error {
+  override readonly name = 'ApiUnreachable';
+}
+
 export async function callApi(target: ApiTarget, method: 'GET' | 'POST', path: string, body?: unknown): Promise<ApiResponse> {
   const headers: Record<string, string> = {};
   if (body !== undefined) headers['content-type'] = 'application/json';
@@ -48,7 +53,7 @@ export async function callApi(target: ApiTarget, method: 'GET' | 'POST', path: s
     res = await fetch(`${target.url}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
   } catch (error) {
     const cause = (error as { cause?: { code?: string } }).cause?.code;
-    throw new Error(`cannot reach the Herald API at ${target.url}${cause ? ` (${cause})` : ''}: is \`herald dev\` or \`herald start\` running? (--url to point elsewhere)`);
+    throw new ApiUnreachable(`cannot reach the Herald API at ${target.url}${cause ? ` (${cause})` : ''}: is \`herald dev\` or \`herald start\` running? (--url to point elsewhere)`);
   }
   const text = await res.text();
   let parsed: unknown = text;

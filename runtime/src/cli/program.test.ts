@@ -61,6 +61,12 @@ describe('herald exit codes (docs/cli.md: 0 success, 1 problems found, 2 a usage
     expect(res).toMatchObject({ code: USAGE_ERROR, out: '', err: message });
   });
 
+  it('archive with no Herald at the URL points at the data file, the way in once herald dev has stopped', async () => {
+    const res = await herald('archive', 'search', '--subject', 'c-100', '--url', 'http://127.0.0.1:1');
+    expect(res.code).toBe(USAGE_ERROR);
+    expect(res.err).toMatch(/^herald: cannot reach the Herald API at http:\/\/127\.0\.0\.1:1.*; or read the data file: --data <file> \(herald dev keeps it in <project>\/\.herald\/dev\.db\)\n$/);
+  });
+
   it('archive --data that names no database exits 2, whatever is wrong with it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'herald-archive-data-'));
     try {

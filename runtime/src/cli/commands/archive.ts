@@ -9,7 +9,7 @@
  */
 import { statSync } from 'node:fs';
 import type { Command } from 'commander';
-import { apiTarget, callApi, formatApiError, TOKEN_OPTION_HELP, URL_OPTION_HELP } from '../../api/api-client.js';
+import { ApiUnreachable, apiTarget, callApi, formatApiError, TOKEN_OPTION_HELP, URL_OPTION_HELP } from '../../api/api-client.js';
 import { ARCHIVE_PARAMS, INVALID_CURSOR_MESSAGE, isInvalidCursorError, parseArchiveQuery, type ArchiveParams } from '../../api/parse-archive-query.js';
 import type { ArchiveQuery, ArchivedMessage, Driver } from '../../driver/driver.js';
 import { createEmbeddedDriver } from '../../driver/embedded/index.js';
@@ -135,6 +135,8 @@ async function withSource<T>(opts: SourceOptions, run: (source: ArchiveSource) =
     source = opts.data ? await fileSource(opts.data) : apiSource(opts);
     await run(source);
   } catch (error) {
+    // The archive is in the data file too: once `herald dev` has stopped, that is the way in.
+    if (error instanceof ApiUnreachable) throw new Error(`${error.message}; or read the data file: --data <file> (herald dev keeps it in <project>/.herald/dev.db)`);
     if (!(error instanceof CliError)) throw error;
     process.stderr.write(`${error.message}\n`);
     process.exitCode = 1;
