@@ -10,8 +10,8 @@ import { unknownName } from './unknown-name.js';
 export const stepTargets: LinkRule = ({ model, symbols, report }) => {
   for (const j of model.journeys) {
     const steps = symbols.steps.get(j);
-    // Only user ids can be written as targets; `#3` is not a valid step reference.
-    const ids = j.steps.flatMap((s) => (s.id ? [s.id.value] : []));
+    // Only user ids can be written as targets; `#3` is not a valid step reference. A duplicated id (its own error) is listed once.
+    const ids = [...new Set(j.steps.flatMap((s) => (s.id ? [s.id.value] : [])))];
     for (const step of j.steps) {
       for (const edge of stepEdges(j, step)) {
         if (!edge.ref || edge.to === null || steps?.has(edge.to)) continue;

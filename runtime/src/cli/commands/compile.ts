@@ -26,7 +26,7 @@ export function registerCompileCommand(program: Command): void {
       if (opts.out) {
         mkdirSync(dirname(opts.out), { recursive: true });
         writeFileSync(opts.out, json);
-        process.stderr.write(`wrote ${opts.out} (${result.ir.journeys.length} journeys, version ${result.ir.version.slice(0, 19)})\n`);
+        process.stderr.write(`wrote ${opts.out} (${result.ir.journeys.length} journey${result.ir.journeys.length === 1 ? '' : 's'}, version ${result.ir.version.slice(0, 19)})\n`);
       } else process.stdout.write(json);
     });
 }
