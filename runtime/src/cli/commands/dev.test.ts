@@ -17,6 +17,8 @@ import { runHerald } from '../program.js';
 import { createDevApiServer, registerDevCommand, startDev } from './dev.js';
 
 const example = fileURLToPath(new URL('../../../../examples/invoice-dunning', import.meta.url));
+/** A copy of the example without the data a `herald dev` run on it left (`.herald/`): each test starts on an empty store. */
+const withoutDevData = { recursive: true, filter: (src: string) => !src.split(/[\\/]/).includes('.herald') };
 const overdue = (invoiceId: string) => ({
   type: 'invoice.overdue',
   data: { subjectId: 'c-100', invoiceId, amount: 1200, currency: 'EUR', dueDate: '2026-01-01T00:00:00Z' },
@@ -61,7 +63,7 @@ describe('herald dev', () => {
 
   it('catches the mail an event over HTTP leads to, switches to a new graph on a change, and leaves an archive to read', async () => {
     const project = join(scratch, 'project');
-    cpSync(example, project, { recursive: true });
+    cpSync(example, project, withoutDevData);
     const lines: string[] = [];
     const session = await startDev({ dir: project, port: 0, smtpPort: 0, data: '.herald/dev.db', watch: false, out: (t) => lines.push(t) });
     let closed = false;
@@ -133,7 +135,7 @@ describe('herald dev', () => {
     // The mail catcher's port is free again.
     await expectFree(free);
     const parent = join(scratch, 'projects');
-    cpSync(example, join(parent, 'billing'), { recursive: true });
+    cpSync(example, join(parent, 'billing'), withoutDevData);
     await expect(startDev({ dir: parent, port: 0, smtpPort: free, data: '.herald/dev.db', watch: false, out: () => {} })).rejects.toThrow(
       `no herald.yaml in ${parent}; did you mean ${join(parent, 'billing')}?`,
     );
@@ -169,7 +171,7 @@ describe('herald dev', () => {
 
   it('after a restart on the same data file, says the file holds instances and why a re-posted event starts nothing', async () => {
     const project = join(scratch, 'restart');
-    cpSync(example, project, { recursive: true });
+    cpSync(example, project, withoutDevData);
     const subject = { contacts: { email: 'ada@example.com' }, timezone: middayZone() };
     const lines: string[] = [];
     const start = () => startDev({ dir: project, port: 0, smtpPort: 0, data: '.herald/dev.db', watch: false, out: (t) => lines.push(t) });
@@ -246,7 +248,7 @@ describe('herald dev', () => {
 
   it('with --exit-after, exits 1 when the project does not compile', async () => {
     const project = join(scratch, 'broken-exit');
-    cpSync(example, project, { recursive: true });
+    cpSync(example, project, withoutDevData);
     writeFileSync(join(project, 'templates/payment-reminder.template.yaml'), 'template: payment-reminder\nemail: [');
     const { out, code } = await run(registerDevCommand, ['dev', project, '--port', '0', '--smtp-port', '0', '--no-watch', '--exit-after', '300ms']);
     expect(out).toContain('herald dev: the project does not compile; fix the errors above\n');
