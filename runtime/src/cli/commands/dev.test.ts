@@ -246,6 +246,14 @@ describe('herald dev', () => {
     expect(out).toContain('herald dev: --exit-after 300ms; stopping');
   });
 
+  it('--log-level lets the runtime say more than warnings', async () => {
+    const quiet = await run(registerDevCommand, ['dev', example, '--port', '0', '--smtp-port', '0', '--data', join(scratch, 'quiet.db'), '--no-watch', '--exit-after', '300ms']);
+    expect(quiet.out).not.toMatch(/herald: running invoice-dunning/);
+    const chatty = await run(registerDevCommand, ['dev', example, '--port', '0', '--smtp-port', '0', '--data', join(scratch, 'chatty.db'), '--no-watch', '--exit-after', '300ms', '--log-level', 'info']);
+    expect(chatty.code).toBe(0);
+    expect(chatty.out).toMatch(/herald: running invoice-dunning/);
+  });
+
   it('with --exit-after, exits 1 when the project does not compile', async () => {
     const project = join(scratch, 'broken-exit');
     cpSync(example, project, withoutDevData);

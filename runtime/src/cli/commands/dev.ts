@@ -15,6 +15,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import type { Command } from 'commander';
+import { Option } from 'commander';
 import type { FastifyInstance } from 'fastify';
 import type { GraphIR } from '@herald/dsl';
 import { createApiServer } from '../../api/create-server.js';
@@ -47,6 +48,8 @@ export interface DevOptions {
   readonly smtpPort: number;
   /** SQLite file, relative to the project. */
   readonly data: string;
+  /** The runtime's and the plugins' log lines on stderr from this level up; default warn (the decisions are printed anyway). */
+  readonly logLevel?: 'debug' | 'info' | 'warn' | 'error';
   readonly host?: string;
   readonly watch?: boolean;
   readonly out?: (text: string) => void;
@@ -124,8 +127,8 @@ export async function startDev(options: DevOptions): Promise<DevSession> {
       driver: createEmbeddedDriver({ path: dataFile }),
       graph: pointEmailAtCatcher(ir, catcher.host, catcher.port),
       projectRoot: root,
-      log: consoleLogger('warn'),
-      pool: { threads: 1, logLevel: 'warn' },
+      log: consoleLogger(options.logLevel ?? 'warn'),
+      pool: { threads: 1, logLevel: options.logLevel ?? 'warn' },
       onDelivery: printDecisions,
       onRouted: printRouting,
       ...(publicBaseUrl ? { publicBaseUrl, unsubscribeSecret: DEV_UNSUBSCRIBE_SECRET } : {}),
@@ -283,6 +286,7 @@ interface DevCommandOptions {
   readonly data: string;
   readonly watch: boolean;
   readonly exitAfter?: string;
+  readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
 
 const port = (name: string, text: string): number => {
@@ -308,9 +312,10 @@ export function registerDevCommand(program: Command): void {
     .option('--data <file>', 'SQLite file of the embedded driver (relative to the project)', '.herald/dev.db')
     .option('--no-watch', 'do not re-compile on file changes')
     .option('--exit-after <time>', 'stop by itself after this long (30s, 500ms): for scripts and tests')
+    .addOption(new Option('--log-level <level>', "the runtime's and plugins' log lines from this level up (stderr)").choices(['debug', 'info', 'warn', 'error']).default('warn'))
     .action(async (dir: string, opts: DevCommandOptions) => {
       const wait = opts.exitAfter === undefined ? undefined : parseWait(opts.exitAfter);
-      const session = await startDev({ dir, port: port('port', opts.port), smtpPort: port('smtp-port', opts.smtpPort), data: opts.data, watch: opts.watch });
+      const session = await startDev({ dir, port: port('port', opts.port), smtpPort: port('smtp-port', opts.smtpPort), data: opts.data, watch: opts.watch, logLevel: opts.logLevel });
       const stop = async (why: string) => {
         process.stderr.write(`herald dev: ${why}; stopping\n`);
         await session.close();
