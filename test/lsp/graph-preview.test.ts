@@ -34,7 +34,7 @@ describe('journey graph', () => {
     const ids = g.nodes.map((n) => n.id);
     expect(ids).toEqual(['@start', 'first-reminder', 'wait-payment', 'second-notice', '#4', '#5', '#6', 'account-manager', 'final-notice', '#9', 'thank-you', '#11']);
     expect(g.edges).toContainEqual({ from: 'wait-payment', to: 'thank-you', label: 'invoice.paid' });
-    expect(g.edges).toContainEqual({ from: 'wait-payment', to: 'second-notice', label: 'timeout 1w' });
+    expect(g.edges).toContainEqual({ from: 'wait-payment', to: 'second-notice', label: 'timeout 7d' });
     expect(g.edges).toContainEqual({ from: '@start', to: 'first-reminder', label: '' });
     const step = g.nodes.find((n) => n.id === 'second-notice')!;
     expect(step.range!.start).toEqual(client.position(JOURNEY, '  - id: second-notice', 4));

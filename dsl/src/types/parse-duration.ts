@@ -13,12 +13,15 @@ export function parseDuration(text: string): number | undefined {
   return matched === text.length && text.length > 0 ? total : undefined;
 }
 
-/** The shortest duration text for a number of milliseconds (`90000` -> `1m30s`). */
+/**
+ * A duration as text for a number of milliseconds (`90000` -> `1m30s`), in days at most: `7d`,
+ * not `1w`, as instance histories (runtime engine/describe.ts) and most journeys write it.
+ */
 export function formatDuration(ms: number): string {
   if (ms === 0) return '0s';
   let rest = ms;
   let out = '';
-  for (const [unit, size] of [['w', 604_800_000], ['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000], ['ms', 1]] as const) {
+  for (const [unit, size] of [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000], ['ms', 1]] as const) {
     const n = Math.floor(rest / size);
     if (n > 0) {
       out += `${n}${unit}`;
