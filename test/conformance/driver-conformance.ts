@@ -17,7 +17,7 @@
  * already have made), a job handed out twice, a lease that never expires, a page that repeats.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { INVALID_CURSOR_CODE, type ArchiveWrite, type CommitOutcome, type Driver, type UnitOfWork } from '../../runtime/src/driver/driver.js';
+import { INVALID_CURSOR_CODE, type ArchiveWrite, type CommitOutcome, type Driver, type SentCount, type UnitOfWork } from '../../runtime/src/driver/driver.js';
 import type { Delivery } from '../../runtime/src/delivery/types.js';
 import type { Instance } from '../../runtime/src/engine/types.js';
 import { eventJob, makeAttempt, makeContent, makeDelivery, makeGraph, makeInstance, T0, timerJob } from './fixtures.js';
@@ -715,6 +715,39 @@ export function describeDriverConformance(
         const outcomes = await Promise.all([1, 2, 3].map((n) => commit({ events: ['ev-1'], enqueue: [eventJob(`route-${n}`, T0)] })));
         expect(outcomes.filter((o) => o.ok)).toHaveLength(1);
         expect(await reservedIds(10, T0)).toHaveLength(1);
+      });
+
+      // A message resuming after quiet hours moves its count to the moment it goes out (the frequency cap is checked again).
+      const moved = (deliveryId: string, at: number, extra: Partial<SentCount> = {}): SentCount => ({
+        subjectId: 'c1',
+        category: 'billing',
+        at,
+        dedupeKey: null,
+        deliveryId,
+        ...extra,
+      });
+      const HOUR = 3_600_000;
+
+      it('unsent and sent of one delivery in a unit move its count; sentTimes lists the others’ times since a time', async () => {
+        await mustCommit({ sent: [moved('a', T0 - 10 * HOUR, { dedupeKey: 'k' }), moved('b', T0 - 30 * 60_000)] });
+        expect(await driver.sentTimes('c1', 'billing', T0 - HOUR, 'a')).toEqual([T0 - 30 * 60_000]);
+        expect(await driver.sentTimes('c1', 'billing', T0 - HOUR, 'b')).toEqual([]);
+        await mustCommit({ unsent: ['a'], sent: [moved('a', T0, { dedupeKey: 'k' })] });
+        expect(await driver.sentTimes('c1', 'billing', 0, 'x')).toEqual([T0 - 30 * 60_000, T0]);
+        expect(await driver.seenDedupeKey('k', T0)).toBe(true);
+        expect(await driver.countSent('c1', 'billing', 0)).toBe(2);
+      });
+
+      it('a guard leaves out the counts the unit gives back, and still sees the others', async () => {
+        await mustCommit({ sent: [moved('a', T0 - 30 * 60_000)] });
+        const guard = { capMax: 1, capSince: T0 - HOUR, dedupeSince: null };
+        // Its own count in the window does not take the cap from itself.
+        await mustCommit({ unsent: ['a'], sent: [moved('a', T0, { guard })] });
+        expect(await driver.sentTimes('c1', 'billing', 0, 'x')).toEqual([T0]);
+        // Another delivery's count does: refused, nothing written.
+        await mustCommit({ sent: [moved('b', T0 - 20 * HOUR)] });
+        await mustConflict({ unsent: ['b'], sent: [moved('b', T0 + 1, { guard: { ...guard, capSince: T0 + 1 - HOUR } })] });
+        expect(await driver.sentTimes('c1', 'billing', 0, 'x')).toEqual([T0 - 20 * HOUR, T0]);
       });
     });
 

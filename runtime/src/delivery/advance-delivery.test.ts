@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { PolicyIR } from '@herald/dsl';
 import { accepted, bounced, delivered, failed, type DeliveryResult } from '@herald/plugin-sdk';
 import type { SubjectProfile } from '../engine/types.js';
-import { advanceDelivery, type DeliveryEnv } from './advance-delivery.js';
+import { advanceDelivery, capRecheckSince, type DeliveryEnv } from './advance-delivery.js';
 import { newDelivery, type SendEffect } from './new-delivery.js';
 import type { Delivery, DeliveryAdvance, DeliveryFacts, DeliveryInput } from './types.js';
 
@@ -195,6 +195,83 @@ describe('advanceDelivery: start', () => {
     expect(r.effects).toEqual([{ kind: 'uncount-sent', deliveryId: 'i1:remind:1' }]);
     expect(r.delivery).toMatchObject({ status: 'skipped', counted: false, timerId: null });
     expect(sim.notes().slice(1)).toEqual(['email skipped: opted out', 'sms skipped: opted out', 'letter skipped: opted out', 'skipped: no channel left that the subject allows']);
+  });
+
+  it('resuming after quiet hours, checks the cap again: waits while it is taken, then counts from when it goes out', () => {
+    const policy: PolicyIR = {
+      ...POLICY,
+      quietHours: { from: '21:00', to: '08:00', timezone: 'subject.timezone' },
+      frequencyCap: { max: 1, perMs: HOUR },
+    };
+    const sim = new Sim(policy);
+    sim.now = Date.parse('2026-01-15T22:30:00Z'); // 23:30 in Berlin
+    sim.start({ capSince: sim.now - HOUR });
+    const morning = Date.parse('2026-01-16T07:00:00Z'); // 08:00 in Berlin
+    expect(capRecheckSince(policy, sim.delivery, { kind: 'timer', timerId: sim.delivery.timerId! }, morning)).toBe(morning - HOUR);
+    expect(capRecheckSince(policy, sim.delivery, { kind: 'timer', timerId: 'another' }, morning)).toBeNull();
+    expect(capRecheckSince(POLICY, sim.delivery, { kind: 'timer', timerId: sim.delivery.timerId! }, morning)).toBeNull(); // no cap
+
+    // Another message deferred the same night went out at 08:00 and counts from then.
+    sim.now = morning;
+    const held = sim.feed({ kind: 'timer', timerId: sim.delivery.timerId!, cap: { since: morning - HOUR, counted: [morning] } });
+    const room = morning + HOUR + 1; // the window includes its edge: 09:00 sharp still counts the 08:00 one
+    expect(held.effects).toEqual([{ kind: 'schedule', timerId: `i1:remind:1:cap:0:1:${room}`, at: room }]);
+    expect(held.delivery).toMatchObject({ status: 'deferred', attempt: 0, timerId: `i1:remind:1:cap:0:1:${room}`, counted: true });
+    expect(sim.notes().at(-1)).toBe('frequency cap: 1 per 1h taken; deferred until 09:00 Europe/Berlin');
+
+    // Taken again at 09:00 (another one waiting went first): waits for its count to leave the window.
+    sim.now = room;
+    const again = sim.feed({ kind: 'timer', timerId: sim.delivery.timerId!, cap: { since: room - HOUR, counted: [room] } });
+    expect(again.effects).toEqual([{ kind: 'schedule', timerId: `i1:remind:1:cap:0:1:${room + HOUR + 1}`, at: room + HOUR + 1 }]);
+
+    // Room at last: it goes out, its count moved to now (guarded; its own count left out by the store).
+    sim.now = room + HOUR + 1;
+    const out = sim.feed({ kind: 'timer', timerId: sim.delivery.timerId!, cap: { since: sim.now - HOUR, counted: [] } });
+    expect(out.effects).toEqual([
+      { kind: 'uncount-sent', deliveryId: 'i1:remind:1' },
+      { kind: 'count-sent', deliveryId: 'i1:remind:1', subjectId: 'c1', category: 'billing', dedupeKey: null, at: sim.now, guard: { capMax: 1, capSince: sim.now - HOUR, dedupeSince: null } },
+      { kind: 'attempt', deliveryId: 'i1:remind:1', channel: 'email', attempt: 1, idempotencyKey: 'i1:remind:1:email' },
+    ]);
+    expect(out.delivery).toMatchObject({ status: 'attempting', attempt: 1, timerId: null, counted: true });
+    expect(sim.notes()).toEqual([
+      'deferred: quiet hours until 08:00 Europe/Berlin',
+      'frequency cap: 1 per 1h taken; deferred until 09:00 Europe/Berlin',
+      'frequency cap: 1 per 1h taken; deferred until 10:00 Europe/Berlin',
+      'email attempt 1',
+    ]);
+  });
+
+  it('with max 2, waits for the older of the two counts in the window; a cap wait into quiet hours defers to their end', () => {
+    const policy: PolicyIR = {
+      ...POLICY,
+      quietHours: { from: '21:00', to: '08:00', timezone: 'subject.timezone' },
+      frequencyCap: { max: 2, perMs: DAY },
+    };
+    const sim = new Sim(policy);
+    sim.now = Date.parse('2026-01-15T22:30:00Z');
+    sim.start({ capSince: sim.now - DAY });
+    const morning = Date.parse('2026-01-16T07:00:00Z');
+    sim.now = morning;
+    const older = Date.parse('2026-01-15T12:00:00Z'); // 13:00 Berlin
+    const held = sim.feed({ kind: 'timer', timerId: sim.delivery.timerId!, cap: { since: morning - DAY, counted: [morning, older] } });
+    expect(held.effects).toEqual([{ kind: 'schedule', timerId: `i1:remind:1:cap:0:1:${older + DAY + 1}`, at: older + DAY + 1 }]);
+    expect(sim.notes().at(-1)).toBe('frequency cap: 2 per 1d taken; deferred until 13:00 Europe/Berlin');
+    // Without the facts (a handler that does not read them), it goes out as before.
+    const plain = new Sim(policy);
+    plain.now = Date.parse('2026-01-15T22:30:00Z');
+    plain.start();
+    expect(plain.fire().effects).toEqual([{ kind: 'attempt', deliveryId: 'i1:remind:1', channel: 'email', attempt: 1, idempotencyKey: 'i1:remind:1:email' }]);
+    // A cap wait that ends in quiet hours: to their end, checked again then.
+    const late = new Sim(policy);
+    late.now = Date.parse('2026-01-15T22:30:00Z');
+    late.start();
+    late.now = morning;
+    const evening = Date.parse('2026-01-15T20:30:00Z'); // 21:30 Berlin: frees at 21:30 the next day, in quiet hours
+    late.feed({ kind: 'timer', timerId: late.delivery.timerId!, cap: { since: morning - DAY, counted: [evening, morning] } });
+    expect(late.notes().at(-1)).toBe('frequency cap: 2 per 1d taken; deferred until 21:30 Europe/Berlin');
+    const q = late.fire();
+    expect(q.effects).toEqual([{ kind: 'schedule', timerId: 'i1:remind:1:quiet:0:1', at: Date.parse('2026-01-17T07:00:00Z') }]);
+    expect(late.notes().at(-1)).toBe('deferred: quiet hours until 08:00 Europe/Berlin');
   });
 
   it('uses the subject zone, then UTC, when the evaluated zone is unknown', () => {

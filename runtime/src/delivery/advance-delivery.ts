@@ -21,6 +21,11 @@
  * A message counts toward the cap, and holds its dedupe key, from its start (`count-sent`,
  * guarded: the store refuses it when the cap or key was taken meanwhile); one that fails in
  * the end gives both back (`uncount-sent`).
+ * A message quiet hours deferred is checked against the cap again when they end (the handler
+ * reads the other messages counted in the window, `capRecheckSince`, onto the timer input):
+ * when they take the cap it waits, deferred again, until the window has room; when it goes
+ * out, its count moves to that moment (`uncount-sent` then `count-sent`, guarded), so the next
+ * one waiting is spaced after it rather than all going out together when quiet hours end.
  *
  * Inputs that do not fit the state (a result for another channel or attempt, a receipt for
  * another provider id, an unknown timer, a second start) return the delivery unchanged and no
@@ -31,9 +36,9 @@ import { describeDuration } from '../engine/describe.js';
 import type { SubjectProfile } from '../engine/types.js';
 import { backoffDelay } from './backoff.js';
 import { checkConsent, type ConsentContext } from './check-consent.js';
-import { isValidTimeZone, quietHoursEnd } from './quiet-hours.js';
+import { formatClock, isValidTimeZone, localTimeOfDay, quietHoursEnd } from './quiet-hours.js';
 import { resolveChannelOrder } from './resolve-channel-order.js';
-import type { Delivery, DeliveryAdvance, DeliveryDecision, DeliveryEffect, DeliveryFacts, DeliveryInput, SentGuard } from './types.js';
+import type { CapFacts, Delivery, DeliveryAdvance, DeliveryDecision, DeliveryEffect, DeliveryFacts, DeliveryInput, SentGuard } from './types.js';
 
 export interface DeliveryEnv {
   /** channel name -> message kind (GraphIR `channels[name].message`). */
@@ -62,6 +67,8 @@ interface Step {
   readonly d: Draft;
   readonly effects: DeliveryEffect[];
   readonly notes: DeliveryDecision[];
+  /** Set when a deferred message resumed with the cap checked again: its count moves to its attempt, guarded from then. */
+  recountSince?: number;
 }
 
 const NO_EFFECTS: readonly DeliveryEffect[] = Object.freeze([]);
@@ -96,6 +103,10 @@ function apply(s: Step, input: DeliveryInput): boolean {
     case 'timer':
       if (d.timerId === null || input.timerId !== d.timerId) return false;
       if (d.status === 'deferred') {
+        if (input.cap !== undefined && s.policy.frequencyCap && resumesFromHold(d)) {
+          if (deferForCap(s, input.cap)) return true;
+          s.recountSince = input.cap.since;
+        }
         d.timerId = null;
         prepareAttempt(s, d.channelIndex, d.attempt + 1);
         return true;
@@ -108,6 +119,48 @@ function apply(s: Step, input: DeliveryInput): boolean {
     default:
       throw new Error(`unknown delivery input ${JSON.stringify(input satisfies never)}`);
   }
+}
+
+/**
+ * For the handler: the start of the frequency-cap window to read the other messages counted
+ * in (`CapFacts`) when `input` resumes a message deferred by quiet hours (or by the cap) under
+ * a policy with a cap; null when the input needs no such facts.
+ */
+export function capRecheckSince(policy: PolicyIR, delivery: Delivery, input: DeliveryInput, now: number): number | null {
+  const cap = policy.frequencyCap;
+  if (!cap || input.kind !== 'timer' || delivery.status !== 'deferred' || input.timerId !== delivery.timerId || !resumesFromHold(delivery)) return null;
+  return now - cap.perMs;
+}
+
+/** The delivery waits on a quiet-hours or frequency-cap timer (not a retry's backoff). */
+function resumesFromHold(d: Delivery): boolean {
+  return d.timerId !== null && (d.timerId.startsWith(`${d.id}:quiet:`) || d.timerId.startsWith(`${d.id}:cap:`));
+}
+
+/**
+ * A deferred message resumes: when the other messages counted in the window take the cap, it
+ * waits again until the window has room — the oldest of them leaves it `per` after it was
+ * counted (the window includes its edge, so 1 ms later). true: deferred again.
+ */
+function deferForCap(s: Step, facts: CapFacts): boolean {
+  const { env, d } = s;
+  const cap = s.policy.frequencyCap!;
+  const counted = facts.counted.filter((at) => at >= facts.since).sort((a, b) => a - b);
+  if (counted.length < cap.max) return false;
+  const oldest = counted[Math.max(0, counted.length - cap.max)]!;
+  const at = Math.max(oldest + cap.perMs + 1, env.now + 1);
+  const channel = current(s);
+  d.timerId = `${d.id}:cap:${d.channelIndex}:${d.attempt + 1}:${at}`;
+  s.effects.push({ kind: 'schedule', timerId: d.timerId, at });
+  note(s, `frequency cap: ${cap.max} per ${describeDuration(cap.perMs)} taken; deferred until ${describeLocal(at, env.now, d.timezone ?? 'UTC')}`, channel);
+  return true;
+}
+
+/** `HH:MM <zone>`, with the date (`YYYY-MM-DD HH:MM <zone>`) when it is not `now`'s day there. */
+function describeLocal(at: number, now: number, zone: string): string {
+  const day = (t: number) => new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(t);
+  const date = day(at) === day(now) ? '' : `${day(at)} `;
+  return `${date}${formatClock(localTimeOfDay(at, zone))} ${zone}`;
 }
 
 function start(s: Step, facts: DeliveryFacts): void {
@@ -177,6 +230,12 @@ function prepareAttempt(s: Step, index: number, attempt: number): void {
   d.status = 'attempting';
   d.attempt = attempt;
   d.timerId = null;
+  if (s.recountSince !== undefined && d.counted === true) {
+    // Checked against the cap again as it resumed: it counts from now, so the next one waiting
+    // is spaced after it. Guarded like a start's count (its own count, moved, left out).
+    s.effects.push({ kind: 'uncount-sent', deliveryId: d.id });
+    count(s, { capMax: policy.frequencyCap?.max ?? null, capSince: s.recountSince, dedupeSince: null });
+  }
   s.effects.push({ kind: 'attempt', deliveryId: d.id, channel, attempt, idempotencyKey: `${d.id}:${channel}` });
   note(s, `${channel} attempt ${attempt}`, channel);
 }

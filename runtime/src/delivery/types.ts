@@ -73,6 +73,17 @@ export interface DeliveryFacts {
 }
 
 /**
+ * The frequency cap when a deferred message resumes: when the subject's other messages of the
+ * category in the window were counted (this delivery's own count left out).
+ */
+export interface CapFacts {
+  /** The window's start (now - per, inclusive), as for `DeliveryFacts.capSince`. */
+  readonly since: number;
+  /** When each other message counted since `since` was counted, ascending. */
+  readonly counted: readonly number[];
+}
+
+/**
  * What the count a delivery takes at its start was decided on. The store refuses the count
  * (a commit conflict) when, by the time it lands, other messages took the cap or the key:
  * then the start is decided again on the fresh counts.
@@ -88,7 +99,12 @@ export interface SentGuard {
 export type DeliveryInput =
   | { readonly kind: 'start'; readonly facts: DeliveryFacts }
   | { readonly kind: 'result'; readonly channel: string; readonly attempt: number; readonly result: DeliveryResult }
-  | { readonly kind: 'timer'; readonly timerId: string }
+  /**
+   * `cap`: for a message resuming after quiet hours (or a frequency-cap deferral) under a policy
+   * with a cap, the store's counts as the handler read them (`capRecheckSince`); absent, the
+   * cap is not checked again.
+   */
+  | { readonly kind: 'timer'; readonly timerId: string; readonly cap?: CapFacts }
   /** A provider status callback for an accepted message. */
   | { readonly kind: 'receipt'; readonly providerMessageId: string; readonly outcome: 'delivered' | 'bounced' | 'failed'; readonly reason?: string };
 

@@ -103,10 +103,14 @@ export interface UnitOfWork {
    * Sent-message counts (frequency cap) and dedupe keys, one per delivery. With a `guard` the
    * unit conflicts when, counted in the store and before it in the unit, the subject already
    * has `capMax` messages of the category since `capSince`, or the dedupe key is held since
-   * `dedupeSince`: the start is decided again on the fresh counts.
+   * `dedupeSince`: the start is decided again on the fresh counts. A guard leaves out the counts
+   * of the unit's `unsent` deliveries.
    */
   readonly sent?: readonly SentCount[];
-  /** Deliveries whose count and dedupe key are given back (they failed). */
+  /**
+   * Deliveries whose count and dedupe key are given back (they failed). Applied before `sent`:
+   * a delivery in both moves its count (to the time its attempt goes out).
+   */
   readonly unsent?: readonly string[];
   readonly archive?: readonly ArchiveWrite[];
   /**
@@ -217,6 +221,8 @@ export interface Driver {
   ledgerFinish(key: string, result: unknown, now: number): Promise<void>;
 
   countSent(subjectId: string, category: string, since: number): Promise<number>;
+  /** When the subject's messages of the category counted since `since` (inclusive) were counted, ascending; `except` a delivery's own count. */
+  sentTimes(subjectId: string, category: string, since: number, except: string): Promise<number[]>;
   seenDedupeKey(key: string, since: number): Promise<boolean>;
   eventSeen(eventId: string): Promise<boolean>;
 

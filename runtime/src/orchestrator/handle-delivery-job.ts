@@ -1,10 +1,11 @@
 /**
  * `delivery` jobs: one input (attempt result, timer, receipt, or a queued start) for one
  * delivery, through its policy (advanceDelivery, pure). A start gathers its facts then
- * (start-delivery.ts).
+ * (start-delivery.ts); so does a timer that resumes a message deferred by quiet hours under a
+ * policy with a frequency cap: the other messages counted in the window (`capRecheckSince`).
  */
 import type { QueuedJob } from '../driver/driver.js';
-import { advanceDelivery, deliveryEnv } from '../delivery/advance-delivery.js';
+import { advanceDelivery, capRecheckSince, deliveryEnv } from '../delivery/advance-delivery.js';
 import type { DeliveryInput } from '../delivery/types.js';
 import { deliveryEffectsToUnit as deliveryEffects } from './delivery-effects.js';
 import { ackOnly, commitOrConflict, loadSubject, type HandlerContext, type JobOutcome } from './handler-context.js';
@@ -22,7 +23,12 @@ export async function handleDeliveryJob(ctx: HandlerContext, queued: QueuedJob):
   const now = ctx.now();
   const subject = await loadSubject(ctx, graph, delivery.subjectId);
 
-  const input: DeliveryInput = job.input.kind === 'start' ? { kind: 'start', facts: await startFacts(ctx, graph, delivery, subject, now) } : job.input;
+  let input: DeliveryInput = job.input.kind === 'start' ? { kind: 'start', facts: await startFacts(ctx, graph, delivery, subject, now) } : job.input;
+  const capSince = capRecheckSince(policy, delivery, input, now);
+  if (capSince !== null && input.kind === 'timer') {
+    const counted = await ctx.driver.sentTimes(delivery.subjectId, delivery.category, capSince, delivery.id);
+    input = { ...input, cap: { since: capSince, counted } };
+  }
 
   const next = advanceDelivery(policy, deliveryEnv(graph.ir, delivery.template, subject, now), delivery, input);
   if (next.delivery === delivery) return ackOnly(ctx, queued);

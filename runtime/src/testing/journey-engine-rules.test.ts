@@ -3,7 +3,8 @@
  * `herald test`'s own runner: which instance `instance:` means when several started at the
  * same virtual instant, `returns: null` fixtures and how a journey tests for them, how often a
  * `retryable: true` fixture is tried, a wait's timeout against an event at the same instant,
- * events without a subject, and the quiet-hours zone of a deferred message.
+ * events without a subject, the quiet-hours zone of a deferred message, and a frequency cap
+ * checked again when quiet hours end.
  */
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -37,10 +38,12 @@ events:
   b.start: { fields: { subjectId: string } }
   ping: { fields: { note: string } }
   night: { fields: { subjectId: string } }
+  nudge: { fields: { subjectId: string } }
 `,
   'data/crm.json': '{ "customers": [] }\n',
   'policies/std.policy.yaml': 'policy: std\nchannels: [email]\n',
   'policies/quiet.policy.yaml': 'policy: quiet\nchannels: [email]\nquietHours: { from: "22:00", to: "08:00" }\n',
+  'policies/capped.policy.yaml': 'policy: capped\nchannels: [email]\nquietHours: { from: "21:00", to: "08:00" }\nfrequencyCap: { max: 1, per: 1h }\n',
   'templates/hello.template.yaml': 'template: hello\nemail: { en: { subject: "hello", text: "hello" } }\n',
   'journeys/multi.journey.yaml': `journey: multi
 trigger: { event: order.placed, reentry: always }
@@ -89,6 +92,12 @@ trigger: { event: night }
 steps:
   - send: hello
     policy: quiet
+`,
+  'journeys/nudge.journey.yaml': `journey: nudge
+trigger: { event: nudge, reentry: always }
+steps:
+  - send: hello
+    policy: capped
 `,
   'tests/rules.test.yaml': `subjects:
   c1: { contacts: { email: c1@example.com }, timezone: UTC }
@@ -168,6 +177,37 @@ tests:
       - subject: { id: c1, timezone: America/New_York }
       - advance: { to: 2026-01-06T08:00:00Z }
       - expect: { sent: [{ template: hello }], sentCount: 1 }
+
+  - name: messages quiet hours deferred go out spaced by the frequency cap, not all when they end
+    steps:
+      - advance: { to: 2026-01-05T22:00:00Z }
+      - event: { type: nudge, data: { subjectId: c1 } }
+      - advance: { to: 2026-01-05T23:30:00Z }
+      - event: { type: nudge, data: { subjectId: c1 } }
+      - advance: { to: 2026-01-06T02:30:00Z }
+      - event: { type: nudge, data: { subjectId: c1 } }
+      - expect: { sentCount: 0 }
+      - advance: { to: 2026-01-06T08:00:00Z }
+      - expect:
+          sent: [{ template: hello }]
+          sentCount: 1
+          archive:
+            - { template: hello, status: deferred, history: ["frequency cap: 1 per 1h taken; deferred until 09:00 UTC"] }
+      # The window includes its edge: the 08:00 message still counts at 09:00 sharp.
+      - advance: { to: 2026-01-06T09:00:00Z }
+      - expect: { sentCount: 0 }
+      - advance: 1s
+      - expect:
+          sent: [{ template: hello }]
+          sentCount: 1
+          archive:
+            - { template: hello, status: deferred, history: ["frequency cap: 1 per 1h taken; deferred until 10:00 UTC"] }
+      - advance: { to: 2026-01-06T10:00:00Z }
+      - expect: { sentCount: 0 }
+      - advance: 1s
+      - expect: { sent: [{ template: hello }], sentCount: 1 }
+      - advance: 1d
+      - expect: { sentCount: 0 }
 `,
 };
 
@@ -185,6 +225,6 @@ describe('journey engine rules, as journey tests', () => {
     expect(run.results.map((r) => ({ name: r.name, ok: r.ok, why: r.failure?.messages ?? [] }))).toEqual(
       run.results.map((r) => ({ name: r.name, ok: true, why: [] })),
     );
-    expect(run.results).toHaveLength(9);
+    expect(run.results).toHaveLength(10);
   });
 });

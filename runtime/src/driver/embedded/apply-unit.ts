@@ -76,11 +76,14 @@ function findConflict(s: Statements, unit: UnitOfWork, first: FirstWrite): Commi
       return { ok: false, conflict: deliveryMoved(delivery.id, expectedUpdatedAt) };
     }
   }
-  return sentConflict(s, unit.sent ?? []);
+  return sentConflict(s, unit.sent ?? [], unit.unsent ?? []);
 }
 
-/** A guarded count the store (with the unit's earlier counts) no longer allows. */
-function sentConflict(s: Statements, sent: readonly SentCount[]): CommitOutcome | undefined {
+/**
+ * A guarded count the store (with the unit's earlier counts) no longer allows. The counts the
+ * unit gives back (`unsent`, deleted before its counts are written) are left out.
+ */
+function sentConflict(s: Statements, sent: readonly SentCount[], unsent: readonly string[]): CommitOutcome | undefined {
   for (let i = 0; i < sent.length; i++) {
     const c = sent[i]!;
     const guard = c.guard;
@@ -88,7 +91,8 @@ function sentConflict(s: Statements, sent: readonly SentCount[]): CommitOutcome 
     const earlier = sent.slice(0, i);
     const { capMax, capSince, dedupeSince } = guard;
     if (capMax !== null && capSince !== null) {
-      const taken = (s.countSent.get(c.subjectId, c.category, capSince)?.n ?? 0) + countInWindow(earlier, c.subjectId, c.category, capSince);
+      let taken = (s.countSent.get(c.subjectId, c.category, capSince)?.n ?? 0) + countInWindow(earlier, c.subjectId, c.category, capSince);
+      for (const id of new Set(unsent)) taken -= s.countSentOf.get(id, c.subjectId, c.category, capSince)?.n ?? 0;
       if (taken >= capMax) return { ok: false, conflict: `frequency cap of ${c.category} for ${c.subjectId} taken meanwhile` };
     }
     if (dedupeSince !== null && c.dedupeKey !== null) {
@@ -188,8 +192,9 @@ export function makeApplyUnit(s: Statements, clock: () => number, waiting: Waiti
       s.insertJob.run(id, job.kind, JSON.stringify(job), runAt, leasedUntil ?? null, leasedUntil === undefined ? 0 : 1);
     }
 
-    for (const { subjectId, category, at, dedupeKey, deliveryId } of unit.sent ?? []) s.insertSent.run(subjectId, category, at, dedupeKey, deliveryId);
+    // Give-backs before counts: a delivery in both moves its count.
     for (const deliveryId of unit.unsent ?? []) s.deleteSent.run(deliveryId);
+    for (const { subjectId, category, at, dedupeKey, deliveryId } of unit.sent ?? []) s.insertSent.run(subjectId, category, at, dedupeKey, deliveryId);
 
     for (const { key, at } of unit.ledgerBegin ?? []) s.beginLedger.run(key, at);
     for (const { key, result, at } of unit.ledger ?? []) s.finishLedger.run(key, JSON.stringify(result ?? null), at, at);

@@ -180,6 +180,9 @@ export function createEmbeddedDriver(options: EmbeddedDriverOptions): Driver {
     async countSent(subjectId, category, since) {
       return opened().s.countSent.get(subjectId, category, since)?.n ?? 0;
     },
+    async sentTimes(subjectId, category, since, except) {
+      return opened().s.sentTimes.all(subjectId, category, since, except).map((r) => r.at);
+    },
     async seenDedupeKey(key, since) {
       return opened().s.seenDedupeKey.get(key, since) !== undefined;
     },

@@ -140,6 +140,12 @@ export function prepareStatements(db: Database) {
     ),
     deleteSent: s<[string]>('DELETE FROM sent WHERE delivery_id = ?'),
     countSent: s<[string, string, number], { n: number }>('SELECT COUNT(*) AS n FROM sent WHERE subject_id = ? AND category = ? AND at >= ?'),
+    sentTimes: s<[string, string, number, string], { at: number }>(
+      'SELECT at FROM sent WHERE subject_id = ? AND category = ? AND at >= ? AND delivery_id IS NOT ? ORDER BY at',
+    ),
+    countSentOf: s<[string, string, string, number], { n: number }>(
+      'SELECT COUNT(*) AS n FROM sent WHERE delivery_id = ? AND subject_id = ? AND category = ? AND at >= ?',
+    ),
     seenDedupeKey: s<[string, number], { one: 1 }>('SELECT 1 AS one FROM sent WHERE dedupe_key = ? AND at >= ? LIMIT 1'),
     insertEvent: s<[string, number]>('INSERT OR IGNORE INTO events_seen (id, at) VALUES (?, ?)'),
     hasEvent: s<[string], { one: 1 }>('SELECT 1 AS one FROM events_seen WHERE id = ?'),
