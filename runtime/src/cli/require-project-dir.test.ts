@@ -69,4 +69,12 @@ describe('a folder without herald.yaml', () => {
     expect(r.code).toBe(2);
     expect(r.err).toContain(`herald: no herald.yaml in ${repo}; did you mean`);
   });
+
+  it('validate of several folders checks the projects among them and names the folder that is none (exit 2)', async () => {
+    const billing = join(repo, 'examples/billing');
+    const r = await herald(['validate', billing, repo]);
+    expect(r.code).toBe(2);
+    expect(r.out).toMatch(/No problems found|Found/);
+    expect(r.err).toContain(`herald: no herald.yaml in ${repo}; did you mean`);
+  });
 });
