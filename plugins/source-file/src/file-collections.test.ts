@@ -50,6 +50,9 @@ describe('file collections', () => {
     clock += 1;
     expect(await nameOf(collections, 'c-1')).toBe('Ada');
     expect(warnings.at(-1)).toMatch(/cannot read/);
+    clock += 1;
+    expect(await nameOf(collections, 'c-1')).toBe('Ada');
+    expect(warnings.filter((w) => /cannot read/.test(w))).toHaveLength(1);
     edit(path, JSON.stringify({ customers: { 'c-1': { name: 'Alan' } } }));
     clock += 1;
     expect(await nameOf(collections, 'c-1')).toBe('Alan');

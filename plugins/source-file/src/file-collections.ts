@@ -60,6 +60,8 @@ async function readCollections(file: string): Promise<Map<string, Collection>> {
 }
 
 const fingerprint = (s: Stats) => `${s.size}:${s.mtimeMs}`;
+/** The fingerprint of a file that cannot be read. */
+const GONE = 'gone';
 
 export async function openFileCollections(file: string, options: FileCollectionsOptions = {}): Promise<FileCollections> {
   const recheckMs = options.recheckMs ?? 1000;
@@ -75,8 +77,10 @@ export async function openFileCollections(file: string, options: FileCollections
     try {
       stats = await stat(file);
     } catch (error) {
-      // Gone for a moment (an editor saving by rename) or for good: answer from what was read.
-      options.warn?.(`file source: cannot read ${file} (${(error as Error).message}); answering from its last good contents`);
+      // Gone for a moment (an editor saving by rename) or for good: answer from what was read,
+      // and say so once, not at every recheck while it stays gone.
+      if (seen !== GONE) options.warn?.(`file source: cannot read ${file} (${(error as Error).message}); answering from its last good contents`);
+      seen = GONE;
       return;
     }
     const next = fingerprint(stats);

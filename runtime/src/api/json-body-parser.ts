@@ -8,6 +8,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { RequestRefused, type ApiErrorBody } from './api-error.js';
+import { escapePointer } from '../plugins-host/json-validator.js';
 
 export type ParsedBody = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly status: number; readonly refusal: ApiErrorBody };
 
@@ -73,7 +74,7 @@ export function protoKeyPaths(value: unknown): string[] {
 
 function pointerOf(visit: Visit): string {
   const keys: string[] = [];
-  for (let at: Visit | undefined = visit; at?.parent !== undefined; at = at.parent) keys.push(at.key.replace(/~/g, '~0').replace(/\//g, '~1'));
+  for (let at: Visit | undefined = visit; at?.parent !== undefined; at = at.parent) keys.push(escapePointer(at.key));
   return keys.reverse().map((k) => `/${k}`).join('');
 }
 

@@ -8,7 +8,6 @@
  */
 import type { CheckResult, Diagnostic, PluginUse, Project } from '@herald/dsl';
 import { checkManifest } from '@herald/plugin-sdk';
-import { readFileOrUndefined } from './load-project.js';
 
 /** The code the compiler uses for a manifest it cannot read (diagnostics/codes.ts). */
 export const INVALID_PLUGIN_MANIFEST = 'invalid-plugin-manifest';
@@ -18,15 +17,10 @@ export const INVALID_PLUGIN_MANIFEST = 'invalid-plugin-manifest';
  * their `use:` in herald.yaml. Manifests the compiler could not find or already reported as
  * invalid are left to the compiler's own diagnostic (`unknown-plugin`, `invalid-plugin-manifest`).
  */
-export function pluginManifestDiagnostics(
-  project: Project,
-  checked: Pick<CheckResult, 'model' | 'diagnostics'>,
-  read: (absolutePath: string) => string | undefined = readFileOrUndefined,
-): Diagnostic[] {
+export function pluginManifestDiagnostics(project: Project, checked: Pick<CheckResult, 'model' | 'diagnostics'>): Diagnostic[] {
   const config = checked.model.config;
   if (!config) return [];
   const out: Diagnostic[] = [];
-  const problemsByPath = new Map<string, readonly string[]>();
   const decls: [PluginUse, 'channel' | 'source'][] = [
     ...config.channels.map((c): [PluginUse, 'channel'] => [c, 'channel']),
     ...config.sources.map((s): [PluginUse, 'source'] => [s, 'source']),
@@ -34,12 +28,10 @@ export function pluginManifestDiagnostics(
   for (const [decl, role] of decls) {
     const found = checked.model.manifests.get(decl.use.value);
     if (!found?.ok) continue;
-    let problems = problemsByPath.get(found.path);
-    if (!problems) {
-      problems = manifestProblems(read(found.path));
-      problemsByPath.set(found.path, problems);
-    }
-    if (problems.length === 0) continue;
+    // The compiler parsed the whole file already; it types only the keys it reads.
+    const check = checkManifest(found.manifest);
+    if (check.ok) continue;
+    const problems = check.problems;
     const file = project.sourceFile(decl.use.span.file);
     if (!file) continue;
     const range = file.range(decl.use.span.start, decl.use.span.end);
@@ -57,16 +49,4 @@ export function pluginManifestDiagnostics(
     });
   }
   return out;
-}
-
-function manifestProblems(text: string | undefined): readonly string[] {
-  if (text === undefined) return ['the file cannot be read'];
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    return [`not valid JSON: ${(error as Error).message}`];
-  }
-  const check = checkManifest(json);
-  return check.ok ? [] : check.problems;
 }

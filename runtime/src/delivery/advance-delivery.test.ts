@@ -253,7 +253,7 @@ describe('advanceDelivery: start', () => {
     const morning = Date.parse('2026-01-16T07:00:00Z');
     sim.now = morning;
     const older = Date.parse('2026-01-15T12:00:00Z'); // 13:00 Berlin
-    const held = sim.feed({ kind: 'timer', timerId: sim.delivery.timerId!, cap: { since: morning - DAY, counted: [morning, older] } });
+    const held = sim.feed({ kind: 'timer', timerId: sim.delivery.timerId!, cap: { since: morning - DAY, counted: [older, morning] } });
     expect(held.effects).toEqual([{ kind: 'schedule', timerId: `i1:remind:1:cap:0:1:${older + DAY + 1}`, at: older + DAY + 1 }]);
     expect(sim.notes().at(-1)).toBe('frequency cap: 2 per 1d taken; deferred until 13:00 Europe/Berlin');
     // Without the facts (a handler that does not read them), it goes out as before.

@@ -145,7 +145,7 @@ function resumesFromHold(d: Delivery): boolean {
 function deferForCap(s: Step, facts: CapFacts): boolean {
   const { env, d } = s;
   const cap = s.policy.frequencyCap!;
-  const counted = facts.counted.filter((at) => at >= facts.since).sort((a, b) => a - b);
+  const counted = facts.counted; // since `facts.since`, oldest first (CapFacts)
   if (counted.length < cap.max) return false;
   const oldest = counted[Math.max(0, counted.length - cap.max)]!;
   const at = Math.max(oldest + cap.perMs + 1, env.now + 1);

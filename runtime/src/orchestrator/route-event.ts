@@ -15,7 +15,8 @@ import { newInstance, reentryBlock, triggerCandidates, triggerCondition, type Re
 import type { CompiledGraph } from '../engine/compile-graph.js';
 import type { IncomingEvent, Instance, SubjectProfile } from '../engine/types.js';
 import { waitingForOf } from '../engine/waiting-for.js';
-import { loadSubject, storedSubject, type HandlerContext } from './handler-context.js';
+import { advanceInstance } from './advance-instance.js';
+import { loadSubject, type HandlerContext } from './handler-context.js';
 import { emptyParts, type UnitParts } from './instance-effects.js';
 import { jobIds } from './job-ids.js';
 import { addInstanceEffectsStarted } from './start-delivery.js';
@@ -83,7 +84,6 @@ function exclusivityOf(reentry: Reentry): InstanceExclusivity | undefined {
   }
 }
 
-/** The unit entries that create the started instances. */
 /** The instance rows a routing writes: the ones it starts and the ones it told. */
 export function instanceEntries(routed: Routed): NonNullable<UnitOfWork['instances']> {
   return [
@@ -159,7 +159,8 @@ export async function routeEvent(ctx: HandlerContext, event: IncomingEvent, repe
     if (audience.kind === 'subject') {
       const taken = await applyEvent(ctx, instance, event, now, parts, subjects);
       if (taken) applied.push(taken);
-      decisions.push({
+      // Worked out only for a listener (herald dev): it compares the instance before and after.
+      if (ctx.onRouted) decisions.push({
         kind: 'reached',
         event: ref,
         journey: instance.journey,
@@ -189,10 +190,7 @@ function reachedOutcome(before: Instance, after: Instance | undefined): 'taken' 
   return moved ? 'taken' : 'ignored';
 }
 
-/**
- * One instance takes the event now, as an `instance` job would (handle-instance-job.ts), on
- * its own version's graph; undefined when it leaves the instance as it was.
- */
+/** One instance takes the event now, as an `instance` job would; undefined when it leaves the instance as it was. */
 async function applyEvent(
   ctx: HandlerContext,
   instance: Instance,
@@ -201,17 +199,11 @@ async function applyEvent(
   parts: UnitParts,
   subjects: Map<string, SubjectProfile>,
 ): Promise<{ instance: Instance; expectedSeq: number; before: Instance['status'] } | undefined> {
-  const graph = await ctx.graphs.get(instance.version);
   const input = { kind: 'event', event } as const;
-  // An event only kept for a later wait reads no profile: no `subject.source` query for it.
-  const reads = advanceReadsSubject(instance, input);
-  const known = subjects.get(instance.subjectId);
-  const subject = reads ? (known ?? (await loadSubject(ctx, graph, instance.subjectId))) : (known ?? (await storedSubject(ctx, graph, instance.subjectId)));
-  if (reads) subjects.set(instance.subjectId, subject);
-  const result = advance(graph, instance, input, { now, subject });
-  if (result.instance === instance) return undefined;
-  await addInstanceEffectsStarted(ctx, parts, graph, result.instance, result.effects, subject, now);
-  return { instance: redactEndedInstance(result.instance, graph.ir.project.archive.redact), expectedSeq: instance.seq, before: instance.status };
+  const advanced = await advanceInstance(ctx, instance, input, now, parts, subjects.get(instance.subjectId));
+  if (!advanced) return undefined;
+  if (advanceReadsSubject(instance, input)) subjects.set(instance.subjectId, advanced.subject);
+  return { instance: advanced.instance, expectedSeq: instance.seq, before: instance.status };
 }
 
 /**

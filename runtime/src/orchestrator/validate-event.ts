@@ -14,7 +14,7 @@
  * event's subject must not be `""` (`emptySubjectIds`).
  */
 import { didYouMean, typeToJsonSchema, type GraphIR } from '@herald/dsl';
-import { schemaCheck, type FieldProblem, type SchemaCheck } from '../plugins-host/json-validator.js';
+import { escapePointer, schemaCheck, type FieldProblem, type SchemaCheck } from '../plugins-host/json-validator.js';
 import type { FieldError } from '../runtime-api.js';
 
 export type EventValidator = (type: unknown, data: unknown) => readonly FieldError[];
@@ -58,7 +58,7 @@ export function storableProblems(value: unknown): StorableCheck {
       return;
     }
     if (Array.isArray(v)) v.forEach((item, i) => walk(item, `${path}/${i}`, depth + 1));
-    else for (const [key, item] of Object.entries(v)) walk(item, `${path}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`, depth + 1);
+    else for (const [key, item] of Object.entries(v)) walk(item, `${path}/${escapePointer(key)}`, depth + 1);
   };
   walk(value, '', 1);
   return { problems, tooDeep };
@@ -94,7 +94,7 @@ export function subjectIdReaders(graph: GraphIR, type: string): SubjectIdReaders
   return [...byPath.values()];
 }
 
-const pointer = (path: readonly string[]) => path.map((k) => `/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
+const pointer = (path: readonly string[]) => path.map((k) => `/${escapePointer(k)}`).join('');
 
 /**
  * `""` where the payload names its subject: a string, so the declared type lets it through,

@@ -69,6 +69,7 @@ export function toFieldProblems(errors: readonly ErrorObject[]): FieldProblem[] 
   return out;
 }
 
-function escapePointer(key: string): string {
+/** One key as a JSON Pointer segment (RFC 6901: `~` → `~0`, `/` → `~1`). */
+export function escapePointer(key: string): string {
   return key.replace(/~/g, '~0').replace(/\//g, '~1');
 }

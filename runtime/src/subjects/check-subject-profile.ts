@@ -7,6 +7,7 @@
  */
 import { isValidTimeZone } from '../delivery/quiet-hours.js';
 import { storableProblems } from '../orchestrator/validate-event.js';
+import { escapePointer } from '../plugins-host/json-validator.js';
 import type { FieldError } from '../runtime-api.js';
 
 export interface SubjectProfileFields {
@@ -30,7 +31,7 @@ export function subjectProfileProblems(body: SubjectProfileFields): FieldError[]
   const errors: FieldError[] = [...storableProblems(body).problems];
   for (const [channel, address] of Object.entries(body.contacts ?? {})) {
     if (address !== null && (typeof address !== 'string' || address === '')) {
-      errors.push({ path: `/contacts/${channel}`, message: 'must be an address (a non-empty string), or null to remove it' });
+      errors.push({ path: `/contacts/${escapePointer(channel)}`, message: 'must be an address (a non-empty string), or null to remove it' });
     }
   }
   if (body.timezone !== undefined && !(typeof body.timezone === 'string' && isValidTimeZone(body.timezone))) {

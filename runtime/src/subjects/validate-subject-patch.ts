@@ -18,13 +18,13 @@
  * close to one (did-you-mean): `emial` is refused, `newsletter` kept for the policy to come.
  */
 import { BUILTIN_SUBJECT_FIELDS, didYouMean, type GraphIR } from '@herald/dsl';
+import { escapePointer } from '../plugins-host/json-validator.js';
 import type { FieldError } from '../runtime-api.js';
 import { fieldValueProblems } from './value-type-problems.js';
 
 const BUILTIN = new Set(Object.keys(BUILTIN_SUBJECT_FIELDS));
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const pointerKey = (key: string) => key.replace(/~/g, '~0').replace(/\//g, '~1');
 const quoted = (names: readonly string[]) => names.map((n) => JSON.stringify(n)).join(', ');
 
 /**
@@ -56,7 +56,7 @@ function projectFieldProblems(graph: GraphIR, patch: Readonly<Record<string, unk
   const problems: SubjectPatchProblem[] = [];
   for (const [key, value] of Object.entries(patch)) {
     if (BUILTIN.has(key)) continue;
-    const path = `/${pointerKey(key)}`;
+    const path = `/${escapePointer(key)}`;
     const field = Object.hasOwn(type.fields, key) ? type.fields[key] : undefined;
     if (field) {
       problems.push(...fieldValueProblems(field, value, path).map((e) => ({ ...e, names: 'field' as const })));
@@ -85,7 +85,7 @@ function channelProblems(graph: GraphIR, patch: Readonly<Record<string, unknown>
 
   if (isPlainObject(patch['contacts'])) {
     for (const channel of Object.keys(patch['contacts'])) {
-      if (!isChannel(channel)) problems.push({ names: 'channel', path: `/contacts/${pointerKey(channel)}`, message: `is ${notAChannel(channel)}` });
+      if (!isChannel(channel)) problems.push({ names: 'channel', path: `/contacts/${escapePointer(channel)}`, message: `is ${notAChannel(channel)}` });
     }
   }
   if (Array.isArray(patch['channels'])) {

@@ -7,7 +7,7 @@
  * a timestamp is an RFC 3339 string.
  */
 import { typeToString, type Field, type Type } from '@herald/dsl';
-import { schemaCheck, type SchemaCheck } from '../plugins-host/json-validator.js';
+import { escapePointer, schemaCheck, type SchemaCheck } from '../plugins-host/json-validator.js';
 import type { FieldError } from '../runtime-api.js';
 
 /** Enough to show what is wrong; a list of 100,000 bad items is not answered item by item. */
@@ -18,7 +18,6 @@ let timestampCheck: SchemaCheck | undefined;
 const isTimestamp = (v: string) => (timestampCheck ??= schemaCheck({ type: 'string', format: 'date-time' }))(v).length === 0;
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const pointerKey = (key: string) => key.replace(/~/g, '~0').replace(/\//g, '~1');
 
 /** The problems of `value` as the value of a declared field at `path`. */
 export function fieldValueProblems(field: Field, value: unknown, path: string): FieldError[] {
@@ -61,12 +60,12 @@ function checkValue(type: Type, value: unknown, path: string, out: FieldError[])
       if (fits(Array.isArray(value))) (value as unknown[]).forEach((item, i) => checkValue(type.element, item, `${path}/${i}`, out));
       return;
     case 'map':
-      if (fits(isPlainObject(value))) for (const [k, v] of Object.entries(value as object)) checkValue(type.value, v, `${path}/${pointerKey(k)}`, out);
+      if (fits(isPlainObject(value))) for (const [k, v] of Object.entries(value as object)) checkValue(type.value, v, `${path}/${escapePointer(k)}`, out);
       return;
     case 'object':
       if (!fits(isPlainObject(value))) return;
       for (const [k, f] of Object.entries(type.fields)) {
-        const at = `${path}/${pointerKey(k)}`;
+        const at = `${path}/${escapePointer(k)}`;
         if (Object.hasOwn(value as object, k)) checkField(f, (value as Record<string, unknown>)[k], at, out);
         else if (!f.optional && out.length < MAX_PROBLEMS) out.push({ path: at, message: `is required (${typeToString(f.type)})` });
       }

@@ -13,6 +13,7 @@ import { BUILTIN_SUBJECT_FIELDS, didYouMean, type GraphIR } from '@herald/dsl';
 import { subjectProfileProblems } from '../subjects/check-subject-profile.js';
 import { classifiedSubjectPatchProblems } from '../subjects/validate-subject-patch.js';
 import { QUOTE_HINT } from './test-file-reader.js';
+import { escapePointer } from '../plugins-host/json-validator.js';
 
 export interface SubjectProblem {
   /** JSON Pointer into the profile: `/contacts/emial`, `/timezone`. */
@@ -28,7 +29,6 @@ type Profile = Readonly<Record<string, unknown>>;
 
 const BUILTIN = Object.keys(BUILTIN_SUBJECT_FIELDS);
 const isPlainObject = (v: unknown): v is Profile => typeof v === 'object' && v !== null && !Array.isArray(v);
-const pointerKey = (key: string) => key.replace(/~/g, '~0').replace(/\//g, '~1');
 
 export function testSubjectProblems(id: string, profile: Profile, graph: GraphIR | undefined): SubjectProblem[] {
   const who = `subject ${id}`;
@@ -71,7 +71,7 @@ function unknownFieldProblems(who: string, profile: Profile, graph: GraphIR | un
     const near = didYouMean(key, declared);
     if (own.length === 0 && near === undefined) continue;
     out.push({
-      pointer: `/${pointerKey(key)}`,
+      pointer: `/${escapePointer(key)}`,
       key: true,
       code: 'unknown-key',
       message: `${who}: "${key}" is not a field of the subject profile`,

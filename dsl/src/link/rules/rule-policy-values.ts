@@ -13,6 +13,7 @@ import { isValidTimeZone } from '../../expr/timestamp.js';
 import { POLICY_DEFAULTS } from '../../lower/lower-project.js';
 import { offsetInText } from '../../model/ast.js';
 import type { Span } from '../../source/source-file.js';
+import { formatDuration } from '../../types/parse-duration.js';
 import type { LinkRule } from '../link-context.js';
 
 let zones: readonly string[] | undefined;
@@ -42,7 +43,6 @@ function literal(text: string): string | undefined {
   return m ? m[2] : undefined;
 }
 
-const formatMs = (ms: number): string => (ms % 3_600_000 === 0 ? `${ms / 3_600_000}h` : ms % 60_000 === 0 ? `${ms / 60_000}m` : `${ms / 1000}s`);
 
 export const policyValues: LinkRule = ({ model, report }) => {
   const defaultZone = model.config?.defaults.timezone;
@@ -72,18 +72,18 @@ export const policyValues: LinkRule = ({ model, report }) => {
     if (retry?.initial && retry.max && retry.max.value < retry.initial.value) {
       report({
         code: 'retry-max-below-initial',
-        message: `retry of policy \`${p.id.value}\`: \`max\` ${formatMs(retry.max.value)} is below \`initial\` ${formatMs(retry.initial.value)}, so every retry waits ${formatMs(retry.max.value)}`,
+        message: `retry of policy \`${p.id.value}\`: \`max\` ${formatDuration(retry.max.value)} is below \`initial\` ${formatDuration(retry.initial.value)}, so every retry waits ${formatDuration(retry.max.value)}`,
         span: retry.max.span,
         hint: '`max` caps the growing delay; make it at least `initial`, or use `backoff: fixed`',
       });
     } else if (retry?.initial && !retry.max && retry.initial.value > POLICY_DEFAULTS.retry.maxMs) {
       // Unwritten, `max` is 1h: `initial: 2h` would quietly retry after 1h, whatever the backoff.
-      const max = formatMs(POLICY_DEFAULTS.retry.maxMs);
+      const max = formatDuration(POLICY_DEFAULTS.retry.maxMs);
       report({
         code: 'retry-max-below-initial',
-        message: `retry of policy \`${p.id.value}\`: \`initial\` ${formatMs(retry.initial.value)} is above the default \`max\` of ${max}, so every retry waits ${max}`,
+        message: `retry of policy \`${p.id.value}\`: \`initial\` ${formatDuration(retry.initial.value)} is above the default \`max\` of ${max}, so every retry waits ${max}`,
         span: retry.initial.span,
-        hint: `set \`max:\` (at least \`initial\`: \`max: ${formatMs(retry.initial.value)}\`) for longer delays, or make \`initial\` at most ${max}`,
+        hint: `set \`max:\` (at least \`initial\`: \`max: ${formatDuration(retry.initial.value)}\`) for longer delays, or make \`initial\` at most ${max}`,
       });
     }
   }
