@@ -69,3 +69,59 @@ describe('invalid-event-schema', () => {
     ]);
   });
 });
+
+describe('unknown-schema-keyword', () => {
+  it('warns at a misspelt keyword, with a did-you-mean and its fix, and the schema still applies', () => {
+    expect(check('      type: object\n      requried: [plan]\n      properties:\n        plan: { type: string, maxLenght: 5 }\n')).toEqual([
+      {
+        code: 'unknown-schema-keyword',
+        severity: 'warning',
+        at: 'requried',
+        message: 'the JSON Schema of event `user.signed_up`: `requried` is not a JSON Schema keyword, so it checks nothing',
+        hint: 'did you mean `required`?',
+        fix: 'required',
+      },
+      expect.objectContaining({ code: 'unknown-schema-keyword', at: 'maxLenght', hint: 'did you mean `maxLength`?', fix: 'maxLength' }),
+    ]);
+  });
+
+  it('reads keywords only in schema positions: field names, $defs names and values are not keywords; x- annotations are allowed', () => {
+    expect(
+      check(`      type: object
+      x-owner: billing
+      properties:
+        requried: { type: string, enum: [maxLenght], default: maxLenght, examples: [{ requried: 1 }] }
+        tags: { type: array, items: { type: string }, prefixItems: [{ const: { a: 1 } }] }
+      $defs:
+        descripton: { type: string }
+      allOf:
+        - { description: fine, title: fine, $comment: fine, deprecated: false }
+`),
+    ).toEqual([]);
+  });
+
+  it('looks into nested schemas: items, allOf, $defs, if/then', () => {
+    const found = check(`      type: object
+      properties:
+        lines: { type: array, items: { type: object, propertes: {} } }
+      allOf:
+        - { minimun: 1 }
+      $defs:
+        a: { tpye: string }
+      if: { required: [a] }
+      then: { requird: [b] }
+`);
+    expect(found.map((d) => [d.code, d.at, d.fix])).toEqual([
+      ['unknown-schema-keyword', 'propertes', 'properties'],
+      ['unknown-schema-keyword', 'minimun', 'minimum'],
+      ['unknown-schema-keyword', 'tpye', 'type'],
+      ['unknown-schema-keyword', 'requird', 'required'],
+    ]);
+  });
+
+  it('reports an unknown keyword without a near name with a pointer to x- annotations', () => {
+    expect(check('      type: object\n      owner: billing\n')).toEqual([
+      expect.objectContaining({ code: 'unknown-schema-keyword', at: 'owner', hint: 'see https://json-schema.org/understanding-json-schema for the keywords; an annotation of your own starts with `x-` (`x-note`)' }),
+    ]);
+  });
+});

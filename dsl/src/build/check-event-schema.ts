@@ -6,6 +6,12 @@
  * meta-schema refuses (`type: strnig`), a `pattern` that is no regular expression (ajv
  * compiles them with the `u` flag), or a `$ref` that resolves nowhere would otherwise
  * surface only when the first such event arrives. Each problem points at the keyword at fault.
+ *
+ * `unknown-schema-keyword` (a warning): JSON Schema ignores keywords it does not know, so a typo
+ * (`requried: [email]`, `maxLenght: 5`) silently drops the check it was meant to make; ajv in its
+ * non-strict mode says nothing. A key in a schema position that is no keyword of draft 2020-12
+ * (nor one ajv accepts from earlier drafts) is reported, with a did-you-mean; annotations of the
+ * project's own start with `x-` and are left alone.
  */
 import AjvModule from 'ajv/dist/2020.js';
 import type { ErrorObject } from 'ajv';
@@ -27,17 +33,19 @@ export function eventSchemaProblems(event: string, node: YNode, keySpan: Span): 
   const { $schema: _dialect, ...schema } = toJson(node) as Record<string, unknown>;
   // A fresh instance per check, as the schema is the user's: nothing it adds ($id, $defs) outlives it.
   const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: false, allowUnionTypes: true, logger: false, validateFormats: false });
-  if (!ajv.validateSchema(schema)) return metaSchemaProblems(ajv.errors ?? [], node, place);
+  const keywordProblems = unknownKeywords(schema, node, place);
+  if (!ajv.validateSchema(schema)) return [...metaSchemaProblems(ajv.errors ?? [], node, place), ...keywordProblems];
   const regexProblems = invalidPatterns(schema, node, place);
-  if (regexProblems.length > 0) return regexProblems;
+  if (regexProblems.length > 0) return [...regexProblems, ...keywordProblems];
   try {
     ajv.compile(schema);
-    return [];
+    return keywordProblems;
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     const ref = /can't resolve reference (\S+)/.exec(message)?.[1];
     const at = ref === undefined ? undefined : findRef(schema, ref);
     return [
+      ...keywordProblems,
       {
         code: 'invalid-event-schema',
         message: `${place} does not compile: ${message}`,
@@ -49,6 +57,63 @@ export function eventSchemaProblems(event: string, node: YNode, keySpan: Span): 
       },
     ];
   }
+}
+
+/** Draft 2020-12's keywords (every vocabulary), and those of earlier drafts ajv's 2020 dialect still applies. */
+const KEYWORDS = new Set([
+  // core
+  '$schema', '$id', '$ref', '$anchor', '$dynamicRef', '$dynamicAnchor', '$vocabulary', '$comment', '$defs',
+  // applicator
+  'prefixItems', 'items', 'contains', 'additionalProperties', 'properties', 'patternProperties', 'dependentSchemas',
+  'propertyNames', 'if', 'then', 'else', 'allOf', 'anyOf', 'oneOf', 'not',
+  // unevaluated
+  'unevaluatedItems', 'unevaluatedProperties',
+  // validation
+  'type', 'const', 'enum', 'multipleOf', 'maximum', 'exclusiveMaximum', 'minimum', 'exclusiveMinimum', 'maxLength',
+  'minLength', 'pattern', 'maxItems', 'minItems', 'uniqueItems', 'maxContains', 'minContains', 'maxProperties',
+  'minProperties', 'required', 'dependentRequired',
+  // meta-data, format, content
+  'title', 'description', 'default', 'deprecated', 'readOnly', 'writeOnly', 'examples', 'format',
+  'contentEncoding', 'contentMediaType', 'contentSchema',
+  // earlier drafts, still applied by ajv
+  'definitions', 'dependencies', 'additionalItems', '$recursiveRef', '$recursiveAnchor', 'nullable',
+]);
+
+/** Keywords whose value is a schema, a list of schemas, or a map of names to schemas. */
+const SCHEMA_VALUED = new Set(['items', 'contains', 'additionalProperties', 'propertyNames', 'if', 'then', 'else', 'not', 'unevaluatedItems', 'unevaluatedProperties', 'contentSchema', 'additionalItems']);
+const SCHEMA_LISTS = new Set(['prefixItems', 'allOf', 'anyOf', 'oneOf', 'items']);
+const SCHEMA_MAPS = new Set(['properties', 'patternProperties', '$defs', 'definitions', 'dependentSchemas']);
+
+/** Every key in a schema position that no JSON Schema validator reads, at the key. */
+function unknownKeywords(schema: unknown, node: YNode, place: string): Problem[] {
+  const problems: Problem[] = [];
+  const visit = (s: unknown, path: Path): void => {
+    if (!s || typeof s !== 'object' || Array.isArray(s)) return;
+    for (const [k, v] of Object.entries(s)) {
+      const at = [...path, k];
+      if (!KEYWORDS.has(k) && !k.startsWith('x-')) {
+        const suggestion = didYouMean(k, KEYWORDS);
+        const span = locate(node, at, true);
+        problems.push({
+          code: 'unknown-schema-keyword',
+          message: `${place}: \`${k}\` is not a JSON Schema keyword, so it checks nothing`,
+          span,
+          hint: suggestion
+            ? `did you mean \`${suggestion}\`?`
+            : 'see https://json-schema.org/understanding-json-schema for the keywords; an annotation of your own starts with `x-` (`x-note`)',
+          ...(suggestion ? { fix: { title: `Change to ${suggestion}`, span, newText: suggestion } } : {}),
+        });
+        continue;
+      }
+      if (SCHEMA_LISTS.has(k) && Array.isArray(v)) v.forEach((item, i) => visit(item, [...at, i]));
+      else if (SCHEMA_VALUED.has(k)) visit(v, at);
+      else if (SCHEMA_MAPS.has(k) && v && typeof v === 'object' && !Array.isArray(v)) {
+        for (const [name, sub] of Object.entries(v)) visit(sub, [...at, name]);
+      }
+    }
+  };
+  visit(schema, []);
+  return problems;
 }
 
 /** One problem per place the meta-schema refuses, combinator summaries left out. */

@@ -30,6 +30,7 @@ export const CODES = {
   'multiple-step-kinds': { severity: 'error', stage: 'schema', summary: 'A step has more than one step key.' },
   'invalid-type-syntax': { severity: 'error', stage: 'schema', summary: 'A compact type (`list<{sku: string}>`) does not parse.' },
   'invalid-event-schema': { severity: 'error', stage: 'schema', summary: "An event's `schema:` is not a JSON Schema the runtime can compile." },
+  'unknown-schema-keyword': { severity: 'warning', stage: 'schema', summary: "A key in an event's `schema:` is no JSON Schema keyword, so it checks nothing (`requried`)." },
   'invalid-duration': { severity: 'error', stage: 'type', summary: 'A duration is not of the form `30s`, `10m`, `2h`, `7d`, `1w`.' },
   'unknown-file-kind': { severity: 'warning', stage: 'project', summary: 'A YAML file whose name Herald does not recognise.' },
   'missing-project-file': { severity: 'error', stage: 'project', summary: 'The project has no herald.yaml.' },
