@@ -33,4 +33,16 @@ describe('contentHash', () => {
     expect(contentHash(a)).not.toBe(contentHash(b));
     expect(contentHash(c)).not.toBe(contentHash(ir({ type: 'object', properties: {} })));
   });
+
+  it('hashes fields named `version` or `span` in types and plugin configs: a change to them is a new version', () => {
+    const typed = (fieldType: string, config: unknown) => ({
+      ...ir({ type: 'object' }),
+      events: { 'app.released': { type: { kind: 'object', fields: { version: { kind: fieldType }, span: { kind: 'number' } } }, subject: null } },
+      channels: { email: { use: '@herald/channel-email', config } },
+    });
+    expect(contentHash(typed('string', { version: 1 }))).not.toBe(contentHash(typed('number', { version: 1 })));
+    expect(contentHash(typed('string', { version: 1 }))).not.toBe(contentHash(typed('string', { version: 2 })));
+    expect(contentHash(typed('string', { span: 'a' }))).not.toBe(contentHash(typed('string', { span: 'b' })));
+    expect(contentHash(typed('string', { version: 1 }))).toBe(contentHash(typed('string', { version: 1 })));
+  });
 });

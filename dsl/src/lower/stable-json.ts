@@ -24,24 +24,33 @@ export function sortKeys(value: unknown): unknown {
   return value;
 }
 
+/** A source range as lowering writes it (`{ file, start: [line, col], end: [line, col] }`). */
+function isSpan(v: unknown): boolean {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return false;
+  const o = v as Record<string, unknown>;
+  return typeof o['file'] === 'string' && Array.isArray(o['start']) && Array.isArray(o['end']) && Object.keys(o).length === 3;
+}
+
 /**
  * The graph's version: a hash of what runs, not of where it was written. Spans are left
  * out, so moving a comment or re-indenting a file does not start a new version.
  *
- * Every key named `span` or `version` is left out, wherever it is (so a field of that name in
- * an event or query type does not count; kept so, as changing it would give every existing
- * project a new version). An event's own JSON Schema (`events.*.schema`) is hashed whole: a
- * property `version` in it is part of what runs.
+ * What is left out is recognised by place and shape, not by name alone: the IR's own top-level
+ * `version`, and a `span` key whose value is a source range. So a field named `version` or
+ * `span` in an event or query type, or a plugin config's `version: 2`, is part of what runs and
+ * changes the version when it changes (earlier Herald versions dropped any key of those names;
+ * a project with such a key gets a new version once, and its running instances stay on theirs).
+ * An event's own JSON Schema (`events.*.schema`) is hashed whole.
  */
 export function contentHash(ir: object): string {
   const strip = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(strip);
     if (v && typeof v === 'object') {
-      return Object.fromEntries(Object.entries(v).flatMap(([k, x]) => (k === 'span' || k === 'version' ? [] : [[k, strip(x)]])));
+      return Object.fromEntries(Object.entries(v).flatMap(([k, x]) => (k === 'span' && isSpan(x) ? [] : [[k, strip(x)]])));
     }
     return v;
   };
-  const { events, ...rest } = ir as { events?: unknown };
+  const { events, version: _version, ...rest } = ir as { events?: unknown; version?: unknown };
   const stripped = strip(rest) as Record<string, unknown>;
   if (events && typeof events === 'object' && !Array.isArray(events)) {
     stripped['events'] = Object.fromEntries(
