@@ -376,14 +376,14 @@ function failover(s: Step, outcome: Outcome, what: string): void {
   d.providerMessageId = null;
   if (!s.policy.failover.on.includes(outcome)) {
     fail(s);
-    return note(s, `${channel} ${what}; no failover on ${outcome} → failed`, channel);
+    return note(s, `${channel} ${what}; no failover on ${outcome} → failed`, channel, outcome);
   }
   const next = d.channelIndex + 1;
   if (next >= d.channels.length) {
     fail(s);
-    return note(s, `${channel} ${what}; no channel left → failed`, channel);
+    return note(s, `${channel} ${what}; no channel left → failed`, channel, outcome);
   }
-  note(s, `${channel} ${what} → failover to ${d.channels[next]}`, channel);
+  note(s, `${channel} ${what} → failover to ${d.channels[next]}`, channel, outcome);
   prepareAttempt(s, next, 1);
 }
 
@@ -391,6 +391,6 @@ function current(s: Step): string {
   return s.d.channels[s.d.channelIndex] ?? '';
 }
 
-function note(s: Step, text: string, channel?: string): void {
-  s.notes.push(channel === undefined ? { at: s.env.now, note: text } : { at: s.env.now, note: text, channel });
+function note(s: Step, text: string, channel?: string, outcome?: Outcome): void {
+  s.notes.push({ at: s.env.now, note: text, ...(channel === undefined ? {} : { channel }), ...(outcome === undefined ? {} : { outcome }) });
 }

@@ -19,6 +19,8 @@ export interface DeliveryDecision {
   /** e.g. "sms skipped: no consent", "email bounced → failover to sms". */
   readonly note: string;
   readonly channel?: string;
+  /** On the decision that gave a channel up: why, as data (metrics count bounces by it, not by the note's wording). */
+  readonly outcome?: 'failed' | 'bounced' | 'timeout';
 }
 
 export interface Delivery {

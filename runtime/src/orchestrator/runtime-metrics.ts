@@ -40,10 +40,7 @@ function channelOf(delivery: Delivery): string {
   return delivery.channels[delivery.channelIndex] ?? 'none';
 }
 
-/**
- * A failed delivery whose last channel bounced (synchronously or by receipt) counts as
- * `bounced`: the policy's failover wrote that decision as `<channel> bounced (...)` last.
- */
+/** A failed delivery whose last channel bounced (synchronously or by receipt) counts as `bounced`: the decision that gave it up says so. */
 function finalStatus(delivery: Delivery): 'delivered' | 'bounced' | 'failed' | 'skipped' | null {
   switch (delivery.status) {
     case 'delivered':
@@ -51,7 +48,7 @@ function finalStatus(delivery: Delivery): 'delivered' | 'bounced' | 'failed' | '
       return delivery.status;
     case 'failed': {
       const last = delivery.history.at(-1);
-      return last !== undefined && last.channel !== undefined && last.note.startsWith(`${last.channel} bounced`) ? 'bounced' : 'failed';
+      return last?.outcome === 'bounced' ? 'bounced' : 'failed';
     }
     default:
       return null;
