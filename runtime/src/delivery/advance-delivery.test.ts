@@ -365,6 +365,8 @@ describe('advanceDelivery: results', () => {
     const r = sim.result(bounced('550 no such user'));
     expect(r.effects).toEqual([{ kind: 'attempt', deliveryId: 'i1:remind:1', channel: 'sms', attempt: 1, idempotencyKey: 'i1:remind:1:sms' }]);
     expect(sim.notes()).toContain('email bounced (550 no such user) → failover to sms');
+    expect(sim.delivery.history.at(-2)).toMatchObject({ channel: 'email', outcome: 'bounced' });
+    expect(sim.delivery.history.filter((h) => h.outcome !== undefined)).toHaveLength(1);
   });
 
   it('a permanent failure not in failover.on fails the delivery, which gives its count back', () => {
@@ -383,6 +385,7 @@ describe('advanceDelivery: results', () => {
     const r = sim.result(failed.permanent('number blocked'));
     expect(r.delivery.status).toBe('failed');
     expect(sim.notes().at(-1)).toBe('sms failed permanently (number blocked); no channel left → failed');
+    expect(r.delivery.history.at(-1)).toMatchObject({ channel: 'sms', outcome: 'failed' });
   });
 
   it('a retry that would land in quiet hours waits for the morning', () => {
