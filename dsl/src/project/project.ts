@@ -3,6 +3,7 @@
  * re-checking after one file changes redoes only what depends on it. The CLI uses it
  * once; the language server keeps one alive and feeds it edits.
  */
+import { redactPathProblems } from '../typecheck/check-redact-paths.js';
 import { posix } from 'node:path';
 import { compareDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { codeInfo } from '../diagnostics/codes.js';
@@ -200,6 +201,7 @@ export class Project {
         }
       }
       for (const t of templates) if (!sent.has(t)) problems.push(...this.checkTemplateAlone(t, config, alone));
+      if (config?.archive) problems.push(...redactPathProblems(config.archive.redact, scopes.values(), templates));
     }
 
     const fileOf = (p: string) => this.sourceFile(p);

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { Project } from '../project/project.js';
+
+const MANIFESTS: Record<string, string> = {
+  '/repo/node_modules/@herald/channel-email/herald-plugin.json': JSON.stringify({ name: '@herald/channel-email', kind: 'channel', message: 'email', configSchema: { type: 'object' } }),
+};
+
+/** The unknown-redact-path diagnostics of a small project whose herald.yaml redacts `redact`. */
+function check(redact: string) {
+  const p = new Project('/repo/proj', { readFile: (path) => MANIFESTS[path] });
+  const config = `project: p
+channels:
+  email: { use: "@herald/channel-email" }
+defaults: { policy: default }
+events:
+  invoice.paid:
+    fields: { subjectId: string, iban: string, items: "list<{sku: string}>", extra: any, meta: "map<string>" }
+archive:
+  redact: ${redact}
+`;
+  p.setFile('herald.yaml', config);
+  p.setFile('default.policy.yaml', 'policy: default\ncategory: billing\nchannels: [email]\n');
+  p.setFile('paid.journey.yaml', 'journey: paid\ntrigger: { event: invoice.paid }\nsteps:\n  - set: { total: 3 }\n  - send: receipt\n');
+  p.setFile('receipt.template.yaml', 'template: receipt\nemail:\n  en:\n    subject: Paid\n    text: "{{trigger.iban}} {{total}}"\n    x-note: hi\n');
+  return p
+    .check()
+    .diagnostics.filter((d) => d.code === 'unknown-redact-path')
+    .map((d) => ({ at: config.slice(d.range.start.offset, d.range.end.offset), message: d.message, hint: d.hint, fix: d.fix?.newText }));
+}
+
+describe('unknown-redact-path', () => {
+  it('accepts rendered fields, message-kind fields and paths of any journey’s render data, up to any and maps', () => {
+    expect(check('[content.text, content.html, vars.trigger.iban, vars.trigger.extra.deep.x, vars.trigger.meta.k, vars.total, vars.trigger.items, vars.journey]')).toEqual([]);
+  });
+
+  it('reports a content field no template renders, with a did-you-mean and fix', () => {
+    expect(check('[content.txt]')).toEqual([
+      { at: 'content.txt', message: '`content.txt` names no field a template renders, so it blanks nothing', hint: 'did you mean `content.text`?', fix: 'content.text' },
+    ]);
+  });
+
+  it('reports a vars path that no journey has, at the segment that is missing', () => {
+    expect(check('[vars.trigger.ibn, vars.totl, vars.nothing_like_it]')).toEqual([
+      { at: 'vars.trigger.ibn', message: '`vars.trigger.ibn`: `vars.trigger` has no field `ibn` in any journey, so it blanks nothing', hint: 'did you mean `vars.trigger.iban`?', fix: 'vars.trigger.iban' },
+      { at: 'vars.totl', message: '`vars.totl`: no journey has `totl` in its render data, so it blanks nothing', hint: 'did you mean `vars.total`?', fix: 'vars.total' },
+      expect.objectContaining({ at: 'vars.nothing_like_it', hint: expect.stringMatching(/^known here: .*`trigger`/) }),
+    ]);
+  });
+
+  it('says why subject paths and paths through a list blank nothing', () => {
+    const found = check('[vars.subject.email, vars.trigger.items.sku]');
+    expect(found.map((d) => d.message)).toEqual([
+      '`vars.subject.email` blanks nothing: the subject\'s profile is not kept with a message\'s render data',
+      '`vars.trigger.items.sku` goes through a list at `vars.trigger.items`, and redaction does not enter lists, so it blanks nothing',
+    ]);
+    expect(found[1]!.hint).toBe('redact the whole list (`vars.trigger.items`), or the rendered field that shows the value (`content.text`)');
+  });
+});

@@ -1,0 +1,102 @@
+/**
+ * `unknown-redact-path` (warning): an `archive.redact` entry that can blank nothing. Redaction
+ * is a promise that a value stays out of the archive; a typo (`content.txt`, `vars.trigger.ibn`)
+ * would keep it there silently, since the runtime blanks only what it finds. So each entry is
+ * read against what the project renders and keeps:
+ * - `content.<field>`: a field some template variant renders, or one its message kind defines;
+ * - `vars.<name>.<path>`: a name of some journey's render data (`trigger`, data loads, `set`
+ *   variables, waited-for events, `journey`) and a path its type has, up to the first `any`,
+ *   map or object without declared fields. `subject` is no render data (the profile is read
+ *   when rendering and not kept), and a path through a list blanks nothing (runtime/src/archive/redact.ts
+ *   does not enter lists): both are reported with what to do instead.
+ * A warning: Herald runs as written, but the archive keeps what the entry meant to blank.
+ */
+import { didYouMean } from '../diagnostics/did-you-mean.js';
+import type { Problem } from '../diagnostics/report.js';
+import type { Located, TemplateFile } from '../model/ast.js';
+import { MESSAGE_KINDS } from '../schema/template-schema.js';
+import type { Type } from '../types/type.js';
+
+type Scope = Readonly<Record<string, Type>>;
+
+/** Where a path ends in one journey's render data: found, or why not (the segment that failed). */
+type Resolution = { readonly ok: true } | { readonly ok: false; readonly at: number; readonly why: 'unknown' | 'list'; readonly known: readonly string[] };
+
+function resolve(scope: Scope, path: readonly string[]): Resolution {
+  const [root, ...rest] = path as [string, ...string[]];
+  const names = Object.keys(scope).filter((n) => n !== 'subject');
+  if (root === 'subject' || !(root in scope)) return { ok: false, at: 0, why: 'unknown', known: names };
+  let t: Type = scope[root]!;
+  for (let i = 0; i < rest.length; i++) {
+    if (t.kind === 'dyn' || t.kind === 'map') return { ok: true };
+    if (t.kind === 'list') return { ok: false, at: i + 1, why: 'list', known: [] };
+    if (t.kind !== 'object') return { ok: false, at: i + 1, why: 'unknown', known: [] };
+    const field: { readonly type: Type } | undefined = Object.hasOwn(t.fields, rest[i]!) ? t.fields[rest[i]!] : undefined;
+    if (field === undefined) return { ok: false, at: i + 1, why: 'unknown', known: Object.keys(t.fields) };
+    t = field.type;
+  }
+  return { ok: true };
+}
+
+export function redactPathProblems(redact: readonly Located<string>[], scopes: Iterable<Scope>, templates: readonly TemplateFile[]): Problem[] {
+  const problems: Problem[] = [];
+  const scopeList = [...scopes];
+  const rendered = new Set<string>();
+  for (const t of templates) for (const v of t.variants) for (const f of v.fields) rendered.add(f.name.value);
+  const defined = new Set(Object.values(MESSAGE_KINDS).flatMap((k) => Object.keys(k.fields)));
+  for (const entry of redact) {
+    const [head, ...path] = entry.value.split('.');
+    if (head === 'content' && path.length === 1) {
+      const field = path[0]!;
+      if (rendered.has(field) || defined.has(field)) continue;
+      const candidates = [...new Set([...rendered, ...defined])].sort();
+      const suggestion = didYouMean(field, candidates);
+      problems.push({
+        code: 'unknown-redact-path',
+        message: `\`${entry.value}\` names no field a template renders, so it blanks nothing`,
+        span: entry.span,
+        hint: suggestion ? `did you mean \`content.${suggestion}\`?` : `the fields templates render here: ${candidates.map((c) => `\`${c}\``).join(', ')}`,
+        ...(suggestion ? { fix: { title: `Change to content.${suggestion}`, span: entry.span, newText: `content.${suggestion}` } } : {}),
+      });
+    } else if (head === 'vars' && path.length > 0 && scopeList.length > 0) {
+      const results = scopeList.map((s) => resolve(s, path));
+      if (results.some((r) => r.ok)) continue;
+      problems.push(varsProblem(entry, path, results as Extract<Resolution, { ok: false }>[]));
+    }
+  }
+  return problems;
+}
+
+function varsProblem(entry: Located<string>, path: readonly string[], failures: readonly Extract<Resolution, { ok: false }>[]): Problem {
+  const base = { code: 'unknown-redact-path', span: entry.span } as const;
+  if (path[0] === 'subject') {
+    return {
+      ...base,
+      message: `\`${entry.value}\` blanks nothing: the subject's profile is not kept with a message's render data`,
+      hint: 'the archive keeps the rendered fields and the address (`to`); to keep a profile value out of it, redact the rendered field that shows it (`content.text`)',
+    };
+  }
+  // The failure that got furthest is the one the author most likely meant.
+  const best = failures.reduce((a, b) => (b.at > a.at ? b : a));
+  const upTo = ['vars', ...path.slice(0, best.at)].join('.');
+  if (best.why === 'list') {
+    return {
+      ...base,
+      message: `\`${entry.value}\` goes through a list at \`${upTo}\`, and redaction does not enter lists, so it blanks nothing`,
+      hint: `redact the whole list (\`${upTo}\`), or the rendered field that shows the value (\`content.text\`)`,
+    };
+  }
+  const missing = path[best.at]!;
+  const known = [...new Set(failures.filter((f) => f.at === best.at).flatMap((f) => f.known))].sort();
+  const suggestion = didYouMean(missing, known);
+  const fixed = suggestion === undefined ? undefined : ['vars', ...path.slice(0, best.at), suggestion, ...path.slice(best.at + 1)].join('.');
+  return {
+    ...base,
+    message:
+      best.at === 0
+        ? `\`${entry.value}\`: no journey has \`${missing}\` in its render data, so it blanks nothing`
+        : `\`${entry.value}\`: \`${['vars', ...path.slice(0, best.at)].join('.')}\` has no field \`${missing}\` in any journey, so it blanks nothing`,
+    hint: fixed ? `did you mean \`${fixed}\`?` : known.length > 0 ? `known here: ${known.map((k) => `\`${k}\``).join(', ')}` : 'check the path against the event and data types in herald.yaml',
+    ...(fixed ? { fix: { title: `Change to ${fixed}`, span: entry.span, newText: fixed } } : {}),
+  };
+}
