@@ -11,6 +11,11 @@ import { describeError } from './load-plugin-module.js';
 export const TIMEOUT_CODE = 'TIMEOUT';
 export const PLUGIN_THREW_CODE = 'PLUGIN_THREW';
 export const INVALID_RESULT_CODE = 'INVALID_RESULT';
+/**
+ * The code of a call or task refused, retryably, because what would run it is shutting down:
+ * the plugin host (plugin-host.ts) or the worker pool (pool/, with `POOL_CLOSED_REASON`).
+ */
+export const SHUTDOWN_CODE = 'SHUTDOWN';
 
 /**
  * What went wrong with a plugin call, for the caller to log (the plugin host logs it at warn,
@@ -55,59 +60,72 @@ export async function withDeadline<T>(call: (signal: AbortSignal) => Promise<T>,
   }
 }
 
+/** How a kind of call (a send, a query) is checked and answered: its result check and its retryable failure. */
+interface CallKind<R> {
+  readonly check: (value: unknown) => string[];
+  readonly retryable: (reason: string, options: { readonly code: string }) => R;
+}
+
+const SEND: CallKind<DeliveryResult> = { check: checkDeliveryResult, retryable: failed.retryable };
+const QUERY: CallKind<SourceResult> = { check: checkSourceResult, retryable: sourceFailed.retryable };
+
 /**
- * A send, answered at its own deadline whatever the plugin does: a hung call becomes a retryable
- * `timeout after <ms>` the moment its time is up (its signal aborts; the call itself is left to
- * end or not, costing only its own promise), without touching the other calls of the thread.
- * `onProblem` hears about throws, timeouts and malformed results. Never rejects.
+ * A call of `kind`, answered at its own deadline whatever the plugin does: a hung call becomes a
+ * retryable `timeout after <ms>` the moment its time is up (its signal aborts; the call itself is
+ * left to end or not, costing only its own promise), without touching the other calls of the
+ * thread; a throw becomes a retryable `plugin threw: ...`, a malformed result a retryable
+ * `plugin returned an invalid result: ...`. `onProblem` hears about each. Never rejects.
  */
-export async function sendWithDeadline(
-  call: (signal: AbortSignal) => Promise<DeliveryResult>,
+async function callWithDeadline<R>(
+  kind: CallKind<R>,
+  call: (signal: AbortSignal) => Promise<R>,
   timeoutMs: number,
   outer?: AbortSignal,
   onProblem?: (problem: CallProblem) => void,
-): Promise<DeliveryResult> {
+): Promise<R> {
   const outcome = await withDeadline(call, timeoutMs, outer);
   switch (outcome.kind) {
     case 'timeout':
       onProblem?.({ kind: 'timeout', timeoutMs });
-      return failed.retryable(`timeout after ${timeoutMs}ms`, { code: TIMEOUT_CODE });
+      return kind.retryable(`timeout after ${timeoutMs}ms`, { code: TIMEOUT_CODE });
     case 'threw':
       onProblem?.({ kind: 'threw', error: outcome.error });
-      return failed.retryable(`plugin threw: ${describeError(outcome.error)}`, { code: PLUGIN_THREW_CODE });
+      return kind.retryable(`plugin threw: ${describeError(outcome.error)}`, { code: PLUGIN_THREW_CODE });
     case 'value': {
-      const problems = checkDeliveryResult(outcome.value);
+      const problems = kind.check(outcome.value);
       if (problems.length > 0) {
         onProblem?.({ kind: 'invalid', problems });
-        return failed.retryable(`plugin returned an invalid result: ${problems.join('; ')}`, { code: INVALID_RESULT_CODE });
+        return kind.retryable(`plugin returned an invalid result: ${problems.join('; ')}`, { code: INVALID_RESULT_CODE });
       }
       return outcome.value;
     }
   }
 }
 
-/** A source query, answered at its own deadline as `sendWithDeadline` answers a send. Never rejects. */
-export async function queryWithDeadline(
+/**
+ * A send, answered at its own deadline whatever the plugin does (`callWithDeadline`): a hung call
+ * becomes a retryable `timeout after <ms>` the moment its time is up, without touching the other
+ * calls of the thread. Failures are `failed.retryable`; results are checked with
+ * `checkDeliveryResult`. `onProblem` hears about throws, timeouts and malformed results. Never rejects.
+ */
+export function sendWithDeadline(
+  call: (signal: AbortSignal) => Promise<DeliveryResult>,
+  timeoutMs: number,
+  outer?: AbortSignal,
+  onProblem?: (problem: CallProblem) => void,
+): Promise<DeliveryResult> {
+  return callWithDeadline(SEND, call, timeoutMs, outer, onProblem);
+}
+
+/**
+ * A source query, answered at its own deadline as `sendWithDeadline` answers a send; failures are
+ * `sourceFailed.retryable`, results checked with `checkSourceResult`. Never rejects.
+ */
+export function queryWithDeadline(
   call: (signal: AbortSignal) => Promise<SourceResult>,
   timeoutMs: number,
   outer?: AbortSignal,
   onProblem?: (problem: CallProblem) => void,
 ): Promise<SourceResult> {
-  const outcome = await withDeadline(call, timeoutMs, outer);
-  switch (outcome.kind) {
-    case 'timeout':
-      onProblem?.({ kind: 'timeout', timeoutMs });
-      return sourceFailed.retryable(`timeout after ${timeoutMs}ms`, { code: TIMEOUT_CODE });
-    case 'threw':
-      onProblem?.({ kind: 'threw', error: outcome.error });
-      return sourceFailed.retryable(`plugin threw: ${describeError(outcome.error)}`, { code: PLUGIN_THREW_CODE });
-    case 'value': {
-      const problems = checkSourceResult(outcome.value);
-      if (problems.length > 0) {
-        onProblem?.({ kind: 'invalid', problems });
-        return sourceFailed.retryable(`plugin returned an invalid result: ${problems.join('; ')}`, { code: INVALID_RESULT_CODE });
-      }
-      return outcome.value;
-    }
-  }
+  return callWithDeadline(QUERY, call, timeoutMs, outer, onProblem);
 }

@@ -24,7 +24,7 @@ import type {
 } from '@herald/plugin-sdk';
 import { failed, sourceFailed } from '@herald/plugin-sdk';
 import type { ChannelIR, SourceIR } from '@herald/dsl';
-import { queryWithDeadline, sendWithDeadline, withDeadline, type CallProblem } from './call-plugin.js';
+import { queryWithDeadline, sendWithDeadline, SHUTDOWN_CODE, withDeadline, type CallProblem } from './call-plugin.js';
 import { schemaCheck } from './json-validator.js';
 import { describeError, loadPluginModule } from './load-plugin-module.js';
 import { messageIdDomainFor } from './message-id-domain.js';
@@ -230,7 +230,7 @@ export async function createPluginHost(options: PluginHostOptions): Promise<Plug
       const live = liveChannels.get(channel);
       const loaded = channels.get(channel);
       if (!live || !loaded) return failed.permanent(`no channel "${channel}" is configured`, { code: 'UNKNOWN_CHANNEL' });
-      if (closing) return failed.retryable('the plugin host is shutting down', { code: 'SHUTDOWN' });
+      if (closing) return failed.retryable('the plugin host is shutting down', { code: SHUTDOWN_CODE });
       const timeoutMs = opts.timeoutMs ?? sendTimeoutMs;
       return sendWithDeadline(
         (signal) => {
@@ -254,7 +254,7 @@ export async function createPluginHost(options: PluginHostOptions): Promise<Plug
       const definitions = queryDefinitions.get(source);
       if (!live || !definitions) return sourceFailed.permanent(`no source "${source}" is configured`, { code: 'UNKNOWN_SOURCE' });
       if (!definitions.has(query)) return sourceFailed.permanent(`source "${source}" declares no query "${query}"`, { code: 'UNKNOWN_QUERY' });
-      if (closing) return sourceFailed.retryable('the plugin host is shutting down', { code: 'SHUTDOWN' });
+      if (closing) return sourceFailed.retryable('the plugin host is shutting down', { code: SHUTDOWN_CODE });
       const definition = definitions.get(query);
       const timeoutMs = opts.timeoutMs ?? queryTimeoutMs;
       return queryWithDeadline(

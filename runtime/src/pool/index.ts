@@ -5,4 +5,4 @@ export { renderMessage, templateView, type RenderedMessage } from './render-mess
 export { selectVariant, ANY_KIND_PREFERENCE, type VariantChoice } from './select-variant.js';
 export { createSendJournal, readSendJournals, removeSendJournals, type SendJournal, type JournalContents } from './send-journal.js';
 export type * from './pool-tasks.js';
-export { isHeldSend, SENDS_HELD_CODE, SENDS_HELD_REASON, FLAG_CLOSING, FLAG_HOLD_SENDS } from './pool-tasks.js';
+export { isHeldSend, SENDS_HELD_CODE, SENDS_HELD_REASON, POOL_CLOSED_REASON, FLAG_CLOSING, FLAG_HOLD_SENDS } from './pool-tasks.js';

@@ -156,8 +156,8 @@ export interface WorkerConfig {
   readonly closeChannel?: string;
   /**
    * Flags the pool sets for its workers (a SharedArrayBuffer, read with Atomics): `FLAG_CLOSING`
-   * once `close()` has begun (a batch reaching a worker after that is answered SHUTDOWN without
-   * running), `FLAG_HOLD_SENDS` once `holdSends()` was called (a send not yet calling its plugin
+   * once `close()` has begun (a batch reaching a worker after that is answered `POOL_CLOSED_REASON`
+   * without running), `FLAG_HOLD_SENDS` once `holdSends()` was called (a send not yet calling its plugin
    * is answered SENDS_HELD_CODE). So no provider call starts after either.
    */
   readonly flags?: Int32Array;
@@ -170,6 +170,12 @@ export const FLAG_HOLD_SENDS = 1;
 /** The code of a send answered without a provider call because the pool holds sends (`WorkerPool.holdSends`). */
 export const SENDS_HELD_CODE = 'STOPPING';
 export const SENDS_HELD_REASON = 'not sent: the runtime is stopping (no provider call was made)';
+
+/**
+ * The reason of a task answered without running because the pool is closed (`WorkerPool.close`),
+ * a retryable failure of code `SHUTDOWN_CODE` (plugins-host/call-plugin.ts).
+ */
+export const POOL_CLOSED_REASON = 'the worker pool is closed';
 
 /** Whether a send was answered without a provider call because the pool holds sends. */
 export function isHeldSend(result: SendResult): boolean {

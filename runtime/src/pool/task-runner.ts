@@ -11,9 +11,10 @@ import type { DeliveryResult, OutboundMessage, PluginClock, PluginLogger } from 
 import type { ArchivedContent } from '../driver/driver.js';
 import { createPluginHost, PluginStartupError } from '../plugins-host/plugin-host.js';
 import type { PluginHost } from '../plugins-host/plugin-host.js';
+import { SHUTDOWN_CODE } from '../plugins-host/call-plugin.js';
 import { loggerFor } from '../plugins-host/plugin-logger.js';
 import { unsubscribeUrl } from '../subjects/unsubscribe-token.js';
-import { FLAG_CLOSING, FLAG_HOLD_SENDS, SENDS_HELD_CODE, SENDS_HELD_REASON } from './pool-tasks.js';
+import { FLAG_CLOSING, FLAG_HOLD_SENDS, POOL_CLOSED_REASON, SENDS_HELD_CODE, SENDS_HELD_REASON } from './pool-tasks.js';
 import type {
   PoolResult,
   PoolTask,
@@ -139,7 +140,7 @@ export async function createTaskRunner(config: WorkerConfig, threadId = 0): Prom
     const content = outcome.content;
     // The last moment before a provider call: the pool may have begun closing or holding sends meanwhile.
     const flags = config.flags;
-    if (flags !== undefined && Atomics.load(flags, FLAG_CLOSING) !== 0) return done(failed.retryable('the worker pool is closed', { code: 'SHUTDOWN' }), null);
+    if (flags !== undefined && Atomics.load(flags, FLAG_CLOSING) !== 0) return done(failed.retryable(POOL_CLOSED_REASON, { code: SHUTDOWN_CODE }), null);
     if (flags !== undefined && Atomics.load(flags, FLAG_HOLD_SENDS) !== 0) return done(failed.retryable(SENDS_HELD_REASON, { code: SENDS_HELD_CODE }), null);
     const metadata: Record<string, string> = { deliveryId: task.deliveryId, instanceId: task.journey.instanceId, templateId: task.template };
     if (config.publicBaseUrl && config.unsubscribeSecret) {

@@ -31,9 +31,10 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { GraphIR, TemplateIR } from '@herald/dsl';
 import { Piscina, queueOptionsSymbol, type TaskQueue } from 'piscina';
 import { builtSibling } from '../built-sibling.js';
+import { SHUTDOWN_CODE } from '../plugins-host/call-plugin.js';
 import { PluginStartupError } from '../plugins-host/plugin-host.js';
 import { loggerFor, type LogFormat } from '../plugins-host/plugin-logger.js';
-import { FLAG_CLOSING, FLAG_HOLD_SENDS, SENDS_HELD_CODE, SENDS_HELD_REASON } from './pool-tasks.js';
+import { FLAG_CLOSING, FLAG_HOLD_SENDS, POOL_CLOSED_REASON, SENDS_HELD_CODE, SENDS_HELD_REASON } from './pool-tasks.js';
 import type { CloseMessage, PoolResult, PoolTask, ResultFor, WorkerConfig, WorkerGraph } from './pool-tasks.js';
 import type { WorkerBatch } from './worker.js';
 import { failureFor } from './task-runner.js';
@@ -129,8 +130,9 @@ export interface WorkerPool {
    */
   holdSends?(): void;
   /**
-   * Answers queued tasks "SHUTDOWN", waits for the batches already in a worker, has every
-   * worker thread close its plugins (each within `closeTimeoutMs`), then stops the threads.
+   * Answers queued tasks `POOL_CLOSED_REASON` (code `SHUTDOWN_CODE`), waits for the batches
+   * already in a worker, has every worker thread close its plugins (each within
+   * `closeTimeoutMs`), then stops the threads.
    * Never rejects; a second call returns the same promise.
    */
   close(): Promise<void>;
@@ -239,7 +241,7 @@ export async function createWorkerPool(options: WorkerPoolOptions): Promise<Work
   /** How each thread that exited ended, for the answer to the tasks it took with it. */
   const exits = new Map<number, string>();
 
-  const piscina = new Piscina<WorkerBatch, number | PoolResult[]>({
+  const piscina = new Piscina<WorkerBatch, void | PoolResult[]>({
     filename: pathToFileURL(workerEntry()).href,
     minThreads: threads,
     maxThreads: threads,
@@ -371,7 +373,7 @@ export async function createWorkerPool(options: WorkerPoolOptions): Promise<Work
     const answerRest = (reason: string, code: string) => tasks.forEach((t, i) => answer(i, failureFor(t, reason, code)));
     tasksInFlight += tasks.length;
     if (tasks.length === 0) return finished();
-    if (closed) return answerRest('the worker pool is closed', 'SHUTDOWN');
+    if (closed) return answerRest(POOL_CLOSED_REASON, SHUTDOWN_CODE);
     batches++;
     tasksRun += tasks.length;
     const limitMs = limitOf(tasks);
@@ -388,7 +390,7 @@ export async function createWorkerPool(options: WorkerPoolOptions): Promise<Work
       if (id !== undefined && stopped.has(id)) {
         answerRest(overdue ? `timeout after ${limitMs}ms (the worker was stopped: it stopped answering)` : 'the worker was stopped: a plugin blocked its thread', 'TIMEOUT');
       } else if (closed) {
-        answerRest('the worker pool is closed', 'SHUTDOWN');
+        answerRest(POOL_CLOSED_REASON, SHUTDOWN_CODE);
       } else {
         answerRest(`worker crashed: ${error?.message ?? (id !== undefined ? exits.get(id) : undefined) ?? 'its thread exited'}`, 'WORKER_CRASHED');
       }
@@ -473,11 +475,12 @@ export async function createWorkerPool(options: WorkerPoolOptions): Promise<Work
     flushScheduled = false;
     const taken = pending;
     pending = [];
-    // Sends in batches of their own: their lane in piscina's queue is the last (LaneQueue).
-    let sends = 0;
-    for (const p of taken) if (p.task.kind === 'send') sends++;
-    const lanes = sends === 0 || sends === taken.length ? [taken] : [taken.filter((p) => p.task.kind !== 'send'), taken.filter((p) => p.task.kind === 'send')];
-    for (const lane of lanes) {
+    // Sends in batches of their own: their lane in piscina's queue is the last (LaneQueue). One
+    // pass splits them off; each lane keeps the order of submission, the others' batches go first.
+    const others: typeof taken = [];
+    const sends: typeof taken = [];
+    for (const p of taken) (p.task.kind === 'send' ? sends : others).push(p);
+    for (const lane of [others, sends]) {
       for (let i = 0; i < lane.length; i += batchSize) {
         const chunk = lane.slice(i, i + batchSize);
         void dispatch(
@@ -629,10 +632,10 @@ export async function createWorkerPool(options: WorkerPoolOptions): Promise<Work
     close() {
       closing ??= (async () => {
         closed = true;
-        // From now on a batch that reaches a worker is answered SHUTDOWN without running (worker.ts):
+        // From now on a batch that reaches a worker is answered SHUTDOWN_CODE without running (worker.ts):
         // no provider call starts once close() has begun.
         Atomics.store(flags, FLAG_CLOSING, 1);
-        // Tasks not yet handed to a worker are answered "the worker pool is closed" (dispatch).
+        // Tasks not yet handed to a worker are answered POOL_CLOSED_REASON (dispatch).
         if (pending.length > 0) flush();
         // Batches already in a worker still use its plugins: let them finish first (each call is
         // bounded by its own deadline, and a thread that stops answering is stopped), so that

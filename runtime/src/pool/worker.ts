@@ -12,7 +12,8 @@
  */
 import type { MessagePort } from 'node:worker_threads';
 import { BroadcastChannel, threadId, workerData } from 'node:worker_threads';
-import { FLAG_CLOSING, type CloseMessage, type PoolResult, type PoolTask, type WorkerConfig } from './pool-tasks.js';
+import { SHUTDOWN_CODE } from '../plugins-host/call-plugin.js';
+import { FLAG_CLOSING, POOL_CLOSED_REASON, type CloseMessage, type PoolResult, type PoolTask, type WorkerConfig } from './pool-tasks.js';
 import { createTaskRunner, failureFor } from './task-runner.js';
 
 export interface WorkerBatch {
@@ -58,10 +59,11 @@ if (config.closeChannel !== undefined) {
 }
 
 /**
- * With a port: resolves with this thread's id once every task is past its CPU part; the
- * results travel on the port. Without one (in-process use): resolves with every result.
+ * With a port: resolves (with nothing: the pool reads only the moment, its "ack") once every
+ * task is past its CPU part; the results travel on the port. Without one (in-process use):
+ * resolves with every result.
  */
-export default async function runBatch(batch: WorkerBatch): Promise<number | PoolResult[]> {
+export default async function runBatch(batch: WorkerBatch): Promise<void | PoolResult[]> {
   const { tasks, port } = batch;
   const taskRunner = await runner;
   if (!port) return taskRunner.run(tasks);
@@ -88,17 +90,16 @@ export default async function runBatch(batch: WorkerBatch): Promise<number | Poo
   if (refused !== undefined) {
     tasks.forEach((task, index) => onResult(index, failureFor(task, refused[0], refused[1])));
     end();
-    return threadId;
+    return;
   }
   const { started, done } = taskRunner.start(tasks, onResult);
   void done.then(end, end);
   await started;
-  return threadId;
 }
 
 /** Why a batch is not to run at all: the pool is closing, or the batch came too late. */
 function refusal(batch: WorkerBatch): [reason: string, code: string] | undefined {
-  if (config.flags !== undefined && Atomics.load(config.flags, FLAG_CLOSING) !== 0) return ['the worker pool is closed', 'SHUTDOWN'];
+  if (config.flags !== undefined && Atomics.load(config.flags, FLAG_CLOSING) !== 0) return [POOL_CLOSED_REASON, SHUTDOWN_CODE];
   if (batch.startBy !== undefined && Date.now() > batch.startBy) return ['timeout: no worker thread was free in time (not started)', 'TIMEOUT'];
   return undefined;
 }
