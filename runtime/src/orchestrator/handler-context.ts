@@ -34,7 +34,7 @@ export interface HandlerContext {
   /** An event's data against its declared type, as ingest checks it; for events instances emit. */
   readonly validateEvent?: EventValidator;
   /** Ingest of one subject's events, one after another (ingest-event.ts). */
-  readonly ingestOrder?: OrderedRuns;
+  readonly ingestOrder: OrderedRuns;
 }
 
 /** How a job went: finished (its unit, ack included, is committed), lost a race, or must be tried later. */

@@ -20,7 +20,6 @@ import { countStarted, instanceEntries, routeEvent } from './route-event.js';
 export type IngestOutcome = 'ingested' | 'duplicate';
 
 export async function ingestEvent(ctx: HandlerContext, event: IncomingEvent): Promise<IngestOutcome> {
-  if (!ctx.ingestOrder) return ingestInOrder(ctx, event);
   // Settles with a value or the error of this event alone: a failed ingest does not fail the next one of its subject.
   const outcome = await ctx.ingestOrder.run(eventOrderKeys(ctx.graphs.current.ir, event), () => ingestInOrder(ctx, event).then((ok) => ({ ok }), (error: unknown) => ({ error })));
   if ('error' in outcome) throw outcome.error;
