@@ -1,6 +1,7 @@
 /**
  * Durations: literals (`1h30m`), `duration("1h30m")`, and their run-time form, a number of
- * milliseconds (JSON-friendly; see docs/expressions.md "Runtime values").
+ * milliseconds (JSON-friendly; see docs/expressions.md "Runtime values"). Durations are written
+ * back as text by `formatDuration` (types/parse-duration.ts), the one formatter for all of Herald.
  */
 
 export const DURATION_UNITS: Readonly<Record<string, number>> = {
@@ -36,11 +37,6 @@ export function parseDuration(text: string): number | undefined {
     i = PART.lastIndex;
   }
   return Number.isFinite(total) ? sign * total : undefined;
-}
-
-/** CEL's spelling of a duration as a string: seconds with an `s` suffix (`5400s`, `1.5s`). */
-export function formatDuration(ms: number): string {
-  return `${ms / 1000}s`;
 }
 
 export const DURATION_HINT = 'a duration is a number and a unit (ms, s, m, h, d, w), e.g. `30m` or `1h30m`';

@@ -5,7 +5,8 @@
  */
 import { T, typeToString, unifyTypes, type Type, type TypeKind } from '../types/type.js';
 import type { CallNode, ExprNode } from './ast.js';
-import { DURATION_HINT, formatDuration, parseDuration } from './duration.js';
+import { formatDuration } from '../types/parse-duration.js';
+import { DURATION_HINT, parseDuration } from './duration.js';
 import type { ExprProblemCode } from './problem.js';
 import { cachedRegex, compileRegex } from './regex.js';
 import { calendarDaysBetween, formatInZone, formatTimestamp, isValidTimeZone, parseTimestamp, zonedParts } from './timestamp.js';
@@ -501,7 +502,7 @@ const DEFS: readonly FunctionDef[] = [
     kind: 'function',
     style: 'global',
     signatures: ['string(string | number | bool | timestamp | duration | null) -> string'],
-    doc: 'Converts to a string: numbers as JavaScript writes them, timestamps as ISO-8601, durations as seconds ("5400s", as CEL), null as "null".',
+    doc: 'Converts to a string: numbers as JavaScript writes them, timestamps as ISO-8601, durations as Herald writes them ("1h30m"; CEL would write "5400s"), null as "null".',
     example: 'string(trigger.amount) + " " + trigger.currency',
     minArgs: 1,
     maxArgs: 1,
@@ -512,7 +513,12 @@ const DEFS: readonly FunctionDef[] = [
     implement(site) {
       const fail = failer(site);
       const kind = site.types[0]?.kind;
-      if (kind === 'duration') return (args) => formatDuration(needNumber(args[0], fail, 'a duration'));
+      if (kind === 'duration') {
+        return (args) => {
+          const ms = needNumber(args[0], fail, 'a duration');
+          return Number.isFinite(ms) ? formatDuration(ms) : fail('duration out of range');
+        };
+      }
       if (kind === 'timestamp') return (args) => formatTimestamp(needTimestamp(args[0], fail)) ?? fail('timestamp out of range');
       return (args) => {
         const v = args[0];

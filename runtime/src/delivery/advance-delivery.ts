@@ -32,7 +32,7 @@
  * effects, so a driver may deliver any input twice.
  */
 import type { GraphIR, PolicyIR } from '@herald/dsl';
-import { describeDuration } from '../engine/describe.js';
+import { formatDuration } from '@herald/dsl';
 import type { SubjectProfile } from '../engine/types.js';
 import { backoffDelay } from './backoff.js';
 import { checkConsent, type ConsentContext } from './check-consent.js';
@@ -152,7 +152,7 @@ function deferForCap(s: Step, facts: CapFacts): boolean {
   const channel = current(s);
   d.timerId = `${d.id}:cap:${d.channelIndex}:${d.attempt + 1}:${at}`;
   s.effects.push({ kind: 'schedule', timerId: d.timerId, at });
-  note(s, `frequency cap: ${cap.max} per ${describeDuration(cap.perMs)} taken; deferred until ${describeLocal(at, env.now, d.timezone ?? 'UTC')}`, channel);
+  note(s, `frequency cap: ${cap.max} per ${formatDuration(cap.perMs)} taken; deferred until ${describeLocal(at, env.now, d.timezone ?? 'UTC')}`, channel);
   return true;
 }
 
@@ -168,12 +168,12 @@ function start(s: Step, facts: DeliveryFacts): void {
   d.dedupeKey = facts.dedupeKey;
   d.timezone = timeZone(s, facts.timezone);
   if (facts.duplicate) {
-    const window = policy.dedupe ? ` within ${describeDuration(policy.dedupe.windowMs)}` : '';
+    const window = policy.dedupe ? ` within ${formatDuration(policy.dedupe.windowMs)}` : '';
     return skip(s, `deduplicated: key ${facts.dedupeKey ?? '(none)'} sent${window}`);
   }
   const cap = policy.frequencyCap;
   if (cap && facts.sentInCapWindow >= cap.max) {
-    return skip(s, `frequency cap: ${cap.max} per ${describeDuration(cap.perMs)} reached`);
+    return skip(s, `frequency cap: ${cap.max} per ${formatDuration(cap.perMs)} reached`);
   }
   const order = resolveChannelOrder(policy.channels, facts.order);
   const consent = checkConsent(order, consentContext(s));
@@ -290,7 +290,7 @@ function onResult(s: Step, result: Extract<DeliveryInput, { kind: 'result' }>['r
       }
       d.timerId = `${d.id}:timeout:${d.channelIndex}:${d.attempt}`;
       s.effects.push({ kind: 'schedule', timerId: d.timerId, at: env.now + timeout });
-      return note(s, `${channel} accepted (${d.providerMessageId}), waiting up to ${describeDuration(timeout)} for a receipt`, channel);
+      return note(s, `${channel} accepted (${d.providerMessageId}), waiting up to ${formatDuration(timeout)} for a receipt`, channel);
     }
     case 'failed': {
       if (result.retryable && d.attempt < policy.retry.attempts) {
@@ -298,7 +298,7 @@ function onResult(s: Step, result: Extract<DeliveryInput, { kind: 'result' }>['r
         d.status = 'deferred';
         d.timerId = `${d.id}:retry:${d.channelIndex}:${d.attempt + 1}`;
         s.effects.push({ kind: 'schedule', timerId: d.timerId, at: env.now + delay });
-        return note(s, `${channel} attempt ${d.attempt + 1} in ${describeDuration(delay)} after: ${result.reason}`, channel);
+        return note(s, `${channel} attempt ${d.attempt + 1} in ${formatDuration(delay)} after: ${result.reason}`, channel);
       }
       if (result.retryable) return failover(s, 'failed', `failed ${d.attempt} ${d.attempt === 1 ? 'time' : 'times'} (last: ${result.reason})`);
       if (result.bounced) return failover(s, 'bounced', `bounced (${result.reason})`);
@@ -331,7 +331,7 @@ function onReceipt(s: Step, outcome: 'delivered' | 'bounced' | 'failed', reason:
 function onDeliveryTimeout(s: Step): void {
   const { policy, d } = s;
   d.timerId = null;
-  const timeout = describeDuration(policy.failover.deliveryTimeoutMs ?? 0);
+  const timeout = formatDuration(policy.failover.deliveryTimeoutMs ?? 0);
   if (!policy.failover.on.includes('timeout')) {
     // Without failover on timeout, the accepted message may still arrive: keep listening for its receipt.
     return note(s, `${current(s)}: no receipt within ${timeout}; timeout is not in failover.on, still waiting for a receipt`, current(s));

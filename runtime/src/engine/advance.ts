@@ -11,9 +11,9 @@
  *   instance as `failed` with a reason; `advance` throws only on bugs (a graph that is not
  *   the instance's version, a journey the graph does not have).
  */
+import { formatDuration } from '@herald/dsl';
 import { assertNever } from './assert-never.js';
 import type { CompiledGraph, CompiledJourney, CompiledNode } from './compile-graph.js';
-import { describeDuration } from './describe.js';
 import { evalLoads, failOnError, runFrom, takes } from './run-nodes.js';
 import { fail, finishRun, note, setVar, startRun, type Run, type Stop } from './run-state.js';
 import type { AdvanceContext, AdvanceResult, EngineInput, FetchResult, IncomingEvent, Instance, Waiting } from './types.js';
@@ -122,7 +122,7 @@ function onTimer(run: Run, w: Exclude<Waiting, { kind: 'fetch' }>): Resumed {
       return { run, stop: runFrom(run, node.ir.onTimeout, node.ir.id) };
     case 'batch':
       if (node?.kind !== 'batch') return { run, stop: wrongNode(run, 'a batch') };
-      return flushBatch(run, node, w.items, `window of ${describeDuration(node.ir.windowMs)} ended`);
+      return flushBatch(run, node, w.items, `window of ${formatDuration(node.ir.windowMs)} ended`);
     default:
       return assertNever(w);
   }

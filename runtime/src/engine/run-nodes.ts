@@ -2,10 +2,10 @@
  * Runs nodes from one id until the instance must pause (a wait, a batch, a fetch) or ends.
  * User-data problems end the instance as `failed` with a reason; they are never thrown out.
  */
-import { ExprRuntimeError, type CompiledExpr } from '@herald/dsl';
+import { ExprRuntimeError, formatDuration, type CompiledExpr } from '@herald/dsl';
 import { assertNever } from './assert-never.js';
 import type { CompiledField, CompiledLoad, CompiledNode } from './compile-graph.js';
-import { describeDuration, describeInstant } from './describe.js';
+import { describeInstant } from './describe.js';
 import { currentVars, effectId, fail, note, setVar, type Run, type Stop } from './run-state.js';
 import { splitArm } from './split-arm.js';
 import type { DataRequest, IncomingEvent } from './types.js';
@@ -122,7 +122,7 @@ function runNode(run: Run, node: CompiledNode): string | null | Stop {
       return node.ir.next;
     }
     case 'wait-duration':
-      return waitTimer(run, id, run.now + node.ir.ms, node.ir.next, `wait ${describeDuration(node.ir.ms)}`);
+      return waitTimer(run, id, run.now + node.ir.ms, node.ir.next, `wait ${formatDuration(node.ir.ms)}`);
     case 'wait-until': {
       const value = node.until(run.env);
       const until = typeof value === 'string' ? Date.parse(value) : NaN;
@@ -146,7 +146,7 @@ function runNode(run: Run, node: CompiledNode): string | null | Stop {
       const timerId = effectId(run, id);
       const until = run.now + timeoutMs;
       run.effects.push({ kind: 'schedule', timerId, at: until });
-      note(run, id, `waiting for ${event} until ${describeInstant(until)} (timeout ${describeDuration(timeoutMs)})`);
+      note(run, id, `waiting for ${event} until ${describeInstant(until)} (timeout ${formatDuration(timeoutMs)})`);
       return { status: 'active', at: id, waiting: { kind: 'event', event, timerId, until } };
     }
     case 'branch': {
@@ -182,7 +182,7 @@ function runNode(run: Run, node: CompiledNode): string | null | Stop {
       const timerId = effectId(run, id);
       const until = run.now + windowMs;
       run.effects.push({ kind: 'await', event, subjectId: run.instance.subjectId }, { kind: 'schedule', timerId, at: until });
-      note(run, id, `batching ${event} for ${describeDuration(windowMs)}${max === null ? '' : ` (max ${max})`}`);
+      note(run, id, `batching ${event} for ${formatDuration(windowMs)}${max === null ? '' : ` (max ${max})`}`);
       return { status: 'active', at: id, waiting: { kind: 'batch', event, timerId, until, items: [], max } };
     }
     case 'emit': {

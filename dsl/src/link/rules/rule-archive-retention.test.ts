@@ -57,6 +57,16 @@ describe('archive retention', () => {
     ]);
   });
 
+  it('writes durations as formatDuration does: compound, in days at most', () => {
+    const policy = 'policy: weekly\nchannels: [email]\nfrequencyCap: { max: 1, per: 8w }\ndedupe: { key: "trigger.id", window: 90m }\n';
+    const [window, cap] = check('1h', { 'weekly.policy.yaml': policy });
+    expect(window).toMatchObject({
+      message: expect.stringContaining('the dedupe window (`window: 1h30m`) of policy `weekly`'),
+      hint: 'make `retention` at least `56d`, the longest window of any policy, or shorten the policy\'s window to `1h` or less',
+    });
+    expect(cap).toMatchObject({ message: expect.stringContaining('more than 1 per 56d can get through') });
+  });
+
   it('names only the windows longer than the retention', () => {
     expect(check('2d').map((p) => [p.code, p.related[0]?.at])).toEqual([['retention-shorter-than-window', '30d']]);
   });

@@ -15,15 +15,8 @@
  */
 import type { PolicyFile } from '../../model/ast.js';
 import type { Span } from '../../source/source-file.js';
+import { formatDuration } from '../../types/parse-duration.js';
 import type { LinkRule } from '../link-context.js';
-
-/** A duration in the largest unit that divides it (`30d`, not `4w2d`; `90m`): as it is usually written. */
-function formatDuration(ms: number): string {
-  for (const [unit, size] of [['w', 604_800_000], ['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000]] as const) {
-    if (ms % size === 0) return `${ms / size}${unit}`;
-  }
-  return `${ms}ms`;
-}
 
 interface Window {
   readonly policy: PolicyFile;
