@@ -310,6 +310,14 @@ describe('literal arguments checked at compile time', () => {
     expect(problems('round(1.5, 0.5)')[0]).toMatchObject({ code: 'invalid-argument' });
     expect(problems('number("12px")')[0]).toMatchObject({ code: 'invalid-argument' });
   });
+
+  it('calendar arithmetic: whole days, a time of day, a known zone', () => {
+    expect(problems('addDays(now(), 1, "Europe/Paris") > now() && atTime(now(), "09:00", "Europe/Paris") > now()')).toEqual([]);
+    expect(problems('addDays(now(), 1.5)')[0]).toMatchObject({ code: 'invalid-argument', start: 15, end: 18, message: '`addDays` takes a whole number of days, not 1.5' });
+    expect(problems('atTime(now(), "9am")')[0]).toMatchObject({ code: 'invalid-argument', start: 14, end: 19, message: '`9am` is not a time of day' });
+    expect(problems('atTime(now(), "09:00", "Mars/Olympus")')[0]).toMatchObject({ code: 'invalid-argument', message: 'unknown time zone `Mars/Olympus`' });
+    expect(problems('addDays(now(), "1")')[0]).toMatchObject({ code: 'type-mismatch' });
+  });
 });
 
 describe('scope', () => {

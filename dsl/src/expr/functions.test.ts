@@ -91,6 +91,15 @@ describe('the library', () => {
     ['format(ts, "Europe/Paris")', '2026-11-23T11:00:00.000+01:00'],
     ['format(ts, "America/New_York")', '2026-11-23T05:00:00.000-05:00'],
     ['timestamp(format(ts, "Asia/Kolkata")) == ts', true],
+    ['addDays(ts, 2)', '2026-11-25T10:00:00.000Z'],
+    ['addDays(ts, -30)', '2026-10-24T10:00:00.000Z'],
+    // Across the end of summer time in Paris (2026-10-25): 11:00 local stays 11:00, where - 30d would give 12:00.
+    ['format(addDays(ts, -30, "Europe/Paris"), "Europe/Paris")', '2026-10-24T11:00:00.000+02:00'],
+    ['format(ts - 30d, "Europe/Paris")', '2026-10-24T12:00:00.000+02:00'],
+    ['atTime(ts, "08:15")', '2026-11-23T08:15:00.000Z'],
+    ['atTime(now(), "09:00", "Europe/Paris")', '2026-11-24T08:00:00.000Z'], // in Paris, now() is already the 24th
+    ['atTime(addDays(now(), 1, "Europe/Paris"), "09:00:30", "Europe/Paris")', '2026-11-25T08:00:30.000Z'],
+    ['atTime(ts, "09:00", x.zone) < ts', true],
     // numbers
     ['round(2.5)', 3],
     ['round(-2.5)', -3],
@@ -156,6 +165,9 @@ describe('the library', () => {
     expect(runtimeError('join(x.none ?? [1])')).toMatch(/needs a list of strings/);
     expect(runtimeError('keys(x.text)')).toMatch(/needs a map, got a string/);
     expect(runtimeError('string(x)')).toMatch(/cannot convert a map to a string/);
+    expect(runtimeError('atTime(ts, x.zone)')).toBe('`atTime(ts, x.zone)`: `Asia/Tokyo` is not a time of day (write "HH:MM")');
+    expect(runtimeError('addDays(ts, n)')).toBe('`addDays(ts, n)`: needs a whole number of days, got -2.5');
+    expect(runtimeError('addDays(ts, 1, x.text)')).toBe('`addDays(ts, 1, x.text)`: unknown time zone `42`');
   });
 });
 
@@ -170,7 +182,7 @@ describe('the table', () => {
       expect(f.example, f.name).toContain(f.name);
     }
     expect(names).toEqual(
-      expect.arrayContaining(['size', 'has', 'lower', 'upper', 'trim', 'contains', 'startsWith', 'endsWith', 'matches', 'now', 'duration', 'timestamp', 'round', 'floor', 'ceil', 'abs', 'min', 'max', 'string', 'number', 'int', 'join', 'keys', 'coalesce', 'daysBetween', 'hour', 'format']),
+      expect.arrayContaining(['size', 'has', 'lower', 'upper', 'trim', 'contains', 'startsWith', 'endsWith', 'matches', 'now', 'duration', 'timestamp', 'round', 'floor', 'ceil', 'abs', 'min', 'max', 'string', 'number', 'int', 'join', 'keys', 'coalesce', 'daysBetween', 'addDays', 'atTime', 'hour', 'format']),
     );
   });
 

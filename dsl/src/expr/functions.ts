@@ -9,7 +9,7 @@ import { formatDuration } from '../types/parse-duration.js';
 import { DURATION_HINT, parseDuration } from './duration.js';
 import type { ExprProblemCode } from './problem.js';
 import { cachedRegex, compileRegex } from './regex.js';
-import { calendarDaysBetween, formatInZone, formatTimestamp, isValidTimeZone, parseTimestamp, zonedParts } from './timestamp.js';
+import { addCalendarDays, atTimeOfDay, calendarDaysBetween, formatInZone, formatTimestamp, isValidTimeZone, parseTimeOfDay, parseTimestamp, zonedParts } from './timestamp.js';
 import { codePointLength, describeValue, failOn, isMap, type EvalEnv } from './values.js';
 
 /** How a function may be called: `size(x)` (global), `x.size()` (method), or both. */
@@ -630,6 +630,66 @@ const DEFS: readonly FunctionDef[] = [
       return (args) =>
         calendarDaysBetween(needTimestamp(args[0], fail), needTimestamp(args[1], fail), needTimeZone(args[2], fail)) ??
         fail('unknown time zone');
+    },
+  },
+  {
+    name: 'addDays',
+    kind: 'function',
+    style: 'global',
+    signatures: ['addDays(timestamp, days: number) -> timestamp', 'addDays(timestamp, days: number, timeZone: string) -> timestamp'],
+    doc: 'The timestamp `days` calendar days later (earlier, when negative), at the same local time in the time zone (UTC by default): across a daylight-saving change 09:00 stays 09:00, where `+ 1d` (24 hours) would give 08:00 or 10:00.',
+    example: 'addDays(trigger.dueDate, 3, subject.timezone)',
+    minArgs: 2,
+    maxArgs: 3,
+    check(c) {
+      want(c, 0, ['timestamp']);
+      if (want(c, 1, ['number'])) {
+        const n = c.args[1]?.kind === 'number' ? c.args[1].value : undefined;
+        if (n !== undefined && !Number.isInteger(n)) c.report('invalid-argument', `\`addDays\` takes a whole number of days, not ${n}`, 1, 'write a whole number, or add a duration for parts of a day (`+ 12h`)');
+      }
+      if (c.types.length > 2) checkTimeZoneArg(c, 2);
+      return T.timestamp;
+    },
+    implement(site) {
+      const fail = failer(site);
+      return (args) => {
+        const from = needTimestamp(args[0], fail);
+        const days = needNumber(args[1], fail, 'a number of days');
+        if (!Number.isInteger(days)) fail(`needs a whole number of days, got ${days}`);
+        const ms = addCalendarDays(from, days, needTimeZone(args[2], fail));
+        return (ms === undefined ? undefined : formatTimestamp(ms)) ?? fail('timestamp out of range');
+      };
+    },
+  },
+  {
+    name: 'atTime',
+    kind: 'function',
+    style: 'global',
+    signatures: ['atTime(timestamp, time: string) -> timestamp', 'atTime(timestamp, time: string, timeZone: string) -> timestamp'],
+    doc: 'The same calendar date as the timestamp in the time zone (UTC by default), at the local time of day `"HH:MM"` or `"HH:MM:SS"` (24-hour). A time daylight saving skips is moved forward by the gap.',
+    example: 'atTime(addDays(now(), 1, subject.timezone), "09:00", subject.timezone)',
+    minArgs: 2,
+    maxArgs: 3,
+    check(c) {
+      want(c, 0, ['timestamp']);
+      if (want(c, 1, ['string'])) {
+        const text = stringLiteral(c.args[1]);
+        if (text !== undefined && parseTimeOfDay(text) === undefined) {
+          c.report('invalid-argument', `\`${text}\` is not a time of day`, 1, 'write 24-hour `"HH:MM"` or `"HH:MM:SS"`, e.g. `"09:00"`');
+        }
+      }
+      if (c.types.length > 2) checkTimeZoneArg(c, 2);
+      return T.timestamp;
+    },
+    implement(site) {
+      const fail = failer(site);
+      return (args) => {
+        const from = needTimestamp(args[0], fail);
+        const text = needString(args[1], fail, 'a time of day');
+        const time = parseTimeOfDay(text) ?? fail(`\`${text}\` is not a time of day (write "HH:MM")`);
+        const ms = atTimeOfDay(from, time, needTimeZone(args[2], fail));
+        return (ms === undefined ? undefined : formatTimestamp(ms)) ?? fail('timestamp out of range');
+      };
     },
   },
   zonedNumber('hour', 'The hour (0-23) of the timestamp in the time zone (UTC by default).', 'hour(now(), subject.timezone) < 21', 'hour'),

@@ -156,3 +156,53 @@ export function calendarDaysBetween(from: number, to: number, timeZone: string |
   if (!a || !b) return undefined;
   return Math.round((utc(b.year, b.month, b.day, 0, 0, 0, 0) - utc(a.year, a.month, a.day, 0, 0, 0, 0)) / 86_400_000);
 }
+
+/** The zone's offset from UTC at an instant, in ms (local minus UTC); undefined for an unknown zone. */
+function offsetAt(ms: number, timeZone: string): number | undefined {
+  const p = zonedParts(ms, timeZone);
+  if (!p) return undefined;
+  return utc(p.year, p.month, p.day, p.hour, p.minute, p.second, ((ms % 1000) + 1000) % 1000) - ms;
+}
+
+/**
+ * The instant at which the zone's clocks show this local date and time (UTC when `timeZone` is
+ * undefined). A local time daylight saving skips (02:30 on a spring-forward night) is moved
+ * forward by the gap (03:30), as clocks read then; one it repeats (02:30 on a fall-back night)
+ * is its first occurrence. Undefined for an unknown zone.
+ */
+export function fromZonedTime(
+  parts: { readonly year: number; readonly month: number; readonly day: number; readonly hour: number; readonly minute: number; readonly second: number; readonly millis: number },
+  timeZone: string | undefined,
+): number | undefined {
+  const local = utc(parts.year, parts.month, parts.day, parts.hour, parts.minute, parts.second, parts.millis);
+  if (timeZone === undefined) return local;
+  // No zone moves its clocks twice within two days: the offsets a day either side are the only candidates.
+  const before = offsetAt(local - 86_400_000, timeZone);
+  const after = offsetAt(local + 86_400_000, timeZone);
+  if (before === undefined || after === undefined) return undefined;
+  const exact = [local - before, local - after].filter((ms) => offsetAt(ms, timeZone) === local - ms);
+  if (exact.length > 0) return Math.min(...exact);
+  // In a gap: read with the offset from before the change, the clocks show the time moved forward by the gap.
+  return local - before;
+}
+
+/** `n` calendar days after `ms` (before, for a negative `n`) at the same local time in the zone (UTC when undefined). */
+export function addCalendarDays(ms: number, n: number, timeZone: string | undefined): number | undefined {
+  const p = zonedParts(ms, timeZone);
+  if (!p) return undefined;
+  return fromZonedTime({ year: p.year, month: p.month, day: p.day + n, hour: p.hour, minute: p.minute, second: p.second, millis: ((ms % 1000) + 1000) % 1000 }, timeZone);
+}
+
+/** `HH:MM` or `HH:MM:SS`, 24-hour: the parts, or undefined when it is no time of day. */
+export function parseTimeOfDay(text: string): { readonly hour: number; readonly minute: number; readonly second: number } | undefined {
+  const m = /^([01][0-9]|2[0-3]):([0-5][0-9])(?::([0-5][0-9]))?$/.exec(text);
+  if (!m) return undefined;
+  return { hour: Number(m[1]), minute: Number(m[2]), second: m[3] === undefined ? 0 : Number(m[3]) };
+}
+
+/** The instant on `ms`'s calendar date in the zone (UTC when undefined) at the local time of day. */
+export function atTimeOfDay(ms: number, time: { readonly hour: number; readonly minute: number; readonly second: number }, timeZone: string | undefined): number | undefined {
+  const p = zonedParts(ms, timeZone);
+  if (!p) return undefined;
+  return fromZonedTime({ year: p.year, month: p.month, day: p.day, hour: time.hour, minute: time.minute, second: time.second, millis: 0 }, timeZone);
+}
