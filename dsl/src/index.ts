@@ -23,7 +23,7 @@ export { validatorFor, tryValidatorFor } from './schema/ajv-instance.js';
 export { parseYamlFile, DEFAULT_LIMITS as YAML_LIMITS } from './parse/parse-yaml-file.js';
 export { yamlNestsDeeperThan } from './parse/cst-depth.js';
 export type { YNode, YMap, YSeq, YScalar, YEntry } from './parse/yaml-tree.js';
-export { toJson } from './parse/yaml-tree.js';
+export { toJson, pointerToPath } from './parse/yaml-tree.js';
 export { resolvePluginManifest, type PluginManifest, type ManifestResult } from './link/plugin-manifest.js';
 export type { ProjectModel, Symbols } from './link/symbols.js';
 export { stepEdges } from './link/step-graph.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { toJson as exported } from '../index.js';
+import { pointerToPath as exportedPointerToPath, toJson as exported } from '../index.js';
 import { parseYamlFile } from './parse-yaml-file.js';
-import { toJson } from './yaml-tree.js';
+import { pointerToPath, toJson } from './yaml-tree.js';
 
 const json = (text: string): unknown => {
   const { root, problems } = parseYamlFile('x.yaml', text);
@@ -25,5 +25,18 @@ describe('toJson', () => {
 
   it('is the one the package exports (the runtime reads test files with it)', () => {
     expect(exported).toBe(toJson);
+  });
+});
+
+describe('pointerToPath', () => {
+  it('splits a JSON Pointer into its keys, decoding ~1 and ~0 (RFC 6901)', () => {
+    expect(pointerToPath('')).toEqual([]);
+    expect(pointerToPath('/steps/0/send')).toEqual(['steps', '0', 'send']);
+    expect(pointerToPath('/a~1b/c~0d/~01')).toEqual(['a/b', 'c~d', '~1']);
+    expect(pointerToPath('/')).toEqual(['']);
+  });
+
+  it('is the one the package exports (the runtime reads pointers with it)', () => {
+    expect(exportedPointerToPath).toBe(pointerToPath);
   });
 });

@@ -3,6 +3,7 @@
  * `path` values resolved against the project root, then validated against the plugin's schema.
  * Problems are values, one line each, naming the channel or source and the config key.
  */
+import { pointerToPath as pointerSegments } from '@herald/dsl';
 import type { JsonSchemaObject } from '@herald/plugin-sdk';
 import { schemaCheck } from './json-validator.js';
 import { resolveConfigPaths } from './resolve-config-paths.js';
@@ -35,11 +36,7 @@ export function preparePluginConfig(
 
 /** `/auth/user` → `.auth.user`, `/to/0` → `.to[0]`. */
 export function pointerToPath(pointer: string): string {
-  if (pointer === '') return '';
-  return pointer
-    .split('/')
-    .slice(1)
-    .map((seg) => seg.replace(/~1/g, '/').replace(/~0/g, '~'))
+  return pointerSegments(pointer)
     .map((seg) => (/^\d+$/.test(seg) ? `[${seg}]` : `.${seg}`))
     .join('');
 }

@@ -34,6 +34,25 @@ const quoted = (names: readonly string[]) => names.map((n) => JSON.stringify(n))
  */
 export interface SubjectPatchProblem extends FieldError {
   readonly names: 'field' | 'channel' | 'category';
+  /** Set where the key is no field of the profile, for a caller that words that its own way. */
+  readonly undeclared?: UndeclaredField;
+}
+
+export interface UndeclaredField {
+  readonly key: string;
+  /** The declared field the key is a near miss of. */
+  readonly suggestion?: string;
+  /** Every field of the profile, built-in ones included. */
+  readonly fields: readonly string[];
+}
+
+export interface SubjectPatchOptions {
+  /**
+   * Where the project declares no fields of its own (or there is no project), still refuse a
+   * key close to a declared one (`contact`, `optOut`): a typo. PUT keeps such a key, as any
+   * other (see above); a test file refuses it (testing/check-test-subject.ts).
+   */
+  readonly nearMissesOfBuiltIns?: boolean;
 }
 
 /** Paths are JSON Pointers into the request body (`/age`, `/contacts/emial`, `/optOuts/2`). */
@@ -41,32 +60,36 @@ export function subjectPatchProblems(graph: GraphIR, patch: unknown): FieldError
   return classifiedSubjectPatchProblems(graph, patch).map(({ path, message }) => ({ path, message }));
 }
 
-/** subjectPatchProblems, each with what it is about. */
-export function classifiedSubjectPatchProblems(graph: GraphIR, patch: unknown): SubjectPatchProblem[] {
+/** subjectPatchProblems, each with what it is about; without a graph, only near misses of the built-in fields (with `nearMissesOfBuiltIns`). */
+export function classifiedSubjectPatchProblems(graph: GraphIR | undefined, patch: unknown, options: SubjectPatchOptions = {}): SubjectPatchProblem[] {
   if (!isPlainObject(patch)) return [];
-  return [...channelProblems(graph, patch), ...projectFieldProblems(graph, patch)];
+  return [...(graph ? channelProblems(graph, patch) : []), ...projectFieldProblems(graph, patch, options)];
 }
 
-function projectFieldProblems(graph: GraphIR, patch: Readonly<Record<string, unknown>>): SubjectPatchProblem[] {
-  const type = graph.subject.type;
-  // A graph without a profile type (`dyn`) declares nothing to check against.
-  if (type.kind !== 'object') return [];
-  const own = Object.keys(type.fields).filter((k) => !BUILTIN.has(k));
-  if (own.length === 0) return [];
+function projectFieldProblems(graph: GraphIR | undefined, patch: Readonly<Record<string, unknown>>, options: SubjectPatchOptions): SubjectPatchProblem[] {
+  const type = graph?.subject.type;
+  // A graph without a profile type (`dyn`) declares only the built-in fields.
+  const fields = type?.kind === 'object' ? Object.keys(type.fields) : Object.keys(BUILTIN_SUBJECT_FIELDS);
+  const declared = new Set(fields);
+  const own = fields.filter((k) => !BUILTIN.has(k));
+  if (own.length === 0 && !options.nearMissesOfBuiltIns) return [];
   const problems: SubjectPatchProblem[] = [];
-  for (const [key, value] of Object.entries(patch)) {
+  for (const key of Object.keys(patch)) {
     if (BUILTIN.has(key)) continue;
     const path = `/${escapePointer(key)}`;
-    const field = Object.hasOwn(type.fields, key) ? type.fields[key] : undefined;
-    if (field) {
-      problems.push(...fieldValueProblems(field, value, path).map((e) => ({ ...e, names: 'field' as const })));
+    if (declared.has(key)) {
+      const field = type?.kind === 'object' ? type.fields[key] : undefined;
+      if (field) problems.push(...fieldValueProblems(field, patch[key], path).map((e) => ({ ...e, names: 'field' as const })));
       continue;
     }
-    const suggestion = didYouMean(key, Object.keys(type.fields));
+    const suggestion = didYouMean(key, fields);
+    // Nothing of its own declared to hold the key against: only a near miss is a typo.
+    if (own.length === 0 && suggestion === undefined) continue;
     problems.push({
       names: 'field',
       path,
-      message: `is not a field of the subject profile${suggestion ? `; did you mean "${suggestion}"?` : ''} (the project's: ${quoted(own)}; built in: ${[...BUILTIN].join(', ')})`,
+      message: `is not a field of the subject profile${suggestion ? `; did you mean "${suggestion}"?` : ''} (the project's: ${own.length === 0 ? 'none' : quoted(own)}; built in: ${[...BUILTIN].join(', ')})`,
+      undeclared: { key, fields, ...(suggestion === undefined ? {} : { suggestion }) },
     });
   }
   return problems;

@@ -9,11 +9,10 @@
  * is refused even where the project declares no fields of its own and the API keeps any field.
  * In a test it is a typo, and the profile then silently lacks what the test meant to give it.
  */
-import { BUILTIN_SUBJECT_FIELDS, didYouMean, type GraphIR } from '@herald/dsl';
+import { pointerToPath, type GraphIR } from '@herald/dsl';
 import { subjectProfileProblems } from '../subjects/check-subject-profile.js';
 import { classifiedSubjectPatchProblems } from '../subjects/validate-subject-patch.js';
 import { QUOTE_HINT } from './test-file-reader.js';
-import { escapePointer } from '../plugins-host/json-validator.js';
 
 export interface SubjectProblem {
   /** JSON Pointer into the profile: `/contacts/emial`, `/timezone`. */
@@ -27,13 +26,26 @@ export interface SubjectProblem {
 
 type Profile = Readonly<Record<string, unknown>>;
 
-const BUILTIN = Object.keys(BUILTIN_SUBJECT_FIELDS);
 const isPlainObject = (v: unknown): v is Profile => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export function testSubjectProblems(id: string, profile: Profile, graph: GraphIR | undefined): SubjectProblem[] {
   const who = `subject ${id}`;
-  const out: SubjectProblem[] = unknownFieldProblems(who, profile, graph);
-  const reported = new Set(out.map((p) => p.pointer));
+  // Keys that are no field of the profile: with fields of its own the project declares them all
+  // (what PUT refuses); without, only a near miss of a built-in one is taken for a typo.
+  const declared = classifiedSubjectPatchProblems(graph, profile, { nearMissesOfBuiltIns: true });
+  const out: SubjectProblem[] = declared.flatMap(({ path, undeclared }) =>
+    undeclared
+      ? [
+          {
+            pointer: path,
+            key: true,
+            code: 'unknown-key' as const,
+            message: `${who}: "${undeclared.key}" is not a field of the subject profile`,
+            hint: undeclared.suggestion ? `did you mean \`${undeclared.suggestion}\`?` : `its fields: ${undeclared.fields.join(', ')}`,
+          },
+        ]
+      : [],
+  );
   if (profile['id'] !== undefined && profile['id'] !== id) {
     out.push({ pointer: '/id', key: false, code: 'invalid-subject', message: `${who} /id: must be the id it is listed under, or be left out` });
   }
@@ -43,9 +55,8 @@ export function testSubjectProblems(id: string, profile: Profile, graph: GraphIR
     const numericAddress = e.path.startsWith('/contacts/') && typeof valueAt(profile, e.path) === 'number';
     out.push({ pointer: e.path, key: false, code: 'invalid-subject', message: `${who} ${e.path}: ${e.message}`, ...(numericAddress ? { hint: QUOTE_HINT } : {}) });
   }
-  if (!graph) return out;
-  for (const e of classifiedSubjectPatchProblems(graph, profile)) {
-    if (reported.has(e.path)) continue;
+  for (const e of declared) {
+    if (e.undeclared) continue;
     out.push({
       pointer: e.path,
       // An address under an unknown channel: the channel's name is the mistake.
@@ -57,35 +68,11 @@ export function testSubjectProblems(id: string, profile: Profile, graph: GraphIR
   return out;
 }
 
-/**
- * Keys that are no field of the profile. With fields of its own the project declares them all
- * (what PUT refuses); without, only a near miss of a built-in one is taken for a typo.
- */
-function unknownFieldProblems(who: string, profile: Profile, graph: GraphIR | undefined): SubjectProblem[] {
-  const type = graph?.subject.type;
-  const declared = type?.kind === 'object' ? Object.keys(type.fields) : BUILTIN;
-  const own = declared.filter((f) => !BUILTIN.includes(f));
-  const out: SubjectProblem[] = [];
-  for (const key of Object.keys(profile)) {
-    if (declared.includes(key) || BUILTIN.includes(key)) continue;
-    const near = didYouMean(key, declared);
-    if (own.length === 0 && near === undefined) continue;
-    out.push({
-      pointer: `/${escapePointer(key)}`,
-      key: true,
-      code: 'unknown-key',
-      message: `${who}: "${key}" is not a field of the subject profile`,
-      hint: near ? `did you mean \`${near}\`?` : `its fields: ${declared.join(', ')}`,
-    });
-  }
-  return out;
-}
-
 function valueAt(profile: Profile, pointer: string): unknown {
   let v: unknown = profile;
-  for (const seg of pointer.split('/').slice(1)) {
+  for (const key of pointerToPath(pointer)) {
     if (typeof v !== 'object' || v === null) return undefined;
-    v = (v as Record<string, unknown>)[seg.replace(/~1/g, '/').replace(/~0/g, '~')];
+    v = (v as Record<string, unknown>)[key];
   }
   return v;
 }

@@ -6,7 +6,7 @@
  * checked too, so nothing runs on a test that could only fail, or pass, for a typo. The format
  * is documented in docs/testing.md.
  */
-import { didYouMean, parseYamlFile, SourceFile, type GraphIR } from '@herald/dsl';
+import { didYouMean, parseYamlFile, pointerToPath, SourceFile, type GraphIR } from '@herald/dsl';
 import { referenceProblems } from './check-project-references.js';
 import { testSubjectProblems } from './check-test-subject.js';
 import {
@@ -24,12 +24,6 @@ import { OUTCOMES, readExpectation } from './read-expectation.js';
 import { isObj, toJson, TestFileReader, type Path } from './test-file-reader.js';
 
 const STEP_KINDS = ['event', 'events', 'advance', 'subject', 'expect'] as const;
-
-const pointerSegments = (pointer: string) =>
-  pointer
-    .split('/')
-    .slice(1)
-    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 
 // ---- setup ---------------------------------------------------------------------------------
 
@@ -49,7 +43,7 @@ function readSubjectProfile(r: TestFileReader, value: unknown, path: Path, id: s
   if (!profile) return undefined;
   if (profile['contacts'] !== undefined) r.obj(profile['contacts'], [...path, 'contacts'], 'contacts');
   for (const f of ['channels', 'optOuts'] as const) if (profile[f] !== undefined) r.strList(profile[f], [...path, f], f);
-  for (const p of testSubjectProblems(id, profile, r.graph)) r.problem([...path, ...pointerSegments(p.pointer)], p.code, p.message, { key: p.key, hint: p.hint });
+  for (const p of testSubjectProblems(id, profile, r.graph)) r.problem([...path, ...pointerToPath(p.pointer)], p.code, p.message, { key: p.key, hint: p.hint });
   return { ...profile, id };
 }
 
