@@ -43,10 +43,19 @@ export function schemaCheck(schema: object): SchemaCheck {
   return (value) => (v(value) ? [] : toFieldProblems(v.errors ?? []));
 }
 
+/**
+ * Enough to show what is wrong: an event with a list of 40,000 bad items is answered with its
+ * first problems, not 80,000 of them (a 422 body of megabytes, built for nobody to read).
+ */
+export const MAX_FIELD_PROBLEMS = 100;
+
 export function toFieldProblems(errors: readonly ErrorObject[]): FieldProblem[] {
   const out: FieldProblem[] = [];
   const seen = new Set<string>();
+  /** Paths with a problem so far: an `anyOf` error at one of them repeats what its branches said. */
+  const paths = new Set<string>();
   for (const e of errors) {
+    if (out.length >= MAX_FIELD_PROBLEMS) break;
     let path = e.instancePath;
     let message = e.message ?? 'is invalid';
     const params = e.params as Record<string, unknown>;
@@ -58,12 +67,13 @@ export function toFieldProblems(errors: readonly ErrorObject[]): FieldProblem[] 
       message = 'is not allowed here';
     } else if (e.keyword === 'enum' && Array.isArray(params['allowedValues'])) {
       message = `must be one of ${params['allowedValues'].map((v) => JSON.stringify(v)).join(', ')}`;
-    } else if (e.keyword === 'anyOf' && out.some((p) => p.path === path)) {
+    } else if (e.keyword === 'anyOf' && paths.has(path)) {
       continue; // the branch errors already said it
     }
     const key = `${path}\u0000${message}`;
     if (seen.has(key)) continue;
     seen.add(key);
+    paths.add(path);
     out.push({ path, message });
   }
   return out;

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { escapePointer, MAX_FIELD_PROBLEMS, schemaCheck } from './json-validator.js';
+
+const optionalNumber = { anyOf: [{ type: 'number' }, { type: 'null' }] };
+
+describe('schemaCheck', () => {
+  it('says each problem once at its JSON Pointer: an anyOf adds nothing to what its branches said', () => {
+    const check = schemaCheck({
+      type: 'object',
+      required: ['id'],
+      additionalProperties: false,
+      properties: { id: { type: 'string' }, amount: optionalNumber, plan: { enum: ['free', 'pro'] } },
+    });
+    expect(check({ amount: 'x', plan: 'gold', 'a/b': 1 })).toEqual([
+      { path: '/id', message: 'is required' },
+      { path: '/a~1b', message: 'is not allowed here' },
+      { path: '/amount', message: 'must be number' },
+      { path: '/amount', message: 'must be null' },
+      { path: '/plan', message: 'must be one of "free", "pro"' },
+    ]);
+    expect(check({ id: 'x', amount: null })).toEqual([]);
+  });
+
+  it(`answers a long list of bad items with its first ${MAX_FIELD_PROBLEMS} problems`, () => {
+    const check = schemaCheck({ type: 'object', properties: { items: { type: 'array', items: { type: 'object', properties: { qty: optionalNumber } } } } });
+    const problems = check({ items: Array.from({ length: 20_000 }, () => ({ qty: 'many' })) });
+    expect(problems).toHaveLength(MAX_FIELD_PROBLEMS);
+    expect(problems.slice(0, 3)).toEqual([
+      { path: '/items/0/qty', message: 'must be number' },
+      { path: '/items/0/qty', message: 'must be null' },
+      { path: '/items/1/qty', message: 'must be number' },
+    ]);
+  });
+});
+
+describe('escapePointer', () => {
+  it('escapes ~ and / as RFC 6901 says', () => {
+    expect(escapePointer('a/b~c')).toBe('a~1b~0c');
+  });
+});
