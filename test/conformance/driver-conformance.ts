@@ -883,6 +883,30 @@ export function describeDriverConformance(
         expect(await driver.purgeArchive(T0 + 100_000)).toBe(7);
         expect(await searchIds({})).toEqual(['old-pending', 'old-deferred']);
       });
+
+      it('purgeArchive deletes ended instances last changed before the time, keeping active ones and reentry-never claims', async () => {
+        const ended = (id: string, updatedAt: number, exclusive?: 'once' | 'while-active') => ({
+          instance: makeInstance({ id, subjectId: id, status: 'completed', at: null, waiting: null, startedAt: T0 - 10_000, updatedAt }),
+          expectedSeq: null,
+          ...(exclusive ? { exclusive } : {}),
+        });
+        await mustCommit({
+          instances: [
+            ended('ended-old', T0 - 5000),
+            ended('ended-old-after-exit', T0 - 5000, 'while-active'),
+            ended('ended-recently', T0 + 10_000),
+            ended('ended-old-never', T0 - 5000, 'once'),
+            { instance: makeInstance({ id: 'active-old', startedAt: T0 - 10_000, updatedAt: T0 - 5000 }), expectedSeq: null },
+          ],
+        });
+        await driver.purgeArchive(T0);
+        expect(await driver.getInstance('ended-old')).toBeUndefined();
+        expect(await driver.getInstance('ended-old-after-exit')).toBeUndefined();
+        for (const kept of ['ended-recently', 'ended-old-never', 'active-old']) expect(await driver.getInstance(kept)).toBeDefined();
+        // The claim of `reentry: never` still holds after the purge.
+        const again = await driver.commit({ instances: [ended('ended-old-never-2', T0, 'once')].map((e) => ({ ...e, instance: { ...e.instance, subjectId: 'ended-old-never' } })) });
+        expect(again.ok).toBe(false);
+      });
     });
 
     // A store that lives in memory has no durability to test: the block is not registered, not skipped.

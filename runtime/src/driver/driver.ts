@@ -228,6 +228,10 @@ export interface Driver {
 
   searchArchive(q: ArchiveQuery): Promise<{ readonly items: ArchivedMessage[]; readonly cursor: string | null }>;
   getArchived(deliveryId: string): Promise<ArchivedMessage | undefined>;
-  /** Retention: delete archived messages (and finished deliveries) created before `before`; returns how many. */
+  /**
+   * Retention: delete archived messages (and finished deliveries) created before `before`;
+   * returns how many. Ended instances last changed before `before` go too, except those that
+   * hold a `reentry: never` claim (the record that the journey ran for the subject).
+   */
   purgeArchive(before: number): Promise<number>;
 }

@@ -225,6 +225,18 @@ describe('orchestrator', () => {
     expect(await runtime.ingest(shipped('o-10'))).toEqual({ ok: true, eventId: 'shipped-o-10', duplicate: true });
   });
 
+  it('a re-posted event id whose record retention purged, while the instance it started is kept, is a duplicate', async () => {
+    const { runtime, driver } = await setup();
+    await runtime.putSubject({ id: 's-1', contacts: { email: 'ann@example.com' } });
+    expect(await runtime.ingest(shipped('o-30'))).toMatchObject({ ok: true, duplicate: false });
+    // The event id is forgotten; the instance is still active (it waits), so it stays.
+    await driver.purgeArchive(T0 + 1);
+    expect(await driver.eventSeen('shipped-o-30')).toBe(false);
+    expect(await runtime.ingest(shipped('o-30'))).toEqual({ ok: true, eventId: 'shipped-o-30', duplicate: true });
+    await runtime.runUntilIdle(T0 + HOUR);
+    expect(await runtime.findInstances({ subjectId: 's-1' })).toHaveLength(1);
+  });
+
   it('queues the event for the scheduler when routing it at ingest fails, and loses nothing', async () => {
     let failures = 0;
     const { runtime, project } = await setup({

@@ -11,7 +11,7 @@
  *   await runtime.stop();                  // stop reserving and sending, finish in-flight jobs, close
  */
 import { timeOrderedId } from './time-ordered-id.js';
-import type { GraphIR } from '@herald/dsl';
+import { formatDuration, type GraphIR } from '@herald/dsl';
 import type { PluginLogger } from '@herald/plugin-sdk';
 import type { Delivery } from '../delivery/types.js';
 import type { Driver, Job } from '../driver/driver.js';
@@ -330,7 +330,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       if (retention === null) return 0;
       try {
         const purged = await driver.purgeArchive(now() - retention);
-        if (purged > 0) log.info(`herald: archive retention removed ${purged} message(s) older than ${Math.round(retention / 86_400_000)} days`);
+        if (purged > 0) log.info(`herald: archive retention removed ${purged} message(s) older than ${formatDuration(retention)} (retention)`);
         return purged;
       } catch (err) {
         log.error(`herald: archive retention failed: ${String(err)}`);

@@ -15,7 +15,7 @@ import type { IncomingEvent } from '../engine/types.js';
 import { commitUnit, type HandlerContext } from './handler-context.js';
 import { unitFrom } from './instance-effects.js';
 import { jobIds } from './job-ids.js';
-import { countStarted, instanceEntries, routeEvent } from './route-event.js';
+import { countStarted, instanceEntries, routeEvent, type Routed } from './route-event.js';
 
 export type IngestOutcome = 'ingested' | 'duplicate';
 
@@ -49,12 +49,22 @@ async function recordRouted(ctx: HandlerContext, event: IncomingEvent): Promise<
       countStarted(ctx, routed);
       return 'ingested';
     }
-    if (await ctx.driver.eventSeen(event.id)) return 'duplicate';
+    if ((await ctx.driver.eventSeen(event.id)) || (await startedBefore(ctx, routed))) return 'duplicate';
     ctx.log.debug(`event ${event.id}: routing at ingest lost a race (${outcome.conflict}); queued for the scheduler`);
   } catch (error) {
     ctx.log.warn(`event ${event.id}: routing at ingest failed (${(error as Error).message}); queued for the scheduler`);
   }
   return 'queue';
+}
+
+/**
+ * Whether an instance this event would start is there already: the event was routed before,
+ * and retention has since forgotten its id (but kept the instance, as it keeps the claim of a
+ * `reentry: never` journey). Routing it again would start nothing, so it is a duplicate.
+ */
+async function startedBefore(ctx: HandlerContext, routed: Routed): Promise<boolean> {
+  for (const { instance } of routed.started) if (await ctx.driver.getInstance(instance.id)) return true;
+  return false;
 }
 
 /** Records the event with an `event` job: the scheduler routes it. */

@@ -253,7 +253,9 @@ function openState(db: Database, s: Statements, clock: () => number, committed: 
     /**
      * Counters and dedupe memory older than the archive's retention go with it: frequency-cap
      * and dedupe windows are far shorter than any retention period, and an event re-posted
-     * after the archive forgot it may start journeys again.
+     * after the archive forgot it may start journeys again. So do ended instances (with the
+     * trigger data in their vars): kept, an instance would also hold the id a re-posted event
+     * starts its journey under.
      */
     purgeCounters: db.transaction((before: number): number => {
       // 0 once every table is below PURGE_BATCH rows to go.
@@ -261,6 +263,7 @@ function openState(db: Database, s: Statements, clock: () => number, committed: 
       for (const stmt of [s.purgeSent, s.purgeEvents, s.purgeLedger]) {
         if (stmt.run(before, PURGE_BATCH).changes === PURGE_BATCH) full++;
       }
+      if (s.purgeInstances.run(before, before, PURGE_BATCH).changes === PURGE_BATCH) full++;
       return full;
     }),
   };

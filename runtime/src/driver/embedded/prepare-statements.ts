@@ -168,6 +168,14 @@ export function prepareStatements(db: Database) {
     // Batched (`LIMIT ?` rows a step) so a long purge never holds the write lock for long.
     purgeSent: s<[number, number]>('DELETE FROM sent WHERE rowid IN (SELECT rowid FROM sent WHERE at < ? LIMIT ?)'),
     purgeEvents: s<[number, number]>('DELETE FROM events_seen WHERE rowid IN (SELECT rowid FROM events_seen WHERE at < ? LIMIT ?)'),
+    // Ended instances last changed before the cut (their `updatedAt`, when they ended), except
+    // those holding a `reentry: never` claim: that row is the record that the journey ran.
+    purgeInstances: s<[number, number, number]>(
+      `DELETE FROM instances WHERE rowid IN (
+         SELECT rowid FROM instances
+         WHERE status != 'active' AND once_key IS NULL AND started_at < ? AND json_extract(json, '$.updatedAt') < ?
+         LIMIT ?)`,
+    ),
     purgeLedger: s<[number, number]>(
       "DELETE FROM ledger WHERE rowid IN (SELECT rowid FROM ledger WHERE state = 'done' AND finished_at < ? LIMIT ?)",
     ),
