@@ -83,6 +83,7 @@ export const CODES = {
   'invalid-regex': { severity: 'error', stage: 'type', summary: 'A `matches` pattern is not a valid regular expression.' },
   'wrong-expression-type': { severity: 'error', stage: 'type', summary: 'An expression has a different type than its place requires.' },
   'unknown-redact-path': { severity: 'warning', stage: 'type', summary: 'An `archive.redact` entry names no rendered field or render data, so it blanks nothing.' },
+  'redacted-value-rendered': { severity: 'warning', stage: 'type', summary: 'An `archive.redact` `vars.*` entry names a value a template renders into a field the archive keeps.' },
   'possibly-unset-variable': { severity: 'warning', stage: 'type', summary: 'An expression reads a variable that a way through the journey to it does not set.' },
   // templates
   'template-syntax': { severity: 'error', stage: 'template', summary: 'A Mustache template does not parse.' },

@@ -10,10 +10,17 @@
  *   when rendering and not kept), and a path through a list blanks nothing (runtime/src/archive/redact.ts
  *   does not enter lists): both are reported with what to do instead.
  * A warning: Herald runs as written, but the archive keeps what the entry meant to blank.
+ *
+ * `redacted-value-rendered` (warning): a `vars.*` entry blanks the render data, not what a
+ * template rendered from it: a template that writes `{{customer.accountManager}}` into its
+ * `html` puts the value in the archived content, unless `content.html` is redacted too. Found
+ * by the tags' full paths (a tag inside a section, relative to it, is not followed), at the
+ * entry, with the tag as related location.
  */
 import { didYouMean } from '../diagnostics/did-you-mean.js';
 import type { Problem } from '../diagnostics/report.js';
-import type { Located, TemplateFile } from '../model/ast.js';
+import { offsetInText, type Located, type TemplateFile } from '../model/ast.js';
+import { scanTemplate } from '../template/scan-template.js';
 import { MESSAGE_KINDS } from '../schema/template-schema.js';
 import type { Type } from '../types/type.js';
 
@@ -44,6 +51,7 @@ export function redactPathProblems(redact: readonly Located<string>[], scopes: I
   const rendered = new Set<string>();
   for (const t of templates) for (const v of t.variants) for (const f of v.fields) rendered.add(f.name.value);
   const defined = new Set(Object.values(MESSAGE_KINDS).flatMap((k) => Object.keys(k.fields)));
+  const redactedFields = new Set(redact.flatMap((r) => (r.value.startsWith('content.') ? [r.value.slice('content.'.length)] : [])));
   for (const entry of redact) {
     const [head, ...path] = entry.value.split('.');
     if (head === 'content' && path.length === 1) {
@@ -60,11 +68,55 @@ export function redactPathProblems(redact: readonly Located<string>[], scopes: I
       });
     } else if (head === 'vars' && path.length > 0 && scopeList.length > 0) {
       const results = scopeList.map((s) => resolve(s, path));
-      if (results.some((r) => r.ok)) continue;
-      problems.push(varsProblem(entry, path, results as Extract<Resolution, { ok: false }>[]));
+      if (!results.some((r) => r.ok)) {
+        problems.push(varsProblem(entry, path, results as Extract<Resolution, { ok: false }>[]));
+        continue;
+      }
+      const shown = renderedAt(path, templates, redactedFields);
+      if (shown) problems.push(renderedProblem(entry, shown));
     }
   }
   return problems;
+}
+
+interface Rendering {
+  readonly template: string;
+  readonly field: string;
+  readonly where: string;
+  readonly span: Problem['span'];
+}
+
+/** The first template field not itself redacted that renders the value at `path` (or inside it). */
+function renderedAt(path: readonly string[], templates: readonly TemplateFile[], redactedFields: ReadonlySet<string>): Rendering | undefined {
+  const dotted = path.join('.');
+  for (const t of templates) {
+    for (const v of t.variants) {
+      for (const f of v.fields) {
+        if (redactedFields.has(f.name.value)) continue;
+        const tag = scanTemplate(f.text.text).tags.find((g) => (g.kind === 'name' || g.kind === 'unescaped') && (g.path === dotted || g.path.startsWith(`${dotted}.`)));
+        if (!tag) continue;
+        const start = offsetInText(f.text, tag.tagStart);
+        const end = offsetInText(f.text, tag.tagEnd);
+        return {
+          template: t.id.value,
+          field: f.name.value,
+          where: `\`${v.channel.value}\` variant \`${v.locale.value}\``,
+          span: start !== undefined && end !== undefined ? { file: f.text.span.file, start, end } : f.text.span,
+        };
+      }
+    }
+  }
+  return undefined;
+}
+
+function renderedProblem(entry: Located<string>, shown: Rendering): Problem {
+  return {
+    code: 'redacted-value-rendered',
+    message: `\`${entry.value}\` is blanked in the render data, but template \`${shown.template}\` renders it into \`${shown.field}\` (${shown.where}), which the archive keeps`,
+    span: entry.span,
+    hint: `add \`content.${shown.field}\` to \`redact\` to keep that field out of the archive too, or stop rendering the value`,
+    related: [{ span: shown.span, message: 'rendered here' }],
+  };
 }
 
 function varsProblem(entry: Located<string>, path: readonly string[], failures: readonly Extract<Resolution, { ok: false }>[]): Problem {
