@@ -847,6 +847,15 @@ export function describeDriverConformance(
         }
       });
 
+      it('a cursor is only valid with the filters of the search that made it (limit aside)', async () => {
+        await seedArchive();
+        const first = await driver.searchArchive({ journey: 'dunning', limit: 2 });
+        expect((await driver.searchArchive({ journey: 'dunning', limit: 5, cursor: first.cursor! })).items.length).toBeGreaterThan(0);
+        for (const other of [{}, { journey: 'other' }, { journey: 'dunning', status: 'delivered' as const }, { journey: 'dunning', from: T0 }]) {
+          await expect(driver.searchArchive({ ...other, limit: 2, cursor: first.cursor! })).rejects.toMatchObject({ code: INVALID_CURSOR_CODE });
+        }
+      });
+
       it('deliveries created in the same millisecond page without loss', async () => {
         await mustCommit({
           deliveries: Array.from({ length: 7 }, (_, i) => ({ delivery: makeDelivery({ id: `same-${i}`, createdAt: T0 }), expectedUpdatedAt: null })),

@@ -169,7 +169,11 @@ export interface ArchiveQuery {
   readonly from?: number;
   readonly to?: number;
   readonly limit?: number;
-  /** Opaque cursor from a previous page; one the driver did not make throws an error with `code` INVALID_CURSOR_CODE. */
+  /**
+   * Opaque cursor from the previous page of the same search (same filters; the limit may
+   * differ); any other — not the driver's, or made by a search with other filters — throws an
+   * error with `code` INVALID_CURSOR_CODE.
+   */
   readonly cursor?: string;
 }
 

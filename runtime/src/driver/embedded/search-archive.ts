@@ -2,8 +2,11 @@
  * Archive search: deliveries filtered by subject, journey, status, current channel and
  * creation time, newest first, with keyset pagination. The cursor is the (created_at, id)
  * of the last item returned, so a page never shifts when newer messages arrive between two
- * calls and a deep page costs the same as the first.
+ * calls and a deep page costs the same as the first. It also carries a fingerprint of the
+ * search's filters: a cursor passed on with other filters would return a page of a different
+ * search from a point of this one, so it is refused as any cursor this search did not make.
  */
+import { createHash } from 'node:crypto';
 import type { Database, Statement } from 'better-sqlite3';
 import type { Delivery } from '../../delivery/types.js';
 import { INVALID_CURSOR_CODE, type ArchiveQuery, type ArchivedContent, type ArchivedMessage, type AttemptRecord } from '../driver.js';
@@ -30,8 +33,9 @@ export function makeSearchArchive(db: Database, s: Statements): (q: ArchiveQuery
     if (q.channel !== undefined) filter('channel = ?', q.channel);
     if (q.from !== undefined) filter('created_at >= ?', q.from);
     if (q.to !== undefined) filter('created_at < ?', q.to);
+    const filters = fingerprint(q);
     if (q.cursor !== undefined) {
-      const after = decodeCursor(q.cursor);
+      const after = decodeCursor(q.cursor, filters);
       filter('(created_at, id) < (?, ?)', after.createdAt, after.id);
     }
     const key = where.join(' AND ');
@@ -50,7 +54,7 @@ export function makeSearchArchive(db: Database, s: Statements): (q: ArchiveQuery
     const last = page[page.length - 1];
     return {
       items: page.map(archived),
-      cursor: rows.length > limit && last !== undefined ? encodeCursor(last.created_at, last.id) : null,
+      cursor: rows.length > limit && last !== undefined ? encodeCursor(last.created_at, last.id, filters) : null,
     };
   };
 }
@@ -68,19 +72,34 @@ function clampLimit(limit: number | undefined): number {
   return Math.min(MAX_ARCHIVE_PAGE, Math.max(1, Math.floor(limit)));
 }
 
-function encodeCursor(createdAt: number, id: string): string {
-  return Buffer.from(JSON.stringify([createdAt, id]), 'utf8').toString('base64url');
+/** The search's filters (not its limit or cursor), short: what a cursor is only valid with. */
+function fingerprint(q: ArchiveQuery): string {
+  const filters = [q.subjectId, q.journey, q.status, q.channel, q.from, q.to].map((v) => v ?? null);
+  return createHash('sha256').update(JSON.stringify(filters)).digest('base64url').slice(0, 12);
 }
 
-/** A cursor this driver did not make is the caller's mistake: say so rather than return a wrong page. */
-function decodeCursor(cursor: string): { createdAt: number; id: string } {
+function encodeCursor(createdAt: number, id: string, filters: string): string {
+  return Buffer.from(JSON.stringify([createdAt, id, filters]), 'utf8').toString('base64url');
+}
+
+/**
+ * A cursor this search did not make — not this driver's, or a page of a search with other
+ * filters — is the caller's mistake: say so rather than return a wrong page. (Cursors of two
+ * items come from Herald before the fingerprint; they are taken as they are.)
+ */
+function decodeCursor(cursor: string, filters: string): { createdAt: number; id: string } {
   let value: unknown;
   try {
     value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
     value = undefined;
   }
-  if (Array.isArray(value) && value.length === 2 && Number.isFinite(value[0]) && typeof value[1] === 'string') {
+  if (
+    Array.isArray(value) &&
+    (value.length === 2 || (value.length === 3 && value[2] === filters)) &&
+    Number.isFinite(value[0]) &&
+    typeof value[1] === 'string'
+  ) {
     return { createdAt: value[0] as number, id: value[1] };
   }
   throw Object.assign(new RangeError(`invalid archive cursor: ${JSON.stringify(cursor)}`), { code: INVALID_CURSOR_CODE });
