@@ -99,6 +99,20 @@ describe('orchestrator', () => {
     expect(metrics).toMatch(/herald_queue_depth\{state="queued"\} 0/);
   });
 
+  it('shows the series of its event types, journeys and channels at 0 from the start', async () => {
+    const { runtime } = await setup();
+    const metrics = await runtime.metrics();
+    for (const series of [
+      'herald_events_ingested_total{type="order.shipped"} 0',
+      'herald_events_rejected_total{type="(unknown)"} 0',
+      'herald_instances_started_total{journey="shipped"} 0',
+      'herald_instances_ended_total{journey="shipped",status="failed"} 0',
+      'herald_messages_total{channel="email",status="delivered"} 0',
+      'herald_deliveries_total{channel="email",status="bounced"} 0',
+      'herald_deliveries_total{channel="none",status="skipped"} 0',
+    ]) expect(metrics).toContain(series);
+  });
+
   it('does not call the provider again when it died after the provider call and the ledger, before its commit', async () => {
     let crashed = false;
     const { runtime, project } = await setup({

@@ -160,6 +160,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         await driver.saveGraph(graph);
         await driver.setCurrentGraphVersion(graph.version);
         graphs = await loadGraphCache(driver, graph, log);
+        metrics.declare(graph);
         if (options.sendJournalDir) await replaySendJournals(driver, options.sendJournalDir, now, log);
       } catch (error) {
         state = 'stopped';

@@ -33,6 +33,12 @@ export interface RuntimeMetrics {
   deliveryWritten(delivery: Delivery): void;
   /** A `delivery` job applied `input` to `before` (committed): counted in `receipts` when it was a receipt or its timeout. */
   deliveryInputApplied(before: Delivery, input: DeliveryInput): void;
+  /**
+   * Sets the series the graph can produce to 0 where they are not there yet (its event types,
+   * journeys, channels), so `/metrics` shows them from the start: a `rate()` or an alert on a
+   * series that appears only with its first event reads nothing until then.
+   */
+  declare(graph: GraphIR): void;
 }
 
 /** The channel a delivery was delivered on or last tried; `none` when it tried none. */
@@ -147,6 +153,22 @@ export function createRuntimeMetrics(queueDepth: () => Promise<{ queued: number;
     deliveryWritten(delivery) {
       const status = finalStatus(delivery);
       if (status !== null) deliveries.inc({ channel: status === 'skipped' ? 'none' : channelOf(delivery), status });
+    },
+    declare(graph) {
+      for (const type of Object.keys(graph.events)) {
+        eventsIngested.inc({ type }, 0);
+        eventsRejected.inc({ type }, 0);
+      }
+      eventsRejected.inc({ type: '(unknown)' }, 0);
+      for (const { id: journey } of graph.journeys) {
+        instancesStarted.inc({ journey }, 0);
+        for (const status of ['completed', 'exited', 'failed'] as const) instancesEnded.inc({ journey, status }, 0);
+      }
+      for (const channel of Object.keys(graph.channels)) {
+        for (const status of ['delivered', 'accepted', 'failed', 'bounced']) messagesSent.inc({ channel, status }, 0);
+        for (const status of ['delivered', 'bounced', 'failed']) deliveries.inc({ channel, status }, 0);
+      }
+      deliveries.inc({ channel: 'none', status: 'skipped' }, 0);
     },
     deliveryInputApplied(before, input) {
       if (input.kind === 'receipt') receipts.inc({ channel: channelOf(before), status: input.outcome });
