@@ -103,6 +103,8 @@ export function isValidTimeZone(timeZone: string): boolean {
 
 /** The wall-clock fields of an instant in a time zone (UTC when `timeZone` is undefined); `undefined` for an unknown zone. */
 export function zonedParts(ms: number, timeZone: string | undefined): ZonedParts | undefined {
+  // Out of CEL's range (or NaN, from date arithmetic that overflowed) there is no calendar to read; Intl would throw.
+  if (!isTimestampInRange(ms)) return undefined;
   if (timeZone === undefined) {
     const d = new Date(ms);
     return {
@@ -175,6 +177,7 @@ export function fromZonedTime(
   timeZone: string | undefined,
 ): number | undefined {
   const local = utc(parts.year, parts.month, parts.day, parts.hour, parts.minute, parts.second, parts.millis);
+  if (!isTimestampInRange(local)) return undefined;
   if (timeZone === undefined) return local;
   // No zone moves its clocks twice within two days: the offsets a day either side are the only candidates.
   const before = offsetAt(local - 86_400_000, timeZone);

@@ -31,6 +31,11 @@ describe('addCalendarDays', () => {
     expect(local(addCalendarDays(at('2026-10-30T08:00:00Z'), -7, BERLIN))).toBe('2026-10-23T09:00:00.000+02:00');
   });
 
+  it('is undefined past the timestamp range (years 1 to 9999), never a RangeError', () => {
+    expect(addCalendarDays(at('2026-01-01T00:00:00Z'), 100_000_000, BERLIN)).toBeUndefined();
+    expect(addCalendarDays(at('2026-01-01T00:00:00Z'), -800_000, undefined)).toBeUndefined();
+  });
+
   it('rolls over months and years, in UTC without a zone', () => {
     expect(addCalendarDays(at('2026-12-31T23:30:00.250Z'), 1, undefined)).toBe(at('2027-01-01T23:30:00.250Z'));
     expect(local(addCalendarDays(at('2028-02-28T12:00:00Z'), 1, 'America/New_York'), 'America/New_York')).toBe('2028-02-29T07:00:00.000-05:00');

@@ -541,3 +541,27 @@ describe('advance: guards', () => {
     expect(r.instance.exitReason).toBe(`loop without a wait: more than ${ADVANCE_STEP_LIMIT} steps in one advance`);
   });
 });
+
+describe('advance: a step that throws what no expression should', () => {
+  it('fails the instance with the error in its history, instead of throwing (the same input would throw on every retry)', () => {
+    const g = compileGraph(ir);
+    const node = g.journeys.get('flow')!.nodes.get('hello')!;
+    (node as { kind: string }).kind = 'set';
+    (node as unknown as { vars: unknown }).vars = [['x', () => { throw new RangeError('Invalid time value'); }]];
+    const r = started(g, 'flow', placed);
+    expect(r.instance.status).toBe('failed');
+    expect(r.instance.exitReason).toBe('at hello: internal error (a bug in Herald, please report it): RangeError: Invalid time value');
+    expect(kinds(r.effects)).toEqual([]);
+  });
+
+  it('addDays out of the timestamp range is an expression error, not a RangeError', () => {
+    const g = compileGraph(
+      compileTestGraph({
+        'journeys/far.journey.yaml': 'journey: far\ntrigger: { event: order.placed }\nsteps:\n  - set: { when: "addDays(now(), trigger.amount, \\"UTC\\")" }\n',
+      }),
+    );
+    const r = started(g, 'far', ev('order.placed', { orderId: 'o1', amount: 100_000_000, at: '2026-03-02T09:00:00Z' }));
+    expect(r.instance.status).toBe('failed');
+    expect(r.instance.exitReason).toMatch(/timestamp out of range/);
+  });
+});

@@ -95,7 +95,12 @@ function takeKept(run: Run, node: Extract<CompiledNode, { kind: 'wait-event' }>)
 
 /** ExprRuntimeError and StepValueError are user-data problems: the instance fails. Anything else is a bug. */
 export function failOnError(run: Run, node: string | null, e: unknown): Stop {
-  if (e instanceof ExprRuntimeError || e instanceof StepValueError) return fail(run, node, node === null ? e.message : `at ${node}: ${e.message}`);
+  const at = (reason: string) => (node === null ? reason : `at ${node}: ${reason}`);
+  if (e instanceof ExprRuntimeError || e instanceof StepValueError) return fail(run, node, at(e.message));
+  // Anything else is a bug in Herald (a library function that let a RangeError out). The same
+  // input would throw again on every retry, holding up the event or job for good: the instance
+  // fails instead, with the error in its history for the report.
+  if (e instanceof Error) return fail(run, node, at(`internal error (a bug in Herald, please report it): ${e.name}: ${e.message}`));
   throw e;
 }
 
