@@ -113,6 +113,16 @@ describe('orchestrator', () => {
     ]) expect(metrics).toContain(series);
   });
 
+  it('tells onInstance every instance a committed unit wrote, its end included', async () => {
+    const told: string[] = [];
+    const { runtime } = await setup({ runtime: { onInstance: (i) => told.push(`${i.id} ${i.status} ${i.at ?? '-'}`) } });
+    await runtime.putSubject({ id: 's-1', contacts: { email: 'ann@example.com' } });
+    await runtime.ingest(shipped('o-40'));
+    await runtime.runUntilIdle(T0 + 2 * DAY);
+    expect(told[0]).toMatch(/ active /);
+    expect(told.at(-1)).toMatch(/ completed -$/);
+  });
+
   it('does not call the provider again when it died after the provider call and the ledger, before its commit', async () => {
     let crashed = false;
     const { runtime, project } = await setup({

@@ -15,7 +15,7 @@ import { formatDuration, type GraphIR } from '@herald/dsl';
 import type { PluginLogger } from '@herald/plugin-sdk';
 import type { Delivery } from '../delivery/types.js';
 import type { Driver, Job } from '../driver/driver.js';
-import type { IncomingEvent } from '../engine/types.js';
+import type { IncomingEvent, Instance } from '../engine/types.js';
 import { silentLogger } from '../plugins-host/plugin-logger.js';
 import { readSendJournals, removeSendJournals } from '../pool/send-journal.js';
 import { createWorkerPool, type WorkerPool, type WorkerPoolOptions } from '../pool/worker-pool.js';
@@ -88,6 +88,11 @@ export interface RuntimeOptions {
    * must be quick; what it throws is logged.
    */
   readonly onDelivery?: (delivery: Delivery) => void;
+  /**
+   * Told every instance a unit wrote, once the unit is committed (a start, a step taken, an
+   * end: `herald dev` prints how instances end). Quick, like onDelivery; what it throws is logged.
+   */
+  readonly onInstance?: (instance: Instance) => void;
   /**
    * Told what routing decided about each event: a journey started, or not and why (no subject
    * id, `trigger.when` false, the reentry rule), or nothing heard it — an accepted event can
@@ -214,6 +219,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
           options.onDelivery?.(delivery);
         },
         ...(options.onRouted ? { onRouted: options.onRouted } : {}),
+        ...(options.onInstance ? { onInstance: options.onInstance } : {}),
         validateEvent: validate,
       };
       const scheduler: Scheduler = createScheduler({
@@ -238,7 +244,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         retentionTimer = setInterval(() => void runtime.purgeArchiveNow(), 3_600_000);
         retentionTimer.unref();
       }
-      log.info(`herald: running ${graph.project.name} (graph ${graph.version.slice(0, 19)}) on the ${driver.name} driver, ${pool.threads} worker threads`);
+      log.info(`herald: running ${graph.project.name} (graph ${graph.version.slice(0, 19)}) on the ${driver.name} driver, ${pool.threads} worker thread${pool.threads === 1 ? '' : 's'}`);
     },
 
     tick: () => running().scheduler.tick(),

@@ -2,7 +2,7 @@
 import type { PluginLogger } from '@herald/plugin-sdk';
 import type { Delivery } from '../delivery/types.js';
 import type { CommitOutcome, Driver, QueuedJob, UnitOfWork } from '../driver/driver.js';
-import type { SubjectProfile } from '../engine/types.js';
+import type { Instance, SubjectProfile } from '../engine/types.js';
 import { subjectWithDefaults } from '../engine/subject-defaults.js';
 import type { CompiledGraph } from '../engine/compile-graph.js';
 import type { WorkerPool } from '../pool/worker-pool.js';
@@ -29,6 +29,8 @@ export interface HandlerContext {
   readonly handOver?: HandOverTarget;
   /** Told every delivery a committed unit wrote (RuntimeOptions.onDelivery). */
   readonly onDelivery?: (delivery: Delivery) => void;
+  /** Told every instance a committed unit wrote (RuntimeOptions.onInstance). */
+  readonly onInstance?: (instance: Instance) => void;
   /** Told what routing decided about each event (RuntimeOptions.onRouted). */
   readonly onRouted?: (decision: RoutingDecision) => void;
   /** An event's data against its declared type, as ingest checks it; for events instances emit. */
@@ -58,6 +60,7 @@ export async function commitUnit(ctx: HandlerContext, unit: UnitOfWork, subjects
     const outcome = await ctx.driver.commit(handOver.unit);
     committed = outcome.ok;
     if (committed && ctx.onDelivery) tellDeliveries(ctx, ctx.onDelivery, handOver.unit);
+    if (committed && ctx.onInstance) tellInstances(ctx, ctx.onInstance, handOver.unit);
     return outcome;
   } finally {
     handOver.settle(committed);
@@ -71,6 +74,16 @@ function tellDeliveries(ctx: HandlerContext, onDelivery: (delivery: Delivery) =>
       onDelivery(delivery);
     } catch (error) {
       ctx.log.error(`onDelivery threw for delivery ${delivery.id}: ${(error as Error).message}`);
+    }
+  }
+}
+
+function tellInstances(ctx: HandlerContext, onInstance: (instance: Instance) => void, unit: UnitOfWork): void {
+  for (const { instance } of unit.instances ?? []) {
+    try {
+      onInstance(instance);
+    } catch (error) {
+      ctx.log.error(`onInstance threw for instance ${instance.id}: ${(error as Error).message}`);
     }
   }
 }

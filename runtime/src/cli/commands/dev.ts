@@ -23,6 +23,7 @@ import { eventValidatorFor, type ValidateEvent } from '../../api/events-routes.j
 import { registerDevMailRoutes } from '../../dev/dev-mail-routes.js';
 import { emailChannelsOf, pointEmailAtCatcher } from '../../dev/dev-graph.js';
 import { decisionPrinter } from '../../dev/print-decisions.js';
+import { instanceEndPrinter } from '../../dev/print-instance-ends.js';
 import { routingPrinter } from '../../dev/print-routing.js';
 import { sampleFromTests } from '../../dev/sample-from-tests.js';
 import { tryItLines } from '../../dev/try-it.js';
@@ -122,6 +123,7 @@ export async function startDev(options: DevOptions): Promise<DevSession> {
   // One printer across graph swaps: a delivery that moves on after a re-compile continues its lines.
   const printDecisions = decisionPrinter(say);
   const printRouting = routingPrinter(say);
+  const printInstanceEnds = instanceEndPrinter(say);
   const runtimeFor = async (ir: GraphIR): Promise<Runtime> => {
     const runtime = createRuntime({
       driver: createEmbeddedDriver({ path: dataFile }),
@@ -131,6 +133,7 @@ export async function startDev(options: DevOptions): Promise<DevSession> {
       pool: { threads: 1, logLevel: options.logLevel ?? 'warn' },
       onDelivery: printDecisions,
       onRouted: printRouting,
+      onInstance: printInstanceEnds,
       ...(publicBaseUrl ? { publicBaseUrl, unsubscribeSecret: DEV_UNSUBSCRIBE_SECRET } : {}),
     });
     await runtime.start();
