@@ -171,7 +171,7 @@ describe('invoice-dunning, end to end', () => {
       ok: false,
       errors: [
         { path: '/amount', message: 'must be number' },
-        { path: '/dueDate', message: 'must match format "date-time"' },
+        { path: '/dueDate', message: 'must be an RFC 3339 timestamp such as 2026-11-01T09:00:00Z' },
       ],
     });
     expect(await runtime.ingest({ type: 'invoice.overdu', data: {} })).toEqual({

@@ -84,13 +84,37 @@ describe('unsubscribe', () => {
     for (const method of ['GET', 'POST'] as const) {
       const res = await server.inject({ method, url: '/unsubscribe/forged' });
       expect(res.statusCode).toBe(400);
-      expect(res.body).toContain('This unsubscribe link is not valid or has expired');
+      // Tokens never expire: a link that does not work is not valid, and the page says no more.
+      expect(res.body).toContain('This unsubscribe link is not valid. Use the link in a more recent message, or contact us.');
+      expect(res.body).not.toContain('expired');
     }
     expect(runtime.optOuts).toEqual([]);
   });
 
   it('is not there without a token verifier', async () => {
     expect((await createApiServer(createFakeRuntime()).inject(`/unsubscribe/${goodToken}`)).statusCode).toBe(404);
+  });
+
+  it('answers 404, not 401, to a link without a secret but with an API token: a customer is never asked for a bearer token', async () => {
+    const runtime = createFakeRuntime();
+    const server = createApiServer(runtime, { token: 's3cret' });
+    const url = await server.listen({ host: '127.0.0.1', port: 0 });
+    try {
+      for (const method of ['GET', 'POST'] as const) {
+        const res = await fetch(`${url}/unsubscribe/${goodToken}`, {
+          method,
+          ...(method === 'POST' ? { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' } : {}),
+        });
+        expect(res.status, method).toBe(404);
+        expect(res.headers.get('www-authenticate'), method).toBeNull();
+        expect(await res.text(), method).toContain('This unsubscribe link is not valid.');
+      }
+      expect(runtime.optOuts).toEqual([]);
+      // The rest of the API still wants its token.
+      expect((await fetch(`${url}/instances/i-1`)).status).toBe(401);
+    } finally {
+      await server.close();
+    }
   });
 });
 

@@ -8,6 +8,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { FieldError } from '../runtime-api.js';
 import { unsupportedMediaTypeMessage } from './media-type-message.js';
+import { schemaMessage } from '../plugins-host/json-validator.js';
 
 export type ApiErrorCode =
   | 'invalid_event'
@@ -90,6 +91,8 @@ export function fieldErrorsFromSchema(errors: readonly SchemaError[], prefix = '
       case 'enum':
         message = `must be one of ${(e.params['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
         break;
+      default:
+        message = schemaMessage(e.keyword, e.params) ?? message;
     }
     const full = prefix + path;
     const key = `${full}\u0000${message}`;
@@ -98,6 +101,17 @@ export function fieldErrorsFromSchema(errors: readonly SchemaError[], prefix = '
     out.push({ path: full, message });
   }
   return out;
+}
+
+/**
+ * A query parameter given more than once (`?subject=a&subject=b`), which the routes take one
+ * of each: `{ path: '/subject', message: 'is given twice; give it once' }` for each.
+ */
+export function repeatedQueryParams(query: unknown): FieldError[] {
+  if (typeof query !== 'object' || query === null) return [];
+  return Object.entries(query)
+    .filter((e): e is [string, unknown[]] => Array.isArray(e[1]))
+    .map(([name, values]) => ({ path: `/${name}`, message: `is given ${values.length === 2 ? 'twice' : `${values.length} times`}; give it once` }));
 }
 
 /** Fastify's error handler: known client errors keep their status; anything else is a 500 without details. */

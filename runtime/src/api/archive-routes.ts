@@ -1,17 +1,14 @@
 /** GET /archive (search, paged with an opaque cursor) and GET /archive/:id (one delivery with contents and attempts). */
 import type { FastifyInstance } from 'fastify';
 import type { HeraldRuntime } from '../runtime-api.js';
-import { sendError, summarise } from './api-error.js';
+import { repeatedQueryParams, sendError, summarise } from './api-error.js';
 import { INVALID_CURSOR_MESSAGE, isInvalidCursorError, parseArchiveQuery } from './parse-archive-query.js';
 
 export function registerArchiveRoutes(server: FastifyInstance, runtime: HeraldRuntime): void {
   server.get<{ Querystring: Record<string, string | string[]> }>('/archive', async (request, reply) => {
-    const params: Record<string, string> = {};
-    for (const [name, value] of Object.entries(request.query)) {
-      if (Array.isArray(value)) return sendError(reply, 400, 'invalid_request', `give ${name} once`, [{ path: `/${name}`, message: 'is given more than once' }]);
-      params[name] = value;
-    }
-    const parsed = parseArchiveQuery(params);
+    const repeated = repeatedQueryParams(request.query);
+    if (repeated.length > 0) return sendError(reply, 400, 'invalid_request', `bad search parameters: ${summarise(repeated)}`, repeated);
+    const parsed = parseArchiveQuery(request.query as Record<string, string>);
     if (!parsed.ok) return sendError(reply, 400, 'invalid_request', `bad search parameters: ${summarise(parsed.errors)}`, parsed.errors);
     try {
       return await runtime.searchArchive(parsed.query);

@@ -48,7 +48,7 @@ export interface ApiServerOptions {
   readonly logger?: FastifyBaseLogger | boolean | undefined;
   /**
    * The secret unsubscribe links are signed with (the runtime's `unsubscribeSecret`).
-   * Absent: the unsubscribe routes are not registered (404), as no link can be valid.
+   * Absent: no link can be valid, and /unsubscribe/:token answers 404 (without the API token too).
    */
   readonly unsubscribeSecret?: string | undefined;
   /**
@@ -58,6 +58,14 @@ export interface ApiServerOptions {
   readonly validateEvent?: ValidateEvent | undefined;
 }
 
+/**
+ * A URL as the request log shows it: the token of an unsubscribe link replaced by `[token]`.
+ * A token never expires and opts its subject out, so it must not sit in log files in full.
+ */
+export function loggedUrl(url: string): string {
+  return url.replace(/(\/unsubscribe\/)[^/?#]+/gi, '$1[token]');
+}
+
 /** Probes: load balancers and scrapers ask every few seconds, so a line each only at debug. */
 const PROBE_PATHS: ReadonlySet<string> = new Set(['/healthz', '/metrics']);
 
@@ -65,15 +73,17 @@ const PROBE_PATHS: ReadonlySet<string> = new Set(['/healthz', '/metrics']);
  * One line per request, when it is answered: `POST /events 202 3.1 ms`, with `method`, `url`,
  * `statusCode` and `ms` as fields — at info, and at debug for /healthz and /metrics. Fastify's
  * own is two lines at info (incoming, completed) for every request, probes included. Errors
- * are logged where they are answered (api-error.ts), with the stack of a 500.
+ * are logged where they are answered (api-error.ts), with the stack of a 500. Unsubscribe
+ * tokens are left out of the URL (`loggedUrl`).
  */
 class RequestLog extends LogController {
   override incomingRequest(): void {}
 
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
     const ms = Math.round(reply.elapsedTime * 10) / 10;
-    const fields = { method: request.method, url: request.url, statusCode: reply.statusCode, ms };
-    const line = `${request.method} ${request.url} ${reply.statusCode} ${ms} ms`;
+    const url = loggedUrl(request.url);
+    const fields = { method: request.method, url, statusCode: reply.statusCode, ms };
+    const line = `${request.method} ${url} ${reply.statusCode} ${ms} ms`;
     if (error) reply.log.error({ ...fields, err: error }, `${line}: ${error.message}`);
     else if (PROBE_PATHS.has(request.url.split('?')[0]!)) reply.log.debug(fields, line);
     else reply.log.info(fields, line);
@@ -108,7 +118,7 @@ export function createApiServer(runtime: HeraldRuntime, options: ApiServerOption
   registerInstancesRoutes(server, runtime);
   registerArchiveRoutes(server, runtime);
   registerSubjectsRoutes(server, runtime);
-  if (options.unsubscribeSecret) registerUnsubscribeRoutes(server, runtime, options.unsubscribeSecret);
+  registerUnsubscribeRoutes(server, runtime, options.unsubscribeSecret || undefined);
   registerReceiptsRoutes(server, runtime);
   registerHealthRoutes(server, runtime, options.token);
   return server;

@@ -106,16 +106,40 @@ describe('POST /events', () => {
     [{ data: {} }, [{ path: '/type', message: 'is required' }]],
     [{ type: 'x' }, [{ path: '/data', message: 'is required' }]],
     [{ type: 'x', data: 3 }, [{ path: '/data', message: 'must be object' }]],
-    [{ type: '', data: {} }, [{ path: '/type', message: 'must NOT have fewer than 1 characters' }]],
+    [{ type: '', data: {} }, [{ path: '/type', message: 'must not be empty' }]],
+    [{ type: 'x', data: {}, id: '' }, [{ path: '/id', message: 'must not be empty' }]],
+    [{ type: 'x', data: {}, id: 'i'.repeat(201) }, [{ path: '/id', message: 'must have at most 200 characters' }]],
     [{ type: 'x', data: {}, extra: 1 }, [{ path: '/extra', message: 'is not a known field' }]],
     [{ events: [good], type: 'x' }, [{ path: '/type', message: 'is not a known field' }]],
-    [{ events: [] }, [{ path: '/events', message: 'must NOT have fewer than 1 items' }]],
+    [{ events: [] }, [{ path: '/events', message: 'must have at least 1 item' }]],
     [{ events: [good, { type: 'x' }] }, [{ path: '/events/1/data', message: 'is required' }]],
   ])('answers 400 for a malformed envelope %j', async (payload, errors) => {
     const { server } = setup();
     const res = await server.inject({ method: 'POST', url: '/events', payload });
     expect(res.statusCode).toBe(400);
     expect(res.json()).toMatchObject({ error: 'invalid_event', errors });
+  });
+
+  it('words length and size limits for people, not as ajv does (`must NOT have fewer than 1 items`)', async () => {
+    const { server } = setup();
+    const res = await server.inject({ method: 'POST', url: '/events', payload: { events: [] } });
+    expect(res.json()).toEqual({
+      error: 'invalid_event',
+      message: 'the request is not an event or a batch of events: /events must have at least 1 item',
+      errors: [{ path: '/events', message: 'must have at least 1 item' }],
+    });
+    expect(JSON.stringify((await server.inject({ method: 'POST', url: '/events', payload: { type: '', data: {}, id: '' } })).json())).not.toMatch(/NOT|characters/);
+  });
+
+  it('answers 422 for a timestamp that is not one, saying what one looks like', async () => {
+    const runtime = createFakeRuntime({ graph: { ...EMPTY_GRAPH, events: { 'invoice.overdue': { type: T.object({ dueDate: T.timestamp }) } } } });
+    const res = await createApiServer(runtime).inject({ method: 'POST', url: '/events', payload: { type: 'invoice.overdue', data: { dueDate: 'next week' } } });
+    expect(res.statusCode).toBe(422);
+    expect(res.json()).toEqual({
+      error: 'invalid_event',
+      message: 'the invoice.overdue event is invalid: /data/dueDate must be an RFC 3339 timestamp such as 2026-11-01T09:00:00Z',
+      errors: [{ path: '/data/dueDate', message: 'must be an RFC 3339 timestamp such as 2026-11-01T09:00:00Z' }],
+    });
   });
 
   it('answers 400 for a body that is not JSON, and for an array', async () => {
@@ -211,6 +235,6 @@ describe('POST /events', () => {
     const { server } = setup({ bodyLimit: 10 * 1024 * 1024 });
     const res = await server.inject({ method: 'POST', url: '/events', payload: { events: Array.from({ length: 1001 }, () => good) } });
     expect(res.statusCode).toBe(400);
-    expect(res.json()).toMatchObject({ errors: [{ path: '/events', message: 'must NOT have more than 1000 items' }] });
+    expect(res.json()).toMatchObject({ errors: [{ path: '/events', message: 'must have at most 1000 items' }] });
   });
 });

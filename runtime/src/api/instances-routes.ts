@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { InstanceStatus } from '../engine/types.js';
 import type { HeraldRuntime } from '../runtime-api.js';
-import { sendError } from './api-error.js';
+import { repeatedQueryParams, sendError, summarise } from './api-error.js';
 
 const STATUSES: readonly InstanceStatus[] = ['active', 'completed', 'exited', 'failed'];
 /** A journey may have 100,000 instances waiting: a list is bounded, oldest first; `more` says there are others. */
@@ -29,27 +29,38 @@ export function registerInstancesRoutes(server: FastifyInstance, runtime: Herald
     return instance;
   });
 
-  server.get<{ Querystring: ListQuery }>('/instances', { schema: { querystring: listQuery } }, async (request, reply) => {
-    const { journey, subject, status } = request.query;
-    // Listing every instance of every journey is not an API call anyone should make by accident.
-    if (journey === undefined && subject === undefined) {
-      return sendError(reply, 400, 'invalid_request', 'name a journey (?journey=) or a subject (?subject=), or both', [
-        { path: '/journey', message: 'journey or subject is required' },
-      ]);
-    }
-    const limit = request.query.limit === undefined ? DEFAULT_INSTANCE_LIMIT : Number(request.query.limit);
-    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_INSTANCE_LIMIT || !/^\d+$/.test(request.query.limit ?? '1')) {
-      return sendError(reply, 400, 'invalid_request', `limit must be a whole number from 1 to ${MAX_INSTANCE_LIMIT}`, [
-        { path: '/limit', message: `must be a whole number from 1 to ${MAX_INSTANCE_LIMIT}` },
-      ]);
-    }
-    // One more than asked tells whether there are others.
-    const found = await runtime.findInstances({
-      ...(journey === undefined ? {} : { journey }),
-      ...(subject === undefined ? {} : { subjectId: subject }),
-      ...(status === undefined ? {} : { status }),
-      limit: limit + 1,
-    });
-    return { items: found.slice(0, limit), more: found.length > limit };
-  });
+  server.get<{ Querystring: ListQuery }>(
+    '/instances',
+    {
+      schema: { querystring: listQuery },
+      // Before the schema, whose words for a repeated parameter would be `/subject must be string`.
+      preValidation: async (request, reply) => {
+        const repeated = repeatedQueryParams(request.query);
+        if (repeated.length > 0) return sendError(reply, 400, 'invalid_request', `the request querystring is invalid: ${summarise(repeated)}`, repeated);
+      },
+    },
+    async (request, reply) => {
+      const { journey, subject, status } = request.query;
+      // Listing every instance of every journey is not an API call anyone should make by accident.
+      if (journey === undefined && subject === undefined) {
+        return sendError(reply, 400, 'invalid_request', 'name a journey (?journey=) or a subject (?subject=), or both', [
+          { path: '/journey', message: 'journey or subject is required' },
+        ]);
+      }
+      const limit = request.query.limit === undefined ? DEFAULT_INSTANCE_LIMIT : Number(request.query.limit);
+      if (!Number.isInteger(limit) || limit < 1 || limit > MAX_INSTANCE_LIMIT || !/^\d+$/.test(request.query.limit ?? '1')) {
+        return sendError(reply, 400, 'invalid_request', `limit must be a whole number from 1 to ${MAX_INSTANCE_LIMIT}`, [
+          { path: '/limit', message: `must be a whole number from 1 to ${MAX_INSTANCE_LIMIT}` },
+        ]);
+      }
+      // One more than asked tells whether there are others.
+      const found = await runtime.findInstances({
+        ...(journey === undefined ? {} : { journey }),
+        ...(subject === undefined ? {} : { subjectId: subject }),
+        ...(status === undefined ? {} : { status }),
+        limit: limit + 1,
+      });
+      return { items: found.slice(0, limit), more: found.length > limit };
+    },
+  );
 }

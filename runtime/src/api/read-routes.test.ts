@@ -56,6 +56,24 @@ describe('instances', () => {
     expect(typo.json()).toMatchObject({ error: 'invalid_request', errors: [{ path: '/subjct', message: 'is not a known field' }] });
   });
 
+  it('GET /instances and GET /archive say alike that a parameter is given twice', async () => {
+    const { server } = setup();
+    const instances = await server.inject('/instances?subject=a&subject=b');
+    expect(instances.statusCode).toBe(400);
+    expect(instances.json()).toEqual({
+      error: 'invalid_request',
+      message: 'the request querystring is invalid: /subject is given twice; give it once',
+      errors: [{ path: '/subject', message: 'is given twice; give it once' }],
+    });
+    const archive = await server.inject('/archive?subject=a&subject=b');
+    expect(archive.statusCode).toBe(400);
+    expect(archive.json()).toEqual({
+      error: 'invalid_request',
+      message: 'bad search parameters: /subject is given twice; give it once',
+      errors: [{ path: '/subject', message: 'is given twice; give it once' }],
+    });
+  });
+
   it('GET /instances is bounded: limit (default 100, at most 1000) and more, and filters by status', async () => {
     const many = Array.from({ length: 150 }, (_, n) => ({ ...instance, id: `i-${n}`, status: n % 2 === 0 ? 'active' : 'completed' }) as Instance);
     const server = createApiServer(createFakeRuntime({ instances: many }));
@@ -98,7 +116,8 @@ describe('archive', () => {
     ['status=sent', '/status', 'must be one of pending, attempting, awaiting-receipt, deferred, delivered, failed, skipped, got "sent"'],
     ['subjet=c-100', '/subjet', 'is not a search parameter (use subject, journey, status, channel, from, to, limit, cursor)'],
     ['from=2026-03-02&to=2026-03-01', '/to', 'must be later than from'],
-    ['subject=a&subject=b', '/subject', 'is given more than once'],
+    ['subject=a&subject=b', '/subject', 'is given twice; give it once'],
+    ['limit=1&limit=2&limit=3', '/limit', 'is given 3 times; give it once'],
   ])('GET /archive?%s is a 400 naming the parameter', async (query, path, message) => {
     const { server } = setup();
     const res = await server.inject(`/archive?${query}`);
@@ -130,6 +149,33 @@ describe('subjects', () => {
     expect(removed.statusCode).toBe(200);
     expect((await server.inject('/subjects/c-100')).json().contacts).toEqual({ email: 'ada@example.com' });
     expect((await server.inject('/subjects/c-999')).statusCode).toBe(404);
+  });
+
+  it('refuses an empty or blank id in the URL with a 400 naming it, on PUT and GET, and stores nothing', async () => {
+    const { runtime, server } = setup();
+    const url = await server.listen({ host: '127.0.0.1', port: 0 });
+    try {
+      for (const [path, message] of [
+        ['/subjects/', 'must not be empty'],
+        ['/subjects/%20', 'must not be blank, got " "'],
+        ['/subjects/%20%09', 'must not be blank, got " \\t"'],
+      ] as const) {
+        const put = await fetch(`${url}${path}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"contacts":{"email":"ada@example.com"}}' });
+        expect(put.status, path).toBe(400);
+        expect(await put.json()).toEqual({
+          error: 'invalid_request',
+          message: `the subject id in the URL ${message}: no subject has an empty id; give it %-encoded, as in /subjects/c-100`,
+          errors: [{ path: '/id', message }],
+        });
+        const get = await fetch(`${url}${path}`);
+        expect(get.status, path).toBe(400);
+        expect(((await get.json()) as { errors: unknown }).errors).toEqual([{ path: '/id', message }]);
+      }
+      expect(await runtime.getSubject('')).toBeUndefined();
+      expect(await runtime.getSubject(' ')).toBeUndefined();
+    } finally {
+      await server.close();
+    }
   });
 
   it.each([

@@ -5,9 +5,11 @@
  * Two checks, two statuses, as for events: the profile's built-in fields and what any stored
  * value must be (the request's shape, subjects/check-subject-profile.ts) → 400; then the profile
  * against what the project declares (subjects/validate-subject-patch.ts: its own fields and
- * their types, its channels) → 422.
+ * their types, its channels) → 422. Before either, the id in the URL: `PUT /subjects/` and
+ * `/subjects/%20` would otherwise store a subject no event can name (POST /events refuses an
+ * empty subject id), so an empty or blank id is a 400 on both routes.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { SubjectPatch } from '../engine/types.js';
 import type { FieldError, HeraldRuntime } from '../runtime-api.js';
 import { subjectProfileProblems } from '../subjects/check-subject-profile.js';
@@ -35,12 +37,23 @@ function checkSubject(id: string, body: SubjectBody): FieldError[] {
   return errors;
 }
 
+/** Answers 400 when the id in the URL is empty or only blanks; undefined when it is an id. */
+function refuseBlankId(id: string, reply: FastifyReply): FastifyReply | undefined {
+  if (id.trim() !== '') return undefined;
+  const message = id === '' ? 'must not be empty' : `must not be blank, got ${JSON.stringify(id)}`;
+  return sendError(reply, 400, 'invalid_request', `the subject id in the URL ${message}: no subject has an empty id; give it %-encoded, as in /subjects/c-100`, [
+    { path: '/id', message },
+  ]);
+}
+
 export function registerSubjectsRoutes(server: FastifyInstance, runtime: HeraldRuntime): void {
   server.put<{ Params: { id: string }; Body: SubjectBody }>(
     '/subjects/:id',
     { schema: { body: subjectSchema }, attachValidation: true },
     async (request, reply) => {
       const { id } = request.params;
+      const blank = refuseBlankId(id, reply);
+      if (blank) return blank;
       const errors = request.validationError
         ? fieldErrorsFromSchema(request.validationError.validation as Parameters<typeof fieldErrorsFromSchema>[0])
         : checkSubject(id, request.body);
@@ -54,6 +67,8 @@ export function registerSubjectsRoutes(server: FastifyInstance, runtime: HeraldR
   );
 
   server.get<{ Params: { id: string } }>('/subjects/:id', async (request, reply) => {
+    const blank = refuseBlankId(request.params.id, reply);
+    if (blank) return blank;
     const subject = await runtime.getSubject(request.params.id);
     if (!subject) return sendError(reply, 404, 'not_found', `no subject with id ${JSON.stringify(request.params.id)}`);
     return subject;

@@ -7,6 +7,9 @@
  * RFC 8058 (section 3.2) says for that reason the unsubscription must not be triggered by a GET.
  * Both routes are public (no API token): the signed token is the authorisation. The token names
  * the subject and the message category; the opt-out is from that category on every channel.
+ *
+ * Without a secret no link can be valid, and the routes answer 404 — still public: a customer
+ * clicking a link from before the secret was removed must not be asked for an API token.
  */
 import type { FastifyInstance } from 'fastify';
 import type { HeraldRuntime } from '../runtime-api.js';
@@ -22,15 +25,16 @@ function page(title: string, body: string): string {
 `;
 }
 
+// Tokens do not expire (subjects/unsubscribe-token.ts): a link that does not work is one that is not valid.
+const invalidPage = page('This link does not work', '<p>This unsubscribe link is not valid. Use the link in a more recent message, or contact us.</p>');
 
-const invalidPage = page(
-  'This link does not work',
-  '<p>This unsubscribe link is not valid or has expired. Use the link in a more recent message, or contact us.</p>',
-);
-
-/** `secret`: the one the runtime signs links with (subjects/unsubscribe-token.ts). */
-export function registerUnsubscribeRoutes(server: FastifyInstance, runtime: HeraldRuntime, secret: string): void {
-  const verify = (token: string) => verifyUnsubscribeToken(token, secret);
+/**
+ * `secret`: the one the runtime signs links with (subjects/unsubscribe-token.ts). Undefined:
+ * no link is valid, and both routes answer 404 with the page saying the link does not work.
+ */
+export function registerUnsubscribeRoutes(server: FastifyInstance, runtime: HeraldRuntime, secret: string | undefined): void {
+  const verify = (token: string) => (secret === undefined ? null : verifyUnsubscribeToken(token, secret));
+  const invalid = secret === undefined ? 404 : 400;
   // Encapsulated: only these routes read form bodies; the rest of the API stays JSON-only.
   void server.register(async (scope) => {
     scope.addContentTypeParser(['application/x-www-form-urlencoded', 'multipart/form-data'], { parseAs: 'string', bodyLimit: 4096 }, (_req, body, done) =>
@@ -40,7 +44,7 @@ export function registerUnsubscribeRoutes(server: FastifyInstance, runtime: Hera
     scope.get<{ Params: { token: string } }>('/unsubscribe/:token', { config: { public: true } }, async (request, reply) => {
       reply.type('text/html; charset=utf-8').header('Cache-Control', 'no-store');
       const claim = verify(request.params.token);
-      if (!claim) return reply.code(400).send(invalidPage);
+      if (!claim) return reply.code(invalid).send(invalidPage);
       return page(
         'Unsubscribe',
         `<p>Stop receiving ${escapeHtml(claim.category)} messages?</p><form method="post"><button type="submit" name="List-Unsubscribe" value="One-Click">Unsubscribe</button></form>`,
@@ -50,7 +54,7 @@ export function registerUnsubscribeRoutes(server: FastifyInstance, runtime: Hera
     scope.post<{ Params: { token: string } }>('/unsubscribe/:token', { config: { public: true, accepts: 'application/x-www-form-urlencoded' } }, async (request, reply) => {
       reply.type('text/html; charset=utf-8').header('Cache-Control', 'no-store');
       const claim = verify(request.params.token);
-      if (!claim) return reply.code(400).send(invalidPage);
+      if (!claim) return reply.code(invalid).send(invalidPage);
       await runtime.optOut(claim.subjectId, claim.category);
       request.log.info({ subjectId: claim.subjectId, category: claim.category }, 'unsubscribed');
       return page('You are unsubscribed', `<p>You will no longer receive ${escapeHtml(claim.category)} messages from us.</p>`);

@@ -35,6 +35,21 @@ describe('a port in use', () => {
     await expect(ensurePortFree(api(0))).resolves.toBeUndefined();
   });
 
+  it('names --host when the address is not one of this machine (EADDRNOTAVAIL) or resolves to none (ENOTFOUND)', async () => {
+    // 192.0.2.1: TEST-NET-1 (RFC 5737), never an address of this machine.
+    const use = { port: 0, host: '192.0.2.1', what: 'the API', flag: '--port', hostFlag: '--host' };
+    const listenError = await new Promise<Error>((resolve) => createServer().once('error', resolve).listen(0, use.host));
+    expect((portError(listenError, use) as Error).message).toBe(
+      '--host 192.0.2.1 is not an address of this machine (EADDRNOTAVAIL); listen on 127.0.0.1 (this machine only) or 0.0.0.0 (every interface, as in a container)',
+    );
+    const unknown = Object.assign(new Error('getaddrinfo ENOTFOUND 999.1.1.1'), { code: 'ENOTFOUND' });
+    expect((portError(unknown, { ...use, host: '999.1.1.1' }) as Error).message).toMatch(/^--host 999\.1\.1\.1 is neither an IP address nor a host name this machine can resolve \(getaddrinfo ENOTFOUND\); /);
+    // Without a flag for it (the mail catcher's fixed address), the address and what it was for.
+    expect((portError(listenError, { port: 0, host: '192.0.2.1', what: 'the mail catcher', flag: '--smtp-port' }) as Error).message).toMatch(
+      /^address 192\.0\.2\.1 \(the mail catcher\) is not an address of this machine/,
+    );
+  });
+
   it('herald start says so and exits 2, without a stack', async () => {
     const { code, out, err } = await heraldInProcess(['start', example, '--port', String(busy), '--data', join(scratch, 'start.db')]);
     expect(code).toBe(2);

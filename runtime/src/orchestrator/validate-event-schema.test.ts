@@ -56,7 +56,7 @@ describe('events declared with `schema:`', () => {
       { path: '/code', message: 'must match pattern "^[A-Z]{3}-[0-9]+$"' },
       { path: '/contact/fax', message: 'is not allowed here' },
       { path: '/contact/email', message: 'must match format "email"' },
-      { path: '/nickname', message: 'must NOT have fewer than 2 characters' },
+      { path: '/nickname', message: 'must have at least 2 characters' },
       { path: '/plan', message: 'must be one of "free", "pro"' },
     ]);
   });

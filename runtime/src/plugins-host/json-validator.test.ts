@@ -31,6 +31,12 @@ describe('schemaCheck', () => {
       { path: '/items/1/qty', message: 'must be number' },
     ]);
   });
+
+  it('says what a date-time must look like, not which ajv format it failed', () => {
+    const check = schemaCheck({ type: 'object', properties: { dueDate: { type: 'string', format: 'date-time' } } });
+    expect(check({ dueDate: 'yesterday' })).toEqual([{ path: '/dueDate', message: 'must be an RFC 3339 timestamp such as 2026-11-01T09:00:00Z' }]);
+    expect(check({ dueDate: '2026-11-01T09:00:00Z' })).toEqual([]);
+  });
 });
 
 describe('escapePointer', () => {

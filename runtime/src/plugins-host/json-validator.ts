@@ -69,6 +69,8 @@ export function toFieldProblems(errors: readonly ErrorObject[]): FieldProblem[] 
       message = `must be one of ${params['allowedValues'].map((v) => JSON.stringify(v)).join(', ')}`;
     } else if (e.keyword === 'anyOf' && paths.has(path)) {
       continue; // the branch errors already said it
+    } else {
+      message = schemaMessage(e.keyword, params) ?? message;
     }
     const key = `${path}\u0000${message}`;
     if (seen.has(key)) continue;
@@ -77,6 +79,34 @@ export function toFieldProblems(errors: readonly ErrorObject[]): FieldProblem[] 
     out.push({ path, message });
   }
   return out;
+}
+
+const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+
+/**
+ * Ajv's words for a length, a size or a format, for people: `must not be empty`, not `must NOT
+ * have fewer than 1 characters`; an RFC 3339 example, not `must match format "date-time"`.
+ * Undefined for a keyword whose own message reads well (`must be string`). Used for event data
+ * and plugin configs here, and for request bodies by the API (api/api-error.ts).
+ */
+export function schemaMessage(keyword: string, params: Readonly<Record<string, unknown>>): string | undefined {
+  const limit = Number(params['limit']);
+  switch (keyword) {
+    case 'minLength':
+      return limit === 1 ? 'must not be empty' : `must have at least ${count(limit, 'character')}`;
+    case 'maxLength':
+      return `must have at most ${count(limit, 'character')}`;
+    case 'minItems':
+      return `must have at least ${count(limit, 'item')}`;
+    case 'maxItems':
+      return `must have at most ${count(limit, 'item')}`;
+    case 'minProperties':
+      return limit === 1 ? 'must not be empty' : `must have at least ${count(limit, 'field')}`;
+    case 'format':
+      return params['format'] === 'date-time' ? 'must be an RFC 3339 timestamp such as 2026-11-01T09:00:00Z' : undefined;
+    default:
+      return undefined;
+  }
 }
 
 /** One key as a JSON Pointer segment (RFC 6901: `~` → `~0`, `/` → `~1`). */

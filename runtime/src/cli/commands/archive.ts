@@ -5,7 +5,9 @@
  * the same over any driver and respects the API token), or straight from an embedded-driver
  * SQLite file (`--data .herald/dev.db`), for when no Herald is running — after `herald dev`
  * stopped, or on a copy of a production file. The file is opened as the driver opens it
- * (SQLite WAL lets it sit beside a running Herald), and never created.
+ * (SQLite WAL lets it sit beside a running Herald), read-only: the database is never created
+ * nor written, though SQLite creates its -shm and -wal side files, which it needs to read a WAL
+ * file safely while a writer may run, and a reader leaves them (docs/operations.md).
  */
 import { statSync } from 'node:fs';
 import type { Command } from 'commander';

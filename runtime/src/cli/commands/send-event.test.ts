@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
@@ -76,6 +76,12 @@ describe('herald send-event and herald archive (over the API)', () => {
   it('says what is wrong with the data, the token or the address', async () => {
     await expect(herald(['send-event', 'invoice.paid', '--data', '{nope', '--url', url])).rejects.toThrow('--data is not valid JSON');
     expect((await herald(['send-event', 'invoice.paid', '--data', '{}', '--url', url])).err).toContain('unauthorized: this route needs an Authorization: Bearer <token> header');
+    // A token was given: it is the wrong one, not a missing one (as archive says).
+    const wrong = await herald(['send-event', 'invoice.paid', '--data', '{}', '--url', url, '--token', 'wrong']);
+    expect(wrong).toMatchObject({ code: 1, out: '' });
+    expect(wrong.err).toBe(
+      'unauthorized: the bearer token is not valid\n  the token given (--token or HERALD_TOKEN) is not the one this Herald was started with\n',
+    );
     await expect(herald(['send-event', 'x', '--data', '{}', '--url', 'http://127.0.0.1:1'])).rejects.toThrow(/cannot reach the Herald API at http:\/\/127\.0\.0\.1:1/);
   });
 
@@ -103,6 +109,26 @@ describe('herald send-event and herald archive (over the API)', () => {
     expect(missing).toMatchObject({ code: 1, err: 'no archived message with id d-2\n' });
     const json = await herald(['archive', 'show', 'd-1', '--json', '--url', url, '--token', 'tok']);
     expect(JSON.parse(json.out).delivery.id).toBe('d-1');
+  });
+
+  it('reads a --data file without writing the database; SQLite leaves its -shm and an empty -wal beside it (docs/operations.md)', async () => {
+    const scratch = mkdtempSync(join(tmpdir(), 'herald-archive-readonly-'));
+    const file = join(scratch, 'herald.db');
+    try {
+      const driver = createEmbeddedDriver({ path: file, checkpointThread: false });
+      await driver.open();
+      await driver.close();
+      // Stopped cleanly: the database alone.
+      expect([existsSync(`${file}-wal`), existsSync(`${file}-shm`)]).toEqual([false, false]);
+      const before = readFileSync(file);
+      expect(await herald(['archive', 'search', '--data', file])).toEqual({ code: 0, out: 'no archived messages match\n', err: '' });
+      expect(readFileSync(file).equals(before)).toBe(true);
+      // What docs/operations.md says a read-only open leaves: SQLite's WAL index, and a WAL with nothing in it.
+      expect(existsSync(`${file}-shm`)).toBe(true);
+      expect(statSync(`${file}-wal`).size).toBe(0);
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
   });
 
   it('says a --cursor the store did not make is one, through the API and from a file', async () => {

@@ -43,10 +43,12 @@ export function registerSendEventCommand(program: Command): void {
     .option('--json', 'print the API response as JSON')
     .action(async (type: string, opts: SendEventOptions) => {
       const event = { type, data: readData(opts.data), ...(opts.id ? { id: opts.id } : {}) };
-      const res = await callApi(apiTarget(opts), 'POST', '/events', event);
+      const target = apiTarget(opts);
+      const res = await callApi(target, 'POST', '/events', event);
       if (opts.json) process.stdout.write(`${JSON.stringify(res.body, null, 2)}\n`);
       if (res.status !== 202) {
-        if (!opts.json) process.stderr.write(`${formatApiError(res)}\n`);
+        // With the target, a 401 says whether the token given is the wrong one or none was given.
+        if (!opts.json) process.stderr.write(`${formatApiError(res, target)}\n`);
         process.exitCode = 1;
         return;
       }
