@@ -42,7 +42,7 @@ function isCalendarDate(ymd: string): boolean {
 }
 
 /** Said of a `cursor` the store refused: a cursor is opaque, made by the store for the next page. */
-export const INVALID_CURSOR_MESSAGE = 'is not the cursor of a previous page (pass it on as it was given)';
+export const INVALID_CURSOR_MESSAGE = 'is not the cursor of a previous page of this search (pass it on as it was given, with the same filters)';
 
 /** Whether a search failed on its cursor: every driver throws an error with INVALID_CURSOR_CODE then (driver.ts). */
 export function isInvalidCursorError(error: unknown): boolean {

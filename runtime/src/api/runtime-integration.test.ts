@@ -111,8 +111,8 @@ describe('the API on the real runtime', () => {
       expect(res.statusCode, cursor).toBe(400);
       expect(res.json()).toEqual({
         error: 'invalid_request',
-        message: 'bad search parameters: /cursor is not the cursor of a previous page (pass it on as it was given)',
-        errors: [{ path: '/cursor', message: 'is not the cursor of a previous page (pass it on as it was given)' }],
+        message: 'bad search parameters: /cursor is not the cursor of a previous page of this search (pass it on as it was given, with the same filters)',
+        errors: [{ path: '/cursor', message: 'is not the cursor of a previous page of this search (pass it on as it was given, with the same filters)' }],
       });
     }
   });

@@ -145,8 +145,8 @@ describe('herald send-event and herald archive (over the API)', () => {
         code: 1,
         out: '',
         err:
-          'invalid_request: bad search parameters: /cursor is not the cursor of a previous page (pass it on as it was given)\n' +
-          '  /cursor: is not the cursor of a previous page (pass it on as it was given)\n',
+          'invalid_request: bad search parameters: /cursor is not the cursor of a previous page of this search (pass it on as it was given, with the same filters)\n' +
+          '  /cursor: is not the cursor of a previous page of this search (pass it on as it was given, with the same filters)\n',
       });
     } finally {
       runtime.searchArchive = fake;
@@ -154,7 +154,7 @@ describe('herald send-event and herald archive (over the API)', () => {
     }
     try {
       const local = await herald(['archive', 'search', '--cursor', 'garbage', '--data', file]);
-      expect(local).toEqual({ code: 1, out: '', err: '--cursor: is not the cursor of a previous page (pass it on as it was given)\n' });
+      expect(local).toEqual({ code: 1, out: '', err: '--cursor: is not the cursor of a previous page of this search (pass it on as it was given, with the same filters)\n' });
     } finally {
       rmSync(scratch, { recursive: true, force: true });
     }
