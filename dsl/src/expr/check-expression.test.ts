@@ -104,6 +104,10 @@ describe('unknown names', () => {
 
   it('a function named without parentheses', () => {
     expect(problems('now > trigger.at')[0]).toMatchObject({ code: 'unknown-variable', hint: '`now` is a function: write `now(...)`' });
+    expect(problems('event.amount > 3')[0]).toMatchObject({
+      code: 'unknown-variable',
+      hint: "`event` is in scope only where an event is being matched (`trigger.when`, a wait's `match`): the event that started the journey is `trigger`, one a wait took is its `as:` name",
+    });
   });
 
   it('unknown-field names the object and points at the field', () => {

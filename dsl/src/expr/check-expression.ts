@@ -143,7 +143,13 @@ class Checker {
     if (this.scope === undefined) return T.dyn;
     if (hasOwn(this.scope, name)) return this.scope[name]!;
     const fn = FUNCTION_DEFS.get(name);
-    const hint = fn ? `\`${name}\` is a function: write \`${name}(...)\`` : didYouMeanHint(name, Object.keys(this.scope));
+    const hint = fn
+      ? `\`${name}\` is a function: write \`${name}(...)\``
+      : (didYouMeanHint(name, Object.keys(this.scope)) ??
+        // `event` is the name of the event being matched, in `trigger.when`, `trigger.subject` and a wait's `match` only.
+        (name === 'event' && hasOwn(this.scope, 'trigger')
+          ? '`event` is in scope only where an event is being matched (`trigger.when`, a wait\'s `match`): the event that started the journey is `trigger`, one a wait took is its `as:` name'
+          : undefined));
     this.error('unknown-variable', `unknown variable \`${name}\``, at, hint);
     return T.dyn;
   }

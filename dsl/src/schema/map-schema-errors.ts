@@ -52,6 +52,27 @@ function hintOf(e: ErrorObject): string | undefined {
   return (ps?.['x-hint'] as string | undefined) ?? (ps?.['description'] as string | undefined);
 }
 
+/** What to write instead of a value of the wrong type: an instruction, then what the key is for. */
+function typeHint(e: ErrorObject, name: string): string | undefined {
+  const ps = e.parentSchema as Record<string, unknown> | undefined;
+  const own = ps?.['x-hint'] as string | undefined;
+  if (own) return own;
+  const types = ([] as string[]).concat((e.params as { type: string | string[] }).type);
+  const ways: Record<string, string> = {
+    integer: `a whole number (\`${name}: 3\`)`,
+    number: `a number (\`${name}: 3\`)`,
+    string: 'text (quoted when it starts with a character YAML reads specially)',
+    boolean: '`true` or `false`',
+    array: `a list: \`[a, b]\`, or one \`- item\` per line under \`${name}:\``,
+    object: `a mapping: \`key: value\` lines indented under \`${name}:\``,
+    null: 'nothing (`~`)',
+  };
+  const known = types.map((t) => ways[t]).filter((w): w is string => w !== undefined);
+  if (known.length === 0) return hintOf(e);
+  const doc = ps?.['description'] as string | undefined;
+  return `write ${known.join(', or ')}${doc ? ` — ${doc.charAt(0).toLowerCase()}${doc.slice(1).replace(/\.$/, '')}` : ''}`;
+}
+
 function mapOne(e: ErrorObject, root: YNode, path: (string | number)[]): Problem | undefined {
   const where = locate(root, path);
   const name = nameOf(path);
@@ -102,7 +123,7 @@ function mapOne(e: ErrorObject, root: YNode, path: (string | number)[]): Problem
         code: 'wrong-type',
         message: `\`${name}\` must be ${article(expected)}, not ${actual}`,
         span: where,
-        hint: hintOf(e),
+        hint: typeHint(e, name),
       };
     }
     case 'enum': {

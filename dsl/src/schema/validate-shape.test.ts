@@ -54,6 +54,22 @@ describe('validateShape', () => {
     );
   });
 
+  it('a wrong type is answered with what to write, then what the key is for', () => {
+    expect(check('journey', 'journey: j\ntrigger: { event: a.b }\nsteps:\n  send: t\n')).toEqual([
+      expect.objectContaining({
+        code: 'wrong-type',
+        hint: 'write a list: `[a, b]`, or one `- item` per line under `steps:` — the steps, run in order unless a step says otherwise',
+      }),
+    ]);
+    expect(check('policy', 'policy: p\nchannels: [email]\nfrequencyCap: { max: two, per: 1d }\n')).toEqual([
+      expect.objectContaining({
+        code: 'wrong-type',
+        at: 'two',
+        hint: "write a whole number (`max: 3`) — most messages of this policy's category to one subject per period",
+      }),
+    ]);
+  });
+
   it('leaves a numeric split weight to the split-weights rule (x-checked-by), but not one that is no number', () => {
     const split = (w: string) => journey(`  - split:\n      - { weight: ${w}, goto: a }\n      - { weight: 1, goto: a }\n  - id: a\n    exit: x\n`);
     expect(check('journey', split('0'))).toEqual([]);
