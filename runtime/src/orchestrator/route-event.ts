@@ -176,6 +176,7 @@ export async function routeEvent(ctx: HandlerContext, event: IncomingEvent, repe
   }
   const journeysOnIt = candidates.triggered.length + candidates.skipped.length;
   if (journeysOnIt === 0 && told.length === 0 && !missesSubject) {
+    ctx.log.debug(`event ${event.id}: ${awaited ? 'no instance was waiting for it' : `no journey starts on ${event.type} or waits for it`}`);
     decisions.push({ kind: 'unheard', event: ref, subjectId: audience.kind === 'subject' ? audience.subjectId : null, awaited });
   }
   if (ctx.onRouted) await tellRouted(ctx, ctx.onRouted, event, repeat, decisions);
