@@ -84,6 +84,7 @@ export const CODES = {
   'wrong-expression-type': { severity: 'error', stage: 'type', summary: 'An expression has a different type than its place requires.' },
   'unknown-redact-path': { severity: 'warning', stage: 'type', summary: 'An `archive.redact` entry names no rendered field or render data, so it blanks nothing.' },
   'redacted-value-rendered': { severity: 'warning', stage: 'type', summary: 'An `archive.redact` `vars.*` entry names a value a template renders into a field the archive keeps.' },
+  'optional-field-read': { severity: 'warning', stage: 'type', summary: 'An expression reads an optional field (`T?`) the journey never tests, as if it were always there.' },
   'possibly-unset-variable': { severity: 'warning', stage: 'type', summary: 'An expression reads a variable that a way through the journey to it does not set.' },
   // templates
   'template-syntax': { severity: 'error', stage: 'template', summary: 'A Mustache template does not parse.' },

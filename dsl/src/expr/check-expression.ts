@@ -18,6 +18,8 @@ export interface CheckedExpr {
   readonly type: Type;
   /** The type of every node (`dyn` where checking failed), for the compiler and for hover. */
   readonly nodeTypes: ReadonlyMap<ExprNode, Type>;
+  /** Member reads of fields declared optional (`T?`): a missing one fails a strict read at run time. */
+  readonly optionalReads: readonly MemberNode[];
 }
 
 export interface CheckResult {
@@ -40,7 +42,7 @@ export function checkInScope(ast: ExprNode, scope: Readonly<Record<string, Type>
   const type = checker.check(ast);
   if (expected) checker.checkExpected(ast, type, expected);
   const problems = checker.problems.sort(compareProblems);
-  return { checked: { ast, type, nodeTypes: checker.types }, problems };
+  return { checked: { ast, type, nodeTypes: checker.types, optionalReads: checker.optionalReads }, problems };
 }
 
 function hasOwn(o: object, key: string): boolean {
@@ -67,6 +69,7 @@ const NON_BOOL_HINTS: Partial<Record<Type['kind'], string>> = {
 
 class Checker {
   readonly types = new Map<ExprNode, Type>();
+  readonly optionalReads: MemberNode[] = [];
   readonly problems: ExprProblem[] = [];
 
   constructor(private readonly scope: Readonly<Record<string, Type>> | undefined) {}
@@ -183,6 +186,7 @@ class Checker {
   private member(node: MemberNode): Type {
     const objectType = this.check(node.object);
     if (node.name === '') return T.dyn; // `a.` while typing: the parser already reported it
+    if (objectType.kind === 'object' && hasOwn(objectType.fields, node.name) && objectType.fields[node.name]!.optional) this.optionalReads.push(node);
     return this.field(objectType, node.object, node.name, { start: node.nameStart, end: node.nameEnd });
   }
 

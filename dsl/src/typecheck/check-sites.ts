@@ -15,6 +15,7 @@ import { MESSAGE_KINDS } from '../schema/template-schema.js';
 import { T, type Type } from '../types/type.js';
 import { baseScope, eventType, JOURNEY_META_TYPE, queryArgsType } from './journey-scope.js';
 import { possiblyUnsetVariables } from './possibly-unset.js';
+import { unguardedOptionalReads, type CheckedSite } from './optional-reads.js';
 
 export interface JourneyTypes {
   /** Every name usable in the journey, with `set` variables inferred. */
@@ -53,7 +54,7 @@ function hasMustache(text: string): boolean {
   return text.replace(/'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"/g, '""').includes('{{');
 }
 
-export function checkSite(st: SourceText, scope: Readonly<Record<string, Type>>, expected: Type | undefined, out: Problem[]): Type {
+export function checkSite(st: SourceText, scope: Readonly<Record<string, Type>>, expected: Type | undefined, out: Problem[], sites?: CheckedSite[]): Type {
   // `{{ x }}` is template syntax; a habit from other tools. Say so once instead of a cascade of parse errors.
   const wrapped = MUSTACHE_WRAPPED.exec(st.text);
   if (wrapped) {
@@ -83,6 +84,7 @@ export function checkSite(st: SourceText, scope: Readonly<Record<string, Type>>,
   if (!parsed.ast) return T.dyn;
   const { checked, problems } = checkExpression(parsed.ast, scope, expected);
   for (const p of problems) out.push(toProblem(st, p));
+  sites?.push({ st, ast: parsed.ast, nodeTypes: checked.nodeTypes, optionalReads: checked.optionalReads });
   return checked.type;
 }
 
@@ -92,6 +94,8 @@ export function checkJourney(
   config: ConfigFile | undefined,
 ): JourneyTypes {
   const out: Problem[] = [];
+  /** The journey's checked expressions, for the reads of optional fields it never tests (optional-reads.ts). */
+  const sites: CheckedSite[] = [];
   const scope: Record<string, Type> = baseScope(j, symbols, config);
   const trigType = scope['trigger']!;
   const withEvent = (t: Type) => ({ ...scope, event: t });
@@ -102,7 +106,7 @@ export function checkJourney(
   // `trigger.x` there is the most natural slip: the event that will be the trigger is `event` here.
   const checkTriggerSite = (st: SourceText, sc: Record<string, Type>, expected: Type, key: string) => {
     const found: Problem[] = [];
-    checkSite(st, sc, expected, found);
+    checkSite(st, sc, expected, found, sites);
     for (const p of found) out.push(p.code === 'unknown-variable' && p.message === 'unknown variable `trigger`' ? triggerInTrigger(p, st, key, Object.keys(sc)) : p);
   };
   if (j.trigger.subject) checkTriggerSite(j.trigger.subject, { event: trigType }, T.string, 'subject');
@@ -121,7 +125,7 @@ export function checkJourney(
       const argsType = queryArgsType(symbols, b);
       for (const a of b.args) {
         const expected = argsType?.kind === 'object' ? argsType.fields[a.name.value]?.type : undefined;
-        checkSite(a.expr, sc, expected, out);
+        checkSite(a.expr, sc, expected, out, sites);
       }
     }
   };
@@ -134,23 +138,23 @@ export function checkJourney(
   for (const s of j.steps) {
     switch (s.kind) {
       case 'set':
-        for (const v of s.vars) scope[v.name.value] = checkSite(v.expr, scope, undefined, out);
+        for (const v of s.vars) scope[v.name.value] = checkSite(v.expr, scope, undefined, out, sites);
         break;
       case 'wait':
-        if (s.wait.mode === 'until') checkSite(s.wait.until, scope, T.timestamp, out);
-        if (s.wait.mode === 'event' && s.wait.match) checkSite(s.wait.match, withEvent(eventType(symbols, s.wait.event.value)), T.bool, out);
+        if (s.wait.mode === 'until') checkSite(s.wait.until, scope, T.timestamp, out, sites);
+        if (s.wait.mode === 'event' && s.wait.match) checkSite(s.wait.match, withEvent(eventType(symbols, s.wait.event.value)), T.bool, out, sites);
         break;
       case 'branch':
-        for (const a of s.arms) checkSite(a.when, scope, T.bool, out);
+        for (const a of s.arms) checkSite(a.when, scope, T.bool, out, sites);
         break;
       case 'fetch':
         argsOf(s.bindings, scope);
         break;
       case 'batch':
-        if (s.match) checkSite(s.match, withEvent(eventType(symbols, s.event.value)), T.bool, out);
+        if (s.match) checkSite(s.match, withEvent(eventType(symbols, s.event.value)), T.bool, out, sites);
         break;
       case 'emit':
-        checkEmit(s.data, eventType(symbols, s.event.value), s.event.value, scope, out, s.kindSpan);
+        checkEmit(s.data, eventType(symbols, s.event.value), s.event.value, scope, out, s.kindSpan, sites);
         break;
       case 'send':
       case 'split':
@@ -159,6 +163,7 @@ export function checkJourney(
         break;
     }
   }
+  out.push(...unguardedOptionalReads(sites));
   out.push(...possiblyUnsetVariables(j, (text) => {
     const parsed = parseCached(text);
     return parsed.problems.length === 0 ? parsed.ast : undefined; // a broken one is reported above
@@ -179,14 +184,14 @@ function triggerInTrigger(p: Problem, st: SourceText, key: string, names: readon
   };
 }
 
-function checkEmit(data: readonly NamedExpr[], type: Type, name: string, scope: Record<string, Type>, out: Problem[], at: Problem['span']) {
+function checkEmit(data: readonly NamedExpr[], type: Type, name: string, scope: Record<string, Type>, out: Problem[], at: Problem['span'], sites?: CheckedSite[]) {
   const fields = type.kind === 'object' ? type.fields : undefined;
   for (const d of data) {
     const f = fields?.[d.name.value];
     if (fields && !f) {
       out.push({ code: 'unknown-field', message: `event \`${name}\` has no field \`${d.name.value}\``, span: d.name.span, hint: `its fields: ${Object.keys(fields).join(', ')}` });
     }
-    checkSite(d.expr, scope, f?.type, out);
+    checkSite(d.expr, scope, f?.type, out, sites);
   }
   if (fields) {
     const given = new Set(data.map((d) => d.name.value));
@@ -216,6 +221,8 @@ function checkVariants(t: TemplateFile, scope: Readonly<Record<string, Type>>, o
   const out: Problem[] = [];
   const partials: Record<string, string> = {};
   for (const p of t.partials) partials[p.name.value] = p.text.text;
+  // A partial whose text could not be read has its own problem; including it is no mistake.
+  for (const p of t.unreadPartials) partials[p.value] ??= '';
   for (const v of t.variants) {
     for (const f of v.fields) {
       const html = MESSAGE_KINDS[v.channel.value]?.fields[f.name.value]?.html ?? false;

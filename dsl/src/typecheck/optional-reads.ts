@@ -1,0 +1,99 @@
+/**
+ * `optional-field-read` (warning): an expression reads a field declared optional (`card:
+ * string?`) as if it were always there — `upper(trigger.card)`. When the event (or the data
+ * load) leaves it out, the read fails the step at run time ("`trigger` has no field `card`"),
+ * and with it the instance. Reads that allow a missing value are fine: the left side of `??`,
+ * the operand of `has()`, the arguments of `coalesce()` (expr/strict-reads.ts, as
+ * compile-expression.ts evaluates them).
+ *
+ * A presence test can also be a step away from the read (a `branch` on `has(trigger.card)`
+ * before the step that reads it, or `has(x) ? x : ...`), which this check does not follow
+ * through the step graph: a path the journey tests anywhere (`has(trigger.card)`,
+ * `trigger.card ?? ...`) counts as guarded everywhere in it. So the warning is about fields the
+ * journey never tests at all, one per path and expression, at the read.
+ */
+import type { Problem } from '../diagnostics/report.js';
+import { childNodes, type ExprNode, type MemberNode } from '../expr/ast.js';
+import { spanInText, type SourceText } from '../model/ast.js';
+import { typeToString, type Type } from '../types/type.js';
+
+/** One checked expression of a journey, with what the checker found about it. */
+export interface CheckedSite {
+  readonly st: SourceText;
+  readonly ast: ExprNode;
+  readonly nodeTypes: ReadonlyMap<ExprNode, Type>;
+  readonly optionalReads: readonly MemberNode[];
+}
+
+/** `trigger.card.kind` for a chain of names; undefined for anything else (a call, an index). */
+function pathOf(node: ExprNode): string | undefined {
+  if (node.kind === 'ident') return node.name;
+  if (node.kind === 'member') {
+    const object = pathOf(node.object);
+    return object === undefined ? undefined : `${object}.${node.name}`;
+  }
+  return undefined;
+}
+
+/** The member nodes of `node` read tolerantly (a missing one is just missing), as strict-reads.ts decides. */
+function tolerantMembers(node: ExprNode, out: Set<ExprNode>, tolerant = false): Set<ExprNode> {
+  switch (node.kind) {
+    case 'member':
+      if (tolerant) out.add(node);
+      return tolerantMembers(node.object, out, tolerant);
+    case 'index':
+      tolerantMembers(node.object, out, tolerant);
+      return tolerantMembers(node.index, out);
+    case 'binary':
+      if (node.op !== '??') break;
+      tolerantMembers(node.left, out, true);
+      return tolerantMembers(node.right, out, tolerant);
+    case 'conditional':
+      tolerantMembers(node.test, out);
+      tolerantMembers(node.consequent, out, tolerant);
+      return tolerantMembers(node.alternate, out, tolerant);
+    case 'call': {
+      const arg = node.args[0];
+      if (node.name === 'has' && !node.receiver && arg?.kind === 'member') {
+        out.add(arg);
+        return tolerantMembers(arg.object, out, true);
+      }
+      if (node.name === 'coalesce') {
+        for (const a of childNodes(node)) tolerantMembers(a, out, true);
+        return out;
+      }
+      break;
+    }
+    default:
+      break;
+  }
+  for (const child of childNodes(node)) tolerantMembers(child, out);
+  return out;
+}
+
+export function unguardedOptionalReads(sites: readonly CheckedSite[]): Problem[] {
+  const tolerant = new Set<ExprNode>();
+  for (const site of sites) tolerantMembers(site.ast, tolerant);
+  const guarded = new Set<string>();
+  for (const node of tolerant) {
+    const path = pathOf(node);
+    if (path !== undefined) guarded.add(path);
+  }
+  const problems: Problem[] = [];
+  for (const site of sites) {
+    const told = new Set<string>();
+    for (const read of site.optionalReads) {
+      const path = pathOf(read);
+      if (path === undefined || tolerant.has(read) || guarded.has(path) || told.has(path)) continue;
+      told.add(path);
+      const type = site.nodeTypes.get(read);
+      problems.push({
+        code: 'optional-field-read',
+        message: `\`${path}\` is optional${type && type.kind !== 'dyn' ? ` (\`${typeToString(type)}?\`)` : ''}, and this reads it as if it were always there: when it is missing, the step fails`,
+        span: spanInText(site.st, read.start, read.end),
+        hint: `give a default (\`${path} ?? ""\`), or test \`has(${path})\` first (in a \`branch\` before this step, or \`has(${path}) ? ... : ...\`)`,
+      });
+    }
+  }
+  return problems;
+}
