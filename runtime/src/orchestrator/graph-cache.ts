@@ -79,10 +79,32 @@ export async function loadGraphCache(driver: Driver, current: GraphIR, log: Plug
   const cache = createGraphCache(driver, current);
   for (const version of await driver.activeVersions()) {
     try {
-      await cache.get(version);
+      const graph = await cache.get(version);
+      const gone = channelsGone(graph.ir, current);
+      if (gone.length > 0) log.warn(channelsGoneMessage(version, gone, current));
     } catch (error) {
       log.warn(`herald: graph ${version.slice(0, 19)} of active instances does not load: ${(error as Error).message}`);
     }
   }
   return cache;
+}
+
+/**
+ * The channels an earlier version's policies send on that the current graph no longer has.
+ * Instances keep their journeys, templates and policies, but channels are the deployment's:
+ * the plugins loaded are the current graph's, so a message of such an instance on one of those
+ * channels fails ("no channel ... is configured"). Said once at start, where it can be acted on.
+ */
+export function channelsGone(earlier: GraphIR, current: GraphIR): string[] {
+  const used = new Set(Object.values(earlier.policies).flatMap((p) => p.channels));
+  return [...used].filter((c) => !Object.hasOwn(current.channels, c)).sort();
+}
+
+function channelsGoneMessage(version: string, gone: readonly string[], current: GraphIR): string {
+  const names = gone.map((c) => `\`${c}\``).join(', ');
+  return (
+    `herald: active instances on graph ${version.slice(0, 19)} send on ${gone.length === 1 ? 'channel' : 'channels'} ${names}, which this project no longer configures ` +
+    `(it has ${Object.keys(current.channels).map((c) => `\`${c}\``).join(', ') || 'none'}): their messages on ${gone.length === 1 ? 'it' : 'them'} will fail. ` +
+    `Keep the old channel name configured until those instances end (docs/operations.md, "Deploying a change")`
+  );
 }

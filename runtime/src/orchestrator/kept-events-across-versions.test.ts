@@ -155,3 +155,34 @@ describe.each([
     expect(done.updatedAt).toBe(T0 + HOUR);
   });
 });
+
+describe('a deploy that renames a channel earlier instances send on', () => {
+  it('is warned about at start, naming the version and the channel', async () => {
+    const p = projectOnV1();
+    const path = join(p.root, 'state', 'herald.db');
+    const clock = createVirtualClock(T0);
+    const v1 = await start(p, path, clock, { told: new Map() });
+    await v1.putSubject({ id: 's-1' });
+    await v1.ingest({ type: 'order.shipped', id: 'ship-1', data: { subjectId: 's-1', orderId: 'o-1' } });
+    await v1.runUntilIdle(T0 + MINUTE);
+    const [old] = await v1.findInstances({ subjectId: 's-1' });
+    await v1.stop();
+
+    p.write('herald.yaml', readFileSync(join(p.root, 'herald.yaml'), 'utf8').replace('\n  sms:\n', '\n  text:\n'));
+    p.write('policies/standard.policy.yaml', readFileSync(join(p.root, 'policies/standard.policy.yaml'), 'utf8').replace('[email, sms]', '[email, text]'));
+    const warnings: string[] = [];
+    const v2 = createRuntime({
+      driver: createEmbeddedDriver({ path, clock: clock.now }),
+      graph: p.compile(),
+      projectRoot: p.root,
+      clock,
+      pool: { threads: 1, logLevel: 'silent' },
+      log: { debug() {}, info() {}, warn: (m) => warnings.push(m), error: (m) => warnings.push(m) },
+    });
+    await v2.start();
+    cleanup.push(() => v2.stop());
+    expect(warnings).toEqual([
+      `herald: active instances on graph ${old!.version.slice(0, 19)} send on channel \`sms\`, which this project no longer configures (it has \`email\`, \`text\`): their messages on it will fail. Keep the old channel name configured until those instances end (docs/operations.md, "Deploying a change")`,
+    ]);
+  });
+});
