@@ -334,6 +334,22 @@ describe('orchestrator', () => {
     expect(twice.calls()).toHaveLength(1);
   });
 
+  it('logs a message that failed in the end at warn, naming it and why', async () => {
+    const project = makeTestProject({ answer: 'bounce' });
+    cleanup.push(() => rmSync(project.root, { recursive: true, force: true }));
+    project.write('policies/standard.policy.yaml', 'policy: standard\ncategory: orders\nchannels: [email]\nfailover: { on: [bounced] }\n');
+    const warnings: string[] = [];
+    const { runtime } = await setup({ project, runtime: { log: { debug() {}, info() {}, warn: (m) => warnings.push(m), error: (m) => warnings.push(m) } } });
+    await runtime.putSubject({ id: 's-1', contacts: { email: 'ann@example.com' } });
+    await runtime.ingest(shipped('o-50'));
+    await runtime.runUntilIdle(T0 + HOUR);
+    const [message] = await onlyDelivery(runtime);
+    expect(message!.delivery.status).toBe('failed');
+    expect(warnings.filter((w) => w.includes('the message failed'))).toEqual([
+      `message ${message!.delivery.id} (shipped/tell to s-1): ${message!.delivery.history.at(-1)!.note}: the message failed (GET /archive/<id> has its history)`,
+    ]);
+  });
+
   it('a message that fails in the end gives its place under the cap back', async () => {
     const project = makeTestProject({ answer: 'bounce' });
     cleanup.push(() => rmSync(project.root, { recursive: true, force: true }));

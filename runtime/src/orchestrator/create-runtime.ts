@@ -30,9 +30,10 @@ import { ingestEvent } from './ingest-event.js';
 import type { HandlerContext, JobHandler } from './handler-context.js';
 import type { HandOverTarget } from './hand-over-attempts.js';
 import { jobIds } from './job-ids.js';
-import { createLogDigest } from './log-digest.js';
+import { createLogDigest, type LogDigest } from './log-digest.js';
 import type { RoutingDecision } from './route-event.js';
 import { createRuntimeMetrics, rejectedTypeLabel, type RuntimeMetrics } from './runtime-metrics.js';
+import { shortVersion } from '../engine/describe.js';
 import { eventOrderKeys } from '../engine/event-order-keys.js';
 import { createOrderedRuns } from './ordered-runs.js';
 import { createScheduler, type Scheduler } from './scheduler.js';
@@ -135,6 +136,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   let pool: WorkerPool | undefined;
   /** Where the handlers' pool tasks wait for a free worker; stop() holds its sends back. */
   let graphs: GraphCache | undefined;
+  let failures: LogDigest | undefined;
   /** What start() set up, together: the scheduler and the context its handlers (and ingest) use. */
   let live: { readonly scheduler: Scheduler; readonly context: HandlerContext } | undefined;
   let state: 'new' | 'starting' | 'running' | 'stopping' | 'stopped' = 'new';
@@ -202,6 +204,10 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         what: 'an earlier run may have reached the provider and recorded no outcome; sending again with the same idempotency key',
         noun: ['attempt', 'attempts'],
       });
+      // A message that failed in the end (every channel tried) is an operator's business, not only
+      // the archive's: one warn line, and a count for a burst (a provider down, a bad list).
+      failures = createLogDigest({ log, what: 'the message failed (GET /archive/<id> has its history)', noun: ['message', 'messages'] });
+      const failed = failures;
       const context: HandlerContext = {
         driver,
         ingestOrder: createOrderedRuns(),
@@ -216,6 +222,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         // Every delivery a committed unit wrote: final ones count in herald_deliveries_total.
         onDelivery: (delivery) => {
           metrics.deliveryWritten(delivery);
+          if (delivery.status === 'failed') failed.note(`message ${delivery.id} (${delivery.journey}/${delivery.node} to ${delivery.subjectId}): ${delivery.history.at(-1)?.note ?? 'failed'}`);
           options.onDelivery?.(delivery);
         },
         ...(options.onRouted ? { onRouted: options.onRouted } : {}),
@@ -244,7 +251,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         retentionTimer = setInterval(() => void runtime.purgeArchiveNow(), 3_600_000);
         retentionTimer.unref();
       }
-      log.info(`herald: running ${graph.project.name} (graph ${graph.version.slice(0, 19)}) on the ${driver.name} driver, ${pool.threads} worker thread${pool.threads === 1 ? '' : 's'}`);
+      log.info(`herald: running ${graph.project.name} (graph ${shortVersion(graph.version)}) on the ${driver.name} driver, ${pool.threads} worker thread${pool.threads === 1 ? '' : 's'}`);
     },
 
     tick: () => running().scheduler.tick(),
@@ -358,6 +365,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       pool?.holdSends?.();
       if (wasRunning) await live?.scheduler.stop();
       live?.context.resends.flush();
+      failures?.flush();
       await pool?.close();
       await driver.close();
       state = 'stopped';
