@@ -1,8 +1,10 @@
 import type { Problem } from '../diagnostics/report.js';
-import type { ConfigFile, EventDecl, PluginUse, QueryDecl, SourceDecl } from '../model/ast.js';
+import { didYouMean } from '../diagnostics/did-you-mean.js';
+import type { ConfigFile, EventDecl, PluginUse, QueryDecl, SourceDecl, UnreadKey } from '../model/ast.js';
 import { get, getEntry, type YMap } from '../parse/yaml-tree.js';
+import { CONFIG_KEYS, DEFAULTS_KEYS } from '../schema/config-schema.js';
 import { eventSchemaProblems } from './check-event-schema.js';
-import { asMap, duration, entriesOf, jsonWithSource, payloadType, str, typeDecl } from './build-helpers.js';
+import { asMap, duration, entriesOf, jsonWithSource, payloadType, str, typeDecl, unreadKeys } from './build-helpers.js';
 import type { Located } from '../model/ast.js';
 import { BUILTIN_SUBJECT_FIELDS } from '../types/subject-type.js';
 import { typeToString } from '../types/type.js';
@@ -82,6 +84,7 @@ export function buildConfig(file: string, root: YMap, problems: Problem[]): Conf
       locale: str(defaults && get(defaults, 'locale')),
       timezone: str(defaults && get(defaults, 'timezone')),
       policy: str(defaults && get(defaults, 'policy')),
+      unread: unreadDefaults(root),
     },
     channels,
     sources,
@@ -95,6 +98,21 @@ export function buildConfig(file: string, root: YMap, problems: Problem[]): Conf
         }
       : undefined,
   };
+}
+
+/**
+ * Keys of `defaults` that were not read: unknown ones, and `policy:` when its value is no text.
+ * The keys under a misspelt `defaults` (`defualts:`) were not read either.
+ */
+function unreadDefaults(root: YMap): UnreadKey[] {
+  const unread: UnreadKey[] = [];
+  for (const e of root.entries) {
+    const m = asMap(e.value);
+    if (!m) continue;
+    if (e.key === 'defaults') unread.push(...unreadKeys(m, DEFAULTS_KEYS, ['policy']));
+    else if (!CONFIG_KEYS.includes(e.key) && didYouMean(e.key, CONFIG_KEYS) === 'defaults') unread.push(...unreadKeys(m, []));
+  }
+  return unread;
 }
 
 function subjectSource(subject: YMap | undefined): ConfigFile['subjectSource'] {

@@ -4,7 +4,7 @@
  * reported), so one mistake never hides the rest of the file.
  */
 import type { Problem } from '../diagnostics/report.js';
-import type { JsonWithSource, Located, SourceText, TypeDecl } from '../model/ast.js';
+import type { JsonWithSource, Located, SourceText, TypeDecl, UnreadKey } from '../model/ast.js';
 import { get, locate, toJson, type YMap, type YNode } from '../parse/yaml-tree.js';
 import { parseDuration } from '../types/parse-duration.js';
 import { parseTypeSyntax } from '../types/parse-type-syntax.js';
@@ -46,6 +46,17 @@ export function sourceText(n: YNode | undefined): SourceText | undefined {
 
 export function entriesOf(n: YNode | undefined) {
   return asMap(n)?.entries ?? [];
+}
+
+/** Keys of a mapping that were not read: not among `known`, or among `text` with a value that is no text (each is the shape stage's problem). */
+export function unreadKeys(m: YMap, known: readonly string[], text: readonly string[] = []): UnreadKey[] {
+  const unread: UnreadKey[] = [];
+  for (const e of m.entries) {
+    const value = str(e.value);
+    if (known.includes(e.key) && (value || !text.includes(e.key))) continue;
+    unread.push({ key: { value: e.key, span: e.keySpan }, value });
+  }
+  return unread;
 }
 
 export function jsonWithSource(n: YNode | undefined): JsonWithSource | undefined {

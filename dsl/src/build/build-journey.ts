@@ -1,9 +1,9 @@
 import type { Problem } from '../diagnostics/report.js';
-import type { BranchArm, DataBinding, JourneyFile, Located, NamedExpr, Reentry, SplitArm, Step, WaitFor } from '../model/ast.js';
+import type { BranchArm, DataBinding, JourneyFile, Located, NamedExpr, Reentry, SplitArm, Step, StepKind, UnbuiltStep, WaitFor } from '../model/ast.js';
 import { get, getEntry, type YMap, type YNode } from '../parse/yaml-tree.js';
-import { STEP_KIND_KEYS } from '../schema/journey-schema.js';
+import { STEP_KIND_KEYS, stepKeys } from '../schema/journey-schema.js';
 import type { Span } from '../source/source-file.js';
-import { asMap, duration, entriesOf, num, oneOf, sourceText, str } from './build-helpers.js';
+import { asMap, duration, entriesOf, num, oneOf, sourceText, str, unreadKeys } from './build-helpers.js';
 
 export function buildJourney(file: string, root: YMap, problems: Problem[]): JourneyFile | undefined {
   const id = str(get(root, 'journey'));
@@ -12,10 +12,13 @@ export function buildJourney(file: string, root: YMap, problems: Problem[]): Jou
   if (!id || !trig || !event) return undefined;
   const stepsNode = get(root, 'steps');
   const steps: Step[] = [];
+  const unbuiltSteps: UnbuiltStep[] = [];
   if (stepsNode?.kind === 'seq') {
     stepsNode.items.forEach((n, i) => {
       const s = asMap(n) && buildStep(asMap(n)!, i, problems);
+      // A step that does not build keeps its place for linking: its problem is already reported.
       if (s) steps.push(s);
+      else unbuiltSteps.push(unbuiltStep(n, i));
     });
   }
   return {
@@ -33,6 +36,48 @@ export function buildJourney(file: string, root: YMap, problems: Problem[]): Jou
     },
     data: bindings(get(root, 'data')),
     steps,
+    unbuiltSteps,
+  };
+}
+
+const SEND_KEYS = stepKeys('send');
+
+/** Keys whose text names a step, on a step and on the arms of a branch or split. */
+const TARGET_KEYS = ['goto', 'onEvent', 'onTimeout'];
+const ARM_TARGET_KEYS = ['goto', 'else'];
+
+/** What linking can read of a step that does not build: its id, its kind key and the steps it names. */
+function unbuiltStep(n: YNode, index: number): UnbuiltStep {
+  const m = asMap(n);
+  const kinds = m ? m.entries.filter((e) => STEP_KIND_KEYS.includes(e.key)) : [];
+  const id = m && str(get(m, 'id'));
+  const targets: Located<string>[] = [];
+  const binds: Located<string>[] = [];
+  for (const e of m?.entries ?? []) {
+    const as = (e.key === 'batch' || e.key === 'wait') && e.value.kind === 'map' ? str(get(e.value, 'as')) : undefined;
+    if (as) binds.push(as);
+    const t = TARGET_KEYS.includes(e.key) ? str(e.value) : undefined;
+    if (t) targets.push(t);
+    if ((e.key === 'branch' || e.key === 'split') && e.value.kind === 'seq') {
+      for (const arm of e.value.items) {
+        const a = asMap(arm);
+        for (const k of ARM_TARGET_KEYS) {
+          const at = a && str(get(a, k));
+          if (at) targets.push(at);
+        }
+      }
+    }
+  }
+  return {
+    kind: 'unbuilt',
+    written: kinds.length === 1 ? (kinds[0]!.key as StepKind) : undefined,
+    targets,
+    binds,
+    id,
+    key: id?.value ?? `#${index + 1}`,
+    index,
+    span: n.span,
+    kindSpan: kinds[0]?.keySpan ?? (m && getEntry(m, 'id')?.keySpan) ?? n.span,
   };
 }
 
@@ -67,7 +112,7 @@ function buildStep(m: YMap, index: number, problems: Problem[]): Step | undefine
   switch (kindEntry.key) {
     case 'send': {
       const template = str(v);
-      return template ? { ...base, kind: 'send', template, policy: str(get(m, 'policy')) } : undefined;
+      return template ? { ...base, kind: 'send', template, policy: str(get(m, 'policy')), unreadKeys: unreadKeys(m, SEND_KEYS, ['policy']) } : undefined;
     }
     case 'wait': {
       const wait = waitFor(v, kindEntry.keySpan, problems);

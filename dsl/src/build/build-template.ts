@@ -8,13 +8,16 @@ import { asMap, entriesOf, str } from './build-helpers.js';
 /** Reads a project-relative file for `file:` references; undefined when it does not exist. */
 export type ReadProjectFile = (path: string) => string | undefined;
 
+/** Whether a project-relative path that could not be read is a folder (for the message). */
+export type IsProjectFolder = (path: string) => boolean;
+
 export interface BuiltTemplate {
   readonly template: TemplateFile | undefined;
   /** Files read through `file:`, so diagnostics can show their lines too. */
   readonly included: readonly { readonly path: string; readonly text: string }[];
 }
 
-export function buildTemplate(file: string, root: YMap, read: ReadProjectFile, problems: Problem[]): BuiltTemplate {
+export function buildTemplate(file: string, root: YMap, read: ReadProjectFile, problems: Problem[], isFolder: IsProjectFolder = () => false): BuiltTemplate {
   const id = str(get(root, 'template'));
   const included: { path: string; text: string }[] = [];
   if (!id) return { template: undefined, included };
@@ -33,7 +36,16 @@ export function buildTemplate(file: string, root: YMap, read: ReadProjectFile, p
     }
     const content = read(path);
     if (content === undefined) {
-      problems.push({ code: 'template-file-not-found', message: `template file \`${ref.value}\` not found (looked for \`${path}\`)`, span: ref.span });
+      problems.push(
+        isFolder(path)
+          ? {
+              code: 'template-file-not-found',
+              message: `\`${ref.value}\` is a folder, not a file (\`${path}\`)`,
+              span: ref.span,
+              hint: `name a file in it, e.g. \`file: ${posix.join(ref.value, '<file>')}\``,
+            }
+          : { code: 'template-file-not-found', message: `template file \`${ref.value}\` not found (looked for \`${path}\`)`, span: ref.span },
+      );
       return undefined;
     }
     included.push({ path, text: content });
@@ -51,17 +63,22 @@ export function buildTemplate(file: string, root: YMap, read: ReadProjectFile, p
     if (!entry) continue;
     for (const loc of entriesOf(entry.value)) {
       const fields: { name: Located<string>; text: TemplateText }[] = [];
+      // A field whose text could not be read is reported where it is written; it is not missing.
+      const unreadFields: Located<string>[] = [];
       for (const f of entriesOf(loc.value)) {
         const t = text(f.value);
         if (t) fields.push({ name: { value: f.key, span: f.keySpan }, text: t });
+        else unreadFields.push({ value: f.key, span: f.keySpan });
       }
-      variants.push({ channel: { value: kind, span: entry.keySpan }, locale: { value: loc.key, span: loc.keySpan }, fields, span: loc.value.span });
+      variants.push({ channel: { value: kind, span: entry.keySpan }, locale: { value: loc.key, span: loc.keySpan }, fields, unreadFields, span: loc.value.span });
     }
   }
   const partials: { name: Located<string>; text: TemplateText }[] = [];
+  const unreadPartials: Located<string>[] = [];
   for (const p of entriesOf(get(root, 'partials'))) {
     const t = text(p.value);
     if (t) partials.push({ name: { value: p.key, span: p.keySpan }, text: t });
+    else unreadPartials.push({ value: p.key, span: p.keySpan });
   }
   return {
     template: {
@@ -72,6 +89,7 @@ export function buildTemplate(file: string, root: YMap, read: ReadProjectFile, p
       description: str(get(root, 'description'))?.value,
       fallbackLocale: str(get(root, 'fallbackLocale')),
       partials,
+      unreadPartials,
       variants,
     },
     included,

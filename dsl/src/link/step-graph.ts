@@ -2,7 +2,7 @@
  * Where control can go from each step: the edges every graph rule (unreachable steps,
  * loops without a wait) and the lowering stage agree on.
  */
-import type { JourneyFile, Located, Step } from '../model/ast.js';
+import type { JourneyFile, Located, Step, UnbuiltStep } from '../model/ast.js';
 import { assertNever } from '../types/type.js';
 
 export interface Edge {
@@ -14,12 +14,54 @@ export interface Edge {
   readonly ref: Located<string> | undefined;
 }
 
+/** A step as the link stage sees it: built, or written but not built (`JourneyFile.unbuiltSteps`). */
+export type LinkStep = Step | UnbuiltStep;
+
+const linkOrder = new WeakMap<JourneyFile, readonly LinkStep[]>();
+
+/**
+ * Every step written, built or not, in file order: what the link rules walk, so that a step
+ * whose value has a problem still has its id and its place (the step before falls through to
+ * it, a goto may name it) and only its own problem is reported.
+ */
+export function linkSteps(j: JourneyFile): readonly LinkStep[] {
+  if (j.unbuiltSteps.length === 0) return j.steps;
+  let all = linkOrder.get(j);
+  if (!all) {
+    all = [...j.steps, ...j.unbuiltSteps].sort((a, b) => a.index - b.index);
+    linkOrder.set(j, all);
+  }
+  return all;
+}
+
+/** The key of the built step after `step` (the type stage and editors see built steps only). */
 export function nextKey(j: JourneyFile, step: Step): string | null {
   return j.steps[j.steps.indexOf(step) + 1]?.key ?? null;
 }
 
+/** The key of the step written after `step`, built or not (the link stage). */
+export function linkNextKey(j: JourneyFile, step: LinkStep): string | null {
+  const all = linkSteps(j);
+  return all[all.indexOf(step) + 1]?.key ?? null;
+}
+
+/** Where control can go from a built step, among the built steps. */
 export function stepEdges(j: JourneyFile, step: Step): Edge[] {
-  const next = nextKey(j, step);
+  return edgesOf(step, nextKey(j, step));
+}
+
+/**
+ * Where control may go from a step, among all steps written (the link stage). A step that was
+ * not built may go on to the next step or to any step it names: what it does is not known, so
+ * every way it may take counts (no step after it is called unreachable on its account).
+ */
+export function linkEdges(j: JourneyFile, step: LinkStep): Edge[] {
+  const next = linkNextKey(j, step);
+  if (step.kind === 'unbuilt') return [{ to: next, label: 'next', ref: undefined }, ...step.targets.map((t) => ({ to: t.value, label: 'target', ref: t }))];
+  return edgesOf(step, next);
+}
+
+function edgesOf(step: Step, next: string | null): Edge[] {
   const ref = (r: Located<string> | undefined, label: string): Edge => ({ to: r ? r.value : next, label, ref: r });
   switch (step.kind) {
     case 'send':
@@ -54,4 +96,9 @@ export function stepEdges(j: JourneyFile, step: Step): Edge[] {
 /** Steps that pause an instance (time passes), which makes a cycle through them safe. */
 export function isPausing(step: Step): boolean {
   return step.kind === 'wait' || step.kind === 'batch';
+}
+
+/** Whether a step may pause: one that was not built may be a wait (so no loop through it is reported). */
+export function mayPause(step: LinkStep): boolean {
+  return step.kind === 'unbuilt' || isPausing(step);
 }

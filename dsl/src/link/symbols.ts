@@ -2,8 +2,9 @@
  * Everything a project declares, by name: the tables every link rule and the type stage
  * look names up in. Duplicates are kept out (the first wins) and reported by rule-duplicate-ids.
  */
-import type { ChannelDecl, ConfigFile, EventDecl, JourneyFile, Located, PolicyFile, SourceDecl, Step, TemplateFile } from '../model/ast.js';
+import type { ChannelDecl, ConfigFile, EventDecl, JourneyFile, Located, PolicyFile, SourceDecl, TemplateFile } from '../model/ast.js';
 import type { ManifestResult } from './plugin-manifest.js';
+import { linkSteps, type LinkStep } from './step-graph.js';
 
 export interface ProjectModel {
   readonly root: string;
@@ -50,8 +51,8 @@ export interface Symbols {
   readonly events: ReadonlyMap<string, EventDecl>;
   readonly channels: ReadonlyMap<string, ChannelDecl>;
   readonly sources: ReadonlyMap<string, SourceDecl>;
-  /** Steps of each journey by key (user id or `#n`). */
-  readonly steps: ReadonlyMap<JourneyFile, ReadonlyMap<string, Step>>;
+  /** Steps of each journey by key (user id or `#n`), those written but not built included (step-graph.ts `linkSteps`). */
+  readonly steps: ReadonlyMap<JourneyFile, ReadonlyMap<string, LinkStep>>;
 }
 
 function byName<T>(items: readonly T[], name: (t: T) => string): Map<string, T> {
@@ -60,12 +61,12 @@ function byName<T>(items: readonly T[], name: (t: T) => string): Map<string, T> 
   return m;
 }
 
-const stepTables = new WeakMap<JourneyFile, ReadonlyMap<string, Step>>();
+const stepTables = new WeakMap<JourneyFile, ReadonlyMap<string, LinkStep>>();
 
-function stepsOf(j: JourneyFile): ReadonlyMap<string, Step> {
+function stepsOf(j: JourneyFile): ReadonlyMap<string, LinkStep> {
   let m = stepTables.get(j);
   if (!m) {
-    m = byName(j.steps, (s) => s.key);
+    m = byName(linkSteps(j), (s) => s.key);
     stepTables.set(j, m);
   }
   return m;

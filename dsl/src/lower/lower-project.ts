@@ -106,6 +106,10 @@ function lowerJourney(
   span: (s: Span) => IrSpan,
   defaultSubject: string,
 ): JourneyIR {
+  // A step that was not built has its error reported, and a project with errors is not lowered
+  // (Project.compile): reaching here with one is a bug, and the IR would silently lack the step.
+  const unbuilt = j.unbuiltSteps[0];
+  if (unbuilt) throw new Error(`cannot lower journey \`${j.id.value}\`: step ${unbuilt.id ? `\`${unbuilt.id.value}\`` : `#${unbuilt.index + 1}`} was not built`);
   const byKey = new Map(j.steps.map((s) => [s.key, s]));
   const after = (s: Step): string | null => j.steps[j.steps.indexOf(s) + 1]?.key ?? null;
   // A goto is an edge, not a node: follow chains of gotos to the step they land on.

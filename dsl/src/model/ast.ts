@@ -74,6 +74,13 @@ export interface ConfigFile {
     readonly locale: Located<string> | undefined;
     readonly timezone: Located<string> | undefined;
     readonly policy: Located<string> | undefined;
+    /**
+     * Keys written in `defaults` (or in a mapping under a misspelt `defaults`) that were not
+     * read: not one of its keys, or `policy:` with a value that is no text. The shape stage
+     * reports each; the link stage asks whether one of them is a default policy written wrong
+     * (link/misread-policy.ts), so that it reports no missing or unused policy the mistake explains.
+     */
+    readonly unread: readonly UnreadKey[];
   };
   readonly channels: readonly ChannelDecl[];
   readonly sources: readonly SourceDecl[];
@@ -83,6 +90,12 @@ export interface ConfigFile {
   /** A source query whose result is merged over the stored subject profile. */
   readonly subjectSource: { readonly source: Located<string>; readonly query: Located<string> } | undefined;
   readonly archive: { readonly retention: Located<number> | undefined; readonly redact: readonly Located<string>[] } | undefined;
+}
+
+/** A key written where it could not be read, with its value when that is text. */
+export interface UnreadKey {
+  readonly key: Located<string>;
+  readonly value: Located<string> | undefined;
 }
 
 /** A JSON value from the file plus a way to find where any part of it was written. */
@@ -148,6 +161,13 @@ export interface JourneyFile {
   readonly trigger: Trigger;
   readonly data: readonly DataBinding[];
   readonly steps: readonly Step[];
+  /**
+   * Steps written but not built: their kind or their value has a problem, reported by the shape
+   * or build stage. Not in `steps`, so no later stage sees a half-read step (the type stage and
+   * lowering never do); the link stage counts them (link/step-graph.ts `linkSteps`), so their ids
+   * stay known targets and the steps around them keep their edges.
+   */
+  readonly unbuiltSteps: readonly UnbuiltStep[];
 }
 
 export type Reentry = 'never' | 'after-exit' | 'always';
@@ -189,6 +209,11 @@ export interface SendStep extends StepBase {
   readonly kind: 'send';
   readonly template: Located<string>;
   readonly policy: Located<string> | undefined;
+  /**
+   * Keys of the step that were not read (unknown ones, a `policy:` that is no text), reported by
+   * the shape stage: one may stand for the policy (`polcy:`), see link/misread-policy.ts.
+   */
+  readonly unreadKeys: readonly UnreadKey[];
 }
 
 export type WaitFor =
@@ -283,6 +308,17 @@ export type Step =
 
 export type StepKind = Step['kind'];
 
+/** A step that could not be built (see `JourneyFile.unbuiltSteps`): what linking can still read of it. */
+export interface UnbuiltStep extends StepBase {
+  readonly kind: 'unbuilt';
+  /** The step kind written, when it has exactly one. */
+  readonly written: StepKind | undefined;
+  /** The step names it writes as targets (`goto`, `onEvent`, `onTimeout`, arms' `goto` and `else`) that read as text. */
+  readonly targets: readonly Located<string>[];
+  /** The names it binds (a batch's or an event wait's `as:`), in scope as `any` so reading them is no unknown variable. */
+  readonly binds: readonly Located<string>[];
+}
+
 export const STEP_KINDS: readonly StepKind[] = [
   'send',
   'wait',
@@ -308,6 +344,11 @@ export interface TemplateVariant {
   readonly channel: Located<string>;
   readonly locale: Located<string>;
   readonly fields: readonly { readonly name: Located<string>; readonly text: TemplateText }[];
+  /**
+   * Fields written whose text could not be read (a `file:` that is missing or a folder, a value
+   * of the wrong type): their problem is reported where they are written, so they are not missing.
+   */
+  readonly unreadFields: readonly Located<string>[];
   readonly span: Span;
 }
 
@@ -319,6 +360,8 @@ export interface TemplateFile {
   readonly description: string | undefined;
   readonly fallbackLocale: Located<string> | undefined;
   readonly partials: readonly { readonly name: Located<string>; readonly text: TemplateText }[];
+  /** Partials written whose text could not be read (as `TemplateVariant.unreadFields`): they exist, so including them is no mistake. */
+  readonly unreadPartials: readonly Located<string>[];
   readonly variants: readonly TemplateVariant[];
 }
 

@@ -6,7 +6,7 @@ import type { Problem } from '../diagnostics/report.js';
 import { buildConfig } from '../build/build-config.js';
 import { buildJourney } from '../build/build-journey.js';
 import { buildPolicy } from '../build/build-policy.js';
-import { buildTemplate, type ReadProjectFile } from '../build/build-template.js';
+import { buildTemplate, type IsProjectFolder, type ReadProjectFile } from '../build/build-template.js';
 import type { FileKind, Located, ProjectFile } from '../model/ast.js';
 import { parseYamlFile } from '../parse/parse-yaml-file.js';
 import { validateShape } from '../schema/validate-shape.js';
@@ -22,13 +22,13 @@ export interface CompiledFile {
   readonly unbuiltTemplate?: Located<string> | undefined;
 }
 
-export function compileFile(path: string, kind: FileKind, text: string, read: ReadProjectFile): CompiledFile {
-  const compiled = compileFileAst(path, kind, text, read);
+export function compileFile(path: string, kind: FileKind, text: string, read: ReadProjectFile, isFolder?: IsProjectFolder): CompiledFile {
+  const compiled = compileFileAst(path, kind, text, read, isFolder);
   if (kind !== 'template' || compiled.ast) return compiled;
   return { ...compiled, unbuiltTemplate: unbuiltTemplateId(path, text) };
 }
 
-function compileFileAst(path: string, kind: FileKind, text: string, read: ReadProjectFile): CompiledFile {
+function compileFileAst(path: string, kind: FileKind, text: string, read: ReadProjectFile, isFolder: IsProjectFolder | undefined): CompiledFile {
   const { root, problems: parseProblems } = parseYamlFile(path, text);
   const problems: Problem[] = [...parseProblems];
   if (!root) {
@@ -56,7 +56,7 @@ function compileFileAst(path: string, kind: FileKind, text: string, read: ReadPr
     case 'policy':
       return { kind, ast: buildPolicy(path, root), problems, included: [] };
     case 'template': {
-      const built = buildTemplate(path, root, read, problems);
+      const built = buildTemplate(path, root, read, problems, isFolder);
       return { kind, ast: built.template, problems, included: built.included };
     }
   }

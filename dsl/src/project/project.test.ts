@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { classifyFile, isYamlFile } from './classify-file.js';
+import { lowerProject } from '../lower/lower-project.js';
 import { Project } from './project.js';
 
 const MANIFESTS: Record<string, string> = {
@@ -351,5 +352,75 @@ describe('Project (templates no journey sends)', () => {
     expect(codes(p)).toEqual(['k.journey.yaml:yaml-syntax', 'spare.policy.yaml:unused-policy', 'welcome.template.yaml:unused-template']);
     p.setFile('k.journey.yaml', 'journey: k\ntrigger: { event: a.b }\nsteps:\n  - send: welcome\n    policy: spare\n');
     expect(codes(p)).toEqual([]);
+  });
+});
+
+describe('Project (a mistake that keeps a value from being read is the one diagnostic)', () => {
+  const said = (p: Project) => p.check().diagnostics.map((d) => `${d.file}:${d.range.start.line}:${d.code}: ${d.message}`);
+
+  it('a misspelt `defaults.policy` is one unknown-key, not a missing policy at every send nor an unused policy', () => {
+    const p = project();
+    p.setFile('herald.yaml', p.sourceFile('herald.yaml')!.text.replace('defaults: { policy: std }', 'defaults: { polciy: std }'));
+    p.setFile('j.journey.yaml', 'journey: j\ntrigger: { event: a.b }\nsteps:\n  - send: t\n  - wait: 1d\n  - send: t\n');
+    p.setFile('k.journey.yaml', 'journey: k\ntrigger: { event: a.b }\nsteps:\n  - send: t\n  - id: again\n    send: t\n');
+    const diagnostics = p.check().diagnostics;
+    expect(said(p)).toEqual(['herald.yaml:2:unknown-key: unknown key `polciy` in a defaults']);
+    expect(diagnostics[0]!.fix?.newText).toBe('policy');
+    // Fixed, the project is clean; a project with the mistake has no IR.
+    expect(p.compile().ir).toBeUndefined();
+    p.setFile('herald.yaml', p.sourceFile('herald.yaml')!.text.replace('polciy', 'policy'));
+    expect(said(p)).toEqual([]);
+  });
+
+  it('a step whose value has a problem stays in its journey: a goto to it is no unknown step, and nothing after it is unreachable', () => {
+    const p = project();
+    const steps = [
+      '  - send: t',
+      '  - goto: late',
+      '  - id: late2',
+      '    exit: early',
+      '  - id: late',
+      '    wait: 1 day',
+      '  - id: more',
+      '    batch: { event: a.b, window: 2 days, as: orders }',
+      '  - set: { n: "size(orders)" }',
+      '  - exit: done',
+    ];
+    p.setFile('j.journey.yaml', `journey: j\ntrigger: { event: a.b }\nsteps:\n${steps.join('\n')}\n`);
+    expect(said(p)).toEqual([
+      'j.journey.yaml:7:unreachable-step: step `late2` is never reached',
+      'j.journey.yaml:9:invalid-duration: `1 day` is not a duration',
+      'j.journey.yaml:11:invalid-duration: `2 days` is not a duration',
+    ]);
+    // The steps that were not built never reach lowering: a project with errors compiles to no IR.
+    expect(p.compile().ir).toBeUndefined();
+  });
+
+  it('lowering refuses a journey with a step that was not built', () => {
+    const p = project();
+    p.setFile('j.journey.yaml', 'journey: j\ntrigger: { event: a.b }\nsteps:\n  - send: t\n  - wait: 1 day\n');
+    const { model, symbols, scopes } = p.check();
+    expect(() => lowerProject({ model, symbols, scopes, fileOf: (f) => p.sourceFile(f) })).toThrow('cannot lower journey `j`: step #2 was not built');
+  });
+
+  it('a template field whose file cannot be read is one template-file-not-found, not also a missing field', () => {
+    const p = project();
+    p.setFile('t.template.yaml', 'template: t\nemail:\n  en:\n    subject: s\n    html: { file: nothere.html }\n');
+    expect(said(p)).toEqual(['t.template.yaml:5:template-file-not-found: template file `nothere.html` not found (looked for `nothere.html`)']);
+    // A folder is said to be one: known from the project's files, or from the host.
+    p.setFile('mail/footer.html', '<p>bye</p>');
+    p.setFile('t.template.yaml', 'template: t\nemail:\n  en:\n    subject: s\n    html: { file: mail }\n');
+    expect(said(p)).toEqual(['t.template.yaml:5:template-file-not-found: `mail` is a folder, not a file (`mail`)']);
+    expect(p.check().diagnostics[0]!.hint).toBe('name a file in it, e.g. `file: mail/<file>`');
+    const q = new Project('/repo/proj', { readFile: (path) => MANIFESTS[path], isFolder: (path) => path === '/repo/proj/bodies' });
+    for (const f of project().paths()) q.setFile(f, project().sourceFile(f)!.text);
+    q.setFile('t.template.yaml', 'template: t\nemail:\n  en:\n    subject: s\n    text: { file: bodies }\n');
+    expect(said(q)).toEqual(['t.template.yaml:5:template-file-not-found: `bodies` is a folder, not a file (`bodies`)']);
+  });
+
+  it('a partial whose file cannot be read is not also an unknown partial where it is included', () => {
+    const p = project();
+    p.setFile('t.template.yaml', 'template: t\npartials:\n  footer: { file: footer.html }\nemail:\n  en:\n    subject: s\n    text: "hi {{> footer}}"\n');
+    expect(said(p)).toEqual(['t.template.yaml:3:template-file-not-found: template file `footer.html` not found (looked for `footer.html`)']);
   });
 });

@@ -4,6 +4,7 @@
  * once; the language server keeps one alive and feeds it edits.
  */
 import { redactPathProblems } from '../typecheck/check-redact-paths.js';
+import { statSync } from 'node:fs';
 import { posix } from 'node:path';
 import { compareDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { codeInfo } from '../diagnostics/codes.js';
@@ -26,6 +27,19 @@ export interface CompilerHost {
   readonly readFile: ReadAbsolute;
   /** Folders whose node_modules are searched after the project's own, for bundled plugins. */
   readonly pluginRoots?: readonly string[];
+  /**
+   * Whether an absolute path is a folder: asked only about a template `file:` that could not be
+   * read, so the message can say it names a folder. Default: look on disk.
+   */
+  readonly isFolder?: (absPath: string) => boolean;
+}
+
+function folderOnDisk(absPath: string): boolean {
+  try {
+    return statSync(absPath).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 export interface CheckResult {
@@ -117,10 +131,17 @@ export class Project {
     return this.host.readFile(posix.join(this.root, rel));
   };
 
+  /** A project-relative path that holds files given to the project, or a folder on the host. */
+  private isProjectFolder = (rel: string): boolean => {
+    const prefix = `${rel}/`;
+    for (const p of this.entries.keys()) if (p.startsWith(prefix)) return true;
+    return (this.host.isFolder ?? folderOnDisk)(posix.join(this.root, rel));
+  };
+
   private compiled(path: string, e: FileEntry): CompiledFile | undefined {
     if (!e.kind || e.kind === 'test') return undefined;
     if (e.compiled && e.compiled.included.every((i) => this.readProjectFile(i.path) === i.text)) return e.compiled;
-    e.compiled = compileFile(path, e.kind, e.text, this.readProjectFile);
+    e.compiled = compileFile(path, e.kind, e.text, this.readProjectFile, this.isProjectFolder);
     return e.compiled;
   }
 

@@ -109,3 +109,11 @@ export const configSchema: JsonSchema = {
   },
   $defs: { compactType },
 };
+
+const configProperties = configSchema['properties'] as Record<string, JsonSchema>;
+
+/** The keys herald.yaml takes at its top level. */
+export const CONFIG_KEYS: readonly string[] = Object.keys(configProperties);
+
+/** The keys `defaults:` takes. */
+export const DEFAULTS_KEYS: readonly string[] = Object.keys(configProperties['defaults']!['properties'] as object);

@@ -151,6 +151,11 @@ export const stepSchemas: Record<string, JsonSchema> = {
 
 export const STEP_KIND_KEYS = Object.keys(stepSchemas);
 
+/** The keys a step of this kind takes (its kind key, `id`, `description`, ...). */
+export function stepKeys(kind: string): string[] {
+  return Object.keys(stepSchema(kind)['properties'] as object);
+}
+
 function stepSchema(kind: string): JsonSchema {
   const s = stepSchemas[kind]!;
   return {

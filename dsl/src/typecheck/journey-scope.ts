@@ -42,6 +42,8 @@ export function baseScope(j: JourneyFile, symbols: Symbols, config: ConfigFile |
     if (s.kind === 'wait' && s.wait.mode === 'event' && s.wait.as) scope[s.wait.as.value] ??= eventType(symbols, s.wait.event.value);
     if (s.kind === 'batch') scope[s.as.value] ??= T.list(eventType(symbols, s.event.value));
   }
+  // A step that was not built (its problem is reported) still binds what it names.
+  for (const s of j.unbuiltSteps) for (const n of s.binds) scope[n.value] ??= T.dyn;
   return scope;
 }
 

@@ -3,14 +3,14 @@
  * to the next step; legal, but often a forgotten case, so it is said out loud.
  */
 import type { LinkRule } from '../link-context.js';
-import { nextKey } from '../step-graph.js';
+import { linkNextKey } from '../step-graph.js';
 import { stepLabel } from './describe-step.js';
 
 export const branchesWithoutElse: LinkRule = ({ model, report }) => {
   for (const j of model.journeys) {
     for (const step of j.steps) {
       if (step.kind !== 'branch' || step.otherwise) continue;
-      const next = nextKey(j, step);
+      const next = linkNextKey(j, step);
       report({
         code: 'branch-without-else',
         message: `branch ${stepLabel(step)} has no \`else\``,

@@ -5,6 +5,7 @@
  */
 import type { Located } from '../../model/ast.js';
 import type { LinkRule } from '../link-context.js';
+import { linkSteps } from '../step-graph.js';
 
 type Check = (what: string, ids: readonly Located<string>[], scope: string, hint: string) => void;
 
@@ -41,8 +42,8 @@ export const duplicateFileIds: LinkRule = ({ model, report }) => {
 export const duplicateStepIds: LinkRule = ({ model, report }) => {
   const check = checker(report);
   for (const j of model.journeys) {
-    if (!j.steps.some((s) => s.id)) continue;
-    const ids = j.steps.flatMap((s) => (s.id ? [s.id] : []));
+    const ids = linkSteps(j).flatMap((s) => (s.id ? [s.id] : []));
+    if (ids.length === 0) continue;
     check('step', ids, ` in journey \`${j.id.value}\``, 'rename one of them: `goto` and the history name steps by id, so ids must be unique in a journey');
   }
 };

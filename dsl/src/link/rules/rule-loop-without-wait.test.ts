@@ -2,12 +2,20 @@ import { describe, expect, it } from 'vitest';
 import { loopsWithoutWait, stronglyConnected } from './rule-loop-without-wait.js';
 import { BASE_CONFIG, checkRule } from './test-project.js';
 
-const check = (steps: string) =>
-  checkRule(loopsWithoutWait, { 'herald.yaml': BASE_CONFIG, 'j.journey.yaml': `journey: j\ntrigger: { event: invoice.overdue }\nsteps:\n${steps}` });
+const check = (steps: string, earlierProblems?: readonly string[]) =>
+  checkRule(
+    loopsWithoutWait,
+    { 'herald.yaml': BASE_CONFIG, 'j.journey.yaml': `journey: j\ntrigger: { event: invoice.overdue }\nsteps:\n${steps}` },
+    earlierProblems ? { earlierProblems } : {},
+  );
 
 describe('loop-without-wait', () => {
   it('accepts a loop with a wait in it', () => {
     expect(check('  - id: again\n    send: t\n  - wait: 1d\n  - goto: again\n')).toEqual([]);
+  });
+
+  it('reports no loop through a wait whose value has a problem: it is still a wait', () => {
+    expect(check('  - id: again\n    send: t\n  - wait: 1 day\n  - goto: again\n', ['invalid-duration'])).toEqual([]);
   });
 
   it('accepts a loop through a batch', () => {

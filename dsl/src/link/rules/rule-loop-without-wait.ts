@@ -4,26 +4,26 @@
  * non-pausing steps are exactly the sets of such cycles (Tarjan); each is reported once,
  * at the jump that closes it: the backward edge leaving its last step.
  */
-import type { Step } from '../../model/ast.js';
 import type { LinkRule } from '../link-context.js';
-import { isPausing, stepEdges, type Edge } from '../step-graph.js';
+import { linkEdges, linkSteps, mayPause, type Edge, type LinkStep } from '../step-graph.js';
 import { listNames } from './describe-step.js';
 
 export const loopsWithoutWait: LinkRule = ({ model, symbols, report }) => {
   for (const j of model.journeys) {
-    const byKey = symbols.steps.get(j) ?? new Map<string, Step>();
-    const successors = new Map<Step, { step: Step; edge: Edge }[]>();
-    for (const step of j.steps) {
-      if (isPausing(step)) continue;
-      const out: { step: Step; edge: Edge }[] = [];
-      for (const edge of stepEdges(j, step)) {
+    const byKey = symbols.steps.get(j) ?? new Map<string, LinkStep>();
+    const successors = new Map<LinkStep, { step: LinkStep; edge: Edge }[]>();
+    // A step that was not built may pause: no loop through it is reported.
+    for (const step of linkSteps(j)) {
+      if (mayPause(step)) continue;
+      const out: { step: LinkStep; edge: Edge }[] = [];
+      for (const edge of linkEdges(j, step)) {
         const to = edge.to === null ? undefined : byKey.get(edge.to);
-        if (to && !isPausing(to)) out.push({ step: to, edge });
+        if (to && !mayPause(to)) out.push({ step: to, edge });
       }
       successors.set(step, out);
     }
     const components = stronglyConnected([...successors.keys()], (s) => (successors.get(s) ?? []).map((e) => e.step));
-    const firstIndex = (c: readonly Step[]) => c.reduce((m, s) => Math.min(m, s.index), Infinity);
+    const firstIndex = (c: readonly LinkStep[]) => c.reduce((m, s) => Math.min(m, s.index), Infinity);
     components.sort((a, b) => firstIndex(a) - firstIndex(b));
     for (const component of components) {
       const members = new Set(component);
@@ -46,11 +46,11 @@ export const loopsWithoutWait: LinkRule = ({ model, symbols, report }) => {
 
 /** Fall-through only goes forward, so every cycle has a jump back; take the one from the loop's last step. */
 function closingEdge(
-  component: readonly Step[],
-  members: ReadonlySet<Step>,
-  successors: ReadonlyMap<Step, readonly { step: Step; edge: Edge }[]>,
-): { from: Step; to: Step; edge: Edge } | undefined {
-  let best: { from: Step; to: Step; edge: Edge } | undefined;
+  component: readonly LinkStep[],
+  members: ReadonlySet<LinkStep>,
+  successors: ReadonlyMap<LinkStep, readonly { step: LinkStep; edge: Edge }[]>,
+): { from: LinkStep; to: LinkStep; edge: Edge } | undefined {
+  let best: { from: LinkStep; to: LinkStep; edge: Edge } | undefined;
   for (const from of component) {
     for (const { step: to, edge } of successors.get(from) ?? []) {
       if (!members.has(to) || to.index > from.index) continue;

@@ -43,6 +43,30 @@ describe('unknown-policy / missing-policy', () => {
     );
   });
 
+  it('reports no missing policy where herald.yaml misspells `defaults.policy`: that is the one mistake', () => {
+    const sends = '  - send: t\n  - send: t\n    policy: dunning\n  - send: t\n';
+    const misspelt = (defaults: string, earlierProblems: readonly string[]) =>
+      checkRule(policyReferences, project(BASE_CONFIG.replace('defaults:\n  policy: standard\n', defaults), sends), { earlierProblems });
+    // A near miss of `policy`, whatever it names; a key that names a policy; a `policy:` that is no text; a misspelt `defaults`.
+    expect(misspelt('defaults:\n  polciy: standard\n', ['unknown-key'])).toEqual([]);
+    expect(misspelt('defaults:\n  polciy: nothing\n', ['unknown-key'])).toEqual([]);
+    expect(misspelt('defaults:\n  defaultPolicy: standard\n', ['unknown-key'])).toEqual([]);
+    expect(misspelt('defaults:\n  policy: [standard]\n', ['wrong-type'])).toEqual([]);
+    expect(misspelt('defualts:\n  policy: standard\n', ['unknown-key'])).toEqual([]);
+  });
+
+  it('reports no missing policy for a send whose own `policy:` is misspelt, but does for the others', () => {
+    const steps = '  - send: t\n    polcy: dunning\n  - send: t\n    policy: [dunning]\n  - send: t\n    channelPolicy: dunning\n  - id: bare\n    send: t\n';
+    const r = checkRule(policyReferences, project(NO_DEFAULT, steps), { earlierProblems: ['unknown-key', 'wrong-type', 'unknown-key'] });
+    expect(r.map((p) => [p.code, p.message])).toEqual([['missing-policy', 'step `bare` sends without a policy, and herald.yaml sets no `defaults.policy`']]);
+  });
+
+  it('still reports missing policies when an unknown key in `defaults` is about something else', () => {
+    const config = BASE_CONFIG.replace('defaults:\n  policy: standard\n', 'defaults:\n  timezne: UTC\n');
+    const r = checkRule(policyReferences, project(config, '  - send: t\n'), { earlierProblems: ['unknown-key'] });
+    expect(r.map((p) => p.code)).toEqual(['missing-policy']);
+  });
+
   it('says nothing about missing policies when there is no herald.yaml', () => {
     const { 'herald.yaml': _config, ...rest } = project(BASE_CONFIG, '  - send: t\n');
     expect(checkRule(policyReferences, rest)).toEqual([]);

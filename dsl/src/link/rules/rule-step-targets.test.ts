@@ -2,8 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { stepTargets } from './rule-step-targets.js';
 import { BASE_CONFIG, checkRule } from './test-project.js';
 
-const check = (steps: string) =>
-  checkRule(stepTargets, { 'herald.yaml': BASE_CONFIG, 'j.journey.yaml': `journey: j\ntrigger: { event: invoice.overdue }\nsteps:\n${steps}` });
+const check = (steps: string, earlierProblems?: readonly string[]) =>
+  checkRule(
+    stepTargets,
+    { 'herald.yaml': BASE_CONFIG, 'j.journey.yaml': `journey: j\ntrigger: { event: invoice.overdue }\nsteps:\n${steps}` },
+    earlierProblems ? { earlierProblems } : {},
+  );
 
 describe('unknown-step', () => {
   it('accepts targets that exist', () => {
@@ -60,6 +64,22 @@ describe('unknown-step', () => {
   });
 });
 
+describe('unknown-step with a step whose value has a problem', () => {
+  it('knows the id of a step that did not build, so a goto to it is no unknown step', () => {
+    // `1 day` is no duration: the wait step is not built, but it is there, with its id.
+    const steps = '  - goto: late\n  - id: late2\n    exit: early\n  - id: late\n    wait: 1 day\n  - exit: done\n';
+    expect(check(steps, ['invalid-duration'])).toEqual([]);
+    // Whatever is wrong with it: a step of no known kind, or of two, keeps its id too.
+    expect(check('  - goto: late\n  - exit: early\n  - id: late\n    sned: t\n', ['unknown-step-kind'])).toEqual([]);
+    expect(check('  - goto: late\n  - exit: early\n  - id: late\n    send: t\n    wait: 1d\n', ['multiple-step-kinds'])).toEqual([]);
+  });
+
+  it('still reports a target that such a step names and that does not exist', () => {
+    const r = check('  - id: w\n    wait: 1 day\n    onTimeout: nowhere\n  - exit: done\n', ['invalid-duration']);
+    expect(r.map((p) => [p.code, p.at, p.message])).toEqual([['unknown-step', 'nowhere', 'journey `j` has no step `nowhere`']]);
+  });
+});
+
 describe('goto-next-step', () => {
   it('notes a goto to the very next step, at the target', () => {
     const r = check('  - goto: next\n  - id: next\n    exit: done\n');
@@ -77,5 +97,9 @@ describe('goto-next-step', () => {
 
   it('is silent for a goto that skips steps', () => {
     expect(check('  - goto: last\n  - wait: 1d\n  - id: last\n    exit: done\n')).toEqual([]);
+  });
+
+  it('is silent for a goto that skips a step whose value has a problem', () => {
+    expect(check('  - goto: last\n  - wait: 1 day\n  - id: last\n    exit: done\n', ['invalid-duration'])).toEqual([]);
   });
 });

@@ -4,16 +4,17 @@
  * the journey would go anyway.
  */
 import type { LinkRule } from '../link-context.js';
-import { nextKey, stepEdges } from '../step-graph.js';
+import { linkEdges, linkNextKey, linkSteps } from '../step-graph.js';
 import { unknownName } from './unknown-name.js';
 
 export const stepTargets: LinkRule = ({ model, symbols, report }) => {
   for (const j of model.journeys) {
     const steps = symbols.steps.get(j);
     // Only user ids can be written as targets; `#3` is not a valid step reference. A duplicated id (its own error) is listed once.
-    const ids = [...new Set(j.steps.flatMap((s) => (s.id ? [s.id.value] : [])))];
-    for (const step of j.steps) {
-      for (const edge of stepEdges(j, step)) {
+    const all = linkSteps(j);
+    const ids = [...new Set(all.flatMap((s) => (s.id ? [s.id.value] : [])))];
+    for (const step of all) {
+      for (const edge of linkEdges(j, step)) {
         if (!edge.ref || edge.to === null || steps?.has(edge.to)) continue;
         report(
           unknownName(
@@ -27,7 +28,7 @@ export const stepTargets: LinkRule = ({ model, symbols, report }) => {
           ),
         );
       }
-      if (step.kind === 'goto' && step.target.value === nextKey(j, step)) {
+      if (step.kind === 'goto' && step.target.value === linkNextKey(j, step)) {
         report({
           code: 'goto-next-step',
           message: `\`goto: ${step.target.value}\` jumps to the very next step, where the journey goes anyway`,

@@ -2,8 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { unreachableSteps } from './rule-unreachable-step.js';
 import { BASE_CONFIG, checkRule } from './test-project.js';
 
-const check = (steps: string) =>
-  checkRule(unreachableSteps, { 'herald.yaml': BASE_CONFIG, 'j.journey.yaml': `journey: j\ntrigger: { event: invoice.overdue }\nsteps:\n${steps}` });
+const check = (steps: string, earlierProblems?: readonly string[]) =>
+  checkRule(
+    unreachableSteps,
+    { 'herald.yaml': BASE_CONFIG, 'j.journey.yaml': `journey: j\ntrigger: { event: invoice.overdue }\nsteps:\n${steps}` },
+    earlierProblems ? { earlierProblems } : {},
+  );
 
 describe('unreachable-step', () => {
   it('is silent when every step is reached through fall-through, branches and waits', () => {
@@ -32,7 +36,7 @@ describe('unreachable-step', () => {
         severity: 'warning',
         at: 'wait',
         line: 6,
-        message: 'steps #2–#4 are never reached',
+        message: 'steps `orphan`, `end` and #4 are never reached',
       }),
     ]);
     expect(r[0]!.hint).toContain('no path from the first step of journey `j` leads here');
@@ -53,6 +57,27 @@ describe('unreachable-step', () => {
       ['send', 10, 'step `dead2` is never reached'],
     ]);
     expect(r[0]!.hint).toMatch(/target it with a `goto`.*or remove it$/);
+  });
+
+  it('names a longer run by its first and last step, by id where they have one', () => {
+    const r = check('  - exit: done\n  - id: a\n    send: t\n  - send: t\n  - send: t\n  - id: z\n    exit: z\n');
+    expect(r.map((p) => p.message)).toEqual(['4 steps from `a` to `z` are never reached']);
+    expect(check('  - exit: done\n  - send: t\n  - send: t\n  - send: t\n  - send: t\n').map((p) => p.message)).toEqual([
+      '4 steps from #2 to #5 are never reached',
+    ]);
+  });
+
+  it('tells a second step with the same id apart by its position', () => {
+    const r = check('  - goto: b\n  - id: a\n    send: t\n  - id: b\n    exit: b\n  - id: a\n    exit: again\n');
+    expect(r.map((p) => p.message)).toEqual(['step `a` is never reached', 'step `a` (#4) is never reached']);
+  });
+
+  it('counts a step whose value has a problem: reached by a goto, and going on to the next step', () => {
+    // `late` does not build (`1 day` is no duration), but the goto reaches it and the journey goes on after it.
+    const steps = '  - goto: late\n  - id: early\n    exit: early\n  - id: late\n    wait: 1 day\n  - id: after\n    exit: done\n';
+    expect(check(steps, ['invalid-duration']).map((p) => p.message)).toEqual(['step `early` is never reached']);
+    // Unreached itself, it is named like any step.
+    expect(check('  - exit: done\n  - id: late\n    wait: 1 day\n', ['invalid-duration']).map((p) => p.message)).toEqual(['step `late` is never reached']);
   });
 
   it('counts split arms and wait-event targets as paths', () => {

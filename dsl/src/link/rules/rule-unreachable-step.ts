@@ -1,34 +1,30 @@
 /**
  * `unreachable-step`: steps that no path from the first step reaches. A run of adjacent
  * unreachable steps (typically everything after an `exit` that nothing jumps back into)
- * is one warning at the first of them, not one per step.
+ * is one warning at the first of them, not one per step. Steps are named by id where they
+ * have one. A step that was not built counts: it may go on to the next step or to any step
+ * it names (step-graph.ts `linkEdges`).
  */
-import type { JourneyFile, Step } from '../../model/ast.js';
+import type { JourneyFile } from '../../model/ast.js';
 import type { LinkRule } from '../link-context.js';
-import { stepEdges } from '../step-graph.js';
-import { stepLabel } from './describe-step.js';
+import { linkEdges, linkSteps, type LinkStep } from '../step-graph.js';
 
 export const unreachableSteps: LinkRule = ({ model, symbols, report }) => {
   for (const j of model.journeys) {
-    const byKey = symbols.steps.get(j) ?? new Map<string, Step>();
+    const byKey = symbols.steps.get(j) ?? new Map<string, LinkStep>();
     const reached = reachable(j, byKey);
-    let run: Step[] = [];
+    let run: LinkStep[] = [];
     const flush = () => {
       if (run.length === 0) return;
-      const first = run[0]!;
-      const last = run[run.length - 1]!;
       report({
         code: 'unreachable-step',
-        message:
-          run.length === 1
-            ? `${stepLabel(first)} is never reached`
-            : `steps #${first.index + 1}–#${last.index + 1} are never reached`,
-        span: first.kindSpan,
+        message: `${describeRun(run, byKey)} never reached`,
+        span: run[0]!.kindSpan,
         hint: `no path from the first step of journey \`${j.id.value}\` leads here: target ${run.length === 1 ? 'it' : 'the first of them'} with a \`goto\`, branch or wait, or remove ${run.length === 1 ? 'it' : 'them'}`,
       });
       run = [];
     };
-    for (const step of j.steps) {
+    for (const step of linkSteps(j)) {
       if (reached.has(step)) flush();
       else run.push(step);
     }
@@ -36,15 +32,24 @@ export const unreachableSteps: LinkRule = ({ model, symbols, report }) => {
   }
 };
 
-function reachable(j: JourneyFile, byKey: ReadonlyMap<string, Step>): Set<Step> {
-  const seen = new Set<Step>();
-  const first = j.steps[0];
+/** "step `a` is", "steps `a`, #3 and `c` are", "5 steps from `a` to #7 are": by id, else by position. */
+function describeRun(run: readonly LinkStep[], byKey: ReadonlyMap<string, LinkStep>): string {
+  // A second step with an id (`duplicate-id`) is told apart by its position too.
+  const name = (s: LinkStep) => (!s.id ? `#${s.index + 1}` : byKey.get(s.key) === s ? `\`${s.id.value}\`` : `\`${s.id.value}\` (#${s.index + 1})`);
+  if (run.length === 1) return `step ${name(run[0]!)} is`;
+  if (run.length <= 3) return `steps ${run.slice(0, -1).map(name).join(', ')} and ${name(run[run.length - 1]!)} are`;
+  return `${run.length} steps from ${name(run[0]!)} to ${name(run[run.length - 1]!)} are`;
+}
+
+function reachable(j: JourneyFile, byKey: ReadonlyMap<string, LinkStep>): Set<LinkStep> {
+  const seen = new Set<LinkStep>();
+  const first = linkSteps(j)[0];
   if (!first) return seen;
-  const queue: Step[] = [first];
+  const queue: LinkStep[] = [first];
   seen.add(first);
   while (queue.length > 0) {
     const step = queue.shift()!;
-    for (const edge of stepEdges(j, step)) {
+    for (const edge of linkEdges(j, step)) {
       const to = edge.to === null ? undefined : byKey.get(edge.to);
       if (to && !seen.has(to)) {
         seen.add(to);

@@ -31,6 +31,12 @@ describe('unused-policy', () => {
     expect(noJourney).toEqual([]);
   });
 
+  it('says nothing of the policy a misspelt `defaults.policy` names, but notes the others', () => {
+    const config = BASE_CONFIG.replace('  policy: standard\n', '  polciy: dunning\n');
+    const r = checkRule(unusedPolicies, { ...files(JOURNEY('  - send: reminder\n')), 'herald.yaml': config }, { earlierProblems: ['unknown-key'] });
+    expect(r.map((p) => p.message)).toEqual(['no journey sends with policy `standard`, and it is not `defaults.policy`']);
+  });
+
   it('still notes the policy when the journey file that did not build does not name it', () => {
     const r = checkRule(unusedPolicies, files(JOURNEY('  - send: reminder\n    policy: dunning-2\n\t- exit: x\n')), { earlierProblems: ['yaml-syntax'] });
     expect(r.map((p) => p.message)).toEqual(['no journey sends with policy `dunning`, and it is not `defaults.policy`']);

@@ -4,8 +4,12 @@
  * Its expressions are still checked (those that read no journey's names; see check-sites.ts).
  *
  * Not reported while a journey file that names the policy could not be built in full: its
- * sends are not known, and the note would be wrong the moment the file is fixed.
+ * sends are not known, and the note would be wrong the moment the file is fixed. Nor for the
+ * policy a misspelt default names (`defaults: { polciy: p }`, see misread-policy.ts): the
+ * misspelling is the mistake, reported where it is written. (A misspelt `policy:` in a step is
+ * an error in its journey file, which the first rule covers.)
  */
+import { misreadDefaultPolicy } from '../misread-policy.js';
 import type { LinkRule } from '../link-context.js';
 import { mayBeNamedByUnbuiltJourney } from '../symbols.js';
 
@@ -13,6 +17,8 @@ export const unusedPolicies: LinkRule = ({ model, symbols, report }) => {
   const used = new Set<string>();
   const defaultPolicy = model.config?.defaults.policy?.value;
   if (defaultPolicy !== undefined) used.add(defaultPolicy);
+  const misread = misreadDefaultPolicy(model.config, symbols.policies)?.value;
+  if (misread) used.add(misread.value);
   for (const j of model.journeys) for (const s of j.steps) if (s.kind === 'send' && s.policy) used.add(s.policy.value);
   for (const p of model.policies) {
     if (used.has(p.id.value) || symbols.policies.get(p.id.value) !== p) continue; // a duplicate id is reported as such

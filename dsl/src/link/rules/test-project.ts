@@ -122,7 +122,7 @@ function kindOf(path: string): FileKind | undefined {
   return m ? (m[1] as FileKind) : undefined;
 }
 
-/** Build a project from `{ path: text }`; YAML files of unknown kind are ignored, other files are readable by `file:`. */
+/** Build a project from `{ path: text }`; YAML files of unknown kind are ignored, other files are readable by `file:` (and the folders they are in are folders). */
 export function buildTestProject(files: Readonly<Record<string, string>>, options: TestProjectOptions = {}): TestProject {
   const problems: Problem[] = [];
   const all: Record<string, string> = { ...files };
@@ -168,7 +168,8 @@ export function buildTestProject(files: Readonly<Record<string, string>>, option
         break;
       }
       case 'template': {
-        const t = buildTemplate(path, root, (p) => files[p], problems);
+        const isFolder = (p: string) => Object.keys(files).some((f) => f.startsWith(`${p}/`));
+        const t = buildTemplate(path, root, (p) => files[p], problems, isFolder);
         for (const inc of t.included) all[inc.path] = inc.text;
         if (t.template) templates.push(t.template);
         break;
