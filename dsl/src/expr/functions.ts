@@ -260,6 +260,46 @@ function numberToNumber(name: string, doc: string, example: string, f: (n: numbe
   };
 }
 
+/**
+ * `name(timestamp, <arg>[, timeZone]) -> timestamp`: calendar arithmetic in a zone (UTC by
+ * default). `arg` checks a literal second argument at compile time and reads it at run time;
+ * `apply` is undefined out of the timestamp range, which fails the call.
+ */
+function zonedTimestamp<A>(spec: {
+  readonly name: string;
+  readonly doc: string;
+  readonly example: string;
+  readonly arg: { readonly name: string; readonly type: 'number' | 'string'; readonly checkLiteral: (c: CallCheck) => void; readonly read: (v: unknown, fail: Fail) => A };
+  readonly apply: (from: number, arg: A, timeZone: string | undefined) => number | undefined;
+}): FunctionDef {
+  const { name, arg } = spec;
+  return {
+    name,
+    kind: 'function',
+    style: 'global',
+    signatures: [`${name}(timestamp, ${arg.name}: ${arg.type}) -> timestamp`, `${name}(timestamp, ${arg.name}: ${arg.type}, timeZone: string) -> timestamp`],
+    doc: spec.doc,
+    example: spec.example,
+    minArgs: 2,
+    maxArgs: 3,
+    check(c) {
+      want(c, 0, ['timestamp']);
+      if (want(c, 1, [arg.type])) arg.checkLiteral(c);
+      if (c.types.length > 2) checkTimeZoneArg(c, 2);
+      return T.timestamp;
+    },
+    implement(site) {
+      const fail = failer(site);
+      return (args) => {
+        const from = needTimestamp(args[0], fail);
+        const value = arg.read(args[1], fail);
+        const ms = spec.apply(from, value, needTimeZone(args[2], fail));
+        return (ms === undefined ? undefined : formatTimestamp(ms)) ?? fail('timestamp out of range');
+      };
+    },
+  };
+}
+
 function zonedNumber(name: string, doc: string, example: string, field: 'hour' | 'weekday'): FunctionDef {
   return {
     name,
@@ -632,66 +672,44 @@ const DEFS: readonly FunctionDef[] = [
         fail('unknown time zone');
     },
   },
-  {
+  zonedTimestamp({
     name: 'addDays',
-    kind: 'function',
-    style: 'global',
-    signatures: ['addDays(timestamp, days: number) -> timestamp', 'addDays(timestamp, days: number, timeZone: string) -> timestamp'],
     doc: 'The timestamp `days` calendar days later (earlier, when negative), at the same local time in the time zone (UTC by default): across a daylight-saving change 09:00 stays 09:00, where `+ 1d` (24 hours) would give 08:00 or 10:00.',
     example: 'addDays(trigger.dueDate, 3, subject.timezone)',
-    minArgs: 2,
-    maxArgs: 3,
-    check(c) {
-      want(c, 0, ['timestamp']);
-      if (want(c, 1, ['number'])) {
+    arg: {
+      name: 'days',
+      type: 'number',
+      checkLiteral(c) {
         const n = c.args[1]?.kind === 'number' ? c.args[1].value : undefined;
         if (n !== undefined && !Number.isInteger(n)) c.report('invalid-argument', `\`addDays\` takes a whole number of days, not ${n}`, 1, 'write a whole number, or add a duration for parts of a day (`+ 12h`)');
-      }
-      if (c.types.length > 2) checkTimeZoneArg(c, 2);
-      return T.timestamp;
+      },
+      read(v, fail) {
+        const days = needNumber(v, fail, 'a number of days');
+        return Number.isInteger(days) ? days : fail(`needs a whole number of days, got ${days}`);
+      },
     },
-    implement(site) {
-      const fail = failer(site);
-      return (args) => {
-        const from = needTimestamp(args[0], fail);
-        const days = needNumber(args[1], fail, 'a number of days');
-        if (!Number.isInteger(days)) fail(`needs a whole number of days, got ${days}`);
-        const ms = addCalendarDays(from, days, needTimeZone(args[2], fail));
-        return (ms === undefined ? undefined : formatTimestamp(ms)) ?? fail('timestamp out of range');
-      };
-    },
-  },
-  {
+    apply: addCalendarDays,
+  }),
+  zonedTimestamp({
     name: 'atTime',
-    kind: 'function',
-    style: 'global',
-    signatures: ['atTime(timestamp, time: string) -> timestamp', 'atTime(timestamp, time: string, timeZone: string) -> timestamp'],
     doc: 'The same calendar date as the timestamp in the time zone (UTC by default), at the local time of day `"HH:MM"` or `"HH:MM:SS"` (24-hour). A time daylight saving skips is moved forward by the gap.',
     example: 'atTime(addDays(now(), 1, subject.timezone), "09:00", subject.timezone)',
-    minArgs: 2,
-    maxArgs: 3,
-    check(c) {
-      want(c, 0, ['timestamp']);
-      if (want(c, 1, ['string'])) {
+    arg: {
+      name: 'time',
+      type: 'string',
+      checkLiteral(c) {
         const text = stringLiteral(c.args[1]);
         if (text !== undefined && parseTimeOfDay(text) === undefined) {
           c.report('invalid-argument', `\`${text}\` is not a time of day`, 1, 'write 24-hour `"HH:MM"` or `"HH:MM:SS"`, e.g. `"09:00"`');
         }
-      }
-      if (c.types.length > 2) checkTimeZoneArg(c, 2);
-      return T.timestamp;
+      },
+      read(v, fail) {
+        const text = needString(v, fail, 'a time of day');
+        return parseTimeOfDay(text) ?? fail(`\`${text}\` is not a time of day (write "HH:MM")`);
+      },
     },
-    implement(site) {
-      const fail = failer(site);
-      return (args) => {
-        const from = needTimestamp(args[0], fail);
-        const text = needString(args[1], fail, 'a time of day');
-        const time = parseTimeOfDay(text) ?? fail(`\`${text}\` is not a time of day (write "HH:MM")`);
-        const ms = atTimeOfDay(from, time, needTimeZone(args[2], fail));
-        return (ms === undefined ? undefined : formatTimestamp(ms)) ?? fail('timestamp out of range');
-      };
-    },
-  },
+    apply: atTimeOfDay,
+  }),
   zonedNumber('hour', 'The hour (0-23) of the timestamp in the time zone (UTC by default).', 'hour(now(), subject.timezone) < 21', 'hour'),
   zonedNumber(
     'dayOfWeek',

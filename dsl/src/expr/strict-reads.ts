@@ -3,36 +3,50 @@
  * them except those compile-expression.ts evaluates tolerantly, where a missing name is just
  * missing — the left side of `??`, the operand of `has(x.f)`, the arguments of `coalesce`.
  */
-import { childNodes, type ExprNode, type IdentNode } from './ast.js';
+import { childNodes, type ExprNode, type IdentNode, type MemberNode } from './ast.js';
 
-export function strictReads(node: ExprNode, out: IdentNode[] = [], tolerant = false): IdentNode[] {
+/**
+ * Every name and field read of `node`, each told whether it is read tolerantly (a missing one is
+ * just missing) or strictly (a missing one fails). The one account of tolerance, for the names
+ * of possibly-unset variables and the fields of optional-field reads.
+ */
+export function walkReads(node: ExprNode, visit: (read: IdentNode | MemberNode, tolerant: boolean) => void, tolerant = false): void {
   switch (node.kind) {
     case 'ident':
-      if (!tolerant) out.push(node);
-      return out;
+      visit(node, tolerant);
+      return;
     case 'member':
-      return strictReads(node.object, out, tolerant);
+      visit(node, tolerant);
+      return walkReads(node.object, visit, tolerant);
     case 'index':
-      strictReads(node.object, out, tolerant);
-      return strictReads(node.index, out);
+      walkReads(node.object, visit, tolerant);
+      return walkReads(node.index, visit);
     case 'binary':
       if (node.op !== '??') break;
-      strictReads(node.left, out, true);
-      return strictReads(node.right, out, tolerant);
+      walkReads(node.left, visit, true);
+      return walkReads(node.right, visit, tolerant);
     case 'conditional':
-      strictReads(node.test, out);
-      strictReads(node.consequent, out, tolerant);
-      return strictReads(node.alternate, out, tolerant);
+      walkReads(node.test, visit);
+      walkReads(node.consequent, visit, tolerant);
+      return walkReads(node.alternate, visit, tolerant);
     case 'call': {
       const arg = node.args[0];
-      if (node.name === 'has' && !node.receiver && arg?.kind === 'member') return strictReads(arg.object, out, true);
+      if (node.name === 'has' && !node.receiver && arg?.kind === 'member') return walkReads(arg, visit, true);
       if (node.name === 'coalesce') {
-        for (const a of childNodes(node)) strictReads(a, out, true);
-        return out;
+        for (const a of childNodes(node)) walkReads(a, visit, true);
+        return;
       }
       break;
     }
+    default:
+      break;
   }
-  for (const child of childNodes(node)) strictReads(child, out);
+  for (const child of childNodes(node)) walkReads(child, visit);
+}
+
+export function strictReads(node: ExprNode, out: IdentNode[] = []): IdentNode[] {
+  walkReads(node, (read, tolerant) => {
+    if (read.kind === 'ident' && !tolerant) out.push(read);
+  });
   return out;
 }

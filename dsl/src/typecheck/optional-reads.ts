@@ -3,7 +3,7 @@
  * string?`) as if it were always there — `upper(trigger.card)`. When the event (or the data
  * load) leaves it out, the read fails the step at run time ("`trigger` has no field `card`"),
  * and with it the instance. Reads that allow a missing value are fine: the left side of `??`,
- * the operand of `has()`, the arguments of `coalesce()` (expr/strict-reads.ts, as
+ * the operand of `has()`, the arguments of `coalesce()` (expr/strict-reads.ts `walkReads`, as
  * compile-expression.ts evaluates them).
  *
  * A presence test can also be a step away from the read (a `branch` on `has(trigger.card)`
@@ -13,7 +13,8 @@
  * journey never tests at all, one per path and expression, at the read.
  */
 import type { Problem } from '../diagnostics/report.js';
-import { childNodes, type ExprNode, type MemberNode } from '../expr/ast.js';
+import type { ExprNode, MemberNode } from '../expr/ast.js';
+import { walkReads } from '../expr/strict-reads.js';
 import { spanInText, type SourceText } from '../model/ast.js';
 import { typeToString, type Type } from '../types/type.js';
 
@@ -35,45 +36,13 @@ function pathOf(node: ExprNode): string | undefined {
   return undefined;
 }
 
-/** The member nodes of `node` read tolerantly (a missing one is just missing), as strict-reads.ts decides. */
-function tolerantMembers(node: ExprNode, out: Set<ExprNode>, tolerant = false): Set<ExprNode> {
-  switch (node.kind) {
-    case 'member':
-      if (tolerant) out.add(node);
-      return tolerantMembers(node.object, out, tolerant);
-    case 'index':
-      tolerantMembers(node.object, out, tolerant);
-      return tolerantMembers(node.index, out);
-    case 'binary':
-      if (node.op !== '??') break;
-      tolerantMembers(node.left, out, true);
-      return tolerantMembers(node.right, out, tolerant);
-    case 'conditional':
-      tolerantMembers(node.test, out);
-      tolerantMembers(node.consequent, out, tolerant);
-      return tolerantMembers(node.alternate, out, tolerant);
-    case 'call': {
-      const arg = node.args[0];
-      if (node.name === 'has' && !node.receiver && arg?.kind === 'member') {
-        out.add(arg);
-        return tolerantMembers(arg.object, out, true);
-      }
-      if (node.name === 'coalesce') {
-        for (const a of childNodes(node)) tolerantMembers(a, out, true);
-        return out;
-      }
-      break;
-    }
-    default:
-      break;
-  }
-  for (const child of childNodes(node)) tolerantMembers(child, out);
-  return out;
-}
-
 export function unguardedOptionalReads(sites: readonly CheckedSite[]): Problem[] {
   const tolerant = new Set<ExprNode>();
-  for (const site of sites) tolerantMembers(site.ast, tolerant);
+  for (const site of sites) {
+    walkReads(site.ast, (read, isTolerant) => {
+      if (isTolerant && read.kind === 'member') tolerant.add(read);
+    });
+  }
   const guarded = new Set<string>();
   for (const node of tolerant) {
     const path = pathOf(node);
