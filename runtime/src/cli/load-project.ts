@@ -63,7 +63,7 @@ export async function loadProject(dir: string): Promise<LoadedProject> {
   return { root: project.root, project, result: project.compile() };
 }
 
-/** `herald validate examples` validates each sub-folder that is a project when the folder itself is not one. */
+/** `herald validate examples` (and `herald test examples`) take each sub-folder that is a project when the folder itself is not one. */
 export function expandProjectDirs(dirs: readonly string[]): string[] {
   const out: string[] = [];
   for (const d of dirs) {
@@ -78,4 +78,36 @@ export function expandProjectDirs(dirs: readonly string[]): string[] {
     out.push(...(subs.length ? subs : [d]));
   }
   return out;
+}
+
+export interface OpenedProjects {
+  readonly projects: readonly Project[];
+  /** Why each folder that is no project (or none at all) was skipped: `no herald.yaml in ...`, with where to look. */
+  readonly refused: readonly Error[];
+}
+
+/**
+ * The projects among `dirs`, as `herald validate` and `herald test` take them: a folder of
+ * projects gives each (expandProjectDirs), and a folder that is none is refused without stopping
+ * the others. With no project at all, the first refusal is thrown: the usage error it is
+ * (runHerald prints it, exit 2). The command reports the rest with `reportRefused`.
+ */
+export function openProjects(dirs: readonly string[]): OpenedProjects {
+  const projects: Project[] = [];
+  const refused: Error[] = [];
+  for (const dir of expandProjectDirs(dirs)) {
+    try {
+      projects.push(openProject(dir));
+    } catch (error) {
+      refused.push(error as Error);
+    }
+  }
+  if (projects.length === 0 && refused[0]) throw refused[0];
+  return { projects, refused };
+}
+
+/** Each refused folder named on stderr, after the command's output; any makes the exit code 2. */
+export function reportRefused(refused: readonly Error[]): void {
+  for (const error of refused) process.stderr.write(`herald: ${error.message}\n`);
+  if (refused.length > 0) process.exitCode = 2;
 }

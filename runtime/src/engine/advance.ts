@@ -14,6 +14,7 @@
 import { formatDuration } from '@herald/dsl';
 import { assertNever } from './assert-never.js';
 import type { CompiledGraph, CompiledJourney, CompiledNode } from './compile-graph.js';
+import { shortVersion } from './describe.js';
 import { evalLoads, failOnError, runFrom, takes } from './run-nodes.js';
 import { fail, finishRun, note, setVar, startRun, type Run, type Stop } from './run-state.js';
 import type { AdvanceContext, AdvanceResult, EngineInput, FetchResult, IncomingEvent, Instance, Waiting } from './types.js';
@@ -97,7 +98,7 @@ function resume(graph: CompiledGraph, journey: CompiledJourney, instance: Instan
 /** The journey's `data:` first (requestId `<instance>:fetch:<seq>`), then the entry node. */
 function start(run: Run): Resumed {
   const { journey, instance } = run;
-  note(run, null, `started on ${journey.id}@${instance.version.slice(0, 15)}`);
+  note(run, null, `started on ${journey.id}@${shortVersion(instance.version)}`);
   if (journey.data.length === 0) return { run, stop: runFrom(run, journey.ir.entry, null) };
   try {
     const requestId = `${instance.id}:fetch:${run.seq}`;

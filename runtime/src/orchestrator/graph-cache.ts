@@ -11,6 +11,7 @@
  * for a store one process writes (the embedded driver's). Processes sharing a store on
  * different versions would each have to learn the others' versions too.
  */
+import { shortVersion } from '../engine/describe.js';
 import type { GraphIR } from '@herald/dsl';
 import type { PluginLogger } from '@herald/plugin-sdk';
 import type { Driver } from '../driver/driver.js';
@@ -83,7 +84,7 @@ export async function loadGraphCache(driver: Driver, current: GraphIR, log: Plug
       const gone = channelsGone(graph.ir, current);
       if (gone.length > 0) log.warn(channelsGoneMessage(version, gone, current));
     } catch (error) {
-      log.warn(`herald: graph ${version.slice(0, 19)} of active instances does not load: ${(error as Error).message}`);
+      log.warn(`herald: graph ${shortVersion(version)} of active instances does not load: ${(error as Error).message}`);
     }
   }
   return cache;
@@ -103,7 +104,7 @@ export function channelsGone(earlier: GraphIR, current: GraphIR): string[] {
 function channelsGoneMessage(version: string, gone: readonly string[], current: GraphIR): string {
   const names = gone.map((c) => `\`${c}\``).join(', ');
   return (
-    `herald: active instances on graph ${version.slice(0, 19)} send on ${gone.length === 1 ? 'channel' : 'channels'} ${names}, which this project no longer configures ` +
+    `herald: active instances on graph ${shortVersion(version)} send on ${gone.length === 1 ? 'channel' : 'channels'} ${names}, which this project no longer configures ` +
     `(it has ${Object.keys(current.channels).map((c) => `\`${c}\``).join(', ') || 'none'}): their messages on ${gone.length === 1 ? 'it' : 'them'} will fail. ` +
     `Keep the old channel name configured until those instances end (docs/operations.md, "Deploying a change")`
   );

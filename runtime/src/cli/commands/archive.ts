@@ -15,6 +15,7 @@ import { ApiUnreachable, apiTarget, callApi, formatApiError, TOKEN_OPTION_HELP, 
 import { ARCHIVE_PARAMS, INVALID_CURSOR_MESSAGE, isInvalidCursorError, parseArchiveQuery, type ArchiveParams } from '../../api/parse-archive-query.js';
 import type { ArchiveQuery, ArchivedMessage, Driver } from '../../driver/driver.js';
 import { createEmbeddedDriver } from '../../driver/embedded/index.js';
+import { shortVersion } from '../../engine/describe.js';
 
 interface SourceOptions {
   readonly url?: string;
@@ -109,7 +110,7 @@ export function formatArchivedMessage(m: ArchivedMessage): string {
   const out = [
     `delivery  ${d.id}`,
     `subject   ${d.subjectId}`,
-    `journey   ${d.journey} (step ${d.node}, instance ${d.instanceId}, version ${d.version.slice(0, 19)})`,
+    `journey   ${d.journey} (step ${d.node}, instance ${d.instanceId}, version ${shortVersion(d.version)})`,
     `template  ${d.template} (policy ${d.policy}, category ${d.category})`,
     `status    ${d.status}`,
     `created   ${time(d.createdAt)}   updated ${time(d.updatedAt)}`,

@@ -3,8 +3,10 @@ import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { stableStringify } from '@herald/dsl';
+import { shortVersion } from '../../engine/describe.js';
 import { loadProject } from '../load-project.js';
 import { renderDiagnostics, type DiagnosticFormat } from '../print-diagnostics.js';
+import { useColor } from '../use-color.js';
 
 export function registerCompileCommand(program: Command): void {
   program
@@ -12,11 +14,14 @@ export function registerCompileCommand(program: Command): void {
     .description('compile a project to its execution graph (deterministic JSON; same sources, same bytes)')
     .argument('[dir]', 'project folder', '.')
     .option('-o, --out <file>', 'write the graph here instead of stdout')
-    .addOption(new Option('-f, --format <format>', 'diagnostics format').choices(['pretty', 'json', 'sarif']).default('pretty'))
+    .addOption(new Option('-f, --format <format>', 'diagnostics format (on stderr)').choices(['pretty', 'json', 'sarif']).default('pretty'))
     .action(async (dir: string, opts: { out?: string; format: DiagnosticFormat }) => {
       const { root, project, result } = await loadProject(dir);
-      if (result.diagnostics.length > 0 || !result.ir) {
-        process.stderr.write(renderDiagnostics([{ root, project, diagnostics: result.diagnostics }], opts.format, process.stderr.isTTY === true) + '\n');
+      const pretty = opts.format === 'pretty';
+      // json and sarif: stderr is exactly one document, `[]` (or a run without results) when all is well,
+      // so a tool can parse it whatever happened; pretty says nothing when there is nothing to say.
+      if (!pretty || result.diagnostics.length > 0 || !result.ir) {
+        process.stderr.write(renderDiagnostics([{ root, project, diagnostics: result.diagnostics }], opts.format, pretty && useColor(process.stderr)) + '\n');
       }
       if (!result.ir) {
         process.exitCode = 1;
@@ -26,7 +31,9 @@ export function registerCompileCommand(program: Command): void {
       if (opts.out) {
         mkdirSync(dirname(opts.out), { recursive: true });
         writeFileSync(opts.out, json);
-        process.stderr.write(`wrote ${opts.out} (${result.ir.journeys.length} journey${result.ir.journeys.length === 1 ? '' : 's'}, version ${result.ir.version.slice(0, 19)})\n`);
+        // For a person: in json and sarif it would make stderr no longer one document.
+        const journeys = result.ir.journeys.length;
+        if (pretty) process.stderr.write(`wrote ${opts.out} (${journeys} journey${journeys === 1 ? '' : 's'}, version ${shortVersion(result.ir.version)})\n`);
       } else process.stdout.write(json);
     });
 }

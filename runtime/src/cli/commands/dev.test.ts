@@ -89,23 +89,26 @@ describe('herald dev', () => {
       const template = join(project, 'templates/payment-reminder.template.yaml');
       writeFileSync(template, readFileSync(template, 'utf8').replace('subject: "Invoice {{trigger.invoiceId}} is overdue"', 'subject: "Reminder: {{trigger.invoiceId}}"'));
       await session.rebuild();
-      expect(lines.join('')).toMatch(/graph \w{12} → \w{12}: new instances start on it/);
+      // Versions as every message abbreviates them (shortVersion): the algorithm and 12 hex digits.
+      expect(lines.join('')).toMatch(/graph sha256:[0-9a-f]{12} → sha256:[0-9a-f]{12}: new instances start on it/);
       await post(url, '/subjects/c-200', { contacts: { email: 'alan@example.com' }, timezone: middayZone() }, 'PUT');
       expect((await post(url, '/events', { ...overdue('INV-2'), data: { ...overdue('INV-2').data, subjectId: 'c-200' } })).status).toBe(202);
       const second = await session.catcher.waitFor((m) => m.subject.includes('INV-2'));
       expect(second.subject).toBe('Reminder: INV-2');
       const res = await fetch(`${url}/instances?journey=invoice-overdue`);
-      const versions = new Set(((await res.json()) as { items: { version: string }[] }).items.map((i) => i.version));
+      const items = ((await res.json()) as { items: { version: string; subjectId: string; history: { note: string }[] }[] }).items;
+      const versions = new Set(items.map((i) => i.version));
+      const startedOn = items.find((i) => i.subjectId === 'c-100')!.history.map((h) => h.note);
       expect(versions.size).toBe(2);
 
       // A compile error keeps the running version.
       const working = readFileSync(template, 'utf8');
       writeFileSync(template, 'template: payment-reminder\nemail: [');
       await session.rebuild();
-      expect(lines.join('')).toMatch(/not switched; still running graph \w{12}/);
+      expect(lines.join('')).toMatch(/not switched; still running graph sha256:[0-9a-f]{12}\n/);
       expect((await fetch(`${url}/healthz`)).status).toBe(200);
       // Fixing it gives the graph that runs: said, not silent.
-      const running = /still running graph (\w{12})/.exec(lines.join(''))![1]!;
+      const running = /still running graph (sha256:[0-9a-f]{12})/.exec(lines.join(''))![1]!;
       writeFileSync(template, working);
       await session.rebuild();
       expect(lines.at(-1)).toBe(`herald dev: compiles again; graph ${running} unchanged, still running\n`);
@@ -121,6 +124,10 @@ describe('herald dev', () => {
       const show = await run(registerArchiveCommand, ['archive', 'show', id, '--data', join(project, '.herald/dev.db')]);
       expect(show.out).toContain('subject: Invoice INV-1 is overdue');
       expect(show.out).toContain('email (email, en) to ada@example.com');
+      // The first instance started on the first graph: `archive show` and its history name it as dev did.
+      const firstGraph = /\(graph (sha256:[0-9a-f]{12})\) on the embedded driver/.exec(lines.join(''))![1]!;
+      expect(show.out).toContain(`, version ${firstGraph})`);
+      expect(startedOn).toContain(`started on invoice-overdue@${firstGraph}`);
       const bad = await runCli(['archive', 'search', '--data', join(project, '.herald/dev.db'), '--status', 'sent']);
       expect(bad.code).toBe(2);
       expect(bad.err).toContain('herald: --status: must be one of pending, attempting');

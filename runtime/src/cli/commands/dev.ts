@@ -30,6 +30,7 @@ import { tryItLines } from '../../dev/try-it.js';
 import { startSmtpCatcher, summariseMail, type SmtpCatcher } from '../../dev/smtp-catcher.js';
 import { createSwappableRuntime, type SwappableRuntime } from '../../dev/swappable-runtime.js';
 import { createEmbeddedDriver } from '../../driver/embedded/index.js';
+import { shortVersion } from '../../engine/describe.js';
 import { createRuntime, type Runtime } from '../../orchestrator/create-runtime.js';
 import { consoleLogger } from '../../plugins-host/plugin-logger.js';
 import type { HeraldRuntime } from '../../runtime-api.js';
@@ -38,6 +39,7 @@ import { loadProject } from '../load-project.js';
 import { ensurePortFree, portError, type PortUse } from '../port-conflict.js';
 import { renderDiagnostics } from '../print-diagnostics.js';
 import { shownPath } from '../shown-path.js';
+import { useColor } from '../use-color.js';
 
 /** Signs unsubscribe links in dev only: not a secret, and stable so links in caught mail keep working across restarts. */
 const DEV_UNSUBSCRIBE_SECRET = 'herald-dev-only-not-a-secret';
@@ -66,8 +68,6 @@ export interface DevSession {
   rebuild(): Promise<void>;
   close(): Promise<void>;
 }
-
-const short = (version: string) => version.replace(/^sha256:/, '').slice(0, 12);
 
 export interface DevApiOptions {
   readonly catcher: SmtpCatcher;
@@ -161,7 +161,7 @@ export async function startDev(options: DevOptions): Promise<DevSession> {
     // journey's reentry rule may keep the "Try it" event from starting anything.
     const earlier = (await running.findInstances({ status: 'active' })).length;
     const mailChannels = emailChannelsOf(ir);
-    say(`herald dev: ${ir.project.name} (graph ${short(ir.version)}) on the embedded driver (${shownDataFile})`);
+    say(`herald dev: ${ir.project.name} (graph ${shortVersion(ir.version)}) on the embedded driver (${shownDataFile})`);
     say(`  API          ${apiUrl}`);
     say(`  mail catcher smtp://${catcher.host}:${catcher.port}${mailChannels.length ? ` (channels ${mailChannels.join(', ')} send here)` : ''}`);
     say(`  caught mail  ${apiUrl}/dev/mail`);
@@ -173,7 +173,7 @@ export async function startDev(options: DevOptions): Promise<DevSession> {
   };
 
   const printDiagnostics = (loaded: Awaited<ReturnType<typeof loadProject>>) =>
-    out(`${renderDiagnostics([{ root, project: loaded.project, diagnostics: loaded.result.diagnostics }], 'pretty', process.stdout.isTTY === true)}\n`);
+    out(`${renderDiagnostics([{ root, project: loaded.project, diagnostics: loaded.result.diagnostics }], 'pretty', useColor(process.stdout))}\n`);
 
   // Nothing may keep the process alive after a failed start (the workers, a half-open server).
   const unserve = async () => {
@@ -201,7 +201,7 @@ export async function startDev(options: DevOptions): Promise<DevSession> {
   }
 
   const notSwitched = () =>
-    say(running ? `herald dev: not switched; still running graph ${short(running.graph.version)}` : 'herald dev: still does not compile');
+    say(running ? `herald dev: not switched; still running graph ${shortVersion(running.graph.version)}` : 'herald dev: still does not compile');
   let building: Promise<void> = Promise.resolve();
   const rebuild = (): Promise<void> => {
     building = building.then(async () => {
@@ -234,18 +234,18 @@ export async function startDev(options: DevOptions): Promise<DevSession> {
       }
       const before = running.graph;
       if (ir.version === before.version) {
-        if (fixed) say(`herald dev: compiles again; graph ${short(before.version)} unchanged, still running`);
+        if (fixed) say(`herald dev: compiles again; graph ${shortVersion(before.version)} unchanged, still running`);
         return;
       }
       await running.swap(async () => {
         try {
           return await runtimeFor(ir);
         } catch (error) {
-          say(`herald dev: the new graph does not start (${(error as Error).message}); back to ${short(before.version)}`);
+          say(`herald dev: the new graph does not start (${(error as Error).message}); back to ${shortVersion(before.version)}`);
           return runtimeFor(before);
         }
       });
-      if (running.graph.version === ir.version) say(`herald dev: graph ${short(before.version)} → ${short(ir.version)}: new instances start on it, instances in flight keep theirs`);
+      if (running.graph.version === ir.version) say(`herald dev: graph ${shortVersion(before.version)} → ${shortVersion(ir.version)}: new instances start on it, instances in flight keep theirs`);
     });
     return building;
   };

@@ -23,6 +23,7 @@ import { loadProject } from '../load-project.js';
 import { ensurePortFree, portError, type PortUse } from '../port-conflict.js';
 import { renderDiagnostics } from '../print-diagnostics.js';
 import { shownPath } from '../shown-path.js';
+import { useColor } from '../use-color.js';
 
 interface StartOptions {
   readonly port: string;
@@ -132,7 +133,7 @@ export function registerStartCommand(program: Command): void {
       await ensurePortFree(apiPort);
       const { root, project, result } = await loadProject(dir);
       if (!result.ir) {
-        process.stderr.write(`${renderDiagnostics([{ root, project, diagnostics: result.diagnostics }], 'pretty', process.stderr.isTTY === true)}\n`);
+        process.stderr.write(`${renderDiagnostics([{ root, project, diagnostics: result.diagnostics }], 'pretty', useColor(process.stderr))}\n`);
         process.exitCode = 1;
         return;
       }

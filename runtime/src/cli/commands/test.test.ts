@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,17 +8,24 @@ import { registerTestCommand } from './test.js';
 
 const example = fileURLToPath(new URL('../../../../examples/invoice-dunning', import.meta.url));
 
-/** Runs `herald test ...args` in-process; returns its stdout and exit code. */
-async function heraldTest(...args: string[]): Promise<{ out: string; code: number }> {
+/**
+ * Runs `herald test ...args` in-process: `out` is stdout and stderr as a terminal shows them,
+ * `stdout` and `stderr` each alone, and the exit code.
+ */
+async function heraldTest(...args: string[]): Promise<{ out: string; stdout: string; stderr: string; code: number }> {
   const program = new Command('herald').exitOverride();
   registerTestCommand(program);
   let out = '';
+  let stdout = '';
+  let stderr = '';
   const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
     out += String(chunk);
+    stdout += String(chunk);
     return true;
   });
   const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
     out += String(chunk);
+    stderr += String(chunk);
     return true;
   });
   process.exitCode = undefined;
@@ -30,7 +37,45 @@ async function heraldTest(...args: string[]): Promise<{ out: string; code: numbe
   }
   const code = Number(process.exitCode ?? 0);
   process.exitCode = undefined;
-  return { out, code };
+  return { out, stdout, stderr, code };
+}
+
+/** `fn` run with the current folder at `dir`: paths are printed relative to it. */
+async function inFolder<T>(dir: string, fn: () => Promise<T>): Promise<T> {
+  const before = process.cwd();
+  process.chdir(dir);
+  try {
+    return await fn();
+  } finally {
+    process.chdir(before);
+  }
+}
+
+/** A copy of the example without its tests, with one passing test of this name. */
+function exampleWithOneTest(dir: string, name: string): string {
+  cpSync(example, dir, { recursive: true, filter: (src) => !src.includes(`${join('invoice-dunning', 'tests')}`) && !src.includes(`${join('invoice-dunning', '.herald')}`) });
+  writeFileSync(
+    join(dir, 'one.test.yaml'),
+    `subjects:
+  c-100: { contacts: { email: ada@example.com, sms: "+4915100000100" }, channels: [email, sms] }
+fixtures:
+  crm.customerById: { returns: { name: Ada, segment: business } }
+tests:
+  - name: ${name}
+    steps:
+      - event: { type: invoice.overdue, data: { subjectId: c-100, invoiceId: INV-2, amount: 5, currency: EUR, dueDate: "2026-01-01T00:00:00Z" } }
+      - expect: { sent: [{ channel: email }] }
+`,
+  );
+  return dir;
+}
+
+/** A project whose one journey does not compile (two errors). */
+function notCompiling(dir: string): string {
+  mkdirSync(join(dir, 'journeys'), { recursive: true });
+  writeFileSync(join(dir, 'herald.yaml'), 'project: broken\n');
+  writeFileSync(join(dir, 'journeys/a.journey.yaml'), 'journey: a\ntrigger: { event: nope }\nsteps: []\n');
+  return dir;
 }
 
 describe('herald test', () => {
@@ -104,8 +149,9 @@ tests:
     expect(code).toBe(1);
     const run = JSON.parse(out);
     expect(run.problems).toEqual([
-      { file: 'typo.test.yaml', line: 4, column: 18, code: 'invalid-value', message: 'advance takes a duration (7d, 36h, 1h30m) or {to: <ISO time>}' },
-      { file: 'typo.test.yaml', line: 5, column: 19, code: 'unknown-key', message: 'expect has no field "snet"', hint: 'did you mean `sent`?' },
+      // Outside the current folder: absolute, as validate prints it.
+      { file: join(project, 'typo.test.yaml'), line: 4, column: 18, code: 'invalid-value', message: 'advance takes a duration (7d, 36h, 1h30m) or {to: <ISO time>}' },
+      { file: join(project, 'typo.test.yaml'), line: 5, column: 19, code: 'unknown-key', message: 'expect has no field "snet"', hint: 'did you mean `sent`?' },
     ]);
   });
 
@@ -161,5 +207,120 @@ tests:
     const { out, code } = await heraldTest(project);
     expect(code).toBe(1);
     expect(out).toContain('expected a message (template payment-reminder), nothing was sent; 1 delivery deferred: quiet hours until 08:00 Europe/Berlin');
+  });
+  describe('--format json is one JSON document on stdout, whatever happens (docs/testing.md)', () => {
+    it('when the project does not compile: its compile errors as problems, exit 1', async () => {
+      const project = notCompiling(join(scratch, 'json-broken'));
+      const r = await inFolder(scratch, () => heraldTest('json-broken', '--format', 'json'));
+      expect(r.code).toBe(1);
+      expect(r.stderr).toBe('');
+      expect(JSON.parse(r.stdout)).toEqual({
+        passed: 0,
+        failed: 0,
+        skipped: 0,
+        notRun: [],
+        problems: [
+          { file: 'json-broken/journeys/a.journey.yaml', line: 2, column: 19, code: 'unknown-event', message: expect.stringContaining('unknown event `nope`'), hint: expect.any(String) },
+          { file: 'json-broken/journeys/a.journey.yaml', line: 3, column: 8, code: 'invalid-value', message: 'a journey needs at least one step', hint: expect.any(String) },
+        ],
+        results: [],
+      });
+      // Pretty: the code frames and why on stderr, as before.
+      const pretty = await heraldTest(project);
+      expect(pretty.code).toBe(1);
+      expect(pretty.stdout).toBe('');
+      expect(pretty.stderr).toContain('> 2 | trigger: { event: nope }');
+      expect(pretty.stderr).toContain(`herald test: ${project} does not compile; fix the errors above first`);
+    });
+
+    it('when there are no *.test.yaml files: a problem saying so, at the herald.yaml, exit 1', async () => {
+      mkdirSync(join(scratch, 'json-empty'), { recursive: true });
+      writeFileSync(join(scratch, 'json-empty/herald.yaml'), 'project: empty\n');
+      const r = await inFolder(scratch, () => heraldTest('json-empty', '--format', 'json'));
+      expect(r.code).toBe(1);
+      expect(r.stderr).toBe('');
+      expect(JSON.parse(r.stdout)).toEqual({
+        passed: 0,
+        failed: 0,
+        skipped: 0,
+        notRun: [],
+        problems: [{ file: 'json-empty/herald.yaml', line: 1, column: 1, code: 'no-test-files', message: 'no *.test.yaml files in json-empty (see docs/testing.md)' }],
+        results: [],
+      });
+      const pretty = await inFolder(scratch, () => heraldTest('json-empty'));
+      expect(pretty).toMatchObject({ code: 1, stdout: '', stderr: 'herald test: no *.test.yaml files in json-empty (see docs/testing.md)\n' });
+    });
+  });
+
+  it('gives each path in the JSON relative to the current folder, as validate does and the pretty output shows', async () => {
+    const project = join(scratch, 'paths');
+    cpSync(example, project, { recursive: true, filter: (src) => !src.includes(`${join('invoice-dunning', '.herald')}`) });
+    writeFileSync(join(project, 'tests/typo.test.yaml'), 'tests:\n  - name: typo\n    steps:\n      - advance: 7days\n');
+    const r = await inFolder(scratch, () => heraldTest('paths', '--format', 'json', '--filter', 'payment within the week'));
+    const run = JSON.parse(r.stdout) as { skipped: number; problems: { file: string }[]; results: { name: string; file: string; line: number; ok: boolean; durationMs: number }[] };
+    expect(run.results).toEqual([
+      { name: 'payment within the week gets a thank-you and no second notice', file: 'paths/tests/payment.test.yaml', line: expect.any(Number), ok: true, durationMs: expect.any(Number) },
+    ]);
+    expect([...new Set(run.problems.map((p) => p.file))]).toEqual(['paths/tests/typo.test.yaml']);
+    // `skipped`: the tests --filter left out.
+    expect(run.skipped).toBeGreaterThan(0);
+    const pretty = await inFolder(scratch, () => heraldTest('paths', '--filter', 'payment within the week'));
+    expect(pretty.stdout).toMatch(/^paths\/tests\/payment\.test\.yaml\n/);
+    expect(pretty.stdout).toContain('paths/tests/typo.test.yaml:4:18 - error invalid-value');
+  });
+
+  describe('several projects', () => {
+    const many = join(scratch, 'many');
+    exampleWithOneTest(join(many, 'alpha'), 'alpha sends a reminder');
+    exampleWithOneTest(join(many, 'beta'), 'beta sends a reminder');
+    mkdirSync(join(many, 'notes'), { recursive: true });
+
+    it('runs the tests of each folder given, with one summary and one JSON document', async () => {
+      const pretty = await inFolder(scratch, () => heraldTest('many/alpha', 'many/beta'));
+      expect(pretty.code).toBe(0);
+      expect(pretty.stdout).toContain('many/alpha/one.test.yaml\n  ✓ alpha sends a reminder');
+      expect(pretty.stdout).toContain('many/beta/one.test.yaml\n  ✓ beta sends a reminder');
+      expect(pretty.stdout.match(/passed, \d+ failed/g)).toEqual(['passed, 0 failed']);
+      expect(pretty.stdout.trimEnd().split('\n').at(-1)).toBe('2 passed, 0 failed');
+
+      const json = await inFolder(scratch, () => heraldTest('many/alpha', 'many/beta', '--format', 'json'));
+      const run = JSON.parse(json.stdout) as { passed: number; failed: number; results: { name: string; file: string }[] };
+      expect(run).toMatchObject({ passed: 2, failed: 0 });
+      expect(run.results.map((t) => `${t.file}: ${t.name}`)).toEqual(['many/alpha/one.test.yaml: alpha sends a reminder', 'many/beta/one.test.yaml: beta sends a reminder']);
+    });
+
+    it('tests each project in a folder of projects, as validate checks each', async () => {
+      const r = await inFolder(scratch, () => heraldTest('many', '--format', 'json'));
+      expect(r.code).toBe(0);
+      const run = JSON.parse(r.stdout) as { passed: number; results: { file: string }[] };
+      expect(run.passed).toBe(2);
+      expect(run.results.map((t) => t.file)).toEqual(['many/alpha/one.test.yaml', 'many/beta/one.test.yaml']);
+    });
+
+    it('exits 1 when a test of any project fails, or one does not compile; the others still run', async () => {
+      const failing = join(scratch, 'some-fail');
+      exampleWithOneTest(join(failing, 'good'), 'good');
+      exampleWithOneTest(join(failing, 'bad'), 'bad');
+      writeFileSync(join(failing, 'bad/one.test.yaml'), readFileSync(join(failing, 'bad/one.test.yaml'), 'utf8').replace('channel: email', 'channel: sms'));
+      notCompiling(join(failing, 'broken'));
+      const r = await inFolder(scratch, () => heraldTest('some-fail', '--format', 'json'));
+      expect(r.code).toBe(1);
+      const run = JSON.parse(r.stdout) as { passed: number; failed: number; problems: { file: string; code: string }[]; results: { file: string; ok: boolean }[] };
+      expect(run).toMatchObject({ passed: 1, failed: 1 });
+      expect(run.results.map((t) => `${t.file} ${t.ok}`)).toEqual(['some-fail/bad/one.test.yaml false', 'some-fail/good/one.test.yaml true']);
+      expect(run.problems.map((p) => `${p.file} ${p.code}`)).toEqual(['some-fail/broken/journeys/a.journey.yaml unknown-event', 'some-fail/broken/journeys/a.journey.yaml invalid-value']);
+      const pretty = await inFolder(scratch, () => heraldTest('some-fail'));
+      expect(pretty.code).toBe(1);
+      expect(pretty.stderr).toContain('herald test: some-fail/broken does not compile');
+      expect(pretty.stdout.trimEnd().split('\n').at(-1)).toBe('1 passed, 1 failed');
+    });
+
+    it('names a folder that is no project on stderr and exits 2, after running the others; with none at all, a usage error', async () => {
+      const r = await inFolder(scratch, () => heraldTest('many/alpha', 'many/notes', '--format', 'json'));
+      expect(r.code).toBe(2);
+      expect((JSON.parse(r.stdout) as { passed: number }).passed).toBe(1);
+      expect(r.stderr).toMatch(/^herald: no herald\.yaml in many\/notes; /);
+      await expect(inFolder(scratch, () => heraldTest('many/notes'))).rejects.toThrow(/^no herald\.yaml in many\/notes; /);
+    });
   });
 });

@@ -1,16 +1,24 @@
 /**
- * `herald test [dir]`: run the project's journey tests (`*.test.yaml`, docs/testing.md) in
- * memory with a virtual clock: the real orchestrator, engine, policies and templates, with
- * channels captured and data sources answered from fixtures. Exit 1 when a test fails, a test
- * file has a problem, or no test ran.
+ * `herald test [dirs...]`: run the journey tests (`*.test.yaml`, docs/testing.md) of one or more
+ * projects in memory with a virtual clock: the real orchestrator, engine, policies and templates,
+ * with channels captured and data sources answered from fixtures. A folder of projects tests
+ * each, as `herald validate` checks each. Exit 1 when a test fails, a test file has a problem, a
+ * project does not compile or has no tests, or no test ran.
+ *
+ * Every path printed, pretty or JSON, is as `shownPath` gives it (relative to the current folder
+ * when inside it), as validate's are: results of several projects stay apart.
  */
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { Option } from 'commander';
+import type { Diagnostic } from '@herald/dsl';
+import type { TestFileProblem } from '../../testing/journey-test.js';
 import { ANSI, formatNothingRan, formatProblem, formatResult, formatSummary, PLAIN, testRunJson } from '../../testing/format-test-results.js';
-import { findTestFiles, runTestFiles } from '../../testing/run-test-files.js';
-import { loadProject } from '../load-project.js';
+import { findTestFiles, runTestFiles, type TestRun } from '../../testing/run-test-files.js';
+import { openProjects, reportRefused } from '../load-project.js';
 import { renderDiagnostics } from '../print-diagnostics.js';
 import { shownPath } from '../shown-path.js';
+import { useColor } from '../use-color.js';
 
 interface TestOptions {
   readonly filter?: string;
@@ -18,48 +26,110 @@ interface TestOptions {
   readonly color: boolean;
 }
 
+/** The code of the problem a project without `*.test.yaml` files gives in `--format json`. */
+export const NO_TEST_FILES = 'no-test-files';
+
 export function registerTestCommand(program: Command): void {
   program
     .command('test')
     .description('run the journey tests (*.test.yaml) in memory with a virtual clock (exit 1 on a failure)')
-    .argument('[dir]', 'project folder', '.')
+    .argument('[dirs...]', 'project folders (a folder of projects tests each)', ['.'])
     .option('--filter <text>', 'only tests whose name or file contains this text')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['pretty', 'json']).default('pretty'))
     .option('--no-color', 'plain output')
-    .action(async (dir: string, opts: TestOptions) => {
+    .action(async (dirs: string[], opts: TestOptions) => {
       const out = (text: string) => process.stdout.write(text);
-      const { root, project, result } = await loadProject(dir);
-      if (!result.ir) {
-        process.stderr.write(`${renderDiagnostics([{ root, project, diagnostics: result.diagnostics }], 'pretty', process.stderr.isTTY === true)}\n`);
-        process.stderr.write('herald test: the project does not compile; fix the errors above first\n');
-        process.exitCode = 1;
-        return;
-      }
-      const files = findTestFiles(root);
-      if (files.length === 0) {
-        process.stderr.write(`herald test: no *.test.yaml files in ${dir} (see docs/testing.md)\n`);
-        process.exitCode = 1;
-        return;
-      }
       const pretty = opts.format === 'pretty';
-      const style = pretty && opts.color && process.stdout.isTTY === true && !process.env['NO_COLOR'] ? ANSI : PLAIN;
-      const display = (file: string) => shownPath(`${root}/${file}`);
+      const style = pretty && useColor(process.stdout, opts.color) ? ANSI : PLAIN;
+      // A folder that is no project is said (after the output) and skipped, as validate does; none at all is a usage error.
+      const { projects, refused } = openProjects(dirs);
+      /** Each project's run, paths as shown; one that ran nothing (it does not compile, or has no test files) has only its problem(s). */
+      const runs: TestRun[] = [];
+      /** Of those, the runs of test files: what the pretty output reports after the results (the rest went to stderr as it came). */
+      const tested: TestRun[] = [];
       let lastFile: string | undefined;
-      const run = await runTestFiles(result.ir, files, {
-        projectRoot: root,
-        ...(opts.filter ? { filter: opts.filter } : {}),
-        onResult: (r) => {
-          if (!pretty) return;
-          if (r.file !== lastFile) out(`${lastFile === undefined ? '' : '\n'}${display(r.file)}\n`);
-          lastFile = r.file;
-          out(formatResult(r, style, display));
-        },
-      });
+      for (const project of projects) {
+        const root = project.root;
+        const shown = (file: string) => shownPath(`${root}/${file}`);
+        const result = project.compile();
+        if (!result.ir) {
+          if (pretty) {
+            process.stderr.write(`${renderDiagnostics([{ root, project, diagnostics: result.diagnostics }], 'pretty', useColor(process.stderr, opts.color))}\n`);
+            process.stderr.write(`herald test: ${shownPath(root)} does not compile; fix the errors above first\n`);
+          }
+          runs.push(nothingRan(result.diagnostics.filter((d) => d.severity === 'error').map((d) => asProblem(d, shown))));
+          continue;
+        }
+        const files = findTestFiles(root);
+        if (files.length === 0) {
+          const message = `no *.test.yaml files in ${shownPath(root)} (see docs/testing.md)`;
+          if (pretty) process.stderr.write(`herald test: ${message}\n`);
+          runs.push(nothingRan([{ file: shown(configFile(root)), line: 1, column: 1, code: NO_TEST_FILES, message }]));
+          continue;
+        }
+        const run = await runTestFiles(result.ir, files, {
+          projectRoot: root,
+          ...(opts.filter ? { filter: opts.filter } : {}),
+          onResult: (r) => {
+            if (!pretty) return;
+            const file = shown(r.file);
+            if (file !== lastFile) out(`${lastFile === undefined ? '' : '\n'}${file}\n`);
+            lastFile = file;
+            out(formatResult({ ...r, file }, style, same));
+          },
+        });
+        runs.push(shownPaths(run, shown));
+        tested.push(runs.at(-1)!);
+      }
+      const run = merged(runs);
+      const ran = run.results.length > 0;
       if (pretty) {
-        if (run.problems.length) out(`\n${run.problems.map((p) => formatProblem(p, style, display)).join('')}`);
-        if (run.results.length === 0) out(`\n${formatNothingRan(run, opts.filter, display)}`);
-        out(formatSummary(run, style));
+        // Projects that do not compile, or have no tests, alone: stderr has said all there is to say.
+        if (tested.length > 0) {
+          const testFiles = merged(tested);
+          if (testFiles.problems.length) out(`\n${testFiles.problems.map((p) => formatProblem(p, style, same)).join('')}`);
+          if (!ran) out(`\n${formatNothingRan(testFiles, opts.filter, same)}`);
+          out(formatSummary(testFiles, style));
+        }
       } else out(`${JSON.stringify(testRunJson(run), null, 2)}\n`);
-      if (run.problems.length > 0 || run.results.length === 0 || run.results.some((r) => !r.ok)) process.exitCode = 1;
+      if (run.problems.length > 0 || !ran || run.results.some((r) => !r.ok)) process.exitCode = 1;
+      reportRefused(refused);
     });
+}
+
+/** Paths are made as shown once, in shownPaths: the formatters print them as they are. */
+const same = (file: string) => file;
+
+/** A compile error of a project that does not compile, as test-file problems are given (`file` as shown). */
+function asProblem(d: Diagnostic, shown: (file: string) => string): TestFileProblem {
+  return { file: shown(d.file), line: d.range.start.line, column: d.range.start.column, code: d.code, message: d.message, ...(d.hint ? { hint: d.hint } : {}) };
+}
+
+function nothingRan(problems: readonly TestFileProblem[]): TestRun {
+  return { results: [], problems, skipped: 0, notRun: [] };
+}
+
+/** `herald.yaml` or `herald.yml`, whichever the project has. */
+function configFile(root: string): string {
+  return existsSync(`${root}/herald.yml`) && !existsSync(`${root}/herald.yaml`) ? 'herald.yml' : 'herald.yaml';
+}
+
+/** The run with every file path as the user is shown it. */
+function shownPaths(run: TestRun, shown: (file: string) => string): TestRun {
+  return {
+    ...run,
+    results: run.results.map((r) => ({ ...r, file: shown(r.file) })),
+    problems: run.problems.map((p) => ({ ...p, file: shown(p.file) })),
+    notRun: run.notRun.map(shown),
+  };
+}
+
+/** One run of every project's: what one summary and one JSON document report. */
+function merged(runs: readonly TestRun[]): TestRun {
+  return {
+    results: runs.flatMap((r) => r.results),
+    problems: runs.flatMap((r) => r.problems),
+    skipped: runs.reduce((n, r) => n + r.skipped, 0),
+    notRun: runs.flatMap((r) => r.notRun),
+  };
 }

@@ -2,8 +2,9 @@ import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
 import { compareDiagnostics } from '@herald/dsl';
 import { pluginManifestDiagnostics } from '../check-plugin-manifests.js';
-import { expandProjectDirs, openProject } from '../load-project.js';
+import { openProjects, reportRefused } from '../load-project.js';
 import { renderDiagnostics, type DiagnosticFormat } from '../print-diagnostics.js';
+import { useColor } from '../use-color.js';
 
 export function registerValidateCommand(program: Command): void {
   program
@@ -15,23 +16,14 @@ export function registerValidateCommand(program: Command): void {
     .option('--max-warnings <n>', 'also fail when there are more warnings than this', wholeNumber)
     .action((dirs: string[], opts: { format: DiagnosticFormat; color: boolean; maxWarnings?: number }) => {
       // A folder that is no project (or none at all) is said and skipped: the other projects are still checked.
-      const refused: Error[] = [];
-      const results = expandProjectDirs(dirs).flatMap((dir) => {
-        let project: ReturnType<typeof openProject>;
-        try {
-          project = openProject(dir);
-        } catch (error) {
-          refused.push(error as Error);
-          return [];
-        }
+      const { projects, refused } = openProjects(dirs);
+      const results = projects.map((project) => {
         const checked = project.check();
         // The compiler reads only what it needs of each plugin's manifest; the SDK checks all of it.
         const diagnostics = [...checked.diagnostics, ...pluginManifestDiagnostics(project, checked)].sort(compareDiagnostics);
-        return [{ root: project.root, project, diagnostics }];
+        return { root: project.root, project, diagnostics };
       });
-      // Nothing to check at all: the usage error it was (runHerald prints it, exit 2).
-      if (results.length === 0 && refused[0]) throw refused[0];
-      const color = opts.color && opts.format === 'pretty' && process.stdout.isTTY === true;
+      const color = opts.format === 'pretty' && useColor(process.stdout, opts.color);
       process.stdout.write(renderDiagnostics(results, opts.format, color) + '\n');
       const all = results.flatMap((r) => r.diagnostics);
       const errors = all.filter((d) => d.severity === 'error').length;
@@ -41,8 +33,7 @@ export function registerValidateCommand(program: Command): void {
         process.stderr.write(`herald validate: ${warnings} warning${warnings === 1 ? '' : 's'}, more than --max-warnings ${opts.maxWarnings} allows\n`);
       }
       if (errors > 0 || tooManyWarnings) process.exitCode = 1;
-      for (const error of refused) process.stderr.write(`herald: ${error.message}\n`);
-      if (refused.length > 0) process.exitCode = 2;
+      reportRefused(refused);
     });
 }
 
