@@ -3,7 +3,8 @@
  * `path` values resolved against the project root, then validated against the plugin's schema.
  * Problems are values, one line each, naming the channel or source and the config key.
  */
-import { pointerToPath as pointerSegments } from '@herald/dsl';
+// The light entry: this runs in every worker thread, where the full compiler would cost ~20 MB each.
+import { pointerToPath as pointerSegments } from '@herald/dsl/render';
 import type { JsonSchemaObject } from '@herald/plugin-sdk';
 import { schemaCheck } from './json-validator.js';
 import { resolveConfigPaths } from './resolve-config-paths.js';
