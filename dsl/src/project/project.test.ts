@@ -364,7 +364,7 @@ describe('Project (a mistake that keeps a value from being read is the one diagn
     p.setFile('j.journey.yaml', 'journey: j\ntrigger: { event: a.b }\nsteps:\n  - send: t\n  - wait: 1d\n  - send: t\n');
     p.setFile('k.journey.yaml', 'journey: k\ntrigger: { event: a.b }\nsteps:\n  - send: t\n  - id: again\n    send: t\n');
     const diagnostics = p.check().diagnostics;
-    expect(said(p)).toEqual(['herald.yaml:2:unknown-key: unknown key `polciy` in a defaults']);
+    expect(said(p)).toEqual(['herald.yaml:2:unknown-key: unknown key `polciy` under `defaults`']);
     expect(diagnostics[0]!.fix?.newText).toBe('policy');
     // Fixed, the project is clean; a project with the mistake has no IR.
     expect(p.compile().ir).toBeUndefined();

@@ -37,9 +37,19 @@ function reportedLater(e: ErrorObject): boolean {
   return typeof ps?.['x-checked-by'] === 'string' && typeof e.data === ps['type'];
 }
 
+/** Sections that exist once where they are (`defaults:`, `retry:`): "under `defaults`", not "in a defaults". */
+const SECTION_TITLES: ReadonlySet<string> = new Set(['archive', 'defaults', 'dedupe', 'failover', 'retry', 'quiet hours', 'frequency cap', 'trigger', 'subject profile', 'subject source']);
+
+/** Where a key is missing or unknown, for the message: ` in a send step`, ` in an emit step`, ` under \`defaults\``, ` in herald.yaml`. */
 function describePlace(e: ErrorObject): string {
   const title = (e.parentSchema as { title?: string } | undefined)?.title;
-  return title ? ` in a ${title}` : '';
+  if (!title) return '';
+  if (title.includes('.')) return ` in ${title}`;
+  if (SECTION_TITLES.has(title)) {
+    const key = pointerToPath(e.instancePath).at(-1);
+    return key && !/^\d+$/.test(key) ? ` under \`${key}\`` : ` in the ${title}`;
+  }
+  return ` in ${/^[aeiou]/i.test(title) ? 'an' : 'a'} ${title}`;
 }
 
 function nameOf(path: readonly (string | number)[]): string {

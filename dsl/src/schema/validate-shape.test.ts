@@ -54,6 +54,14 @@ describe('validateShape', () => {
     );
   });
 
+  it('says where a key is unknown: in a kind of thing (a/an), under a section, in herald.yaml', () => {
+    const messages = (kind: Parameters<typeof check>[0], text: string) => check(kind, text).map((d) => d.message);
+    expect(messages('journey', 'journey: j\ntrigger: { event: a.b }\nsteps:\n  - emit: { event: a.c, data: {}, extra: 1 }\n')).toEqual(['unknown key `extra` in an emit']);
+    expect(messages('journey', 'journey: j\ntrigger: { event: a.b }\nsteps:\n  - send: t\n    polcy: p\n')).toEqual(['unknown key `polcy` in a send step']);
+    expect(messages('policy', 'policy: p\nchannels: [email]\nretry: { attempts: 3, backof: fixed }\n')).toEqual(['unknown key `backof` under `retry`']);
+    expect(messages('config', 'project: p\nprojekt: q\n')).toEqual(['unknown key `projekt` in herald.yaml']);
+  });
+
   it('a wrong type is answered with what to write, then what the key is for', () => {
     expect(check('journey', 'journey: j\ntrigger: { event: a.b }\nsteps:\n  send: t\n')).toEqual([
       expect.objectContaining({
