@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CODES, Project } from '@herald/dsl';
-import { listYamlFiles, readFileOrUndefined } from '../../runtime/src/cli/load-project.js';
+import { readFileOrUndefined } from '@herald/dsl';
+import { listYamlFiles } from '../../runtime/src/cli/load-project.js';
 import { REPO_ROOT } from '../helpers/cli.js';
 
 /** mulberry32: a small seeded PRNG, so a failure reproduces from its seed. */

@@ -4,7 +4,6 @@
  * once; the language server keeps one alive and feeds it edits.
  */
 import { redactPathProblems } from '../typecheck/check-redact-paths.js';
-import { statSync } from 'node:fs';
 import { posix } from 'node:path';
 import { compareDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { codeInfo } from '../diagnostics/codes.js';
@@ -29,18 +28,12 @@ export interface CompilerHost {
   readonly pluginRoots?: readonly string[];
   /**
    * Whether an absolute path is a folder: asked only about a template `file:` that could not be
-   * read, so the message can say it names a folder. Default: look on disk.
+   * read, so the message can say it names a folder. Without it, none is (the message says
+   * "not found"); hosts on disk pass `isFolderOnDisk` (node-host.ts).
    */
   readonly isFolder?: (absPath: string) => boolean;
 }
 
-function folderOnDisk(absPath: string): boolean {
-  try {
-    return statSync(absPath).isDirectory();
-  } catch {
-    return false;
-  }
-}
 
 export interface CheckResult {
   readonly diagnostics: readonly Diagnostic[];
@@ -135,7 +128,7 @@ export class Project {
   private isProjectFolder = (rel: string): boolean => {
     const prefix = `${rel}/`;
     for (const p of this.entries.keys()) if (p.startsWith(prefix)) return true;
-    return (this.host.isFolder ?? folderOnDisk)(posix.join(this.root, rel));
+    return this.host.isFolder?.(posix.join(this.root, rel)) ?? false;
   };
 
   private compiled(path: string, e: FileEntry): CompiledFile | undefined {

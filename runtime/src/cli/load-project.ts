@@ -2,18 +2,11 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isYamlFile, Project, type CompileResult } from '@herald/dsl';
+import { isFolderOnDisk, isYamlFile, Project, readFileOrUndefined, type CompileResult } from '@herald/dsl';
 import { isProjectDir, requireProjectDir } from './require-project-dir.js';
 
 const SKIP_DIRS = new Set(['node_modules', '.git', '.herald', 'dist', 'out']);
 
-export function readFileOrUndefined(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
-  }
-}
 
 /** Folders above the CLI's own package: where the bundled @herald/* plugins are installed. */
 export function bundledPluginRoots(): string[] {
@@ -53,7 +46,7 @@ export interface LoadedProject {
 export function openProject(dir: string): Project {
   requireProjectDir(dir);
   const root = resolve(dir).split(sep).join('/');
-  const project = new Project(root, { readFile: readFileOrUndefined, pluginRoots: bundledPluginRoots() });
+  const project = new Project(root, { readFile: readFileOrUndefined, isFolder: isFolderOnDisk, pluginRoots: bundledPluginRoots() });
   for (const f of listYamlFiles(root)) project.setFile(f, readFileSync(join(root, f), 'utf8'));
   return project;
 }

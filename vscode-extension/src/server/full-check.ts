@@ -2,9 +2,8 @@
  * The authoritative check: every file of a project, the same `Project.check()` the CLI runs.
  * Runs in a worker thread (check-worker.ts) or, where workers are unavailable, inline.
  */
-import { readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import { Project, type Diagnostic } from '@herald/dsl';
+import { isFolderOnDisk, Project, readFileOrUndefined, type Diagnostic } from '@herald/dsl';
 
 export type FullCheckRequest =
   | { readonly type: 'open'; readonly root: string; readonly pluginRoots: readonly string[] }
@@ -17,13 +16,6 @@ export type FullCheckResponse =
   | { readonly type: 'checked'; readonly root: string; readonly id: number; readonly diagnostics: readonly Diagnostic[]; readonly ms: number }
   | { readonly type: 'failed'; readonly root: string; readonly id: number; readonly error: string };
 
-export function readFileOrUndefined(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
-  }
-}
 
 /** The projects a checker holds; the same code serves the worker and the inline fallback. */
 export class FullCheckState {
@@ -32,7 +24,7 @@ export class FullCheckState {
   handle(msg: FullCheckRequest): FullCheckResponse | undefined {
     switch (msg.type) {
       case 'open':
-        this.projects.set(msg.root, new Project(msg.root, { readFile: readFileOrUndefined, pluginRoots: msg.pluginRoots }));
+        this.projects.set(msg.root, new Project(msg.root, { readFile: readFileOrUndefined, isFolder: isFolderOnDisk, pluginRoots: msg.pluginRoots }));
         return undefined;
       case 'close':
         this.projects.delete(msg.root);

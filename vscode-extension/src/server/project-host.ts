@@ -19,8 +19,10 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import {
   classifyFile,
+  isFolderOnDisk,
   isYamlFile,
   Project,
+  readFileOrUndefined,
   type CheckResult,
   type Diagnostic,
   type GraphIR,
@@ -29,7 +31,7 @@ import {
   type Type,
 } from '@herald/dsl';
 import { FocusTimings } from './focus-timings.js';
-import { InlineChecker, readFileOrUndefined, WorkerChecker, type FullChecker, type FullCheckResponse } from './full-check.js';
+import { InlineChecker, WorkerChecker, type FullChecker, type FullCheckResponse } from './full-check.js';
 import { fileLocalDiagnostics, noProjectNotice } from './loose-file.js';
 
 /** The folders the CLI skips when it lists a project's files (runtime/src/cli/load-project.ts). */
@@ -491,7 +493,7 @@ export class ProjectHost {
   private readonly looseProjects = new Map<string, HeraldProject>();
   checker: FullChecker;
   private readonly readCache = new Map<string, string | undefined>();
-  readonly compilerHost: { readFile: (p: string) => string | undefined; pluginRoots: readonly string[] };
+  readonly compilerHost: { readFile: (p: string) => string | undefined; isFolder: (p: string) => boolean; pluginRoots: readonly string[] };
   private workspaceFolders: string[] = [];
 
   constructor(
@@ -500,6 +502,7 @@ export class ProjectHost {
   ) {
     this.compilerHost = {
       readFile: options.cacheReads ? (p) => this.cachedRead(p) : readFileOrUndefined,
+      isFolder: isFolderOnDisk,
       pluginRoots: options.pluginRoots,
     };
     this.checker = this.createChecker();

@@ -1,0 +1,22 @@
+/**
+ * The file system as a CompilerHost reads it (project.ts): the one place the compiler's hosts
+ * (the CLI, the runtime's loader, the language server) touch the disk for it. The Project itself
+ * reads only through its host, so tests and the editor can give it files from memory.
+ */
+import { readFileSync, statSync } from 'node:fs';
+
+export function readFileOrUndefined(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+export function isFolderOnDisk(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
