@@ -30,7 +30,7 @@ import { ingestEvent } from './ingest-event.js';
 import type { HandlerContext, JobHandler } from './handler-context.js';
 import type { HandOverTarget } from './hand-over-attempts.js';
 import { jobIds } from './job-ids.js';
-import { createLogDigest, type LogDigest } from './log-digest.js';
+import { createLogDigest } from './log-digest.js';
 import type { RoutingDecision } from './route-event.js';
 import { createRuntimeMetrics, rejectedTypeLabel, type RuntimeMetrics } from './runtime-metrics.js';
 import { shortVersion } from '../engine/describe.js';
@@ -124,6 +124,9 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const now = nowFunction(options.clock);
   const validate = createEventValidator(graph);
   const metrics: RuntimeMetrics = createRuntimeMetrics(() => driver.queueDepth(), options.processMetrics ?? false);
+  // A message that failed in the end (every channel tried) is an operator's business, not only
+  // the archive's: one warn line, and a count for a burst (a provider down, a bad list).
+  const failures = createLogDigest({ log, what: 'the message failed (GET /archive/<id> has its history)', noun: ['message', 'messages'] });
   const autoRun = options.autoRun ?? !isVirtualClock(options.clock);
   const handlers: Record<Job['kind'], JobHandler> = {
     event: handleEventJob,
@@ -136,7 +139,6 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   let pool: WorkerPool | undefined;
   /** Where the handlers' pool tasks wait for a free worker; stop() holds its sends back. */
   let graphs: GraphCache | undefined;
-  let failures: LogDigest | undefined;
   /** What start() set up, together: the scheduler and the context its handlers (and ingest) use. */
   let live: { readonly scheduler: Scheduler; readonly context: HandlerContext } | undefined;
   let state: 'new' | 'starting' | 'running' | 'stopping' | 'stopped' = 'new';
@@ -204,10 +206,6 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         what: 'an earlier run may have reached the provider and recorded no outcome; sending again with the same idempotency key',
         noun: ['attempt', 'attempts'],
       });
-      // A message that failed in the end (every channel tried) is an operator's business, not only
-      // the archive's: one warn line, and a count for a burst (a provider down, a bad list).
-      failures = createLogDigest({ log, what: 'the message failed (GET /archive/<id> has its history)', noun: ['message', 'messages'] });
-      const failed = failures;
       const context: HandlerContext = {
         driver,
         ingestOrder: createOrderedRuns(),
@@ -222,7 +220,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         // Every delivery a committed unit wrote: final ones count in herald_deliveries_total.
         onDelivery: (delivery) => {
           metrics.deliveryWritten(delivery);
-          if (delivery.status === 'failed') failed.note(`message ${delivery.id} (${delivery.journey}/${delivery.node} to ${delivery.subjectId}): ${delivery.history.at(-1)?.note ?? 'failed'}`);
+          if (delivery.status === 'failed') failures.note(`message ${delivery.id} (${delivery.journey}/${delivery.node} to ${delivery.subjectId}): ${delivery.history.at(-1)?.note ?? 'failed'}`);
           options.onDelivery?.(delivery);
         },
         ...(options.onRouted ? { onRouted: options.onRouted } : {}),
@@ -365,7 +363,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       pool?.holdSends?.();
       if (wasRunning) await live?.scheduler.stop();
       live?.context.resends.flush();
-      failures?.flush();
+      failures.flush();
       await pool?.close();
       await driver.close();
       state = 'stopped';

@@ -59,8 +59,8 @@ export async function commitUnit(ctx: HandlerContext, unit: UnitOfWork, subjects
   try {
     const outcome = await ctx.driver.commit(handOver.unit);
     committed = outcome.ok;
-    if (committed && ctx.onDelivery) tellDeliveries(ctx, ctx.onDelivery, handOver.unit);
-    if (committed && ctx.onInstance) tellInstances(ctx, ctx.onInstance, handOver.unit);
+    if (committed && ctx.onDelivery) for (const { delivery } of handOver.unit.deliveries ?? []) tell(ctx, 'onDelivery', ctx.onDelivery, delivery, `delivery ${delivery.id}`);
+    if (committed && ctx.onInstance) for (const { instance } of handOver.unit.instances ?? []) tell(ctx, 'onInstance', ctx.onInstance, instance, `instance ${instance.id}`);
     return outcome;
   } finally {
     handOver.settle(committed);
@@ -68,23 +68,11 @@ export async function commitUnit(ctx: HandlerContext, unit: UnitOfWork, subjects
 }
 
 /** An observer that throws is logged: what it watches is committed already. */
-function tellDeliveries(ctx: HandlerContext, onDelivery: (delivery: Delivery) => void, unit: UnitOfWork): void {
-  for (const { delivery } of unit.deliveries ?? []) {
-    try {
-      onDelivery(delivery);
-    } catch (error) {
-      ctx.log.error(`onDelivery threw for delivery ${delivery.id}: ${(error as Error).message}`);
-    }
-  }
-}
-
-function tellInstances(ctx: HandlerContext, onInstance: (instance: Instance) => void, unit: UnitOfWork): void {
-  for (const { instance } of unit.instances ?? []) {
-    try {
-      onInstance(instance);
-    } catch (error) {
-      ctx.log.error(`onInstance threw for instance ${instance.id}: ${(error as Error).message}`);
-    }
+function tell<T>(ctx: HandlerContext, name: string, observer: (value: T) => void, value: T, what: string): void {
+  try {
+    observer(value);
+  } catch (error) {
+    ctx.log.error(`${name} threw for ${what}: ${(error as Error).message}`);
   }
 }
 
