@@ -19,8 +19,9 @@
  */
 import { didYouMean } from '../diagnostics/did-you-mean.js';
 import type { Problem } from '../diagnostics/report.js';
-import { offsetInText, type Located, type TemplateFile } from '../model/ast.js';
+import { offsetInText, type Located, type TemplateFile, type TemplateVariant } from '../model/ast.js';
 import { scanTemplate } from '../template/scan-template.js';
+import type { TemplateTag } from '../template/template-problem.js';
 import { MESSAGE_KINDS } from '../schema/template-schema.js';
 import type { Type } from '../types/type.js';
 
@@ -52,6 +53,8 @@ export function redactPathProblems(redact: readonly Located<string>[], scopes: I
   for (const t of templates) for (const v of t.variants) for (const f of v.fields) rendered.add(f.name.value);
   const defined = new Set(Object.values(MESSAGE_KINDS).flatMap((k) => Object.keys(k.fields)));
   const redactedFields = new Set(redact.flatMap((r) => (r.value.startsWith('content.') ? [r.value.slice('content.'.length)] : [])));
+  /** Parsed the first time a `vars.*` entry needs it. */
+  let kept: KeptField[] | undefined;
   for (const entry of redact) {
     const [head, ...path] = entry.value.split('.');
     if (head === 'content' && path.length === 1) {
@@ -72,7 +75,8 @@ export function redactPathProblems(redact: readonly Located<string>[], scopes: I
         problems.push(varsProblem(entry, path, results as Extract<Resolution, { ok: false }>[]));
         continue;
       }
-      const shown = renderedAt(path, templates, redactedFields);
+      kept ??= keptFields(templates, redactedFields);
+      const shown = renderedAt(path, kept);
       if (shown) problems.push(renderedProblem(entry, shown));
     }
   }
@@ -86,25 +90,39 @@ interface Rendering {
   readonly span: Problem['span'];
 }
 
-/** The first template field not itself redacted that renders the value at `path` (or inside it). */
-function renderedAt(path: readonly string[], templates: readonly TemplateFile[], redactedFields: ReadonlySet<string>): Rendering | undefined {
+/** A template field the archive keeps (not redacted itself), with the tags that output a value. */
+interface KeptField {
+  readonly template: TemplateFile;
+  readonly variant: TemplateVariant;
+  readonly field: TemplateVariant['fields'][number];
+  readonly outputs: readonly TemplateTag[];
+}
+
+/** Every kept field's output tags, each template parsed once per check. */
+function keptFields(templates: readonly TemplateFile[], redactedFields: ReadonlySet<string>): KeptField[] {
+  return templates.flatMap((template) =>
+    template.variants.flatMap((variant) =>
+      variant.fields
+        .filter((field) => !redactedFields.has(field.name.value))
+        .map((field) => ({ template, variant, field, outputs: scanTemplate(field.text.text).tags.filter((g) => g.kind === 'name' || g.kind === 'unescaped') })),
+    ),
+  );
+}
+
+/** The first kept field that renders the value at `path` (or inside it). */
+function renderedAt(path: readonly string[], kept: readonly KeptField[]): Rendering | undefined {
   const dotted = path.join('.');
-  for (const t of templates) {
-    for (const v of t.variants) {
-      for (const f of v.fields) {
-        if (redactedFields.has(f.name.value)) continue;
-        const tag = scanTemplate(f.text.text).tags.find((g) => (g.kind === 'name' || g.kind === 'unescaped') && (g.path === dotted || g.path.startsWith(`${dotted}.`)));
-        if (!tag) continue;
-        const start = offsetInText(f.text, tag.tagStart);
-        const end = offsetInText(f.text, tag.tagEnd);
-        return {
-          template: t.id.value,
-          field: f.name.value,
-          where: `\`${v.channel.value}\` variant \`${v.locale.value}\``,
-          span: start !== undefined && end !== undefined ? { file: f.text.span.file, start, end } : f.text.span,
-        };
-      }
-    }
+  for (const { template, variant, field, outputs } of kept) {
+    const tag = outputs.find((g) => g.path === dotted || g.path.startsWith(`${dotted}.`));
+    if (!tag) continue;
+    const start = offsetInText(field.text, tag.tagStart);
+    const end = offsetInText(field.text, tag.tagEnd);
+    return {
+      template: template.id.value,
+      field: field.name.value,
+      where: `\`${variant.channel.value}\` variant \`${variant.locale.value}\``,
+      span: start !== undefined && end !== undefined ? { file: field.text.span.file, start, end } : field.text.span,
+    };
   }
   return undefined;
 }
