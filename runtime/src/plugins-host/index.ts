@@ -6,7 +6,7 @@ export { substituteEnv, type Env, type SubstituteResult } from './substitute-env
 export { resolveConfigPaths } from './resolve-config-paths.js';
 export { resolvePluginEntry, type EntryResult } from './resolve-plugin-entry.js';
 export { loadPluginModule, describeError, type LoadModuleResult, type PluginRole } from './load-plugin-module.js';
-export { preparePluginConfig, pointerToPath, type PreparedConfig } from './prepare-plugin-config.js';
+export { preparePluginConfig, pointerToDotPath, type PreparedConfig } from './prepare-plugin-config.js';
 export { schemaCheck, toFieldProblems, type FieldProblem, type SchemaCheck } from './json-validator.js';
 export { messageIdDomainFor } from './message-id-domain.js';
 export {

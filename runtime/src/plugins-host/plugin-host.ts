@@ -29,7 +29,7 @@ import { schemaCheck } from './json-validator.js';
 import { describeError, loadPluginModule } from './load-plugin-module.js';
 import { messageIdDomainFor } from './message-id-domain.js';
 import { logLimiter, pluginScopedLogger, silentLogger } from './plugin-logger.js';
-import { pointerToPath, preparePluginConfig } from './prepare-plugin-config.js';
+import { pointerToDotPath, preparePluginConfig } from './prepare-plugin-config.js';
 import type { Env } from './substitute-env.js';
 
 export interface PluginHostOptions {
@@ -326,7 +326,7 @@ async function prepareAll(options: PluginHostOptions): Promise<{
         for (const [queryName, q] of Object.entries(ir.queries)) {
           if (querySchema !== undefined) {
             const found = schemaCheck(querySchema)(q.with ?? {});
-            for (const p of found) problems.push(`${where}: query ${queryName}: with${pointerToPath(p.path)} ${p.message}`);
+            for (const p of found) problems.push(`${where}: query ${queryName}: with${pointerToDotPath(p.path)} ${p.message}`);
           }
           queries.set(queryName, q.with ?? {});
         }

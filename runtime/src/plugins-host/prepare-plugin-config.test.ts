@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { pointerToPath } from './prepare-plugin-config.js';
+import { pointerToDotPath } from './prepare-plugin-config.js';
 
-describe('pointerToPath', () => {
+describe('pointerToDotPath', () => {
   it('writes a JSON Pointer as the config path a reader knows, decoding ~1 and ~0', () => {
-    expect(pointerToPath('')).toBe('');
-    expect(pointerToPath('/auth/user')).toBe('.auth.user');
-    expect(pointerToPath('/to/0')).toBe('.to[0]');
-    expect(pointerToPath('/headers/x~1y~0z')).toBe('.headers.x/y~z');
+    expect(pointerToDotPath('')).toBe('');
+    expect(pointerToDotPath('/auth/user')).toBe('.auth.user');
+    expect(pointerToDotPath('/to/0')).toBe('.to[0]');
+    expect(pointerToDotPath('/headers/x~1y~0z')).toBe('.headers.x/y~z');
   });
 });

@@ -4,7 +4,7 @@
  * Problems are values, one line each, naming the channel or source and the config key.
  */
 // The light entry: this runs in every worker thread, where the full compiler would cost ~20 MB each.
-import { pointerToPath as pointerSegments } from '@herald/dsl/render';
+import { pointerToPath } from '@herald/dsl/render';
 import type { JsonSchemaObject } from '@herald/plugin-sdk';
 import { schemaCheck } from './json-validator.js';
 import { resolveConfigPaths } from './resolve-config-paths.js';
@@ -30,14 +30,14 @@ export function preparePluginConfig(
   }
   const problems = check(config);
   if (problems.length > 0) {
-    return { ok: false, problems: problems.map((p) => `${where}: config${pointerToPath(p.path)} ${p.message}`) };
+    return { ok: false, problems: problems.map((p) => `${where}: config${pointerToDotPath(p.path)} ${p.message}`) };
   }
   return { ok: true, config };
 }
 
-/** `/auth/user` → `.auth.user`, `/to/0` → `.to[0]`. */
-export function pointerToPath(pointer: string): string {
-  return pointerSegments(pointer)
+/** `/auth/user` → `.auth.user`, `/to/0` → `.to[0]`: a config key as a message names it. */
+export function pointerToDotPath(pointer: string): string {
+  return pointerToPath(pointer)
     .map((seg) => (/^\d+$/.test(seg) ? `[${seg}]` : `.${seg}`))
     .join('');
 }
