@@ -55,6 +55,15 @@ export function makeProject(plugins: Record<string, string>): string {
   return root;
 }
 
+/** `sources:` of a graph whose `crm.byId` reads the data/crm.json makeProject writes. */
+export const CRM_SOURCES = {
+  crm: {
+    use: '@herald/source-file',
+    config: { path: 'data/crm.json' },
+    queries: { byId: { args: { kind: 'dyn' }, returns: { kind: 'dyn' }, with: { collection: 'customers' } } },
+  },
+} as unknown as GraphIR['sources'];
+
 export const reminder: TemplateIR = {
   id: 'reminder',
   fallbackLocale: 'en',

@@ -6,7 +6,7 @@
 import { rmSync } from 'node:fs';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { isHeldSend, SENDS_HELD_CODE, type PingResult, type SendTask } from './pool-tasks.js';
-import { channelPlugin, ECHO_SEND, journey, makeGraph, makeProject, subject, vars } from './pool-test-fixtures.js';
+import { channelPlugin, CRM_SOURCES, ECHO_SEND, journey, makeGraph, makeProject, subject, vars } from './pool-test-fixtures.js';
 import { createWorkerPool, type WorkerPool } from './worker-pool.js';
 
 // These tests run the built worker (dist/pool/worker.js): `npx tsc -b runtime` first.
@@ -30,15 +30,7 @@ const graph = makeGraph(
     throws: { use: './plugins/throws', message: 'email' },
     busy: { use: './plugins/busy', message: 'email' },
   },
-  {
-    sources: {
-      crm: {
-        use: '@herald/source-file',
-        config: { path: 'data/crm.json' },
-        queries: { byId: { args: { kind: 'dyn' }, returns: { kind: 'dyn' }, with: { collection: 'customers' } } },
-      },
-    },
-  } as never,
+  { sources: CRM_SOURCES },
 );
 
 function send(channel: string, key: string): SendTask {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PluginStartupError } from '../plugins-host/plugin-host.js';
 import { verifyUnsubscribeToken } from '../subjects/unsubscribe-token.js';
 import type { SendTask } from './pool-tasks.js';
-import { channelPlugin, ECHO_SEND, journey, makeGraph, makeProject, subject, vars } from './pool-test-fixtures.js';
+import { channelPlugin, CRM_SOURCES, ECHO_SEND, journey, makeGraph, makeProject, subject, vars } from './pool-test-fixtures.js';
 import { createWorkerPool, type WorkerPool } from './worker-pool.js';
 
 // These tests run the built worker (dist/pool/worker.js): `npx tsc -b runtime` first.
@@ -38,15 +38,7 @@ const graph = makeGraph(
     spin: { use: './plugins/spin', message: 'email' },
     throws: { use: './plugins/throws', message: 'email' },
   },
-  {
-    sources: {
-      crm: {
-        use: '@herald/source-file',
-        config: { path: 'data/crm.json' },
-        queries: { byId: { args: { kind: 'dyn' }, returns: { kind: 'dyn' }, with: { collection: 'customers' } } },
-      },
-    },
-  } as never,
+  { sources: CRM_SOURCES },
 );
 
 function send(channel: string, over: Partial<SendTask> = {}): SendTask {
