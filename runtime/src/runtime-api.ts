@@ -3,6 +3,7 @@
  * orchestrator (runtime/src/orchestrator/) implements it; the edges never touch the driver.
  */
 import type { GraphIR } from '@herald/dsl';
+import type { ProviderCallback } from '@herald/plugin-sdk';
 import type { ArchiveQuery, ArchivedMessage } from './driver/driver.js';
 import type { Instance, InstanceStatus, SubjectPatch, SubjectProfile } from './engine/types.js';
 
@@ -19,6 +20,17 @@ export type IngestResult =
   | { readonly ok: true; readonly eventId: string; readonly duplicate: boolean }
   | { readonly ok: false; readonly errors: readonly FieldError[] };
 
+/**
+ * What a provider's callback came to: its receipts applied (`matched` of them to a message
+ * awaiting one), refused by the plugin (unreadable, or not signed as the provider signs), a
+ * channel whose plugin reads no callbacks, or the plugin failing to read it.
+ */
+export type CallbackOutcome =
+  | { readonly kind: 'applied'; readonly received: number; readonly matched: number }
+  | { readonly kind: 'refused'; readonly status: 400 | 401 | 403; readonly reason: string }
+  | { readonly kind: 'unsupported' }
+  | { readonly kind: 'failed'; readonly reason: string };
+
 export interface HeraldRuntime {
   readonly graph: GraphIR;
   /** Validate against the declared event type, then queue for routing. */
@@ -32,9 +44,16 @@ export interface HeraldRuntime {
   optOut(subjectId: string, entry: string): Promise<void>;
   searchArchive(q: ArchiveQuery): Promise<{ items: ArchivedMessage[]; cursor: string | null }>;
   getArchived(deliveryId: string): Promise<ArchivedMessage | undefined>;
-  /** A provider status callback (accepted → delivered/bounced/failed). */
-  /** False when no message awaiting a receipt has this provider id (unknown, or already settled). */
+  /**
+   * A provider status callback in Herald's own shape (accepted → delivered/bounced/failed).
+   * False when no message awaiting a receipt has this provider id (unknown, or already settled).
+   */
   receipt(providerMessageId: string, outcome: 'delivered' | 'bounced' | 'failed', reason?: string): Promise<boolean>;
+  /**
+   * A provider's status callback in its own format, read by the channel's plugin in a worker
+   * thread (`readCallback`); each receipt it reports is applied as `receipt` applies one.
+   */
+  providerCallback(channel: string, callback: ProviderCallback): Promise<CallbackOutcome>;
   /**
    * Count events refused before they reached `ingest` — the invalid items of a `POST /events`
    * batch refused whole — in `herald_events_rejected_total`, beside the ones ingest refuses.

@@ -4,6 +4,7 @@ import type { DeliveryResult } from './delivery-result.js';
 import type { JsonSchemaObject } from './json-schema.js';
 import type { ChannelManifest, MessageKind } from './manifest.js';
 import type { MessageContent, OutboundMessage } from './outbound-message.js';
+import type { CallbackContext, CallbackReading, ProviderCallback } from './provider-callback.js';
 
 /** A live channel, made by `create`. One instance per configured channel per worker thread. */
 export interface ChannelInstance<Content extends MessageContent = Readonly<Record<string, string>>> {
@@ -13,6 +14,13 @@ export interface ChannelInstance<Content extends MessageContent = Readonly<Recor
    * Must return promptly with `aborted(ctx.signal)` once `ctx.signal` is aborted.
    */
   send(message: OutboundMessage<Content>, ctx: SendContext): Promise<DeliveryResult>;
+  /**
+   * Reads the provider's status callback for messages it `accepted` (`POST /receipts/<channel>`):
+   * which messages it reports delivered, bounced or failed. Verify the provider's signature here
+   * when it signs its calls. Must not throw for a bad body: refuse it (`refuseCallback(400, ...)`).
+   * Without it, the route takes Herald's own receipt JSON only (docs/api.md, "Receipts").
+   */
+  readCallback?(callback: ProviderCallback, ctx: CallbackContext): CallbackReading | Promise<CallbackReading>;
   /** Releases connections, files, timers. Called once at shutdown, but must be safe to call twice. */
   close?(): Promise<void>;
 }

@@ -25,6 +25,8 @@ export type {
 } from './delivery-result.js';
 export { checkSourceResult, isSourceResult, sourceFailed, sourceOk } from './source-result.js';
 export type { SourceFailure, SourceResult, SourceValue } from './source-result.js';
+export { callbackReceipts, checkCallbackReading, refuseCallback } from './provider-callback.js';
+export type { CallbackContext, CallbackReading, CallbackReceipt, CallbackStatus, ProviderCallback } from './provider-callback.js';
 export { DEFAULT_MESSAGE_ID_DOMAIN, messageIdFor } from './message-id.js';
 export { ANY_MESSAGE_KIND, MANIFEST_FILE, ManifestError, checkManifest, loadManifest } from './manifest.js';
 export type {

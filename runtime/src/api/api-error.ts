@@ -15,6 +15,7 @@ export type ApiErrorCode =
   | 'invalid_request'
   | 'invalid_json'
   | 'unauthorized'
+  | 'forbidden'
   | 'not_found'
   | 'payload_too_large'
   | 'uri_too_long'

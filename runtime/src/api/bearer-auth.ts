@@ -1,6 +1,8 @@
 /**
  * Bearer-token auth for every route but the public ones (`config: { public: true }`: health
- * and unsubscribe links, which mailbox providers and customers open without a token).
+ * and unsubscribe links, which mailbox providers and customers open without a token). Routes
+ * with `config: { basicAuth: true }` (provider callbacks) also take the token as the password
+ * of HTTP basic auth, the one credential providers can put in a callback URL.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
@@ -25,12 +27,26 @@ export function bearerTokenCheck(token: string): (authorization: string | undefi
   };
 }
 
+/** Whether a request's `Authorization` header is basic auth whose password is the token (any user name). */
+export function basicPasswordCheck(token: string): (authorization: string | undefined) => boolean {
+  const expected = digest(token);
+  return (authorization) => {
+    const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(authorization ?? '');
+    if (match === null) return false;
+    const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    return colon >= 0 && timingSafeEqual(digest(decoded.slice(colon + 1)), expected);
+  };
+}
+
 export function installBearerAuth(server: FastifyInstance, token: string): void {
   const valid = bearerTokenCheck(token);
+  const validBasic = basicPasswordCheck(token);
   server.addHook('onRequest', async (request, reply) => {
     if (request.routeOptions.config.public === true) return;
     const header = request.headers.authorization ?? '';
     if (valid(header)) return;
+    if (request.routeOptions.config.basicAuth === true && validBasic(header)) return;
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     reply.header('WWW-Authenticate', match ? 'Bearer error="invalid_token"' : 'Bearer realm="herald"');
     return sendError(reply, 401, 'unauthorized', match ? 'the bearer token is not valid' : 'this route needs an Authorization: Bearer <token> header');

@@ -1,6 +1,6 @@
 /**
  * The HTTP API in front of a `HeraldRuntime`: events in; instances, archive and subjects out;
- * unsubscribe links; provider receipts; health and metrics. Routes are one file per group;
+ * unsubscribe links; provider receipts and callbacks; health and metrics. Routes are one file per group;
  * this file sets what they share: JSON only, a body limit, bearer auth, one error shape.
  * Every route and its answers are documented in docs/api.md.
  *
@@ -12,6 +12,7 @@ import type { HeraldRuntime } from '../runtime-api.js';
 import { MAX_UNSUBSCRIBE_TOKEN_LENGTH } from '../subjects/unsubscribe-token.js';
 import { frameworkErrorHandler, handleApiError, sendError } from './api-error.js';
 import { registerArchiveRoutes } from './archive-routes.js';
+import { registerCallbacksRoutes } from './callbacks-routes.js';
 import { installBearerAuth } from './bearer-auth.js';
 import { handleClientError } from './client-error.js';
 import { eventValidatorFor, registerEventsRoutes, type ValidateEvent } from './events-routes.js';
@@ -56,6 +57,11 @@ export interface ApiServerOptions {
    * `ingest` makes, on the runtime's graph (`eventValidatorFor(runtime.graph)`).
    */
   readonly validateEvent?: ValidateEvent | undefined;
+  /**
+   * The URL the API is reached at from outside (`--public-url`): provider callbacks are signed
+   * over the URL the provider called, which behind a proxy is not the request's own.
+   */
+  readonly publicUrl?: string | undefined;
 }
 
 /**
@@ -120,6 +126,7 @@ export function createApiServer(runtime: HeraldRuntime, options: ApiServerOption
   registerSubjectsRoutes(server, runtime);
   registerUnsubscribeRoutes(server, runtime, options.unsubscribeSecret || undefined);
   registerReceiptsRoutes(server, runtime);
+  registerCallbacksRoutes(server, runtime, options.publicUrl);
   registerHealthRoutes(server, runtime, options.token);
   return server;
 }

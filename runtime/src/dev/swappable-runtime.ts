@@ -46,6 +46,7 @@ export function createSwappableRuntime(first: Runtime): SwappableRuntime {
     searchArchive: (q) => use((r) => r.searchArchive(q)),
     getArchived: (id) => use((r) => r.getArchived(id)),
     receipt: (id, outcome, reason) => use((r) => r.receipt(id, outcome, reason)),
+    providerCallback: (channel, callback) => use((r) => r.providerCallback(channel, callback)),
     // A count, not a call to hold during a swap: the runtime current now takes it.
     countRejected: (types) => current.countRejected(types),
     metrics: () => use((r) => r.metrics()),

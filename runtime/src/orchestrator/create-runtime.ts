@@ -318,6 +318,18 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       return result.ok;
     },
 
+    async providerCallback(channel, callback) {
+      running();
+      if (!pool) return { kind: 'failed', reason: 'no worker pool is running' };
+      const { answer } = await pool.run({ kind: 'callback', channel, callback, now: now() });
+      if (answer.kind !== 'read') return answer.kind === 'failed' ? { kind: 'failed', reason: answer.reason } : answer;
+      let matched = 0;
+      // One after another: two receipts for one message (a bounce after a delivered, in one
+      // batch) are applied in the order the provider gave them.
+      for (const r of answer.receipts) if (await runtime.receipt(r.providerMessageId, r.status, r.reason)) matched++;
+      return { kind: 'applied', received: answer.receipts.length, matched };
+    },
+
     countRejected(types) {
       for (const type of types) metrics.eventsRejected.inc({ type: rejectedTypeLabel(graph, type) });
     },

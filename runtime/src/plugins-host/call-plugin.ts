@@ -4,8 +4,8 @@
  * it), throws turned into retryable failures, and results checked with the SDK's own checks.
  * Plugins are not trusted to be typed, to be quick, or to keep their promises.
  */
-import { checkDeliveryResult, checkSourceResult, failed, sourceFailed } from '@herald/plugin-sdk';
-import type { DeliveryResult, SourceResult } from '@herald/plugin-sdk';
+import { checkCallbackReading, checkDeliveryResult, checkSourceResult, failed, sourceFailed } from '@herald/plugin-sdk';
+import type { CallbackReading, CallbackReceipt, DeliveryResult, SourceResult } from '@herald/plugin-sdk';
 import { describeError } from './load-plugin-module.js';
 
 export const TIMEOUT_CODE = 'TIMEOUT';
@@ -60,14 +60,38 @@ export async function withDeadline<T>(call: (signal: AbortSignal) => Promise<T>,
   }
 }
 
-/** How a kind of call (a send, a query) is checked and answered: its result check and its retryable failure. */
-interface CallKind<R> {
+/**
+ * How a kind of call (a send, a query, reading a callback) is checked and answered: its result
+ * check, what a checked result of type V is answered as, and its failure.
+ */
+interface CallKind<V, R> {
   readonly check: (value: unknown) => string[];
+  readonly accept: (value: V) => R;
   readonly retryable: (reason: string, options: { readonly code: string }) => R;
 }
 
-const SEND: CallKind<DeliveryResult> = { check: checkDeliveryResult, retryable: failed.retryable };
-const QUERY: CallKind<SourceResult> = { check: checkSourceResult, retryable: sourceFailed.retryable };
+const SEND: CallKind<DeliveryResult, DeliveryResult> = { check: checkDeliveryResult, accept: (r) => r, retryable: failed.retryable };
+const QUERY: CallKind<SourceResult, SourceResult> = { check: checkSourceResult, accept: (r) => r, retryable: sourceFailed.retryable };
+
+/**
+ * What reading a provider's callback came to: the receipts it reports, its refusal (a body the
+ * plugin cannot read, a signature that does not verify), a channel whose plugin reads no
+ * callbacks, or the plugin's own failure (it threw, hung, answered nonsense, or never started).
+ */
+export type CallbackAnswer =
+  | { readonly kind: 'read'; readonly receipts: readonly CallbackReceipt[] }
+  | { readonly kind: 'refused'; readonly status: 400 | 401 | 403; readonly reason: string }
+  | { readonly kind: 'unsupported' }
+  | { readonly kind: 'failed'; readonly reason: string; readonly code: string };
+
+const CALLBACK: CallKind<CallbackReading, CallbackAnswer> = {
+  check: (value) => {
+    const problem = checkCallbackReading(value);
+    return problem === undefined ? [] : [problem];
+  },
+  accept: (r) => (r.ok ? { kind: 'read', receipts: r.receipts } : { kind: 'refused', status: r.status, reason: r.reason }),
+  retryable: (reason, { code }) => ({ kind: 'failed', reason, code }),
+};
 
 /**
  * A call of `kind`, answered at its own deadline whatever the plugin does: a hung call becomes a
@@ -76,9 +100,9 @@ const QUERY: CallKind<SourceResult> = { check: checkSourceResult, retryable: sou
  * thread; a throw becomes a retryable `plugin threw: ...`, a malformed result a retryable
  * `plugin returned an invalid result: ...`. `onProblem` hears about each. Never rejects.
  */
-async function callWithDeadline<R>(
-  kind: CallKind<R>,
-  call: (signal: AbortSignal) => Promise<R>,
+async function callWithDeadline<V, R>(
+  kind: CallKind<V, R>,
+  call: (signal: AbortSignal) => Promise<V>,
   timeoutMs: number,
   outer?: AbortSignal,
   onProblem?: (problem: CallProblem) => void,
@@ -97,7 +121,7 @@ async function callWithDeadline<R>(
         onProblem?.({ kind: 'invalid', problems });
         return kind.retryable(`plugin returned an invalid result: ${problems.join('; ')}`, { code: INVALID_RESULT_CODE });
       }
-      return outcome.value;
+      return kind.accept(outcome.value);
     }
   }
 }
@@ -128,4 +152,17 @@ export function queryWithDeadline(
   onProblem?: (problem: CallProblem) => void,
 ): Promise<SourceResult> {
   return callWithDeadline(QUERY, call, timeoutMs, outer, onProblem);
+}
+
+/**
+ * A provider's callback read by its channel's plugin (`readCallback`), answered at its deadline
+ * as a send is; a throw, a hang or a malformed reading is a `failed` answer. Never rejects.
+ */
+export function readCallbackWithDeadline(
+  call: (signal: AbortSignal) => Promise<CallbackReading>,
+  timeoutMs: number,
+  outer?: AbortSignal,
+  onProblem?: (problem: CallProblem) => void,
+): Promise<CallbackAnswer> {
+  return callWithDeadline(CALLBACK, call, timeoutMs, outer, onProblem);
 }

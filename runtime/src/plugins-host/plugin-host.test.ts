@@ -211,6 +211,43 @@ describe('plugin host', () => {
   });
 });
 
+const reads = writePlugin(
+  'plugins/reads-callbacks',
+  channelModule(`return {
+    async send() { return Object.freeze({ status: 'accepted', receipt: { providerMessageId: 'p-1' } }); },
+    readCallback(cb, cctx) {
+      const p = new URLSearchParams(cb.body);
+      if (cb.headers['x-sig'] !== 'ok') return { ok: false, status: 403, reason: 'bad signature at ' + cb.url };
+      if (p.get('kind') === 'throw') throw new Error('cannot read');
+      if (p.get('kind') === 'hang') return new Promise(() => {});
+      if (p.get('kind') === 'nonsense') return { ok: true, receipts: [{ providerMessageId: 'p-1', status: 'sent' }] };
+      return { ok: true, receipts: [{ providerMessageId: p.get('id'), status: p.get('status'), reason: 'at ' + cctx.clock.now() }] };
+    },
+  };`),
+);
+
+describe('plugin host: provider callbacks', () => {
+  const callback = (body: string, sig = 'ok') => ({ url: 'https://h.example/callbacks/sms', headers: { 'x-sig': sig }, contentType: 'application/x-www-form-urlencoded', body });
+
+  it("hands a callback to the channel's readCallback and checks what it reads; a plugin without one is `unsupported`", async () => {
+    const host = await createPluginHost(
+      options({ channels: { sms: { use: reads, message: 'sms', config: {} }, plain: { use: good, message: 'sms', config: {} } }, clock: { now: () => 42 }, sendTimeoutMs: 100 }),
+    );
+    expect(await host.readCallback('sms', callback('id=p-1&status=bounced'))).toEqual({ kind: 'read', receipts: [{ providerMessageId: 'p-1', status: 'bounced', reason: 'at 42' }] });
+    expect(await host.readCallback('sms', callback('id=p-1&status=bounced', 'forged'))).toEqual({
+      kind: 'refused',
+      status: 403,
+      reason: 'bad signature at https://h.example/callbacks/sms',
+    });
+    expect(await host.readCallback('sms', callback('kind=throw'))).toMatchObject({ kind: 'failed', reason: 'plugin threw: cannot read', code: 'PLUGIN_THREW' });
+    expect(await host.readCallback('sms', callback('kind=nonsense'))).toMatchObject({ kind: 'failed', reason: expect.stringContaining('(delivered, bounced or failed)') });
+    expect(await host.readCallback('sms', callback('kind=hang'))).toMatchObject({ kind: 'failed', code: 'TIMEOUT' });
+    expect(await host.readCallback('plain', callback(''))).toEqual({ kind: 'unsupported' });
+    expect(await host.readCallback('nope', callback(''))).toMatchObject({ kind: 'failed', code: 'UNKNOWN_CHANNEL' });
+    await host.close();
+  });
+});
+
 describe('plugin host logging', () => {
   it('logs a plugin that throws at warn (plugin, error, stack; on the channel-scoped logger), once per distinct message per minute', async () => {
     const flaky = writePlugin('plugins/flaky', channelModule(`return { async send(message) { throw new Error(message.content.body); } };`));

@@ -17,6 +17,7 @@ import type {
   PluginClock,
   PluginContext,
   PluginLogger,
+  ProviderCallback,
   QueryContext,
   SendContext,
   SourceInstance,
@@ -24,7 +25,7 @@ import type {
 } from '@herald/plugin-sdk';
 import { failed, sourceFailed } from '@herald/plugin-sdk';
 import type { ChannelIR, SourceIR } from '@herald/dsl';
-import { queryWithDeadline, sendWithDeadline, SHUTDOWN_CODE, withDeadline, type CallProblem } from './call-plugin.js';
+import { queryWithDeadline, readCallbackWithDeadline, sendWithDeadline, SHUTDOWN_CODE, withDeadline, type CallbackAnswer, type CallProblem } from './call-plugin.js';
 import { schemaCheck } from './json-validator.js';
 import { describeError, loadPluginModule } from './load-plugin-module.js';
 import { messageIdDomainFor } from './message-id-domain.js';
@@ -102,6 +103,11 @@ export interface PluginHost {
   messageIdFor(channel: string, idempotencyKey: string): string;
   /** Never rejects: every outcome is a DeliveryResult. */
   send(channel: string, message: OutboundMessage<MessageContent>, options: SendOptions): Promise<DeliveryResult>;
+  /**
+   * Hands a provider's status callback to the channel's plugin (`readCallback`), within the send
+   * timeout. `unsupported` when the plugin reads none. Never rejects.
+   */
+  readCallback(channel: string, callback: ProviderCallback): Promise<CallbackAnswer>;
   /** Runs a declared query (its `with:` block comes from the graph). Never rejects. */
   query(source: string, query: string, args: Readonly<Record<string, unknown>>, options: QueryOptions): Promise<SourceResult>;
   /**
@@ -247,6 +253,20 @@ export async function createPluginHost(options: PluginHostOptions): Promise<Plug
         timeoutMs,
         anySignal(opts.signal, unload.signal),
         reportTo(live, `channel:${channel}`, 'send', loaded.plugin.name),
+      );
+    },
+    async readCallback(channel, callback) {
+      const live = liveChannels.get(channel);
+      const loaded = channels.get(channel);
+      if (!live || !loaded) return { kind: 'failed', reason: `no channel "${channel}" is configured`, code: 'UNKNOWN_CHANNEL' };
+      const read = live.instance.readCallback;
+      if (typeof read !== 'function') return { kind: 'unsupported' };
+      if (closing) return { kind: 'failed', reason: 'the plugin host is shutting down', code: SHUTDOWN_CODE };
+      return readCallbackWithDeadline(
+        async () => read.call(live.instance, callback, { logger: live.logger, clock }),
+        sendTimeoutMs,
+        unload.signal,
+        reportTo(live, `channel:${channel}`, 'readCallback', loaded.plugin.name),
       );
     },
     async query(source, query, args, opts) {

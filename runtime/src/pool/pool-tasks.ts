@@ -4,7 +4,8 @@
  * per-task cost of a thread hop is shared (see worker-pool.ts).
  */
 import type { GraphIR, TemplateIR } from '@herald/dsl';
-import type { DeliveryResult, SourceResult } from '@herald/plugin-sdk';
+import type { DeliveryResult, ProviderCallback, SourceResult } from '@herald/plugin-sdk';
+import type { CallbackAnswer } from '../plugins-host/call-plugin.js';
 import type { ArchivedContent } from '../driver/driver.js';
 import type { SubjectProfile } from '../engine/types.js';
 
@@ -59,6 +60,14 @@ export interface QueryTask {
   readonly now: number;
 }
 
+/** A provider's status callback, for the channel's plugin to read (`readCallback`). */
+export interface CallbackTask {
+  readonly kind: 'callback';
+  readonly channel: string;
+  readonly callback: ProviderCallback;
+  readonly now: number;
+}
+
 /** Answers with the worker's startup problems (empty when its plugins are up). */
 export interface PingTask {
   readonly kind: 'ping';
@@ -70,7 +79,7 @@ export interface EchoTask {
   readonly kind: 'echo';
 }
 
-export type PoolTask = RenderTask | SendTask | QueryTask | PingTask | EchoTask;
+export type PoolTask = RenderTask | SendTask | QueryTask | CallbackTask | PingTask | EchoTask;
 
 export type RenderOutcome = { readonly ok: true; readonly content: ArchivedContent } | { readonly ok: false; readonly error: string };
 
@@ -94,6 +103,11 @@ export interface QueryResult {
   readonly result: SourceResult;
 }
 
+export interface CallbackResult {
+  readonly kind: 'callback';
+  readonly answer: CallbackAnswer;
+}
+
 export interface PingResult {
   readonly kind: 'ping';
   readonly problems: readonly string[];
@@ -104,7 +118,7 @@ export interface EchoResult {
   readonly kind: 'echo';
 }
 
-export type PoolResult = RenderResult | SendResult | QueryResult | PingResult | EchoResult;
+export type PoolResult = RenderResult | SendResult | QueryResult | CallbackResult | PingResult | EchoResult;
 
 export type ResultFor<T extends PoolTask> = T extends RenderTask
   ? RenderResult
@@ -112,9 +126,11 @@ export type ResultFor<T extends PoolTask> = T extends RenderTask
     ? SendResult
     : T extends QueryTask
       ? QueryResult
-      : T extends PingTask
-        ? PingResult
-        : EchoResult;
+      : T extends CallbackTask
+        ? CallbackResult
+        : T extends PingTask
+          ? PingResult
+          : EchoResult;
 
 /**
  * What travels on a pool's channel to its workers (a BroadcastChannel, see worker-pool.ts): the

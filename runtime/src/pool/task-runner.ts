@@ -17,6 +17,7 @@ import { unsubscribeUrl } from '../subjects/unsubscribe-token.js';
 import { FLAG_CLOSING, FLAG_HOLD_SENDS, POOL_CLOSED_REASON, SENDS_HELD_CODE, SENDS_HELD_REASON } from './pool-tasks.js';
 import type {
   PoolResult,
+  CallbackResult,
   PoolTask,
   QueryResult,
   RenderOutcome,
@@ -178,6 +179,12 @@ export async function createTaskRunner(config: WorkerConfig, threadId = 0): Prom
         waiting();
         return { kind: 'query', result: await call } satisfies QueryResult;
       }
+      case 'callback': {
+        if (!host) return { kind: 'callback', answer: { kind: 'failed', reason: `plugins could not start: ${problems.join('; ')}`, code: 'STARTUP' } };
+        const call = host.readCallback(task.channel, task.callback);
+        waiting();
+        return { kind: 'callback', answer: await call } satisfies CallbackResult;
+      }
       case 'ping':
         return { kind: 'ping', problems, threadId };
       case 'echo':
@@ -231,6 +238,8 @@ export function failureFor(task: PoolTask, reason: string, code = 'WORKER'): Poo
       return { kind: 'query', result: sourceFailed.retryable(reason, { code }) };
     case 'render':
       return { kind: 'render', outcome: { ok: false, error: reason } };
+    case 'callback':
+      return { kind: 'callback', answer: { kind: 'failed', reason, code } };
     case 'ping':
       return { kind: 'ping', problems: [reason], threadId: -1 };
     case 'echo':

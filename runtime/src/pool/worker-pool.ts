@@ -287,7 +287,7 @@ export async function createWorkerPool(options: WorkerPoolOptions): Promise<Work
   const limitOf = (tasks: readonly PoolTask[]): number => {
     let longest = 1_000;
     for (const t of tasks) {
-      const limit = t.kind === 'send' ? sendTimeoutMs : t.kind === 'query' ? queryTimeoutMs : t.kind === 'ping' ? startupTimeoutMs : 10_000;
+      const limit = t.kind === 'send' || t.kind === 'callback' ? sendTimeoutMs : t.kind === 'query' ? queryTimeoutMs : t.kind === 'ping' ? startupTimeoutMs : 10_000;
       if (limit > longest) longest = limit;
     }
     return longest;

@@ -9,7 +9,8 @@ import type { ArchiveQuery, ArchivedMessage } from '../driver/driver.js';
 import { mergeSubject } from '../driver/embedded/merge-subject.js';
 import type { Instance, SubjectProfile } from '../engine/types.js';
 import { createEventValidator } from '../orchestrator/validate-event.js';
-import type { EventInput, HeraldRuntime, IngestResult } from '../runtime-api.js';
+import type { ProviderCallback } from '@herald/plugin-sdk';
+import type { CallbackOutcome, EventInput, HeraldRuntime, IngestResult } from '../runtime-api.js';
 
 export interface FakeRuntimeOptions {
   /** Declares the events `ingest` accepts. */
@@ -20,6 +21,8 @@ export interface FakeRuntimeOptions {
   /** providerMessageIds `receipt` knows. */
   readonly providerMessageIds?: readonly string[];
   readonly healthy?: boolean;
+  /** What `providerCallback` answers; default `unsupported` (as for a plugin without `readCallback`). */
+  readonly callbackOutcome?: CallbackOutcome;
 }
 
 export interface FakeRuntime extends HeraldRuntime {
@@ -29,6 +32,7 @@ export interface FakeRuntime extends HeraldRuntime {
   readonly optOuts: { subjectId: string; entry: string }[];
   readonly receipts: { providerMessageId: string; outcome: string; reason?: string }[];
   readonly archiveQueries: ArchiveQuery[];
+  readonly callbacks: { channel: string; callback: ProviderCallback }[];
   stopped: boolean;
   /** Makes `stop()` wait for this promise (to test draining). */
   stopGate?: Promise<void>;
@@ -60,6 +64,7 @@ export function createFakeRuntime(options: FakeRuntimeOptions = {}): FakeRuntime
     rejected: [],
     optOuts: [],
     receipts: [],
+    callbacks: [],
     archiveQueries: [],
     stopped: false,
     async ingest(event): Promise<IngestResult> {
@@ -100,6 +105,10 @@ export function createFakeRuntime(options: FakeRuntimeOptions = {}): FakeRuntime
     async receipt(providerMessageId, outcome, reason) {
       fake.receipts.push({ providerMessageId, outcome, ...(reason === undefined ? {} : { reason }) });
       return known.has(providerMessageId);
+    },
+    async providerCallback(channel, callback) {
+      fake.callbacks.push({ channel, callback });
+      return options.callbackOutcome ?? { kind: 'unsupported' };
     },
     countRejected(types) {
       fake.rejected.push(...types);

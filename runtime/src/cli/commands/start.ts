@@ -164,7 +164,7 @@ export function registerStartCommand(program: Command): void {
       } catch (error) {
         throw dataFileError(error, dataFile);
       }
-      const server = createApiServer(runtime, { token, bodyLimit, logger, unsubscribeSecret });
+      const server = createApiServer(runtime, { token, bodyLimit, logger, unsubscribeSecret, publicUrl: publicUrl?.url });
       let url: string;
       // Fastify logs `Server listening at <address>` at info, a line per address (each interface
       // for 0.0.0.0): Herald's own line below says it once, with the project and the data file.
