@@ -22,7 +22,15 @@ export interface ProjectModel {
   readonly unbuiltJourneys?: readonly UnbuiltJourney[];
   /** Manifest lookup result per `use:` value. */
   readonly manifests: ReadonlyMap<string, ManifestResult>;
+  /**
+   * What an absolute path names, for plugin config values that must name a file (`x-herald-file`).
+   * Absent when the host cannot look (no `CompilerHost.isFile`): then no such value is judged.
+   */
+  readonly pathKind?: (absPath: string) => PathKind;
 }
+
+/** What a path names; files given to the project count as files. */
+export type PathKind = 'file' | 'folder' | 'missing';
 
 /** A journey file that could not be built in full (see `ProjectModel.unbuiltJourneys`), with its text. */
 export interface UnbuiltJourney {

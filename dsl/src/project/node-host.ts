@@ -20,3 +20,12 @@ export function isFolderOnDisk(path: string): boolean {
     return false;
   }
 }
+
+/** Follows symlinks, as a plugin opening the path would. */
+export function isFileOnDisk(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}

@@ -10,7 +10,7 @@ import { codeInfo } from '../diagnostics/codes.js';
 import { toDiagnostic, type Problem } from '../diagnostics/report.js';
 import { runJourneyLinkRules, runProjectLinkRules } from '../link/rules/index.js';
 import { resolvePluginManifest, type ManifestResult, type ReadAbsolute } from '../link/plugin-manifest.js';
-import { buildSymbols, type ProjectModel, type Symbols, type UnbuiltJourney } from '../link/symbols.js';
+import { buildSymbols, type PathKind, type ProjectModel, type Symbols, type UnbuiltJourney } from '../link/symbols.js';
 import type { GraphIR } from '../lower/ir.js';
 import { lowerProject } from '../lower/lower-project.js';
 import type { ConfigFile, JourneyFile, Located, PolicyFile, TemplateFile } from '../model/ast.js';
@@ -32,6 +32,12 @@ export interface CompilerHost {
    * "not found"); hosts on disk pass `isFolderOnDisk` (node-host.ts).
    */
   readonly isFolder?: (absPath: string) => boolean;
+  /**
+   * Whether an absolute path is a file: asked about plugin config values whose schema marks them
+   * `"x-herald-file": true`. Without it, such values are not judged (a host that cannot look at
+   * its files must not call them missing); hosts on disk pass `isFileOnDisk` (node-host.ts).
+   */
+  readonly isFile?: (absPath: string) => boolean;
 }
 
 
@@ -131,6 +137,16 @@ export class Project {
     return this.host.isFolder?.(posix.join(this.root, rel)) ?? false;
   };
 
+  /** What an absolute path names: a file given to the project is one even before it is saved. */
+  private pathKind = (absPath: string): PathKind => {
+    const rel = posix.relative(this.root, absPath);
+    const inside = rel !== '' && rel !== '..' && !rel.startsWith('../') && !posix.isAbsolute(rel);
+    if (inside && this.entries.has(rel)) return 'file';
+    if (this.host.isFile?.(absPath)) return 'file';
+    if (inside ? this.isProjectFolder(rel) : this.host.isFolder?.(absPath)) return 'folder';
+    return 'missing';
+  };
+
   private compiled(path: string, e: FileEntry): CompiledFile | undefined {
     if (!e.kind || e.kind === 'test') return undefined;
     if (e.compiled && e.compiled.included.every((i) => this.readProjectFile(i.path) === i.text)) return e.compiled;
@@ -175,7 +191,8 @@ export class Project {
     }
     const manifests = new Map<string, ManifestResult>();
     for (const d of [...(config?.channels ?? []), ...(config?.sources ?? [])]) manifests.set(d.use.value, this.manifest(d.use.value));
-    const model: ProjectModel = { root: this.root, config, journeys, templates, policies, unbuiltTemplates, unbuiltJourneys, manifests };
+    const pathKind = this.host.isFile ? this.pathKind : undefined;
+    const model: ProjectModel = { root: this.root, config, journeys, templates, policies, unbuiltTemplates, unbuiltJourneys, manifests, pathKind };
     if (!configSeen) {
       problems.push({
         code: 'missing-project-file',

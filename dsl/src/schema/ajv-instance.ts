@@ -4,10 +4,16 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 // ajv is CommonJS; under NodeNext its default export arrives as the module object.
 const Ajv2020 = ((AjvModule as unknown as { default?: unknown }).default ?? AjvModule) as typeof AjvModule.default;
 
+/**
+ * Annotations Herald reads from schemas, which validate nothing. `x-herald-file` marks a plugin
+ * config string that must name a project file (link/rules/rule-plugin-config-files.ts).
+ */
+const ANNOTATIONS = ['markdownDescription', 'x-hint', 'x-expression', 'x-template', 'x-checked-by', 'x-herald-file'];
+
 /** One ajv for the whole process: schemas are compiled once and cached by object identity. */
 function createAjv() {
   const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true });
-  ajv.addVocabulary(['markdownDescription', 'x-hint', 'x-expression', 'x-template', 'x-checked-by']);
+  ajv.addVocabulary(ANNOTATIONS);
   return ajv;
 }
 
@@ -31,6 +37,8 @@ export function tryValidatorFor(schema: object): { ok: true; validate: ValidateF
     if (cached) return { ok: true, validate: cached };
     // A plugin schema may carry `$schema`/`$id` or draft-07 keywords; a separate lenient instance keeps it from polluting ours.
     const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: false, allowUnionTypes: true, logger: false, validateFormats: false });
+    // Known by name even though non-strict ignores unknown keywords: should strictness ever change, they stay accepted.
+    ajv.addVocabulary(ANNOTATIONS);
     const { $schema: _ignored, ...rest } = schema as Record<string, unknown>;
     const validate = ajv.compile(rest);
     compiled.set(schema, validate);

@@ -32,4 +32,12 @@ describe('checkJsonSchema', () => {
       'configSchema/properties/a~1b: a schema must be an object or a boolean, got a number',
     ]);
   });
+
+  it('takes `x-herald-file` as a boolean only, wherever it is', () => {
+    expect(checkJsonSchema({ type: 'object', properties: { path: { type: 'string', 'x-herald-file': true } } })).toEqual([]);
+    expect(checkJsonSchema({ type: 'string', 'x-herald-file': false })).toEqual([]);
+    expect(checkJsonSchema({ type: 'object', properties: { auth: { type: 'object', properties: { key: { type: 'string', 'x-herald-file': 'yes' } } } } }, 'configSchema')).toEqual([
+      'configSchema/properties/auth/properties/key/x-herald-file: must be true or false (true marks a string as the path of a file in the project), got "yes"',
+    ]);
+  });
 });

@@ -3,7 +3,8 @@ import { isPlainObject } from './json.js';
 /**
  * Structural check that a value is a well-formed JSON Schema (draft 2020-12): every keyword
  * Herald knows has a value of the right shape, sub-schemas are schemas, patterns compile.
- * Unknown keywords are allowed, as the specification allows. It does not fetch `$ref`s.
+ * Unknown keywords are allowed, as the specification allows, except that Herald's annotation
+ * `x-herald-file` must be a boolean. It does not fetch `$ref`s.
  *
  * Returns problems as `<json pointer>: <message>` strings; an empty list means well-formed.
  * The runtime and the compiler still compile schemas with ajv; this check has no dependency
@@ -31,6 +32,11 @@ const STRING_KEYWORDS = [
   'contentEncoding', 'contentMediaType',
 ];
 const BOOLEAN_KEYWORDS = ['uniqueItems', 'readOnly', 'writeOnly', 'deprecated'];
+/**
+ * Herald's own annotation, no JSON Schema keyword: the compiler reports a value it marks that
+ * names no file (`missing-plugin-file`), so a mark it cannot read must not pass silently.
+ */
+const FILE_ANNOTATION = 'x-herald-file';
 
 function visitSchema(schema: unknown, at: string, problems: string[]): void {
   if (typeof schema === 'boolean') return;
@@ -93,6 +99,11 @@ function visitSchema(schema: unknown, at: string, problems: string[]): void {
   }
   for (const key of BOOLEAN_KEYWORDS) {
     if (key in schema && typeof schema[key] !== 'boolean') problems.push(`${at}/${key}: must be a boolean`);
+  }
+  if (FILE_ANNOTATION in schema && typeof schema[FILE_ANNOTATION] !== 'boolean') {
+    problems.push(
+      `${at}/${FILE_ANNOTATION}: must be true or false (true marks a string as the path of a file in the project), got ${JSON.stringify(schema[FILE_ANNOTATION])}`,
+    );
   }
   if ('pattern' in schema) {
     const pattern = schema['pattern'];

@@ -46,6 +46,20 @@ describe('checkManifest', () => {
     ]);
   });
 
+  it('accepts a config property marked `x-herald-file: true`, and refuses a mark that is not a boolean', () => {
+    const source = (mark: unknown) => ({
+      name: 'src',
+      kind: 'source',
+      version: '1.0.0',
+      configSchema: { type: 'object', properties: { path: { type: 'string', 'x-herald-file': mark } } },
+    });
+    expect(checkManifest(source(true)).ok).toBe(true);
+    expect(checkManifest(source(1))).toEqual({
+      ok: false,
+      problems: ['configSchema/properties/path/x-herald-file: must be true or false (true marks a string as the path of a file in the project), got 1'],
+    });
+  });
+
   it('rejects a wrong kind, a channel key on a source, and a non-object', () => {
     expect(checkManifest({ ...channel, kind: 'sink' })).toEqual({ ok: false, problems: ['kind must be "channel" or "source", got "sink"'] });
     const source = checkManifest({ ...channel, kind: 'source' });

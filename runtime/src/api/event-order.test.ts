@@ -34,6 +34,8 @@ subject:
   fields: { name: string? }
   source: { source: crm, query: customerById }
 `;
+  // The test swaps the source for fixtures, but the project names the file, and must hold it to compile.
+  if (withSource) writeFileSync(join(root, 'crm.json'), '{"customers": {}}');
   writeFileSync(
     join(root, 'herald.yaml'),
     `project: batch-order

@@ -1,6 +1,7 @@
 /**
  * From a `config:` block in herald.yaml to what `create` gets: `${ENV}` substituted, relative
- * `path` values resolved against the project root, then validated against the plugin's schema.
+ * `path` values (and those the schema marks `x-herald-file`) resolved against the project root,
+ * then validated against the plugin's schema.
  * Problems are values, one line each, naming the channel or source and the config key.
  */
 // The light entry: this runs in every worker thread, where the full compiler would cost ~20 MB each.
@@ -21,7 +22,7 @@ export function preparePluginConfig(
 ): PreparedConfig {
   const substituted = substituteEnv(rawConfig ?? {}, schema, env);
   if (substituted.problems.length > 0) return { ok: false, problems: substituted.problems.map((p) => `${where}: ${p}`) };
-  const config = resolveConfigPaths(substituted.value, projectRoot);
+  const config = resolveConfigPaths(substituted.value, projectRoot, schema);
   let check;
   try {
     check = schemaCheck(schema);

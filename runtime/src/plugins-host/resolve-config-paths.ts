@@ -1,20 +1,33 @@
 /**
  * Plugins never learn where the project is (their ctx has no project root), yet users write
  * file paths relative to the project (`path: data/crm.json`). So the host resolves them
- * before `create`: every string config value under a key named `path` (at any depth) that is
- * relative becomes absolute against the project root. `-` (stdout, by convention) and URLs are
- * left alone.
+ * before `create`: every string config value under a key named `path` (at any depth), or whose
+ * property the config schema marks `"x-herald-file": true` (the mark the compiler checks the
+ * file's existence by), that is relative becomes absolute against the project root. `-`
+ * (stdout, by convention) and URLs are left alone.
  */
 import { isAbsolute, resolve } from 'node:path';
 
 const URL_LIKE = /^[a-z][a-z0-9+.-]*:\/\//i;
 
-export function resolveConfigPaths(config: unknown, projectRoot: string): unknown {
+type Schema = { readonly properties?: Readonly<Record<string, unknown>> } | undefined;
+
+/** The schema of property `key` of an object schema, as far as `properties` tells (what the compiler's check follows too). */
+function propertySchema(schema: Schema, key: string): Schema {
+  const p = schema?.properties?.[key];
+  return typeof p === 'object' && p !== null ? (p as Schema) : undefined;
+}
+
+const isMarkedFile = (schema: Schema) => (schema as Record<string, unknown> | undefined)?.['x-herald-file'] === true;
+
+export function resolveConfigPaths(config: unknown, projectRoot: string, schema?: Schema): unknown {
   if (Array.isArray(config)) return config.map((v) => resolveConfigPaths(v, projectRoot));
   if (config === null || typeof config !== 'object') return config;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(config)) {
-    out[k] = k === 'path' && typeof v === 'string' && isRelativeFile(v) ? resolve(projectRoot, v) : resolveConfigPaths(v, projectRoot);
+    const sub = propertySchema(schema, k);
+    const isFile = k === 'path' || isMarkedFile(sub);
+    out[k] = isFile && typeof v === 'string' && isRelativeFile(v) ? resolve(projectRoot, v) : resolveConfigPaths(v, projectRoot, sub);
   }
   return out;
 }

@@ -19,6 +19,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import {
   classifyFile,
+  isFileOnDisk,
   isFolderOnDisk,
   isYamlFile,
   Project,
@@ -493,7 +494,12 @@ export class ProjectHost {
   private readonly looseProjects = new Map<string, HeraldProject>();
   checker: FullChecker;
   private readonly readCache = new Map<string, string | undefined>();
-  readonly compilerHost: { readFile: (p: string) => string | undefined; isFolder: (p: string) => boolean; pluginRoots: readonly string[] };
+  readonly compilerHost: {
+    readFile: (p: string) => string | undefined;
+    isFolder: (p: string) => boolean;
+    isFile: (p: string) => boolean;
+    pluginRoots: readonly string[];
+  };
   private workspaceFolders: string[] = [];
 
   constructor(
@@ -503,6 +509,7 @@ export class ProjectHost {
     this.compilerHost = {
       readFile: options.cacheReads ? (p) => this.cachedRead(p) : readFileOrUndefined,
       isFolder: isFolderOnDisk,
+      isFile: isFileOnDisk,
       pluginRoots: options.pluginRoots,
     };
     this.checker = this.createChecker();

@@ -2,12 +2,14 @@
  * Every channel and source of herald.yaml names a plugin (`use:`) whose manifest must be
  * found (`unknown-plugin`), readable (`invalid-plugin-manifest`) and of the right kind
  * (`wrong-plugin-kind`); its `config:` must match the manifest's config schema, and each
- * query's `with:` the source's query schema (`invalid-plugin-config`).
+ * query's `with:` the source's query schema (`invalid-plugin-config`). A config that matches
+ * may still name a file that is not there (`missing-plugin-file`, rule-plugin-config-files.ts).
  */
 import { didYouMean, editDistance } from '../../diagnostics/did-you-mean.js';
 import type { PluginUse, SourceDecl } from '../../model/ast.js';
 import type { LinkContext, LinkRule } from '../link-context.js';
 import type { PluginManifest } from '../plugin-manifest.js';
+import { reportMissingPluginFiles } from './rule-plugin-config-files.js';
 import { validatePluginJson } from './validate-plugin-json.js';
 
 type PluginKind = PluginManifest['kind'];
@@ -70,7 +72,9 @@ function checkPlugin(ctx: LinkContext, decl: PluginUse, kind: PluginKind): Plugi
   if (manifest.configSchema) {
     const r = validatePluginJson(manifest.configSchema, decl.config, `the config of ${who}`, decl.name.span);
     if (!r.ok) reportBrokenSchema(ctx, decl, 'configSchema', r.error);
-    else r.problems.forEach(report);
+    else if (r.problems.length > 0) r.problems.forEach(report);
+    // Only a config that matches: a path of the wrong type or shape is already reported.
+    else reportMissingPluginFiles(ctx, decl, who, manifest.configSchema);
   }
   return manifest;
 }

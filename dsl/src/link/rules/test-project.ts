@@ -19,7 +19,7 @@ import { validateShape } from '../../schema/validate-shape.js';
 import type { Span } from '../../source/source-file.js';
 import type { LinkRule } from '../link-context.js';
 import type { ManifestResult } from '../plugin-manifest.js';
-import { buildSymbols, type ProjectModel, type UnbuiltJourney } from '../symbols.js';
+import { buildSymbols, type PathKind, type ProjectModel, type UnbuiltJourney } from '../symbols.js';
 
 /** Plugins every test project can use: three channels (email, sms, `any`) and an HTTP source. */
 export const DEFAULT_MANIFESTS: Readonly<Record<string, ManifestResult>> = {
@@ -114,6 +114,8 @@ export interface TestProjectOptions {
    * exercises a rule's defence against input the schema already rejects.
    */
   readonly earlierProblems?: readonly string[];
+  /** What paths name on the host (ProjectModel.pathKind); default none, as a host that cannot look. */
+  readonly pathKind?: (absPath: string) => PathKind;
 }
 
 function kindOf(path: string): FileKind | undefined {
@@ -183,7 +185,7 @@ export function buildTestProject(files: Readonly<Record<string, string>>, option
     throw new Error(`earlier stages reported [${actual.join(', ')}], expected [${expected.join(', ')}]:\n${lines.join('\n')}`);
   }
   const manifests = new Map(Object.entries(options.manifests ?? DEFAULT_MANIFESTS));
-  return { model: { root: '/project', config, journeys, templates, policies, unbuiltJourneys, manifests }, files: all };
+  return { model: { root: '/project', config, journeys, templates, policies, unbuiltJourneys, manifests, pathKind: options.pathKind }, files: all };
 }
 
 /** A problem in a form tests can compare: the text each span covers instead of offsets. */
