@@ -48,7 +48,9 @@ export function installBearerAuth(server: FastifyInstance, token: string): void 
     if (valid(header)) return;
     if (request.routeOptions.config.basicAuth === true && validBasic(header)) return;
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    reply.header('WWW-Authenticate', match ? 'Bearer error="invalid_token"' : 'Bearer realm="herald"');
+    const bearer = match ? 'Bearer error="invalid_token"' : 'Bearer realm="herald"';
+    // A provider given credentials in a callback URL (Twilio) sends them only once challenged for basic auth.
+    reply.header('WWW-Authenticate', request.routeOptions.config.basicAuth === true ? ['Basic realm="herald"', bearer] : bearer);
     return sendError(reply, 401, 'unauthorized', match ? 'the bearer token is not valid' : 'this route needs an Authorization: Bearer <token> header');
   });
 }

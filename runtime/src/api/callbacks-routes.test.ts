@@ -69,7 +69,10 @@ describe('POST /callbacks/:channel', () => {
     const { server } = setup({ kind: 'applied', received: 0, matched: 0 }, { token: 't0k' });
     const post = (authorization?: string) =>
       server.inject({ method: 'POST', url: '/callbacks/sms', headers: { ...formHeaders, ...(authorization ? { authorization } : {}) }, payload: form });
-    expect((await post()).statusCode).toBe(401);
+    const challenged = await post();
+    expect(challenged.statusCode).toBe(401);
+    // Twilio sends the credentials of a callback URL only after a Basic challenge.
+    expect(challenged.headers['www-authenticate']).toEqual(['Basic realm="herald"', 'Bearer realm="herald"']);
     expect((await post('Bearer t0k')).statusCode).toBe(200);
     expect((await post(`Basic ${Buffer.from('herald:t0k').toString('base64')}`)).statusCode).toBe(200);
     expect((await post(`Basic ${Buffer.from('herald:nope').toString('base64')}`)).statusCode).toBe(401);
@@ -77,6 +80,7 @@ describe('POST /callbacks/:channel', () => {
     // Basic auth is for callbacks only: the rest of the API still wants the bearer token.
     const events = await server.inject({ method: 'GET', url: '/instances?subject=x', headers: { authorization: `Basic ${Buffer.from('herald:t0k').toString('base64')}` } });
     expect(events.statusCode).toBe(401);
+    expect(events.headers['www-authenticate']).toBe('Bearer realm="herald"');
   });
 
   it('keeps the rest of the API JSON-only', async () => {
