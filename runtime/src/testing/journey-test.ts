@@ -1,7 +1,7 @@
 /**
  * Journey tests as `herald test` reads them from `*.test.yaml` (format: docs/testing.md).
  * A test is a script against a fresh in-memory Herald with a virtual clock: subjects and
- * data-source fixtures set up the world, then `event` / `advance` / `subject` steps act on
+ * data-source fixtures set up the world, then `event` / `advance` / `subject` / `receipt` steps act on
  * it and `expect` steps check what was sent and where the instances are.
  */
 
@@ -87,9 +87,26 @@ export interface EventsStep {
   readonly events: readonly Omit<EventStep, 'rejected'>[];
 }
 
+/**
+ * A provider's status callback for a message that awaits one (its channel answered `accepted`),
+ * as `POST /receipts` or a channel's `readCallback` delivers it: which message is picked by
+ * its channel, and by subject and template when several await one.
+ */
+export interface ReceiptStep {
+  readonly kind: 'receipt';
+  readonly channel: string;
+  readonly status: ReceiptStatus;
+  readonly subject?: string;
+  readonly template?: string;
+  readonly reason?: string;
+}
+
+export type ReceiptStatus = 'delivered' | 'bounced' | 'failed';
+
 export type TestStep =
   | EventStep
   | EventsStep
+  | ReceiptStep
   | { readonly kind: 'advance'; readonly ms: number; readonly text: string }
   | { readonly kind: 'advanceTo'; readonly at: number; readonly text: string }
   | { readonly kind: 'subject'; readonly profile: SubjectInput }

@@ -16,6 +16,8 @@ import {
   type EventStep,
   type Fixture,
   type JourneyTest,
+  type ReceiptStatus,
+  type ReceiptStep,
   type SubjectInput,
   type TestFileProblem,
   type TestStep,
@@ -23,7 +25,8 @@ import {
 import { OUTCOMES, readExpectation } from './read-expectation.js';
 import { isObj, toJson, TestFileReader, type Path } from './test-file-reader.js';
 
-const STEP_KINDS = ['event', 'events', 'advance', 'subject', 'expect'] as const;
+const STEP_KINDS = ['event', 'events', 'advance', 'subject', 'receipt', 'expect'] as const;
+const RECEIPT_STATUSES: readonly ReceiptStatus[] = ['delivered', 'bounced', 'failed'];
 
 // ---- setup ---------------------------------------------------------------------------------
 
@@ -107,6 +110,21 @@ function readEvent(r: TestFileReader, v: unknown, p: Path, alone: boolean): Even
   return { kind: 'event', type, data, ...(id ? { id } : {}), ...(rejected ? { rejected } : {}) };
 }
 
+function readReceipt(r: TestFileReader, v: unknown, p: Path): ReceiptStep | undefined {
+  const o = r.obj(v, p, 'receipt');
+  if (!o) return undefined;
+  const checked = r.keys(o, p, ['channel', 'status', 'subject', 'template', 'reason'], 'receipt');
+  const channel = r.required(o, 'channel', p, 'a receipt', checked) ? r.str(o['channel'], [...p, 'channel'], 'channel') : undefined;
+  if (channel !== undefined) r.reference({ kind: 'channel', name: channel }, [...p, 'channel']);
+  const status = r.required(o, 'status', p, 'a receipt', checked) ? r.oneOf(o['status'], [...p, 'status'], RECEIPT_STATUSES, 'a receipt status') : undefined;
+  const subject = o['subject'] === undefined ? undefined : r.str(o['subject'], [...p, 'subject'], 'subject');
+  const template = o['template'] === undefined ? undefined : r.str(o['template'], [...p, 'template'], 'template');
+  if (template !== undefined) r.reference({ kind: 'template', name: template }, [...p, 'template']);
+  const reason = o['reason'] === undefined ? undefined : r.str(o['reason'], [...p, 'reason'], 'reason');
+  if (channel === undefined || status === undefined) return undefined;
+  return { kind: 'receipt', channel, status, ...(subject ? { subject } : {}), ...(template ? { template } : {}), ...(reason ? { reason } : {}) };
+}
+
 /** Which step it is: one of STEP_KINDS, or a problem (with a did-you-mean for a misspelt kind). */
 function stepKind(r: TestFileReader, step: Readonly<Record<string, unknown>>, path: Path): (typeof STEP_KINDS)[number] | undefined {
   const kinds = STEP_KINDS.filter((k) => k in step);
@@ -154,6 +172,8 @@ function readStep(r: TestFileReader, value: unknown, path: Path): TestStep | und
       const profile = id ? readSubjectProfile(r, s, p, id) : undefined;
       return profile ? { kind: 'subject', profile } : undefined;
     }
+    case 'receipt':
+      return readReceipt(r, v, p);
     case 'expect': {
       const expect = readExpectation(r, v, p);
       return expect ? { kind: 'expect', expect } : undefined;

@@ -11,11 +11,12 @@ import type { GraphIR } from '@herald/dsl';
 import type { PluginLogger } from '@herald/plugin-sdk';
 import { createEmbeddedDriver } from '../driver/embedded/index.js';
 import type { ArchivedMessage, AttemptRecord } from '../driver/driver.js';
+import type { Delivery } from '../delivery/types.js';
 import type { Instance } from '../engine/types.js';
 import { createRuntime, type Runtime } from '../orchestrator/create-runtime.js';
 import { createVirtualClock } from '../orchestrator/virtual-clock.js';
 import { checkExpectation, type SentMessage } from './check-expectation.js';
-import type { CaptureOutcome, JourneyTest, StepLocation, TestStep } from './journey-test.js';
+import type { CaptureOutcome, JourneyTest, ReceiptStep, StepLocation, TestStep } from './journey-test.js';
 import { withTestPlugins } from './test-plugins.js';
 
 export interface TestFailure {
@@ -103,6 +104,8 @@ function describeStep(step: TestStep, elapsedMs: number): string {
       return `advance to ${step.text}`;
     case 'subject':
       return `subject ${step.profile.id}${after}`;
+    case 'receipt':
+      return `receipt ${step.channel} ${step.status}${after}`;
     case 'expect':
       return `expect${after}`;
   }
@@ -115,6 +118,34 @@ function formatElapsed(ms: number): string {
   const sec = Math.floor((ms % 60_000) / 1000);
   const rest = ms % 1000;
   return [d && `${d}d`, h && `${h}h`, m && `${m}m`, sec && `${sec}s`, rest && `${rest}ms`].filter(Boolean).join('') || '0ms';
+}
+
+/**
+ * Applies a `receipt` step to the one message it picks: awaiting a receipt on its channel (of
+ * its subject and template, when given). None, or several, is the test's mistake, said so.
+ */
+async function applyReceipt(runtime: Runtime, step: ReceiptStep): Promise<string | undefined> {
+  const awaiting: Delivery[] = [];
+  for (let cursor: string | null | undefined; cursor !== null; ) {
+    const page = await runtime.searchArchive({ status: 'awaiting-receipt', channel: step.channel, limit: 500, ...(cursor ? { cursor } : {}) });
+    awaiting.push(...page.items.map((m) => m.delivery));
+    cursor = page.cursor;
+  }
+  // Oldest first, as they were sent: the search pages newest first.
+  awaiting.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
+  const picked = awaiting.filter((d) => (step.subject === undefined || d.subjectId === step.subject) && (step.template === undefined || d.template === step.template));
+  const which = [step.subject && `of subject ${step.subject}`, step.template && `of template ${step.template}`].filter(Boolean).join(' ');
+  const describe = (d: Delivery) => `${d.template} to ${d.subjectId}`;
+  if (picked.length === 0) {
+    const others = awaiting.length === 0 ? 'none does' : `those that do: ${awaiting.map(describe).join(', ')}`;
+    return `no message ${which ? `${which} ` : ''}awaits a receipt on ${step.channel} (${others}); a message awaits one when its channel answered accepted (outcomes:)`;
+  }
+  if (picked.length > 1) {
+    return `${picked.length} messages ${which ? `${which} ` : ''}await a receipt on ${step.channel} (${picked.map(describe).join(', ')}): name the one with subject: and template:`;
+  }
+  const d = picked[0]!;
+  await runtime.receipt(d.providerMessageId!, step.status, step.reason);
+  return undefined;
 }
 
 export async function runJourneyTest(ir: GraphIR, test: JourneyTest, options: RunTestOptions): Promise<TestResult> {
@@ -189,6 +220,12 @@ export async function runJourneyTest(ir: GraphIR, test: JourneyTest, options: Ru
           await runtime.putSubject(step.profile);
           await runtime.runUntilIdle(clock.now());
           break;
+        case 'receipt': {
+          const problem = await applyReceipt(runtime, step);
+          if (problem !== undefined) return result({ ...where, messages: [problem] });
+          await runtime.runUntilIdle(clock.now());
+          break;
+        }
         case 'advance':
         case 'advanceTo': {
           const target = step.kind === 'advance' ? clock.now() + step.ms : step.at;

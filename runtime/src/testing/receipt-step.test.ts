@@ -1,0 +1,148 @@
+/**
+ * The `receipt` step of journey tests (docs/testing.md): a provider's status callback for a
+ * message its channel `accepted`, picked by channel (subject and template when several await
+ * one), run by `herald test`'s own runner over a project on disk.
+ */
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { GraphIR } from '@herald/dsl';
+import { loadProjectGraph } from '../orchestrator/load-project-graph.js';
+import { runTestFiles } from './run-test-files.js';
+
+const root = mkdtempSync(join(tmpdir(), 'herald-receipt-step-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+const project: Record<string, string> = {
+  'herald.yaml': `project: receipts
+defaults: { locale: en, timezone: UTC, policy: texts }
+channels:
+  sms: { use: "@herald/channel-log", config: { path: out.jsonl } }
+  email: { use: "@herald/channel-log", config: { path: out.jsonl } }
+events:
+  shipped: { fields: { subjectId: string, orderId: string } }
+`,
+  'policies/texts.policy.yaml': 'policy: texts\nchannels: [sms, email]\nfailover: { on: [failed, bounced, timeout], deliveryTimeout: 1h }\n',
+  'templates/shipped.template.yaml': 'template: shipped\nsms: { en: { body: "Order {{trigger.orderId}} shipped" } }\nemail: { en: { subject: "Order {{trigger.orderId}}", text: "shipped" } }\n',
+  'journeys/shipped.journey.yaml': 'journey: shipped\ntrigger: { event: shipped, reentry: always }\nsteps:\n  - send: shipped\n',
+};
+
+const header = `subjects:
+  ada: { contacts: { sms: "+4915100000001", email: ada@example.com } }
+  bob: { contacts: { sms: "+4915100000002", email: bob@example.com } }
+outcomes:
+  sms: accepted
+tests:
+`;
+
+let ir: GraphIR;
+beforeAll(() => {
+  for (const [rel, text] of Object.entries(project)) {
+    mkdirSync(dirname(join(root, rel)), { recursive: true });
+    writeFileSync(join(root, rel), text);
+  }
+  const loaded = loadProjectGraph(root);
+  expect(loaded.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  ir = loaded.ir!;
+});
+
+async function run(name: string, tests: string) {
+  const file = `tests/${name}.test.yaml`;
+  mkdirSync(join(root, 'tests'), { recursive: true });
+  writeFileSync(join(root, file), header + tests);
+  return runTestFiles(ir, [file], { projectRoot: root });
+}
+
+describe('the receipt step', () => {
+  it('applies a bounce to the message awaiting one, which fails over; a delivered receipt settles it', async () => {
+    const { problems, results } = await run(
+      'apply',
+      `  - name: a bounced SMS fails over to email
+    steps:
+      - event: { type: shipped, data: { subjectId: ada, orderId: O-1 } }
+      - expect:
+          sent: [{ channel: sms, outcome: accepted }]
+          archive: [{ status: awaiting-receipt }]
+      - receipt: { channel: sms, status: bounced, reason: "30003 unreachable handset" }
+      - expect:
+          sent: [{ channel: email, to: ada@example.com }]
+          archive: [{ status: delivered, history: ["30003 unreachable handset"] }]
+  - name: a delivered SMS sends nothing more, and does not time out later
+    steps:
+      - event: { type: shipped, data: { subjectId: ada, orderId: O-2 } }
+      - receipt: { channel: sms, status: delivered }
+      - advance: 2h
+      - expect:
+          sentCount: 1
+          archive: [{ status: delivered }]
+          notSent: [{ channel: email }]
+`,
+    );
+    expect(problems).toEqual([]);
+    expect(results.map((r) => ({ name: r.name, ok: r.ok, why: r.failure?.messages ?? [] }))).toEqual([
+      { name: 'a bounced SMS fails over to email', ok: true, why: [] },
+      { name: 'a delivered SMS sends nothing more, and does not time out later', ok: true, why: [] },
+    ]);
+  });
+
+  it('is a failure when no message awaits a receipt, or several do and the step does not say which', async () => {
+    const { results } = await run(
+      'pick',
+      `  - name: nothing awaits
+    steps:
+      - receipt: { channel: sms, status: delivered }
+  - name: two await
+    steps:
+      - event: { type: shipped, data: { subjectId: ada, orderId: O-1 } }
+      - event: { type: shipped, data: { subjectId: bob, orderId: O-2 } }
+      - receipt: { channel: sms, status: delivered }
+  - name: two await, one named
+    steps:
+      - event: { type: shipped, data: { subjectId: ada, orderId: O-1 } }
+      - event: { type: shipped, data: { subjectId: bob, orderId: O-2 } }
+      - receipt: { channel: sms, status: failed, subject: bob }
+      - expect:
+          sent: [{ channel: email, subject: bob }]
+          notSent: [{ channel: email, subject: ada }]
+  - name: none of that subject
+    steps:
+      - event: { type: shipped, data: { subjectId: ada, orderId: O-1 } }
+      - receipt: { channel: sms, status: delivered, subject: bob }
+`,
+    );
+    expect(results.map((r) => ({ name: r.name, ok: r.ok, why: r.failure?.messages ?? [] }))).toEqual([
+      {
+        name: 'nothing awaits',
+        ok: false,
+        why: ['no message awaits a receipt on sms (none does); a message awaits one when its channel answered accepted (outcomes:)'],
+      },
+      { name: 'two await', ok: false, why: ['2 messages await a receipt on sms (shipped to ada, shipped to bob): name the one with subject: and template:'] },
+      { name: 'two await, one named', ok: true, why: [] },
+      {
+        name: 'none of that subject',
+        ok: false,
+        why: ['no message of subject bob awaits a receipt on sms (those that do: shipped to ada); a message awaits one when its channel answered accepted (outcomes:)'],
+      },
+    ]);
+    expect(results[1]!.failure).toMatchObject({ step: 'receipt sms delivered' });
+  });
+
+  it('reports mistakes in a receipt step where they are, and runs nothing', async () => {
+    const { problems, results } = await run(
+      'mistakes',
+      `  - name: mistakes
+    steps:
+      - receipt: { channel: fax, status: read, templat: shipped }
+      - receipt: { status: bounced }
+`,
+    );
+    expect(results).toEqual([]);
+    expect(problems.map((p) => `${p.line}:${p.column} ${p.code} ${p.message}`)).toEqual([
+      '9:29 unknown-channel `fax` is not a channel of this project',
+      '9:42 invalid-value a receipt status is one of delivered, bounced, failed',
+      '9:48 unknown-key receipt has no field "templat"',
+      '10:18 missing-key a receipt needs channel:',
+    ]);
+  });
+});
