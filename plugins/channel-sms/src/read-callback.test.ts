@@ -40,11 +40,13 @@ function statusCallback(
   fields: Record<string, string>,
   { url = CALLBACK_URL, signature = twilioSign(TOKEN, url, fields), contentType = 'application/x-www-form-urlencoded' }: { url?: string; signature?: string | null; contentType?: string } = {},
 ): ProviderCallback {
+  const body = new URLSearchParams(fields).toString();
   return {
     url,
     headers: { 'content-type': contentType, ...(signature === null ? {} : { 'x-twilio-signature': signature }) },
     contentType,
-    body: new URLSearchParams(fields).toString(),
+    body,
+    rawBody: new TextEncoder().encode(body),
   };
 }
 

@@ -2,7 +2,7 @@
  * A provider's status callback, as a channel plugin reads it. Providers that answer a send with
  * `accepted(...)` (most SMS and push APIs) report the outcome later by calling Herald back, each
  * in its own format (Twilio posts a form, others JSON, some sign the request). The runtime
- * receives the call at `POST /receipts/<channel>` and hands it, unparsed, to the channel's
+ * receives the call at `POST /callbacks/<channel>` and hands it, unparsed, to the channel's
  * `readCallback`, which says what the provider reported: the runtime matches each receipt to
  * its message by `providerMessageId`.
  */
@@ -20,8 +20,13 @@ export interface ProviderCallback {
   readonly headers: Readonly<Record<string, string>>;
   /** The media type without parameters, lower case (`application/x-www-form-urlencoded`); `''` when absent. */
   readonly contentType: string;
-  /** The raw body as UTF-8 text (at most the API's body limit). */
+  /** The body decoded as UTF-8 text (at most the API's body limit). */
   readonly body: string;
+  /**
+   * The body's bytes as they came: verify a signature over these, not over `body`, which
+   * replaced any bytes that are not UTF-8.
+   */
+  readonly rawBody: Uint8Array;
 }
 
 /** The outcomes a callback can report. Interim statuses (queued, sent) are not receipts: leave them out. */

@@ -46,11 +46,20 @@ export function installBearerAuth(server: FastifyInstance, token: string): void 
     if (request.routeOptions.config.public === true) return;
     const header = request.headers.authorization ?? '';
     if (valid(header)) return;
-    if (request.routeOptions.config.basicAuth === true && validBasic(header)) return;
+    const basicToo = request.routeOptions.config.basicAuth === true;
+    if (basicToo && validBasic(header)) return;
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     const bearer = match ? 'Bearer error="invalid_token"' : 'Bearer realm="herald"';
     // A provider given credentials in a callback URL (Twilio) sends them only once challenged for basic auth.
-    reply.header('WWW-Authenticate', request.routeOptions.config.basicAuth === true ? ['Basic realm="herald"', bearer] : bearer);
-    return sendError(reply, 401, 'unauthorized', match ? 'the bearer token is not valid' : 'this route needs an Authorization: Bearer <token> header');
+    reply.header('WWW-Authenticate', basicToo ? ['Basic realm="herald"', bearer] : bearer);
+    return sendError(reply, 401, 'unauthorized', refusal(header, match !== null, basicToo));
   });
+}
+
+/** What a refused request is told: which credentials the route takes, and what was wrong with the ones given. */
+function refusal(header: string, bearerGiven: boolean, basicToo: boolean): string {
+  if (bearerGiven) return 'the bearer token is not valid';
+  if (!basicToo) return 'this route needs an Authorization: Bearer <token> header';
+  if (/^Basic\s/i.test(header)) return 'the basic-auth password is not the API token';
+  return 'this route needs the API token: as Authorization: Bearer <token>, or as the password of basic auth (a callback URL such as https://herald:<token>@herald.example/callbacks/sms)';
 }

@@ -48,18 +48,21 @@ export function registerCallbacksRoutes(server: FastifyInstance, runtime: Herald
   // Encapsulated: only this route reads bodies as text, whatever their type; the rest stays JSON-only.
   void server.register(async (scope) => {
     scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+    // Bytes, not text: providers sign the bytes they send, which need not be UTF-8.
+    scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 
     scope.post<{ Params: { channel: string } }>('/callbacks/:channel', { config: { basicAuth: true } }, async (request, reply) => {
       const { channel } = request.params;
       if (!Object.hasOwn(runtime.graph.channels, channel)) {
         return sendError(reply, 404, 'not_found', `no channel named ${JSON.stringify(channel)} in this project (${Object.keys(runtime.graph.channels).join(', ') || 'none'})`);
       }
+      const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
       const callback: ProviderCallback = {
         url: calledUrl(request, publicUrl),
         headers: headersOf(request),
         contentType: mediaType(request.headers['content-type']),
-        body: typeof request.body === 'string' ? request.body : '',
+        body: raw.toString('utf8'),
+        rawBody: new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength),
       };
       const outcome = await runtime.providerCallback(channel, callback);
       switch (outcome.kind) {
@@ -79,8 +82,9 @@ export function registerCallbacksRoutes(server: FastifyInstance, runtime: Herald
           );
         case 'failed':
           // 503: the provider keeps the callback and retries it, as for any outage.
+          // The reason (a plugin's exception text) goes to the log, not to whoever called.
           request.log.warn({ channel, reason: outcome.reason }, 'a provider callback could not be read');
-          return sendError(reply, 503, 'unavailable', `the ${channel} channel could not read this callback now: ${outcome.reason}`);
+          return sendError(reply, 503, 'unavailable', `the ${channel} channel could not read this callback now; try again later (the server log says why)`);
       }
     });
   });

@@ -227,7 +227,13 @@ const reads = writePlugin(
 );
 
 describe('plugin host: provider callbacks', () => {
-  const callback = (body: string, sig = 'ok') => ({ url: 'https://h.example/callbacks/sms', headers: { 'x-sig': sig }, contentType: 'application/x-www-form-urlencoded', body });
+  const callback = (body: string, sig = 'ok') => ({
+    url: 'https://h.example/callbacks/sms',
+    headers: { 'x-sig': sig },
+    contentType: 'application/x-www-form-urlencoded',
+    body,
+    rawBody: new TextEncoder().encode(body),
+  });
 
   it("hands a callback to the channel's readCallback and checks what it reads; a plugin without one is `unsupported`", async () => {
     const host = await createPluginHost(

@@ -105,7 +105,7 @@ export interface PluginHost {
   send(channel: string, message: OutboundMessage<MessageContent>, options: SendOptions): Promise<DeliveryResult>;
   /**
    * Hands a provider's status callback to the channel's plugin (`readCallback`), within the send
-   * timeout. `unsupported` when the plugin reads none. Never rejects.
+   * timeout and at most CALLBACK_TIMEOUT_MS. `unsupported` when the plugin reads none. Never rejects.
    */
   readCallback(channel: string, callback: ProviderCallback): Promise<CallbackAnswer>;
   /** Runs a declared query (its `with:` block comes from the graph). Never rejects. */
@@ -264,7 +264,7 @@ export async function createPluginHost(options: PluginHostOptions): Promise<Plug
       if (closing) return { kind: 'failed', reason: 'the plugin host is shutting down', code: SHUTDOWN_CODE };
       return readCallbackWithDeadline(
         async () => read.call(live.instance, callback, { logger: live.logger, clock }),
-        sendTimeoutMs,
+        Math.min(sendTimeoutMs, CALLBACK_TIMEOUT_MS),
         unload.signal,
         reportTo(live, `channel:${channel}`, 'readCallback', loaded.plugin.name),
       );
@@ -358,17 +358,34 @@ async function prepareAll(options: PluginHostOptions): Promise<{
 }
 
 /** The log line for a failed plugin call, and its fields (the error's message and stack for a throw). */
+/**
+ * The longest a plugin may take to read a callback: providers wait about 15 s for an answer
+ * (Twilio) before they count the call as failed, and a late 200 would not be seen.
+ */
+export const CALLBACK_TIMEOUT_MS = 10_000;
+
+/** How the host answered a problem call, by kind of call: sends and queries fail retryably; a callback's provider is answered 503 and retries. */
+const ANSWERED = {
+  call: { threw: 'answered as a retryable failure; plugins return failures as values', timeout: 'answered as a retryable timeout; its signal was aborted', invalid: 'answered as a retryable failure' },
+  callback: {
+    threw: 'the provider was answered 503 and will retry; return refuseCallback(400, ...) for a callback you cannot read',
+    timeout: 'the provider was answered 503 and will retry',
+    invalid: 'the provider was answered 503 and will retry',
+  },
+} as const;
+
 function describeProblem(call: string, problem: CallProblem): [string, Record<string, unknown>] {
+  const answered = call === 'readCallback' ? ANSWERED.callback : ANSWERED.call;
   switch (problem.kind) {
     case 'threw': {
       const error = describeError(problem.error);
       const stack = problem.error instanceof Error && typeof problem.error.stack === 'string' ? problem.error.stack : undefined;
-      return [`${call} threw: ${error} (answered as a retryable failure; plugins return failures as values)`, { error, ...(stack ? { stack } : {}) }];
+      return [`${call} threw: ${error} (${answered.threw})`, { error, ...(stack ? { stack } : {}) }];
     }
     case 'timeout':
-      return [`${call} did not finish within ${problem.timeoutMs}ms (answered as a retryable timeout; its signal was aborted)`, { timeoutMs: problem.timeoutMs }];
+      return [`${call} did not finish within ${problem.timeoutMs}ms (${answered.timeout})`, { timeoutMs: problem.timeoutMs }];
     case 'invalid':
-      return [`${call} returned an invalid result: ${problem.problems.join('; ')} (answered as a retryable failure)`, { problems: problem.problems }];
+      return [`${call} returned an invalid result: ${problem.problems.join('; ')} (${answered.invalid})`, { problems: problem.problems }];
   }
 }
 

@@ -108,7 +108,7 @@ export function registerStartCommand(program: Command): void {
     .option('--data <file>', 'SQLite file of the embedded driver (relative to the project)', '.herald/herald.db')
     .addOption(new Option('--driver <driver>', 'store and queue').choices(['embedded', 'redis']).default('embedded'))
     .option('--token <token>', 'require this bearer token on the API (env HERALD_TOKEN)')
-    .option('--public-url <url>', 'public base URL of this API, for unsubscribe links (env HERALD_PUBLIC_URL)')
+    .option('--public-url <url>', 'public base URL of this API: unsubscribe links point there, and provider callbacks are signed over it (env HERALD_PUBLIC_URL)')
     .option('--body-limit <bytes>', 'largest request body', String(DEFAULT_BODY_LIMIT))
     .option('--threads <n>', 'worker threads (default: one per CPU)')
     .addOption(
