@@ -46,7 +46,11 @@ export function formatNothingRan(run: TestRun, filter: string | undefined, displ
   return `no test ran${filter ? ` (none matches --filter ${JSON.stringify(filter)})` : ''}\n`;
 }
 
-export function formatSummary(run: TestRun, style: Style): string {
+/**
+ * `uncompiled`: projects given whose tests did not run because they do not compile (as shown):
+ * named on the summary line, which must not read as a pass when the exit code says otherwise.
+ */
+export function formatSummary(run: TestRun, style: Style, uncompiled: readonly string[] = []): string {
   const passed = run.results.filter((r) => r.ok).length;
   const failed = run.results.length - passed;
   const extra = [
@@ -54,8 +58,9 @@ export function formatSummary(run: TestRun, style: Style): string {
     run.skipped && `${run.skipped} filtered out`,
   ].filter(Boolean);
   const note = extra.length ? `${style.dim(extra.join(', '))}\n` : '';
-  const line = `${passed} passed, ${failed} failed`;
-  return `\n${note}${failed || run.problems.length ? style.red(line) : style.green(line)}\n`;
+  const notCompiled = uncompiled.length === 0 ? '' : `; ${uncompiled.length} project${uncompiled.length === 1 ? ' does' : 's do'} not compile (${uncompiled.join(', ')})`;
+  const line = `${passed} passed, ${failed} failed${notCompiled}`;
+  return `\n${note}${failed || run.problems.length || uncompiled.length ? style.red(line) : style.green(line)}\n`;
 }
 
 export function testRunJson(run: TestRun): unknown {

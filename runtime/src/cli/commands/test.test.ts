@@ -312,7 +312,7 @@ tests:
       const pretty = await inFolder(scratch, () => heraldTest('some-fail'));
       expect(pretty.code).toBe(1);
       expect(pretty.stderr).toContain('herald test: some-fail/broken does not compile');
-      expect(pretty.stdout.trimEnd().split('\n').at(-1)).toBe('1 passed, 1 failed');
+      expect(pretty.stdout.trimEnd().split('\n').at(-1)).toBe('1 passed, 1 failed; 1 project does not compile (some-fail/broken)');
     });
 
     it('names a folder that is no project on stderr and exits 2, after running the others; with none at all, a usage error', async () => {

@@ -48,6 +48,8 @@ export function registerTestCommand(program: Command): void {
       /** Of those, the runs of test files: what the pretty output reports after the results (the rest went to stderr as it came). */
       const tested: TestRun[] = [];
       let lastFile: string | undefined;
+      /** Projects whose tests did not run because they do not compile, as shown. */
+      const uncompiled: string[] = [];
       for (const project of projects) {
         const root = project.root;
         const shown = (file: string) => shownPath(`${root}/${file}`);
@@ -57,6 +59,7 @@ export function registerTestCommand(program: Command): void {
             process.stderr.write(`${renderDiagnostics([{ root, project, diagnostics: result.diagnostics }], 'pretty', useColor(process.stderr, opts.color))}\n`);
             process.stderr.write(`herald test: ${shownPath(root)} does not compile; fix the errors above first\n`);
           }
+          uncompiled.push(shownPath(root));
           runs.push(nothingRan(result.diagnostics.filter((d) => d.severity === 'error').map((d) => asProblem(d, shown))));
           continue;
         }
@@ -89,7 +92,7 @@ export function registerTestCommand(program: Command): void {
           const testFiles = merged(tested);
           if (testFiles.problems.length) out(`\n${testFiles.problems.map((p) => formatProblem(p, style, same)).join('')}`);
           if (!ran) out(`\n${formatNothingRan(testFiles, opts.filter, same)}`);
-          out(formatSummary(testFiles, style));
+          out(formatSummary(testFiles, style, uncompiled));
         }
       } else out(`${JSON.stringify(testRunJson(run), null, 2)}\n`);
       if (run.problems.length > 0 || !ran || run.results.some((r) => !r.ok)) process.exitCode = 1;
