@@ -125,7 +125,7 @@ export function handleApiError(error: FastifyError, request: FastifyRequest, rep
   }
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return sendError(reply, 413, 'payload_too_large', `the request body is larger than the limit of ${request.routeOptions.bodyLimit} bytes; send fewer events per batch`);
+      return sendError(reply, 413, 'payload_too_large', tooLargeMessage(request));
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return sendError(reply, 415, 'unsupported_media_type', unsupportedMediaTypeMessage(request));
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
@@ -136,6 +136,12 @@ export function handleApiError(error: FastifyError, request: FastifyRequest, rep
   // The route's pattern (`GET /instances/:id`), not its URL: what failed, without ids or tokens.
   request.log.error({ err: error, route: `${request.method} ${request.routeOptions.url ?? '(no route)'}` }, 'request failed');
   return sendError(reply, 500, 'internal_error', 'Herald could not handle this request; the server log has the details');
+}
+
+/** A 413 says what to do on the route it refused: a batch of events can be split, other bodies only the limit can fit. */
+function tooLargeMessage(request: FastifyRequest): string {
+  const limit = `the request body is larger than the limit of ${request.routeOptions.bodyLimit} bytes`;
+  return request.routeOptions.url === '/events' ? `${limit}; send fewer events per batch` : `${limit} (herald start --body-limit)`;
 }
 
 /**

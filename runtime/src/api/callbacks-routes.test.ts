@@ -97,6 +97,13 @@ describe('POST /callbacks/:channel', () => {
     expect(events.headers['www-authenticate']).toBe('Bearer realm="herald"');
   });
 
+  it('refuses a body over the limit with a 413 that names the limit, not event batches', async () => {
+    const { server } = setup({ kind: 'applied', received: 0, matched: 0 }, { bodyLimit: 1024 });
+    const res = await server.inject({ method: 'POST', url: '/callbacks/sms', headers: formHeaders, payload: 'x='.padEnd(2000, 'y') });
+    expect(res.statusCode).toBe(413);
+    expect(res.json()).toEqual({ error: 'payload_too_large', message: 'the request body is larger than the limit of 1024 bytes (herald start --body-limit)' });
+  });
+
   it('keeps the rest of the API JSON-only', async () => {
     const { server } = setup();
     const res = await server.inject({ method: 'POST', url: '/receipts/sms', headers: formHeaders, payload: form });

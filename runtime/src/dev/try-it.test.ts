@@ -77,6 +77,11 @@ describe('herald dev: the sample it prints', () => {
     });
   });
 
+  it('gives an sms channel a sample number, so an SMS-only project does not skip its sample for want of an address', () => {
+    const withSms = { ...ir, channels: { ...ir.channels, texts: { use: '@herald/channel-sms', message: 'sms', config: {} } } };
+    expect(put(tryItLines('http://h', withSms, ['email'], DAY))['contacts']).toEqual({ email: 'subject-1@example.com', texts: '+15555550100' });
+  });
+
   it('triggers a journey that sends at once rather than the first, which begins by batching for an hour', () => {
     const overdue = ir.journeys[0]!;
     const digest: JourneyIR = {

@@ -23,7 +23,7 @@ export function tryItLines(apiUrl: string, ir: GraphIR, emailChannels: readonly 
     const id = audience.subjectId;
     const profile: Record<string, unknown> = sample?.subject
       ? withoutId(sample.subject)
-      : { ...sampleSubjectFields(ir, now), contacts: Object.fromEntries(emailChannels.map((ch) => [ch, `${id}@example.com`])) };
+      : { ...sampleSubjectFields(ir, now), contacts: sampleContacts(ir, id, emailChannels) };
     const zone = typeof profile['timezone'] === 'string' ? profile['timezone'] : ir.project.defaults.timezone;
     const quiet = quietNow(ir, now, zone);
     const awake = quiet.length > 0 ? awakeZone(ir, now) : undefined;
@@ -33,6 +33,20 @@ export function tryItLines(apiUrl: string, ir: GraphIR, emailChannels: readonly 
   }
   lines.push(`  curl -X POST ${apiUrl}/events -H 'content-type: application/json' -d '${JSON.stringify(event)}'`);
   return [...lines, ...notes];
+}
+
+/** A fictional number: 555-0100 to 555-0199 are reserved for fiction in North America. */
+export const SAMPLE_PHONE = '+15555550100';
+
+/**
+ * An address per channel that needs one: each email channel (the dev catcher shows what it
+ * gets), and each `sms` channel the sample number, or an SMS-only project's sample would be
+ * skipped for want of an address.
+ */
+function sampleContacts(ir: GraphIR, id: string, emailChannels: readonly string[]): Record<string, string> {
+  const contacts: Record<string, string> = Object.fromEntries(emailChannels.map((ch) => [ch, `${id}@example.com`]));
+  for (const [name, channel] of Object.entries(ir.channels)) if (channel.message === 'sms' && !(name in contacts)) contacts[name] = SAMPLE_PHONE;
+  return contacts;
 }
 
 function withoutId({ id: _id, ...profile }: SubjectInput): Record<string, unknown> {
