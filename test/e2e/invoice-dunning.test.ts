@@ -170,13 +170,13 @@ describe('invoice-dunning, end to end', () => {
     expect(bad).toEqual({
       ok: false,
       errors: [
-        { path: '/amount', message: 'must be number' },
+        { path: '/amount', message: 'must be a number, got a string ("12")' },
         { path: '/dueDate', message: 'must be an RFC 3339 timestamp such as 2026-11-01T09:00:00Z' },
       ],
     });
     expect(await runtime.ingest({ type: 'invoice.overdu', data: {} })).toEqual({
       ok: false,
-      errors: [{ path: '/type', message: expect.stringContaining('unknown event type "invoice.overdu"; did you mean "invoice.overdue"?') }],
+      errors: [{ path: '/type', message: expect.stringContaining('is not a declared event type: "invoice.overdu"; did you mean "invoice.overdue"?') }],
     });
     expect(await runtime.metrics()).toMatch(/herald_events_rejected_total\{type="invoice.overdue"\} 1/);
   });

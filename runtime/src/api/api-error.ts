@@ -61,6 +61,8 @@ interface SchemaError {
   readonly keyword: string;
   readonly params: Readonly<Record<string, unknown>>;
   readonly message?: string;
+  /** The value the error is about (the server's ajv runs with `verbose`). */
+  readonly data?: unknown;
 }
 
 /**
@@ -93,7 +95,7 @@ export function fieldErrorsFromSchema(errors: readonly SchemaError[], prefix = '
         message = `must be one of ${(e.params['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
         break;
       default:
-        message = schemaMessage(e.keyword, e.params) ?? message;
+        message = schemaMessage(e.keyword, e.params, 'data' in e ? { value: e.data } : undefined) ?? message;
     }
     const full = prefix + path;
     const key = `${full}\u0000${message}`;

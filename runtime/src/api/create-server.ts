@@ -103,7 +103,8 @@ export function createApiServer(runtime: HeraldRuntime, options: ApiServerOption
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
     // Report every problem at once, and never rewrite a client's body behind its back
     // (Fastify's default strips unknown properties and coerces types).
-    ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: false } },
+    // verbose: errors carry the value, so a wrong type says what came (api-error.ts).
+    ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: false, verbose: true } },
     return503OnClosing: true,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     // What the router and Node's HTTP parser refuse before a route runs: in the one error shape too.

@@ -205,14 +205,14 @@ describe('bodies', () => {
     expect(events.statusCode).toBe(400);
     expect(events.json()).toEqual({
       error: 'invalid_event',
-      message: 'the request is not an event or a batch of events: the body must be object',
-      errors: [{ path: '', message: 'must be object' }],
+      message: 'the request is not an event or a batch of events: the body must be an object, got a list',
+      errors: [{ path: '', message: 'must be an object, got a list' }],
     });
     const subject = await postJson('/subjects/c-1', '"Ada"', 'PUT');
     expect(subject.statusCode).toBe(400);
-    expect(subject.json().errors).toEqual([{ path: '', message: 'must be object' }]);
+    expect(subject.json().errors).toEqual([{ path: '', message: 'must be an object, got a string ("Ada")' }]);
     const receipt = await postJson('/receipts/email', 'null');
     expect(receipt.statusCode).toBe(400);
-    expect(receipt.json().errors).toEqual([{ path: '', message: 'must be object' }]);
+    expect(receipt.json().errors).toEqual([{ path: '', message: 'must be an object, got null' }]);
   });
 });

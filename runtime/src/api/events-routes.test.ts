@@ -33,8 +33,8 @@ describe('POST /events', () => {
     expect(res.statusCode).toBe(422);
     expect(res.json()).toEqual({
       error: 'invalid_event',
-      message: 'the invoice.overdue event is invalid: /data/amount must be number',
-      errors: [{ path: '/data/amount', message: 'must be number' }],
+      message: 'the invoice.overdue event is invalid: /data/amount must be a number, got a string ("ten")',
+      errors: [{ path: '/data/amount', message: 'must be a number, got a string ("ten")' }],
     });
     expect(runtime.ingested).toHaveLength(0);
   });
@@ -105,7 +105,7 @@ describe('POST /events', () => {
   it.each([
     [{ data: {} }, [{ path: '/type', message: 'is required' }]],
     [{ type: 'x' }, [{ path: '/data', message: 'is required' }]],
-    [{ type: 'x', data: 3 }, [{ path: '/data', message: 'must be object' }]],
+    [{ type: 'x', data: 3 }, [{ path: '/data', message: 'must be an object, got a number (3)' }]],
     [{ type: '', data: {} }, [{ path: '/type', message: 'must not be empty' }]],
     [{ type: 'x', data: {}, id: '' }, [{ path: '/id', message: 'must not be empty' }]],
     [{ type: 'x', data: {}, id: 'i'.repeat(201) }, [{ path: '/id', message: 'must have at most 200 characters' }]],
@@ -150,7 +150,7 @@ describe('POST /events', () => {
     const array = await server.inject({ method: 'POST', url: '/events', payload: [good] });
     expect(array.statusCode).toBe(400);
     // The whole body is the JSON Pointer "" (RFC 6901); "/" would be a key named "".
-    expect(array.json()).toMatchObject({ error: 'invalid_event', errors: [{ path: '', message: 'must be object' }] });
+    expect(array.json()).toMatchObject({ error: 'invalid_event', errors: [{ path: '', message: 'must be an object, got a list' }] });
   });
 
   it('answers 415 for a content type other than JSON', async () => {
@@ -222,10 +222,10 @@ describe('POST /events', () => {
     expect(res.json()).toEqual({
       error: 'invalid_event',
       message:
-        '2 of 4 events are invalid, none was ingested: /events/1/data/amount is required; /events/3/type unknown event type "nope" (declared: invoice.overdue)',
+        '2 of 4 events are invalid, none was ingested: /events/1/data/amount is required; /events/3/type is not a declared event type: "nope" (declared: invoice.overdue)',
       errors: [
         { index: 1, path: '/events/1/data/amount', message: 'is required' },
-        { index: 3, path: '/events/3/type', message: 'unknown event type "nope" (declared: invoice.overdue)' },
+        { index: 3, path: '/events/3/type', message: 'is not a declared event type: "nope" (declared: invoice.overdue)' },
       ],
     });
     expect(runtime.ingested).toHaveLength(0);

@@ -181,9 +181,9 @@ describe('subjects', () => {
   it.each([
     [{ contacts: { email: 3 } }, '/contacts/email', 'must be an address (a non-empty string), or null to remove it'],
     [{ contacts: { email: '' } }, '/contacts/email', 'must be an address (a non-empty string), or null to remove it'],
-    [{ contacts: ['ada@example.com'] }, '/contacts', 'must be object'],
-    [{ channels: 'email' }, '/channels', 'must be array'],
-    [{ optOuts: [1] }, '/optOuts/0', 'must be string'],
+    [{ contacts: ['ada@example.com'] }, '/contacts', 'must be an object, got a list'],
+    [{ channels: 'email' }, '/channels', 'must be a list, got a string ("email")'],
+    [{ optOuts: [1] }, '/optOuts/0', 'must be a string, got a number (1)'],
     [{ timezone: 'Mars/Olympus' }, '/timezone', 'must be an IANA time zone such as Europe/Berlin, got "Mars/Olympus"'],
     [{ locale: 'not a locale' }, '/locale', 'must be a BCP 47 language tag such as en or de-AT, got "not a locale"'],
     [{ id: 'c-200' }, '/id', 'must match the id in the URL ("c-100") or be left out'],

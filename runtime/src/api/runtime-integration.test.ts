@@ -139,7 +139,7 @@ describe('the API on the real runtime', () => {
     const before = (await runtime.findInstances({ subjectId: 'c-100' })).length;
     const res = await server.inject({ method: 'POST', url: '/events', headers: auth, payload: { events: [overdue('INV-2'), overdue('INV-3', 'lots')] } });
     expect(res.statusCode).toBe(422);
-    expect(res.json().errors).toEqual([{ index: 1, path: '/events/1/data/amount', message: 'must be number' }]);
+    expect(res.json().errors).toEqual([{ index: 1, path: '/events/1/data/amount', message: 'must be a number, got a string ("lots")' }]);
     await runtime.runUntilIdle(runtime.now());
     expect((await runtime.findInstances({ subjectId: 'c-100' })).length).toBe(before);
   });

@@ -15,8 +15,8 @@ describe('queryResultProblem', () => {
 
   it('names the fields that do not fit', () => {
     expect(queryResultProblem(ir, 'crm', 'byId', { nmae: 5 })).toMatch(/^crm\.byId returned a value that does not match its declared `returns:` type: .*name/);
-    expect(queryResultProblem(ir, 'crm', 'byId', { name: 42 })).toMatch(/\/name must be string/);
-    expect(queryResultProblem(ir, 'crm', 'byId', 'Ada')).toMatch(/the value must be object/);
+    expect(queryResultProblem(ir, 'crm', 'byId', { name: 42 })).toMatch(/\/name must be a string, got a number \(42\)$/);
+    expect(queryResultProblem(ir, 'crm', 'byId', 'Ada')).toMatch(/the value must be an object, got a string \("Ada"\)/);
   });
 
   it('lets null ("no record") through, and leaves queries the graph does not know alone', () => {

@@ -66,7 +66,7 @@ describe('events declared with `schema:`', () => {
     // Both the schema and the type want a string: one problem. A missing required field: one.
     expect(validate('user.signed_up', { subjectId: 5 })).toEqual([
       { path: '/plan', message: 'is required' },
-      { path: '/subjectId', message: 'must be string' },
+      { path: '/subjectId', message: 'must be a string, got a number (5)' },
     ]);
     // The subject id must not be empty, as for any event.
     expect(validate('user.signed_up', { subjectId: '', plan: 'free' })).toEqual([{ path: '/subjectId', message: expect.stringMatching(/^must not be empty/) }]);

@@ -1,7 +1,7 @@
 /**
  * Ingest's first check: an event's data against its declared type (herald.yaml `events:`),
  * as JSON Schema (`typeToJsonSchema`) with ajv, every error reported with a JSON Pointer to
- * the field (`/amount`: "must be number"; the whole of `data` is `""`, its pointer per RFC 6901,
+ * the field (`/amount`: `must be a number, got a string ("120")`; the whole of `data` is `""`, its pointer per RFC 6901,
  * not `"/"`, which names a key ""). An event declared with `schema:` is also checked against
  * that JSON Schema as written (the IR's `events[type].schema`): `additionalProperties`,
  * `pattern`, `enum`, `minLength`, formats, ... which the Herald type derived from it cannot
@@ -143,7 +143,7 @@ export function createEventValidator(graph: GraphIR): EventValidator {
     if (!Object.hasOwn(graph.events, type)) {
       const suggestion = didYouMean(type, types);
       const known = types.length === 0 ? 'the project declares no events' : `declared: ${types.join(', ')}`;
-      return [{ path: '/type', message: `unknown event type "${type}"${suggestion ? `; did you mean "${suggestion}"?` : ''} (${known})` }];
+      return [{ path: '/type', message: `is not a declared event type: ${JSON.stringify(type)}${suggestion ? `; did you mean "${suggestion}"?` : ''} (${known})` }];
     }
     if (data === null || typeof data !== 'object' || Array.isArray(data)) return [{ path: '/data', message: 'must be an object' }];
     const storable = storableProblems(data);

@@ -25,7 +25,8 @@ const cache = new WeakMap<object, ValidateFunction>();
 
 function ajv(): InstanceType<typeof Ajv2020> {
   if (!shared) {
-    shared = new Ajv2020({ allErrors: true, strict: false, allowUnionTypes: true, logger: false });
+    // verbose: errors carry the value they are about, so a message can say what came (`got a string ("120")`).
+    shared = new Ajv2020({ allErrors: true, strict: false, allowUnionTypes: true, logger: false, verbose: true });
     addFormats(shared);
   }
   return shared;
@@ -54,9 +55,21 @@ export function toFieldProblems(errors: readonly ErrorObject[]): FieldProblem[] 
   const seen = new Set<string>();
   /** Paths with a problem so far: an `anyOf` error at one of them repeats what its branches said. */
   const paths = new Set<string>();
+  /** The type problem at each path, by index: the branches of `number | null` say one thing, `must be a number or null`. */
+  const typeAt = new Map<string, { index: number; words: string[] }>();
   for (const e of errors) {
     if (out.length >= MAX_FIELD_PROBLEMS) break;
     let path = e.instancePath;
+    if (e.keyword === 'type') {
+      const words = typeWords((e.params as Record<string, unknown>)['type']);
+      const earlier = typeAt.get(path);
+      if (earlier !== undefined) {
+        earlier.words.push(...words.filter((w) => !earlier.words.includes(w)));
+        out[earlier.index] = { path, message: typeMessage(earlier.words, 'data' in e ? { value: e.data } : undefined) };
+        continue;
+      }
+      typeAt.set(path, { index: out.length, words: [...words] });
+    }
     let message = e.message ?? 'is invalid';
     const params = e.params as Record<string, unknown>;
     if (e.keyword === 'required' && typeof params['missingProperty'] === 'string') {
@@ -70,7 +83,7 @@ export function toFieldProblems(errors: readonly ErrorObject[]): FieldProblem[] 
     } else if (e.keyword === 'anyOf' && paths.has(path)) {
       continue; // the branch errors already said it
     } else {
-      message = schemaMessage(e.keyword, params) ?? message;
+      message = schemaMessage(e.keyword, params, 'data' in e ? { value: e.data } : undefined) ?? message;
     }
     const key = `${path}\u0000${message}`;
     if (seen.has(key)) continue;
@@ -86,12 +99,15 @@ const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
 /**
  * Ajv's words for a length, a size or a format, for people: `must not be empty`, not `must NOT
  * have fewer than 1 characters`; an RFC 3339 example, not `must match format "date-time"`.
- * Undefined for a keyword whose own message reads well (`must be string`). Used for event data
+ * A type mismatch says what came, when the error carries its value (`got`). Undefined for a
+ * keyword whose own message reads well. Used for event data
  * and plugin configs here, and for request bodies by the API (api/api-error.ts).
  */
-export function schemaMessage(keyword: string, params: Readonly<Record<string, unknown>>): string | undefined {
+export function schemaMessage(keyword: string, params: Readonly<Record<string, unknown>>, got?: { readonly value: unknown }): string | undefined {
   const limit = Number(params['limit']);
   switch (keyword) {
+    case 'type':
+      return typeMessage(typeWords(params['type']), got);
     case 'minLength':
       return limit === 1 ? 'must not be empty' : `must have at least ${count(limit, 'character')}`;
     case 'maxLength':
@@ -106,6 +122,41 @@ export function schemaMessage(keyword: string, params: Readonly<Record<string, u
       return params['format'] === 'date-time' ? 'must be an RFC 3339 timestamp such as 2026-11-01T09:00:00Z' : undefined;
     default:
       return undefined;
+  }
+}
+
+/** JSON Schema's type names in words, as subject profile checks say them (subjects/value-type-problems.ts). */
+const TYPE_WORDS: Readonly<Record<string, string>> = {
+  string: 'a string',
+  number: 'a number',
+  integer: 'a whole number',
+  boolean: 'true or false',
+  object: 'an object',
+  array: 'a list',
+  null: 'null',
+};
+
+function typeWords(type: unknown): string[] {
+  return (Array.isArray(type) ? type : [type]).map((t) => TYPE_WORDS[String(t)] ?? String(t));
+}
+
+function typeMessage(words: readonly string[], got: { readonly value: unknown } | undefined): string {
+  return `must be ${words.join(' or ')}${got ? `, got ${describeValue(got.value)}` : ''}`;
+}
+
+/** What a value that came is, for `..., got <this>`: `a string ("120")`, `a number (3)`, `a list`. */
+export function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  switch (typeof value) {
+    case 'string':
+      return `a string (${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value)})`;
+    case 'number':
+      return `a number (${value})`;
+    case 'boolean':
+      return String(value);
+    default:
+      return 'an object';
   }
 }
 

@@ -7,7 +7,7 @@
  * a timestamp is an RFC 3339 string.
  */
 import { typeToString, type Field, type Type } from '@herald/dsl';
-import { escapePointer, schemaCheck, type SchemaCheck } from '../plugins-host/json-validator.js';
+import { describeValue, escapePointer, schemaCheck, type SchemaCheck } from '../plugins-host/json-validator.js';
 import type { FieldError } from '../runtime-api.js';
 
 /** Enough to show what is wrong; a list of 100,000 bad items is not answered item by item. */
@@ -34,7 +34,7 @@ function checkField(field: Field, value: unknown, path: string, out: FieldError[
 function checkValue(type: Type, value: unknown, path: string, out: FieldError[]): void {
   if (out.length >= MAX_PROBLEMS) return;
   const fits = (ok: boolean) => {
-    if (!ok) out.push({ path, message: `must be ${expected(type)}, got ${got(value)}` });
+    if (!ok) out.push({ path, message: `must be ${expected(type)}, got ${describeValue(value)}` });
     return ok;
   };
   switch (type.kind) {
@@ -98,17 +98,3 @@ function expected(type: Type): string {
   }
 }
 
-function got(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'a list';
-  switch (typeof value) {
-    case 'string':
-      return `a string (${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value)})`;
-    case 'number':
-      return `a number (${value})`;
-    case 'boolean':
-      return String(value);
-    default:
-      return 'an object';
-  }
-}

@@ -201,9 +201,10 @@ describe('herald dev', () => {
       const url = second.apiUrl()!;
       // The file is under the system's temp folder, outside the working directory: shown absolute.
       expect(lines).toContain(`  data         ${join(project, '.herald/dev.db')} holds 1 active instance from earlier runs; to start fresh, delete it or use --data <new file>\n`);
-      // The "Try it" curl again: accepted, and the terminal says why nothing starts.
+      // The "Try it" curl again (a new event, no id): a second journey for the same invoice starts
+      // (reentry: always, one per invoice), and the policy's dedupe key keeps it from a second reminder.
       expect((await post(url, '/events', overdue('INV-1'))).status).toBe(202);
-      await vi.waitFor(() => expect(lines.join('')).toMatch(/^ {2}c-100 invoice-overdue: not started by invoice\.overdue: reentry after-exit: instance \S+ is still active$/m));
+      await vi.waitFor(() => expect(lines.join('')).toMatch(/deduplicated: key \S*INV-1\S* sent/));
       // A payment from a customer with no dunning in flight changes nothing either, and says so.
       expect((await post(url, '/events', { type: 'invoice.paid', data: { subjectId: 'c-404', invoiceId: 'INV-9' } })).status).toBe(202);
       await vi.waitFor(() => expect(lines).toContain('  c-404 invoice.paid: no instance was waiting for it\n'));

@@ -70,7 +70,7 @@ describe('herald send-event and herald archive (over the API)', () => {
   it('prints the field errors of a refused event and exits 1', async () => {
     const res = await herald(['send-event', 'invoice.paid', '--data', '{"invoiceId":7}', '--url', url, '--token', 'tok']);
     expect(res.code).toBe(1);
-    expect(res.err).toBe('invalid_event: the invoice.paid event is invalid: /data/invoiceId must be string\n  /data/invoiceId: must be string\n');
+    expect(res.err).toBe('invalid_event: the invoice.paid event is invalid: /data/invoiceId must be a string, got a number (7)\n  /data/invoiceId: must be a string, got a number (7)\n');
   });
 
   it('says what is wrong with the data, the token or the address', async () => {
