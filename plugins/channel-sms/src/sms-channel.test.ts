@@ -5,10 +5,11 @@ import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { checkManifest } from '@herald/plugin-sdk';
 import type { OutboundMessage } from '@herald/plugin-sdk';
-import { assertChannelContract, manualClock, memoryLogger, testPluginContext, testSendContext } from '@herald/plugin-sdk/test-kit';
+import { assertChannelContract, manualClock, memoryLogger, providerCallback, testPluginContext, testSendContext } from '@herald/plugin-sdk/test-kit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import smsChannel from './index.js';
 import type { SmsConfig, SmsContent } from './index.js';
+import { twilioSignature } from './twilio-signature.js';
 
 const ACCOUNT = 'AC0123456789abcdef0123456789abcdef';
 const TOKEN = 'auth-token-0123456789abcdef';
@@ -322,8 +323,20 @@ describe('@herald/channel-sms', () => {
       if (!byKey.has(key)) byKey.set(key, `SM${String(byKey.size + 1).padStart(32, '0')}`);
       created(byKey.get(key))(request, res);
     };
+    const statusCallback = 'https://herald.acme.example/callbacks/sms';
+    // Twilio's callback for the message send-valid created, signed with the Auth Token for the URL it calls.
+    const delivered = new URLSearchParams({
+      AccountSid: ACCOUNT,
+      ApiVersion: '2010-04-01',
+      From: '+14155550100',
+      MessageSid: 'SM00000000000000000000000000000001',
+      MessageStatus: 'delivered',
+      SmsSid: 'SM00000000000000000000000000000001',
+      SmsStatus: 'delivered',
+      To: '+14155550123',
+    });
     await assertChannelContract(smsChannel, {
-      config: configWith({ statusCallback: 'https://herald.acme.example/callbacks/sms' }),
+      config: configWith({ statusCallback }),
       validMessage: message,
       expect: 'accepted',
       stableReceipt: true,
@@ -332,6 +345,18 @@ describe('@herald/channel-sms', () => {
         expect(sent).toHaveLength(2);
         expect(sent[1]!.form.toString()).toBe(sent[0]!.form.toString());
         expect(retry.ctx.attempt).toBe(2);
+      },
+      callbacks: {
+        valid: providerCallback({
+          url: statusCallback,
+          headers: {
+            'Content-Type': 'application/x-www-form-urlencoded; charset=utf-8',
+            'User-Agent': 'TwilioProxy/1.1',
+            'X-Twilio-Signature': twilioSignature(TOKEN, statusCallback, delivered),
+          },
+          body: delivered.toString(),
+        }),
+        expect: { providerMessageId: 'SM00000000000000000000000000000001', status: 'delivered' },
       },
     });
   });

@@ -51,7 +51,7 @@ export class CheckRecorder {
       this.checks.push({ id, title, status: 'passed' });
       return true;
     } catch (error) {
-      this.checks.push({ id, title, status: 'failed', detail: describeError(error) });
+      this.checks.push({ id, title, status: 'failed', detail: printable(describeError(error)) });
       return false;
     }
   }
@@ -122,6 +122,14 @@ export const CLOSE_HINTS: SettleHints = {
   rejected: 'close() must resolve, also when it is called again: make it idempotent (keep the first call\'s promise and return it, or return early when already closed)',
   timeout: 'close() must finish promptly, also when it is called again (the runtime gives each close() 5 s at shutdown)',
 };
+
+/**
+ * `text` with its control characters (but newline and tab) escaped as `\u00XX`: a plugin's error
+ * may quote the bytes it choked on (a NUL), which would turn the report into binary for tools.
+ */
+export function printable(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
 
 export function describeError(error: unknown): string {
   if (error instanceof Error) return `${error.name === 'Error' ? '' : `${error.name}: `}${error.message}`;

@@ -1,12 +1,16 @@
 import { AssertionError } from 'node:assert';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { ChannelInstance } from '../define-channel.js';
 import { defineChannel } from '../define-channel.js';
 import { aborted, delivered, failed } from '../delivery-result.js';
 import type { OutboundMessage } from '../outbound-message.js';
+import { callbackReceipts, refuseCallback } from '../provider-callback.js';
+import type { CallbackReading, ProviderCallback } from '../provider-callback.js';
 import { formatContractReport } from './contract-report.js';
 import { assertChannelContract, runChannelContract } from './run-channel-contract.js';
 import type { ContractSend } from './run-channel-contract.js';
+import { providerCallback } from './test-context.js';
 
 const validMessage: OutboundMessage = {
   channel: 'sms',
@@ -220,5 +224,243 @@ describe('runChannelContract', () => {
     expect((error as Error).message).toContain('bad: contract FAILED');
     expect((error as Error).message).toContain('✗ send-aborted');
     expect((error as Error).message).toContain('✓ send-valid');
+  });
+});
+
+// A provider that posts JSON ({ id, state }) and signs url + body with HMAC-SHA256 in X-Fake-Signature.
+const SECRET = 'callback-secret';
+const CALLBACK_URL = 'https://herald.acme.example/callbacks/fake-sms';
+const sign = (url: string, body: Uint8Array | string) => createHmac('sha256', SECRET).update(url).update(body).digest('hex');
+const signedCallback = (fields: Record<string, string>) => {
+  const body = JSON.stringify(fields);
+  return providerCallback({ url: CALLBACK_URL, headers: { 'Content-Type': 'application/json; charset=utf-8', 'X-Fake-Signature': sign(CALLBACK_URL, body) }, body });
+};
+const validCallback = signedCallback({ id: 'sms-1', state: 'DELIVERED' });
+
+/** A readCallback that does everything right: verifies the signature over the bytes, refuses what it cannot read. */
+function goodReadCallback(callback: ProviderCallback): CallbackReading {
+  const given = Buffer.from(callback.headers['x-fake-signature'] ?? '', 'utf8');
+  const expected = Buffer.from(sign(callback.url, callback.rawBody), 'utf8');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return refuseCallback(403, 'the X-Fake-Signature does not match');
+  if (callback.contentType !== 'application/json') return refuseCallback(400, `expected JSON, got ${callback.contentType || 'no Content-Type'}`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(callback.body);
+  } catch {
+    return refuseCallback(400, 'the body is not JSON');
+  }
+  const { id, state } = (parsed ?? {}) as { id?: unknown; state?: unknown };
+  if (typeof id !== 'string' || id === '') return refuseCallback(400, 'no id in the callback');
+  if (state === 'DELIVERED') return callbackReceipts({ providerMessageId: id, status: 'delivered' });
+  if (state === 'REJECTED') return callbackReceipts({ providerMessageId: id, status: 'bounced', reason: 'rejected' });
+  return callbackReceipts();
+}
+
+/** A channel whose sends behave, with the given readCallback (or none). */
+function callbackChannel(readCallback?: ChannelInstance['readCallback']) {
+  return withInstance({ send: async (_m, ctx) => (ctx.signal.aborted ? aborted() : delivered({ providerMessageId: 'sms-1' })), ...(readCallback ? { readCallback } : {}) });
+}
+
+const detailOf = (report: Awaited<ReturnType<typeof runChannelContract>>, id: string) => report.checks.find((c) => c.id === id)?.detail;
+
+describe('runChannelContract: callback checks', () => {
+  it('passes a readCallback that reads the valid callback, refuses empty and garbage bodies, and reads it alike again', async () => {
+    const seen: ProviderCallback[] = [];
+    const report = await runChannelContract(
+      callbackChannel((callback) => {
+        seen.push(callback);
+        return goodReadCallback(callback);
+      }),
+      { config: {}, validMessage, callbacks: { valid: () => validCallback, expect: { providerMessageId: 'sms-1', status: 'delivered' } } },
+    );
+    expect(report.passed, formatContractReport(report)).toBe(true);
+    expect(report.checks.map((c) => [c.id, c.status])).toEqual([
+      ['definition', 'passed'],
+      ['config-schema', 'passed'],
+      ['config-valid', 'passed'],
+      ['create', 'passed'],
+      ['send-valid', 'passed'],
+      ['idempotency', 'passed'],
+      ['send-aborted', 'passed'],
+      ['callback-valid', 'passed'],
+      ['callback-empty', 'passed'],
+      ['callback-garbage', 'passed'],
+      ['callback-idempotent', 'passed'],
+      ['close-idempotent', 'skipped'],
+    ]);
+    // valid, empty, garbage, then valid twice more; each a frozen copy with the valid callback's URL and signature.
+    expect(seen.map((c) => [c.contentType, c.body])).toEqual([
+      ['application/json', validCallback.body],
+      ['application/json', ''],
+      ['application/octet-stream', '\u0000not a callback'],
+      ['application/json', validCallback.body],
+      ['application/json', validCallback.body],
+    ]);
+    expect(seen.every((c) => Object.isFrozen(c) && Object.isFrozen(c.headers) && c.url === CALLBACK_URL)).toBe(true);
+    expect(seen.every((c) => c.headers['x-fake-signature'] === validCallback.headers['x-fake-signature'])).toBe(true);
+    expect(seen[2]!.headers['content-type']).toBe('application/octet-stream');
+    expect(Buffer.from(seen[2]!.rawBody).toString('utf8')).toBe('\u0000not a callback');
+    expect(new Set(seen.map((c) => c.rawBody)).size).toBe(5);
+  });
+
+  it('fails callback-garbage, with what to do instead, when readCallback throws on a garbage body', async () => {
+    const report = await runChannelContract(
+      callbackChannel((callback) => {
+        if (callback.body === '') return refuseCallback(400, 'empty');
+        const { id } = JSON.parse(callback.body) as { id: string };
+        return callbackReceipts({ providerMessageId: id, status: 'delivered' });
+      }),
+      { config: {}, validMessage, callbacks: { valid: validCallback } },
+    );
+    expect(report.passed).toBe(false);
+    expect(statusOf(report)).toMatchObject({ 'callback-valid': 'passed', 'callback-empty': 'passed', 'callback-garbage': 'failed', 'callback-idempotent': 'passed' });
+    expect(detailOf(report, 'callback-garbage')).toMatch(
+      /^readCallback on a garbage body rejected \(SyntaxError: .*JSON.*\); readCallback must return, not throw: refuse a callback it cannot read with refuseCallback\(400, reason\)/,
+    );
+    expect(formatContractReport(report)).toContain('✗ callback-garbage — readCallback refuses a garbage body with 400, 401 or 403: readCallback on a garbage body rejected');
+    // The SyntaxError quotes the NUL byte it choked on: escaped, so the report stays text.
+    expect(detailOf(report, 'callback-garbage')).toContain('\\u0000not a callback');
+    expect(formatContractReport(report)).not.toMatch(/[\u0000-\u0008]/);
+  });
+
+  it("fails with checkCallbackReading's message when readCallback reports an interim status as a receipt", async () => {
+    const report = await runChannelContract(
+      callbackChannel(() => ({ ok: true, receipts: [{ providerMessageId: 'x', status: 'sent' }] }) as never),
+      { config: {}, validMessage, callbacks: { valid: validCallback } },
+    );
+    expect(report.passed).toBe(false);
+    expect(detailOf(report, 'callback-valid')).toBe(
+      'readCallback on the valid callback returned a malformed reading (receipt 0 has status "sent" (delivered, bounced or failed)); return callbackReceipts(...) for what the callback reports (none for an interim status such as queued or sent) or refuseCallback(400 | 401 | 403, reason)',
+    );
+    expect(statusOf(report)).toMatchObject({ 'callback-empty': 'failed', 'callback-garbage': 'failed', 'callback-idempotent': 'failed' });
+  });
+
+  it('fails `callbacks` when the option is given to an instance without readCallback', async () => {
+    const report = await runChannelContract(callbackChannel(), { config: {}, validMessage, callbacks: { valid: validCallback } });
+    expect(report.passed).toBe(false);
+    expect(report.checks.find((c) => c.id === 'callbacks')).toEqual({
+      id: 'callbacks',
+      title: 'readCallback is checked with provider callbacks',
+      status: 'failed',
+      detail: 'the callbacks option is given, but the instance has no readCallback: implement readCallback(callback, ctx), or leave the callbacks option out',
+    });
+    expect(report.checks.map((c) => c.id)).not.toContain('callback-valid');
+  });
+
+  it('notes, as a skipped `callbacks` check, a readCallback the option does not exercise; adds nothing without readCallback', async () => {
+    const report = await runChannelContract(callbackChannel(goodReadCallback), { config: {}, validMessage });
+    expect(report.passed).toBe(true);
+    const check = report.checks.find((c) => c.id === 'callbacks');
+    expect(check).toMatchObject({ status: 'skipped' });
+    expect(check?.detail).toMatch(/^the instance has readCallback, but the callbacks option is not given: pass callbacks: \{ valid: providerCallback\(/);
+    expect(check?.detail).toContain('callback-valid, callback-empty, callback-garbage, callback-idempotent');
+    expect(report.checks.map((c) => c.id)).not.toContain('callback-valid');
+
+    const plain = await runChannelContract(callbackChannel(), { config: {}, validMessage });
+    expect(plain.checks.filter((c) => c.id.startsWith('callback'))).toEqual([]);
+  });
+
+  it('fails callback-valid when the valid callback is refused or does not report what expect says', async () => {
+    const forged = { ...validCallback, headers: { ...validCallback.headers, 'x-fake-signature': sign(CALLBACK_URL, 'other') } };
+    const refused = await runChannelContract(callbackChannel(goodReadCallback), { config: {}, validMessage, callbacks: { valid: forged } });
+    expect(detailOf(refused, 'callback-valid')).toMatch(/^the valid callback was refused with 403 \(the X-Fake-Signature does not match\); check callbacks.valid/);
+
+    const bounced = await runChannelContract(callbackChannel(goodReadCallback), {
+      config: {},
+      validMessage,
+      callbacks: { valid: signedCallback({ id: 'sms-1', state: 'REJECTED' }), expect: { status: 'delivered' } },
+    });
+    expect(detailOf(bounced, 'callback-valid')).toBe(
+      `expected a receipt with status 'delivered', got [{"providerMessageId":"sms-1","status":"bounced","reason":"rejected"}]`,
+    );
+    const other = await runChannelContract(callbackChannel(goodReadCallback), {
+      config: {},
+      validMessage,
+      callbacks: { valid: validCallback, expect: { providerMessageId: 'sms-2', status: 'delivered' } },
+    });
+    expect(detailOf(other, 'callback-valid')).toMatch(/^expected a receipt with providerMessageId "sms-2" and status 'delivered', got \[/);
+    const interim = await runChannelContract(callbackChannel(goodReadCallback), {
+      config: {},
+      validMessage,
+      callbacks: { valid: signedCallback({ id: 'sms-1', state: 'QUEUED' }), expect: { providerMessageId: 'sms-1' } },
+    });
+    expect(detailOf(interim, 'callback-valid')).toBe('expected a receipt with providerMessageId "sms-1", got no receipts');
+  });
+
+  it('fails callback-empty and callback-garbage when readCallback reads them as ok', async () => {
+    const lenient = (callback: ProviderCallback) => (callback.body === validCallback.body ? goodReadCallback(callback) : callbackReceipts());
+    const report = await runChannelContract(callbackChannel(lenient), { config: {}, validMessage, callbacks: { valid: validCallback } });
+    expect(statusOf(report)).toMatchObject({ 'callback-valid': 'passed', 'callback-empty': 'failed', 'callback-garbage': 'failed', 'callback-idempotent': 'passed' });
+    expect(detailOf(report, 'callback-empty')).toMatch(/^an empty body was read as ok, with no receipts; refuse a body it cannot read with refuseCallback\(400, reason\)/);
+    expect(detailOf(report, 'callback-garbage')).toMatch(/^a garbage body \("\\u0000not a callback", application\/octet-stream\) was read as ok/);
+  });
+
+  it('fails callback-idempotent when the same callback is read differently the second time', async () => {
+    const seen = new Set<string>();
+    const replayGuard = (callback: ProviderCallback) => {
+      const reading = goodReadCallback(callback);
+      if (!reading.ok || reading.receipts.length === 0) return reading;
+      if (seen.has(callback.body)) return refuseCallback(403, 'replayed');
+      seen.add(callback.body);
+      return reading;
+    };
+    const report = await runChannelContract(callbackChannel(replayGuard), { config: {}, validMessage, callbacks: { valid: () => signedCallback({ id: `sms-${seen.size}`, state: 'DELIVERED' }) } });
+    expect(statusOf(report)).toMatchObject({ 'callback-valid': 'passed', 'callback-empty': 'passed', 'callback-garbage': 'passed', 'callback-idempotent': 'failed' });
+    expect(detailOf(report, 'callback-idempotent')).toMatch(
+      /^the same callback was read as \{"ok":true,"receipts":\[\{"providerMessageId":"sms-0","status":"delivered"\}\]\}, then as \{"ok":false,"status":403,"reason":"replayed"\}; providers retry/,
+    );
+
+    let n = 0;
+    const counting = () => callbackReceipts({ providerMessageId: `sms-${++n}`, status: 'delivered' });
+    const counted = await runChannelContract(callbackChannel(counting), { config: {}, validMessage, callbacks: { valid: validCallback } });
+    expect(detailOf(counted, 'callback-idempotent')).toMatch(/^the same callback was read as .*"sms-1".*, then as .*"sms-4"/);
+  });
+
+  it('fails a readCallback that hangs, with a time-limit hint, and one whose callbacks.valid throws', async () => {
+    const hung = await runChannelContract(callbackChannel(() => new Promise<never>(() => {})), {
+      config: {},
+      validMessage,
+      timeoutMs: 20,
+      callbacks: { valid: validCallback },
+    });
+    expect(detailOf(hung, 'callback-valid')).toBe(
+      'readCallback on the valid callback did not settle within 20 ms; readCallback must answer promptly: read the callback it is given and call no provider (the runtime answers 503 after the send timeout, and the provider retries)',
+    );
+    expect(statusOf(hung)).toMatchObject({ 'callback-empty': 'failed', 'callback-garbage': 'failed', 'callback-idempotent': 'failed' });
+
+    const throwing = await runChannelContract(callbackChannel(goodReadCallback), {
+      config: {},
+      validMessage,
+      callbacks: {
+        valid: () => {
+          throw new Error('no signing key');
+        },
+      },
+    });
+    expect(detailOf(throwing, 'callback-valid')).toBe('callbacks.valid threw (no signing key); it must return the callback to send');
+    expect(detailOf(throwing, 'callback-garbage')).toBe('callbacks.valid threw (no signing key); it must return the callback to send');
+  });
+
+  it('skips the callback checks when create fails, and fails create when readCallback is not a function', async () => {
+    const broken = defineChannel({
+      name: 'broken',
+      version: '1.0.0',
+      messageKind: 'sms',
+      configSchema: { type: 'object' },
+      create: () => {
+        throw new Error('cannot connect');
+      },
+    });
+    const report = await runChannelContract(broken, { config: {}, validMessage, callbacks: { valid: validCallback } });
+    expect(statusOf(report)).toMatchObject({
+      create: 'failed',
+      'callback-valid': 'skipped',
+      'callback-empty': 'skipped',
+      'callback-garbage': 'skipped',
+      'callback-idempotent': 'skipped',
+    });
+
+    const notAFunction = await runChannelContract(withInstance({ readCallback: 'yes' as never }), { config: {}, validMessage });
+    expect(detailOf(notAFunction, 'create')).toBe('readCallback, when present, must be a function');
   });
 });

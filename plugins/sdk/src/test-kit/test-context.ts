@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { PluginClock, PluginContext, PluginLogger, QueryContext, SendContext } from '../context.js';
 import { messageIdFor } from '../message-id.js';
+import type { CallbackContext, ProviderCallback } from '../provider-callback.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -87,6 +88,61 @@ export function testQueryContext(options: TestContextOptions & { readonly attemp
     logger: options.logger ?? memoryLogger(),
     clock: options.clock ?? manualClock(),
   };
+}
+
+/** A CallbackContext as the runtime gives it to `readCallback`: a memoryLogger and a manualClock unless told otherwise. */
+export function testCallbackContext(overrides: Pick<TestContextOptions, 'logger' | 'clock'> = {}): CallbackContext {
+  return {
+    logger: overrides.logger ?? memoryLogger(),
+    clock: overrides.clock ?? manualClock(),
+  };
+}
+
+export interface ProviderCallbackOptions {
+  /** The URL the provider called, as it signs it. Default `https://herald.invalid/callbacks/test`. */
+  readonly url?: string;
+  /** Any case; a list is one repeated header. Names are lower-cased and a list joined with `, `, as the runtime does. */
+  readonly headers?: Readonly<Record<string, string | readonly string[]>>;
+  /**
+   * The Content-Type, parameters allowed (`application/json; charset=utf-8`). Default: the
+   * `content-type` header's; set as that header when `headers` has none. `''` when neither is given.
+   */
+  readonly contentType?: string;
+  /** The body as text (sent as UTF-8) or as bytes (`body` then holds them decoded as UTF-8). Default empty. */
+  readonly body?: string | Uint8Array;
+}
+
+/**
+ * A ProviderCallback as the runtime would hand it to `readCallback` for a request with these
+ * parts: header names in lower case, `contentType` the media type alone in lower case, `body`
+ * and `rawBody` the same content. Frozen, like what the runtime hands over (but `rawBody`, which
+ * cannot be).
+ */
+export function providerCallback(options: ProviderCallbackOptions = {}): ProviderCallback {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(options.headers ?? {})) {
+    const key = name.toLowerCase();
+    const joined = typeof value === 'string' ? value : value.join(', ');
+    // `X-A` and `x-a` are one header, sent twice.
+    headers[key] = Object.hasOwn(headers, key) ? `${headers[key]}, ${joined}` : joined;
+  }
+  if (options.contentType !== undefined && !Object.hasOwn(headers, 'content-type') && options.contentType !== '') {
+    headers['content-type'] = options.contentType;
+  }
+  const rawBody = typeof options.body === 'string' || options.body === undefined ? new TextEncoder().encode(options.body ?? '') : new Uint8Array(options.body);
+  return Object.freeze({
+    url: options.url ?? 'https://herald.invalid/callbacks/test',
+    headers: Object.freeze(headers),
+    contentType: mediaType(options.contentType ?? headers['content-type']),
+    // Kept: a leading BOM is part of what was sent (and signed), as the runtime's Buffer decoding keeps it.
+    body: new TextDecoder('utf-8', { ignoreBOM: true }).decode(rawBody),
+    rawBody,
+  });
+}
+
+/** The media type of a Content-Type: without parameters, lower case; '' when absent. */
+function mediaType(header: string | undefined): string {
+  return (header ?? '').split(';')[0]!.trim().toLowerCase();
 }
 
 /** A signal that is already aborted, with a reason like the runtime's delivery timeout. */
