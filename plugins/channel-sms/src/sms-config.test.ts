@@ -21,6 +21,27 @@ describe('the config schema', () => {
     for (const from of ['14155550100x', '+0123', 'Acme Billing Dept', '1234567890123', 'ACME!']) expect(validateAgainstSchema({ ...base, from }, schema)).not.toEqual([]);
   });
 
+  it('refuses in baseUrl what resolveConfig refuses there, and takes in statusCallback what it takes there', () => {
+    const accepted = ['https://api.twilio.com', 'https://acme.signalwire.example/api/laml/', 'http://127.0.0.1:8080/x', 'https://@api.twilio.com', 'https://api.twilio.com?', 'https://api.twilio.com/#'];
+    const refused = [
+      'https://u:p@api.twilio.com', 'https://u@api.twilio.com', 'https://:p@api.twilio.com', 'https:///u@api.twilio.com', 'HTTPS://U@api.twilio.com',
+      'https://api.twilio.com?x=1', 'https://api.twilio.com/a?b', 'https://api.twilio.com#top', 'https://api.twilio.com?#top', 'https://api.twilio.com\\?x',
+    ];
+    for (const baseUrl of accepted) {
+      expect(validateAgainstSchema({ ...base, baseUrl }, schema), baseUrl).toEqual([]);
+      expect(() => resolveConfig({ ...base, baseUrl }), baseUrl).not.toThrow();
+    }
+    for (const baseUrl of refused) {
+      expect(validateAgainstSchema({ ...base, baseUrl }, schema), baseUrl).not.toEqual([]);
+      expect(() => resolveConfig({ ...base, baseUrl }), baseUrl).toThrow(/credentials|query string/);
+    }
+    // Herald's callback route takes basic auth, so here credentials (and a query) are fine.
+    for (const statusCallback of ['https://herald:tok@herald.example/callbacks/sms', 'https://herald.example/callbacks/sms?tenant=acme#x']) {
+      expect(validateAgainstSchema({ ...base, statusCallback }, schema), statusCallback).toEqual([]);
+      expect(() => resolveConfig({ ...base, statusCallback }), statusCallback).not.toThrow();
+    }
+  });
+
   it('refuses unknown keys, a secret that is empty and a timeout out of range', () => {
     expect(validateAgainstSchema({ ...base, apiKey: 'x' }, schema)).not.toEqual([]);
     expect(validateAgainstSchema({ ...base, authToken: '' }, schema)).not.toEqual([]);
