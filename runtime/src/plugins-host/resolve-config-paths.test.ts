@@ -22,12 +22,14 @@ describe('resolveConfigPaths', () => {
     const schema = {
       properties: {
         caFile: { type: 'string', 'x-herald-file': true },
+        lookup: { type: 'string', 'x-herald-file': 'json' },
         tls: { type: 'object', properties: { cert: { type: 'string', 'x-herald-file': true }, host: { type: 'string' } } },
         label: { type: 'string', 'x-herald-file': false },
       },
     };
-    expect(resolveConfigPaths({ caFile: 'certs/ca.pem', tls: { cert: 'certs/c.pem', host: 'smtp.example' }, label: 'certs/x' }, root, schema)).toEqual({
+    expect(resolveConfigPaths({ caFile: 'certs/ca.pem', lookup: 'data/l.json', tls: { cert: 'certs/c.pem', host: 'smtp.example' }, label: 'certs/x' }, root, schema)).toEqual({
       caFile: resolve(root, 'certs/ca.pem'),
+      lookup: resolve(root, 'data/l.json'),
       tls: { cert: resolve(root, 'certs/c.pem'), host: 'smtp.example' },
       label: 'certs/x',
     });

@@ -2,7 +2,7 @@
  * Plugins never learn where the project is (their ctx has no project root), yet users write
  * file paths relative to the project (`path: data/crm.json`). So the host resolves them
  * before `create`: every string config value under a key named `path` (at any depth), or whose
- * property the config schema marks `"x-herald-file": true` (the mark the compiler checks the
+ * property the config schema marks `"x-herald-file": true` or `"json"` (the mark the compiler checks the
  * file's existence by), that is relative becomes absolute against the project root. `-`
  * (stdout, by convention) and URLs are left alone.
  */
@@ -18,7 +18,11 @@ function propertySchema(schema: Schema, key: string): Schema {
   return typeof p === 'object' && p !== null ? (p as Schema) : undefined;
 }
 
-const isMarkedFile = (schema: Schema) => (schema as Record<string, unknown> | undefined)?.['x-herald-file'] === true;
+/** `true` (a file) or `"json"` (a JSON file): both name a project file. */
+const isMarkedFile = (schema: Schema) => {
+  const mark = (schema as Record<string, unknown> | undefined)?.['x-herald-file'];
+  return mark === true || mark === 'json';
+};
 
 export function resolveConfigPaths(config: unknown, projectRoot: string, schema?: Schema): unknown {
   if (Array.isArray(config)) return config.map((v) => resolveConfigPaths(v, projectRoot));
