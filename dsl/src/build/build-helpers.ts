@@ -89,11 +89,19 @@ function typeOf(n: YNode, problems: Problem[]): { type: Type; optional: boolean 
     const r = parseTypeSyntax(n.value);
     if (r.ok) return { type: r.type, optional: r.optional };
     const st = n.text ?? { text: n.value, span: n.span };
+    const span = spanInText(st, r.error.start, r.error.end);
+    const { suggestion } = r.error;
+    // Without an exact map of the scalar the span is all of it, which the suggestion must not replace.
+    const exact = st.base !== undefined || st.offsets !== undefined;
     problems.push({
       code: 'invalid-type-syntax',
       message: r.error.message,
-      span: spanInText(st, r.error.start, r.error.end),
-      hint: 'types are `string`, `number`, `bool`, `timestamp`, `duration`, `any`, `list<T>`, `map<T>`, `{field: T}`; add `?` for an optional field',
+      span,
+      hint:
+        suggestion !== undefined
+          ? `did you mean \`${suggestion}\`?`
+          : 'types are `string`, `number`, `bool`, `timestamp`, `duration`, `any`, `list<T>`, `map<T>`, `{field: T}`; add `?` for an optional field',
+      ...(suggestion !== undefined && exact ? { fix: { title: `Change to \`${suggestion}\``, span, newText: suggestion } } : {}),
     });
     // Typed `any` from here on, so a use of the field is not also reported as unknown.
     return { type: T.dyn, optional: /\?\s*$/.test(n.value) };

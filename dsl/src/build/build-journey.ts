@@ -1,7 +1,7 @@
 import type { Problem } from '../diagnostics/report.js';
 import type { BranchArm, DataBinding, JourneyFile, Located, NamedExpr, Reentry, SplitArm, Step, StepKind, UnbuiltStep, WaitFor } from '../model/ast.js';
 import { get, getEntry, type YMap, type YNode } from '../parse/yaml-tree.js';
-import { STEP_KIND_KEYS, stepKeys } from '../schema/journey-schema.js';
+import { STEP_KIND_KEYS, stepKeys, WAIT_FOR_KEYS } from '../schema/journey-schema.js';
 import type { Span } from '../source/source-file.js';
 import { asMap, duration, entriesOf, num, oneOf, sourceText, str, unreadKeys } from './build-helpers.js';
 
@@ -41,6 +41,7 @@ export function buildJourney(file: string, root: YMap, problems: Problem[]): Jou
 }
 
 const SEND_KEYS = stepKeys('send');
+const WAIT_KEYS = stepKeys('wait');
 
 /** Keys whose text names a step, on a step and on the arms of a branch or split. */
 const TARGET_KEYS = ['goto', 'onEvent', 'onTimeout'];
@@ -116,7 +117,9 @@ function buildStep(m: YMap, index: number, problems: Problem[]): Step | undefine
     }
     case 'wait': {
       const wait = waitFor(v, kindEntry.keySpan, problems);
-      return wait ? { ...base, kind: 'wait', wait, onEvent: str(get(m, 'onEvent')), onTimeout: str(get(m, 'onTimeout')) } : undefined;
+      if (!wait) return undefined;
+      const unread = [...unreadKeys(m, WAIT_KEYS), ...(v.kind === 'map' ? unreadKeys(v, WAIT_FOR_KEYS) : [])];
+      return { ...base, kind: 'wait', wait, onEvent: str(get(m, 'onEvent')), onTimeout: str(get(m, 'onTimeout')), unreadKeys: unread };
     }
     case 'branch': {
       if (v.kind !== 'seq') return undefined;

@@ -44,7 +44,12 @@ export function buildTemplate(file: string, root: YMap, read: ReadProjectFile, p
               span: ref.span,
               hint: `name a file in it, e.g. \`file: ${posix.join(ref.value, '<file>')}\``,
             }
-          : { code: 'template-file-not-found', message: `template file \`${ref.value}\` not found (looked for \`${path}\`)`, span: ref.span },
+          : {
+              code: 'template-file-not-found',
+              message: `template file \`${ref.value}\` not found (looked for \`${path}\`)`,
+              span: ref.span,
+              hint: notFoundHint(file, ref.value, path, read),
+            },
       );
       return undefined;
     }
@@ -94,4 +99,20 @@ export function buildTemplate(file: string, root: YMap, read: ReadProjectFile, p
     },
     included,
   };
+}
+
+/**
+ * Where a `file:` was looked for, and from where: paths are relative to the template file, which
+ * someone who wrote the path from the project root (`templates/` holding the templates) does not
+ * expect. When the path does name a file from the root, say how to write it.
+ */
+function notFoundHint(templateFile: string, written: string, lookedAt: string, read: ReadProjectFile): string {
+  const dir = posix.dirname(templateFile);
+  if (dir === '.') return '`file:` paths are relative to the folder of the template file, here the project root; check the name, or create the file';
+  const fromRoot = posix.normalize(written);
+  const place = `\`file:\` paths are relative to the folder of the template file, \`${dir}/\``;
+  if (!fromRoot.startsWith('..') && read(fromRoot) !== undefined) {
+    return `${place}: write \`file: ${posix.relative(dir, fromRoot)}\` to name \`${fromRoot}\` (from the project root)`;
+  }
+  return `${place}: this one names \`${lookedAt}\` from the project root; check the name, or create the file`;
 }

@@ -42,3 +42,12 @@ export function didYouMeanHint(word: string, candidates: Iterable<string>): stri
   const s = didYouMean(word, candidates);
   return s === undefined ? undefined : `did you mean \`${s}\`?`;
 }
+
+export const IN_SCOPE_PREFIX = 'in scope here: ';
+
+/** "in scope here: `a`, `b`, ...", the first eight names, for an unknown name that is close to none; undefined when there are none. */
+export function inScopeHint(names: readonly string[]): string | undefined {
+  if (names.length === 0) return undefined;
+  const shown = names.slice(0, 8);
+  return `${IN_SCOPE_PREFIX}${shown.map((n) => `\`${n}\``).join(', ')}${names.length > shown.length ? ', ...' : ''}`;
+}

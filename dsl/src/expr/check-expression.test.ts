@@ -324,6 +324,39 @@ describe('literal arguments checked at compile time', () => {
   });
 });
 
+describe('unknown names: what to write instead', () => {
+  it('lists the names in scope when none is close, as templates do', () => {
+    expect(problems('zzzzzz > 1')).toEqual([
+      { code: 'unknown-variable', start: 0, end: 6, message: 'unknown variable `zzzzzz`', hint: 'in scope here: `trigger`, `customer`, `delay`, `payload`, `flag`' },
+    ]);
+  });
+
+  it('says a YAML word for a boolean is written `true` or `false`', () => {
+    for (const word of ['yes', 'no', 'on', 'off', 'True', 'False']) {
+      expect(problems(word), word).toEqual([
+        { code: 'unknown-variable', start: 0, end: word.length, message: `unknown variable \`${word}\``, hint: `\`${word}\` is no boolean in an expression: write \`true\` or \`false\`` },
+      ]);
+    }
+    // Compared, it is still a boolean that was meant, not text.
+    expect(problems('flag == yes')[0]!.hint).toBe('`yes` is no boolean in an expression: write `true` or `false`');
+  });
+
+  it('suggests quoting a bare word compared with `==` or `!=`', () => {
+    expect(problems('customer.segment == business')).toEqual([
+      { code: 'unknown-variable', start: 20, end: 28, message: 'unknown variable `business`', hint: 'for the text, quote it: `"business"`' },
+    ]);
+    expect(problems('pro != customer.segment')[0]!.hint).toBe('for the text, quote it: `"pro"`');
+    // A near miss of a name in scope may be either.
+    expect(problems('customer.segment == flg')[0]!.hint).toBe('did you mean `flag`? or, for the text, quote it: `"flg"`');
+    // Not compared, or compared with no text (quoting would trade one error for another): the names in scope.
+    expect(problems('size(business) > 0')[0]!.hint).toMatch(/^in scope here: /);
+    expect(problems('trigger.amount == high')[0]!.hint).toMatch(/^in scope here: /);
+    expect(problems('high != trigger.at')[0]!.hint).toMatch(/^in scope here: /);
+    // Both sides unknown: either may be the text.
+    expect(problems('business == pro').map((p) => p.hint)).toEqual(['for the text, quote it: `"business"`', 'for the text, quote it: `"pro"`']);
+  });
+});
+
 describe('scope', () => {
   it('does not resolve names through Object.prototype', () => {
     expect(problems('constructor')[0]).toMatchObject({ code: 'unknown-variable' });

@@ -3,10 +3,11 @@
  * problem it can (a wrong part gets type `dyn` so one mistake does not cascade) and records
  * each node's type for the compiler.
  */
-import { didYouMeanHint } from '../diagnostics/did-you-mean.js';
+import { didYouMean, didYouMeanHint, inScopeHint } from '../diagnostics/did-you-mean.js';
 import { assertNever, isAssignable, T, typeToString, unifyTypes, type Field, type Type } from '../types/type.js';
 import type { BinaryNode, CallNode, ConditionalNode, ExprNode, IndexNode, MapNode, MemberNode, UnaryNode } from './ast.js';
 import { scalarLiteral } from './ast.js';
+import { comparedNames, comparesWithText, isBooleanWord } from './bare-words.js';
 import { arityText, FUNCTION_DEFS, type CallCheck } from './functions.js';
 import { arithmeticCandidates, comparableForEquality, orderedCandidates } from './operators.js';
 import { quoteExpression } from './print-expression.js';
@@ -39,7 +40,7 @@ export function checkExpression(ast: ExprNode, scope: Readonly<Record<string, Ty
 /** `scope` undefined: every name is `dyn` (what `compileExpressionText` does without a scope). */
 export function checkInScope(ast: ExprNode, scope: Readonly<Record<string, Type>> | undefined, expected?: Type): CheckResult {
   const checker = new Checker(scope);
-  const type = checker.check(ast);
+  const type = checker.checkRoot(ast);
   if (expected) checker.checkExpected(ast, type, expected);
   const problems = checker.problems.sort(compareProblems);
   return { checked: { ast, type, nodeTypes: checker.types, optionalReads: checker.optionalReads }, problems };
@@ -71,6 +72,8 @@ class Checker {
   readonly types = new Map<ExprNode, Type>();
   readonly optionalReads: MemberNode[] = [];
   readonly problems: ExprProblem[] = [];
+  /** Bare names that are a side of `==` / `!=`, with the other side: when unknown, perhaps text without quotes. */
+  private compared: ReadonlyMap<ExprNode, ExprNode> = new Map();
 
   constructor(private readonly scope: Readonly<Record<string, Type>> | undefined) {}
 
@@ -80,6 +83,12 @@ class Checker {
 
   private warn(message: string, at: { start: number; end: number }, hint?: string): void {
     this.problems.push(exprWarning('constant-condition', message, at.start, at.end, hint));
+  }
+
+  /** Check the whole expression (the entry point: it looks at the expression's shape first). */
+  checkRoot(node: ExprNode): Type {
+    this.compared = new Map(comparedNames(node).map((c) => [c.name, c.other]));
+    return this.check(node);
   }
 
   check(node: ExprNode): Type {
@@ -145,16 +154,27 @@ class Checker {
   private ident(name: string, at: ExprNode): Type {
     if (this.scope === undefined) return T.dyn;
     if (hasOwn(this.scope, name)) return this.scope[name]!;
-    const fn = FUNCTION_DEFS.get(name);
-    const hint = fn
-      ? `\`${name}\` is a function: write \`${name}(...)\``
-      : (didYouMeanHint(name, Object.keys(this.scope)) ??
-        // `event` is the name of the event being matched, in `trigger.when`, `trigger.subject` and a wait's `match` only.
-        (name === 'event' && hasOwn(this.scope, 'trigger')
-          ? '`event` is in scope only where an event is being matched (`trigger.when`, a wait\'s `match`): the event that started the journey is `trigger`, one a wait took is its `as:` name'
-          : undefined));
-    this.error('unknown-variable', `unknown variable \`${name}\``, at, hint);
+    this.error('unknown-variable', `unknown variable \`${name}\``, at, this.unknownNameHint(name, at));
     return T.dyn;
+  }
+
+  private unknownNameHint(name: string, at: ExprNode): string | undefined {
+    const scope = this.scope ?? {};
+    if (FUNCTION_DEFS.get(name)) return `\`${name}\` is a function: write \`${name}(...)\``;
+    // `when: "yes"`: YAML's words for booleans are no literals here.
+    if (isBooleanWord(name)) return `\`${name}\` is no boolean in an expression: write \`true\` or \`false\``;
+    const similar = didYouMean(name, Object.keys(scope));
+    const other = this.compared.get(at);
+    if (other && comparesWithText(this.types.get(other))) {
+      const quote = `quote it: \`${JSON.stringify(name)}\``;
+      return similar === undefined ? `for the text, ${quote}` : `did you mean \`${similar}\`? or, for the text, ${quote}`;
+    }
+    if (similar !== undefined) return `did you mean \`${similar}\`?`;
+    // `event` is the name of the event being matched, in `trigger.when`, `trigger.subject` and a wait's `match` only.
+    if (name === 'event' && hasOwn(scope, 'trigger')) {
+      return '`event` is in scope only where an event is being matched (`trigger.when`, a wait\'s `match`): the event that started the journey is `trigger`, one a wait took is its `as:` name';
+    }
+    return inScopeHint(Object.keys(scope));
   }
 
   /** The type of field `name` of a value of type `objectType`; reports when it cannot exist. */
@@ -350,8 +370,11 @@ class Checker {
   }
 
   private binary(node: BinaryNode): Type {
+    // A bare name's hint depends on what it is compared with (unknownNameHint): type that side first.
+    const rightFirst = (node.op === '==' || node.op === '!=') && node.left.kind === 'ident';
+    const r0 = rightFirst ? this.check(node.right) : undefined;
     const l = this.check(node.left);
-    const r = this.check(node.right);
+    const r = r0 ?? this.check(node.right);
     const opSpan = { start: node.opStart, end: node.opEnd };
     switch (node.op) {
       case '&&':

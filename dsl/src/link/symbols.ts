@@ -20,6 +20,11 @@ export interface ProjectModel {
    * sends are not all in `journeys`, so no template or policy they name can be called unused.
    */
   readonly unbuiltJourneys?: readonly UnbuiltJourney[];
+  /**
+   * herald.yaml when it is there but could not be built (a YAML error, no `project:`): `config`
+   * is undefined, yet its text may still name `defaults.policy`.
+   */
+  readonly unbuiltConfig?: UnbuiltJourney;
   /** Manifest lookup result per `use:` value. */
   readonly manifests: ReadonlyMap<string, ManifestResult>;
   /**
@@ -27,12 +32,17 @@ export interface ProjectModel {
    * Absent when the host cannot look (no `CompilerHost.isFile`): then no such value is judged.
    */
   readonly pathKind?: (absPath: string) => PathKind;
+  /**
+   * The text of a file by absolute path (a file given to the project first), for plugin config
+   * values whose schema marks them `"x-herald-file": "json"`. Absent: their contents are not judged.
+   */
+  readonly readFile?: (absPath: string) => string | undefined;
 }
 
 /** What a path names; files given to the project count as files. */
 export type PathKind = 'file' | 'folder' | 'missing';
 
-/** A journey file that could not be built in full (see `ProjectModel.unbuiltJourneys`), with its text. */
+/** A file that could not be built in full (see `ProjectModel.unbuiltJourneys`, `unbuiltConfig`), with its text. */
 export interface UnbuiltJourney {
   readonly file: string;
   readonly text: string;
@@ -44,10 +54,18 @@ export interface UnbuiltJourney {
  * build; a file that does not hold the id cannot send it.
  */
 export function mayBeNamedByUnbuiltJourney(model: ProjectModel, id: string): boolean {
-  const unbuilt = model.unbuiltJourneys ?? [];
-  if (unbuilt.length === 0) return false;
+  return namesAsWord(model.unbuiltJourneys ?? [], id);
+}
+
+/** Whether herald.yaml, which could not be built, may name `id` (as its `defaults.policy`): its text holds the id as a whole word. */
+export function mayBeNamedByUnbuiltConfig(model: ProjectModel, id: string): boolean {
+  return model.unbuiltConfig !== undefined && namesAsWord([model.unbuiltConfig], id);
+}
+
+function namesAsWord(files: readonly UnbuiltJourney[], id: string): boolean {
+  if (files.length === 0) return false;
   const word = new RegExp(`(?<![A-Za-z0-9_-])${id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![A-Za-z0-9_-])`);
-  return unbuilt.some((j) => word.test(j.text));
+  return files.some((j) => word.test(j.text));
 }
 
 export interface Symbols {

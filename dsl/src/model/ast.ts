@@ -234,6 +234,11 @@ export interface WaitStep extends StepBase {
   readonly wait: WaitFor;
   readonly onEvent: Located<string> | undefined;
   readonly onTimeout: Located<string> | undefined;
+  /**
+   * Unknown keys of the step and of its wait mapping, reported by the shape stage (`timout:`):
+   * what the wait was meant to say is not known, so no rule judges what it seems to lack.
+   */
+  readonly unreadKeys: readonly UnreadKey[];
 }
 
 export interface BranchArm {

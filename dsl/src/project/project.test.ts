@@ -258,6 +258,10 @@ describe('Project (herald.yaml types)', () => {
     p.setFile('k.journey.yaml', 'journey: k\ntrigger: { event: a.b, when: "event.plan == \'pro\'" }\nsteps:\n  - set: { p: trigger.plan }\n  - send: t\n');
     p.setFile('t.template.yaml', 'template: t\nemail:\n  en:\n    subject: "Plan {{trigger.plan}}"\n    text: hi\n');
     expect(codes(p)).toEqual(['herald.yaml:invalid-type-syntax']);
+    const [d] = p.check().diagnostics;
+    expect(d!.hint).toBe('did you mean `string`?');
+    expect(d!.fix).toMatchObject({ title: 'Change to `string`', newText: 'string' });
+    expect(p.sourceFile('herald.yaml')!.text.slice(d!.fix!.range.start.offset, d!.fix!.range.end.offset)).toBe('strng');
   });
 });
 
@@ -358,6 +362,13 @@ describe('Project (templates no journey sends)', () => {
 describe('Project (a mistake that keeps a value from being read is the one diagnostic)', () => {
   const said = (p: Project) => p.check().diagnostics.map((d) => `${d.file}:${d.range.start.line}:${d.code}: ${d.message}`);
 
+  it('a YAML error in herald.yaml is the one diagnostic: its `defaults.policy` is not called unused', () => {
+    const p = project();
+    p.removeFile('j.journey.yaml');
+    p.setFile('herald.yaml', p.sourceFile('herald.yaml')!.text.replace('email: { use: "@herald/channel-email" }', 'email: { use: "@herald/channel-email", config: { port: ${SMTP_PORT} } }'));
+    expect(said(p).map((x) => x.replace(/: .*/, ''))).toEqual(['herald.yaml:4:yaml-syntax', 't.template.yaml:1:unused-template']);
+  });
+
   it('a misspelt `defaults.policy` is one unknown-key, not a missing policy at every send nor an unused policy', () => {
     const p = project();
     p.setFile('herald.yaml', p.sourceFile('herald.yaml')!.text.replace('defaults: { policy: std }', 'defaults: { polciy: std }'));
@@ -418,9 +429,77 @@ describe('Project (a mistake that keeps a value from being read is the one diagn
     expect(said(q)).toEqual(['t.template.yaml:5:template-file-not-found: `bodies` is a folder, not a file (`bodies`)']);
   });
 
+  it('says where a template file was looked for: relative to the template file\'s folder', () => {
+    const p = project();
+    p.removeFile('t.template.yaml');
+    p.setFile('templates/t.template.yaml', 'template: t\nemail:\n  en:\n    subject: s\n    html: { file: mail.html }\n');
+    expect(said(p)).toEqual(['templates/t.template.yaml:5:template-file-not-found: template file `mail.html` not found (looked for `templates/mail.html`)']);
+    expect(p.check().diagnostics[0]!.hint).toBe(
+      '`file:` paths are relative to the folder of the template file, `templates/`: this one names `templates/mail.html` from the project root; check the name, or create the file',
+    );
+    // A file that is there from the project root: the path was written from the root.
+    p.setFile('mail.html', '<p>hi</p>');
+    p.setFile('templates/t.template.yaml', 'template: t\nemail:\n  en:\n    subject: s\n    html: { file: mail.html }  # again\n');
+    expect(p.check().diagnostics[0]!.hint).toBe('`file:` paths are relative to the folder of the template file, `templates/`: write `file: ../mail.html` to name `mail.html` (from the project root)');
+    // A template in the project root looks from there.
+    const q = project();
+    q.setFile('t.template.yaml', 'template: t\nemail:\n  en:\n    subject: s\n    html: { file: mail.html }\n');
+    expect(q.check().diagnostics[0]!.hint).toBe('`file:` paths are relative to the folder of the template file, here the project root; check the name, or create the file');
+  });
+
   it('a partial whose file cannot be read is not also an unknown partial where it is included', () => {
     const p = project();
     p.setFile('t.template.yaml', 'template: t\npartials:\n  footer: { file: footer.html }\nemail:\n  en:\n    subject: s\n    text: "hi {{> footer}}"\n');
     expect(said(p)).toEqual(['t.template.yaml:3:template-file-not-found: template file `footer.html` not found (looked for `footer.html`)']);
+  });
+});
+
+describe('Project (a template sent by several journeys)', () => {
+  const sender = (id: string, steps: string) => `journey: ${id}\ntrigger: { event: a.b }\nsteps:\n${steps}`;
+  function several() {
+    const p = project();
+    p.removeFile('j.journey.yaml');
+    p.setFile('t.template.yaml', 'template: t\nemail:\n  en:\n    subject: "Plan {{plan}}"\n    text: "{{trigger.amont}}"\n');
+    p.setFile('journeys/welcome.journey.yaml', sender('welcome', '  - set: { plan: "\'pro\'" }\n  - send: t\n'));
+    p.setFile('journeys/reminder.journey.yaml', sender('reminder', '  - send: t\n'));
+    return p;
+  }
+
+  it('says which journey sends it when an error exists only in that journey\'s scope, with the send as related location', () => {
+    const found = several().check().diagnostics.filter((d) => d.file === 't.template.yaml');
+    expect(found.map((d) => [d.code, d.message, d.hint])).toEqual([
+      [
+        'unknown-variable',
+        'unknown variable `plan`',
+        'sent by journey `reminder` (journeys/reminder.journey.yaml:4), whose scope has `trigger`, `subject`, `journey`',
+      ],
+      // Wrong in every journey that sends it: the template's own mistake, said once and as it is.
+      ['unknown-field', '`trigger` has no field `amont`', 'did you mean `amount`?'],
+    ]);
+    expect(found[0]!.related).toEqual([
+      { file: 'journeys/reminder.journey.yaml', range: expect.objectContaining({ start: expect.objectContaining({ line: 4, column: 5 }) }), message: 'journey `reminder` sends template `t` here' },
+    ]);
+    expect(found[1]!.related).toBeUndefined();
+  });
+
+  it('reports an error found in several (not all) of its journeys once, naming each of them', () => {
+    const p = several();
+    p.setFile('journeys/digest.journey.yaml', sender('digest', '  - exit: early\n  - send: t\n'));
+    const found = p.check().diagnostics.filter((d) => d.code === 'unknown-variable');
+    expect(found.map((d) => d.hint)).toEqual([
+      'sent by journeys `digest` (journeys/digest.journey.yaml:5) and `reminder` (journeys/reminder.journey.yaml:4), whose scopes have `trigger`, `subject`, `journey`',
+    ]);
+    expect(found[0]!.related?.map((r) => r.file)).toEqual(['journeys/digest.journey.yaml', 'journeys/reminder.journey.yaml']);
+  });
+
+  it('keeps the hint of an error that is not about the scope, and adds the journey', () => {
+    const p = several();
+    p.setFile('herald.yaml', p.sourceFile('herald.yaml')!.text + '  c.d: { fields: { subjectId: string, amont: number } }\n');
+    p.setFile('journeys/welcome.journey.yaml', 'journey: welcome\ntrigger: { event: c.d }\nsteps:\n  - send: t\n');
+    p.setFile('t.template.yaml', 'template: t\nemail:\n  en:\n    subject: "{{trigger.amont}}"\n    text: x\n');
+    const found = p.check().diagnostics.filter((d) => d.file === 't.template.yaml');
+    expect(found.map((d) => [d.message, d.hint])).toEqual([
+      ['`trigger` has no field `amont`', 'did you mean `amount`?; sent by journey `reminder` (journeys/reminder.journey.yaml:4)'],
+    ]);
   });
 });

@@ -15,7 +15,15 @@ import type { GraphIR } from '../lower/ir.js';
 import { lowerProject } from '../lower/lower-project.js';
 import type { ConfigFile, JourneyFile, Located, PolicyFile, TemplateFile } from '../model/ast.js';
 import { SourceFile } from '../source/source-file.js';
-import { checkJourney, checkPolicyAlone, checkPolicyInScope, checkTemplateAlone, checkTemplateInScope } from '../typecheck/check-sites.js';
+import {
+  checkJourney,
+  checkPolicyAlone,
+  checkPolicyInScope,
+  checkTemplateAlone,
+  checkTemplateInScope,
+  templateProblemsOverSenders,
+  type TemplateSend,
+} from '../typecheck/check-sites.js';
 import { JOURNEY_META_TYPE, projectSubjectType } from '../typecheck/journey-scope.js';
 import type { Type } from '../types/type.js';
 import { classifyFile, isYamlFile, kindFromContent, type ProjectFileKind } from './classify-file.js';
@@ -34,8 +42,9 @@ export interface CompilerHost {
   readonly isFolder?: (absPath: string) => boolean;
   /**
    * Whether an absolute path is a file: asked about plugin config values whose schema marks them
-   * `"x-herald-file": true`. Without it, such values are not judged (a host that cannot look at
-   * its files must not call them missing); hosts on disk pass `isFileOnDisk` (node-host.ts).
+   * `"x-herald-file"` (`true` or `"json"`). Without it, such values are not judged (a host that
+   * cannot look at its files must not call them missing); hosts on disk pass `isFileOnDisk`
+   * (node-host.ts). A `"json"` file is then read through `readFile` and must parse.
    */
   readonly isFile?: (absPath: string) => boolean;
 }
@@ -66,6 +75,8 @@ interface JourneyMemo {
   generation: number;
   scope: Readonly<Record<string, Type>>;
   problems: readonly Problem[];
+  /** The templates it sends, checked in its scope: merged with the other senders' results (templateProblemsOverSenders). */
+  sends: readonly TemplateSend[];
 }
 
 export class Project {
@@ -147,6 +158,13 @@ export class Project {
     return 'missing';
   };
 
+  /** The text of a file by absolute path: a file given to the project is read from memory. */
+  private readAbsolute = (absPath: string): string | undefined => {
+    const rel = posix.relative(this.root, absPath);
+    const inside = rel !== '' && rel !== '..' && !rel.startsWith('../') && !posix.isAbsolute(rel);
+    return (inside ? this.entries.get(rel)?.text : undefined) ?? this.host.readFile(absPath);
+  };
+
   private compiled(path: string, e: FileEntry): CompiledFile | undefined {
     if (!e.kind || e.kind === 'test') return undefined;
     if (e.compiled && e.compiled.included.every((i) => this.readProjectFile(i.path) === i.text)) return e.compiled;
@@ -172,6 +190,7 @@ export class Project {
     const unbuiltTemplates: Located<string>[] = [];
     const unbuiltJourneys: UnbuiltJourney[] = [];
     let configSeen = false;
+    let unbuiltConfig: UnbuiltJourney | undefined;
     for (const path of this.paths()) {
       const e = this.entries.get(path)!;
       if (e.kind === 'config') configSeen = true;
@@ -182,6 +201,7 @@ export class Project {
       for (const inc of c.included) if (!this.entries.has(inc.path)) this.includedSources.set(inc.path, new SourceFile(inc.path, inc.text));
       if (c.unbuiltTemplate) unbuiltTemplates.push(c.unbuiltTemplate);
       if (c.kind === 'journey' && (!c.ast || c.problems.some(isError))) unbuiltJourneys.push({ file: path, text: e.text });
+      if (c.kind === 'config' && !c.ast) unbuiltConfig ??= { file: path, text: e.text };
       const ast = c.ast;
       if (!ast) continue;
       if (ast.kind === 'config') config ??= ast;
@@ -192,7 +212,10 @@ export class Project {
     const manifests = new Map<string, ManifestResult>();
     for (const d of [...(config?.channels ?? []), ...(config?.sources ?? [])]) manifests.set(d.use.value, this.manifest(d.use.value));
     const pathKind = this.host.isFile ? this.pathKind : undefined;
-    const model: ProjectModel = { root: this.root, config, journeys, templates, policies, unbuiltTemplates, unbuiltJourneys, manifests, pathKind };
+    const readFile = pathKind && this.readAbsolute;
+    // Only when no herald.yaml built: a second one that does not build changes nothing.
+    if (config) unbuiltConfig = undefined;
+    const model: ProjectModel = { root: this.root, config, journeys, templates, policies, unbuiltTemplates, unbuiltJourneys, unbuiltConfig, manifests, pathKind, readFile };
     if (!configSeen) {
       problems.push({
         code: 'missing-project-file',
@@ -214,11 +237,20 @@ export class Project {
     // Without a readable herald.yaml every event, source and subject type is unknown: type
     // errors would only repeat the herald.yaml problem, so the type stage waits for it.
     const configBroken = configSeen && !config;
+    const senders = new Map<TemplateFile, TemplateSend[]>();
     for (const j of configBroken ? [] : journeys) {
       const r = this.checkJourneyTypes(j, symbols, config);
       scopes.set(j, r.scope);
       problems.push(...r.problems);
+      for (const s of r.sends) {
+        const t = symbols.templates.get(s.send.template.value)!;
+        const list = senders.get(t);
+        if (list) list.push(s);
+        else senders.set(t, [s]);
+      }
     }
+    const lineOf = (span: Problem['span']) => this.sourceFile(span.file)?.position(span.start).line ?? 1;
+    for (const [t, sends] of senders) problems.push(...templateProblemsOverSenders(t, sends, lineOf));
     // Policy expressions that do not depend on a journey are checked once, used or not; a
     // template that no journey sends (so no journey's type stage checks it) on its own.
     if (!configBroken) {
@@ -295,13 +327,14 @@ export class Project {
     }
     const r = checkJourney(j, symbols, config);
     const problems = [...r.problems];
+    const sends: TemplateSend[] = [];
     const checked = new Set<unknown>();
     for (const s of j.steps) {
       if (s.kind !== 'send') continue;
       const template = symbols.templates.get(s.template.value);
       if (template && !checked.has(template)) {
         checked.add(template);
-        problems.push(...checkTemplateInScope(template, r.scope));
+        sends.push({ journey: j, send: s, problems: checkTemplateInScope(template, r.scope) });
       }
       const fromDefaults = s.policy ? undefined : config?.defaults.policy;
       const policy = symbols.policies.get(s.policy?.value ?? fromDefaults?.value ?? '');
@@ -310,7 +343,7 @@ export class Project {
         problems.push(...checkPolicyInScope(policy, r.scope, { journey: j, send: s, fromDefaults }));
       }
     }
-    const result = { deps: used, scope: r.scope, problems, generation: this.generation };
+    const result = { deps: used, scope: r.scope, problems, sends, generation: this.generation };
     this.journeyMemo.set(j, result);
     return result;
   }

@@ -151,6 +151,9 @@ export const stepSchemas: Record<string, JsonSchema> = {
 
 export const STEP_KIND_KEYS = Object.keys(stepSchemas);
 
+/** The keys of a wait's mapping (`wait: { event: ..., timeout: ... }`). */
+export const WAIT_FOR_KEYS = Object.keys(((stepSchemas['wait']!['properties'] as Record<string, JsonSchema>)['wait']!['properties'] ?? {}) as object);
+
 /** The keys a step of this kind takes (its kind key, `id`, `description`, ...). */
 export function stepKeys(kind: string): string[] {
   return Object.keys(stepSchema(kind)['properties'] as object);

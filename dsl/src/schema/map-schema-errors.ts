@@ -1,6 +1,7 @@
 /**
  * ajv errors -> problems a person can act on: an unknown key points at the key itself
- * with a did-you-mean, a missing key at the mapping's first key, a bad value at the value,
+ * with a did-you-mean, a missing key at the mapping's first key (unless an unknown key there is
+ * its near miss, which says it all), a bad value at the value,
  * and combinator noise (`if`, `anyOf`, "must match a schema in ...") is dropped.
  */
 import { didYouMean } from '../diagnostics/did-you-mean.js';
@@ -13,10 +14,13 @@ export function mapSchemaErrors(errors: readonly ErrorObject[], root: YNode, pre
   const problems: Problem[] = [];
   const seen = new Set<string>();
   const anyOfPaths = errors.filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf').map((e) => e.schemaPath);
-  for (const e of errors) {
-    if (e.keyword === 'if' || e.keyword === 'then') continue;
-    if (anyOfPaths.some((p) => e.schemaPath !== p && e.schemaPath.startsWith(p + '/'))) continue;
-    if (reportedLater(e)) continue;
+  const kept = errors.filter(
+    (e) => e.keyword !== 'if' && e.keyword !== 'then' && !anyOfPaths.some((p) => e.schemaPath !== p && e.schemaPath.startsWith(p + '/')) && !reportedLater(e),
+  );
+  const misspelt = misspeltKeys(kept);
+  for (const e of kept) {
+    // `tigger:` is one mistake: its unknown-key says "did you mean `trigger`?", so `trigger` being missing is no news.
+    if (e.keyword === 'required' && misspelt.has(placedKey(e.instancePath, (e.params as { missingProperty: string }).missingProperty))) continue;
     const p = mapOne(e, root, [...prefix, ...pointerToPath(e.instancePath)]);
     if (!p) continue;
     const key = `${p.code}:${p.span.start}:${p.span.end}`;
@@ -25,6 +29,26 @@ export function mapSchemaErrors(errors: readonly ErrorObject[], root: YNode, pre
     problems.push(p);
   }
   return problems;
+}
+
+/** The keys that unknown keys are near misses of, by the mapping they are written in. */
+function misspeltKeys(errors: readonly ErrorObject[]): Set<string> {
+  const out = new Set<string>();
+  for (const e of errors) {
+    if (e.keyword !== 'additionalProperties') continue;
+    const key = String((e.params as { additionalProperty: string }).additionalProperty);
+    const suggestion = didYouMean(key, allowedKeys(e));
+    if (suggestion !== undefined) out.add(placedKey(e.instancePath, suggestion));
+  }
+  return out;
+}
+
+function placedKey(instancePath: string, key: string): string {
+  return `${instancePath}\u0000${key}`;
+}
+
+function allowedKeys(e: ErrorObject): string[] {
+  return Object.keys(((e.parentSchema as { properties?: object })?.properties ?? {}) as object);
 }
 
 /**
@@ -43,12 +67,12 @@ const SECTION_TITLES: ReadonlySet<string> = new Set(['archive', 'defaults', 'ded
 /** Where a key is missing or unknown, for the message: ` in a send step`, ` in an emit step`, ` under \`defaults\``, ` in herald.yaml`. */
 function describePlace(e: ErrorObject): string {
   const title = (e.parentSchema as { title?: string } | undefined)?.title;
-  if (!title) return '';
+  const key = pointerToPath(e.instancePath).at(-1);
+  const byKey = key !== undefined && !/^\d+$/.test(key);
+  // A mapping with no title of its own (a wait's `{ event: ..., timeout: ... }`, a template field's `{ file: ... }`) is named by its key.
+  if (!title) return byKey ? ` under \`${key}\`` : '';
   if (title.includes('.')) return ` in ${title}`;
-  if (SECTION_TITLES.has(title)) {
-    const key = pointerToPath(e.instancePath).at(-1);
-    return key && !/^\d+$/.test(key) ? ` under \`${key}\`` : ` in the ${title}`;
-  }
+  if (SECTION_TITLES.has(title)) return byKey ? ` under \`${key}\`` : ` in the ${title}`;
   return ` in ${/^[aeiou]/i.test(title) ? 'an' : 'a'} ${title}`;
 }
 
@@ -89,7 +113,7 @@ function mapOne(e: ErrorObject, root: YNode, path: (string | number)[]): Problem
   switch (e.keyword) {
     case 'additionalProperties': {
       const key = String((e.params as { additionalProperty: string }).additionalProperty);
-      const allowed = Object.keys(((e.parentSchema as { properties?: object })?.properties ?? {}) as object);
+      const allowed = allowedKeys(e);
       const suggestion = didYouMean(key, allowed);
       const span = locate(root, [...path, key], true);
       return {

@@ -121,6 +121,23 @@ describe('validateShape', () => {
     expect(r).toEqual([expect.objectContaining({ code: 'missing-key', at: 'dedupe' })]);
     expect(r[0]!.message).toContain('`window`');
   });
+  it('gives a misspelt required key one diagnostic: the unknown key with its did-you-mean, not also the key missing', () => {
+    expect(check('journey', 'journey: j\ntigger:\n  event: a.b\nsteps:\n  - exit: x\n')).toEqual([
+      expect.objectContaining({ code: 'unknown-key', at: 'tigger', hint: 'did you mean `trigger`?' }),
+    ]);
+    expect(check('policy', 'policy: p\nchannels: [email]\ndedupe: { key: trigger.id, windw: 1d }\n')).toEqual([
+      expect.objectContaining({ code: 'unknown-key', at: 'windw', hint: 'did you mean `window`?' }),
+    ]);
+    // An unknown key that is no near miss of the missing one leaves the missing key reported.
+    expect(check('journey', 'journey: j\nsteps:\n  - exit: x\nextra: 1\n').map((x) => x.code).sort()).toEqual(['missing-key', 'unknown-key']);
+  });
+
+  it('says an unknown key of a wait mapping is under `wait`, as one of the trigger is under `trigger`', () => {
+    expect(check('journey', journey('  - wait: { event: x.y, timout: 2d }\n')).map((x) => x.message)).toEqual(['unknown key `timout` under `wait`']);
+    expect(check('journey', 'journey: j\ntrigger: { event: a.b, reentri: never }\nsteps:\n  - exit: x\n').map((x) => x.message)).toEqual([
+      'unknown key `reentri` under `trigger`',
+    ]);
+  });
 });
 
 describe('validateShape: names', () => {

@@ -3,7 +3,7 @@
  * it: unknown names and fields, lists and objects interpolated as text, unescaped output in
  * HTML, partials (checked in the including context), and syntax errors.
  */
-import { didYouMeanHint } from '../diagnostics/did-you-mean.js';
+import { didYouMeanHint, inScopeHint } from '../diagnostics/did-you-mean.js';
 import { FUNCTION_DEFS } from '../expr/functions.js';
 import { T, typeToString, type Type } from '../types/type.js';
 import {
@@ -190,9 +190,7 @@ function unknownVariableHint(name: string, path: string, names: ReadonlyMap<stri
       return `\`${name}\` is a field of each element of \`${list}\`: use it inside {{#${list}}}...{{/${list}}}`;
     }
   }
-  if (names.size === 0) return undefined;
-  const shown = [...names.keys()].slice(0, 8);
-  return `in scope here: ${shown.map((n) => `\`${n}\``).join(', ')}${names.size > shown.length ? ', ...' : ''}`;
+  return inScopeHint([...names.keys()]);
 }
 
 function unknownFieldHint(owner: string, name: string, ownerType: Type): string | undefined {

@@ -2,12 +2,15 @@
  * Stage 4: type-check every expression and template of a journey in the scope of the
  * place it is written, and the policy expressions in the scope of each send that uses them.
  */
+import { IN_SCOPE_PREFIX } from '../diagnostics/did-you-mean.js';
 import { eventSubjectPath } from '../link/event-subject.js';
 import type { Problem } from '../diagnostics/report.js';
 import { checkExpression, parseExpression, type ExprProblem } from '../expr/index.js';
 import { checkTemplate, type TemplateProblem } from '../template/index.js';
 import type { ConfigFile, JourneyFile, Located, NamedExpr, PolicyFile, SendStep, SourceText, TemplateFile } from '../model/ast.js';
 import { childNodes, type ExprNode } from '../expr/ast.js';
+import { comparesWithText, isBooleanWord, quoteComparedNames } from '../expr/bare-words.js';
+import { FUNCTION_DEFS } from '../expr/functions.js';
 import { stepLabel } from '../link/rules/describe-step.js';
 import { indexInText, spanInText } from '../model/ast.js';
 import type { Symbols } from '../link/symbols.js';
@@ -46,7 +49,6 @@ function toProblem(st: SourceText, p: ExprProblem | TemplateProblem, prefix = ''
   };
 }
 
-/** Check one expression; returns its type (dyn when it does not parse). */
 const MUSTACHE_WRAPPED = /^\s*\{\{([^{}]*)\}\}\s*$/;
 
 /** `{{` outside string literals: template syntax in an expression. */
@@ -54,6 +56,37 @@ function hasMustache(text: string): boolean {
   return text.replace(/'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"/g, '""').includes('{{');
 }
 
+/**
+ * The expression `text` meant without its `{{ }}`. Whoever wrote `{{user.plan}} == pro` thinks
+ * in templates, where text outside the braces is text: a bare word compared outside them that
+ * names nothing in scope is quoted (`user.plan == "pro"`), so the quick fix does not lead
+ * straight to an `unknown-variable`.
+ */
+function withoutBraces(text: string, scope: Readonly<Record<string, Type>>): string {
+  let out = '';
+  /** For each character of `out`, whether it was written inside `{{ }}`. */
+  const inside: boolean[] = [];
+  let inBraces = false;
+  for (const part of text.split(/(\{\{\s*|\s*\}\})/)) {
+    if (/^\{\{\s*$/.test(part)) inBraces = true;
+    else if (/^\s*\}\}$/.test(part)) inBraces = false;
+    else {
+      out += part;
+      for (let i = 0; i < part.length; i++) inside.push(inBraces);
+    }
+  }
+  const lead = out.length - out.trimStart().length;
+  const trimmed = out.trim();
+  const parsed = parseCached(trimmed);
+  if (!parsed.ast || parsed.problems.length > 0) return trimmed;
+  const { nodeTypes } = checkExpression(parsed.ast, scope).checked;
+  return quoteComparedNames(trimmed, parsed.ast, ({ name, other }) => {
+    const word = name.name;
+    return !inside[lead + name.start] && !Object.hasOwn(scope, word) && !FUNCTION_DEFS.has(word) && !isBooleanWord(word) && comparesWithText(nodeTypes.get(other));
+  });
+}
+
+/** Check one expression; returns its type (dyn when it does not parse). */
 export function checkSite(st: SourceText, scope: Readonly<Record<string, Type>>, expected: Type | undefined, out: Problem[], sites?: CheckedSite[]): Type {
   // `{{ x }}` is template syntax; a habit from other tools. Say so once instead of a cascade of parse errors.
   const wrapped = MUSTACHE_WRAPPED.exec(st.text);
@@ -69,7 +102,7 @@ export function checkSite(st: SourceText, scope: Readonly<Record<string, Type>>,
   }
   // Part of it in `{{ }}` (`{{trigger.plan}} == 'pro'`): the parse errors would only be noise.
   if (hasMustache(st.text)) {
-    const unwrapped = st.text.replace(/\{\{\s*/g, '').replace(/\s*\}\}/g, '').trim();
+    const unwrapped = withoutBraces(st.text, scope);
     out.push({
       code: 'expr-syntax',
       message: `expressions are written without \`{{ }}\`: write \`${unwrapped}\``,
@@ -205,6 +238,72 @@ function checkEmit(data: readonly NamedExpr[], type: Type, name: string, scope: 
 /** Every variant of a template against the scope of one journey that sends it. */
 export function checkTemplateInScope(t: TemplateFile, scope: Readonly<Record<string, Type>>): Problem[] {
   return checkVariants(t, scope, false);
+}
+
+/** A template checked for one journey that sends it (checkTemplateInScope), at its first send there. */
+export interface TemplateSend {
+  readonly journey: JourneyFile;
+  readonly send: SendStep;
+  readonly problems: readonly Problem[];
+}
+
+/** How many sending journeys a hint names before it counts the rest. */
+const NAMED_SENDERS = 3;
+
+/**
+ * The problems of a template over every journey that sends it, each once per distinct message.
+ * A problem found for every sender is the template's own and is said as it is. One found for
+ * only some senders depends on what those journeys put in scope (`{{user.name}}` where one
+ * journey loads no `user`), and the template alone does not show which: the hint names those
+ * journeys (file and line of the send, via `lineOf`) and what their scopes hold, and each send
+ * is a related location.
+ */
+export function templateProblemsOverSenders(t: TemplateFile, sends: readonly TemplateSend[], lineOf: (span: Problem['span']) => number): Problem[] {
+  const groups = new Map<string, { problem: Problem; sends: TemplateSend[]; hints: (string | undefined)[] }>();
+  for (const s of sends) {
+    for (const p of s.problems) {
+      const key = `${p.span.file}:${p.span.start}:${p.span.end}:${p.code}:${p.message}`;
+      const g = groups.get(key);
+      if (!g) groups.set(key, { problem: p, sends: [s], hints: [p.hint] });
+      else if (!g.sends.includes(s)) {
+        g.sends.push(s);
+        g.hints.push(p.hint);
+      }
+    }
+  }
+  const senders = new Set(sends.map((s) => s.journey)).size;
+  return [...groups.values()].map((g) => {
+    if (new Set(g.sends.map((s) => s.journey)).size === senders) return g.problem;
+    return {
+      ...g.problem,
+      hint: sendersHint(g.sends, g.hints, lineOf),
+      related: [
+        ...(g.problem.related ?? []),
+        ...g.sends.map((s) => ({ span: s.send.kindSpan, message: `journey \`${s.journey.id.value}\` sends template \`${t.id.value}\` here` })),
+      ],
+    };
+  });
+}
+
+/** "sent by journey `a` (journeys/a.journey.yaml:4), whose scope has ...", after the problem's own hint when that is not the scope's names. */
+function sendersHint(sends: readonly TemplateSend[], hints: readonly (string | undefined)[], lineOf: (span: Problem['span']) => number): string {
+  const where = (s: TemplateSend) => `\`${s.journey.id.value}\` (${s.send.kindSpan.file}:${lineOf(s.send.kindSpan)})`;
+  const scopes = hints.map((h) => (h?.startsWith(IN_SCOPE_PREFIX) ? h.slice(IN_SCOPE_PREFIX.length) : undefined));
+  const own = [...new Set(hints.filter((h): h is string => h !== undefined && !h.startsWith(IN_SCOPE_PREFIX)))];
+  const named = sends.slice(0, NAMED_SENDERS);
+  const more = sends.length - named.length;
+  let by: string;
+  if (scopes.every((x) => x === scopes[0])) {
+    const list = named.map(where);
+    if (more > 0) list.push(`${more} more`);
+    const joined = list.length === 1 ? list[0]! : `${list.slice(0, -1).join(', ')} and ${list[list.length - 1]}`;
+    const scope = scopes[0] === undefined ? '' : sends.length === 1 ? `, whose scope has ${scopes[0]}` : `, whose scopes have ${scopes[0]}`;
+    by = `sent by journey${sends.length === 1 ? '' : 's'} ${joined}${scope}`;
+  } else {
+    // Different scopes: each journey with its own names.
+    by = `sent by ${named.map((s, i) => `journey ${where(s)}${scopes[i] === undefined ? '' : `, whose scope has ${scopes[i]}`}`).join('; and by ')}${more > 0 ? `; and by ${more} more` : ''}`;
+  }
+  return own.length > 0 ? `${own.join('; ')}; ${by}` : by;
 }
 
 /**

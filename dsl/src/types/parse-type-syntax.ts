@@ -3,12 +3,15 @@
  * `list<T>`, `map<T>`, `{name: T, note?: T}`; a trailing `?` marks an optional field.
  * Tiny and regular, so a hand-written recursive descent is clearer than a grammar.
  */
+import { didYouMean } from '../diagnostics/did-you-mean.js';
 import { T, type Field, type Type } from './type.js';
 
 export interface TypeSyntaxError {
   readonly message: string;
   readonly start: number;
   readonly end: number;
+  /** For an unknown type name: the documented one it is a near miss of. */
+  readonly suggestion?: string;
 }
 
 export type TypeParse = { ok: true; type: Type; optional: boolean } | { ok: false; error: TypeSyntaxError };
@@ -25,7 +28,11 @@ const PRIMITIVES: Record<string, Type> = {
   null: T.null,
 };
 
-export const TYPE_NAMES = Object.keys(PRIMITIVES).concat(['list', 'map']);
+/**
+ * The type names docs/dsl.md documents: what an unknown name is told and matched against.
+ * `boolean`, `dyn` and `null` are accepted but not offered, so the list teaches one spelling.
+ */
+export const TYPE_NAMES = ['string', 'number', 'bool', 'timestamp', 'duration', 'any', 'list', 'map'];
 
 class Fail extends Error {
   constructor(readonly at: TypeSyntaxError) {
@@ -38,8 +45,9 @@ export function parseTypeSyntax(text: string): TypeParse {
   const ws = () => {
     while (pos < text.length && /\s/.test(text[pos]!)) pos++;
   };
-  const fail = (message: string, start = pos, end = Math.max(start + 1, pos)): never => {
-    throw new Fail({ message, start, end: Math.min(end, Math.max(text.length, start + 1)) });
+  const fail = (message: string, start = pos, end = Math.max(start + 1, pos), suggestion?: string): never => {
+    const at = { message, start, end: Math.min(end, Math.max(text.length, start + 1)) };
+    throw new Fail(suggestion === undefined ? at : { ...at, suggestion });
   };
   const expect = (ch: string, what: string) => {
     ws();
@@ -64,7 +72,7 @@ export function parseTypeSyntax(text: string): TypeParse {
       return w.text === 'list' ? T.list(inner) : T.map(inner);
     }
     const prim = PRIMITIVES[w.text];
-    if (!prim) fail(`unknown type \`${w.text}\`; known: ${TYPE_NAMES.join(', ')}`, w.start, pos);
+    if (!prim) fail(`unknown type \`${w.text}\`; known: ${TYPE_NAMES.join(', ')}`, w.start, pos, didYouMean(w.text, TYPE_NAMES));
     return prim!;
   };
   const object = (): Type => {

@@ -33,11 +33,29 @@ describe('checkJsonSchema', () => {
     ]);
   });
 
-  it('takes `x-herald-file` as a boolean only, wherever it is', () => {
+  it('takes `x-herald-file` as true, false or "json" only, wherever it is', () => {
     expect(checkJsonSchema({ type: 'object', properties: { path: { type: 'string', 'x-herald-file': true } } })).toEqual([]);
     expect(checkJsonSchema({ type: 'string', 'x-herald-file': false })).toEqual([]);
-    expect(checkJsonSchema({ type: 'object', properties: { auth: { type: 'object', properties: { key: { type: 'string', 'x-herald-file': 'yes' } } } } }, 'configSchema')).toEqual([
-      'configSchema/properties/auth/properties/key/x-herald-file: must be true or false (true marks a string as the path of a file in the project), got "yes"',
-    ]);
+    expect(checkJsonSchema({ type: 'object', properties: { data: { type: 'string', 'x-herald-file': 'json' } } })).toEqual([]);
+    const mark = (m: unknown) => checkJsonSchema({ type: 'object', properties: { auth: { type: 'object', properties: { key: { type: 'string', 'x-herald-file': m } } } } }, 'configSchema');
+    const refused = (got: string) =>
+      `configSchema/properties/auth/properties/key/x-herald-file: must be true, false or "json" (true marks a string as the path of a file in the project, "json" of a JSON file), got ${got}`;
+    expect(mark('yes')).toEqual([refused('"yes"')]);
+    expect(mark('JSON')).toEqual([refused('"JSON"')]);
+    expect(mark('yaml')).toEqual([refused('"yaml"')]);
+    expect(mark(1)).toEqual([refused('1')]);
+    expect(mark(null)).toEqual([refused('null')]);
+    expect(mark(['json'])).toEqual([refused('["json"]')]);
+  });
+
+  it('takes `x-herald-json-key-of` as a JSON pointer only', () => {
+    for (const pointer of ['/path', '/files/data', '/a~1b', '/a~0b']) {
+      expect(checkJsonSchema({ type: 'object', properties: { collection: { type: 'string', 'x-herald-json-key-of': pointer } } }), pointer).toEqual([]);
+    }
+    for (const pointer of ['path', '', '/a~2', 3, true]) {
+      expect(checkJsonSchema({ type: 'string', 'x-herald-json-key-of': pointer }, 'querySchema/properties/collection'), String(pointer)).toEqual([
+        `querySchema/properties/collection/x-herald-json-key-of: must be a JSON pointer to a config value marked "x-herald-file": "json", such as "/path", got ${JSON.stringify(pointer)}`,
+      ]);
+    }
   });
 });

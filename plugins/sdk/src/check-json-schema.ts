@@ -3,8 +3,9 @@ import { isPlainObject } from './json.js';
 /**
  * Structural check that a value is a well-formed JSON Schema (draft 2020-12): every keyword
  * Herald knows has a value of the right shape, sub-schemas are schemas, patterns compile.
- * Unknown keywords are allowed, as the specification allows, except that Herald's annotation
- * `x-herald-file` must be a boolean. It does not fetch `$ref`s.
+ * Unknown keywords are allowed, as the specification allows, except that Herald's annotations
+ * must be readable: `x-herald-file` is `true`, `false` or `"json"`, and `x-herald-json-key-of`
+ * a JSON pointer. It does not fetch `$ref`s.
  *
  * Returns problems as `<json pointer>: <message>` strings; an empty list means well-formed.
  * The runtime and the compiler still compile schemas with ajv; this check has no dependency
@@ -33,10 +34,15 @@ const STRING_KEYWORDS = [
 ];
 const BOOLEAN_KEYWORDS = ['uniqueItems', 'readOnly', 'writeOnly', 'deprecated'];
 /**
- * Herald's own annotation, no JSON Schema keyword: the compiler reports a value it marks that
- * names no file (`missing-plugin-file`), so a mark it cannot read must not pass silently.
+ * Herald's own annotations, no JSON Schema keywords, so a mark the compiler cannot read must not
+ * pass silently. `x-herald-file`: the compiler reports a value it marks that names no file
+ * (`missing-plugin-file`), and with `"json"` one whose file is not valid JSON
+ * (`invalid-plugin-file`). `x-herald-json-key-of`: a query value that must be a top-level key
+ * of the JSON file named by the config value at that pointer.
  */
 const FILE_ANNOTATION = 'x-herald-file';
+const FILE_MARKS: readonly unknown[] = [true, false, 'json'];
+const JSON_KEY_ANNOTATION = 'x-herald-json-key-of';
 
 function visitSchema(schema: unknown, at: string, problems: string[]): void {
   if (typeof schema === 'boolean') return;
@@ -100,10 +106,18 @@ function visitSchema(schema: unknown, at: string, problems: string[]): void {
   for (const key of BOOLEAN_KEYWORDS) {
     if (key in schema && typeof schema[key] !== 'boolean') problems.push(`${at}/${key}: must be a boolean`);
   }
-  if (FILE_ANNOTATION in schema && typeof schema[FILE_ANNOTATION] !== 'boolean') {
+  if (FILE_ANNOTATION in schema && !FILE_MARKS.includes(schema[FILE_ANNOTATION])) {
     problems.push(
-      `${at}/${FILE_ANNOTATION}: must be true or false (true marks a string as the path of a file in the project), got ${JSON.stringify(schema[FILE_ANNOTATION])}`,
+      `${at}/${FILE_ANNOTATION}: must be true, false or "json" (true marks a string as the path of a file in the project, "json" of a JSON file), got ${JSON.stringify(schema[FILE_ANNOTATION])}`,
     );
+  }
+  if (JSON_KEY_ANNOTATION in schema) {
+    const pointer = schema[JSON_KEY_ANNOTATION];
+    if (typeof pointer !== 'string' || !/^(\/([^~/]|~[01])*)+$/.test(pointer)) {
+      problems.push(
+        `${at}/${JSON_KEY_ANNOTATION}: must be a JSON pointer to a config value marked "x-herald-file": "json", such as "/path", got ${JSON.stringify(pointer)}`,
+      );
+    }
   }
   if ('pattern' in schema) {
     const pattern = schema['pattern'];

@@ -46,7 +46,7 @@ describe('checkManifest', () => {
     ]);
   });
 
-  it('accepts a config property marked `x-herald-file: true`, and refuses a mark that is not a boolean', () => {
+  it('accepts a config property marked `x-herald-file: true` or `"json"`, and refuses another mark', () => {
     const source = (mark: unknown) => ({
       name: 'src',
       kind: 'source',
@@ -54,9 +54,10 @@ describe('checkManifest', () => {
       configSchema: { type: 'object', properties: { path: { type: 'string', 'x-herald-file': mark } } },
     });
     expect(checkManifest(source(true)).ok).toBe(true);
+    expect(checkManifest(source('json')).ok).toBe(true);
     expect(checkManifest(source(1))).toEqual({
       ok: false,
-      problems: ['configSchema/properties/path/x-herald-file: must be true or false (true marks a string as the path of a file in the project), got 1'],
+      problems: ['configSchema/properties/path/x-herald-file: must be true, false or "json" (true marks a string as the path of a file in the project, "json" of a JSON file), got 1'],
     });
   });
 

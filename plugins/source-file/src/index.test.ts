@@ -71,6 +71,19 @@ describe('@herald/source-file', () => {
     expect(await source.query('q', { id: 'inv-3' }, { collection: 'invoices' }, testQueryContext())).toMatchObject({ value: { amount: 30 } });
   });
 
+  it('refuses `-`, URLs and an empty path at create with a plain message, not a mangled ENOENT', async () => {
+    const create = (p: string) => plugin.create({ path: p }, testPluginContext({ path: p }));
+    await expect(create('-')).rejects.toThrow('config.path is "-" (standard input or output), but the file source reads a JSON file; name one, relative to the project root');
+    await expect(create('https://x.example/crm.json')).rejects.toThrow(
+      'config.path is a URL (https://x.example/crm.json), but the file source reads local files only; save the file in the project and name that copy',
+    );
+    await expect(create('file:///srv/crm.json')).rejects.toThrow(/^config\.path is a URL/);
+    await expect(create('')).rejects.toThrow('config.path is empty; name a JSON file, relative to the project root');
+    await expect(create('  ')).rejects.toThrow('config.path is empty');
+    // A file that is simply not there still says where it looked.
+    await expect(create(join(dir, 'none.json'))).rejects.toThrow(/ENOENT.*none\.json/);
+  });
+
   it('refuses a file that is not JSON at create', async () => {
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, '{ nope');

@@ -68,9 +68,25 @@ export function runFileQuery(
   return sourceOk(null);
 }
 
+const URL_LIKE = /^[a-z][a-z0-9+.-]*:\/\//i;
+
+/**
+ * Why `path` names no file this source can read, or undefined. The runtime resolves a relative
+ * path against the project root but leaves `-`, URLs and an empty string as written, so without
+ * this they would reach `stat` as a mangled path (`/proj/https:/x.example/crm.json`: ENOENT).
+ */
+export function pathProblem(path: unknown): string | undefined {
+  if (typeof path !== 'string' || path.trim() === '') return 'config.path is empty; name a JSON file, relative to the project root';
+  if (path === '-') return 'config.path is "-" (standard input or output), but the file source reads a JSON file; name one, relative to the project root';
+  if (URL_LIKE.test(path)) return `config.path is a URL (${path}), but the file source reads local files only; save the file in the project and name that copy`;
+  return undefined;
+}
+
 export default defineSource<FileSourceConfig, FileQueryDefinition>({
   manifest,
   async create(config, ctx) {
+    const problem = pathProblem(config.path);
+    if (problem !== undefined) throw new Error(problem);
     const file = resolve(config.path);
     const collections = await openFileCollections(file, { warn: (message) => ctx.logger.warn(message) });
     ctx.logger.debug('file source: loaded', { file });

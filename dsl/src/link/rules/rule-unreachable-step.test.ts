@@ -93,4 +93,11 @@ describe('unreachable-step', () => {
     const r = check(steps);
     expect(r.map((p) => [p.at, p.message])).toEqual([['exit', 'step #2 is never reached']]);
   });
+
+  it('follows an unknown target to the step its did-you-mean names, which unknown-step already suggests', () => {
+    const steps = '  - goto: nudg\n  - exit: skipped\n  - id: nudge\n    send: t\n  - exit: done\n';
+    expect(check(steps).map((p) => p.message)).toEqual(['step #2 is never reached']);
+    // A name close to no step leads nowhere.
+    expect(check(steps.replace('nudg', 'zzzzz')).map((p) => p.message)).toEqual(['steps #2, `nudge` and #4 are never reached']);
+  });
 });

@@ -3,8 +3,11 @@
  * unreachable steps (typically everything after an `exit` that nothing jumps back into)
  * is one warning at the first of them, not one per step. Steps are named by id where they
  * have one. A step that was not built counts: it may go on to the next step or to any step
- * it names (step-graph.ts `linkEdges`).
+ * it names (step-graph.ts `linkEdges`). A target that names no step leads where its
+ * did-you-mean points (`goto: nudg` to `nudge`): `unknown-step` already suggests that step, and
+ * calling it unreachable too would report one typo twice.
  */
+import { didYouMean } from '../../diagnostics/did-you-mean.js';
 import type { JourneyFile } from '../../model/ast.js';
 import type { LinkRule } from '../link-context.js';
 import { linkEdges, linkSteps, type LinkStep } from '../step-graph.js';
@@ -47,10 +50,18 @@ function reachable(j: JourneyFile, byKey: ReadonlyMap<string, LinkStep>): Set<Li
   if (!first) return seen;
   const queue: LinkStep[] = [first];
   seen.add(first);
+  // The candidates rule-step-targets.ts offers for an unknown target: ids written by the user.
+  const ids = [...byKey.values()].flatMap((s) => (s.id ? [s.id.value] : []));
+  const target = (key: string): LinkStep | undefined => {
+    const found = byKey.get(key);
+    if (found) return found;
+    const meant = didYouMean(key, ids);
+    return meant === undefined ? undefined : byKey.get(meant);
+  };
   while (queue.length > 0) {
     const step = queue.shift()!;
     for (const edge of linkEdges(j, step)) {
-      const to = edge.to === null ? undefined : byKey.get(edge.to);
+      const to = edge.to === null ? undefined : target(edge.to);
       if (to && !seen.has(to)) {
         seen.add(to);
         queue.push(to);

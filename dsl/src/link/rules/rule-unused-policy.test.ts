@@ -41,4 +41,11 @@ describe('unused-policy', () => {
     const r = checkRule(unusedPolicies, files(JOURNEY('  - send: reminder\n    policy: dunning-2\n\t- exit: x\n')), { earlierProblems: ['yaml-syntax'] });
     expect(r.map((p) => p.message)).toEqual(['no journey sends with policy `dunning`, and it is not `defaults.policy`']);
   });
+
+  it('says nothing of a policy that herald.yaml names while herald.yaml does not build', () => {
+    const broken = BASE_CONFIG.replace("config: { from: billing@example.com }", 'config: { from: billing@example.com, port: ${SMTP_PORT} }');
+    const r = checkRule(unusedPolicies, { ...files(JOURNEY('  - send: reminder\n')), 'herald.yaml': broken }, { earlierProblems: ['yaml-syntax'] });
+    // `standard` is the default policy in the text that did not build; `dunning` is named nowhere.
+    expect(r.map((p) => p.message)).toEqual(['no journey sends with policy `dunning`, and it is not `defaults.policy`']);
+  });
 });

@@ -7,11 +7,13 @@
  * sends are not known, and the note would be wrong the moment the file is fixed. Nor for the
  * policy a misspelt default names (`defaults: { polciy: p }`, see misread-policy.ts): the
  * misspelling is the mistake, reported where it is written. (A misspelt `policy:` in a step is
- * an error in its journey file, which the first rule covers.)
+ * an error in its journey file, which the first rule covers.) Nor while herald.yaml itself could
+ * not be built (a YAML error) for a policy its text names: that is most likely its `defaults.policy`,
+ * which is not known until the file is fixed.
  */
 import { misreadDefaultPolicy } from '../misread-policy.js';
 import type { LinkRule } from '../link-context.js';
-import { mayBeNamedByUnbuiltJourney } from '../symbols.js';
+import { mayBeNamedByUnbuiltConfig, mayBeNamedByUnbuiltJourney } from '../symbols.js';
 
 export const unusedPolicies: LinkRule = ({ model, symbols, report }) => {
   const used = new Set<string>();
@@ -22,7 +24,7 @@ export const unusedPolicies: LinkRule = ({ model, symbols, report }) => {
   for (const j of model.journeys) for (const s of j.steps) if (s.kind === 'send' && s.policy) used.add(s.policy.value);
   for (const p of model.policies) {
     if (used.has(p.id.value) || symbols.policies.get(p.id.value) !== p) continue; // a duplicate id is reported as such
-    if (mayBeNamedByUnbuiltJourney(model, p.id.value)) continue;
+    if (mayBeNamedByUnbuiltJourney(model, p.id.value) || mayBeNamedByUnbuiltConfig(model, p.id.value)) continue;
     report({
       code: 'unused-policy',
       message: `no journey sends with policy \`${p.id.value}\`, and it is not \`defaults.policy\``,

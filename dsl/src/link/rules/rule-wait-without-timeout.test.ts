@@ -33,4 +33,10 @@ describe('wait-without-timeout', () => {
     expect(r[0]!.message).toBe('wait step #1 for `invoice.paid` has `onTimeout:` but no `timeout:`, so it never times out');
     expect(r[0]!.hint).toBe('add `timeout: 7d` (or another duration) to the wait');
   });
+
+  it('leaves a wait with an unknown key to unknown-key: `timout:` is the mistake, not a missing timeout', () => {
+    const files = (steps: string) => ({ 'herald.yaml': BASE_CONFIG, 'j.journey.yaml': `journey: j\ntrigger: { event: invoice.overdue }\nsteps:\n${steps}` });
+    expect(checkRule(waitsWithoutTimeout, files('  - wait: { event: invoice.paid, timout: 2d }\n'), { earlierProblems: ['unknown-key'] })).toEqual([]);
+    expect(checkRule(waitsWithoutTimeout, files('  - wait: { event: invoice.paid }\n    onTimout: late\n  - id: late\n    exit: late\n'), { earlierProblems: ['unknown-key'] })).toEqual([]);
+  });
 });

@@ -133,6 +133,7 @@ export function buildTestProject(files: Readonly<Record<string, string>>, option
   const templates: TemplateFile[] = [];
   const policies: PolicyFile[] = [];
   const unbuiltJourneys: UnbuiltJourney[] = [];
+  let unbuiltConfig: UnbuiltJourney | undefined;
   for (const [path, text] of Object.entries(files)) {
     const kind = kindOf(path);
     if (!kind) continue;
@@ -141,6 +142,7 @@ export function buildTestProject(files: Readonly<Record<string, string>>, option
     const built = journeys.length;
     const noteUnbuilt = () => {
       if (kind === 'journey' && (problems.length > before || journeys.length === built)) unbuiltJourneys.push({ file: path, text });
+      if (kind === 'config' && !config) unbuiltConfig = { file: path, text };
     };
     const parsed = parseYamlFile(path, text);
     problems.push(...parsed.problems);
@@ -157,6 +159,7 @@ export function buildTestProject(files: Readonly<Record<string, string>>, option
     switch (kind) {
       case 'config':
         config = buildConfig(path, root, problems);
+        noteUnbuilt();
         break;
       case 'journey': {
         const j = buildJourney(path, root, problems);
@@ -185,7 +188,7 @@ export function buildTestProject(files: Readonly<Record<string, string>>, option
     throw new Error(`earlier stages reported [${actual.join(', ')}], expected [${expected.join(', ')}]:\n${lines.join('\n')}`);
   }
   const manifests = new Map(Object.entries(options.manifests ?? DEFAULT_MANIFESTS));
-  return { model: { root: '/project', config, journeys, templates, policies, unbuiltJourneys, manifests, pathKind: options.pathKind }, files: all };
+  return { model: { root: '/project', config, journeys, templates, policies, unbuiltJourneys, unbuiltConfig, manifests, pathKind: options.pathKind }, files: all };
 }
 
 /** A problem in a form tests can compare: the text each span covers instead of offsets. */
