@@ -10,12 +10,11 @@
  * signature and reports delivered, bounced or failed for that sid.
  */
 import { setMaxListeners } from 'node:events';
-import { aborted, defineChannel, failed, loadManifest, refuseCallback } from '@herald/plugin-sdk';
+import { aborted, defineChannel, failed, loadManifest, readResponseStart, refuseCallback } from '@herald/plugin-sdk';
 import type { DeliveryFailure } from '@herald/plugin-sdk';
 import { buildRequest } from './build-request.js';
 import { classifyFetchError, classifyResponse } from './classify-response.js';
 import type { Redact } from './classify-response.js';
-import { readBodyStart } from './read-body.js';
 import { readStatusCallback } from './read-callback.js';
 import { resolveConfig } from './sms-config.js';
 import type { SmsConfig, SmsContent } from './sms-config.js';
@@ -81,7 +80,7 @@ export default defineChannel<SmsConfig, SmsContent>({
             redirect: 'manual',
             signal: stop.signal,
           });
-          const body = await readBodyStart(response);
+          const body = await readResponseStart(response);
           const result = classifyResponse({ status: response.status, headers: response.headers, body }, ctx.clock.now(), redact);
           // A body cut short loses the sid or the error code: say what cut it, and let a retry
           // (with the same idempotency token) ask again.

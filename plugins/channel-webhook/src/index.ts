@@ -12,10 +12,9 @@
  * effectively once, whatever retries and crash re-runs the runtime makes.
  */
 import { setMaxListeners } from 'node:events';
-import { aborted, defineChannel, failed, loadManifest } from '@herald/plugin-sdk';
+import { aborted, defineChannel, failed, loadManifest, readResponseStart } from '@herald/plugin-sdk';
 import { buildRequest } from './build-request.js';
 import { classifyFetchError, classifyResponse } from './classify-response.js';
-import { readBodyStart } from './read-body.js';
 import { resolveConfig } from './webhook-config.js';
 import type { WebhookConfig, WebhookContent } from './webhook-config.js';
 
@@ -66,7 +65,7 @@ export default defineChannel<WebhookConfig, WebhookContent>({
             signal: stop.signal,
           });
           // Once a status is in, a body cut short by an abort only loses detail, not the outcome.
-          const body = await readBodyStart(response);
+          const body = await readResponseStart(response);
           const result = classifyResponse({ status: response.status, headers: response.headers, body }, ctx.idempotencyKey, ctx.clock.now());
           ctx.logger.debug('webhook: answered', { status: response.status, result: result.status, attempt: ctx.attempt });
           return result;
