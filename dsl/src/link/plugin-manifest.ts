@@ -53,8 +53,12 @@ export function resolvePluginManifest(
       return { ok: false, invalid: true, reason: `${path} is not valid JSON: ${(e as Error).message}` };
     }
     const m = json as Partial<PluginManifest>;
-    if (!m || typeof m !== 'object' || typeof m.name !== 'string' || (m.kind !== 'channel' && m.kind !== 'source')) {
-      return { ok: false, invalid: true, reason: `${path} needs \`name\` and \`kind\` ("channel" or "source")` };
+    if (!m || typeof m !== 'object' || Array.isArray(m)) return { ok: false, invalid: true, reason: `${path} must hold a JSON object` };
+    // Say which field is wrong: "needs name and kind" for a misspelt kind sends the author looking at name.
+    if (typeof m.name !== 'string') return { ok: false, invalid: true, reason: `${path} needs \`name\` (the package name, a string)` };
+    if (m.kind !== 'channel' && m.kind !== 'source') {
+      const got = m.kind === undefined ? 'it has none' : `got ${JSON.stringify(m.kind)}`;
+      return { ok: false, invalid: true, reason: `${path}: \`kind\` must be "channel" or "source", ${got}` };
     }
     if (m.kind === 'channel' && typeof m.message !== 'string') {
       return { ok: false, invalid: true, reason: `${path}: a channel plugin's manifest needs \`message\` (its message kind)` };
