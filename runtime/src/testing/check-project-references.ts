@@ -1,19 +1,19 @@
 /**
  * The names a test file takes from the project (journeys, their steps, templates, channels,
- * data-source queries), checked against the compiled graph before anything runs. A misspelt
+ * data-source queries, event types), checked against the compiled graph before anything runs. A misspelt
  * name in `sent:` or `instance:` would otherwise fail only after the whole run, as "found
  * none", and in `notSent:` or `notVisited:` it would pass without checking anything.
  */
 import { didYouMeanHint, type GraphIR, type JourneyIR } from '@herald/dsl';
 
 export type ProjectReference =
-  | { readonly kind: 'journey' | 'template' | 'channel' | 'query'; readonly name: string }
+  | { readonly kind: 'journey' | 'template' | 'channel' | 'query' | 'event'; readonly name: string }
   /** A step of `journey`, or of any journey when it names none; `send-step`: one that sends (what a message or delivery comes from). */
   | { readonly kind: 'step' | 'send-step'; readonly name: string; readonly journey?: string };
 
 export interface ReferenceProblem<R> {
   readonly ref: R;
-  readonly code: 'unknown-journey' | 'unknown-step' | 'not-a-send-step' | 'unknown-template' | 'unknown-channel' | 'unknown-query';
+  readonly code: 'unknown-journey' | 'unknown-step' | 'not-a-send-step' | 'unknown-template' | 'unknown-channel' | 'unknown-query' | 'unknown-event';
   readonly message: string;
   readonly hint?: string;
 }
@@ -32,11 +32,12 @@ const hintFor = (name: string, names: readonly string[], label: string) => didYo
 export function referenceProblems<R extends ProjectReference>(graph: GraphIR, refs: readonly R[]): ReferenceProblem<R>[] {
   const journeys = new Map(graph.journeys.map((j) => [j.id, j]));
   const queries = Object.entries(graph.sources).flatMap(([source, def]) => Object.keys(def.queries).map((q) => `${source}.${q}`));
-  const named: Record<'journey' | 'template' | 'channel' | 'query', { names: readonly string[]; what: string; plural: string; code: ReferenceProblem<R>['code'] }> = {
+  const named: Record<'journey' | 'template' | 'channel' | 'query' | 'event', { names: readonly string[]; what: string; plural: string; code: ReferenceProblem<R>['code'] }> = {
     journey: { names: [...journeys.keys()], what: 'journey', plural: 'journeys', code: 'unknown-journey' },
     template: { names: Object.keys(graph.templates), what: 'template', plural: 'templates', code: 'unknown-template' },
     channel: { names: Object.keys(graph.channels), what: 'channel', plural: 'channels', code: 'unknown-channel' },
     query: { names: queries, what: 'query', plural: 'queries', code: 'unknown-query' },
+    event: { names: Object.keys(graph.events), what: 'declared event type', plural: 'event types', code: 'unknown-event' },
   };
   const out: ReferenceProblem<R>[] = [];
   for (const ref of refs) {

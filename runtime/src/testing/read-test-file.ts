@@ -106,6 +106,8 @@ function readEvent(r: TestFileReader, v: unknown, p: Path, alone: boolean): Even
   const data = r.obj(e['data'] ?? {}, [...p, 'data'], 'event data');
   const rejected = e['rejected'] === undefined || !alone ? undefined : r.strList(e['rejected'], [...p, 'rejected'], 'rejected');
   const id = e['id'] === undefined ? undefined : r.str(e['id'], [...p, 'id'], 'id');
+  // An unknown type is the test's mistake, unless the test is about its refusal (`rejected: [/type]`).
+  if (type !== undefined && !rejected?.includes('/type')) r.reference({ kind: 'event', name: type }, [...p, 'type']);
   if (!type || !data) return undefined;
   return { kind: 'event', type, data, ...(id ? { id } : {}), ...(rejected ? { rejected } : {}) };
 }

@@ -128,6 +128,21 @@ describe('the receipt step', () => {
     expect(results[1]!.failure).toMatchObject({ step: 'receipt sms delivered' });
   });
 
+  it('reports an event type the project does not declare before anything runs, unless the step expects its refusal', async () => {
+    const { problems, results } = await run(
+      'events',
+      `  - name: typo
+    steps:
+      - event: { type: shiped, data: { subjectId: ada, orderId: O-1 } }
+      - event: { type: nope, data: {}, rejected: [/type] }
+`,
+    );
+    expect(results).toEqual([]);
+    expect(problems.map((p) => `${p.line}:${p.column} ${p.code} ${p.message} (${p.hint})`)).toEqual([
+      '9:24 unknown-event `shiped` is not a declared event type of this project (did you mean `shipped`?)',
+    ]);
+  });
+
   it('reports mistakes in a receipt step where they are, and runs nothing', async () => {
     const { problems, results } = await run(
       'mistakes',
