@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { HeraldRuntime } from '../runtime-api.js';
 import { repeatedQueryParams, sendError, summarise } from './api-error.js';
+import { unknownFilterNotes } from './filter-notes.js';
 import { INVALID_CURSOR_MESSAGE, isInvalidCursorError, parseArchiveQuery } from './parse-archive-query.js';
 
 export function registerArchiveRoutes(server: FastifyInstance, runtime: HeraldRuntime): void {
@@ -11,7 +12,9 @@ export function registerArchiveRoutes(server: FastifyInstance, runtime: HeraldRu
     const parsed = parseArchiveQuery(request.query as Record<string, string>);
     if (!parsed.ok) return sendError(reply, 400, 'invalid_request', `bad search parameters: ${summarise(parsed.errors)}`, parsed.errors);
     try {
-      return await runtime.searchArchive(parsed.query);
+      const found = await runtime.searchArchive(parsed.query);
+      const notes = found.items.length === 0 ? unknownFilterNotes(runtime.graph, parsed.query) : [];
+      return notes.length === 0 ? found : { ...found, notes };
     } catch (error) {
       if (!isInvalidCursorError(error)) throw error;
       const errors = [{ path: '/cursor', message: INVALID_CURSOR_MESSAGE }];

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { InstanceStatus } from '../engine/types.js';
 import type { HeraldRuntime } from '../runtime-api.js';
 import { repeatedQueryParams, sendError, summarise } from './api-error.js';
+import { unknownFilterNotes } from './filter-notes.js';
 
 const STATUSES: readonly InstanceStatus[] = ['active', 'completed', 'exited', 'failed'];
 /** A journey may have 100,000 instances waiting: a list is bounded, oldest first; `more` says there are others. */
@@ -60,7 +61,8 @@ export function registerInstancesRoutes(server: FastifyInstance, runtime: Herald
         ...(status === undefined ? {} : { status }),
         limit: limit + 1,
       });
-      return { items: found.slice(0, limit), more: found.length > limit };
+      const notes = found.length === 0 ? unknownFilterNotes(runtime.graph, { journey }) : [];
+      return { items: found.slice(0, limit), more: found.length > limit, ...(notes.length > 0 ? { notes } : {}) };
     },
   );
 }

@@ -96,6 +96,18 @@ describe('instances', () => {
 });
 
 describe('archive', () => {
+  it('says so when an empty answer filtered by a journey or channel the project does not have', async () => {
+    const { server } = setup();
+    const res = await server.inject('/archive?subject=nobody&channel=emial&journey=dunning');
+    expect(res.json()).toEqual({
+      items: [],
+      cursor: null,
+      notes: ['no journey named "dunning" in this project (journeys: none)', 'no channel named "emial" in this project; did you mean "email"?'],
+    });
+    // A filter that names something of the project adds nothing.
+    expect((await server.inject('/archive?subject=nobody&channel=email')).json()).toEqual({ items: [], cursor: null });
+  });
+
   it('GET /archive maps parameters to the archive query', async () => {
     const { runtime, server } = setup();
     const res = await server.inject('/archive?subject=c-100&status=delivered&from=2026-03-01&to=1772400000000&limit=10&channel=email&cursor=abc');

@@ -27,7 +27,8 @@ interface SourceOptions {
 type SearchOptions = SourceOptions & ArchiveParams;
 
 interface ArchiveSource {
-  search(params: ArchiveParams): Promise<{ items: ArchivedMessage[]; cursor: string | null }>;
+  /** `notes`: why an empty answer may be empty (a filter naming nothing in the project; the API says so). */
+  search(params: ArchiveParams): Promise<{ items: ArchivedMessage[]; cursor: string | null; notes?: string[] }>;
   show(id: string): Promise<ArchivedMessage | undefined>;
   close(): Promise<void>;
 }
@@ -41,7 +42,7 @@ function apiSource(opts: SourceOptions): ArchiveSource {
       const qs = new URLSearchParams(Object.entries(params).filter((e): e is [string, string] => e[1] !== undefined));
       const res = await callApi(target, 'GET', `/archive?${qs.toString()}`);
       if (res.status !== 200) throw new CliError(formatApiError(res, target));
-      return res.body as { items: ArchivedMessage[]; cursor: string | null };
+      return res.body as { items: ArchivedMessage[]; cursor: string | null; notes?: string[] };
     },
     async show(id) {
       const res = await callApi(target, 'GET', `/archive/${encodeURIComponent(id)}`);
@@ -91,8 +92,8 @@ async function fileSource(path: string): Promise<ArchiveSource> {
 const time = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 
 /** One line per delivery: id, created, subject, journey/step, template, status, channels tried. */
-export function formatSearchResult(items: readonly ArchivedMessage[], cursor: string | null): string {
-  if (items.length === 0) return 'no archived messages match\n';
+export function formatSearchResult(items: readonly ArchivedMessage[], cursor: string | null, notes: readonly string[] = []): string {
+  if (items.length === 0) return `no archived messages match${notes.map((n) => `\n  note: ${n}`).join('')}\n`;
   const rows = items.map((m) => {
     const d = m.delivery;
     const channels = [...new Set(m.attempts.map((a) => a.channel))].join('→') || '-';
@@ -179,7 +180,7 @@ export function registerArchiveCommand(program: Command): void {
     if (!checked.ok) throw new Error(checked.errors.map((e) => `--${e.path.slice(1)}: ${e.message}`).join('; '));
     await withSource(opts, async (source) => {
       const result = await source.search(params);
-      process.stdout.write(opts.json ? `${JSON.stringify(result, null, 2)}\n` : formatSearchResult(result.items, result.cursor));
+      process.stdout.write(opts.json ? `${JSON.stringify(result, null, 2)}\n` : formatSearchResult(result.items, result.cursor, result.notes));
     });
   });
 
