@@ -294,6 +294,54 @@ export function describeDriverConformance(
         expect(await mustConflict(claim('o2', 'once'))).toMatch(/already has an instance for subject cust-9/);
       });
 
+      it('while-active with a trigger key: the same key conflicts, another key or none does not', async () => {
+        await mustCommit(claim('k1', 'while-active', { key: 'INV-1' }));
+        expect(await mustConflict(claim('k2', 'while-active', { key: 'INV-1' }))).toMatch(/already has an active instance for subject cust-9 and key INV-1/);
+        expect(await driver.getInstance('k2')).toBeUndefined();
+        await mustCommit(claim('k3', 'while-active', { key: 'INV-2' }));
+        // A claim without a key is the (journey, subject) pair of rows written before keys.
+        await mustCommit(claim('k4', 'while-active'));
+        expect(await mustConflict(claim('k5', 'while-active'))).toMatch(/already has an active instance for subject cust-9$/);
+        const first = (await driver.getInstance('k1'))!;
+        expect(first.key).toBe('INV-1');
+        await mustCommit({ instances: [{ instance: { ...first, status: 'completed', seq: first.seq + 1 }, expectedSeq: first.seq }] });
+        await mustCommit(claim('k6', 'while-active', { key: 'INV-1' }));
+      });
+
+      it('once with a trigger key: the same key conflicts even after the first ended, another key commits', async () => {
+        await mustCommit(claim('ok1', 'once', { key: 'INV-1' }));
+        const first = (await driver.getInstance('ok1'))!;
+        await mustCommit({ instances: [{ instance: { ...first, status: 'completed', seq: first.seq + 1 }, expectedSeq: first.seq }] });
+        expect(await mustConflict(claim('ok2', 'once', { key: 'INV-1' }))).toMatch(/already has an instance for subject cust-9 and key INV-1/);
+        await mustCommit(claim('ok3', 'once', { key: 'INV-2' }));
+        await mustCommit(claim('ok4', 'once'));
+      });
+
+      it('two creates of one key in flight together: one commits; of two keys, both', async () => {
+        const same = await Promise.all([1, 2].map((n) => driver.commit(claim(`same-${n}`, 'once', { key: 'INV-7' }))));
+        expect(same.filter((o) => o.ok)).toHaveLength(1);
+        const apart = await Promise.all(['INV-8', 'INV-9'].map((key) => driver.commit(claim(`apart-${key}`, 'while-active', { key }))));
+        expect(apart.every((o) => o.ok)).toBe(true);
+        // In one unit as well: the second create of the same claim is refused and the unit writes nothing.
+        const both = (id: string, key: string) => ({ instance: makeInstance({ id, subjectId: 'cust-11', key }), expectedSeq: null, exclusive: 'while-active' as const });
+        expect((await driver.commit({ instances: [both('u1', 'INV-1'), both('u2', 'INV-1')] })).ok).toBe(false);
+        expect(await driver.getInstance('u1')).toBeUndefined();
+        await mustCommit({ instances: [both('u3', 'INV-1'), both('u4', 'INV-2')] });
+      });
+
+      it('purgeArchive keeps a keyed reentry-never claim', async () => {
+        const ended = (id: string, key: string) => ({
+          instance: makeInstance({ id, subjectId: 'cust-12', key, status: 'completed', at: null, waiting: null, startedAt: T0 - 10_000, updatedAt: T0 - 5000 }),
+          expectedSeq: null,
+          exclusive: 'once' as const,
+        });
+        await mustCommit({ instances: [ended('p1', 'INV-1')] });
+        await driver.purgeArchive(T0);
+        expect(await driver.getInstance('p1')).toBeDefined();
+        expect(await mustConflict({ instances: [ended('p2', 'INV-1')] })).toMatch(/already has an instance for subject cust-12 and key INV-1/);
+        expect((await driver.findInstances({ journey: 'invoice-dunning', subjectId: 'cust-12' })).map((i) => [i.id, i.key])).toEqual([['p1', 'INV-1']]);
+      });
+
       it('of two units in flight together, exactly one starts the journey', async () => {
         const outcomes = await Promise.all([1, 2, 3].map((n) => driver.commit(claim(`race-${n}`, 'while-active'))));
         expect(outcomes.filter((o) => o.ok)).toHaveLength(1);

@@ -72,6 +72,15 @@ describe('completion', () => {
     expect(got).not.toContain('keys');
   });
 
+  it('in a trigger `key`, offers the event\'s fields and only the names `subject:` sees', async () => {
+    const fields = (await completeAt(JOURNEY, disk(JOURNEY).replace('key: event.invoiceId', 'key: event.'), 'key: event.')).map((i) => i.label);
+    expect(fields).toEqual(expect.arrayContaining(['invoiceId', 'subjectId', 'amount']));
+    const names = (await completeAt(JOURNEY, disk(JOURNEY).replace('key: event.invoiceId', 'key: e'), 'key: e')).map((i) => i.label);
+    expect(names).toContain('event');
+    expect(names).not.toContain('subject');
+    await client.change(JOURNEY, disk(JOURNEY));
+  });
+
   it('offers events, enum values and partials', async () => {
     const events = (await completeAt(JOURNEY, disk(JOURNEY).replace('event: invoice.overdue', 'event: '), 'event: ')).map((i) => i.label);
     expect(events).toEqual(['invoice.overdue', 'invoice.paid', 'invoice.escalated']);

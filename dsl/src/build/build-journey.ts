@@ -31,6 +31,7 @@ export function buildJourney(file: string, root: YMap, problems: Problem[]): Jou
       event,
       subject: sourceText(get(trig, 'subject')),
       when: sourceText(get(trig, 'when')),
+      key: sourceText(get(trig, 'key')),
       reentry: oneOf<Reentry>(get(trig, 'reentry'), ['never', 'after-exit', 'always']),
       span: trig.span,
     },

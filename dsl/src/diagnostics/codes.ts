@@ -63,6 +63,7 @@ export const CODES = {
   'loop-without-wait': { severity: 'error', stage: 'link', summary: 'A cycle of steps with no wait or batch would spin forever.' },
   'branch-without-else': { severity: 'warning', stage: 'link', summary: 'A branch has no `else`; when no condition holds the journey falls through to the next step.' },
   'wait-without-timeout': { severity: 'warning', stage: 'link', summary: 'A wait for an event has no timeout; an instance may wait forever.' },
+  'key-without-effect': { severity: 'warning', stage: 'link', summary: 'A trigger has a `key` and `reentry: always`, which starts an instance for every event whatever its key.' },
   'quiet-hours-empty': { severity: 'warning', stage: 'link', summary: 'Quiet hours that start and end at the same time hold nothing back.' },
   'unknown-timezone': { severity: 'error', stage: 'link', summary: 'A literal time zone in a policy, or `defaults.timezone` in herald.yaml, is not an IANA zone.' },
   'retry-max-below-initial': { severity: 'warning', stage: 'link', summary: 'A retry `max` below `initial` caps every delay below the first one.' },

@@ -98,7 +98,7 @@ export const IR_SCHEMA = {
             type: 'object',
             additionalProperties: false,
             required: ['event', 'subject', 'when', 'reentry'],
-            properties: { event: { type: 'string' }, subject: expr, when: { type: ['string', 'null'] }, reentry: { enum: ['never', 'after-exit', 'always'] } },
+            properties: { event: { type: 'string' }, subject: expr, when: { type: ['string', 'null'] }, reentry: { enum: ['never', 'after-exit', 'always'] }, key: expr },
           },
           data: { type: 'array', items: dataLoad },
           scope: { type: 'object', additionalProperties: type },

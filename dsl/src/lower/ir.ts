@@ -78,6 +78,11 @@ export interface JourneyIR {
     readonly subject: Expr;
     readonly when: Expr | null;
     readonly reentry: 'never' | 'after-exit' | 'always';
+    /**
+     * What reentry is counted per, with the subject (vars `{event}`, a string or number).
+     * Absent when the journey has none, so the IR of journeys without it is what it was.
+     */
+    readonly key?: Expr;
   };
   /** Loaded when an instance starts, before the entry node. */
   readonly data: readonly DataLoadIR[];

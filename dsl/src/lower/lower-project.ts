@@ -186,6 +186,7 @@ function lowerJourney(
       subject: j.trigger.subject?.text ?? defaultSubject,
       when: j.trigger.when?.text ?? null,
       reentry: j.trigger.reentry?.value ?? 'never',
+      ...(j.trigger.key ? { key: j.trigger.key.text } : {}),
     },
     data: dataLoads(j.data),
     scope,

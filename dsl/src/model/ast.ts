@@ -177,6 +177,8 @@ export interface Trigger {
   /** Expression giving the subject id; default `event.subjectId`. */
   readonly subject: SourceText | undefined;
   readonly when: SourceText | undefined;
+  /** Expression giving the key reentry is counted per (with the subject); vars `{event}`. */
+  readonly key: SourceText | undefined;
   readonly reentry: Located<Reentry> | undefined;
   readonly span: Span;
 }

@@ -190,7 +190,8 @@ export const journeySchema: JsonSchema = {
         event: eventName('The event that starts the journey'),
         subject: expression('Whose journey this is; default `event.subjectId`', 'string'),
         when: expression('Start only when this holds', 'bool'),
-        reentry: doc('`never` (default): one instance per subject, ever; `after-exit`: a new one once the last has ended; `always`: any number at once.', {
+        key: expression('What reentry is counted per, besides the subject: `event.invoiceId` for one instance per invoice. Sees `event`, like `subject`; a number counts as its decimal string; an event without one starts nothing. No effect with `reentry: always`', 'string or number'),
+        reentry: doc('`never` (default): one instance per subject (and `key`), ever; `after-exit`: a new one once the last has ended; `always`: any number at once.', {
           enum: ['never', 'after-exit', 'always'],
         }),
       },

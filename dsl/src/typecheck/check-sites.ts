@@ -15,7 +15,7 @@ import { stepLabel } from '../link/rules/describe-step.js';
 import { indexInText, spanInText } from '../model/ast.js';
 import type { Symbols } from '../link/symbols.js';
 import { MESSAGE_KINDS } from '../schema/template-schema.js';
-import { T, type Type } from '../types/type.js';
+import { T, typeToString, type Type } from '../types/type.js';
 import { baseScope, eventType, JOURNEY_META_TYPE, queryArgsType } from './journey-scope.js';
 import { possiblyUnsetVariables } from './possibly-unset.js';
 import { unguardedOptionalReads, type CheckedSite } from './optional-reads.js';
@@ -25,6 +25,9 @@ export interface JourneyTypes {
   readonly scope: Readonly<Record<string, Type>>;
   readonly problems: readonly Problem[];
 }
+
+/** What a trigger key may be (`dyn` and `null` are decided at run time: a null key starts nothing). */
+const KEY_TYPES: ReadonlySet<Type['kind']> = new Set(['string', 'number', 'dyn', 'null']);
 
 const parseCache = new Map<string, ReturnType<typeof parseExpression>>();
 
@@ -137,10 +140,11 @@ export function checkJourney(
   const triggerScope = { event: trigType, subject: scope['subject']! };
   const triggerEvent = symbols.events.get(j.trigger.event.value);
   // `trigger.x` there is the most natural slip: the event that will be the trigger is `event` here.
-  const checkTriggerSite = (st: SourceText, sc: Record<string, Type>, expected: Type, key: string) => {
+  const checkTriggerSite = (st: SourceText, sc: Record<string, Type>, expected: Type | undefined, key: string): Type => {
     const found: Problem[] = [];
-    checkSite(st, sc, expected, found, sites);
+    const type = checkSite(st, sc, expected, found, sites);
     for (const p of found) out.push(p.code === 'unknown-variable' && p.message === 'unknown variable `trigger`' ? triggerInTrigger(p, st, key, Object.keys(sc)) : p);
+    return type;
   };
   if (j.trigger.subject) checkTriggerSite(j.trigger.subject, { event: trigType }, T.string, 'subject');
   else if (triggerEvent && eventSubjectPath(triggerEvent) === null) {
@@ -152,6 +156,18 @@ export function checkJourney(
     });
   }
   if (j.trigger.when) checkTriggerSite(j.trigger.when, triggerScope, T.bool, 'when');
+  // The key is worked out with the subject id, before the profile is loaded: it sees what `subject:` sees.
+  if (j.trigger.key) {
+    const type = checkTriggerSite(j.trigger.key, { event: trigType }, undefined, 'key');
+    if (!KEY_TYPES.has(type.kind)) {
+      out.push({
+        code: 'wrong-expression-type',
+        message: `a trigger's \`key\` must be a \`string\` or a \`number\`, got \`${typeToString(type)}\``,
+        span: j.trigger.key.span,
+        hint: 'name one field of the event that tells its instances apart, e.g. `event.invoiceId`',
+      });
+    }
+  }
 
   const argsOf = (bindings: JourneyFile['data'], sc: Record<string, Type>) => {
     for (const b of bindings) {

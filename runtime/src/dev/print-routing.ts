@@ -1,6 +1,6 @@
 /**
  * `herald dev` prints what routing decided about each event it received — "invoice-overdue
- * not started by invoice.overdue: reentry after-exit: instance … is still active" — beside the
+ * not started by invoice.overdue: reentry after-exit: instance … (key INV-1) is still active" — beside the
  * delivery decisions (print-decisions.ts): an event the API accepted (202) may start nothing,
  * and without this line the terminal would stay silent about why.
  */

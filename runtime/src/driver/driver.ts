@@ -87,10 +87,11 @@ export interface ArchiveWrite {
 export interface UnitOfWork {
   /**
    * expectedSeq null: create (fails with a conflict when the id exists); else the seq the caller read.
-   * `exclusive` (creates only) makes the unit conflict when another instance of the same journey
-   * and subject holds the same claim: `once` for as long as it exists (reentry `never`),
-   * `while-active` until it ends (reentry `after-exit`). So two events routed at the same moment
-   * cannot both start the journey for one subject.
+   * `exclusive` (creates only) makes the unit conflict when another instance of the same journey,
+   * subject and key (`Instance.key`, absent for journeys without `trigger.key`) holds the same
+   * claim: `once` for as long as it exists (reentry `never`), `while-active` until it ends
+   * (reentry `after-exit`). So two events routed at the same moment cannot both start the
+   * journey for one subject and key; different keys never conflict.
    */
   readonly instances?: readonly { readonly instance: Instance; readonly expectedSeq: number | null; readonly exclusive?: InstanceExclusivity }[];
   /** expectedUpdatedAt null: create (a no-op when the id exists: deliveries are created once per send id). */

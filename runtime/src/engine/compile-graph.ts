@@ -56,6 +56,8 @@ export interface CompiledJourney {
   readonly subject: CompiledExpr;
   /** `trigger.when`, vars `{event, subject}`. */
   readonly when: CompiledExpr | null;
+  /** `trigger.key`, vars `{event}`; null when the journey has none. */
+  readonly key: CompiledExpr | null;
   /** Loaded before the entry node; args see `trigger`, `subject`, `journey`. */
   readonly data: readonly CompiledLoad[];
   readonly nodes: ReadonlyMap<string, CompiledNode>;
@@ -109,6 +111,7 @@ function compileJourney(ir: GraphIR, j: JourneyIR): CompiledJourney {
   const triggerEvent = eventType(j.trigger.event);
   const subject = compile(j.trigger.subject, { event: triggerEvent }, `${where}, trigger.subject`);
   const when = j.trigger.when === null ? null : compile(j.trigger.when, { event: triggerEvent, subject: ir.subject.type }, `${where}, trigger.when`);
+  const key = j.trigger.key === undefined ? null : compile(j.trigger.key, { event: triggerEvent }, `${where}, trigger.key`);
   const data = j.data.map((d) => compileLoad(d, j.scope, `${where}, data ${d.name}`));
   const nodes = new Map<string, CompiledNode>();
   const policies = new Map<string, CompiledPolicy>();
@@ -121,7 +124,7 @@ function compileJourney(ir: GraphIR, j: JourneyIR): CompiledJourney {
     }
   }
   const awaits = new Set([...nodes.values()].flatMap((n) => (n.kind === 'wait-event' ? [n.ir.event] : [])));
-  return { id: j.id, ir: j, subject, when, data, nodes, policies, awaits };
+  return { id: j.id, ir: j, subject, when, key, data, nodes, policies, awaits };
 }
 
 function compileNode(n: NodeIR, scope: Scope, eventType: (name: string) => Type, where: string): CompiledNode {

@@ -47,8 +47,8 @@ class World {
     const { triggered } = triggeredJourneys(graph, event, (id) => (id === this.subject.id ? this.subject : undefined));
     for (const t of triggered) {
       const existing = [...this.instances.values()].filter((i) => i.journey === t.journey && i.subjectId === t.subjectId);
-      if (!mayStart(t.reentry, existing)) continue;
-      const inst = newInstance(graph, t.journey, t.subjectId, event, this.now, `inst${this.nextId++}`);
+      if (!mayStart(t.reentry, existing, t.key)) continue;
+      const inst = newInstance(graph, t.journey, t.subjectId, event, this.now, `inst${this.nextId++}`, t.key);
       this.instances.set(inst.id, inst);
       this.feed(inst.id, { kind: 'start' });
     }
@@ -149,7 +149,7 @@ class World {
   }
 }
 
-const overdue = (subjectId: string, amount: number) => ({ subjectId, invoiceId: `inv-${subjectId}`, amount, currency: 'EUR', dueDate: '2026-01-20T00:00:00Z' });
+const overdue = (subjectId: string, amount: number, invoiceId = `inv-${subjectId}`) => ({ subjectId, invoiceId, amount, currency: 'EUR', dueDate: '2026-01-20T00:00:00Z' });
 const profile = (id: string, s: Partial<SubjectProfile> = {}) =>
   subjectWithDefaults(ir, id, { name: id, contacts: { email: `${id}@example.com`, sms: '+49151', letter: 'Street 1' }, ...s });
 
@@ -202,14 +202,20 @@ describe('examples/invoice-dunning', () => {
     expect(w.sent.map((s) => s.template)).toEqual(['payment-reminder', 'payment-reminder', 'payment-thanks']);
   });
 
-  it('trigger.when, and reentry always: one instance per overdue invoice', () => {
+  it('trigger.when, and key + reentry after-exit: one live instance per overdue invoice', () => {
     const w = new World(profile('alice'));
     w.ingest('invoice.overdue', overdue('alice', 0)); // when: event.amount > 0
     expect(w.instances.size).toBe(0);
-    w.ingest('invoice.overdue', overdue('alice', 10));
-    w.ingest('invoice.overdue', overdue('alice', 20)); // a second overdue event starts its own instance while the first waits
-    expect(w.instances.size).toBe(2);
-    expect([...w.instances.values()].every((i) => i.status === 'active')).toBe(true);
+    w.ingest('invoice.overdue', overdue('alice', 10, 'INV-1'));
+    w.ingest('invoice.overdue', overdue('alice', 10, 'INV-1')); // the same invoice again: its instance is still active
+    expect([...w.instances.values()].map((i) => i.key)).toEqual(['INV-1']);
+    expect(w.sent).toHaveLength(1);
+    w.ingest('invoice.overdue', overdue('alice', 20, 'INV-2')); // another invoice starts its own instance while the first waits
+    expect([...w.instances.values()].map((i) => [i.key, i.status])).toEqual([['INV-1', 'active'], ['INV-2', 'active']]);
+    // Once INV-1's instance has ended, the same invoice may start a journey again.
+    w.ingest('invoice.paid', { subjectId: 'alice', invoiceId: 'INV-1' });
+    w.ingest('invoice.overdue', overdue('alice', 10, 'INV-1'));
+    expect([...w.instances.values()].map((i) => [i.key, i.status])).toEqual([['INV-1', 'exited'], ['INV-2', 'active'], ['INV-1', 'active']]);
   });
 
   it('an email bounce fails over to sms; the journey never waits for delivery', () => {

@@ -118,6 +118,7 @@ export function finishRun(run: Run, stop: Stop): Instance {
     journey: i.journey,
     version: i.version,
     subjectId: i.subjectId,
+    ...(i.key !== undefined ? { key: i.key } : {}),
     status: stop.status,
     at: active ? stop.at : null,
     waiting: active ? stop.waiting : null,

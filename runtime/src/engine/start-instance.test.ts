@@ -40,7 +40,7 @@ describe('triggers', () => {
   it('a subject expression that fails or gives no id skips the journey with a reason', () => {
     const r = triggerCandidates(graph, placed({ orderId: 'o9', amount: 500 }));
     expect(r.triggered.map((t) => t.journey)).toEqual(['b']);
-    expect(r.skipped).toEqual([{ journey: 'a', subjectId: null, reason: 'trigger.subject failed: `event` has no field `subjectId`' }]);
+    expect(r.skipped).toEqual([{ journey: 'a', subjectId: null, reason: 'trigger.subject failed: `event` has no field `subjectId`', missing: 'subject' }]);
     const empty = triggerCandidates(graph, placed({ subjectId: '', orderId: 'o', amount: 1 }));
     expect(empty.skipped[0]!.reason).toBe('trigger.subject `event.subjectId` gave "", not a subject id');
   });
@@ -103,5 +103,74 @@ describe('newInstance', () => {
       exitReason: null,
       history: [{ at: T0, node: null, note: 'triggered by order.placed (e1)' }],
     });
+  });
+});
+
+describe('trigger.key', () => {
+  const keyed = compileGraph(
+    compileTestGraph({
+      'journeys/k.journey.yaml': `journey: k
+trigger: { event: order.placed, key: event.orderId, reentry: after-exit }
+steps:
+  - send: note
+`,
+      'journeys/n.journey.yaml': `journey: n
+trigger: { event: order.paid, key: "size(event.orderId) > 2 ? event.orderId : null", reentry: never }
+steps:
+  - send: note
+`,
+      'journeys/m.journey.yaml': `journey: m
+trigger: { event: item.viewed, key: "size(event.sku) == 0 ? 7 : int(event.sku)", reentry: never }
+steps:
+  - send: note
+`,
+    }),
+  );
+  const ev = (type: string, data: Record<string, unknown>): IncomingEvent => ({ id: 'e1', type, data, receivedAt: T0 });
+
+  it('phase 1 gives the key with the subject; a journey without one has no key at all', () => {
+    expect(triggerCandidates(keyed, ev('order.placed', { subjectId: 'c1', orderId: 'o9', amount: 1 })).triggered).toEqual([
+      { journey: 'k', subjectId: 'c1', reentry: 'after-exit', key: 'o9' },
+    ]);
+    expect(triggerCandidates(graph, placed({ subjectId: 'c1', orderId: 'o9', amount: 1 })).triggered.every((t) => !('key' in t))).toBe(true);
+  });
+
+  it('a number is its decimal string', () => {
+    expect(triggerCandidates(keyed, ev('item.viewed', { subjectId: 'c1', sku: '' })).triggered[0]!.key).toBe('7');
+  });
+
+  it('a key that is null, missing or fails starts nothing, and says so', () => {
+    expect(triggerCandidates(keyed, ev('order.paid', { subjectId: 'c1', orderId: 'o' }))).toEqual({
+      triggered: [],
+      skipped: [{ journey: 'n', subjectId: 'c1', reason: 'trigger.key `size(event.orderId) > 2 ? event.orderId : null` gave null, not a key', missing: 'key' }],
+    });
+    const missing = triggerCandidates(keyed, ev('order.placed', { subjectId: 'c1', amount: 1 }));
+    expect(missing.triggered).toEqual([]);
+    expect(missing.skipped).toEqual([{ journey: 'k', subjectId: 'c1', reason: 'trigger.key failed: `event` has no field `orderId`', missing: 'key' }]);
+    const empty = triggerCandidates(keyed, ev('order.placed', { subjectId: 'c1', orderId: '', amount: 1 }));
+    expect(empty.skipped[0]!.reason).toBe('trigger.key `event.orderId` gave "", not a key');
+  });
+
+  it('newInstance records the key; without one the instance has none', () => {
+    const event = ev('order.placed', { subjectId: 'c1', orderId: 'o9', amount: 1 });
+    expect(newInstance(keyed, 'k', 'c1', event, T0, 'i1', 'o9').key).toBe('o9');
+    expect('key' in newInstance(keyed, 'k', 'c1', event, T0, 'i1')).toBe(false);
+  });
+
+  it('reentry counts only the instances of the same key, and names it', () => {
+    const inst = (id: string, status: Instance['status'], key?: string): Instance => ({
+      ...newInstance(keyed, 'k', 'c1', ev('order.placed', { subjectId: 'c1', orderId: 'x', amount: 1 }), T0, id, key),
+      status,
+    });
+    const existing = [inst('i1', 'active', 'INV-1'), inst('i2', 'completed', 'INV-2'), inst('old', 'active')];
+    expect(reentryBlock('after-exit', existing, 'INV-1')).toBe('reentry after-exit: instance i1 (key INV-1) is still active');
+    expect(reentryBlock('after-exit', existing, 'INV-2')).toBeNull();
+    expect(reentryBlock('after-exit', existing, 'INV-3')).toBeNull();
+    // An instance from before the journey had a key counts only for a start without one.
+    expect(reentryBlock('after-exit', [inst('old', 'active')], 'INV-1')).toBeNull();
+    expect(reentryBlock('after-exit', existing)).toBe('reentry after-exit: instance old is still active');
+    expect(reentryBlock('never', existing, 'INV-2')).toBe('reentry never: instance i2 (completed, key INV-2) exists');
+    expect(mayStart('never', existing, 'INV-3')).toBe(true);
+    expect(mayStart('always', existing, 'INV-1')).toBe(true);
   });
 });

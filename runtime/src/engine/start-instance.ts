@@ -3,12 +3,13 @@
  * phase needs between them:
  *
  * 1. `triggerCandidates(graph, event)`: the journeys this event type triggers and, for each,
- *    the subject id (`trigger.subject`, vars `{event}`). No profile needed.
+ *    the subject id (`trigger.subject`, vars `{event}`) and the key (`trigger.key`, the same
+ *    vars). No profile needed.
  * 2. `triggerCondition(graph, journey, event, subject)`: `trigger.when` (vars `{event, subject}`)
  *    with the subject's profile, loaded by the orchestrator.
  *
  * `triggeredJourneys` does both with a synchronous profile lookup. Then, per journey:
- * `mayStart(reentry, existing instances)` (the store's answer), `newInstance`, and
+ * `mayStart(reentry, existing instances, key)` (the store's answer), `newInstance`, and
  * `advance(..., { kind: 'start' })`.
  *
  * Trigger expressions are evaluated at the event's `receivedAt`: `now()` means "when the
@@ -27,6 +28,8 @@ export interface TriggeredJourney {
   readonly journey: string;
   readonly subjectId: string;
   readonly reentry: Reentry;
+  /** `trigger.key`'s value; absent when the journey has none. */
+  readonly key?: string;
 }
 
 export interface SkippedTrigger {
@@ -35,6 +38,8 @@ export interface SkippedTrigger {
   readonly subjectId: string | null;
   /** e.g. "trigger.subject failed: `event.customerId` is not set", "trigger.when is false". */
   readonly reason: string;
+  /** Set by phase 1: which trigger expression named no subject id or no key. */
+  readonly missing?: 'subject' | 'key';
 }
 
 export interface TriggerResult {
@@ -50,8 +55,16 @@ export function triggerCandidates(graph: CompiledGraph, event: IncomingEvent): T
   const skipped: SkippedTrigger[] = [];
   for (const j of graph.triggeredBy.get(event.type) ?? []) {
     const subject = evaluateSubject(j, event);
-    if (subject.ok) triggered.push({ journey: j.id, subjectId: subject.subjectId, reentry: j.ir.trigger.reentry });
-    else skipped.push({ journey: j.id, subjectId: null, reason: subject.reason });
+    if (!subject.ok) {
+      skipped.push({ journey: j.id, subjectId: null, reason: subject.reason, missing: 'subject' });
+      continue;
+    }
+    const key = evaluateKey(j, event);
+    if (!key.ok) {
+      skipped.push({ journey: j.id, subjectId: subject.subjectId, reason: key.reason, missing: 'key' });
+      continue;
+    }
+    triggered.push({ journey: j.id, subjectId: subject.subjectId, reentry: j.ir.trigger.reentry, ...(key.key !== undefined ? { key: key.key } : {}) });
   }
   return { triggered, skipped };
 }
@@ -107,35 +120,61 @@ function evaluateSubject(j: CompiledJourney, event: IncomingEvent): { ok: true; 
 }
 
 /**
+ * A key may be written as a number (`event.invoiceNo`): the same invoice is the same key
+ * whichever way it is spelled in the payload, so it is counted as its decimal string.
+ */
+function evaluateKey(j: CompiledJourney, event: IncomingEvent): { ok: true; key: string | undefined } | { ok: false; reason: string } {
+  if (!j.key) return { ok: true, key: undefined };
+  let v: unknown;
+  try {
+    v = j.key({ vars: { event: event.data }, now: () => event.receivedAt });
+  } catch (e) {
+    if (e instanceof ExprRuntimeError) return { ok: false, reason: `trigger.key failed: ${e.message}` };
+    throw e;
+  }
+  const key = subjectIdOf(v);
+  if (key !== null) return { ok: true, key };
+  return { ok: false, reason: `trigger.key \`${j.ir.trigger.key}\` gave ${JSON.stringify(v) ?? 'nothing'}, not a key` };
+}
+
+/**
  * Why the reentry rule forbids a new instance, or null when it may start. `existing`: the
  * instances of this journey for this subject that the store holds (any version, any status).
- * - `never`: one instance per subject, ever;
+ * With a `key` (the journey's `trigger.key`) only those of the same key count, and an
+ * instance without one (a journey without `key`, or one that had none when it started)
+ * counts only for a start without one.
+ * - `never`: one instance per subject (and key), ever;
  * - `after-exit`: a new one once none is active;
  * - `always`: any number at once.
  */
-export function reentryBlock(reentry: Reentry, existing: readonly Instance[]): string | null {
+export function reentryBlock(reentry: Reentry, existing: readonly Instance[], key?: string): string | null {
+  const same = (i: Instance) => i.key === key;
+  const ofKey = key === undefined ? '' : ` (key ${key})`;
   switch (reentry) {
     case 'always':
       return null;
     case 'never': {
-      const first = existing[0];
-      return first ? `reentry never: instance ${first.id} (${first.status}) exists` : null;
+      const first = existing.find(same);
+      return first ? `reentry never: instance ${first.id} (${first.status}${key === undefined ? '' : `, key ${key}`}) exists` : null;
     }
     case 'after-exit': {
-      const live = existing.find((i) => i.status === 'active');
-      return live ? `reentry after-exit: instance ${live.id} is still active` : null;
+      const live = existing.find((i) => i.status === 'active' && same(i));
+      return live ? `reentry after-exit: instance ${live.id}${ofKey} is still active` : null;
     }
     default:
       throw new Error(`unknown reentry ${JSON.stringify(reentry satisfies never)}`);
   }
 }
 
-export function mayStart(reentry: Reentry, existing: readonly Instance[]): boolean {
-  return reentryBlock(reentry, existing) === null;
+export function mayStart(reentry: Reentry, existing: readonly Instance[], key?: string): boolean {
+  return reentryBlock(reentry, existing, key) === null;
 }
 
-/** A new instance at the journey's entry; run it with `advance(graph, instance, { kind: 'start' }, ctx)`. */
-export function newInstance(graph: CompiledGraph, journeyId: string, subjectId: string, event: IncomingEvent, now: number, id: string): Instance {
+/**
+ * A new instance at the journey's entry; run it with `advance(graph, instance, { kind: 'start' }, ctx)`.
+ * `key`: the `TriggeredJourney`'s, so the reentry rule and the store's claim can tell it apart.
+ */
+export function newInstance(graph: CompiledGraph, journeyId: string, subjectId: string, event: IncomingEvent, now: number, id: string, key?: string): Instance {
   const j = graph.journeys.get(journeyId);
   if (!j) throw new Error(`graph ${graph.version} has no journey ${journeyId}`);
   return {
@@ -143,6 +182,7 @@ export function newInstance(graph: CompiledGraph, journeyId: string, subjectId: 
     journey: journeyId,
     version: graph.version,
     subjectId,
+    ...(key !== undefined ? { key } : {}),
     status: 'active',
     at: j.ir.entry,
     waiting: null,

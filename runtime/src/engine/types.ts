@@ -73,6 +73,11 @@ export interface Instance {
   /** The graph version the instance started on and stays on. */
   readonly version: string;
   readonly subjectId: string;
+  /**
+   * The journey's `trigger.key` for the event that started it: reentry is counted per subject
+   * and key. Absent when the journey has none (and in instances stored before keys existed).
+   */
+  readonly key?: string;
   readonly status: InstanceStatus;
   /** Node the instance is at (waiting in, or about to run); null once it has ended. */
   readonly at: string | null;

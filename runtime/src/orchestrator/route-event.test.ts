@@ -16,7 +16,10 @@ afterEach(async () => {
 });
 
 /** A runtime whose journey starts on order.shipped (not for orderId "skip", once at a time per subject) and then waits for order.delivered. */
-async function routedRuntime(crm: boolean): Promise<{ runtime: Runtime; told: RoutingDecision[] }> {
+async function routedRuntime(
+  crm: boolean,
+  trigger = `trigger: { event: order.shipped, when: 'event.orderId != "skip"', reentry: after-exit }`,
+): Promise<{ runtime: Runtime; told: RoutingDecision[] }> {
   const project = makeTestProject({ reentry: 'after-exit', ...(crm ? { crm: { 's-1': { name: 'Ann' } } } : {}) });
   cleanup.push(() => rmSync(project.root, { recursive: true, force: true }));
   const config = readFileSync(join(project.root, 'herald.yaml'), 'utf8');
@@ -30,7 +33,7 @@ async function routedRuntime(crm: boolean): Promise<{ runtime: Runtime; told: Ro
   project.write(
     'journeys/shipped.journey.yaml',
     `journey: shipped
-trigger: { event: order.shipped, when: 'event.orderId != "skip"', reentry: after-exit }
+${trigger}
 steps:
   - id: tell
     send: shipped
@@ -97,6 +100,31 @@ describe.each([
     const reached = { kind: 'reached', type: 'order.delivered', journey: 'shipped', subjectId: 's-1', instanceId, at: 'wait-delivery', waiting: true };
     expect(await route(setup, 'order.delivered', { subjectId: 's-1', orderId: 'o-999' })).toEqual([{ ...reached, outcome: 'ignored' }]);
     expect(await route(setup, 'order.delivered', { subjectId: 's-1', orderId: 'o-1' })).toEqual([{ ...reached, outcome: 'taken' }]);
+  });
+
+  it('trigger.key: one live instance per key, a key of its own starts, no key starts nothing', async () => {
+    const setup = await routedRuntime(crm, `trigger: { event: order.shipped, key: 'event.orderId == "none" ? null : event.orderId', reentry: after-exit }`);
+    const [first] = await route(setup, 'order.shipped', { subjectId: 's-1', orderId: 'o-1' }, 'ship-1');
+    expect(first).toMatchObject({ kind: 'started', subjectId: 's-1' });
+    const firstId = (first as { instanceId: string }).instanceId;
+    expect((await setup.runtime.getInstance(firstId))?.key).toBe('o-1');
+
+    expect(await route(setup, 'order.shipped', { subjectId: 's-1', orderId: 'o-1' })).toEqual([
+      { kind: 'not-started', type: 'order.shipped', journey: 'shipped', subjectId: 's-1', cause: 'reentry', reason: `reentry after-exit: instance ${firstId} (key o-1) is still active` },
+    ]);
+    const [second] = await route(setup, 'order.shipped', { subjectId: 's-1', orderId: 'o-2' }, 'ship-2');
+    expect(second).toMatchObject({ kind: 'started', subjectId: 's-1', instanceId: expect.stringContaining('ship-2') });
+    expect(await route(setup, 'order.shipped', { subjectId: 's-1', orderId: 'none' })).toEqual([
+      { kind: 'not-started', type: 'order.shipped', journey: 'shipped', subjectId: 's-1', cause: 'no-key', reason: 'trigger.key `event.orderId == "none" ? null : event.orderId` gave null, not a key' },
+    ]);
+
+    // o-1's instance ends: the same key may start again.
+    await route(setup, 'order.delivered', { subjectId: 's-1', orderId: 'o-1' });
+    expect(await route(setup, 'order.shipped', { subjectId: 's-1', orderId: 'o-1' }, 'ship-3')).toEqual([
+      { kind: 'started', type: 'order.shipped', journey: 'shipped', subjectId: 's-1', instanceId: expect.stringContaining('ship-3') },
+    ]);
+    const keys = (await setup.runtime.findInstances({ journey: 'shipped', subjectId: 's-1' })).map((i) => [i.key, i.status]).sort();
+    expect(keys).toEqual([['o-1', 'active'], ['o-1', 'exited'], ['o-2', 'active']]);
   });
 
   it('tells nothing about a re-posted event id: the API answers it as a duplicate', async () => {

@@ -43,8 +43,9 @@ export type RoutingDecision =
       readonly journey: string;
       /** Null when `trigger.subject` named none. */
       readonly subjectId: string | null;
-      readonly cause: 'no-subject-id' | 'condition' | 'reentry';
-      /** "trigger.when is false", "reentry after-exit: instance … is still active". */
+      /** `no-key`: the journey has a `trigger.key` and the event gave none. */
+      readonly cause: 'no-subject-id' | 'no-key' | 'condition' | 'reentry';
+      /** "trigger.when is false", "reentry after-exit: instance … (key INV-1) is still active". */
       readonly reason: string;
     }
   /** A journey waits for this type, but the event carries no subject id where its declaration says. */
@@ -114,7 +115,8 @@ export async function routeEvent(ctx: HandlerContext, event: IncomingEvent, repe
   const candidates = triggerCandidates(graph, event);
   for (const skipped of candidates.skipped) {
     ctx.log.debug(`event ${event.id}: ${skipped.journey} not started: ${skipped.reason}`);
-    decisions.push({ kind: 'not-started', event: ref, journey: skipped.journey, subjectId: skipped.subjectId, cause: 'no-subject-id', reason: skipped.reason });
+    const cause = skipped.missing === 'key' ? 'no-key' : 'no-subject-id';
+    decisions.push({ kind: 'not-started', event: ref, journey: skipped.journey, subjectId: skipped.subjectId, cause, reason: skipped.reason });
   }
   for (const c of candidates.triggered) {
     const id = jobIds.instance(c.journey, event.id);
@@ -130,13 +132,13 @@ export async function routeEvent(ctx: HandlerContext, event: IncomingEvent, repe
     if (repeat && (await ctx.driver.getInstance(id))) continue;
     // `always` needs no look at the subject's other instances (there may be thousands).
     const existing = c.reentry === 'always' ? [] : await ctx.driver.findInstances({ journey: c.journey, subjectId: c.subjectId });
-    const blocked = reentryBlock(c.reentry, existing);
+    const blocked = reentryBlock(c.reentry, existing, c.key);
     if (blocked !== null) {
       ctx.log.debug(`event ${event.id}: ${c.journey} not started for ${c.subjectId}: ${blocked}`);
       decisions.push({ kind: 'not-started', event: ref, journey: c.journey, subjectId: c.subjectId, cause: 'reentry', reason: blocked });
       continue;
     }
-    const fresh = newInstance(graph, c.journey, c.subjectId, event, now, id);
+    const fresh = newInstance(graph, c.journey, c.subjectId, event, now, id, c.key);
     const result = advance(graph, fresh, { kind: 'start' }, { now, subject });
     const exclusive = exclusivityOf(c.reentry);
     started.push({ instance: redactEndedInstance(result.instance, graph.ir.project.archive.redact), ...(exclusive ? { exclusive } : {}) });

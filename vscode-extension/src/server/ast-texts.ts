@@ -22,6 +22,7 @@ export function placedTexts(ast: ProjectFile): PlacedText[] {
     case 'journey': {
       e(ast.trigger.subject, ['trigger', 'subject']);
       e(ast.trigger.when, ['trigger', 'when']);
+      e(ast.trigger.key, ['trigger', 'key']);
       for (const b of ast.data) for (const a of b.args) e(a.expr, ['data', b.name.value, 'args', a.name.value]);
       ast.steps.forEach((s, i) => {
         switch (s.kind) {

@@ -46,7 +46,7 @@ export function scopeAt(doc: DocContext, path: readonly PathSegment[]): PlaceSco
   const j = first.journey;
   const trig = full['trigger'] ?? T.dyn;
   const at = (s: string) => path[0] === 'steps' && path[2] === s;
-  if (path[0] === 'trigger' && path[1] === 'subject') return { scope: { event: trig }, journey: j };
+  if (path[0] === 'trigger' && (path[1] === 'subject' || path[1] === 'key')) return { scope: { event: trig }, journey: j };
   if (path[0] === 'trigger') return { scope: { event: trig, subject: full['subject'] ?? T.dyn }, journey: j };
   if (path[0] === 'data') return { scope: pick(full, ['trigger', 'subject', 'journey']), journey: j };
   if ((at('wait') || at('batch')) && path[3] === 'match') {

@@ -12,6 +12,7 @@ import { branchesWithoutElse } from './rule-branch-without-else.js';
 import { duplicateFileIds, duplicateStepIds } from './rule-duplicate-ids.js';
 import { eventSubjects } from './rule-event-subject.js';
 import { fallbackLocales } from './rule-fallback-locale.js';
+import { keysWithoutEffect } from './rule-key-without-effect.js';
 import { loopsWithoutWait } from './rule-loop-without-wait.js';
 import { pluginConfig } from './rule-plugin-config.js';
 import { policyReferences } from './rule-policy-references.js';
@@ -50,6 +51,7 @@ export const JOURNEY_RULES: readonly LinkRule[] = [
   loopsWithoutWait,
   branchesWithoutElse,
   waitsWithoutTimeout,
+  keysWithoutEffect,
   zeroDurations,
   timedWaitBranches,
   splitWeights,

@@ -201,10 +201,13 @@ describe('herald dev', () => {
       const url = second.apiUrl()!;
       // The file is under the system's temp folder, outside the working directory: shown absolute.
       expect(lines).toContain(`  data         ${join(project, '.herald/dev.db')} holds 1 active instance from earlier runs; to start fresh, delete it or use --data <new file>\n`);
-      // The "Try it" curl again (a new event, no id): a second journey for the same invoice starts
-      // (reentry: always, one per invoice), and the policy's dedupe key keeps it from a second reminder.
+      // The "Try it" curl again (a new event, no id): the invoice's journey from the earlier run is
+      // still active, and `key: event.invoiceId` with `reentry: after-exit` starts no second one.
       expect((await post(url, '/events', overdue('INV-1'))).status).toBe(202);
-      await vi.waitFor(() => expect(lines.join('')).toMatch(/deduplicated: key \S*INV-1\S* sent/));
+      await vi.waitFor(() =>
+        expect(lines.join('')).toMatch(/ {2}c-100 invoice-overdue: not started by invoice\.overdue: reentry after-exit: instance \S+ \(key INV-1\) is still active\n/),
+      );
+      expect(lines.join('')).not.toContain('deduplicated');
       // A payment from a customer with no dunning in flight changes nothing either, and says so.
       expect((await post(url, '/events', { type: 'invoice.paid', data: { subjectId: 'c-404', invoiceId: 'INV-9' } })).status).toBe(202);
       await vi.waitFor(() => expect(lines).toContain('  c-404 invoice.paid: no instance was waiting for it\n'));

@@ -31,9 +31,12 @@ export function currentChannelOf(delivery: Delivery): string | null {
   return delivery.channels[delivery.channelIndex] ?? null;
 }
 
-/** What an exclusive instance claims: its journey and subject. */
+/**
+ * What an exclusive instance claims: its journey, subject and `trigger.key`. Without a key it is
+ * the pair alone, as before keys existed, so the claims of rows written then still hold.
+ */
 function claimKey(instance: Instance): string {
-  return JSON.stringify([instance.journey, instance.subjectId]);
+  return instance.key === undefined ? JSON.stringify([instance.journey, instance.subjectId]) : JSON.stringify([instance.journey, instance.subjectId, instance.key]);
 }
 
 /**
@@ -66,7 +69,8 @@ function findConflict(s: Statements, unit: UnitOfWork, first: FirstWrite): Commi
       const key = claimKey(instance);
       const taken = exclusive === 'once' ? s.hasOnceKey.get(key) : s.hasLiveKey.get(key);
       if (taken !== undefined) {
-        return { ok: false, conflict: `${instance.journey} already has ${exclusive === 'once' ? 'an' : 'an active'} instance for subject ${instance.subjectId}` };
+        const ofKey = instance.key === undefined ? '' : ` and key ${instance.key}`;
+        return { ok: false, conflict: `${instance.journey} already has ${exclusive === 'once' ? 'an' : 'an active'} instance for subject ${instance.subjectId}${ofKey}` };
       }
     }
   }
