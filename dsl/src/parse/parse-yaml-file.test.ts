@@ -32,6 +32,21 @@ describe('parseYamlFile', () => {
     expect(toJson(root!)).toEqual({ subject: '{{ customer.name }}' });
   });
 
+  it('says "quote this value" too when text follows the {{ }}, which YAML cannot parse at all, at the value with the fix', () => {
+    const text = 'email:\n  en:\n    subject: {{user.firstName}}, still there?   # a nudge\n    text: hi\n';
+    const { problems, root } = parseYamlFile('f.yaml', text);
+    expect(root).toBeUndefined();
+    expect(problems.map((p) => `${p.code} ${p.message}`)).toEqual(['unquoted-template `{{user.firstName}}, still there?` is read by YAML as a mapping, not as text']);
+    const p = problems[0]!;
+    expect(text.slice(p.span.start, p.span.end)).toBe('{{user.firstName}}, still there?');
+    expect(p.fix?.newText).toBe('"{{user.firstName}}, still there?"');
+    // With the fix applied the file parses.
+    const fixed = text.slice(0, p.span.start) + p.fix!.newText + text.slice(p.span.end);
+    expect(parseYamlFile('f.yaml', fixed).problems).toEqual([]);
+    // Other syntax errors stay yaml-syntax.
+    expect(codes('a: [1, 2\nb: 3\n')).toEqual(['yaml-syntax']);
+  });
+
   it('reports tabs used for indentation as a YAML error with a hint', () => {
     const ps = parseYamlFile('f.yaml', 'a:\n\tb: 1\n').problems;
     expect(ps[0]?.code).toBe('yaml-syntax');

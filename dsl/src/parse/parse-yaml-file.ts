@@ -66,6 +66,11 @@ export function parseYamlFile(file: string, text: string, limits: ParseLimits = 
       reported++;
       lastLineStart = lineStart;
     }
+    const template = isWarning ? undefined : unquotedTemplateOnLine(text, lineStart, s);
+    if (template !== undefined) {
+      problems.push(unquotedTemplateProblem(template.raw, at(template.start, template.end)));
+      continue;
+    }
     problems.push({
       code: 'yaml-syntax',
       severity: isWarning ? 'warning' : 'error',
@@ -78,6 +83,32 @@ export function parseYamlFile(file: string, text: string, limits: ParseLimits = 
   const walker = new Walker(file, text, doc, limits, problems);
   const root = doc.contents ? walker.node(doc.contents as YamlNode, 0) : undefined;
   return { root, problems };
+}
+
+/**
+ * `subject: {{ name }}, welcome` is a flow mapping followed by text, which YAML cannot parse:
+ * the value of the line where the error is, when it starts with `{{` and the error falls in it
+ * (up to a ` #` comment), so the problem is said as `unquoted-template` with the fix that
+ * quotes it, instead of the parser's "unexpected scalar" at the comma.
+ */
+function unquotedTemplateOnLine(text: string, lineStart: number, errorAt: number): { raw: string; start: number; end: number } | undefined {
+  const lineEnd = text.indexOf('\n', lineStart) < 0 ? text.length : text.indexOf('\n', lineStart);
+  const line = text.slice(lineStart, lineEnd);
+  const m = /^(\s*(?:-\s+)?[^\s#'"{[][^:#]*:[ \t]+)(\{\{.*?)[ \t]*(?:[ \t]#.*)?\r?$/.exec(line);
+  if (!m) return undefined;
+  const start = lineStart + m[1]!.length;
+  const end = start + m[2]!.length;
+  return errorAt >= start && errorAt <= end ? { raw: m[2]!, start, end } : undefined;
+}
+
+function unquotedTemplateProblem(raw: string, span: Span): Problem {
+  return {
+    code: 'unquoted-template',
+    message: `\`${raw.length > 40 ? raw.slice(0, 37) + '...' : raw}\` is read by YAML as a mapping, not as text`,
+    span,
+    hint: 'quote this value: a YAML value that starts with `{` is a flow mapping',
+    fix: { title: 'Quote this value', span, newText: JSON.stringify(raw) },
+  };
 }
 
 function nestingTooDeep(span: Span, maxDepth: number): Problem {
@@ -236,13 +267,7 @@ class Walker {
   private unquotedTemplate(n: YamlNode): YScalar {
     const span = this.span(n);
     const raw = this.text.slice(span.start, span.end);
-    this.problems.push({
-      code: 'unquoted-template',
-      message: `\`${raw.length > 40 ? raw.slice(0, 37) + '...' : raw}\` is read by YAML as a mapping, not as text`,
-      span,
-      hint: 'quote this value: a YAML value that starts with `{` is a flow mapping',
-      fix: { title: 'Quote this value', span, newText: JSON.stringify(raw) },
-    });
+    this.problems.push(unquotedTemplateProblem(raw, span));
     return { kind: 'scalar', value: raw, span, text: { text: raw, span, base: span.start } };
   }
 }
