@@ -142,13 +142,13 @@ describe('diagnostics', () => {
     await client.change(JOURNEY, bad.replace('send: payment-remindr', 'send: payment-reminder'));
   });
 
-  it('a code action quotes a `{{...}}` value that goes on with more text (a YAML syntax error)', async () => {
+  it('a code action quotes a `{{...}}` value that goes on with more text (which YAML cannot parse)', async () => {
     const good = client.text(TEMPLATE);
     const bad = good.replace('subject: "Invoice {{trigger.invoiceId}} is overdue"', 'subject: {{trigger.invoiceId}} is overdue # en');
     const published = await client.open(TEMPLATE, bad);
     const line = bad.split('\n').findIndex((l) => l.includes('subject: {{'));
     const d = published.diagnostics.find((x) => x.range.start.line === line)!;
-    expect(d.code).toBe('yaml-syntax');
+    expect(d.code).toBe('unquoted-template');
     const actions = (await client.connection.sendRequest(CodeActionRequest.type, {
       textDocument: { uri: client.uri(TEMPLATE) },
       range: d.range,

@@ -5,6 +5,7 @@
  */
 import { Composer, isAlias, isMap, isPair, isScalar, isSeq, Parser, type Document, type Node as YamlNode } from 'yaml';
 import { firstCollectionDeeperThan } from './cst-depth.js';
+import { quoteTemplateValue } from './quote-template-value.js';
 import type { Problem } from '../diagnostics/report.js';
 import type { Span } from '../source/source-file.js';
 import { scalarTextMap } from './scalar-offsets.js';
@@ -68,7 +69,7 @@ export function parseYamlFile(file: string, text: string, limits: ParseLimits = 
     }
     const template = isWarning ? undefined : unquotedTemplateOnLine(text, lineStart, s);
     if (template !== undefined) {
-      problems.push(unquotedTemplateProblem(template.raw, at(template.start, template.end)));
+      problems.push(unquotedTemplateProblem(template.raw, at(template.start, template.end), template.newText));
       continue;
     }
     problems.push({
@@ -86,28 +87,41 @@ export function parseYamlFile(file: string, text: string, limits: ParseLimits = 
 }
 
 /**
- * `subject: {{ name }}, welcome` is a flow mapping followed by text, which YAML cannot parse:
- * the value of the line where the error is, when it starts with `{{` and the error falls in it
- * (up to a ` #` comment), so the problem is said as `unquoted-template` with the fix that
- * quotes it, instead of the parser's "unexpected scalar" at the comma.
+ * `subject: {{ name }}, welcome` is a flow mapping followed by text, which YAML cannot parse: when
+ * the error falls in a value that starts with `{{` (quote-template-value.ts finds it, over the
+ * lines a plain value spans), the problem is said as `unquoted-template` at that value, with the
+ * edit that quotes it as its fix, instead of the parser's "unexpected scalar" at the comma.
  */
-function unquotedTemplateOnLine(text: string, lineStart: number, errorAt: number): { raw: string; start: number; end: number } | undefined {
-  const lineEnd = text.indexOf('\n', lineStart) < 0 ? text.length : text.indexOf('\n', lineStart);
-  const line = text.slice(lineStart, lineEnd);
-  const m = /^(\s*(?:-\s+)?[^\s#'"{[][^:#]*:[ \t]+)(\{\{.*?)[ \t]*(?:[ \t]#.*)?\r?$/.exec(line);
-  if (!m) return undefined;
-  const start = lineStart + m[1]!.length;
-  const end = start + m[2]!.length;
-  return errorAt >= start && errorAt <= end ? { raw: m[2]!, start, end } : undefined;
+function unquotedTemplateOnLine(text: string, lineStart: number, errorAt: number): { raw: string; start: number; end: number; newText: string } | undefined {
+  const line = lineIndexAt(text, lineStart);
+  const edit = quoteTemplateValue(text, line);
+  if (!edit) return undefined;
+  const start = offsetOf(text, edit.range.start.line, edit.range.start.character);
+  const end = offsetOf(text, edit.range.end.line, edit.range.end.character);
+  if (errorAt < start || errorAt > end) return undefined;
+  return { raw: text.slice(start, end), start, end, newText: edit.newText };
 }
 
-function unquotedTemplateProblem(raw: string, span: Span): Problem {
+function lineIndexAt(text: string, offset: number): number {
+  let line = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+}
+
+function offsetOf(text: string, line: number, character: number): number {
+  let at = 0;
+  for (let l = 0; l < line; l++) at = text.indexOf('\n', at) + 1;
+  return at + character;
+}
+
+function unquotedTemplateProblem(raw: string, span: Span, newText = JSON.stringify(raw)): Problem {
+  const shown = raw.replace(/\s+/g, ' ');
   return {
     code: 'unquoted-template',
-    message: `\`${raw.length > 40 ? raw.slice(0, 37) + '...' : raw}\` is read by YAML as a mapping, not as text`,
+    message: `\`${shown.length > 40 ? shown.slice(0, 37) + '...' : shown}\` is read by YAML as a mapping, not as text`,
     span,
     hint: 'quote this value: a YAML value that starts with `{` is a flow mapping',
-    fix: { title: 'Quote this value', span, newText: JSON.stringify(raw) },
+    fix: { title: 'Quote this value', span, newText },
   };
 }
 

@@ -2,12 +2,11 @@
  * Quick fixes: a diagnostic that carries a `fix` (the did-you-mean of an unknown name, a key
  * or a value; quoting a `{{...}}` value) becomes a code action with that edit. A YAML syntax
  * error on a value that starts with `{{` and goes on with more text gets the same quoting,
- * found from the line (quote-template-value.ts).
+ * found from the line (the dsl's quoteTemplateValue), where the compiler did not attach it.
  */
-import type { Diagnostic as DslDiagnostic } from '@herald/dsl';
+import { quoteTemplateValue, type Diagnostic as DslDiagnostic } from '@herald/dsl';
 import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic } from 'vscode-languageserver';
 import { toLspRange } from './positions.js';
-import { quoteTemplateValue } from './quote-template-value.js';
 
 /** What the server puts in an LSP diagnostic's `data`, and gets back in a code action request. */
 export interface DiagnosticData {

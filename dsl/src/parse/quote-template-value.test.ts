@@ -1,5 +1,5 @@
-import { parseYamlFile } from '@herald/dsl';
 import { describe, expect, it } from 'vitest';
+import { parseYamlFile } from './parse-yaml-file.js';
 import { quoteTemplateValue } from './quote-template-value.js';
 
 /** The text with the edit for `line` applied. */

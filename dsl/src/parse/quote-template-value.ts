@@ -1,15 +1,20 @@
 /**
  * The edit that quotes a block value starting with `{{`, found from the text alone.
  *
- * `subject: {{ trigger.name }}` is a flow mapping, and the compiler reports it with a fix of
- * its own; but `subject: {{ trigger.name }} welcome` is a mapping followed by more text, which
- * YAML rejects before any Herald rule sees it: a plain syntax error with no fix and nothing
- * in its code or data to say a template caused it. Hence the line's text.
+ * `subject: {{ trigger.name }}` is a flow mapping, which the parser sees whole; but
+ * `subject: {{ trigger.name }} welcome` is a mapping followed by more text, which YAML rejects
+ * with a plain syntax error that says nothing of a template. Hence the line's text: the parser
+ * reports such a line as `unquoted-template` with this edit as its fix (parse-yaml-file.ts).
  */
-import type { Range } from 'vscode-languageserver';
+
+/** Zero-based line and UTF-16 column, as editors count them. */
+export interface LinePosition {
+  readonly line: number;
+  readonly character: number;
+}
 
 export interface QuoteEdit {
-  readonly range: Range;
+  readonly range: { readonly start: LinePosition; readonly end: LinePosition };
   readonly newText: string;
 }
 
