@@ -168,7 +168,9 @@ steps:
     expect(reentryBlock('after-exit', existing, 'INV-3')).toBeNull();
     // An instance from before the journey had a key counts only for a start without one.
     expect(reentryBlock('after-exit', [inst('old', 'active')], 'INV-1')).toBeNull();
-    expect(reentryBlock('after-exit', existing)).toBe('reentry after-exit: instance old is still active');
+    // A start without a key (the journey's `key:` was removed) counts every instance, keyed ones too.
+    expect(reentryBlock('after-exit', existing)).toBe('reentry after-exit: instance i1 is still active');
+    expect(reentryBlock('never', [inst('i2', 'completed', 'INV-2')])).toBe('reentry never: instance i2 (completed) exists');
     expect(reentryBlock('never', existing, 'INV-2')).toBe('reentry never: instance i2 (completed, key INV-2) exists');
     expect(mayStart('never', existing, 'INV-3')).toBe(true);
     expect(mayStart('always', existing, 'INV-1')).toBe(true);

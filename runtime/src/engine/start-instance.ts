@@ -148,7 +148,10 @@ function evaluateKey(j: CompiledJourney, event: IncomingEvent): { ok: true; key:
  * - `always`: any number at once.
  */
 export function reentryBlock(reentry: Reentry, existing: readonly Instance[], key?: string): string | null {
-  const same = (i: Instance) => i.key === key;
+  // Without a key every instance of the subject counts, keyed ones too: a journey whose `key:`
+  // was removed is per subject again, and those who ran it keyed have run it (reentry never).
+  // With one, only that key's (and not the key-less ones of before the key was added).
+  const same = (i: Instance) => key === undefined || i.key === key;
   const ofKey = key === undefined ? '' : ` (key ${key})`;
   switch (reentry) {
     case 'always':
