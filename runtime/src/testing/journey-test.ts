@@ -96,10 +96,24 @@ export interface ReceiptStep {
   readonly kind: 'receipt';
   readonly channel: string;
   readonly status: ReceiptStatus;
-  readonly subject?: string;
-  readonly template?: string;
+  /** Which message, when several await a receipt: each given must hold. */
+  readonly pick: ReceiptPick;
   readonly reason?: string;
 }
+
+export interface ReceiptPick {
+  readonly subject?: string;
+  readonly template?: string;
+  readonly journey?: string;
+  /** The send step (node id). */
+  readonly step?: string;
+  /** The `trigger.key` of the instance that sent it (one dunning journey per invoice: `INV-1`). */
+  readonly key?: string;
+  /** The address it went to. */
+  readonly to?: string;
+}
+
+export const RECEIPT_PICKS = ['subject', 'template', 'journey', 'step', 'key', 'to'] as const satisfies readonly (keyof ReceiptPick)[];
 
 export type ReceiptStatus = 'delivered' | 'bounced' | 'failed';
 

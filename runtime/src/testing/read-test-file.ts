@@ -16,6 +16,7 @@ import {
   type EventStep,
   type Fixture,
   type JourneyTest,
+  RECEIPT_PICKS,
   type ReceiptStatus,
   type ReceiptStep,
   type SubjectInput,
@@ -115,16 +116,23 @@ function readEvent(r: TestFileReader, v: unknown, p: Path, alone: boolean): Even
 function readReceipt(r: TestFileReader, v: unknown, p: Path): ReceiptStep | undefined {
   const o = r.obj(v, p, 'receipt');
   if (!o) return undefined;
-  const checked = r.keys(o, p, ['channel', 'status', 'subject', 'template', 'reason'], 'receipt');
+  const checked = r.keys(o, p, ['channel', 'status', ...RECEIPT_PICKS, 'reason'], 'receipt');
   const channel = r.required(o, 'channel', p, 'a receipt', checked) ? r.str(o['channel'], [...p, 'channel'], 'channel') : undefined;
   if (channel !== undefined) r.reference({ kind: 'channel', name: channel }, [...p, 'channel']);
   const status = r.required(o, 'status', p, 'a receipt', checked) ? r.oneOf(o['status'], [...p, 'status'], RECEIPT_STATUSES, 'a receipt status') : undefined;
-  const subject = o['subject'] === undefined ? undefined : r.str(o['subject'], [...p, 'subject'], 'subject');
-  const template = o['template'] === undefined ? undefined : r.str(o['template'], [...p, 'template'], 'template');
-  if (template !== undefined) r.reference({ kind: 'template', name: template }, [...p, 'template']);
+  const pick: Record<string, string> = {};
+  for (const k of RECEIPT_PICKS) {
+    if (o[k] === undefined) continue;
+    // A key may be written as a number (INV numbers, order ids): the store keeps its decimal string.
+    const value = k === 'key' && typeof o[k] === 'number' ? String(o[k]) : r.str(o[k], [...p, k], k);
+    if (value !== undefined) pick[k] = value;
+  }
+  if (pick['template'] !== undefined) r.reference({ kind: 'template', name: pick['template'] }, [...p, 'template']);
+  if (pick['journey'] !== undefined) r.reference({ kind: 'journey', name: pick['journey'] }, [...p, 'journey']);
+  if (pick['step'] !== undefined) r.reference({ kind: 'send-step', name: pick['step'], ...(pick['journey'] ? { journey: pick['journey'] } : {}) }, [...p, 'step']);
   const reason = o['reason'] === undefined ? undefined : r.str(o['reason'], [...p, 'reason'], 'reason');
   if (channel === undefined || status === undefined) return undefined;
-  return { kind: 'receipt', channel, status, ...(subject ? { subject } : {}), ...(template ? { template } : {}), ...(reason ? { reason } : {}) };
+  return { kind: 'receipt', channel, status, pick, ...(reason ? { reason } : {}) };
 }
 
 /** Which step it is: one of STEP_KINDS, or a problem (with a did-you-mean for a misspelt kind). */

@@ -25,7 +25,7 @@ events:
 `,
   'policies/texts.policy.yaml': 'policy: texts\nchannels: [sms, email]\nfailover: { on: [failed, bounced, timeout], deliveryTimeout: 1h }\n',
   'templates/shipped.template.yaml': 'template: shipped\nsms: { en: { body: "Order {{trigger.orderId}} shipped" } }\nemail: { en: { subject: "Order {{trigger.orderId}}", text: "shipped" } }\n',
-  'journeys/shipped.journey.yaml': 'journey: shipped\ntrigger: { event: shipped, reentry: always }\nsteps:\n  - send: shipped\n',
+  'journeys/shipped.journey.yaml': 'journey: shipped\ntrigger: { event: shipped, key: event.orderId, reentry: after-exit }\nsteps:\n  - id: notify\n    send: shipped\n',
 };
 
 const header = `subjects:
@@ -115,17 +115,45 @@ describe('the receipt step', () => {
       {
         name: 'nothing awaits',
         ok: false,
-        why: ['no message awaits a receipt on sms (none does); a message awaits one when its channel answered accepted (outcomes:)'],
+        why: ['no message awaits a receipt on sms (none does); a message awaits one when its channel answered accepted (outcomes:) and its delivery timeout has not passed'],
       },
-      { name: 'two await', ok: false, why: ['2 messages await a receipt on sms (shipped to ada, shipped to bob): name the one with subject: and template:'] },
+      {
+        name: 'two await',
+        ok: false,
+        why: [
+          '2 messages await a receipt on sms: shipped to ada (shipped/notify, key O-1, to +4915100000001); shipped to bob (shipped/notify, key O-2, to +4915100000002); pick one with subject:, template:, journey:, step:, key: or to:',
+        ],
+      },
       { name: 'two await, one named', ok: true, why: [] },
       {
         name: 'none of that subject',
         ok: false,
-        why: ['no message of subject bob awaits a receipt on sms (those that do: shipped to ada); a message awaits one when its channel answered accepted (outcomes:)'],
+        why: [
+          'no message (subject bob) awaits a receipt on sms (those that do: shipped to ada (shipped/notify, key O-1, to +4915100000001)); a message awaits one when its channel answered accepted (outcomes:) and its delivery timeout has not passed',
+        ],
       },
     ]);
     expect(results[1]!.failure).toMatchObject({ step: 'receipt sms delivered' });
+  });
+
+  it("picks one of a subject's messages by its instance's key (one journey per order), its step, or its address", async () => {
+    const { problems, results } = await run(
+      'keys',
+      `  - name: by key
+    steps:
+      - event: { type: shipped, data: { subjectId: ada, orderId: O-1 } }
+      - event: { type: shipped, data: { subjectId: ada, orderId: O-2 } }
+      - receipt: { channel: sms, status: bounced, subject: ada, key: O-2 }
+      - expect:
+          sent: [{ channel: email, content: { subject: Order O-2 } }]
+          notSent: [{ channel: email, content: { subject: Order O-1 } }]
+      - receipt: { channel: sms, status: delivered, step: notify, to: "+4915100000001" }
+      - expect:
+          archive: [{ status: delivered }, { status: delivered }]
+`,
+    );
+    expect(problems).toEqual([]);
+    expect(results.map((r) => ({ ok: r.ok, why: r.failure?.messages ?? [] }))).toEqual([{ ok: true, why: [] }]);
   });
 
   it('reports an event type the project does not declare before anything runs, unless the step expects its refusal', async () => {

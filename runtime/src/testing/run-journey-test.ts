@@ -120,30 +120,53 @@ function formatElapsed(ms: number): string {
   return [d && `${d}d`, h && `${h}h`, m && `${m}m`, sec && `${sec}s`, rest && `${rest}ms`].filter(Boolean).join('') || '0ms';
 }
 
+/** A message awaiting a receipt, with what a `receipt` step can pick it by. */
+interface Awaiting {
+  readonly delivery: Delivery;
+  readonly to: string | undefined;
+  readonly key: string | undefined;
+}
+
 /**
- * Applies a `receipt` step to the one message it picks: awaiting a receipt on its channel (of
- * its subject and template, when given). None, or several, is the test's mistake, said so.
+ * Applies a `receipt` step to the one message it picks: awaiting a receipt on its channel, and
+ * matching each of its `subject`, `template`, `journey`, `step`, `key`, `to`. None, or several,
+ * is the test's mistake, said so with the messages that do await one.
  */
 async function applyReceipt(runtime: Runtime, step: ReceiptStep): Promise<string | undefined> {
-  const awaiting: Delivery[] = [];
+  const awaiting: Awaiting[] = [];
   for (let cursor: string | null | undefined; cursor !== null; ) {
     const page = await runtime.searchArchive({ status: 'awaiting-receipt', channel: step.channel, limit: 500, ...(cursor ? { cursor } : {}) });
-    awaiting.push(...page.items.map((m) => m.delivery));
+    for (const m of page.items) {
+      const key = (await runtime.getInstance(m.delivery.instanceId))?.key;
+      awaiting.push({ delivery: m.delivery, to: m.contents.findLast((c) => c.channel === step.channel)?.to, key });
+    }
     cursor = page.cursor;
   }
   // Oldest first, as they were sent: the search pages newest first.
-  awaiting.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
-  const picked = awaiting.filter((d) => (step.subject === undefined || d.subjectId === step.subject) && (step.template === undefined || d.template === step.template));
-  const which = [step.subject && `of subject ${step.subject}`, step.template && `of template ${step.template}`].filter(Boolean).join(' ');
-  const describe = (d: Delivery) => `${d.template} to ${d.subjectId}`;
+  awaiting.sort((a, b) => a.delivery.createdAt - b.delivery.createdAt || (a.delivery.id < b.delivery.id ? -1 : 1));
+  const { subject, template, journey, step: node, key, to } = step.pick;
+  const picked = awaiting.filter(
+    (a) =>
+      (subject === undefined || a.delivery.subjectId === subject) &&
+      (template === undefined || a.delivery.template === template) &&
+      (journey === undefined || a.delivery.journey === journey) &&
+      (node === undefined || a.delivery.node === node) &&
+      (key === undefined || a.key === key) &&
+      (to === undefined || a.to === to),
+  );
+  const which = Object.entries(step.pick)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
+  const describe = (a: Awaiting) =>
+    `${a.delivery.template} to ${a.delivery.subjectId} (${[`${a.delivery.journey}/${a.delivery.node}`, a.key !== undefined && `key ${a.key}`, a.to !== undefined && `to ${a.to}`].filter(Boolean).join(', ')})`;
   if (picked.length === 0) {
-    const others = awaiting.length === 0 ? 'none does' : `those that do: ${awaiting.map(describe).join(', ')}`;
-    return `no message ${which ? `${which} ` : ''}awaits a receipt on ${step.channel} (${others}); a message awaits one when its channel answered accepted (outcomes:)`;
+    const others = awaiting.length === 0 ? 'none does' : `those that do: ${awaiting.map(describe).join('; ')}`;
+    return `no message ${which ? `(${which}) ` : ''}awaits a receipt on ${step.channel} (${others}); a message awaits one when its channel answered accepted (outcomes:) and its delivery timeout has not passed`;
   }
   if (picked.length > 1) {
-    return `${picked.length} messages ${which ? `${which} ` : ''}await a receipt on ${step.channel} (${picked.map(describe).join(', ')}): name the one with subject: and template:`;
+    return `${picked.length} messages ${which ? `(${which}) ` : ''}await a receipt on ${step.channel}: ${picked.map(describe).join('; ')}; pick one with subject:, template:, journey:, step:, key: or to:`;
   }
-  const d = picked[0]!;
+  const d = picked[0]!.delivery;
   await runtime.receipt(d.providerMessageId!, step.status, step.reason);
   return undefined;
 }
