@@ -152,18 +152,19 @@ function historyTrimmed(history: readonly HistoryEntry[]): boolean {
   return history.length >= HISTORY_LIMIT && !(first !== undefined && first.node === null && first.note.startsWith('triggered by '));
 }
 
-const describeInstance = (i: Instance) => `${i.journey} for ${i.subjectId} (${i.status}${i.at ? ` at ${i.at}` : ''}${i.exitReason ? `, exit ${i.exitReason}` : ''})`;
+const describeInstance = (i: Instance) =>
+  `${i.journey} for ${i.subjectId}${i.key !== undefined ? ` (key ${i.key})` : ''} (${i.status}${i.at ? ` at ${i.at}` : ''}${i.exitReason ? `, exit ${i.exitReason}` : ''})`;
 
 /**
  * The instance an `instance:` block means: the latest started of those matching its journey and
  * subject, latest first. Instances started at the same virtual instant (the normal case: the
  * clock does not move between steps) go by `startOrder`, the one routing started last first.
  */
-function pickInstance(m: Pick<InstanceMatcher, 'journey' | 'subject'>, instances: readonly Instance[], startOrder?: ReadonlyMap<string, number>): Instance[] {
+function pickInstance(m: Pick<InstanceMatcher, 'journey' | 'subject' | 'key'>, instances: readonly Instance[], startOrder?: ReadonlyMap<string, number>): Instance[] {
   // Ids startOrder does not know rank below those it does, in the order given (negative ranks).
   return instances
     .map((i, index) => ({ i, rank: startOrder?.get(i.id) ?? index - instances.length }))
-    .filter(({ i }) => (m.journey === undefined || i.journey === m.journey) && (m.subject === undefined || i.subjectId === m.subject))
+    .filter(({ i }) => (m.journey === undefined || i.journey === m.journey) && (m.subject === undefined || i.subjectId === m.subject) && (m.key === undefined || i.key === m.key))
     .sort((a, b) => b.i.startedAt - a.i.startedAt || b.rank - a.rank)
     .map(({ i }) => i);
 }
@@ -199,7 +200,7 @@ function checkVisits(name: string, m: Pick<InstanceMatcher, 'visited' | 'notVisi
 }
 
 function checkInstance(m: InstanceMatcher, instances: readonly Instance[], startOrder?: ReadonlyMap<string, number>): string[] {
-  const who = [m.journey, m.subject && `for ${m.subject}`].filter(Boolean).join(' ') || 'any journey';
+  const who = [m.journey ?? 'any journey', m.subject && `for ${m.subject}`, m.key !== undefined && `(key ${m.key})`].filter(Boolean).join(' ');
   const [inst] = pickInstance(m, instances, startOrder);
   if (!inst) {
     const all = instances.length ? `; instances: ${instances.map(describeInstance).join('; ')}` : '; no journey started';
@@ -254,7 +255,8 @@ export function checkExpectation(e: Expectation, observed: Observed): string[] {
   if (e.instance) failures.push(...checkInstance(e.instance, observed.instances, observed.startOrder));
   if (e.noInstance) {
     const found = pickInstance(e.noInstance, observed.instances);
-    if (found.length) failures.push(`expected no instance of ${e.noInstance.journey ?? 'any journey'}${e.noInstance.subject ? ` for ${e.noInstance.subject}` : ''}, found ${found.map(describeInstance).join('; ')}`);
+    const n = e.noInstance;
+    if (found.length) failures.push(`expected no instance of ${n.journey ?? 'any journey'}${n.subject ? ` for ${n.subject}` : ''}${n.key !== undefined ? ` (key ${n.key})` : ''}, found ${found.map(describeInstance).join('; ')}`);
   }
   for (const m of e.archive ?? []) failures.push(...checkArchive(m, observed.archive));
   return failures;

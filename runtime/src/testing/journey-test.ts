@@ -31,6 +31,8 @@ export interface MessageMatcher {
 export interface InstanceMatcher {
   readonly journey?: string;
   readonly subject?: string;
+  /** Its `trigger.key` (one journey per invoice: `INV-2`); a number is taken as its decimal string. */
+  readonly key?: string;
   readonly status?: 'active' | 'completed' | 'exited' | 'failed';
   /** The node it waits in (null once it ended). */
   readonly at?: string | null;
@@ -63,7 +65,7 @@ export interface Expectation {
   readonly sentCount?: number;
   readonly instance?: InstanceMatcher;
   /** Instances (of the journey / subject named) that must not exist: `noInstance: { journey: x }`. */
-  readonly noInstance?: Pick<InstanceMatcher, 'journey' | 'subject'>;
+  readonly noInstance?: Pick<InstanceMatcher, 'journey' | 'subject' | 'key'>;
   /** Deliveries in the archive (all of the test so far). */
   readonly archive?: readonly DeliveryMatcher[];
 }

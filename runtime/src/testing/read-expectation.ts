@@ -36,9 +36,9 @@ export function readExpectation(r: TestFileReader, value: unknown, path: Path): 
     const p = [...path, 'noInstance'];
     const n = r.obj(e['noInstance'], p, 'noInstance');
     if (n) {
-      r.keys(n, p, ['journey', 'subject'], 'noInstance');
+      r.keys(n, p, ['journey', 'subject', 'key'], 'noInstance');
       which(r, n, p);
-      noInstance = n as Expectation['noInstance'];
+      noInstance = withKey(r, n, p) as Expectation['noInstance'];
     }
   }
   const archive =
@@ -77,6 +77,14 @@ function which(r: TestFileReader, m: Obj, path: Path): void {
   if (m['subject'] !== undefined) r.str(m['subject'], [...path, 'subject'], 'subject');
 }
 
+/** An instance's `key` as the store keeps it: a number written in the test is its decimal string. */
+function withKey(r: TestFileReader, m: Obj, path: Path): Obj {
+  if (m['key'] === undefined) return m;
+  if (typeof m['key'] === 'number') return { ...m, key: String(m['key']) };
+  r.str(m['key'], [...path, 'key'], 'key');
+  return m;
+}
+
 /** The journey a matcher names, for looking its steps up (none: any journey). */
 const journeyOf = (m: Obj) => (typeof m['journey'] === 'string' ? { journey: m['journey'] } : {});
 
@@ -108,7 +116,7 @@ function messageMatcher(r: TestFileReader, value: unknown, path: Path): MessageM
 function instanceMatcher(r: TestFileReader, value: unknown, path: Path): InstanceMatcher | undefined {
   const m = r.obj(value, path, 'instance');
   if (!m) return undefined;
-  r.keys(m, path, ['journey', 'subject', 'status', 'at', 'exitReason', 'vars', 'visited', 'notVisited', 'history'], 'instance');
+  r.keys(m, path, ['journey', 'subject', 'key', 'status', 'at', 'exitReason', 'vars', 'visited', 'notVisited', 'history'], 'instance');
   which(r, m, path);
   if (m['status'] !== undefined) r.oneOf(m['status'], [...path, 'status'], STATUSES, 'status');
   if (m['at'] !== undefined && m['at'] !== null) {
@@ -123,7 +131,7 @@ function instanceMatcher(r: TestFileReader, value: unknown, path: Path): Instanc
     steps.forEach((name, i) => r.reference({ kind: 'step', name, ...journeyOf(m) }, [...path, k, i]));
   }
   if (m['history'] !== undefined) r.strList(m['history'], [...path, 'history'], 'history');
-  return m as InstanceMatcher;
+  return withKey(r, m, path) as InstanceMatcher;
 }
 
 function deliveryMatcher(r: TestFileReader, value: unknown, path: Path): DeliveryMatcher | undefined {

@@ -150,10 +150,20 @@ describe('the receipt step', () => {
       - receipt: { channel: sms, status: delivered, step: notify, to: "+4915100000001" }
       - expect:
           archive: [{ status: delivered }, { status: delivered }]
+          instance: { journey: shipped, key: O-1, status: completed }
+          noInstance: { key: O-3 }
+  - name: an instance expectation names the key it looked for
+    steps:
+      - event: { type: shipped, data: { subjectId: ada, orderId: O-1 } }
+      - expect:
+          instance: { key: O-9 }
 `,
     );
     expect(problems).toEqual([]);
-    expect(results.map((r) => ({ ok: r.ok, why: r.failure?.messages ?? [] }))).toEqual([{ ok: true, why: [] }]);
+    expect(results.map((r) => ({ ok: r.ok, why: r.failure?.messages ?? [] }))).toEqual([
+      { ok: true, why: [] },
+      { ok: false, why: ['expected an instance of any journey (key O-9), found none; instances: shipped for ada (key O-1) (completed)'] },
+    ]);
   });
 
   it('reports an event type the project does not declare before anything runs, unless the step expects its refusal', async () => {
