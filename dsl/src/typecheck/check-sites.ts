@@ -142,7 +142,10 @@ export function checkJourney(
   // `trigger.x` there is the most natural slip: the event that will be the trigger is `event` here.
   const checkTriggerSite = (st: SourceText, sc: Record<string, Type>, expected: Type | undefined, key: string): Type => {
     const found: Problem[] = [];
+    const at = sites.length;
     const type = checkSite(st, sc, expected, found, sites);
+    // A subject id or key that is missing does not fail a step: the event starts nothing.
+    if ((key === 'subject' || key === 'key') && sites.length > at) sites[at] = { ...sites[at]!, whenMissing: 'starts-nothing' };
     for (const p of found) out.push(p.code === 'unknown-variable' && p.message === 'unknown variable `trigger`' ? triggerInTrigger(p, st, key, Object.keys(sc)) : p);
     return type;
   };

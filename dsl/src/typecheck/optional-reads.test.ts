@@ -6,13 +6,13 @@ const MANIFESTS: Record<string, string> = {
 };
 
 /** The optional-field-read warnings of a journey (its steps under `steps:`) on an event with optional fields. */
-function check(steps: string) {
+function check(steps: string, trigger = '{ event: order.placed }') {
   const p = new Project('/repo/proj', { readFile: (path) => MANIFESTS[path] });
   p.setFile(
     'herald.yaml',
     'project: p\nchannels:\n  email: { use: "@herald/channel-email" }\nevents:\n  order.placed:\n    fields: { subjectId: string, card: string?, address: "{city: string, zip: string?}?" }\n',
   );
-  const journey = `journey: j\ntrigger: { event: order.placed }\nsteps:\n${steps}`;
+  const journey = `journey: j\ntrigger: ${trigger}\nsteps:\n${steps}`;
   p.setFile('j.journey.yaml', journey);
   return p
     .check()
@@ -28,6 +28,17 @@ describe('optional-field-read', () => {
         line: 4,
         message: '`trigger.card` is optional (`string?`), and this reads it as if it were always there: when it is missing, the step fails',
         hint: 'give a default (`trigger.card ?? ""`), or test `has(trigger.card)` first (in a `branch` before this step, or `has(trigger.card) ? ... : ...`)',
+      },
+    ]);
+  });
+
+  it("says that a trigger's key or subject read from an optional field starts nothing when it is missing", () => {
+    expect(check('  - send: x\n', '{ event: order.placed, key: event.card, reentry: after-exit }')).toEqual([
+      {
+        at: 'event.card',
+        line: 2,
+        message: '`event.card` is optional (`string?`), and this reads it as if it were always there: when it is missing, the event starts nothing for this journey',
+        hint: 'make it required in the event\'s declaration if every event has it, or give a non-empty default (`event.card ?? "none"`): an empty one starts nothing too',
       },
     ]);
   });

@@ -24,6 +24,11 @@ export interface CheckedSite {
   readonly ast: ExprNode;
   readonly nodeTypes: ReadonlyMap<ExprNode, Type>;
   readonly optionalReads: readonly MemberNode[];
+  /**
+   * What a missing value costs: a step fails (the default), or — for a trigger's `subject` and
+   * `key`, worked out before any step — the event starts nothing for the journey.
+   */
+  readonly whenMissing?: 'step-fails' | 'starts-nothing';
 }
 
 /** `trigger.card.kind` for a chain of names; undefined for anything else (a call, an index). */
@@ -56,11 +61,14 @@ export function unguardedOptionalReads(sites: readonly CheckedSite[]): Problem[]
       if (path === undefined || tolerant.has(read) || guarded.has(path) || told.has(path)) continue;
       told.add(path);
       const type = site.nodeTypes.get(read);
+      const startsNothing = site.whenMissing === 'starts-nothing';
       problems.push({
         code: 'optional-field-read',
-        message: `\`${path}\` is optional${type && type.kind !== 'dyn' ? ` (\`${typeToString(type)}?\`)` : ''}, and this reads it as if it were always there: when it is missing, the step fails`,
+        message: `\`${path}\` is optional${type && type.kind !== 'dyn' ? ` (\`${typeToString(type)}?\`)` : ''}, and this reads it as if it were always there: when it is missing, ${startsNothing ? 'the event starts nothing for this journey' : 'the step fails'}`,
         span: spanInText(site.st, read.start, read.end),
-        hint: `give a default (\`${path} ?? ""\`), or test \`has(${path})\` first (in a \`branch\` before this step, or \`has(${path}) ? ... : ...\`)`,
+        hint: startsNothing
+          ? `make it required in the event's declaration if every event has it, or give a non-empty default (\`${path} ?? "none"\`): an empty one starts nothing too`
+          : `give a default (\`${path} ?? ""\`), or test \`has(${path})\` first (in a \`branch\` before this step, or \`has(${path}) ? ... : ...\`)`,
       });
     }
   }
