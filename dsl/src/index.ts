@@ -49,4 +49,4 @@ export { toDot } from './graph/to-dot.js';
 export { graphEdges, nodeLabel, type GraphEdge } from './graph/graph-model.js';
 export { lowerProject } from './lower/lower-project.js';
 export { IR_SCHEMA } from './lower/ir-schema.js';
-export { readFileOrUndefined, isFolderOnDisk, isFileOnDisk } from './project/node-host.js';
+export { readFileOrUndefined, isFolderOnDisk, isFileOnDisk, fileSizeOnDisk } from './project/node-host.js';

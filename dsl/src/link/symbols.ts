@@ -36,7 +36,7 @@ export interface ProjectModel {
    * The text of a file by absolute path (a file given to the project first), for plugin config
    * values whose schema marks them `"x-herald-file": "json"`. Absent: their contents are not judged.
    */
-  readonly readFile?: (absPath: string) => string | undefined;
+  readonly readFile?: (absPath: string, maxBytes?: number) => string | undefined;
 }
 
 /** What a path names; files given to the project count as files. */

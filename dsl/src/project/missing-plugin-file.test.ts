@@ -8,14 +8,14 @@ import { tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { isFileOnDisk, isFolderOnDisk, readFileOrUndefined } from './node-host.js';
+import { fileSizeOnDisk, isFileOnDisk, isFolderOnDisk, readFileOrUndefined } from './node-host.js';
 import { Project, type CompilerHost } from './project.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'herald-plugin-file-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-const ON_DISK: CompilerHost = { readFile: readFileOrUndefined, isFolder: isFolderOnDisk, isFile: isFileOnDisk, pluginRoots: [REPO_ROOT] };
+const ON_DISK: CompilerHost = { readFile: readFileOrUndefined, isFolder: isFolderOnDisk, isFile: isFileOnDisk, fileSize: fileSizeOnDisk, pluginRoots: [REPO_ROOT] };
 
 /** A project folder whose herald.yaml has the source's `path` value on line 5, column 21. */
 function projectOn(name: string, path: string, host: CompilerHost = ON_DISK, collection = 'customers'): Project {
@@ -117,9 +117,13 @@ describe('invalid-plugin-file on disk', () => {
     expect(codes(p)).toEqual([]);
   });
 
-  it('only checks a file over 5 MB for being there', () => {
+  it('only checks a file over 5 MB for being there, without reading it when the host can tell its size', () => {
     write('big', 'data/crm.json', `{ "customers": {}, "pad": "${'x'.repeat(5 * 1024 * 1024)}"`);
     expect(codes(projectOn('big', 'data/crm.json'))).toEqual([]);
+    const reads: string[] = [];
+    const counting: CompilerHost = { ...ON_DISK, readFile: (path) => (reads.push(path), readFileOrUndefined(path)) };
+    expect(codes(projectOn('big', 'data/crm.json', counting))).toEqual([]);
+    expect(reads.filter((r) => r.endsWith('data/crm.json'))).toEqual([]);
   });
 
   it('refuses `-`, a URL and an empty path for the data file', () => {

@@ -21,6 +21,16 @@ export function isFolderOnDisk(path: string): boolean {
   }
 }
 
+/** Bytes, following symlinks; undefined for a path that names no file. */
+export function fileSizeOnDisk(path: string): number | undefined {
+  try {
+    const s = statSync(path);
+    return s.isFile() ? s.size : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Follows symlinks, as a plugin opening the path would. */
 export function isFileOnDisk(path: string): boolean {
   try {

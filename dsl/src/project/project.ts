@@ -47,6 +47,12 @@ export interface CompilerHost {
    * (node-host.ts). A `"json"` file is then read through `readFile` and must parse.
    */
   readonly isFile?: (absPath: string) => boolean;
+  /**
+   * A file's size in bytes, asked before a `"json"` data file is read: one over the check's limit
+   * is not read at all (the editor compiles on every keystroke). Without it, files are read to be
+   * measured; hosts on disk pass `fileSizeOnDisk` (node-host.ts).
+   */
+  readonly fileSize?: (absPath: string) => number | undefined;
 }
 
 
@@ -158,11 +164,17 @@ export class Project {
     return 'missing';
   };
 
-  /** The text of a file by absolute path: a file given to the project is read from memory. */
-  private readAbsolute = (absPath: string): string | undefined => {
+  /**
+   * The text of a file by absolute path: a file given to the project is read from memory; one on
+   * the host larger than `maxBytes` (when the host can tell) is not read, and is undefined.
+   */
+  private readAbsolute = (absPath: string, maxBytes?: number): string | undefined => {
     const rel = posix.relative(this.root, absPath);
     const inside = rel !== '' && rel !== '..' && !rel.startsWith('../') && !posix.isAbsolute(rel);
-    return (inside ? this.entries.get(rel)?.text : undefined) ?? this.host.readFile(absPath);
+    const given = inside ? this.entries.get(rel)?.text : undefined;
+    if (given !== undefined) return given;
+    if (maxBytes !== undefined && (this.host.fileSize?.(absPath) ?? 0) > maxBytes) return undefined;
+    return this.host.readFile(absPath);
   };
 
   private compiled(path: string, e: FileEntry): CompiledFile | undefined {

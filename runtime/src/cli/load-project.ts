@@ -2,7 +2,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isFileOnDisk, isFolderOnDisk, isYamlFile, Project, readFileOrUndefined, type CompileResult } from '@herald/dsl';
+import { fileSizeOnDisk, isFileOnDisk, isFolderOnDisk, isYamlFile, Project, readFileOrUndefined, type CompileResult } from '@herald/dsl';
 import { isProjectDir, requireProjectDir } from './require-project-dir.js';
 
 const SKIP_DIRS = new Set(['node_modules', '.git', '.herald', 'dist', 'out']);
@@ -46,7 +46,7 @@ export interface LoadedProject {
 export function openProject(dir: string): Project {
   requireProjectDir(dir);
   const root = resolve(dir).split(sep).join('/');
-  const project = new Project(root, { readFile: readFileOrUndefined, isFolder: isFolderOnDisk, isFile: isFileOnDisk, pluginRoots: bundledPluginRoots() });
+  const project = new Project(root, { readFile: readFileOrUndefined, isFolder: isFolderOnDisk, isFile: isFileOnDisk, fileSize: fileSizeOnDisk, pluginRoots: bundledPluginRoots() });
   for (const f of listYamlFiles(root)) project.setFile(f, readFileSync(join(root, f), 'utf8'));
   return project;
 }

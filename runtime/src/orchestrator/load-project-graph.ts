@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Project, classifyFile, hasErrors, isFileOnDisk, isFolderOnDisk, readFileOrUndefined, type Diagnostic, type GraphIR } from '@herald/dsl';
+import { Project, classifyFile, hasErrors, fileSizeOnDisk, isFileOnDisk, isFolderOnDisk, readFileOrUndefined, type Diagnostic, type GraphIR } from '@herald/dsl';
 
 export interface LoadedGraph {
   readonly ir: GraphIR | undefined;
@@ -28,7 +28,7 @@ export function runtimePluginRoots(): string[] {
 }
 
 export function loadProjectGraph(projectRoot: string): LoadedGraph {
-  const project = new Project(projectRoot, { readFile: readFileOrUndefined, isFolder: isFolderOnDisk, isFile: isFileOnDisk, pluginRoots: runtimePluginRoots() });
+  const project = new Project(projectRoot, { readFile: readFileOrUndefined, isFolder: isFolderOnDisk, isFile: isFileOnDisk, fileSize: fileSizeOnDisk, pluginRoots: runtimePluginRoots() });
   const walk = (dir: string): void => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       if (entry.isDirectory()) {

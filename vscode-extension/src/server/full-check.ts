@@ -3,7 +3,7 @@
  * Runs in a worker thread (check-worker.ts) or, where workers are unavailable, inline.
  */
 import { Worker } from 'node:worker_threads';
-import { isFileOnDisk, isFolderOnDisk, Project, readFileOrUndefined, type Diagnostic } from '@herald/dsl';
+import { fileSizeOnDisk, isFileOnDisk, isFolderOnDisk, Project, readFileOrUndefined, type Diagnostic } from '@herald/dsl';
 
 export type FullCheckRequest =
   | { readonly type: 'open'; readonly root: string; readonly pluginRoots: readonly string[] }
@@ -24,7 +24,7 @@ export class FullCheckState {
   handle(msg: FullCheckRequest): FullCheckResponse | undefined {
     switch (msg.type) {
       case 'open':
-        this.projects.set(msg.root, new Project(msg.root, { readFile: readFileOrUndefined, isFolder: isFolderOnDisk, isFile: isFileOnDisk, pluginRoots: msg.pluginRoots }));
+        this.projects.set(msg.root, new Project(msg.root, { readFile: readFileOrUndefined, isFolder: isFolderOnDisk, isFile: isFileOnDisk, fileSize: fileSizeOnDisk, pluginRoots: msg.pluginRoots }));
         return undefined;
       case 'close':
         this.projects.delete(msg.root);

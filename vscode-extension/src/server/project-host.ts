@@ -19,6 +19,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import {
   classifyFile,
+  fileSizeOnDisk,
   isFileOnDisk,
   isFolderOnDisk,
   isYamlFile,
@@ -498,6 +499,7 @@ export class ProjectHost {
     readFile: (p: string) => string | undefined;
     isFolder: (p: string) => boolean;
     isFile: (p: string) => boolean;
+    fileSize: (p: string) => number | undefined;
     pluginRoots: readonly string[];
   };
   private workspaceFolders: string[] = [];
@@ -510,6 +512,7 @@ export class ProjectHost {
       readFile: options.cacheReads ? (p) => this.cachedRead(p) : readFileOrUndefined,
       isFolder: isFolderOnDisk,
       isFile: isFileOnDisk,
+      fileSize: fileSizeOnDisk,
       pluginRoots: options.pluginRoots,
     };
     this.checker = this.createChecker();

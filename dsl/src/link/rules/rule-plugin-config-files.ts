@@ -106,7 +106,7 @@ function checkFile(ctx: LinkContext, config: JsonWithSource, who: string, { path
     return NOT_READ;
   }
   if (mark !== 'json' || !readFile) return NOT_READ;
-  const text = readFile(file);
+  const text = readFile(file, MAX_JSON_CHARS);
   if (text === undefined || text.length > MAX_JSON_CHARS) return NOT_READ;
   try {
     return JSON.parse(text) as unknown;
