@@ -360,11 +360,20 @@ export class Project {
     return result;
   }
 
-  compile(): CompileResult {
+  /**
+   * `tolerate`: error codes that do not stop the graph, reported as warnings instead — what a
+   * caller that does not need it knows does not matter to it (`herald test` swaps every plugin
+   * for a fixture or a capture, so a plugin's data file need not be there).
+   */
+  compile(options: { readonly tolerate?: ReadonlySet<string> } = {}): CompileResult {
     const checked = this.check();
-    if (checked.diagnostics.some((d) => d.severity === 'error')) return { ir: undefined, diagnostics: checked.diagnostics };
+    const tolerate = options.tolerate;
+    const diagnostics = tolerate
+      ? checked.diagnostics.map((d) => (d.severity === 'error' && tolerate.has(d.code) ? { ...d, severity: 'warning' as const } : d))
+      : checked.diagnostics;
+    if (diagnostics.some((d) => d.severity === 'error')) return { ir: undefined, diagnostics };
     const ir = lowerProject({ model: checked.model, symbols: checked.symbols, scopes: checked.scopes, fileOf: (p) => this.sourceFile(p) });
-    return { ir, diagnostics: checked.diagnostics };
+    return { ir, diagnostics };
   }
 }
 

@@ -90,6 +90,16 @@ describe('herald test', () => {
     expect(code).toBe(0);
   });
 
+  it("runs the tests of a project whose data file is missing (they run on fixtures), and says herald dev would stop", async () => {
+    const project = exampleWithOneTest(join(scratch, 'no-data'), 'runs without crm.json');
+    rmSync(join(project, 'data', 'crm.json'));
+    const r = await heraldTest(project);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('✓ runs without crm.json');
+    expect(r.stderr).toContain('warning missing-plugin-file');
+    expect(r.stderr).toContain('run on fixtures, so they run; herald dev and herald start would stop on the above');
+  });
+
   it.each(['onboarding', 'order-lifecycle'])('passes on the %s example, which ships journey tests too', async (name) => {
     const { out, code } = await heraldTest(fileURLToPath(new URL(`../../../../examples/${name}`, import.meta.url)));
     const summary = out.trimEnd().split('\n').at(-1) ?? '';
