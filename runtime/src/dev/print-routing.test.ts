@@ -6,6 +6,12 @@ const event = { id: 'e-1', type: 'invoice.overdue' };
 describe('routingLine', () => {
   it('says what routing decided, shaped like the delivery lines', () => {
     expect(routingLine({ kind: 'started', event, journey: 'invoice-overdue', subjectId: 'c-100', instanceId: 'i-1' })).toBe('  c-100 invoice-overdue: started by invoice.overdue');
+    // With a trigger.key: the key, as written when it is a plain id, else quoted, and cut short.
+    expect(routingLine({ kind: 'started', event, journey: 'invoice-overdue', subjectId: 'c-100', instanceId: 'i-1', key: 'INV-1' })).toBe(
+      '  c-100 invoice-overdue: started by invoice.overdue (key INV-1)',
+    );
+    expect(routingLine({ kind: 'started', event, journey: 'j', subjectId: 'c', instanceId: 'i', key: 'Q"x' })).toBe('  c j: started by invoice.overdue (key "Q\\"x")');
+    expect(routingLine({ kind: 'started', event, journey: 'j', subjectId: 'c', instanceId: 'i', key: 'k'.repeat(5000) })).toBe(`  c j: started by invoice.overdue (key ${'k'.repeat(37)}...)`);
     expect(
       routingLine({ kind: 'not-started', event, journey: 'invoice-overdue', subjectId: 'c-100', cause: 'reentry', reason: 'reentry after-exit: instance i-1 is still active' }),
     ).toBe('  c-100 invoice-overdue: not started by invoice.overdue: reentry after-exit: instance i-1 is still active');

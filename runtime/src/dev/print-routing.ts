@@ -4,6 +4,7 @@
  * delivery decisions (print-decisions.ts): an event the API accepted (202) may start nothing,
  * and without this line the terminal would stay silent about why.
  */
+import { showKey } from '../engine/start-instance.js';
 import type { RoutingDecision } from '../orchestrator/route-event.js';
 
 /** One line per decision, shaped like the delivery lines: `  <subject> <journey>: …`. */
@@ -11,7 +12,7 @@ export function routingLine(decision: RoutingDecision): string {
   const by = decision.event.type;
   switch (decision.kind) {
     case 'started':
-      return `  ${decision.subjectId} ${decision.journey}: started by ${by}`;
+      return `  ${decision.subjectId} ${decision.journey}: started by ${by}${decision.key === undefined ? '' : ` (key ${showKey(decision.key)})`}`;
     case 'not-started':
       return `  ${decision.subjectId === null ? '' : `${decision.subjectId} `}${decision.journey}: not started by ${by}: ${decision.reason}`;
     case 'no-subject-id':

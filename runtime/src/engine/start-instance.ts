@@ -147,18 +147,27 @@ function evaluateKey(j: CompiledJourney, event: IncomingEvent): { ok: true; key:
  * - `after-exit`: a new one once none is active;
  * - `always`: any number at once.
  */
+/**
+ * A key as messages show it: as written when it is a plain id (`INV-1`), else quoted; cut at 40
+ * characters (a key is the customer's data: a 5,000-character one must not fill a terminal).
+ */
+export function showKey(key: string): string {
+  const cut = key.length > 40 ? `${key.slice(0, 37)}...` : key;
+  return /^[\w.:@/#-]+$/.test(key) ? cut : JSON.stringify(cut);
+}
+
 export function reentryBlock(reentry: Reentry, existing: readonly Instance[], key?: string): string | null {
   // Without a key every instance of the subject counts, keyed ones too: a journey whose `key:`
   // was removed is per subject again, and those who ran it keyed have run it (reentry never).
   // With one, only that key's (and not the key-less ones of before the key was added).
   const same = (i: Instance) => key === undefined || i.key === key;
-  const ofKey = key === undefined ? '' : ` (key ${key})`;
+  const ofKey = key === undefined ? '' : ` (key ${showKey(key)})`;
   switch (reentry) {
     case 'always':
       return null;
     case 'never': {
       const first = existing.find(same);
-      return first ? `reentry never: instance ${first.id} (${first.status}${key === undefined ? '' : `, key ${key}`}) exists` : null;
+      return first ? `reentry never: instance ${first.id} (${first.status}${key === undefined ? '' : `, key ${showKey(key)}`}) exists` : null;
     }
     case 'after-exit': {
       const live = existing.find((i) => i.status === 'active' && same(i));

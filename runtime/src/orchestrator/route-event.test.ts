@@ -121,7 +121,7 @@ describe.each([
     // o-1's instance ends: the same key may start again.
     await route(setup, 'order.delivered', { subjectId: 's-1', orderId: 'o-1' });
     expect(await route(setup, 'order.shipped', { subjectId: 's-1', orderId: 'o-1' }, 'ship-3')).toEqual([
-      { kind: 'started', type: 'order.shipped', journey: 'shipped', subjectId: 's-1', instanceId: expect.stringContaining('ship-3') },
+      { kind: 'started', type: 'order.shipped', journey: 'shipped', subjectId: 's-1', instanceId: expect.stringContaining('ship-3'), key: 'o-1' },
     ]);
     const keys = (await setup.runtime.findInstances({ journey: 'shipped', subjectId: 's-1' })).map((i) => [i.key, i.status]).sort();
     expect(keys).toEqual([['o-1', 'active'], ['o-1', 'exited'], ['o-2', 'active']]);

@@ -36,7 +36,7 @@ export interface Routed {
  * accepted (202) started nothing is otherwise only in debug logs.
  */
 export type RoutingDecision =
-  | { readonly kind: 'started'; readonly event: RoutedEventRef; readonly journey: string; readonly subjectId: string; readonly instanceId: string }
+  | { readonly kind: 'started'; readonly event: RoutedEventRef; readonly journey: string; readonly subjectId: string; readonly instanceId: string; readonly key?: string }
   | {
       readonly kind: 'not-started';
       readonly event: RoutedEventRef;
@@ -142,7 +142,7 @@ export async function routeEvent(ctx: HandlerContext, event: IncomingEvent, repe
     const result = advance(graph, fresh, { kind: 'start' }, { now, subject });
     const exclusive = exclusivityOf(c.reentry);
     started.push({ instance: redactEndedInstance(result.instance, graph.ir.project.archive.redact), ...(exclusive ? { exclusive } : {}) });
-    decisions.push({ kind: 'started', event: ref, journey: c.journey, subjectId: c.subjectId, instanceId: id });
+    decisions.push({ kind: 'started', event: ref, journey: c.journey, subjectId: c.subjectId, instanceId: id, ...(c.key === undefined ? {} : { key: c.key }) });
     await addInstanceEffectsStarted(ctx, parts, graph, result.instance, result.effects, subject, now);
   }
 

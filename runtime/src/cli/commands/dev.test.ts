@@ -189,7 +189,7 @@ describe('herald dev', () => {
       expect(lines.join('')).not.toContain('from earlier runs');
       await post(url, '/subjects/c-100', subject, 'PUT');
       expect((await post(url, '/events', overdue('INV-1'))).status).toBe(202);
-      await vi.waitFor(() => expect(lines).toContain('  c-100 invoice-overdue: started by invoice.overdue\n'));
+      await vi.waitFor(() => expect(lines).toContain('  c-100 invoice-overdue: started by invoice.overdue (key INV-1)\n'));
       await first.catcher.waitFor((m) => m.subject.includes('INV-1'));
     } finally {
       await first.close();
