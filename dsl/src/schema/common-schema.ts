@@ -46,6 +46,8 @@ export const expression = (what: string, type = 'any'): JsonSchema =>
 export const expressionValue = (what: string): JsonSchema =>
   doc(`${what}: an expression, or a literal number, bool or null.`, {
     type: ['string', 'number', 'boolean', 'null'],
+    // An empty string is no expression (the empty text is `'""'`): said once, by the schema.
+    minLength: 1,
     'x-expression': 'any',
   });
 

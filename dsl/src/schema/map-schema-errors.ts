@@ -233,6 +233,9 @@ function mapOne(e: ErrorObject, root: YNode, path: (string | number)[]): Problem
         hint: x ?? `write a number ${bound} ${limit}`,
       };
     }
+    case 'minLength':
+      // ajv's "must NOT have fewer than 1 characters": every minLength in Herald's schemas is 1.
+      return { code: 'invalid-value', message: `\`${name}\` must not be empty`, span: where, hint: hintOf(e) };
     case 'anyOf':
     case 'oneOf':
       return { code: 'invalid-value', message: `\`${name}\` does not have any of the accepted forms`, span: where, hint: hintOf(e) };

@@ -91,6 +91,8 @@ function withoutBraces(text: string, scope: Readonly<Record<string, Type>>): str
 
 /** Check one expression; returns its type (dyn when it does not parse). */
 export function checkSite(st: SourceText, scope: Readonly<Record<string, Type>>, expected: Type | undefined, out: Problem[], sites?: CheckedSite[]): Type {
+  // `key: ""`: the schema says it must not be empty (every expression's minLength); a parse error would say it twice.
+  if (st.text === '') return T.dyn;
   // `{{ x }}` is template syntax; a habit from other tools. Say so once instead of a cascade of parse errors.
   const wrapped = MUSTACHE_WRAPPED.exec(st.text);
   if (wrapped) {
