@@ -136,6 +136,21 @@ describe('the receipt step', () => {
     expect(results[1]!.failure).toMatchObject({ step: 'receipt sms delivered' });
   });
 
+  it('says when the message it meant no longer awaits a receipt: its delivery timeout passed and it failed over', async () => {
+    const { results } = await run(
+      'late',
+      `  - name: too late
+    steps:
+      - event: { type: shipped, data: { subjectId: ada, orderId: O-1 } }
+      - advance: 2h
+      - receipt: { channel: sms, status: delivered, subject: ada }
+`,
+    );
+    expect(results[0]!.failure?.messages).toEqual([
+      expect.stringMatching(/^no message \(subject ada\) awaits a receipt on sms \(none does\); shipped to ada awaited one and no longer does \(sms got no receipt within 1h → failover to email; now delivered\); /),
+    ]);
+  });
+
   it("picks one of a subject's messages by its instance's key (one journey per order), its step, or its address", async () => {
     const { problems, results } = await run(
       'keys',

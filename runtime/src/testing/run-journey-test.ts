@@ -161,7 +161,9 @@ async function applyReceipt(runtime: Runtime, step: ReceiptStep): Promise<string
     `${a.delivery.template} to ${a.delivery.subjectId} (${[`${a.delivery.journey}/${a.delivery.node}`, a.key !== undefined && `key ${a.key}`, a.to !== undefined && `to ${a.to}`].filter(Boolean).join(', ')})`;
   if (picked.length === 0) {
     const others = awaiting.length === 0 ? 'none does' : `those that do: ${awaiting.map(describe).join('; ')}`;
-    return `no message ${which ? `(${which}) ` : ''}awaits a receipt on ${step.channel} (${others}); a message awaits one when its channel answered accepted (outcomes:) and its delivery timeout has not passed`;
+    const gone = await noLongerAwaiting(runtime, step);
+    const since = gone.length === 0 ? '' : `; ${gone.join('; ')}`;
+    return `no message ${which ? `(${which}) ` : ''}awaits a receipt on ${step.channel} (${others})${since}; a message awaits one when its channel answered accepted (outcomes:) and its delivery timeout has not passed`;
   }
   if (picked.length > 1) {
     return `${picked.length} messages ${which ? `(${which}) ` : ''}await a receipt on ${step.channel}: ${picked.map(describe).join('; ')}; pick one with subject:, template:, journey:, step:, key: or to:`;
@@ -169,6 +171,30 @@ async function applyReceipt(runtime: Runtime, step: ReceiptStep): Promise<string
   const d = picked[0]!.delivery;
   await runtime.receipt(d.providerMessageId!, step.status, step.reason);
   return undefined;
+}
+
+/**
+ * The messages the step could have meant that no longer await a receipt: their channel answered
+ * `accepted`, and then the delivery timeout, another receipt or a failover moved them on. Said
+ * with the last decision, so a test that advanced past the timeout learns why.
+ */
+async function noLongerAwaiting(runtime: Runtime, step: ReceiptStep): Promise<string[]> {
+  const out: string[] = [];
+  const { subject, template, journey, step: node } = step.pick;
+  for (let cursor: string | null | undefined; cursor !== null; ) {
+    const page = await runtime.searchArchive({ limit: 500, ...(cursor ? { cursor } : {}) });
+    for (const { delivery: d, attempts } of page.items) {
+      if (d.status === 'awaiting-receipt') continue;
+      if (!attempts.some((a) => a.channel === step.channel && (a.result as { status?: unknown } | null)?.status === 'accepted')) continue;
+      if ((subject !== undefined && d.subjectId !== subject) || (template !== undefined && d.template !== template)) continue;
+      if ((journey !== undefined && d.journey !== journey) || (node !== undefined && d.node !== node)) continue;
+      // The decision that gave this channel up (a timeout, a bounce) says why; else the last one.
+      const why = d.history.findLast((h) => h.channel === step.channel && h.outcome !== undefined) ?? d.history.at(-1);
+      out.push(`${d.template} to ${d.subjectId} awaited one and no longer does (${why?.note ?? 'no decision recorded'}; now ${d.status})`);
+    }
+    cursor = page.cursor;
+  }
+  return out;
 }
 
 export async function runJourneyTest(ir: GraphIR, test: JourneyTest, options: RunTestOptions): Promise<TestResult> {
