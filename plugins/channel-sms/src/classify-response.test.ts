@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyFetchError, classifyResponse, parseRetryAfter, twilioError } from './classify-response.js';
+import { classifyFetchError, classifyResponse, twilioError } from './classify-response.js';
 
 const NOW = Date.UTC(2030, 0, 1);
 const keep = (text: string) => text;
@@ -49,15 +49,6 @@ describe('twilioError', () => {
     expect(twilioError('{"code":21211,"message":"Invalid To","more_info":"https://www.twilio.com/docs/errors/21211","status":400}')).toEqual({ code: 21211, message: 'Invalid To' });
     expect(twilioError('{"code":"20003"}')).toEqual({ code: 20003 });
     for (const body of ['', 'Bad Request', '[]', '{"error":"x"}', '{"code":1.5}']) expect(twilioError(body)).toBeUndefined();
-  });
-});
-
-describe('parseRetryAfter', () => {
-  it('reads delay-seconds and HTTP dates, and ignores the rest', () => {
-    expect(parseRetryAfter(' 120 ', NOW)).toBe(120_000);
-    expect(parseRetryAfter('Tue, 01 Jan 2030 00:01:00 GMT', NOW)).toBe(60_000);
-    expect(parseRetryAfter('Mon, 31 Dec 2029 23:00:00 GMT', NOW)).toBe(0);
-    for (const v of [null, '', '1.5', '-3', 'soon']) expect(parseRetryAfter(v, NOW)).toBeUndefined();
   });
 });
 

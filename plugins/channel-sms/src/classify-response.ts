@@ -1,4 +1,4 @@
-import { accepted, bounced, delivered, failed } from '@herald/plugin-sdk';
+import { accepted, bounced, delivered, failed, parseRetryAfter } from '@herald/plugin-sdk';
 import type { DeliveryFailure, DeliveryResult } from '@herald/plugin-sdk';
 
 /** What we keep of a response: enough to classify it, with the start of its body. */
@@ -94,23 +94,6 @@ export function classifyFetchError(error: unknown, redact: Redact): DeliveryFail
   const message = messageOf(cause) ?? messageOf(error) ?? String(error);
   if (message === 'bad port') return failed.permanent('fetch refuses to connect to this port (a blocked port); give baseUrl another port', { code: 'BAD_PORT' });
   return failed.retryable(truncate(redact(`network error: ${message}`)), { code: code ?? 'NETWORK' });
-}
-
-/**
- * `Retry-After` as milliseconds from now: delay-seconds (`120`) or an HTTP date. Anything else
- * is ignored rather than guessed at; a date in the past means "now".
- */
-export function parseRetryAfter(value: string | null, nowMs: number): number | undefined {
-  const text = value?.trim();
-  if (text === undefined || text === '') return undefined;
-  if (/^\d+$/.test(text)) {
-    const ms = Number(text) * 1000;
-    return Number.isFinite(ms) ? ms : undefined;
-  }
-  // Date.parse also reads bare numbers such as "1.5" as dates; an HTTP date always names a day or month.
-  if (!/[A-Za-z]{3}/.test(text)) return undefined;
-  const at = Date.parse(text);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
 }
 
 export interface TwilioError {

@@ -21,7 +21,7 @@ import type { SmsConfig, SmsContent } from './sms-config.js';
 
 export type { SmsConfig, SmsContent } from './sms-config.js';
 export { IDEMPOTENCY_HEADER, SIGNATURE_HEADER } from './sms-config.js';
-export { BOUNCE_CODES, OPTED_OUT_CODE, classifyFetchError, classifyResponse, parseRetryAfter } from './classify-response.js';
+export { BOUNCE_CODES, OPTED_OUT_CODE, classifyFetchError, classifyResponse } from './classify-response.js';
 export { twilioSignature, verifyTwilioSignature } from './twilio-signature.js';
 
 const manifest = loadManifest(new URL('../herald-plugin.json', import.meta.url), 'channel');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyFetchError, classifyResponse, parseRetryAfter } from './classify-response.js';
+import { classifyFetchError, classifyResponse } from './classify-response.js';
 
 const NOW = Date.UTC(2030, 0, 1);
 const answer = (status: number, body = '', headers: Record<string, string> = {}) => ({
@@ -59,16 +59,6 @@ describe('classifyResponse', () => {
 
   it('retries a status it does not know', () => {
     expect(classifyResponse(answer(199), 'k', NOW)).toMatchObject({ retryable: true, code: 'HTTP_199' });
-  });
-});
-
-describe('parseRetryAfter', () => {
-  it('reads delay-seconds and HTTP dates, and ignores the rest', () => {
-    expect(parseRetryAfter('0', NOW)).toBe(0);
-    expect(parseRetryAfter(' 120 ', NOW)).toBe(120_000);
-    expect(parseRetryAfter('Tue, 01 Jan 2030 00:01:00 GMT', NOW)).toBe(60_000);
-    expect(parseRetryAfter('Mon, 31 Dec 2029 23:00:00 GMT', NOW)).toBe(0);
-    for (const v of [null, '', '1.5', '-3', 'soon', '9'.repeat(400)]) expect(parseRetryAfter(v, NOW)).toBeUndefined();
   });
 });
 

@@ -22,7 +22,7 @@ export type { WebhookPayload } from './build-request.js';
 export type { WebhookConfig, WebhookContent } from './webhook-config.js';
 export { IDEMPOTENCY_HEADER, SIGNATURE_HEADER } from './webhook-config.js';
 export { signatureHeader } from './sign.js';
-export { classifyFetchError, classifyResponse, parseRetryAfter } from './classify-response.js';
+export { classifyFetchError, classifyResponse } from './classify-response.js';
 
 const manifest = loadManifest(new URL('../herald-plugin.json', import.meta.url), 'channel');
 const USER_AGENT = `Herald-Webhook/${manifest.version}`;

@@ -28,6 +28,7 @@ export type { SourceFailure, SourceResult, SourceValue } from './source-result.j
 export { callbackReceipts, checkCallbackReading, refuseCallback } from './provider-callback.js';
 export type { CallbackContext, CallbackReading, CallbackReceipt, CallbackStatus, ProviderCallback } from './provider-callback.js';
 export { readResponseStart, RESPONSE_START_BYTES } from './read-response-start.js';
+export { parseRetryAfter } from './retry-after.js';
 export { DEFAULT_MESSAGE_ID_DOMAIN, messageIdFor } from './message-id.js';
 export { ANY_MESSAGE_KIND, MANIFEST_FILE, ManifestError, checkManifest, loadManifest } from './manifest.js';
 export type {
