@@ -154,13 +154,18 @@ export class Project {
     return this.host.isFolder?.(posix.join(this.root, rel)) ?? false;
   };
 
+  /** The project-relative path of an absolute one inside the project; undefined outside it (or the root itself). */
+  private insideProject(absPath: string): string | undefined {
+    const rel = posix.relative(this.root, absPath);
+    return rel !== '' && rel !== '..' && !rel.startsWith('../') && !posix.isAbsolute(rel) ? rel : undefined;
+  }
+
   /** What an absolute path names: a file given to the project is one even before it is saved. */
   private pathKind = (absPath: string): PathKind => {
-    const rel = posix.relative(this.root, absPath);
-    const inside = rel !== '' && rel !== '..' && !rel.startsWith('../') && !posix.isAbsolute(rel);
-    if (inside && this.entries.has(rel)) return 'file';
+    const rel = this.insideProject(absPath);
+    if (rel !== undefined && this.entries.has(rel)) return 'file';
     if (this.host.isFile?.(absPath)) return 'file';
-    if (inside ? this.isProjectFolder(rel) : this.host.isFolder?.(absPath)) return 'folder';
+    if (rel !== undefined ? this.isProjectFolder(rel) : this.host.isFolder?.(absPath)) return 'folder';
     return 'missing';
   };
 
@@ -169,9 +174,8 @@ export class Project {
    * the host larger than `maxBytes` (when the host can tell) is not read, and is undefined.
    */
   private readAbsolute = (absPath: string, maxBytes?: number): string | undefined => {
-    const rel = posix.relative(this.root, absPath);
-    const inside = rel !== '' && rel !== '..' && !rel.startsWith('../') && !posix.isAbsolute(rel);
-    const given = inside ? this.entries.get(rel)?.text : undefined;
+    const rel = this.insideProject(absPath);
+    const given = rel !== undefined ? this.entries.get(rel)?.text : undefined;
     if (given !== undefined) return given;
     if (maxBytes !== undefined && (this.host.fileSize?.(absPath) ?? 0) > maxBytes) return undefined;
     return this.host.readFile(absPath);
