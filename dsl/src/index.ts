@@ -21,7 +21,6 @@ export { MESSAGE_KINDS } from './schema/template-schema.js';
 export { STEP_KIND_KEYS, stepSchemas } from './schema/journey-schema.js';
 export { validatorFor, tryValidatorFor } from './schema/ajv-instance.js';
 export { parseYamlFile, DEFAULT_LIMITS as YAML_LIMITS } from './parse/parse-yaml-file.js';
-export { quoteTemplateValue, type QuoteEdit, type LinePosition } from './parse/quote-template-value.js';
 export { yamlNestsDeeperThan } from './parse/cst-depth.js';
 export type { YNode, YMap, YSeq, YScalar, YEntry } from './parse/yaml-tree.js';
 export { toJson, pointerToPath } from './parse/yaml-tree.js';

@@ -1,10 +1,10 @@
 /**
  * Quick fixes: a diagnostic that carries a `fix` (the did-you-mean of an unknown name, a key
- * or a value; quoting a `{{...}}` value) becomes a code action with that edit. A YAML syntax
- * error on a value that starts with `{{` and goes on with more text gets the same quoting,
- * found from the line (the dsl's quoteTemplateValue), where the compiler did not attach it.
+ * or a value; quoting a `{{...}}` value, also one YAML cannot parse because text follows it,
+ * which the compiler reports as `unquoted-template` with the fix) becomes a code action with
+ * that edit.
  */
-import { quoteTemplateValue, type Diagnostic as DslDiagnostic } from '@herald/dsl';
+import type { Diagnostic as DslDiagnostic } from '@herald/dsl';
 import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic } from 'vscode-languageserver';
 import { toLspRange } from './positions.js';
 
@@ -13,41 +13,22 @@ export interface DiagnosticData {
   readonly fix?: DslDiagnostic['fix'];
 }
 
-/** Codes a value that YAML reads as a mapping followed by more text may be reported under. */
-const SYNTAX_CODES: ReadonlySet<unknown> = new Set(['yaml-syntax', 'unquoted-template']);
-
-export function codeActions(params: CodeActionParams, published: readonly Diagnostic[], text: string | undefined): CodeAction[] {
+export function codeActions(params: CodeActionParams, published: readonly Diagnostic[]): CodeAction[] {
   if (params.context.only && !params.context.only.some((k) => CodeActionKind.QuickFix.startsWith(k))) return [];
   const uri = params.textDocument.uri;
   const out: CodeAction[] = [];
-  const quotedLines = new Set<number>();
   for (const d of params.context.diagnostics) {
     if (d.source !== 'herald') continue;
     // Clients send back `data`; look the diagnostic up among those published when one does not.
     const data = (d.data as DiagnosticData | undefined) ?? (published.find((p) => p.code === d.code && sameRange(p.range, d.range))?.data as DiagnosticData | undefined);
     const fix = data?.fix;
-    if (fix) {
-      out.push({
-        title: fix.title,
-        kind: CodeActionKind.QuickFix,
-        diagnostics: [d],
-        isPreferred: true,
-        edit: { changes: { [uri]: [{ range: toLspRange(fix.range), newText: fix.newText }] } },
-      });
-      continue;
-    }
-    if (text === undefined || !SYNTAX_CODES.has(d.code)) continue;
-    const line = d.range.start.line;
-    const quote = quotedLines.has(line) ? undefined : quoteTemplateValue(text, line);
-    if (!quote) continue;
-    // The parser may report one bad line more than once; one action quotes it.
-    quotedLines.add(line);
+    if (!fix) continue;
     out.push({
-      title: 'Quote this value',
+      title: fix.title,
       kind: CodeActionKind.QuickFix,
       diagnostics: [d],
       isPreferred: true,
-      edit: { changes: { [uri]: [quote] } },
+      edit: { changes: { [uri]: [{ range: toLspRange(fix.range), newText: fix.newText }] } },
     });
   }
   return out;

@@ -378,7 +378,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   );
 
   connection.onCodeAction((p) =>
-    guard('codeAction', () => codeActions(p, published.get(p.textDocument.uri)?.diagnostics ?? [], documents.get(p.textDocument.uri)?.getText()), []),
+    guard('codeAction', () => codeActions(p, published.get(p.textDocument.uri)?.diagnostics ?? []), []),
   );
 
   connection.onDocumentFormatting((p) =>
