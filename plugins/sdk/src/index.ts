@@ -25,8 +25,8 @@ export type {
 } from './delivery-result.js';
 export { checkSourceResult, isSourceResult, sourceFailed, sourceOk } from './source-result.js';
 export type { SourceFailure, SourceResult, SourceValue } from './source-result.js';
-export { callbackReceipts, checkCallbackReading, refuseCallback } from './provider-callback.js';
-export type { CallbackContext, CallbackReading, CallbackReceipt, CallbackStatus, ProviderCallback } from './provider-callback.js';
+export { callbackReceipts, checkCallbackReading, providerCallbackOf, refuseCallback } from './provider-callback.js';
+export type { CallbackContext, CallbackReading, CallbackReceipt, CallbackRequest, CallbackStatus, ProviderCallback } from './provider-callback.js';
 export { readResponseStart, RESPONSE_START_BYTES } from './read-response-start.js';
 export { parseRetryAfter } from './retry-after.js';
 export { DEFAULT_MESSAGE_ID_DOMAIN, messageIdFor } from './message-id.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { callbackReceipts, checkCallbackReading, refuseCallback } from './provider-callback.js';
+import { callbackReceipts, checkCallbackReading, providerCallbackOf, refuseCallback } from './provider-callback.js';
 
 describe('provider callback readings', () => {
   it('builds frozen readings that pass their own check', () => {
@@ -20,5 +20,18 @@ describe('provider callback readings', () => {
     expect(checkCallbackReading({ ok: true, receipts: [{ providerMessageId: 'a', status: 'failed', reason: 30003 }] })).toBe('receipt 0 has a reason that is not a string');
     expect(checkCallbackReading({ ok: false, status: 500, reason: 'x' })).toBe('readCallback refused with status 500 (400, 401 or 403)');
     expect(checkCallbackReading({ ok: false, status: 400 })).toBe('readCallback refused without a reason');
+  });
+
+  it('builds what readCallback gets from a request: headers lower-cased and joined, the media type, text and bytes', () => {
+    const body = new Uint8Array([0x63, 0x61, 0x66, 0xe9]);
+    const cb = providerCallbackOf({ url: 'https://h.example/callbacks/sms', headers: { 'Content-Type': 'Application/X-WWW-Form-URLEncoded; charset=utf-8', 'X-Sig': ['a', 'b'], gone: undefined }, body });
+    expect(cb).toEqual({
+      url: 'https://h.example/callbacks/sms',
+      headers: { 'content-type': 'Application/X-WWW-Form-URLEncoded; charset=utf-8', 'x-sig': 'a, b' },
+      contentType: 'application/x-www-form-urlencoded',
+      body: 'caf\ufffd',
+      rawBody: body,
+    });
+    expect(providerCallbackOf({ url: 'u', headers: {}, body: new Uint8Array() }).contentType).toBe('');
   });
 });

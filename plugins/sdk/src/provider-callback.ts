@@ -29,6 +29,39 @@ export interface ProviderCallback {
   readonly rawBody: Uint8Array;
 }
 
+/** An HTTP request as a server has it: header names in any case, a repeated header as a list. */
+export interface CallbackRequest {
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string | readonly string[] | undefined>>;
+  readonly body: Uint8Array;
+}
+
+/**
+ * The `ProviderCallback` of a request: header names lower-cased, a repeated header's values
+ * joined with `, `, the media type of its Content-Type, the body as bytes and as UTF-8 text. The
+ * runtime builds what `readCallback` gets with it, and the test kit's `providerCallback` too, so
+ * a plugin's tests see what it will see.
+ */
+export function providerCallbackOf(request: CallbackRequest): ProviderCallback {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value === undefined) continue;
+    const key = name.toLowerCase();
+    const joined = typeof value === 'string' ? value : value.join(', ');
+    // `X-A` and `x-a` are one header, sent twice.
+    headers[key] = Object.hasOwn(headers, key) ? `${headers[key]}, ${joined}` : joined;
+  }
+  const rawBody = request.body;
+  return Object.freeze({
+    url: request.url,
+    headers: Object.freeze(headers),
+    contentType: (headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase(),
+    // A leading BOM is kept: it is part of what was sent (and signed).
+    body: new TextDecoder('utf-8', { ignoreBOM: true }).decode(rawBody),
+    rawBody,
+  });
+}
+
 /** The outcomes a callback can report. Interim statuses (queued, sent) are not receipts: leave them out. */
 export type CallbackStatus = 'delivered' | 'bounced' | 'failed';
 

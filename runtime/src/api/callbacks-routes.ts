@@ -10,7 +10,7 @@
  * signature on top, over the URL the provider called: the public URL, when one is set.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { ProviderCallback } from '@herald/plugin-sdk';
+import { providerCallbackOf } from '@herald/plugin-sdk';
 import type { HeraldRuntime } from '../runtime-api.js';
 import { sendError } from './api-error.js';
 
@@ -19,20 +19,6 @@ declare module 'fastify' {
     /** With an API token, the token is also taken as the password of HTTP basic auth. */
     basicAuth?: boolean;
   }
-}
-
-/** The media type of a Content-Type header: without parameters, lower case; '' when absent. */
-function mediaType(header: string | undefined): string {
-  return (header ?? '').split(';')[0]!.trim().toLowerCase();
-}
-
-function headersOf(request: FastifyRequest): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(request.headers)) {
-    if (value === undefined) continue;
-    out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  return out;
 }
 
 /**
@@ -57,13 +43,11 @@ export function registerCallbacksRoutes(server: FastifyInstance, runtime: Herald
         return sendError(reply, 404, 'not_found', `no channel named ${JSON.stringify(channel)} in this project (${Object.keys(runtime.graph.channels).join(', ') || 'none'})`);
       }
       const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-      const callback: ProviderCallback = {
+      const callback = providerCallbackOf({
         url: calledUrl(request, publicUrl),
-        headers: headersOf(request),
-        contentType: mediaType(request.headers['content-type']),
-        body: raw.toString('utf8'),
-        rawBody: new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength),
-      };
+        headers: request.headers,
+        body: new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength),
+      });
       const outcome = await runtime.providerCallback(channel, callback);
       switch (outcome.kind) {
         case 'applied':

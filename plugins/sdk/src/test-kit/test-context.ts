@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { PluginClock, PluginContext, PluginLogger, QueryContext, SendContext } from '../context.js';
 import { messageIdFor } from '../message-id.js';
-import type { CallbackContext, ProviderCallback } from '../provider-callback.js';
+import { providerCallbackOf, type CallbackContext, type ProviderCallback } from '../provider-callback.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -119,30 +119,13 @@ export interface ProviderCallbackOptions {
  * cannot be).
  */
 export function providerCallback(options: ProviderCallbackOptions = {}): ProviderCallback {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(options.headers ?? {})) {
-    const key = name.toLowerCase();
-    const joined = typeof value === 'string' ? value : value.join(', ');
-    // `X-A` and `x-a` are one header, sent twice.
-    headers[key] = Object.hasOwn(headers, key) ? `${headers[key]}, ${joined}` : joined;
-  }
-  if (options.contentType !== undefined && !Object.hasOwn(headers, 'content-type') && options.contentType !== '') {
-    headers['content-type'] = options.contentType;
-  }
-  const rawBody = typeof options.body === 'string' || options.body === undefined ? new TextEncoder().encode(options.body ?? '') : new Uint8Array(options.body);
-  return Object.freeze({
-    url: options.url ?? 'https://herald.invalid/callbacks/test',
-    headers: Object.freeze(headers),
-    contentType: mediaType(options.contentType ?? headers['content-type']),
-    // Kept: a leading BOM is part of what was sent (and signed), as the runtime's Buffer decoding keeps it.
-    body: new TextDecoder('utf-8', { ignoreBOM: true }).decode(rawBody),
-    rawBody,
-  });
-}
-
-/** The media type of a Content-Type: without parameters, lower case; '' when absent. */
-function mediaType(header: string | undefined): string {
-  return (header ?? '').split(';')[0]!.trim().toLowerCase();
+  const headers: Record<string, string | readonly string[]> = { ...options.headers };
+  const hasContentType = Object.keys(headers).some((h) => h.toLowerCase() === 'content-type');
+  if (options.contentType !== undefined && options.contentType !== '' && !hasContentType) headers['content-type'] = options.contentType;
+  const body = typeof options.body === 'string' || options.body === undefined ? new TextEncoder().encode(options.body ?? '') : new Uint8Array(options.body);
+  const callback = providerCallbackOf({ url: options.url ?? 'https://herald.invalid/callbacks/test', headers, body });
+  // An explicit contentType wins over the header, as the option says.
+  return options.contentType === undefined ? callback : Object.freeze({ ...callback, contentType: options.contentType.split(';')[0]!.trim().toLowerCase() });
 }
 
 /** A signal that is already aborted, with a reason like the runtime's delivery timeout. */
