@@ -664,19 +664,6 @@ export function describeDriverConformance(
         expect(await driver.ledgerBegin('k2', T0 + 100)).toEqual({ state: 'in-flight', since: T0 });
       });
 
-      it('a unit marks ledger entries in flight with its other writes, leaving a done entry as it is; a conflicting unit marks nothing', async () => {
-        const result = { status: 'delivered', providerMessageId: 'msg-3' };
-        await driver.ledgerFinish('done-before', result, T0);
-        await mustCommit({ ledgerBegin: [{ key: 'k1', at: T0 + 10 }, { key: 'done-before', at: T0 + 10 }], enqueue: [timerJob('attempt-1', T0 + 10)] });
-        expect(await driver.ledgerBegin('k1', T0 + 20)).toEqual({ state: 'in-flight', since: T0 + 10 });
-        expect(await driver.ledgerBegin('done-before', T0 + 20)).toEqual({ state: 'done', result });
-        await mustCommit({ ledgerBegin: [{ key: 'k1', at: T0 + 30 }] });
-        expect(await driver.ledgerBegin('k1', T0 + 40)).toEqual({ state: 'in-flight', since: T0 + 10 });
-        await mustCommit({ instances: [{ instance: makeInstance({ id: 'inst-m' }), expectedSeq: null }] });
-        await mustConflict({ ledgerBegin: [{ key: 'k2', at: T0 + 50 }], instances: [{ instance: makeInstance({ id: 'inst-m' }), expectedSeq: null }] });
-        expect(await driver.ledgerBegin('k2', T0 + 60)).toEqual({ state: 'new' });
-      });
-
       it('begins in flight together: exactly one is new', async () => {
         const entries = await Promise.all([1, 2, 3, 4].map(() => driver.ledgerBegin('k1', T0)));
         expect(entries.filter((e) => e.state === 'new')).toHaveLength(1);

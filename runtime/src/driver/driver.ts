@@ -114,12 +114,7 @@ export interface UnitOfWork {
    */
   readonly unsent?: readonly string[];
   readonly archive?: readonly ArchiveWrite[];
-  /**
-   * Ledger entries this unit marks `in-flight` when they are absent (as `ledgerBegin`): the unit
-   * that makes an attempt due marks its key, so the mark is durable before the provider call.
-   */
-  readonly ledgerBegin?: readonly { readonly key: string; readonly at: number }[];
-  /** Ledger entries this unit finishes (as `ledgerFinish`), so a send's outcome lands with its archive and ack. */
+  /** Ledger entries this unit finishes (as `ledgerFinish`), so a re-run's outcome lands with its archive and ack. */
   readonly ledger?: readonly { readonly key: string; readonly result: unknown; readonly at: number }[];
   /** Event ids accepted by ingest: a second ingest of the same id is dropped. */
   readonly events?: readonly string[];

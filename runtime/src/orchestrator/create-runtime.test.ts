@@ -149,7 +149,7 @@ describe('orchestrator', () => {
     expect(message!.contents[0]!.fields['subject']).toBe('Order o-2 shipped');
   });
 
-  it('sends again with the same idempotency key and Message-ID when it died during the provider call (ledger in flight)', async () => {
+  it('sends again with the same idempotency key and Message-ID when it died during the provider call (no outcome in the ledger)', async () => {
     let crashed = false;
     let finishRefused = false;
     const begun: string[] = [];
@@ -188,8 +188,8 @@ describe('orchestrator', () => {
     expect(calls).toHaveLength(2);
     expect(calls[1]!.key).toBe(calls[0]!.key);
     expect(calls[1]!.messageId).toBe(calls[0]!.messageId);
-    // The first run asked nothing; the re-run asked the ledger, which held the unit's mark only.
-    expect(begun).toEqual([`${calls[0]!.key}#1 in-flight`]);
+    // The first run asked nothing; the re-run asked the ledger, which held nothing for it.
+    expect(begun).toEqual([`${calls[0]!.key}#1 new`]);
     // The possible duplicate is counted and said.
     expect(await runtime.metrics()).toContain('herald_attempts_resent_total{channel="email"} 1');
     expect(warnings.filter((w) => w.includes('sending again with the same idempotency key'))).toEqual([
@@ -200,15 +200,16 @@ describe('orchestrator', () => {
     expect(message!.attempts).toHaveLength(1);
   });
 
-  it('the unit that makes an attempt due marks it in flight and the attempt’s commit marks it done; the attempt asks the ledger nothing', async () => {
+  it('a first attempt leaves the ledger alone: no unit marks it, the attempt asks it nothing; its job is the mark', async () => {
     const ledgerCalls: string[] = [];
     const marks: string[] = [];
     const { runtime, project } = await setup({
       wrap: (d) => ({
         ...d,
         async commit(unit: UnitOfWork) {
-          for (const e of unit.ledgerBegin ?? []) marks.push(`in-flight ${e.key}${unit.events?.length ? ' (with the event)' : ''}`);
-          for (const e of unit.ledger ?? []) marks.push(`done ${e.key}${unit.archive?.length ? ' (with the archive)' : ''}`);
+          for (const e of unit.ledger ?? []) marks.push(`done ${e.key}`);
+          for (const e of unit.enqueue ?? []) if (e.job.kind === 'attempt') marks.push(`job ${e.id}${unit.events?.length ? ' (with the event)' : ''}`);
+          for (const id of unit.ack ?? []) if (unit.archive?.length) marks.push(`ack ${id} (with the archive)`);
           return d.commit(unit);
         },
         async ledgerBegin(key, now) {
@@ -226,8 +227,8 @@ describe('orchestrator', () => {
     await runtime.runUntilIdle(T0 + HOUR);
     const [call] = project.calls();
     expect(project.calls()).toHaveLength(1);
-    const key = `${call!.key}#1`;
-    expect(marks).toEqual([`in-flight ${key} (with the event)`, `done ${key} (with the archive)`]);
+    const job = `${call!.key}:1`;
+    expect(marks).toEqual([`job ${job} (with the event)`, `ack ${job} (with the archive)`]);
     expect(ledgerCalls).toEqual([]);
     const [message] = (await onlyDelivery(runtime)).filter((m) => m.delivery.node === 'tell');
     expect(message!.delivery.status).toBe('delivered');

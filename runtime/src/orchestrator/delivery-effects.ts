@@ -7,10 +7,9 @@ export function deliveryEffectsToUnit(
   deliveryId: string,
   effects: readonly DeliveryEffect[],
   now: number,
-): Required<Pick<UnitOfWork, 'enqueue' | 'cancel' | 'sent' | 'unsent' | 'ledgerBegin'>> {
+): Required<Pick<UnitOfWork, 'enqueue' | 'cancel' | 'sent' | 'unsent'>> {
+  // An attempt's job is its in-flight mark: the ledger is only asked when the job runs again (handle-attempt-job.ts).
   const enqueue: NewJob[] = [];
-  // An attempt's ledger key is marked in flight by the unit that makes it due (handle-attempt-job.ts).
-  const ledgerBegin: { key: string; at: number }[] = [];
   const cancel: string[] = [];
   const sent: SentCount[] = [];
   const unsent: string[] = [];
@@ -22,7 +21,6 @@ export function deliveryEffectsToUnit(
           job: { kind: 'attempt', deliveryId: effect.deliveryId, channel: effect.channel, attempt: effect.attempt, idempotencyKey: effect.idempotencyKey },
           runAt: now,
         });
-        ledgerBegin.push({ key: jobIds.ledger(effect.idempotencyKey, effect.attempt), at: now });
         break;
       case 'schedule':
         enqueue.push({ id: effect.timerId, job: { kind: 'delivery', deliveryId, input: { kind: 'timer', timerId: effect.timerId } }, runAt: effect.at });
@@ -40,5 +38,5 @@ export function deliveryEffectsToUnit(
         throw new Error(`unknown delivery effect ${JSON.stringify(effect satisfies never)}`);
     }
   }
-  return { enqueue, cancel, sent, unsent, ledgerBegin };
+  return { enqueue, cancel, sent, unsent };
 }

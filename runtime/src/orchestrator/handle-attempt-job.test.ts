@@ -23,13 +23,13 @@ async function withStore() {
 }
 
 describe('handleAttemptJob, stale attempts', () => {
-  it('a stale first run sends nothing, acks its job and closes the in-flight mark its unit wrote', async () => {
+  it('a stale first run sends nothing, acks its job and writes nothing to the ledger', async () => {
     const { driver, ctx } = await withStore();
-    await driver.commit({ enqueue: [{ id: 'd1:email:1', job: attemptJob(0).job, runAt: T0 }], ledgerBegin: [{ key: 'd1:email#1', at: T0 }] });
+    await driver.commit({ enqueue: [{ id: 'd1:email:1', job: attemptJob(0).job, runAt: T0 }] });
     await driver.reserve(10, T0, 60_000);
     expect(await handleAttemptJob(ctx, attemptJob(0), movedOn)).toEqual({ kind: 'done' });
     expect(await driver.queueDepth()).toEqual({ queued: 0, reserved: 0 });
-    expect(await driver.ledgerBegin('d1:email#1', T0 + 10)).toEqual({ state: 'done', result: null });
+    expect(await driver.ledgerBegin('d1:email#1', T0 + 10)).toEqual({ state: 'new' });
     await driver.close();
   });
 

@@ -1,23 +1,27 @@
 /**
  * `attempt` jobs: render and send one attempt of a delivery, effectively once.
  *
- * 1. Before the provider call the attempt's key is `in-flight` in the ledger: the unit that made
- *    the attempt due marked it (delivery-effects.ts), so the first run of an attempt (its job
- *    never reserved before: `tries` 0) needs no ledger round trip of its own — nothing ran it
- *    before, so there is nothing else to find. A re-run (`tries` > 0: after a crash, a release,
- *    an expired lease) asks the ledger (`ledgerBegin`): `done` means an earlier run reached the
- *    provider and recorded the outcome, but its commit did not land: reuse the outcome, call
- *    nobody. `in-flight` (or `new`, for jobs queued by earlier Herald versions): an earlier run
- *    may have reached the provider → call the pool (render + plugin send) with the delivery's
+ * 1. The attempt's job is its in-flight mark: the unit that made the attempt due (a delivery's
+ *    start, a retry, a failover; delivery-effects.ts) wrote it, so it is durable before the
+ *    provider call, and it is acked by the commit that records the outcome. The first run of an
+ *    attempt (its job never reserved before: `tries` 0) has nothing to ask: nothing ran it
+ *    before. A re-run (`tries` > 0: after a crash, a release, an expired lease) asks the ledger
+ *    (`ledgerBegin`): `done` means an earlier run reached the provider and recorded the outcome,
+ *    but its commit did not land: reuse the outcome, call nobody. Otherwise an earlier run may
+ *    have reached the provider → call the pool (render + plugin send) with the delivery's
  *    idempotency key and its deterministic Message-ID, so a provider or a mailbox can drop the
  *    duplicate.
- * 2. One commit: the ledger's `done` with the outcome, the archive (rendered content, attempt
- *    record), the result, and the ack. Should it not land, the outcome goes to the ledger on its
- *    own, so the re-run reuses it; until then the workers' send journal (when configured) holds
- *    it across a crash (pool/send-journal.ts). The
+ * 2. One commit: the archive (rendered content, attempt record), the result, and the ack (with a
+ *    re-run, also the ledger's `done`, which closes the entry its `ledgerBegin` opened). Should it
+ *    not land, the outcome goes to the ledger on its own, so the re-run reuses it; until then the
+ *    workers' send journal (when configured) holds it across a crash (pool/send-journal.ts). The
  *    result is applied to the delivery right there when the delivery is as it was read (the
  *    common case); otherwise (a receipt or a timer changed it meanwhile) it is queued as a
  *    `delivery` job carrying the result, which the delivery handler applies to the fresh state.
+ *
+ * Why the first run writes nothing to the ledger: an in-flight mark written with the job and a
+ * `done` written with the ack would only repeat what the job row's presence and absence say, and
+ * cost two rows per message (docs/operations.md, "Capacity").
  *
  * The ledger key is per attempt number (`<idempotencyKey>#<attempt>`): a retry after a
  * retryable failure is a new provider call (with the same idempotency key), a re-run of the
@@ -48,14 +52,13 @@ export async function handleAttemptJob(ctx: HandlerContext, queued: QueuedJob, k
   const delivery = known ?? (await ctx.driver.getDelivery(job.deliveryId));
   const ledgerKey = jobIds.ledger(job.idempotencyKey, job.attempt);
   // A stale attempt (the delivery moved on: a receipt, a timeout, a later attempt) sends nothing.
-  // On a first run no call was ever made, so its in-flight mark is closed for retention to purge;
-  // a re-run leaves the ledger as it is (it may hold an earlier run's outcome).
+  // A re-run leaves the ledger as it is (it may hold an earlier run's outcome).
   if (!delivery || delivery.status !== 'attempting' || delivery.attempt !== job.attempt || delivery.channels[delivery.channelIndex] !== job.channel) {
-    if (queued.tries > 0) return ackOnly(ctx, queued);
-    return commitOrConflict(ctx, { ack: [queued.id], ledger: [{ key: ledgerKey, result: null, at: ctx.now() }] });
+    return ackOnly(ctx, queued);
   }
   const graph = await ctx.graphs.get(delivery.version);
-  const entry: LedgerEntry = queued.tries === 0 ? { state: 'new' } : await ctx.driver.ledgerBegin(ledgerKey, ctx.now());
+  const rerun = queued.tries > 0;
+  const entry: LedgerEntry = rerun ? await ctx.driver.ledgerBegin(ledgerKey, ctx.now()) : { state: 'new' };
 
   // `journey.startedAt` needs the instance; most templates never mention it, so it is read only for those that do.
   const needsInstance = delivery.vars['journey'] === undefined && mentionsJourney(graph, delivery.template);
@@ -92,7 +95,7 @@ export async function handleAttemptJob(ctx: HandlerContext, queued: QueuedJob, k
     const rendered = await ctx.pool.run({ kind: 'render', ...request });
     content = rendered.outcome.ok ? rendered.outcome.content : null;
   } else {
-    if (entry.state === 'in-flight') {
+    if (rerun) {
       ctx.metrics.attemptsResent.inc({ channel: job.channel });
       ctx.resends.note(`attempt ${ledgerKey}`);
     }
@@ -108,13 +111,13 @@ export async function handleAttemptJob(ctx: HandlerContext, queued: QueuedJob, k
     });
     // The runtime is stopping and the send never called its plugin (WorkerPool.holdSends): no provider
     // was called. The job goes back to the queue as new, so the next start sends it as a first
-    // run (not as a possible duplicate); its ledger key stays in flight until then.
+    // run (not as a possible duplicate).
     if (isHeldSend(sent)) return commitOrConflict(ctx, { cancel: [queued.id], enqueue: [{ id: queued.id, job, runAt: ctx.now() }] });
     result = sent.result;
     content = sent.content;
     outcome = { key: ledgerKey, result, at: ctx.now() };
   }
-  const finished: UnitOfWork['ledger'] = outcome !== null ? [outcome] : [];
+  const finished: UnitOfWork['ledger'] = rerun && outcome !== null ? [outcome] : [];
 
   const now = ctx.now();
   const archive = [

@@ -11,15 +11,15 @@ import type { Effect, Instance } from '../engine/types.js';
 import { jobIds } from './job-ids.js';
 
 /** The lists of a unit of work that instance and delivery effects add to. */
-const PART_KEYS = ['enqueue', 'cancel', 'deliveries', 'sent', 'unsent', 'ledgerBegin'] as const;
+const PART_KEYS = ['enqueue', 'cancel', 'deliveries', 'sent', 'unsent'] as const;
 type PartKey = (typeof PART_KEYS)[number];
 type PartOf<K extends PartKey> = NonNullable<UnitOfWork[K]>[number];
 
-/** A unit's lists as they are gathered: the deliveries effects create, their counts, jobs and ledger marks. */
+/** A unit's lists as they are gathered: the deliveries effects create, their counts and jobs. */
 export type UnitParts = { readonly [K in PartKey]: PartOf<K>[] };
 
 export function emptyParts(): UnitParts {
-  return { enqueue: [], cancel: [], deliveries: [], sent: [], unsent: [], ledgerBegin: [] };
+  return { enqueue: [], cancel: [], deliveries: [], sent: [], unsent: [] };
 }
 
 /** Adds every list of `from` (a delivery's effects, say) to `into`. */

@@ -13,16 +13,14 @@ describe('unit parts', () => {
       cancel: ['old-timer'],
       sent: [{ subjectId: 's', category: 'c', at: 1, dedupeKey: null, deliveryId: 'd' }],
       unsent: ['d0'],
-      ledgerBegin: [{ key: 'd:email#1', at: 1 }],
     });
-    const unit = unitFrom(parts, { ack: ['job-1'], enqueue: [job('own')], ledgerBegin: [{ key: 'own#1', at: 0 }] });
+    const unit = unitFrom(parts, { ack: ['job-1'], enqueue: [job('own')], cancel: ['own-timer'] });
     expect(unit).toEqual({
       ack: ['job-1'],
       enqueue: [job('own'), job('timer'), job('attempt')],
-      cancel: ['old-timer'],
+      cancel: ['own-timer', 'old-timer'],
       sent: [{ subjectId: 's', category: 'c', at: 1, dedupeKey: null, deliveryId: 'd' }],
       unsent: ['d0'],
-      ledgerBegin: [{ key: 'own#1', at: 0 }, { key: 'd:email#1', at: 1 }],
     });
   });
 

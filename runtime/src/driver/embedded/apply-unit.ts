@@ -200,7 +200,6 @@ export function makeApplyUnit(s: Statements, clock: () => number, waiting: Waiti
     for (const deliveryId of unit.unsent ?? []) s.deleteSent.run(deliveryId);
     for (const { subjectId, category, at, dedupeKey, deliveryId } of unit.sent ?? []) s.insertSent.run(subjectId, category, at, dedupeKey, deliveryId);
 
-    for (const { key, at } of unit.ledgerBegin ?? []) s.beginLedger.run(key, at);
     for (const { key, result, at } of unit.ledger ?? []) s.finishLedger.run(key, JSON.stringify(result ?? null), at, at);
 
     for (const write of unit.archive ?? []) {
