@@ -127,7 +127,8 @@ if (process.argv[2] === '--waiting') {
 
 // ------------------------------------------------------------------------------------- baselines
 
-console.log(`Herald runtime benchmark — Node ${process.version}, ${availableParallelism()} cores, ${THREADS} worker thread(s)\n`);
+const flags = process.execArgv.length > 0 ? `, node ${process.execArgv.join(' ')}` : '';
+console.log(`Herald runtime benchmark — Node ${process.version}${flags}, ${availableParallelism()} cores, ${THREADS} worker thread(s)\n`);
 console.log(`${'baseline'.padEnd(50)} ${'measured'.padStart(18)}`);
 
 const ir = compileProject();
@@ -177,8 +178,8 @@ writeFileSync(echoFile, 'export default function (x) { return x; }\n');
 rmSync(echoFile, { force: true });
 {
   // The store's floor: the rows the embedded driver writes for one message of this journey
-  // (event id, instance, delivery, sent count, attempt job, ledger in flight, delivery update,
-  // ledger done, archived content and attempt, job delete), with its schema and statements, in
+  // (event id, instance, delivery, sent count, attempt job, delivery update, archived content and
+  // attempt, job delete; the ledger is written only by re-runs), with its schema and statements, in
   // transactions of 32 messages, on one thread, checkpoints left out (the runtime runs them on a
   // thread of their own). No routing, no rendering, no JSON encoding: what SQLite alone costs.
   const dir = mkdtempSync(join(tmpdir(), 'herald-bench-store-'));
@@ -198,9 +199,7 @@ rmSync(echoFile, { force: true });
     s.insertDelivery.run(`d-${id}`, `order:${id}`, subject, 'order', 'attempting', 'email', null, i, i, deliveryJson);
     s.insertSent.run(subject, 'transactional', i, null, `d-${id}`);
     s.insertJob.run(`d-${id}:email:1`, 'attempt', '{"kind":"attempt"}', i, i + 60_000, 1);
-    s.beginLedger.run(`d-${id}:email#1`, i);
     s.updateDelivery.run('delivered', 'email', `<${id}@herald>`, i + 1, deliveryJson, `d-${id}`, i);
-    s.finishLedger.run(`d-${id}:email#1`, '{"status":"delivered"}', i, i);
     s.insertContent.run(`d-${id}`, 'email', contentJson);
     s.insertAttempt.run(`d-${id}`, attemptJson);
     s.deleteJob.run(`d-${id}:email:1`);
@@ -335,7 +334,7 @@ const conflicts = /herald_job_conflicts_total\{kind="(\w+)"\} (\d+)/g;
 for (const m of metrics.matchAll(conflicts)) row(`  commit conflicts (${m[1]} jobs)`, m[2]);
 
 // Memory: 100,000 instances waiting on timers, measured in a fresh process.
-const child = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), '--waiting'], { env: process.env, encoding: 'utf8', maxBuffer: 1 << 24 });
+const child = spawnSync(process.execPath, [...process.execArgv, '--expose-gc', fileURLToPath(import.meta.url), '--waiting'], { env: process.env, encoding: 'utf8', maxBuffer: 1 << 24 });
 const line = child.stdout.trim().split('\n').pop() ?? '';
 let mem;
 try {
