@@ -928,6 +928,23 @@ export function describeDriverConformance(
         expect(await searchIds({})).toEqual(['old-pending', 'old-deferred']);
       });
 
+      it('purgeArchive deletes an accepted message that only a receipt would end, and keeps one whose delivery timeout is pending', async () => {
+        await mustCommit({
+          deliveries: [
+            { delivery: makeDelivery({ id: 'accepted-no-timer', status: 'awaiting-receipt', timerId: null, providerMessageId: 'p-1', createdAt: T0 - 1000 }), expectedUpdatedAt: null },
+            { delivery: makeDelivery({ id: 'accepted-timer', status: 'awaiting-receipt', timerId: 'accepted-timer:timeout:0:1', providerMessageId: 'p-2', createdAt: T0 - 1000 }), expectedUpdatedAt: null },
+            { delivery: makeDelivery({ id: 'accepted-later', status: 'awaiting-receipt', timerId: null, providerMessageId: 'p-3', createdAt: T0 + 1000 }), expectedUpdatedAt: null },
+          ],
+          archive: [{ deliveryId: 'accepted-no-timer', content: makeContent(), attempt: makeAttempt() }],
+        });
+        expect(await driver.purgeArchive(T0)).toBe(1);
+        expect(await driver.getDelivery('accepted-no-timer')).toBeUndefined();
+        expect(await driver.getArchived('accepted-no-timer')).toBeUndefined();
+        expect(await driver.findDeliveryByProviderId('p-1')).toBeUndefined();
+        expect(await driver.getDelivery('accepted-timer')).toBeDefined();
+        expect(await driver.getDelivery('accepted-later')).toBeDefined();
+      });
+
       it('purgeArchive deletes ended instances last changed before the time, keeping active ones and reentry-never claims', async () => {
         const ended = (id: string, updatedAt: number, exclusive?: 'once' | 'while-active') => ({
           instance: makeInstance({ id, subjectId: id, status: 'completed', at: null, waiting: null, startedAt: T0 - 10_000, updatedAt }),

@@ -230,7 +230,9 @@ export interface Driver {
   getArchived(deliveryId: string): Promise<ArchivedMessage | undefined>;
   /**
    * Retention: delete archived messages (and finished deliveries) created before `before`;
-   * returns how many. Ended instances last changed before `before` go too, except those that
+   * returns how many. An accepted message that waits for a receipt with no timer left (its
+   * policy has no `deliveryTimeout`, or the timeout passed without failover) counts as finished:
+   * only a receipt would end it, and past the retention none is expected. Ended instances last changed before `before` go too, except those that
    * hold a `reentry: never` claim (the record that the journey ran for the subject).
    */
   purgeArchive(before: number): Promise<number>;

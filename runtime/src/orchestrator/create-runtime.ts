@@ -38,6 +38,7 @@ import { eventOrderKeys } from '../engine/event-order-keys.js';
 import { createOrderedRuns } from './ordered-runs.js';
 import { createScheduler, type Scheduler } from './scheduler.js';
 import { createEventValidator } from './validate-event.js';
+import { createUnsettledWarning } from './unsettled-warning.js';
 import { isVirtualClock, nowFunction, type RuntimeClock } from './virtual-clock.js';
 
 /** Worker-pool settings; the project root and graph come from the runtime's options. */
@@ -206,6 +207,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         what: 'an earlier run may have reached the provider and recorded no outcome; sending again with the same idempotency key',
         noun: ['attempt', 'attempts'],
       });
+      const unsettled = createUnsettledWarning(log, (delivery) => context.graphs.peek(delivery.version)?.ir.policies[delivery.policy]);
       const context: HandlerContext = {
         driver,
         ingestOrder: createOrderedRuns(),
@@ -220,6 +222,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         // Every delivery a committed unit wrote: final ones count in herald_deliveries_total.
         onDelivery: (delivery) => {
           metrics.deliveryWritten(delivery);
+          unsettled(delivery);
           if (delivery.status === 'failed') failures.note(`message ${delivery.id} (${delivery.journey}/${delivery.node} to ${delivery.subjectId}): ${delivery.history.at(-1)?.note ?? 'failed'}`);
           options.onDelivery?.(delivery);
         },

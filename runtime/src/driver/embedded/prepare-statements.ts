@@ -157,9 +157,12 @@ export function prepareStatements(db: Database) {
     attemptsOf: s<[string], { json: string }>('SELECT json FROM archive_attempts WHERE delivery_id = ? ORDER BY seq'),
 
     // retention
+    // An accepted message with no timer left (no delivery timeout, or one that passed without
+    // failover) waits for a receipt only: past the retention it is as done as it will get.
     finishedDeliveriesBefore: s<[number, number], { id: string }>(
       `SELECT id FROM deliveries
-       WHERE created_at < ? AND status IN ('delivered', 'failed', 'skipped')
+       WHERE created_at < ? AND (status IN ('delivered', 'failed', 'skipped')
+         OR (status = 'awaiting-receipt' AND json_extract(json, '$.timerId') IS NULL))
        LIMIT ?`,
     ),
     deleteDelivery: s<[string]>('DELETE FROM deliveries WHERE id = ?'),
