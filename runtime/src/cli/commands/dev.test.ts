@@ -250,6 +250,29 @@ describe('herald dev', () => {
     }
   });
 
+  it('--public-url: unsubscribe links in caught mail point at the public address (a tunnel), and the banner says so', async () => {
+    const project = join(scratch, 'public-url');
+    cpSync(example, project, withoutDevData);
+    const lines: string[] = [];
+    const session = await startDev({ dir: project, port: 0, smtpPort: 0, data: '.herald/dev.db', watch: false, out: (t) => lines.push(t), publicUrl: 'https://tunnel.example' });
+    try {
+      const url = session.apiUrl()!;
+      expect(lines.join('')).toContain(`  API          ${url} (public: https://tunnel.example, for links and provider callbacks)\n`);
+      await post(url, '/subjects/c-100', { contacts: { email: 'ada@example.com' }, timezone: middayZone() }, 'PUT');
+      expect((await post(url, '/events', overdue('INV-7'))).status).toBe(202);
+      const mail = await session.catcher.waitFor((m) => m.subject.includes('INV-7'));
+      expect(mail.headers['list-unsubscribe']).toMatch(/^<https:\/\/tunnel\.example\/unsubscribe\/[^>]+>$/);
+    } finally {
+      await session.close();
+    }
+  });
+
+  it('--public-url must be an absolute http(s) URL, as for herald start', async () => {
+    const { err, code } = await runCli(['dev', example, '--port', '0', '--smtp-port', '0', '--no-watch', '--exit-after', '300ms', '--public-url', 'tunnel.example']);
+    expect(code).toBe(2);
+    expect(err).toMatch(/--public-url is not an absolute http\(s\) URL: "tunnel\.example"/);
+  });
+
   it('starts and stops by itself with --exit-after', async () => {
     const { out, code } = await run(registerDevCommand, ['dev', example, '--port', '0', '--smtp-port', '0', '--data', join(scratch, 'exit.db'), '--no-watch', '--exit-after', '300ms']);
     expect(code).toBe(0);

@@ -19,6 +19,7 @@ import { Option } from 'commander';
 import type { FastifyInstance } from 'fastify';
 import type { GraphIR } from '@herald/dsl';
 import { createApiServer } from '../../api/create-server.js';
+import { publicUrlSetting } from '../public-url.js';
 import { eventValidatorFor, type ValidateEvent } from '../../api/events-routes.js';
 import { registerDevMailRoutes } from '../../dev/dev-mail-routes.js';
 import { emailChannelsOf, pointEmailAtCatcher } from '../../dev/dev-graph.js';
@@ -56,6 +57,12 @@ export interface DevOptions {
   readonly host?: string;
   readonly watch?: boolean;
   readonly out?: (text: string) => void;
+  /**
+   * The URL the API is reached at from outside (`--public-url`: a tunnel's https address), for
+   * unsubscribe links and for provider callbacks signed over the URL the provider called.
+   * Default: the local address.
+   */
+  readonly publicUrl?: string;
 }
 
 export interface DevSession {
@@ -74,11 +81,13 @@ export interface DevApiOptions {
   readonly validateEvent: ValidateEvent;
   /** A line for the dev terminal. */
   readonly say: (line: string) => void;
+  /** DevOptions.publicUrl. */
+  readonly publicUrl?: string | undefined;
 }
 
 /** The API as dev serves it: the caught-mail pages beside it, and the error behind a 500 printed in the terminal. */
-export function createDevApiServer(runtime: HeraldRuntime, { catcher, validateEvent, say }: DevApiOptions): FastifyInstance {
-  const server = createApiServer(runtime, { unsubscribeSecret: DEV_UNSUBSCRIBE_SECRET, validateEvent, logger: devApiLogger(say) });
+export function createDevApiServer(runtime: HeraldRuntime, { catcher, validateEvent, say, publicUrl }: DevApiOptions): FastifyInstance {
+  const server = createApiServer(runtime, { unsubscribeSecret: DEV_UNSUBSCRIBE_SECRET, validateEvent, logger: devApiLogger(say), publicUrl });
   registerDevMailRoutes(server, catcher);
   return server;
 }
@@ -118,7 +127,7 @@ export async function startDev(options: DevOptions): Promise<DevSession> {
   const dataFile = isAbsolute(options.data) ? options.data : join(root, options.data);
   const shownDataFile = shownPath(dataFile);
   mkdirSync(dirname(dataFile), { recursive: true });
-  const publicBaseUrl = options.port === 0 ? undefined : `http://${host}:${options.port}`;
+  const publicBaseUrl = options.publicUrl ?? (options.port === 0 ? undefined : `http://${host}:${options.port}`);
 
   // One printer across graph swaps: a delivery that moves on after a re-compile continues its lines.
   const printDecisions = decisionPrinter(say);
@@ -151,7 +160,7 @@ export async function startDev(options: DevOptions): Promise<DevSession> {
 
   const serve = async (ir: GraphIR) => {
     running = createSwappableRuntime(await runtimeFor(ir));
-    server = createDevApiServer(running, { catcher, validateEvent, say });
+    server = createDevApiServer(running, { catcher, validateEvent, say, publicUrl: options.publicUrl });
     try {
       apiUrl = await server.listen({ host, port: options.port });
     } catch (error) {
@@ -162,7 +171,7 @@ export async function startDev(options: DevOptions): Promise<DevSession> {
     const earlier = (await running.findInstances({ status: 'active' })).length;
     const mailChannels = emailChannelsOf(ir);
     say(`herald dev: ${ir.project.name} (graph ${shortVersion(ir.version)}) on the embedded driver (${shownDataFile})`);
-    say(`  API          ${apiUrl}`);
+    say(`  API          ${apiUrl}${options.publicUrl ? ` (public: ${options.publicUrl}, for links and provider callbacks)` : ''}`);
     say(`  mail catcher smtp://${catcher.host}:${catcher.port}${mailChannels.length ? ` (channels ${mailChannels.join(', ')} send here)` : ''}`);
     say(`  caught mail  ${apiUrl}/dev/mail`);
     if (earlier > 0) {
@@ -290,6 +299,7 @@ interface DevCommandOptions {
   readonly watch: boolean;
   readonly exitAfter?: string;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
+  readonly publicUrl?: string;
 }
 
 const port = (name: string, text: string): number => {
@@ -315,10 +325,20 @@ export function registerDevCommand(program: Command): void {
     .option('--data <file>', 'SQLite file of the embedded driver (relative to the project)', '.herald/dev.db')
     .option('--no-watch', 'do not re-compile on file changes')
     .option('--exit-after <time>', 'stop by itself after this long (30s, 500ms): for scripts and tests')
+    .option('--public-url <url>', "the API's public address, such as a tunnel's https URL: unsubscribe links point there, and provider callbacks are signed over it (env HERALD_PUBLIC_URL)")
     .addOption(new Option('--log-level <level>', "the runtime's and plugins' log lines from this level up (stderr)").choices(['debug', 'info', 'warn', 'error']).default('warn'))
     .action(async (dir: string, opts: DevCommandOptions) => {
       const wait = opts.exitAfter === undefined ? undefined : parseWait(opts.exitAfter);
-      const session = await startDev({ dir, port: port('port', opts.port), smtpPort: port('smtp-port', opts.smtpPort), data: opts.data, watch: opts.watch, logLevel: opts.logLevel });
+      const publicUrl = publicUrlSetting(opts.publicUrl)?.url;
+      const session = await startDev({
+        dir,
+        port: port('port', opts.port),
+        smtpPort: port('smtp-port', opts.smtpPort),
+        data: opts.data,
+        watch: opts.watch,
+        logLevel: opts.logLevel,
+        ...(publicUrl ? { publicUrl: publicUrl.replace(/\/+$/, '') } : {}),
+      });
       const stop = async (why: string) => {
         process.stderr.write(`herald dev: ${why}; stopping\n`);
         await session.close();

@@ -24,6 +24,7 @@ import { ensurePortFree, portError, type PortUse } from '../port-conflict.js';
 import { renderDiagnostics } from '../print-diagnostics.js';
 import { shownPath } from '../shown-path.js';
 import { useColor } from '../use-color.js';
+import { publicUrlSetting } from '../public-url.js';
 
 interface StartOptions {
   readonly port: string;
@@ -46,37 +47,6 @@ const int = (name: string, text: string, min: number, max: number, note = ''): n
 
 /** A secret shorter than this can be guessed, and with it unsubscribe links forged for anyone. */
 export const MIN_UNSUBSCRIBE_SECRET_LENGTH = 16;
-
-export interface PublicUrl {
-  readonly url: string;
-  /** `--public-url` or `HERALD_PUBLIC_URL`: what the operator set, for messages about it. */
-  readonly from: string;
-}
-
-/**
- * The API's public base URL (`--public-url`, else HERALD_PUBLIC_URL; empty is unset). Throws
- * when it is not an absolute http(s) URL: unsubscribe links are `<url>/unsubscribe/<token>`, and
- * with `localhost:3105/` every one would be dropped by the email channel, message after message.
- */
-export function publicUrlSetting(flag: string | undefined, env: string | undefined = process.env['HERALD_PUBLIC_URL']): PublicUrl | undefined {
-  const from = flag !== undefined ? '--public-url' : 'HERALD_PUBLIC_URL';
-  const url = flag ?? env;
-  if (url === undefined || url === '') return undefined;
-  let parsed: URL | undefined;
-  try {
-    parsed = new URL(url);
-  } catch {
-    parsed = undefined;
-  }
-  const example = 'such as https://herald.example.com';
-  if (!/^https?:\/\/[^/?#]/i.test(url) || !parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
-    throw new Error(`${from} is not an absolute http(s) URL: ${JSON.stringify(url)}; give the address customers reach this API at, with http:// or https://, ${example}`);
-  }
-  if (parsed.search !== '' || parsed.hash !== '' || url.includes('?') || url.includes('#')) {
-    throw new Error(`${from} must not have a ?query or #fragment: ${JSON.stringify(url)}; unsubscribe links add /unsubscribe/<token> to it, so give the base URL alone, ${example}`);
-  }
-  return { url, from };
-}
 
 /** One log line per compile warning, as `herald validate` names it: `herald.yaml:62:14 retention-shorter-than-window: ...`. */
 function logCompileWarnings(logger: { warn(fields: object, msg: string): void }, root: string, diagnostics: readonly Diagnostic[]): void {
