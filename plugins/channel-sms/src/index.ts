@@ -10,8 +10,7 @@
  * signature and reports delivered, bounced or failed for that sid.
  */
 import { setMaxListeners } from 'node:events';
-import { aborted, defineChannel, failed, loadManifest, readResponseStart, refuseCallback } from '@herald/plugin-sdk';
-import type { DeliveryFailure } from '@herald/plugin-sdk';
+import { aborted, defineChannel, failed, fetchWithin, loadManifest, refuseCallback } from '@herald/plugin-sdk';
 import { buildRequest } from './build-request.js';
 import { classifyFetchError, classifyResponse } from './classify-response.js';
 import type { Redact } from './classify-response.js';
@@ -26,7 +25,6 @@ export { twilioSignature, verifyTwilioSignature } from './twilio-signature.js';
 
 const manifest = loadManifest(new URL('../herald-plugin.json', import.meta.url), 'channel');
 const USER_AGENT = `Herald-SMS/${manifest.version}`;
-const TIMEOUT_CODE = 'TIMEOUT';
 
 export default defineChannel<SmsConfig, SmsContent>({
   manifest,
@@ -55,46 +53,21 @@ export default defineChannel<SmsConfig, SmsContent>({
         const built = buildRequest(config, message, ctx, USER_AGENT);
         if (!built.ok) return failed.permanent(built.reason, { code: 'INVALID_MESSAGE' });
 
-        // The send's signal, close() or the timeout stops the request. (Not AbortSignal.any: its
-        // dependants on the long-lived `closing` signal are only released by GC.)
-        const stop = new AbortController();
-        let timedOut = false;
-        const onAbort = () => stop.abort(ctx.signal.aborted ? ctx.signal.reason : closing.signal.reason);
-        ctx.signal.addEventListener('abort', onAbort, { once: true });
-        closing.signal.addEventListener('abort', onAbort, { once: true });
-        const timer = setTimeout(() => {
-          timedOut = true;
-          stop.abort(new Error(`no response within ${config.timeoutMs} ms`));
-        }, config.timeoutMs);
-        const interrupted = (): DeliveryFailure => {
-          if (ctx.signal.aborted) return aborted(ctx.signal);
-          if (closing.signal.aborted) return aborted(closing.signal);
-          return failed.retryable(`no response within ${config.timeoutMs} ms`, { code: TIMEOUT_CODE });
-        };
-        try {
-          const response = await fetch(built.request.url, {
-            method: 'POST',
-            headers: built.request.headers,
-            body: built.request.body,
-            // A redirect would carry the credentials to another address.
-            redirect: 'manual',
-            signal: stop.signal,
-          });
-          const body = await readResponseStart(response);
-          const result = classifyResponse({ status: response.status, headers: response.headers, body }, ctx.clock.now(), redact);
-          // A body cut short loses the sid or the error code: say what cut it, and let a retry
-          // (with the same idempotency token) ask again.
-          if (stop.signal.aborted && result.status === 'failed') return interrupted();
-          ctx.logger.debug('sms: answered', { status: response.status, result: result.status, attempt: ctx.attempt });
-          return result;
-        } catch (error) {
-          if (stop.signal.aborted && (timedOut || ctx.signal.aborted || closing.signal.aborted)) return interrupted();
-          return classifyFetchError(error, redact);
-        } finally {
-          clearTimeout(timer);
-          ctx.signal.removeEventListener('abort', onAbort);
-          closing.signal.removeEventListener('abort', onAbort);
-        }
+        const outcome = await fetchWithin(
+          built.request.url,
+          // A redirect would carry the credentials to another address.
+          { method: 'POST', headers: built.request.headers, body: built.request.body, redirect: 'manual' },
+          { signal: ctx.signal, closing: closing.signal, timeoutMs: config.timeoutMs },
+        );
+        if (outcome.kind === 'stopped') return outcome.failure;
+        if (outcome.kind === 'error') return classifyFetchError(outcome.error, redact);
+        const { response, body, cutShortBy } = outcome;
+        const result = classifyResponse({ status: response.status, headers: response.headers, body }, ctx.clock.now(), redact);
+        // A body cut short loses the sid or the error code: say what cut it, and let a retry
+        // (with the same idempotency token) ask again.
+        if (cutShortBy !== null && result.status === 'failed') return cutShortBy;
+        ctx.logger.debug('sms: answered', { status: response.status, result: result.status, attempt: ctx.attempt });
+        return result;
       },
 
       readCallback(callback, ctx) {

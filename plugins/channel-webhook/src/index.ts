@@ -12,7 +12,7 @@
  * effectively once, whatever retries and crash re-runs the runtime makes.
  */
 import { setMaxListeners } from 'node:events';
-import { aborted, defineChannel, failed, loadManifest, readResponseStart } from '@herald/plugin-sdk';
+import { aborted, defineChannel, failed, fetchWithin, loadManifest } from '@herald/plugin-sdk';
 import { buildRequest } from './build-request.js';
 import { classifyFetchError, classifyResponse } from './classify-response.js';
 import { resolveConfig } from './webhook-config.js';
@@ -26,7 +26,6 @@ export { classifyFetchError, classifyResponse } from './classify-response.js';
 
 const manifest = loadManifest(new URL('../herald-plugin.json', import.meta.url), 'channel');
 const USER_AGENT = `Herald-Webhook/${manifest.version}`;
-const TIMEOUT_CODE = 'TIMEOUT';
 
 export default defineChannel<WebhookConfig, WebhookContent>({
   manifest,
@@ -45,40 +44,18 @@ export default defineChannel<WebhookConfig, WebhookContent>({
         const built = buildRequest(config, message, ctx, USER_AGENT);
         if (!built.ok) return failed.permanent(built.reason, { code: 'INVALID_MESSAGE' });
 
-        // The send's signal, close() or the timeout stops the request. (Not AbortSignal.any: its
-        // dependants on the long-lived `closing` signal are only released by GC.)
-        const stop = new AbortController();
-        let timedOut = false;
-        const onAbort = () => stop.abort(ctx.signal.aborted ? ctx.signal.reason : closing.signal.reason);
-        ctx.signal.addEventListener('abort', onAbort, { once: true });
-        closing.signal.addEventListener('abort', onAbort, { once: true });
-        const timer = setTimeout(() => {
-          timedOut = true;
-          stop.abort(new Error(`no response within ${config.timeoutMs} ms`));
-        }, config.timeoutMs);
-        try {
-          const response = await fetch(built.request.url, {
-            method: 'POST',
-            headers: built.request.headers,
-            body: built.request.body,
-            redirect: 'manual',
-            signal: stop.signal,
-          });
-          // Once a status is in, a body cut short by an abort only loses detail, not the outcome.
-          const body = await readResponseStart(response);
-          const result = classifyResponse({ status: response.status, headers: response.headers, body }, ctx.idempotencyKey, ctx.clock.now());
-          ctx.logger.debug('webhook: answered', { status: response.status, result: result.status, attempt: ctx.attempt });
-          return result;
-        } catch (error) {
-          if (ctx.signal.aborted) return aborted(ctx.signal);
-          if (closing.signal.aborted) return aborted(closing.signal);
-          if (timedOut) return failed.retryable(`no response within ${config.timeoutMs} ms`, { code: TIMEOUT_CODE });
-          return classifyFetchError(error);
-        } finally {
-          clearTimeout(timer);
-          ctx.signal.removeEventListener('abort', onAbort);
-          closing.signal.removeEventListener('abort', onAbort);
-        }
+        const outcome = await fetchWithin(
+          built.request.url,
+          { method: 'POST', headers: built.request.headers, body: built.request.body, redirect: 'manual' },
+          { signal: ctx.signal, closing: closing.signal, timeoutMs: config.timeoutMs },
+        );
+        if (outcome.kind === 'stopped') return outcome.failure;
+        if (outcome.kind === 'error') return classifyFetchError(outcome.error);
+        // Once a status is in, a body cut short by an abort only loses detail, not the outcome.
+        const { response, body } = outcome;
+        const result = classifyResponse({ status: response.status, headers: response.headers, body }, ctx.idempotencyKey, ctx.clock.now());
+        ctx.logger.debug('webhook: answered', { status: response.status, result: result.status, attempt: ctx.attempt });
+        return result;
       },
 
       async close() {

@@ -28,6 +28,8 @@ export type { SourceFailure, SourceResult, SourceValue } from './source-result.j
 export { callbackReceipts, checkCallbackReading, providerCallbackOf, refuseCallback } from './provider-callback.js';
 export type { CallbackContext, CallbackReading, CallbackReceipt, CallbackRequest, CallbackStatus, ProviderCallback } from './provider-callback.js';
 export { readResponseStart, RESPONSE_START_BYTES } from './read-response-start.js';
+export { fetchWithin, TIMEOUT_CODE } from './fetch-within.js';
+export type { FetchLimits, FetchOutcome } from './fetch-within.js';
 export { parseRetryAfter } from './retry-after.js';
 export { DEFAULT_MESSAGE_ID_DOMAIN, messageIdFor } from './message-id.js';
 export { ANY_MESSAGE_KIND, MANIFEST_FILE, ManifestError, checkManifest, loadManifest } from './manifest.js';
