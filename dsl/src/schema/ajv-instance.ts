@@ -8,7 +8,7 @@ const Ajv2020 = ((AjvModule as unknown as { default?: unknown }).default ?? AjvM
  * Annotations Herald reads from schemas, which validate nothing. `x-herald-file` marks a plugin
  * config string that must name a project file (link/rules/rule-plugin-config-files.ts).
  */
-const ANNOTATIONS = ['markdownDescription', 'x-hint', 'x-expression', 'x-template', 'x-checked-by', 'x-herald-file'];
+const ANNOTATIONS = ['markdownDescription', 'x-hint', 'x-expression', 'x-template', 'x-checked-by', 'x-herald-file', 'x-herald-file-schema', 'x-herald-json-key-of'];
 
 /** One ajv for the whole process: schemas are compiled once and cached by object identity. */
 function createAjv() {

@@ -76,6 +76,11 @@ function describePlace(e: ErrorObject): string {
   return ` in ${/^[aeiou]/i.test(title) ? 'an' : 'a'} ${title}`;
 }
 
+/** A key as messages show it: in backticks, except the whole file (a root of the wrong type). */
+function quoted(name: string): string {
+  return name === 'the file' ? name : `\`${name}\``;
+}
+
 function nameOf(path: readonly (string | number)[]): string {
   for (let i = path.length - 1; i >= 0; i--) if (typeof path[i] === 'string' && !/^\d+$/.test(String(path[i]))) return String(path[i]);
   return 'the file';
@@ -155,7 +160,7 @@ function mapOne(e: ErrorObject, root: YNode, path: (string | number)[]): Problem
       const actual = describeValue(e.data);
       return {
         code: 'wrong-type',
-        message: `\`${name}\` must be ${article(expected)}, not ${actual}`,
+        message: `${quoted(name)} must be ${article(expected)}, not ${actual}`,
         span: where,
         hint: typeHint(e, name),
       };
@@ -165,7 +170,7 @@ function mapOne(e: ErrorObject, root: YNode, path: (string | number)[]): Problem
       const suggestion = typeof e.data === 'string' ? didYouMean(e.data, allowed) : undefined;
       return {
         code: 'invalid-value',
-        message: `\`${name}\` must be one of ${allowed.map((a) => `\`${a}\``).join(', ')}`,
+        message: `${quoted(name)} must be one of ${allowed.map((a) => `\`${a}\``).join(', ')}`,
         span: where,
         hint: suggestion ? `did you mean \`${suggestion}\`?` : undefined,
         ...(suggestion ? { fix: { title: `Change to \`${suggestion}\``, span: where, newText: suggestion } } : {}),
@@ -188,7 +193,7 @@ function mapOne(e: ErrorObject, root: YNode, path: (string | number)[]): Problem
       const duration = String((e.params as { pattern: string }).pattern).includes('ms|s|m|h|d|w');
       return {
         code: duration ? 'invalid-duration' : 'invalid-value',
-        message: duration ? `\`${String(e.data)}\` is not a duration` : `\`${String(e.data)}\` is not a valid \`${name}\``,
+        message: duration ? `\`${String(e.data)}\` is not a duration` : `\`${String(e.data)}\` is not a valid ${quoted(name)}`,
         span: where,
         hint: hintOf(e),
       };
@@ -203,7 +208,7 @@ function mapOne(e: ErrorObject, root: YNode, path: (string | number)[]): Problem
       const what = singular(name);
       return {
         code: 'invalid-value',
-        message: what ? `${what} ${shown} is listed twice` : `${shown} is listed twice in \`${name}\``,
+        message: what ? `${what} ${shown} is listed twice` : `${shown} is listed twice in ${quoted(name)}`,
         span: item ? item.span : where,
         hint: 'remove the second one',
         ...(list?.kind === 'seq' && list.items[first] ? { related: [{ span: list.items[first]!.span, message: 'first listed here' }] } : {}),
@@ -215,7 +220,7 @@ function mapOne(e: ErrorObject, root: YNode, path: (string | number)[]): Problem
       const message =
         path.length === 1 && name === 'steps'
           ? 'a journey needs at least one step'
-          : `\`${name}\` needs at least ${limit === 1 ? `one ${what}` : `${limit} ${what}s`}`;
+          : `${quoted(name)} needs at least ${limit === 1 ? `one ${what}` : `${limit} ${what}s`}`;
       const x = (e.parentSchema as Record<string, unknown> | undefined)?.['x-hint'] as string | undefined;
       return { code: 'invalid-value', message, span: where, hint: x ?? (name === 'steps' ? 'add a step, e.g. `- send: <template>` or `- exit: done`' : `add ${limit === 1 ? `a ${what}` : 'more'}`) };
     }
@@ -228,19 +233,19 @@ function mapOne(e: ErrorObject, root: YNode, path: (string | number)[]): Problem
       const x = (e.parentSchema as Record<string, unknown> | undefined)?.['x-hint'] as string | undefined;
       return {
         code: 'invalid-value',
-        message: `\`${name}\` must be ${bound} ${limit}, not ${String(e.data)}`,
+        message: `${quoted(name)} must be ${bound} ${limit}, not ${String(e.data)}`,
         span: where,
         hint: x ?? `write a number ${bound} ${limit}`,
       };
     }
     case 'minLength':
       // ajv's "must NOT have fewer than 1 characters": every minLength in Herald's schemas is 1.
-      return { code: 'invalid-value', message: `\`${name}\` must not be empty`, span: where, hint: hintOf(e) };
+      return { code: 'invalid-value', message: `${quoted(name)} must not be empty`, span: where, hint: hintOf(e) };
     case 'anyOf':
     case 'oneOf':
-      return { code: 'invalid-value', message: `\`${name}\` does not have any of the accepted forms`, span: where, hint: hintOf(e) };
+      return { code: 'invalid-value', message: `${quoted(name)} does not have any of the accepted forms`, span: where, hint: hintOf(e) };
     default:
-      return { code: 'invalid-value', message: `\`${name}\` ${e.message ?? 'is not valid'}`, span: where, hint: hintOf(e) };
+      return { code: 'invalid-value', message: `${quoted(name)} ${e.message ?? 'is not valid'}`, span: where, hint: hintOf(e) };
   }
 }
 

@@ -16,6 +16,11 @@ describe('validateShape', () => {
     expect(check('journey', journey('  - send: t\n    policy: p\n  - wait: 3d\n  - wait: { event: x.y, timeout: 2h }\n  - exit: done\n'))).toEqual([]);
   });
 
+  it('says a file that is a list where a mapping belongs is one, without quoting "the file" as a key', () => {
+    const r = check('policy', '- a\n- b\n');
+    expect(r.map((p) => p.message)).toEqual(['the file must be an object, not a list']);
+  });
+
   it('points an unknown key at the key itself with a did-you-mean', () => {
     const r = check('journey', journey('  - send: t\n    polcy: p\n'));
     expect(r).toEqual([expect.objectContaining({ code: 'unknown-key', at: 'polcy', hint: 'did you mean `policy`?' })]);

@@ -48,6 +48,20 @@ describe('checkJsonSchema', () => {
     expect(mark(['json'])).toEqual([refused('["json"]')]);
   });
 
+  it('takes `x-herald-file-schema` as a schema beside `"x-herald-file": "json"` only', () => {
+    const fileSchema = { type: 'object', additionalProperties: { type: ['object', 'array'] } };
+    expect(checkJsonSchema({ type: 'string', 'x-herald-file': 'json', 'x-herald-file-schema': fileSchema })).toEqual([]);
+    expect(checkJsonSchema({ type: 'string', 'x-herald-file': true, 'x-herald-file-schema': fileSchema }, 'c')).toEqual([
+      'c/x-herald-file-schema: describes a JSON file, so it goes beside "x-herald-file": "json"',
+    ]);
+    expect(checkJsonSchema({ type: 'string', 'x-herald-file': 'json', 'x-herald-file-schema': 'object' }, 'c')).toEqual([
+      'c/x-herald-file-schema: must be a JSON Schema object, got a string',
+    ]);
+    expect(checkJsonSchema({ type: 'string', 'x-herald-file': 'json', 'x-herald-file-schema': { type: 'dict' } }, 'c')).toEqual([
+      'c/x-herald-file-schema/type: "dict" is not a JSON Schema type (string, number, integer, boolean, object, array, null)',
+    ]);
+  });
+
   it('takes `x-herald-json-key-of` as a JSON pointer only', () => {
     for (const pointer of ['/path', '/files/data', '/a~1b', '/a~0b']) {
       expect(checkJsonSchema({ type: 'object', properties: { collection: { type: 'string', 'x-herald-json-key-of': pointer } } }), pointer).toEqual([]);

@@ -4,8 +4,9 @@ import { isPlainObject } from './json.js';
  * Structural check that a value is a well-formed JSON Schema (draft 2020-12): every keyword
  * Herald knows has a value of the right shape, sub-schemas are schemas, patterns compile.
  * Unknown keywords are allowed, as the specification allows, except that Herald's annotations
- * must be readable: `x-herald-file` is `true`, `false` or `"json"`, and `x-herald-json-key-of`
- * a JSON pointer. It does not fetch `$ref`s.
+ * must be readable: `x-herald-file` is `true`, `false` or `"json"`, `x-herald-file-schema` a
+ * schema beside `"x-herald-file": "json"`, and `x-herald-json-key-of` a JSON pointer. It does
+ * not fetch `$ref`s.
  *
  * Returns problems as `<json pointer>: <message>` strings; an empty list means well-formed.
  * The runtime and the compiler still compile schemas with ajv; this check has no dependency
@@ -43,6 +44,8 @@ const BOOLEAN_KEYWORDS = ['uniqueItems', 'readOnly', 'writeOnly', 'deprecated'];
 const FILE_ANNOTATION = 'x-herald-file';
 const FILE_MARKS: readonly unknown[] = [true, false, 'json'];
 const JSON_KEY_ANNOTATION = 'x-herald-json-key-of';
+/** The JSON Schema a `"json"` file's content must fit (validate reports the place in the file). */
+const FILE_SCHEMA_ANNOTATION = 'x-herald-file-schema';
 
 function visitSchema(schema: unknown, at: string, problems: string[]): void {
   if (typeof schema === 'boolean') return;
@@ -110,6 +113,14 @@ function visitSchema(schema: unknown, at: string, problems: string[]): void {
     problems.push(
       `${at}/${FILE_ANNOTATION}: must be true, false or "json" (true marks a string as the path of a file in the project, "json" of a JSON file), got ${JSON.stringify(schema[FILE_ANNOTATION])}`,
     );
+  }
+  if (FILE_SCHEMA_ANNOTATION in schema) {
+    const fileSchema = schema[FILE_SCHEMA_ANNOTATION];
+    if (schema[FILE_ANNOTATION] !== 'json') {
+      problems.push(`${at}/${FILE_SCHEMA_ANNOTATION}: describes a JSON file, so it goes beside "x-herald-file": "json"`);
+    }
+    if (!isPlainObject(fileSchema)) problems.push(`${at}/${FILE_SCHEMA_ANNOTATION}: must be a JSON Schema object, got ${describe(fileSchema)}`);
+    else visitSchema(fileSchema, `${at}/${FILE_SCHEMA_ANNOTATION}`, problems);
   }
   if (JSON_KEY_ANNOTATION in schema) {
     const pointer = schema[JSON_KEY_ANNOTATION];

@@ -298,3 +298,51 @@ describe('where a JSON text stops', () => {
     );
   });
 });
+
+describe('invalid-plugin-file: the shape a plugin reads (`x-herald-file-schema`)', () => {
+  const SHAPED: ManifestResult = {
+    ok: true,
+    path: '/node_modules/@herald/source-json/herald-plugin.json',
+    manifest: {
+      name: '@herald/source-json',
+      kind: 'source',
+      configSchema: {
+        type: 'object',
+        properties: {
+          path: {
+            type: 'string',
+            'x-herald-file': 'json',
+            'x-herald-file-schema': { type: 'object', additionalProperties: { type: ['object', 'array'] } },
+            description: 'collections of records',
+          },
+        },
+      },
+    },
+  };
+  const checkShaped = (files: Readonly<Record<string, string>>) => {
+    const yaml = "project: test\nsources:\n  crm:\n    use: '@herald/source-json'\n    config: { path: crm.json }\n    queries: { q: { returns: string } }\n";
+    const { model, files: all } = buildTestProject({ 'herald.yaml': yaml }, { manifests: { '@herald/source-json': SHAPED }, pathKind: disk(Object.keys(files)) });
+    const problems: Problem[] = [];
+    const withReader = { ...model, readFile: (abs: string) => files[abs] };
+    pluginConfig({ model: withReader, symbols: buildSymbols(withReader), report: (p) => problems.push(p) });
+    return problems.map((p) => describeProblem(all, p));
+  };
+
+  it('accepts a file that fits', () => {
+    expect(checkShaped({ '/project/crm.json': CRM })).toEqual([]);
+  });
+
+  it('reports a file of another shape at the config value, with the place in the file and what the plugin reads', () => {
+    expect(checkShaped({ '/project/crm.json': '[1, 2]' })).toEqual([
+      expect.objectContaining({
+        code: 'invalid-plugin-file',
+        at: 'crm.json',
+        message: expect.stringMatching(/^the `path` of source `crm` names `crm\.json`, whose content is not what the plugin reads: .*object.* \(line 1, column 1 of that file\)$/),
+        hint: 'the plugin reads: collections of records',
+      }),
+    ]);
+    const nested = checkShaped({ '/project/crm.json': '{\n  "customers": { "c-1": {} },\n  "count": 3\n}\n' });
+    expect(nested).toHaveLength(1);
+    expect(nested[0]!.message).toMatch(/\(line 3, column 12 of that file\)$/);
+  });
+});

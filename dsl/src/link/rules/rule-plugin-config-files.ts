@@ -5,7 +5,9 @@
  *   fails at start (`herald dev` stops with ENOENT) long after `herald validate` passed.
  * - `"x-herald-file": "json"`: the same, and the file must parse as JSON
  *   (`invalid-plugin-file`). Such a value is a data file, so `-` (stdout), a URL or an empty
- *   string is no such file either (`missing-plugin-file`).
+ *   string is no such file either (`missing-plugin-file`). With `"x-herald-file-schema"` beside
+ *   it, the parsed file must also fit that JSON Schema (`invalid-plugin-file`, with the place in
+ *   the file): the shape the plugin refuses at start (`[1, 2]` where it reads collections).
  * - `"x-herald-json-key-of": "<pointer>"` on a property of the query schema: a query's value
  *   there must be a top-level key of the JSON file that the config value at that JSON pointer
  *   names (a value marked `"json"`), reported as `invalid-plugin-config` at the query's
@@ -24,11 +26,22 @@
  */
 import { isAbsolute, posix } from 'node:path';
 import { didYouMean } from '../../diagnostics/did-you-mean.js';
+import { parseYamlFile } from '../../parse/parse-yaml-file.js';
+import { tryValidatorFor } from '../../schema/ajv-instance.js';
+import { mapSchemaErrors } from '../../schema/map-schema-errors.js';
 import type { JsonWithSource, PluginUse, SourceDecl } from '../../model/ast.js';
 import type { LinkContext } from '../link-context.js';
 
 export const FILE_ANNOTATION = 'x-herald-file';
 export const JSON_KEY_ANNOTATION = 'x-herald-json-key-of';
+export const FILE_SCHEMA_ANNOTATION = 'x-herald-file-schema';
+
+/**
+ * A data file that does not fit its schema is placed by line and column only up to this size
+ * (its text is parsed again, with positions, to find the place); a larger one is named by the
+ * JSON pointer of the place alone.
+ */
+const MAX_PLACED_CHARS = 512 * 1024;
 
 /**
  * JSON files longer than this (5 MiB of text) are not parsed: the compiler runs at every edit in
@@ -47,6 +60,8 @@ interface Marked<T> {
   readonly path: readonly string[];
   readonly value: string;
   readonly mark: T;
+  /** The property's own schema, which carries the mark. */
+  readonly schema: Json;
 }
 
 /** What `checkFile` returns when it has no parsed JSON to give. */
@@ -73,7 +88,7 @@ export function reportMissingPluginFiles(ctx: LinkContext, decl: PluginUse, who:
 }
 
 /** Reports what is wrong with the file a marked value names; returns its parsed JSON when it is a `"json"` file that parsed. */
-function checkFile(ctx: LinkContext, config: JsonWithSource, who: string, { path, value, mark }: Marked<FileMark>): unknown {
+function checkFile(ctx: LinkContext, config: JsonWithSource, who: string, { path, value, mark, schema }: Marked<FileMark>): unknown {
   const { pathKind, readFile, root } = ctx.model;
   const span = config.locate(path);
   const name = `the \`${path.join('.')}\` of ${who}`;
@@ -108,8 +123,9 @@ function checkFile(ctx: LinkContext, config: JsonWithSource, who: string, { path
   if (mark !== 'json' || !readFile) return NOT_READ;
   const text = readFile(file, MAX_JSON_CHARS);
   if (text === undefined || text.length > MAX_JSON_CHARS) return NOT_READ;
+  let json: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    json = JSON.parse(text) as unknown;
   } catch (error) {
     ctx.report({
       code: 'invalid-plugin-file',
@@ -119,6 +135,43 @@ function checkFile(ctx: LinkContext, config: JsonWithSource, who: string, { path
     });
     return NOT_READ;
   }
+  const misfit = shapeProblem(schema[FILE_SCHEMA_ANNOTATION], json, text);
+  if (misfit !== undefined) {
+    ctx.report({
+      code: 'invalid-plugin-file',
+      message: `${name} names \`${value}\`, whose content is not what the plugin reads: ${misfit}`,
+      span,
+      hint: typeof schema['description'] === 'string' ? `the plugin reads: ${schema['description']}` : 'fix the file: the plugin checks it when it starts, so `herald dev` would stop there',
+    });
+    return NOT_READ;
+  }
+  return json;
+}
+
+/**
+ * The first place where `json` does not fit the file schema a plugin gives (`x-herald-file-schema`),
+ * said as the compiler says it of Herald's own files, with the line and column in the data file;
+ * undefined when it fits, or when there is no usable schema (`checkManifest` refuses a broken one).
+ */
+function shapeProblem(fileSchema: unknown, json: unknown, text: string): string | undefined {
+  if (!isObject(fileSchema)) return undefined;
+  const compiled = tryValidatorFor(fileSchema);
+  if (!compiled.ok || compiled.validate(json)) return undefined;
+  const errors = compiled.validate.errors ?? [];
+  const first = errors[0];
+  if (first === undefined) return 'it does not fit the schema';
+  const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : '';
+  if (text.length <= MAX_PLACED_CHARS) {
+    const { root } = parseYamlFile('data.json', text);
+    const placed = root === undefined ? undefined : mapSchemaErrors(errors, root)[0];
+    if (placed !== undefined) return `${placed.message} (${placeOf(text, placed.span.start)} of that file)${more}`;
+  }
+  return `${first.instancePath === '' ? 'the file' : `\`${first.instancePath}\``} ${first.message ?? 'does not fit the schema'}${more}`;
+}
+
+function placeOf(text: string, offset: number): string {
+  const before = text.slice(0, offset);
+  return `line ${before.split('\n').length}, column ${offset - (before.lastIndexOf('\n') + 1) + 1}`;
 }
 
 /** `invalid-plugin-config` for a query value the manifest says must be a top-level key of a JSON file of the config, and is not. */
@@ -166,7 +219,7 @@ function annotated<T>(schema: unknown, value: unknown, markOf: (schema: Json) =>
     const v = value[key];
     const mark = markOf(sub);
     if (mark !== undefined) {
-      if (typeof v === 'string') out.push({ path: [...path, key], value: v, mark });
+      if (typeof v === 'string') out.push({ path: [...path, key], value: v, mark, schema: sub });
     } else out.push(...annotated(sub, v, markOf, [...path, key]));
   }
   return out;
