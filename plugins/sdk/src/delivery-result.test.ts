@@ -94,7 +94,7 @@ describe('checkDeliveryResult', () => {
     expect(checkDeliveryResult({ status: 'failed', retryable: true, reason: '' })).toEqual(["a 'failed' result needs a reason"]);
     expect(checkDeliveryResult({ status: 'failed', retryable: true, reason: 'x', bounced: true })[0]).toMatch(/bounce is permanent/);
     expect(checkDeliveryResult({ status: 'failed', retryable: true, reason: 'x', retryAfterMs: -1 })[0]).toMatch(/retryAfterMs/);
-    expect(checkDeliveryResult({ status: 'delivered', receipt: { at: new Date() } })).toEqual(['the receipt must hold only JSON values']);
+    expect(checkDeliveryResult({ status: 'delivered', receipt: { at: new Date() } })).toEqual(['the receipt must hold only JSON values; `/at` is a Date (give it as an ISO-8601 string: date.toISOString())']);
     expect(isDeliveryResult({ status: 'delivered', receipt: { n: Number.NaN } })).toBe(false);
   });
 });

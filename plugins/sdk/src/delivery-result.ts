@@ -1,5 +1,4 @@
-import type { JsonValue } from './json.js';
-import { isPlainObject } from './json.js';
+import { isPlainObject, nonJsonPlace, type JsonValue } from './json.js';
 
 /**
  * What a provider said about a message it took. `providerMessageId` is the id the provider
@@ -142,7 +141,8 @@ export function checkDeliveryResult(value: unknown): string[] {
       } else if (id !== undefined && typeof id !== 'string') {
         problems.push('receipt.providerMessageId must be a string');
       }
-      if (!isJsonValue(receipt)) problems.push('the receipt must hold only JSON values');
+      const notJson = nonJsonPlace(receipt);
+      if (notJson !== undefined) problems.push(`the receipt must hold only JSON values; ${notJson.replace(/^the value/, 'the receipt')}`);
       break;
     }
     case 'failed': {
@@ -167,19 +167,3 @@ export function isDeliveryResult(value: unknown): value is DeliveryResult {
   return checkDeliveryResult(value).length === 0;
 }
 
-function isJsonValue(value: unknown): boolean {
-  switch (typeof value) {
-    case 'string':
-    case 'boolean':
-    case 'undefined': // dropped by JSON.stringify inside objects, which is what an optional field means
-      return true;
-    case 'number':
-      return Number.isFinite(value);
-    case 'object':
-      if (value === null) return true;
-      if (Array.isArray(value)) return value.every((v) => v !== undefined && isJsonValue(v));
-      return isPlainObject(value) && Object.values(value).every(isJsonValue);
-    default:
-      return false;
-  }
-}

@@ -16,4 +16,18 @@ describe('SourceResult', () => {
     expect(checkSourceResult({ ok: 'yes' })).toEqual(['ok must be true or false']);
     expect(checkSourceResult({ ok: false, reason: 'x' })).toEqual(['a failed SourceResult needs retryable: true or false']);
   });
+
+  it('takes JSON answers only, naming the place that is not (it crosses threads and is stored)', () => {
+    const json = 'a query answers JSON (null, true/false, finite numbers, strings, lists, plain objects); ';
+    expect(checkSourceResult(sourceOk({ name: 'Ada', tags: ['a'], credit: null, note: undefined }))).toEqual([]);
+    expect(checkSourceResult(sourceOk(undefined))).toEqual(['an ok SourceResult needs a value (null for "no record")']);
+    expect(checkSourceResult(sourceOk({ name: 'Ada', f() {} }))).toEqual([`${json}\`/f\` is a function, which JSON cannot hold`]);
+    expect(checkSourceResult(sourceOk({ since: new Date(0) }))).toEqual([`${json}\`/since\` is a Date (give it as an ISO-8601 string: date.toISOString())`]);
+    expect(checkSourceResult(sourceOk([1, Number.NaN]))).toEqual([`${json}\`/1\` is NaN, which JSON cannot hold`]);
+    expect(checkSourceResult(sourceOk({ n: 10n }))).toEqual([`${json}\`/n\` is a bigint, which JSON cannot hold`]);
+    expect(checkSourceResult(sourceOk(new Map()))).toEqual([`${json}the value is a Map, not a plain object`]);
+    const loop: Record<string, unknown> = {};
+    loop['self'] = loop;
+    expect(checkSourceResult(sourceOk(loop))[0]).toMatch(/nested more than 200 deep \(does it refer to itself\?\)$/);
+  });
 });

@@ -1,3 +1,5 @@
+import { nonJsonPlace } from './json.js';
+
 /** What `SourceInstance.query` resolves to. Query never rejects for a data problem: failures are values. */
 export type SourceResult<T = unknown> = SourceValue<T> | SourceFailure;
 
@@ -33,7 +35,12 @@ export const sourceFailed = Object.freeze({
 export function checkSourceResult(value: unknown): string[] {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return ['a SourceResult must be an object'];
   const v = value as Record<string, unknown>;
-  if (v['ok'] === true) return 'value' in v ? [] : ['an ok SourceResult needs a value (null for "no record")'];
+  if (v['ok'] === true) {
+    if (!('value' in v) || v['value'] === undefined) return ['an ok SourceResult needs a value (null for "no record")'];
+    // The answer crosses from the worker thread and is stored with the instance: JSON only.
+    const notJson = nonJsonPlace(v['value']);
+    return notJson === undefined ? [] : [`a query answers JSON (null, true/false, finite numbers, strings, lists, plain objects); ${notJson}`];
+  }
   if (v['ok'] !== false) return ['ok must be true or false'];
   const problems: string[] = [];
   if (typeof v['retryable'] !== 'boolean') problems.push('a failed SourceResult needs retryable: true or false');

@@ -15,6 +15,11 @@ const root = makeProject({
   hang: channelPlugin(`return new Promise(() => {});`),
   spin: channelPlugin(`if (message.content.subject.includes('spin')) { for (;;) {} } ${ECHO_SEND}`),
   throws: channelPlugin(`throw new Error('provider exploded');`),
+  fnsource: `export default Object.freeze({
+  kind: 'source', name: 'fn-source', version: '1.0.0', manifest: undefined, configSchema: { type: 'object' },
+  create() { return { async query() { return { ok: true, value: { name: 'Ada', greet() { return 'hi'; } } }; } }; },
+});
+`,
   slow: `import { appendFileSync } from 'node:fs';
 export default Object.freeze({
   kind: 'channel', name: 'slow', version: '1.0.0', messageKind: 'email', manifest: undefined, configSchema: { type: 'object' },
@@ -38,7 +43,12 @@ const graph = makeGraph(
     spin: { use: './plugins/spin', message: 'email' },
     throws: { use: './plugins/throws', message: 'email' },
   },
-  { sources: CRM_SOURCES },
+  {
+    sources: {
+      ...CRM_SOURCES,
+      fn: { use: './plugins/fnsource', config: {}, queries: { byId: { args: { kind: 'dyn' }, returns: { kind: 'dyn' } } } },
+    } as unknown as typeof CRM_SOURCES,
+  },
 );
 
 function send(channel: string, over: Partial<SendTask> = {}): SendTask {
@@ -127,6 +137,16 @@ describe('worker pool', () => {
     // The pool is whole again.
     const after = await pool.runBatch([send('email'), send('email', { idempotencyKey: 'other' })]);
     expect(after.map((r) => r.result.status)).toEqual(['delivered', 'delivered']);
+  });
+
+  it('a query answer that is not JSON (a function in it) fails that query with the place, not the thread nor the tasks beside it', async () => {
+    const query = { kind: 'query', source: 'fn', query: 'byId', args: { id: 'c-1' }, attempt: 1, now: Date.now() } as const;
+    const crashesBefore = pool.stats().crashes;
+    const [sent, answered] = await pool.runBatch([send('email', { idempotencyKey: 'beside-fn' }), query]);
+    expect(sent!.result).toMatchObject({ status: 'delivered' });
+    expect(answered!.result).toMatchObject({ ok: false, retryable: true, code: 'INVALID_RESULT' });
+    expect((answered!.result as { reason: string }).reason).toContain('`/greet` is a function, which JSON cannot hold');
+    expect(pool.stats().crashes).toBe(crashesBefore);
   });
 
   it('runs source queries and batches of tasks in order', async () => {

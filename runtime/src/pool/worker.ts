@@ -73,8 +73,23 @@ export default async function runBatch(batch: WorkerBatch): Promise<void | PoolR
   let ready: [number, PoolResult | null][] = [];
   const post = () => {
     if (ready.length === 0) return;
-    port.postMessage(ready);
+    const sending = ready;
     ready = [];
+    try {
+      port.postMessage(sending);
+    } catch (error) {
+      // A result the structured clone refuses (a plugin's value with a function in it, say)
+      // must not fail the others that travel with it, nor crash this thread: each goes alone,
+      // and one that cannot is replaced by a failure that says why.
+      for (const [index, result] of sending) {
+        try {
+          port.postMessage([[index, result]]);
+        } catch (alone) {
+          const why = alone instanceof Error ? alone.message : String(error);
+          port.postMessage([[index, failureFor(tasks[index]!, `the result could not be passed back from the worker thread: ${why}`, 'UNCLONEABLE')]]);
+        }
+      }
+    }
   };
   const onResult = (index: number, result: PoolResult) => {
     if (ready.length === 0) setImmediate(post);
