@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { Problem } from '../diagnostics/report.js';
 import type { SourceText } from '../model/ast.js';
 import { T, type Type } from '../types/type.js';
-import { checkSite } from './check-sites.js';
+import { checkJourney, checkSite } from './check-sites.js';
+import { BASE_CONFIG, buildTestProject, describeProblem } from '../link/rules/test-project.js';
+import { buildSymbols } from '../link/symbols.js';
 
 const at = (text: string): SourceText => ({ text, span: { file: 'j.journey.yaml', start: 0, end: text.length }, base: 0 });
 
@@ -30,5 +32,45 @@ describe('checkSite: `{{ }}` in an expression', () => {
     expect(check('{{user.plan}} == now', scope)[0]!.fix!.newText).toBe(JSON.stringify('user.plan == now'));
     // Compared with no text: quoting would not make it right.
     expect(check('{{user.plan.size()}} == three', scope)[0]!.fix!.newText).toBe(JSON.stringify('user.plan.size() == three'));
+  });
+});
+
+describe('data load arguments', () => {
+  function check(load: string) {
+    const files = {
+      'herald.yaml': BASE_CONFIG,
+      'j.journey.yaml': `journey: j\ntrigger: { event: invoice.overdue }\ndata:\n  customer: ${load}\nsteps:\n  - exit: done\n`,
+    };
+    const { model, files: all } = buildTestProject(files);
+    const { problems } = checkJourney(model.journeys[0]!, buildSymbols(model), model.config);
+    // Only what is said of the load (BASE_CONFIG's invoice.overdue names no subject, which is said too).
+    return problems.filter((p) => p.message.includes('query `')).map((p) => describeProblem(all, p));
+  }
+
+  it('accepts the arguments the query declares', () => {
+    expect(check('{ source: crm, query: customerById, args: { id: trigger.customerId } }')).toEqual([]);
+  });
+
+  it('reports an argument the query does not declare, with a did-you-mean and its fix, and the one it then lacks', () => {
+    expect(check('{ source: crm, query: customerById, args: { idd: trigger.customerId } }')).toEqual([
+      expect.objectContaining({
+        code: 'unknown-field',
+        at: 'idd',
+        message: 'query `crm.customerById` has no argument `idd`',
+        hint: 'did you mean `id`?',
+        fix: expect.objectContaining({ newText: 'id' }),
+      }),
+      expect.objectContaining({ code: 'missing-key', at: 'customerById', message: 'query `crm.customerById` needs `id` in `args:`', hint: 'its arguments: id' }),
+    ]);
+  });
+
+  it('reports missing arguments, none given at all included', () => {
+    expect(check('{ source: crm, query: customerById }').map((p) => [p.code, p.message])).toEqual([['missing-key', 'query `crm.customerById` needs `id` in `args:`']]);
+    expect(check('{ source: crm, query: customerById, args: {} }').map((p) => p.code)).toEqual(['missing-key']);
+  });
+
+  it('lists the arguments when an unknown one is nothing like them', () => {
+    const r = check('{ source: crm, query: customerById, args: { id: trigger.customerId, region: "\'eu\'" } }');
+    expect(r.map((p) => [p.code, p.message, p.hint])).toEqual([['unknown-field', 'query `crm.customerById` has no argument `region`', 'its arguments: id']]);
   });
 });

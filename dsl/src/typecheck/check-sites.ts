@@ -2,12 +2,12 @@
  * Stage 4: type-check every expression and template of a journey in the scope of the
  * place it is written, and the policy expressions in the scope of each send that uses them.
  */
-import { IN_SCOPE_PREFIX } from '../diagnostics/did-you-mean.js';
+import { didYouMean, IN_SCOPE_PREFIX } from '../diagnostics/did-you-mean.js';
 import { eventSubjectPath } from '../link/event-subject.js';
 import type { Problem } from '../diagnostics/report.js';
 import { checkExpression, parseExpression, type ExprProblem } from '../expr/index.js';
 import { checkTemplate, type TemplateProblem } from '../template/index.js';
-import type { ConfigFile, JourneyFile, Located, NamedExpr, PolicyFile, SendStep, SourceText, TemplateFile } from '../model/ast.js';
+import type { ConfigFile, DataBinding, JourneyFile, Located, NamedExpr, PolicyFile, SendStep, SourceText, TemplateFile } from '../model/ast.js';
 import { childNodes, type ExprNode } from '../expr/ast.js';
 import { comparesWithText, isBooleanWord, quoteComparedNames } from '../expr/bare-words.js';
 import { FUNCTION_DEFS } from '../expr/functions.js';
@@ -177,9 +177,22 @@ export function checkJourney(
   const argsOf = (bindings: JourneyFile['data'], sc: Record<string, Type>) => {
     for (const b of bindings) {
       const argsType = queryArgsType(symbols, b);
+      const fields = argsType?.kind === 'object' ? argsType.fields : undefined;
       for (const a of b.args) {
-        const expected = argsType?.kind === 'object' ? argsType.fields[a.name.value]?.type : undefined;
-        checkSite(a.expr, sc, expected, out, sites);
+        const f = fields?.[a.name.value];
+        if (fields && !f) out.push(unknownArgument(b, a, Object.keys(fields)));
+        checkSite(a.expr, sc, f?.type, out, sites);
+      }
+      // A missing argument reaches the plugin as absent: its query then runs on `undefined`.
+      const given = new Set(b.args.map((a) => a.name.value));
+      const missing = fields ? Object.entries(fields).filter(([k, f]) => !f.optional && !given.has(k)).map(([k]) => k) : [];
+      if (missing.length > 0) {
+        out.push({
+          code: 'missing-key',
+          message: `query \`${b.source.value}.${b.query.value}\` needs ${missing.map((m) => `\`${m}\``).join(', ')} in \`args:\``,
+          span: b.query.span,
+          hint: `its arguments: ${Object.entries(fields!).map(([k, f]) => `${k}${f.optional ? '?' : ''}`).join(', ')}`,
+        });
       }
     }
   };
@@ -235,6 +248,17 @@ function triggerInTrigger(p: Problem, st: SourceText, key: string, names: readon
     ...p,
     hint: `a trigger's \`${key}\` sees ${sees}: write \`event${rest}\``,
     ...(exact ? { fix: { title: 'Change to `event`', span: p.span, newText: 'event' } } : {}),
+  };
+}
+
+function unknownArgument(b: DataBinding, a: NamedExpr, known: readonly string[]): Problem {
+  const close = didYouMean(a.name.value, known);
+  return {
+    code: 'unknown-field',
+    message: `query \`${b.source.value}.${b.query.value}\` has no argument \`${a.name.value}\``,
+    span: a.name.span,
+    hint: close !== undefined ? `did you mean \`${close}\`?` : known.length > 0 ? `its arguments: ${known.join(', ')}` : 'it takes no arguments: declare them under its `args:` in herald.yaml',
+    ...(close !== undefined ? { fix: { title: `Change to \`${close}\``, span: a.name.span, newText: close } } : {}),
   };
 }
 
