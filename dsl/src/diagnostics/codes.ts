@@ -23,7 +23,7 @@ export const CODES = {
   'multiple-documents': { severity: 'error', stage: 'parse', summary: 'A Herald file holds one YAML document.' },
   // schema
   'unknown-key': { severity: 'error', stage: 'schema', summary: 'A key that this place does not take.' },
-  'missing-key': { severity: 'error', stage: 'schema', summary: 'A required key is missing.' },
+  'missing-key': { severity: 'error', stage: 'schema', summary: "A required key is missing (also: a field an `emit`ted event requires, an argument a data load's query requires)." },
   'wrong-type': { severity: 'error', stage: 'schema', summary: 'A value has the wrong YAML type.' },
   'invalid-value': { severity: 'error', stage: 'schema', summary: 'A value is not one of the allowed values or has the wrong form.' },
   'unknown-step-kind': { severity: 'error', stage: 'schema', summary: 'A step has none of the step keys (send, wait, branch, ...).' },
@@ -77,7 +77,7 @@ export const CODES = {
   // type (expressions)
   'expr-syntax': { severity: 'error', stage: 'type', summary: 'An expression does not parse.' },
   'unknown-variable': { severity: 'error', stage: 'type', summary: 'An expression or template uses a name that is not in scope.' },
-  'unknown-field': { severity: 'error', stage: 'type', summary: 'A member access names a field the type does not have.' },
+  'unknown-field': { severity: 'error', stage: 'type', summary: 'A member access names a field the type does not have (also: an `emit` field the event does not declare, a data load argument the query does not declare).' },
   'unknown-function': { severity: 'error', stage: 'type', summary: 'A call names a function that is not in the library.' },
   'wrong-argument-count': { severity: 'error', stage: 'type', summary: 'A function is called with the wrong number of arguments.' },
   'type-mismatch': { severity: 'error', stage: 'type', summary: 'Operand or argument types do not fit the operation.' },
