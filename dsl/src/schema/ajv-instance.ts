@@ -1,8 +1,10 @@
 import AjvModule from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv';
+import formatsModule from 'ajv-formats';
 
-// ajv is CommonJS; under NodeNext its default export arrives as the module object.
+// ajv and ajv-formats are CommonJS; under NodeNext their default export arrives as the module object.
 const Ajv2020 = ((AjvModule as unknown as { default?: unknown }).default ?? AjvModule) as typeof AjvModule.default;
+const addFormats = ((formatsModule as unknown as { default?: unknown }).default ?? formatsModule) as typeof formatsModule.default;
 
 /**
  * Annotations Herald reads from schemas, which validate nothing. `x-herald-file` marks a plugin
@@ -36,7 +38,10 @@ export function tryValidatorFor(schema: object): { ok: true; validate: ValidateF
     const cached = compiled.get(schema);
     if (cached) return { ok: true, validate: cached };
     // A plugin schema may carry `$schema`/`$id` or draft-07 keywords; a separate lenient instance keeps it from polluting ours.
-    const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: false, allowUnionTypes: true, logger: false, validateFormats: false });
+    // Formats are checked as the runtime checks a plugin's config at start (plugins-host/json-validator.ts):
+    // a `format: uri` that validate let through would stop `herald dev` there.
+    const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: false, allowUnionTypes: true, logger: false });
+    addFormats(ajv);
     // Known by name even though non-strict ignores unknown keywords: should strictness ever change, they stay accepted.
     ajv.addVocabulary(ANNOTATIONS);
     const { $schema: _ignored, ...rest } = schema as Record<string, unknown>;

@@ -130,6 +130,20 @@ describe('invalid-plugin-config', () => {
     expect(obj.map((p) => [p.at, p.message])).toEqual([["'${TLS}'", '`tls` in the config of channel `mine` must be an object, not the text `${TLS}`']]);
   });
 
+  it('checks formats as the runtime does at start (a `format: uri` that is no URI), leaving ${VAR} values alone', () => {
+    const withUri: ManifestResult = {
+      ok: true,
+      path: 'x',
+      manifest: { name: 'x', kind: 'channel', message: 'email', configSchema: { type: 'object', properties: { baseUrl: { type: 'string', format: 'uri' } } } },
+    };
+    const at = (url: string) => check(config(`  mine: { use: ./mine, config: { baseUrl: '${url}' } }\n`), { './mine': withUri });
+    expect(at('https://crm.example.com/v2')).toEqual([]);
+    expect(at('${CRM_URL}')).toEqual([]);
+    expect(at('http://exa mple').map((p) => [p.code, p.at, p.message])).toEqual([
+      ['invalid-plugin-config', "'http://exa mple'", '`baseUrl` in the config of channel `mine` must be an absolute URI (such as `https://api.example.com/v1`), not `http://exa mple`'],
+    ]);
+  });
+
   it("validates each query's `with:` against the source's query schema", () => {
     const r = check(
       config(

@@ -154,6 +154,11 @@ function mapError(e: ErrorObject, path: Path, ctx: Ctx): Problem {
         ...(suggestion ? { fix: { title: `Change to \`${suggestion}\``, span, newText: suggestion } } : {}),
       };
     }
+    case 'format': {
+      const format = String((e.params as { format: string }).format);
+      const shown = typeof e.data === 'string' ? `, not \`${e.data}\`` : '';
+      return { code, message: `${name} must be ${FORMAT_NAMES[format] ?? `in the format \`${format}\``}${shown}`, span: where(path), hint: describedHint(parent) };
+    }
     case 'pattern':
       return patternProblem(e, path, ctx);
     case 'not':
@@ -162,6 +167,23 @@ function mapError(e: ErrorObject, path: Path, ctx: Ctx): Problem {
       return { code, message: `${name} ${e.message ?? 'is not valid'}`, span: where(path), hint: describedHint(parent) };
   }
 }
+
+/** What the formats ajv-formats checks are, in words with an example (the runtime checks them at start). */
+const FORMAT_NAMES: Readonly<Record<string, string>> = {
+  uri: 'an absolute URI (such as `https://api.example.com/v1`)',
+  'uri-reference': 'a URI or a relative reference (such as `/v1/customers`)',
+  url: 'a URL (such as `https://api.example.com/v1`)',
+  email: 'an email address',
+  hostname: 'a host name (such as `smtp.example.com`)',
+  ipv4: 'an IPv4 address',
+  ipv6: 'an IPv6 address',
+  'date-time': 'a date and time in ISO-8601 with a zone (such as `2026-01-31T09:00:00Z`)',
+  date: 'a date (such as `2026-01-31`)',
+  time: 'a time with a zone (such as `09:00:00Z`)',
+  duration: 'an ISO-8601 duration (such as `PT30S`)',
+  uuid: 'a UUID',
+  regex: 'a regular expression',
+};
 
 /**
  * A regex says little to a person: the schema's first example (or its default) shows the form,
