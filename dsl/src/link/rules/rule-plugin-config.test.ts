@@ -144,6 +144,14 @@ describe('invalid-plugin-config', () => {
     ]);
   });
 
+  it('refuses a `with:` for a source whose plugin has no query schema, as the manifest docs say', () => {
+    const plain: ManifestResult = { ok: true, path: 'x', manifest: { name: 'plain', kind: 'source', configSchema: { type: 'object' } } };
+    const yaml = config("  log: { use: '@herald/channel-log' }\n", '  crm:\n    use: ./plain\n    queries:\n      a: { returns: string, with: { path: /x } }\n      b: { returns: string }\n');
+    expect(check(yaml, { ...DEFAULT_MANIFESTS, './plain': plain }).map((p) => [p.code, p.at, p.message])).toEqual([
+      ['invalid-plugin-config', '{ path: /x }', 'query `crm.a` has a `with:`, but the plugin of source `crm` (`./plain`) takes none: its manifest has no `querySchema`'],
+    ]);
+  });
+
   it("validates each query's `with:` against the source's query schema", () => {
     const r = check(
       config(

@@ -21,8 +21,22 @@ export const pluginConfig: LinkRule = (ctx) => {
   for (const s of config.sources) {
     const manifest = checkPlugin(ctx, s, 'source');
     if (manifest?.querySchema) checkQueries(ctx, s, manifest);
+    else if (manifest) refuseWith(ctx, s);
   }
 };
+
+/** A plugin without a `querySchema` takes no `with:`: the block would reach it unchecked, or be ignored. */
+function refuseWith(ctx: LinkContext, source: SourceDecl): void {
+  for (const q of source.queries) {
+    if (q.with === undefined) continue;
+    ctx.report({
+      code: 'invalid-plugin-config',
+      message: `query \`${source.name.value}.${q.name.value}\` has a \`with:\`, but the plugin of source \`${source.name.value}\` (\`${source.use.value}\`) takes none: its manifest has no \`querySchema\``,
+      span: q.with.locate([]),
+      hint: 'remove `with:`; a plugin that reads one declares its form as `querySchema` in herald-plugin.json',
+    });
+  }
+}
 
 /** Reports what is wrong with the plugin of `use`; returns its manifest when its config was checkable. */
 function checkPlugin(ctx: LinkContext, decl: PluginUse, kind: PluginKind): PluginManifest | undefined {
