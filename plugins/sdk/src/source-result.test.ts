@@ -17,6 +17,13 @@ describe('SourceResult', () => {
     expect(checkSourceResult({ ok: false, reason: 'x' })).toEqual(['a failed SourceResult needs retryable: true or false']);
   });
 
+  it('takes retryAfterMs on a retryable failure only', () => {
+    expect(sourceFailed.retryable('busy', { retryAfterMs: 30_000 })).toEqual({ ok: false, retryable: true, reason: 'busy', retryAfterMs: 30_000 });
+    expect(checkSourceResult(sourceFailed.retryable('busy', { retryAfterMs: 30_000 }))).toEqual([]);
+    expect(checkSourceResult({ ok: false, retryable: true, reason: 'x', retryAfterMs: -1 })).toEqual(['retryAfterMs must be a number of milliseconds, 0 or more']);
+    expect(checkSourceResult({ ok: false, retryable: false, reason: 'x', retryAfterMs: 5 })).toEqual(['retryAfterMs goes with a retryable failure only: a permanent one is not tried again']);
+  });
+
   it('takes JSON answers only, naming the place that is not (it crosses threads and is stored)', () => {
     const json = 'a query answers JSON (null, true/false, finite numbers, strings, lists, plain objects); ';
     expect(checkSourceResult(sourceOk({ name: 'Ada', tags: ['a'], credit: null, note: undefined }))).toEqual([]);

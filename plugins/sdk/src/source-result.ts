@@ -15,19 +15,32 @@ export interface SourceFailure {
   readonly retryable: boolean;
   readonly reason: string;
   readonly code?: string;
+  /** Retryable only: the provider asked to wait this long (a 429's or 503's `Retry-After`, see `parseRetryAfter`); the next try is no sooner. */
+  readonly retryAfterMs?: number;
+}
+
+export interface SourceFailureOptions {
+  readonly code?: string;
+  readonly retryAfterMs?: number;
 }
 
 export function sourceOk<T>(value: T): SourceValue<T> {
   return Object.freeze({ ok: true, value });
 }
 
-function failure(retryable: boolean, reason: string, options: { readonly code?: string }): SourceFailure {
-  return Object.freeze({ ok: false, retryable, reason, ...(options.code === undefined ? {} : { code: options.code }) });
+function failure(retryable: boolean, reason: string, options: SourceFailureOptions): SourceFailure {
+  return Object.freeze({
+    ok: false,
+    retryable,
+    reason,
+    ...(options.code === undefined ? {} : { code: options.code }),
+    ...(options.retryAfterMs === undefined ? {} : { retryAfterMs: options.retryAfterMs }),
+  });
 }
 
-/** `sourceFailed.retryable(reason)` / `sourceFailed.permanent(reason)`. */
+/** `sourceFailed.retryable(reason, { retryAfterMs })` / `sourceFailed.permanent(reason)`. */
 export const sourceFailed = Object.freeze({
-  retryable: (reason: string, options: { readonly code?: string } = {}): SourceFailure => failure(true, reason, options),
+  retryable: (reason: string, options: SourceFailureOptions = {}): SourceFailure => failure(true, reason, options),
   permanent: (reason: string, options: { readonly code?: string } = {}): SourceFailure => failure(false, reason, options),
 });
 
@@ -46,6 +59,11 @@ export function checkSourceResult(value: unknown): string[] {
   if (typeof v['retryable'] !== 'boolean') problems.push('a failed SourceResult needs retryable: true or false');
   if (typeof v['reason'] !== 'string' || v['reason'] === '') problems.push('a failed SourceResult needs a reason');
   if (v['code'] !== undefined && typeof v['code'] !== 'string') problems.push('code must be a string');
+  const after = v['retryAfterMs'];
+  if (after !== undefined) {
+    if (typeof after !== 'number' || !Number.isFinite(after) || after < 0) problems.push('retryAfterMs must be a number of milliseconds, 0 or more');
+    else if (v['retryable'] === false) problems.push('retryAfterMs goes with a retryable failure only: a permanent one is not tried again');
+  }
   return problems;
 }
 

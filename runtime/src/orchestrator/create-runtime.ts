@@ -63,7 +63,7 @@ export interface RuntimeOptions {
    * slowest job (a send's timeout plus queueing in the pool).
    */
   readonly leaseMs?: number;
-  /** Retries of a fetch whose source fails retryably; default 5. */
+  /** Tries of a fetch whose source fails retryably, 1 s, 2 s, 4 s, ... (at most 5 min) apart; default 10 (8.5 minutes of outage). */
   readonly fetchMaxTries?: number;
   /** `https://herald.acme.example`: messages get `metadata.unsubscribeUrl` (needs unsubscribeSecret). */
   readonly publicBaseUrl?: string;
@@ -217,7 +217,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         log,
         metrics,
         resends,
-        fetchMaxTries: options.fetchMaxTries ?? 5,
+        fetchMaxTries: options.fetchMaxTries ?? 10,
         ...(handOver ? { handOver } : {}),
         // Every delivery a committed unit wrote: final ones count in herald_deliveries_total.
         onDelivery: (delivery) => {

@@ -12,6 +12,19 @@ import { commitOrConflict, type HandlerContext, type JobOutcome } from './handle
 import { queryResultProblem } from './check-query-result.js';
 import { jobIds } from './job-ids.js';
 
+/** Longest wait between two tries of a fetch, and the most a source's `retryAfterMs` is honoured. */
+const MAX_BACKOFF_MS = 5 * 60_000;
+const MAX_RETRY_AFTER_MS = 60 * 60_000;
+
+/**
+ * 1 s, 2 s, 4 s, ... up to 5 minutes between tries (with the default 10 tries, 8.5 minutes of
+ * outage are ridden out before the instance fails); never sooner than the source asked.
+ */
+export function fetchRetryDelay(attempt: number, retryAfterMs?: number): number {
+  const backoff = Math.min(1_000 * 2 ** (attempt - 1), MAX_BACKOFF_MS);
+  return retryAfterMs === undefined ? backoff : Math.max(backoff, Math.min(retryAfterMs, MAX_RETRY_AFTER_MS));
+}
+
 export async function handleFetchJob(ctx: HandlerContext, queued: QueuedJob): Promise<JobOutcome> {
   const job = queued.job;
   if (job.kind !== 'fetch') throw new Error(`handleFetchJob got a ${job.kind} job`);
@@ -36,7 +49,7 @@ export async function handleFetchJob(ctx: HandlerContext, queued: QueuedJob): Pr
     }
     const what = `${load.name} (${load.source}.${load.query}): ${r.reason}`;
     if (r.retryable && attempt < ctx.fetchMaxTries) {
-      const delayMs = Math.min(1_000 * 2 ** (attempt - 1), 60_000);
+      const delayMs = fetchRetryDelay(attempt, r.retryAfterMs);
       ctx.log.warn(`fetch ${job.requestId}: ${what}; try ${attempt + 1} of ${ctx.fetchMaxTries} in ${delayMs}ms`);
       return { kind: 'retry', delayMs, reason: what };
     }

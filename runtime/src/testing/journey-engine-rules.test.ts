@@ -138,13 +138,13 @@ tests:
       - event: { type: hello, data: { subjectId: odd } }
       - expect: { instance: { journey: lookup, status: failed, history: ["does not match its declared"] } }
 
-  - name: a retryable fixture is tried 5 times, 1s, 2s, 4s and 8s apart
+  - name: a retryable fixture is tried 10 times, 1s, 2s, 4s ... 256s apart
     steps:
       - event: { type: hello, data: { subjectId: flaky } }
-      - advance: 14999ms
+      - advance: 510999ms
       - expect: { instance: { journey: lookup, status: active } }
       - advance: 1ms
-      - expect: { instance: { journey: lookup, status: failed, history: ["gave up after 5 tries"] } }
+      - expect: { instance: { journey: lookup, status: failed, history: ["gave up after 10 tries"] } }
 
   - name: a wait's timeout and its event at the same instant - the timeout wins
     steps:
