@@ -226,6 +226,28 @@ tests:
   });
 });
 
+describe('readTestFile: fixtures', () => {
+  const graph = loadProjectGraph(fileURLToPath(new URL('../../../examples/onboarding', import.meta.url))).ir!;
+
+  it('takes retryable as true or false only, and only beside fail:', () => {
+    const text = `fixtures:
+  product.usage:
+    - { args: { id: a }, fail: down, retryable: maybe }
+    - { args: { id: b }, fail: down, retryable: "false" }
+    - { args: { id: c }, returns: { projects: 0, invitedTeammates: 0 }, retryable: true }
+    - { args: { id: d }, fail: down, retryable: false }
+tests:
+  - name: one
+    steps: [{ expect: { sentCount: 0 } }]
+`;
+    expect(readTestFile('t.test.yaml', text, graph).problems.map(show)).toEqual([
+      '3:49 wrong-type: retryable must be true or false, got "maybe"',
+      '4:49 wrong-type: retryable must be true or false, got "false"',
+      '5:84 invalid-value: retryable goes with fail: (a failing fixture); a fixture with returns: answers',
+    ]);
+  });
+});
+
 describe('readTestFile: tests that cannot fail', () => {
   it('gives one error with a did-you-mean for step: instead of steps:', () => {
     const { problems } = readTestFile('t.test.yaml', 'tests:\n  - name: x\n    step:\n      - expect: { sentCount: 0 }\n');

@@ -67,6 +67,13 @@ function readFixtures(r: TestFileReader, value: unknown, path: Path): Record<str
       if (f['args'] !== undefined) r.obj(f['args'], [...ip, 'args'], 'args');
       if ((f['returns'] === undefined) === (f['fail'] === undefined)) r.problem(ip, 'missing-key', 'a fixture needs either returns: (the result) or fail: (a reason)');
       if (f['fail'] !== undefined) r.str(f['fail'], [...ip, 'fail'], 'fail');
+      // `retryable: maybe` would read as true; only the two booleans mean anything here.
+      if (f['retryable'] !== undefined && typeof f['retryable'] !== 'boolean') {
+        r.problem([...ip, 'retryable'], 'wrong-type', `retryable must be true or false, got ${JSON.stringify(f['retryable'])}`);
+      }
+      if (f['retryable'] !== undefined && f['fail'] === undefined) {
+        r.problem([...ip, 'retryable'], 'invalid-value', 'retryable goes with fail: (a failing fixture); a fixture with returns: answers');
+      }
       return [f as Fixture];
     });
   }
