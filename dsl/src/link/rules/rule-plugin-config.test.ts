@@ -36,6 +36,11 @@ describe('plugin manifests', () => {
     expect(r[0]).toMatchObject({ code: 'unknown-plugin', hint: 'did you mean `@herald/channel-email`?', fix: { newText: '@herald/channel-email' } });
   });
 
+  it("suggests Herald's own plugins for a misspelt name the project does not use yet, never an npm install of the misspelt one", () => {
+    const r = check(config("  text: { use: '@herald/channel-smss' }\n"), { ...DEFAULT_MANIFESTS, '@herald/channel-smss': { ok: false, reason: 'not installed' } });
+    expect(r[0]).toMatchObject({ code: 'unknown-plugin', hint: 'did you mean `@herald/channel-sms`?', fix: { newText: '@herald/channel-sms' } });
+  });
+
   it('says to check a local path', () => {
     const r = check(config('  mine: { use: ./plugins/mine }\n'), { './plugins/mine': { ok: false, reason: 'no herald-plugin.json in `./plugins/mine`' } });
     expect(r[0]).toMatchObject({ code: 'unknown-plugin', at: './plugins/mine' });

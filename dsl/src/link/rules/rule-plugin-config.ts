@@ -14,6 +14,9 @@ import { validatePluginJson } from './validate-plugin-json.js';
 
 type PluginKind = PluginManifest['kind'];
 
+/** The plugins Herald ships (plugins/ of its repository). */
+const HERALD_PLUGINS = ['@herald/channel-email', '@herald/channel-sms', '@herald/channel-webhook', '@herald/channel-log', '@herald/source-file'];
+
 export const pluginConfig: LinkRule = (ctx) => {
   const config = ctx.model.config;
   if (!config) return;
@@ -56,7 +59,10 @@ function checkPlugin(ctx: LinkContext, decl: PluginUse, kind: PluginKind): Plugi
       return undefined;
     }
     const isPath = use.value.startsWith('.') || use.value.startsWith('/');
-    const known = [...model.manifests].filter(([, r]) => r.ok).map(([u]) => u);
+    // Herald's own plugins count as known even when the project uses none of them yet: a
+    // misspelt `@herald/channel-emial` must get a did-you-mean, never an `npm install` of the
+    // misspelt name (a name someone else may have published).
+    const known = [...new Set([...[...model.manifests].filter(([, r]) => r.ok).map(([u]) => u), ...HERALD_PLUGINS])];
     // Package names share long prefixes (`@herald/channel-`), so only a near miss is a typo.
     const close = didYouMean(use.value, known);
     const suggestion = close !== undefined && editDistance(use.value, close) <= 2 ? close : undefined;
