@@ -77,8 +77,8 @@ class Checker {
 
   constructor(private readonly scope: Readonly<Record<string, Type>> | undefined) {}
 
-  private error(code: ExprProblemCode, message: string, at: { start: number; end: number }, hint?: string): void {
-    this.problems.push(exprError(code, message, at.start, at.end, hint));
+  private error(code: ExprProblemCode, message: string, at: { start: number; end: number }, hint?: string, replacement?: string): void {
+    this.problems.push(exprError(code, message, at.start, at.end, hint, replacement));
   }
 
   private warn(message: string, at: { start: number; end: number }, hint?: string): void {
@@ -154,7 +154,10 @@ class Checker {
   private ident(name: string, at: ExprNode): Type {
     if (this.scope === undefined) return T.dyn;
     if (hasOwn(this.scope, name)) return this.scope[name]!;
-    this.error('unknown-variable', `unknown variable \`${name}\``, at, this.unknownNameHint(name, at));
+    const hint = this.unknownNameHint(name, at);
+    // Only a plain did-you-mean is a fix: "... or, for the text, quote it" leaves the choice to the author.
+    const fix = hint?.startsWith('did you mean') && !hint.includes(' or, ') ? didYouMean(name, Object.keys(this.scope)) : undefined;
+    this.error('unknown-variable', `unknown variable \`${name}\``, at, hint, fix);
     return T.dyn;
   }
 
@@ -188,10 +191,11 @@ class Checker {
         const f: Field | undefined = hasOwn(objectType.fields, name) ? objectType.fields[name] : undefined;
         if (f) return f.type;
         const names = Object.keys(objectType.fields);
+        const similar = didYouMean(name, names);
         const hint =
-          didYouMeanHint(name, names) ??
+          (similar === undefined ? undefined : `did you mean \`${similar}\`?`) ??
           (names.length === 0 ? undefined : names.length <= 10 ? `its fields are ${names.map((n) => `\`${n}\``).join(', ')}` : undefined);
-        this.error('unknown-field', `${quoteExpression(object)} has no field \`${name}\``, at, hint);
+        this.error('unknown-field', `${quoteExpression(object)} has no field \`${name}\``, at, hint, similar);
         return T.dyn;
       }
       default: {
@@ -277,7 +281,8 @@ class Checker {
     const types = args.map((a) => this.check(a));
     if (!def) {
       if (node.name === '') return T.dyn;
-      this.error('unknown-function', `unknown function \`${node.name}\``, nameSpan, didYouMeanHint(node.name, FUNCTION_DEFS.keys()));
+      const similar = didYouMean(node.name, FUNCTION_DEFS.keys());
+      this.error('unknown-function', `unknown function \`${node.name}\``, nameSpan, similar === undefined ? undefined : `did you mean \`${similar}\`?`, similar);
       return T.dyn;
     }
     if (method && def.style === 'global') {

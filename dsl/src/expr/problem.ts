@@ -12,6 +12,8 @@ export interface ExprProblem {
   readonly end: number;
   /** What to do about it, e.g. "did you mean `customer`?". */
   readonly hint?: string;
+  /** The text that replaces [start, end) to fix it: the name a did-you-mean names (the editor's quick fix). */
+  readonly replacement?: string;
 }
 
 export type ExprProblemCode =
@@ -32,8 +34,15 @@ export type ExprProblemCode =
 
 const problemOf =
   (severity: ExprProblem['severity']) =>
-  (code: ExprProblemCode, message: string, start: number, end: number, hint?: string): ExprProblem =>
-    hint === undefined ? { code, severity, message, start, end } : { code, severity, message, start, end, hint };
+  (code: ExprProblemCode, message: string, start: number, end: number, hint?: string, replacement?: string): ExprProblem => ({
+    code,
+    severity,
+    message,
+    start,
+    end,
+    ...(hint === undefined ? {} : { hint }),
+    ...(replacement === undefined ? {} : { replacement }),
+  });
 
 export const exprError = problemOf('error');
 export const exprWarning = problemOf('warning');

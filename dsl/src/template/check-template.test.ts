@@ -32,14 +32,14 @@ describe('checkTemplate: names', () => {
   it('reports an unknown variable at the whole path, with did-you-mean', () => {
     const text = 'Hello {{ custmer.name }}';
     expect(check(text)).toEqual([
-      { code: 'unknown-variable', severity: 'error', message: 'unknown variable `custmer`', start: 9, end: 21, hint: 'did you mean `customer`?' },
+      { code: 'unknown-variable', severity: 'error', message: 'unknown variable `custmer`', start: 9, end: 21, hint: 'did you mean `customer`?', fix: { start: 9, end: 16, newText: 'customer' } },
     ]);
     expect(under(text, { start: 9, end: 21 })).toBe('custmer.name');
   });
 
   it('reports an unknown field at the field, with did-you-mean over the fields', () => {
     expect(check('{{customer.nmae}}')).toEqual([
-      { code: 'unknown-field', severity: 'error', message: '`customer` has no field `nmae`', start: 11, end: 15, hint: 'did you mean `name`?' },
+      { code: 'unknown-field', severity: 'error', message: '`customer` has no field `nmae`', start: 11, end: 15, hint: 'did you mean `name`?', fix: { start: 11, end: 15, newText: 'name' } },
     ]);
   });
 
@@ -81,6 +81,7 @@ describe('checkTemplate: names', () => {
         start: 12,
         end: 16,
         hint: 'mustache.js reads a leading dot as part of the name; write {{sku}} for a field of the current element',
+        fix: { start: 12, end: 16, newText: 'sku' },
       },
     ]);
   });
@@ -113,7 +114,7 @@ describe('checkTemplate: sections and the context stack', () => {
   it('points at the unknown name inside a section', () => {
     const text = '{{#items}}{{skux}}{{/items}}';
     expect(check(text)).toEqual([
-      { code: 'unknown-variable', severity: 'error', message: 'unknown variable `skux`', start: 12, end: 16, hint: 'did you mean `sku`?' },
+      { code: 'unknown-variable', severity: 'error', message: 'unknown variable `skux`', start: 12, end: 16, hint: 'did you mean `sku`?', fix: { start: 12, end: 16, newText: 'sku' } },
     ]);
   });
 
@@ -210,7 +211,7 @@ describe('checkTemplate: output', () => {
 describe('checkTemplate: partials', () => {
   it('reports an unknown partial at its name, with did-you-mean', () => {
     expect(check('Bye{{> footr}}', { partials: { footer: 'x' } })).toEqual([
-      { code: 'unknown-partial', severity: 'error', message: 'unknown partial `footr`', start: 7, end: 12, hint: 'did you mean `footer`?' },
+      { code: 'unknown-partial', severity: 'error', message: 'unknown partial `footr`', start: 7, end: 12, hint: 'did you mean `footer`?', fix: { start: 7, end: 12, newText: 'footer' } },
     ]);
   });
 
@@ -288,7 +289,7 @@ describe('checkTemplate: syntax', () => {
   it('reports syntax errors as problems and still checks the names', () => {
     expect(check('{{#items}}{{skux}}')).toEqual([
       { code: 'template-syntax', severity: 'error', message: 'section `items` is never closed', start: 0, end: 10, hint: 'add {{/items}} where the section ends' },
-      { code: 'unknown-variable', severity: 'error', message: 'unknown variable `skux`', start: 12, end: 16, hint: 'did you mean `sku`?' },
+      { code: 'unknown-variable', severity: 'error', message: 'unknown variable `skux`', start: 12, end: 16, hint: 'did you mean `sku`?', fix: { start: 12, end: 16, newText: 'sku' } },
     ]);
   });
 

@@ -3,7 +3,7 @@
  * it: unknown names and fields, lists and objects interpolated as text, unescaped output in
  * HTML, partials (checked in the including context), and syntax errors.
  */
-import { didYouMeanHint, inScopeHint } from '../diagnostics/did-you-mean.js';
+import { didYouMean, didYouMeanHint, inScopeHint } from '../diagnostics/did-you-mean.js';
 import { FUNCTION_DEFS } from '../expr/functions.js';
 import { T, typeToString, type Type } from '../types/type.js';
 import {
@@ -112,7 +112,11 @@ class TemplateChecker {
       if (this.options.openScope && !tag.path.startsWith('.')) return T.dyn;
       const names = visibleNames(stack);
       const hint = unknownVariableHint(r.name, tag.path, names);
-      out.push(problem('unknown-variable', 'error', `unknown variable \`${r.name}\``, tag.start, tag.end, hint));
+      // A section's name is written again in its closing tag: renaming one end alone would break it.
+      const fixable = (tag.kind === 'name' || tag.kind === 'unescaped') && tag.path.startsWith(r.name);
+      const similar = fixable ? didYouMean(r.name, names.keys()) : undefined;
+      const found = problem('unknown-variable', 'error', `unknown variable \`${r.name}\``, tag.start, tag.end, hint);
+      out.push(similar === undefined ? found : { ...found, fix: { start: tag.start, end: tag.start + r.name.length, newText: similar } });
       return undefined;
     }
     // Mustache would go on to look the path up in the template's scope, where a name the open scope does not hold may have it.
@@ -124,7 +128,9 @@ class TemplateChecker {
       r.ownerType.kind === 'object' || r.ownerType.kind === 'map'
         ? `\`${owner}\` has no field \`${name}\``
         : `\`${owner}\` is ${describe(r.ownerType)}, which has no field \`${name}\``;
-    out.push(problem('unknown-field', 'error', message, start, start + name.length, unknownFieldHint(owner, name, r.ownerType)));
+    const found = problem('unknown-field', 'error', message, start, start + name.length, unknownFieldHint(owner, name, r.ownerType));
+    const similar = tag.kind === 'name' || tag.kind === 'unescaped' ? didYouMean(name, memberNames(r.ownerType)) : undefined;
+    out.push(similar === undefined ? found : { ...found, fix: { start, end: start + name.length, newText: similar } });
     return undefined;
   }
 
@@ -137,8 +143,10 @@ class TemplateChecker {
     const name = tag.path;
     const { partials } = this.options;
     if (!Object.hasOwn(partials, name)) {
-      const hint = didYouMeanHint(name, Object.keys(partials)) ?? knownPartialsHint(Object.keys(partials));
-      out.push(problem('unknown-partial', 'error', `unknown partial \`${name}\``, tag.start, tag.end, hint));
+      const similar = didYouMean(name, Object.keys(partials));
+      const hint = (similar === undefined ? undefined : `did you mean \`${similar}\`?`) ?? knownPartialsHint(Object.keys(partials));
+      const found = problem('unknown-partial', 'error', `unknown partial \`${name}\``, tag.start, tag.end, hint);
+      out.push(similar === undefined ? found : { ...found, fix: { start: tag.start, end: tag.end, newText: similar } });
       return;
     }
     const cycleAt = includes.findIndex((i) => i.name === name);

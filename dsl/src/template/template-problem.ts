@@ -11,6 +11,8 @@ export interface TemplateProblem {
   readonly hint?: string;
   /** Other places in the same text that explain the problem (the section a close does not match). */
   readonly related?: readonly { readonly start: number; readonly end: number; readonly message: string }[];
+  /** The edit that fixes it, in the same text: the name a did-you-mean names (the editor's quick fix). */
+  readonly fix?: { readonly start: number; readonly end: number; readonly newText: string };
 }
 
 export type TemplateProblemCode =

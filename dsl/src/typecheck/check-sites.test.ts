@@ -74,3 +74,21 @@ describe('data load arguments', () => {
     expect(r.map((p) => [p.code, p.message, p.hint])).toEqual([['unknown-field', 'query `crm.customerById` has no argument `region`', 'its arguments: id']]);
   });
 });
+
+describe('quick fixes for names in expressions', () => {
+  function fixes(steps: string) {
+    const files = { 'herald.yaml': BASE_CONFIG, 'j.journey.yaml': `journey: j\ntrigger: { event: invoice.overdue, subject: event.invoiceId }\nsteps:\n${steps}` };
+    const { model, files: all } = buildTestProject(files);
+    const { problems } = checkJourney(model.journeys[0]!, buildSymbols(model), model.config);
+    const text = all['j.journey.yaml']!;
+    return problems.filter((p) => p.fix).map((p) => [p.code, text.slice(p.fix!.span.start, p.fix!.span.end), p.fix!.newText]);
+  }
+
+  it('a did-you-mean for a field, a variable or a function comes with the edit that makes it', () => {
+    expect(fixes('  - set: { a: "trigger.invoiceIdd", b: "uppr(trigger.invoiceId)" }\n  - set: { c: "aa + trigger.invoiceId" }\n')).toEqual([
+      ['unknown-field', 'invoiceIdd', 'invoiceId'],
+      ["unknown-function", "uppr", "upper"],
+      ['unknown-variable', 'aa', 'a'],
+    ]);
+  });
+});

@@ -49,6 +49,10 @@ function toProblem(st: SourceText, p: ExprProblem | TemplateProblem, prefix = ''
     span: spanInText(st, p.start, p.end),
     hint: p.hint,
     ...('related' in p && p.related ? { related: p.related.map((r) => ({ span: spanInText(st, r.start, r.end), message: r.message })) } : {}),
+    ...('replacement' in p && p.replacement !== undefined
+      ? { fix: { title: `Change to \`${p.replacement}\``, span: spanInText(st, p.start, p.end), newText: p.replacement } }
+      : {}),
+    ...('fix' in p && p.fix !== undefined ? { fix: { title: `Change to \`${p.fix.newText}\``, span: spanInText(st, p.fix.start, p.fix.end), newText: p.fix.newText } } : {}),
   };
 }
 
