@@ -142,6 +142,20 @@ describe('diagnostics', () => {
     await client.change(JOURNEY, bad.replace('send: payment-remindr', 'send: payment-reminder'));
   });
 
+  it('a code action applies the did-you-mean of a name inside an expression', async () => {
+    const bad = client.text(JOURNEY).replace('daysBetween(trigger.dueDate, now())', 'daysBetween(trigger.dueDat, now())');
+    const published = await client.change(JOURNEY, bad);
+    const d = published.diagnostics.find((x) => x.code === 'unknown-field')!;
+    const actions = await client.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri: client.uri(JOURNEY) }, range: d.range, context: { diagnostics: [d] } });
+    const action = actions![0] as { title: string; edit: WorkspaceEdit };
+    expect(action.title).toBe('Change to `dueDate`');
+    const [edit] = action.edit.changes![client.uri(JOURNEY)]!;
+    const line = bad.split('\n')[edit!.range.start.line]!;
+    expect(line.slice(edit!.range.start.character, edit!.range.end.character)).toBe('dueDat');
+    expect(edit!.newText).toBe('dueDate');
+    await client.change(JOURNEY, bad.replace('trigger.dueDat,', 'trigger.dueDate,'));
+  });
+
   it('a code action quotes a `{{...}}` value that goes on with more text (which YAML cannot parse)', async () => {
     const good = client.text(TEMPLATE);
     const bad = good.replace('subject: "Invoice {{trigger.invoiceId}} is overdue"', 'subject: {{trigger.invoiceId}} is overdue # en');
@@ -287,8 +301,9 @@ describe('navigation', () => {
   it('refuses a rename to a taken or invalid id with a message for the user', async () => {
     const rename = (newName: string) =>
       client.connection.sendRequest(RenameRequest.type, { textDocument: { uri: client.uri(JOURNEY) }, position: client.position(JOURNEY, 'onEvent: thank-you', 10), newName });
-    await expect(rename('final-notice')).rejects.toMatchObject({ message: expect.stringMatching(/final-notice.*already exists/) });
-    await expect(rename('Bad Name')).rejects.toMatchObject({ message: expect.stringMatching(/is not a valid id/) });
+    // RequestFailed (LSP 3.17): a valid request the server declines, which clients show to the user.
+    await expect(rename('final-notice')).rejects.toMatchObject({ code: -32803, message: expect.stringMatching(/final-notice.*already exists/) });
+    await expect(rename('Bad Name')).rejects.toMatchObject({ code: -32803, message: expect.stringMatching(/is not a valid id/) });
   });
 
   it('renames a template id in the template and every send', async () => {

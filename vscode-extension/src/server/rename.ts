@@ -2,7 +2,7 @@
  * Rename a step, template or policy id: the definition and every reference, in every file
  * of the project (steps: in their journey). The new name must be a valid id and free.
  */
-import { ResponseError, type Range, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
+import { LSPErrorCodes, ResponseError, type Range, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
 import type { DocContext } from './doc-context.js';
 import { innerSpan, uriOf } from './doc-context.js';
 import { LineIndex } from './positions.js';
@@ -23,13 +23,13 @@ export function prepareRename(doc: DocContext, offset: number): { range: Range; 
 
 export function rename(doc: DocContext, offset: number, newName: string): WorkspaceEdit {
   const found = symbolOccurrences(doc, offset);
-  if (!found || !RENAMEABLE.has(found.symbol.kind)) throw new ResponseError(0, 'only step, template and policy ids can be renamed');
+  if (!found || !RENAMEABLE.has(found.symbol.kind)) throw new ResponseError(LSPErrorCodes.RequestFailed, 'only step, template and policy ids can be renamed');
   const { symbol, all } = found;
   if (!ID.test(newName)) {
-    throw new ResponseError(0, `\`${newName}\` is not a valid id: use lower-case letters, digits, \`-\` and \`_\`, starting with a letter`);
+    throw new ResponseError(LSPErrorCodes.RequestFailed, `\`${newName}\` is not a valid id: use lower-case letters, digits, \`-\` and \`_\`, starting with a letter`);
   }
   if (newName === symbol.name) return { changes: {} };
-  if (taken(doc, symbol, newName)) throw new ResponseError(0, `a ${symbol.kind} \`${newName}\` already exists`);
+  if (taken(doc, symbol, newName)) throw new ResponseError(LSPErrorCodes.RequestFailed, `a ${symbol.kind} \`${newName}\` already exists`);
   const changes: Record<string, TextEdit[]> = {};
   const lineIndexes = new Map<string, LineIndex>();
   for (const s of all) {
