@@ -9,6 +9,7 @@ import type { Problem } from '../diagnostics/report.js';
 import { locate, nodeAt, pointerToPath, type YNode } from '../parse/yaml-tree.js';
 import type { ErrorObject } from './ajv-instance.js';
 import { EVENT_PATTERN, ID_PATTERN, IDENT_PATTERN } from './common-schema.js';
+import { STEP_KIND_KEYS } from './journey-schema.js';
 
 export function mapSchemaErrors(errors: readonly ErrorObject[], root: YNode, prefix: readonly (string | number)[] = []): Problem[] {
   const problems: Problem[] = [];
@@ -158,6 +159,24 @@ function mapOne(e: ErrorObject, root: YNode, path: (string | number)[]): Problem
     case 'type': {
       const expected = String((e.params as { type: string | string[] }).type).replace(',', ' or ');
       const actual = describeValue(e.data);
+      const last = path.at(-1);
+      if (last !== undefined && /^\d+$/.test(String(last))) {
+        // A list item (a half-typed `- send` under `steps:`): the list is fine, the item is not.
+        const list = nameOf(path);
+        const isStep = list === 'steps';
+        const kind = isStep && typeof e.data === 'string' && STEP_KIND_KEYS.includes(e.data) ? e.data : undefined;
+        return {
+          code: 'wrong-type',
+          message: `${isStep ? 'a step' : `an item of ${quoted(list)}`} must be ${article(expected)}, not ${actual}`,
+          span: where,
+          hint:
+            kind !== undefined
+              ? `a step maps its kind to what it does: write \`- ${kind}: ...\` (\`- send: <template>\`, \`- wait: 3d\`)`
+              : expected === 'object'
+                ? `write a mapping: \`- key: value\`, its other keys indented under the first${isStep ? ` (a step starts with its kind: ${STEP_KIND_KEYS.slice(0, 4).map((k) => `\`${k}:\``).join(', ')}, ...)` : ''}`
+                : typeHint(e, list),
+        };
+      }
       return {
         code: 'wrong-type',
         message: `${quoted(name)} must be ${article(expected)}, not ${actual}`,

@@ -21,6 +21,18 @@ describe('validateShape', () => {
     expect(r.map((p) => p.message)).toEqual(['the file must be an object, not a list']);
   });
 
+  it('says a half-typed step (`- send`) is the step that is wrong, not the list, and how to write it', () => {
+    expect(check('journey', journey('  - send\n  - wait: 3d\n'))).toEqual([
+      {
+        code: 'wrong-type',
+        at: 'send',
+        message: 'a step must be an object, not the text `send`',
+        hint: 'a step maps its kind to what it does: write `- send: ...` (`- send: <template>`, `- wait: 3d`)',
+      },
+    ]);
+    expect(check('journey', journey('  - 42\n')).map((p) => p.message)).toEqual(['a step must be an object, not the number `42`']);
+  });
+
   it('points an unknown key at the key itself with a did-you-mean', () => {
     const r = check('journey', journey('  - send: t\n    polcy: p\n'));
     expect(r).toEqual([expect.objectContaining({ code: 'unknown-key', at: 'polcy', hint: 'did you mean `policy`?' })]);
