@@ -5,7 +5,7 @@ import { BASE_CONFIG, checkRule } from './test-project.js';
 const journey = (id: string, steps = '  - exit: done\n') => `journey: ${id}\ntrigger: { event: invoice.overdue }\nsteps:\n${steps}`;
 
 describe('duplicate-id', () => {
-  it('reports the second journey, template and policy with the same id, pointing at the first', () => {
+  it('reports a journey, template or policy id shared by files in each of those files, pointing at the others', () => {
     const r = checkRule(duplicateIds, {
       'herald.yaml': BASE_CONFIG,
       'a.journey.yaml': journey('dunning'),
@@ -16,13 +16,16 @@ describe('duplicate-id', () => {
       'b.policy.yaml': 'policy: standard\nchannels: [sms]\n',
     });
     expect(r.map((p) => [p.code, p.severity, p.file, p.at])).toEqual([
+      ['duplicate-id', 'error', 'a.journey.yaml', 'dunning'],
       ['duplicate-id', 'error', 'b.journey.yaml', 'dunning'],
+      ['duplicate-id', 'error', 'a.template.yaml', 'reminder'],
       ['duplicate-id', 'error', 'b.template.yaml', 'reminder'],
+      ['duplicate-id', 'error', 'a.policy.yaml', 'standard'],
       ['duplicate-id', 'error', 'b.policy.yaml', 'standard'],
     ]);
-    expect(r[0]!.message).toBe('journey id `dunning` is already used by another journey');
-    expect(r[0]!.related).toEqual([{ file: 'a.journey.yaml', at: 'dunning', line: 1, message: '`dunning` is first defined here' }]);
-    expect(r[1]!.related[0]!.file).toBe('a.template.yaml');
+    expect(r[0]!.message).toBe('journey id `dunning` is also used by another journey');
+    expect(r[0]!.related).toEqual([{ file: 'b.journey.yaml', at: 'dunning', line: 1, message: '`dunning` is also defined here' }]);
+    expect(r[1]!.related).toEqual([{ file: 'a.journey.yaml', at: 'dunning', line: 1, message: '`dunning` is also defined here' }]);
     expect(r[2]!.hint).toContain('unique in the project');
   });
 
