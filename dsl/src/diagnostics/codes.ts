@@ -52,6 +52,7 @@ export const CODES = {
   'invalid-plugin-config': { severity: 'error', stage: 'link', summary: "A plugin's `config:` does not match the plugin's config schema." },
   'invalid-plugin-manifest': { severity: 'error', stage: 'link', summary: "A plugin's herald-plugin.json is not valid." },
   'missing-plugin-file': { severity: 'error', stage: 'link', summary: 'A plugin config value that the plugin marks as a file (`x-herald-file`) names no file of the project.' },
+  'plain-secret': { severity: 'warning', stage: 'link', summary: 'A plugin config value its schema marks as a secret (`writeOnly`) is written out in herald.yaml instead of as `${NAME}`.' },
   'invalid-plugin-file': { severity: 'error', stage: 'link', summary: 'A plugin config value that the plugin marks as a JSON file (`"x-herald-file": "json"`) names a file that is not valid JSON, or whose content does not fit the shape the plugin reads (`x-herald-file-schema`).' },
   'missing-variant': { severity: 'error', stage: 'link', summary: "A policy's channel has no variant in the template a step sends with it." },
   'missing-variant-field': { severity: 'error', stage: 'link', summary: 'A template variant lacks a field its message kind requires (e.g. email `subject`).' },

@@ -157,6 +157,29 @@ describe('invalid-plugin-config', () => {
     ]);
   });
 
+  it('warns of a secret (writeOnly) written out instead of as ${NAME}, naming a variable to use', () => {
+    const secretive: ManifestResult = {
+      ok: true,
+      path: 'x',
+      manifest: {
+        name: 'x',
+        kind: 'channel',
+        message: 'email',
+        configSchema: {
+          type: 'object',
+          properties: { authToken: { type: 'string', writeOnly: true }, user: { type: 'string' }, auth: { type: 'object', properties: { pass: { type: 'string', writeOnly: true } } } },
+        },
+      },
+    };
+    const at = (cfg: string) => check(config(`  text: { use: ./mine, config: ${cfg} }\n`), { './mine': secretive });
+    expect(at("{ authToken: 'sk_live_abc', user: ann, auth: { pass: hunter2 } }").map((p) => [p.code, p.severity, p.at, p.message, p.hint])).toEqual([
+      ['plain-secret', 'warning', "'sk_live_abc'", '`authToken` in the config of channel `text` is a secret, written out in herald.yaml: it would be in Git and in every compiled graph', 'write `authToken: ${TEXT_AUTH_TOKEN}` and set that variable where Herald runs; the runtime substitutes it at start'],
+      ['plain-secret', 'warning', 'hunter2', '`auth.pass` in the config of channel `text` is a secret, written out in herald.yaml: it would be in Git and in every compiled graph', 'write `pass: ${TEXT_PASS}` and set that variable where Herald runs; the runtime substitutes it at start'],
+    ]);
+    expect(at("{ authToken: '${TWILIO_AUTH_TOKEN}', auth: { pass: 'Bearer ${T}' } }")).toEqual([]);
+    expect(at("{ authToken: '' }")).toEqual([]);
+  });
+
   it("validates each query's `with:` against the source's query schema", () => {
     const r = check(
       config(

@@ -9,6 +9,7 @@ import { didYouMean, editDistance } from '../../diagnostics/did-you-mean.js';
 import type { PluginUse, SourceDecl } from '../../model/ast.js';
 import type { LinkContext, LinkRule } from '../link-context.js';
 import type { PluginManifest } from '../plugin-manifest.js';
+import { reportPlainSecrets } from './plain-secrets.js';
 import { reportMissingPluginFiles } from './rule-plugin-config-files.js';
 import { validatePluginJson } from './validate-plugin-json.js';
 
@@ -94,7 +95,10 @@ function checkPlugin(ctx: LinkContext, decl: PluginUse, kind: PluginKind): Plugi
     if (!r.ok) reportBrokenSchema(ctx, decl, 'configSchema', r.error);
     else if (r.problems.length > 0) r.problems.forEach(report);
     // Only a config that matches: a path of the wrong type or shape is already reported.
-    else reportMissingPluginFiles(ctx, decl, who, manifest.configSchema);
+    else {
+      reportMissingPluginFiles(ctx, decl, who, manifest.configSchema);
+      reportPlainSecrets(ctx, decl, who, manifest.configSchema);
+    }
   }
   return manifest;
 }
