@@ -10,6 +10,7 @@ import type { FetchResult } from '../engine/types.js';
 import type { QueryTask } from '../pool/pool-tasks.js';
 import { commitOrConflict, type HandlerContext, type JobOutcome } from './handler-context.js';
 import { queryResultProblem } from './check-query-result.js';
+import { declaredPart } from './declared-part.js';
 import { jobIds } from './job-ids.js';
 
 /** Longest wait between two tries of a fetch, and the most a source's `retryAfterMs` is honoured. */
@@ -41,7 +42,8 @@ export async function handleFetchJob(ctx: HandlerContext, queued: QueuedJob): Pr
     if (r.ok) {
       const misfit = queryResultProblem(ir, load.source, load.query, r.value);
       if (misfit === null) {
-        data[load.name] = r.value;
+        const returns = ir.sources[load.source]?.queries[load.query]?.returns;
+        data[load.name] = returns === undefined ? r.value : declaredPart(r.value, returns);
         continue;
       }
       failure ??= `${load.name}: ${misfit}`;
