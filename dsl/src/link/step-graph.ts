@@ -73,7 +73,9 @@ function edgesOf(step: Step, next: string | null): Edge[] {
     case 'wait':
       if (step.wait.mode === 'event') {
         const edges = [ref(step.onEvent, 'event')];
-        if (step.wait.timeout || step.onTimeout) edges.push(ref(step.onTimeout, 'timeout'));
+        // A timeout written but not readable (`7dd`, reported where it is) still means one: else
+        // the steps after the wait would be called unreachable on top of the real mistake.
+        if (step.wait.timeout || step.wait.timeoutWritten || step.onTimeout) edges.push(ref(step.onTimeout, 'timeout'));
         return edges;
       }
       return [{ to: next, label: 'next', ref: undefined }];

@@ -27,6 +27,13 @@ describe('unreachable-step', () => {
     expect(check(steps)).toEqual([]);
   });
 
+  it('takes a timeout written but not readable (`7dd`, `7`) as a timeout: the steps after the wait are reached', () => {
+    for (const [timeout, earlier] of [['7dd', 'invalid-duration'], ['7', 'wrong-type']] as const) {
+      const steps = `  - wait: { event: invoice.paid, timeout: ${timeout} }\n    onEvent: paid\n  - exit: late\n  - id: paid\n    exit: paid\n`;
+      expect(check(steps, [earlier]), timeout).toEqual([]);
+    }
+  });
+
   it('reports steps reached only from unreachable steps as one run, at the first kind key', () => {
     const r = check('  - exit: done\n  - id: orphan\n    wait: 1d\n  - id: end\n    exit: x\n  - goto: end\n');
     // `orphan` is unreachable; `end` is reached only from `#4`, itself unreachable, so they form one run.
