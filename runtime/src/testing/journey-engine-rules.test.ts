@@ -105,8 +105,6 @@ fixtures:
   crm.byId:
     - args: { id: nobody }
       returns: null
-    - args: { id: odd }
-      returns: { nom: Ada }
     - args: { id: flaky }
       fail: CRM timed out
       retryable: true
@@ -132,11 +130,6 @@ tests:
     steps:
       - event: { type: hello, data: { subjectId: nobody } }
       - expect: { instance: { journey: lookup, status: active, at: hold, vars: { known: false, greeting: there } } }
-
-  - name: an answer of another shape than returns declares fails the instance
-    steps:
-      - event: { type: hello, data: { subjectId: odd } }
-      - expect: { instance: { journey: lookup, status: failed, history: ["does not match its declared"] } }
 
   - name: a retryable fixture is tried 10 times, 1s, 2s, 4s ... 256s apart
     steps:
@@ -225,6 +218,6 @@ describe('journey engine rules, as journey tests', () => {
     expect(run.results.map((r) => ({ name: r.name, ok: r.ok, why: r.failure?.messages ?? [] }))).toEqual(
       run.results.map((r) => ({ name: r.name, ok: true, why: [] })),
     );
-    expect(run.results).toHaveLength(10);
+    expect(run.results).toHaveLength(9);
   });
 });

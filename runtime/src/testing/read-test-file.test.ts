@@ -248,6 +248,26 @@ tests:
   });
 });
 
+describe('readTestFile: fixtures against the query', () => {
+  const graph = loadProjectGraph(fileURLToPath(new URL('../../../examples/onboarding', import.meta.url))).ir!;
+
+  it('says an argument the query does not declare (the fixture would never match), and an answer that does not fit returns:', () => {
+    const text = `fixtures:
+  product.usage:
+    - { args: { idd: u-1 }, returns: { projects: 1, invitedTeammates: 0 } }
+    - { args: { id: u-2 }, returns: { projects: "3", invitedTeammates: 0 } }
+    - { args: { id: u-3 }, returns: null }
+tests:
+  - name: one
+    steps: [{ expect: { sentCount: 0 } }]
+`;
+    expect(readTestFile('t.test.yaml', text, graph).problems.map(show)).toEqual([
+      '3:17 unknown-field: query product.usage has no argument "idd": this fixture would never match (hint: did you mean `id`?)',
+      '4:37 invalid-value: this fixture is a value that does not match its declared `returns:` type: /projects must be a number, got a string ("3")',
+    ]);
+  });
+});
+
 describe('readTestFile: tests that cannot fail', () => {
   it('gives one error with a did-you-mean for step: instead of steps:', () => {
     const { problems } = readTestFile('t.test.yaml', 'tests:\n  - name: x\n    step:\n      - expect: { sentCount: 0 }\n');

@@ -7,6 +7,7 @@
  * is documented in docs/testing.md.
  */
 import { didYouMean, parseYamlFile, pointerToPath, SourceFile, type GraphIR } from '@herald/dsl';
+import { queryResultProblem } from '../orchestrator/check-query-result.js';
 import { referenceProblems } from './check-project-references.js';
 import { testSubjectProblems } from './check-test-subject.js';
 import {
@@ -64,7 +65,13 @@ function readFixtures(r: TestFileReader, value: unknown, path: Path): Record<str
       const f = r.obj(item, ip, 'a fixture');
       if (!f) return [];
       r.keys(f, ip, ['args', 'returns', 'fail', 'retryable'], 'a fixture');
-      if (f['args'] !== undefined) r.obj(f['args'], [...ip, 'args'], 'args');
+      if (f['args'] !== undefined && r.obj(f['args'], [...ip, 'args'], 'args') !== undefined) fixtureArgs(r, name, f['args'] as Record<string, unknown>, [...ip, 'args']);
+      if (f['returns'] !== undefined && r.graph !== undefined && /^[^.]+\.[^.]+$/.test(name)) {
+        // As a source's answer is checked at run time: said here, once, at the fixture.
+        const [source, query] = name.split('.') as [string, string];
+        const misfit = queryResultProblem(r.graph, source, query, f['returns']);
+        if (misfit !== null) r.problem([...ip, 'returns'], 'invalid-value', misfit.replace(/^\S+ returned a value/, 'this fixture is a value'));
+      }
       if ((f['returns'] === undefined) === (f['fail'] === undefined)) r.problem(ip, 'missing-key', 'a fixture needs either returns: (the result) or fail: (a reason)');
       if (f['fail'] !== undefined) r.str(f['fail'], [...ip, 'fail'], 'fail');
       // `retryable: maybe` would read as true; only the two booleans mean anything here.
@@ -78,6 +85,22 @@ function readFixtures(r: TestFileReader, value: unknown, path: Path): Record<str
     });
   }
   return out;
+}
+
+/** A fixture's `args` are the query's declared arguments: a misspelt one would never match. */
+function fixtureArgs(r: TestFileReader, name: string, args: Record<string, unknown>, path: Path): void {
+  const [source, query] = name.split('.') as [string, string];
+  const type = r.graph?.sources[source]?.queries[query]?.args;
+  if (type?.kind !== 'object') return;
+  const known = Object.keys(type.fields);
+  for (const key of Object.keys(args)) {
+    if (Object.hasOwn(type.fields, key)) continue;
+    const near = didYouMean(key, known);
+    r.problem([...path, key], 'unknown-field', `query ${name} has no argument "${key}": this fixture would never match`, {
+      key: true,
+      hint: near !== undefined ? `did you mean \`${near}\`?` : known.length > 0 ? `its arguments: ${known.join(', ')}` : 'it takes no arguments',
+    });
+  }
 }
 
 function readOutcomes(r: TestFileReader, value: unknown, path: Path): Record<string, ChannelOutcomes> {
