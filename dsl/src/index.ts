@@ -49,3 +49,4 @@ export { graphEdges, nodeLabel, type GraphEdge } from './graph/graph-model.js';
 export { lowerProject } from './lower/lower-project.js';
 export { IR_SCHEMA } from './lower/ir-schema.js';
 export { readFileOrUndefined, isFolderOnDisk, isFileOnDisk, fileSizeOnDisk } from './project/node-host.js';
+export { HERALD_PLUGINS } from './link/herald-plugins.js';

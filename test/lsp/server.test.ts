@@ -204,6 +204,18 @@ describe('completion', () => {
     expect(labels(r)).toEqual(expect.arrayContaining(['payment-reminder', 'payment-thanks', 'final-notice']));
   });
 
+  it("lists plugins after a channel's or a source's `use: `: Herald's own of that kind, and those the project uses", async () => {
+    const config = disk('herald.yaml');
+    await client.open('herald.yaml');
+    const channel = await at('herald.yaml', config.replace('  sms:\n    use: "@herald/channel-log"', '  sms:\n    use: '), '  sms:\n    use: ');
+    expect(labels(channel)).toEqual(expect.arrayContaining(['@herald/channel-sms', '@herald/channel-webhook', '@herald/channel-email', '@herald/channel-log']));
+    expect(labels(channel)).not.toContain('@herald/source-file');
+    const source = await at('herald.yaml', config.replace('    use: "@herald/source-file"', '    use: '), '  crm:\n    use: ');
+    expect(labels(source)).toEqual(['@herald/source-file']);
+    await client.change('herald.yaml', config);
+    await client.close('herald.yaml');
+  });
+
   it('lists step ids after `goto: `', async () => {
     const text = disk(JOURNEY).replace('goto: account-manager', 'goto: ');
     const r = await at(JOURNEY, text, 'goto: ');

@@ -3,7 +3,7 @@
  * policies, step ids, events, sources, queries, channels), enum values, expression names and
  * functions with their types, and `{{variables}}` inside templates.
  */
-import { expr, FUNCTIONS, memberType, T, STEP_KIND_KEYS, template as templateLib, typeToString, type Type } from '@herald/dsl';
+import { expr, FUNCTIONS, HERALD_PLUGINS, memberType, T, STEP_KIND_KEYS, template as templateLib, typeToString, type Type } from '@herald/dsl';
 import {
   CompletionItemKind,
   InsertTextFormat,
@@ -98,6 +98,7 @@ function indentOf(doc: DocContext, offset: number): number {
 
 function completeValue(doc: DocContext, ctx: CursorContext, offset: number): CompletionList {
   const path = ctx.role === 'key' ? [...ctx.path] : ctx.path;
+  if (doc.kind === 'config' && path.length === 3 && path[2] === 'use' && (path[0] === 'channels' || path[0] === 'sources')) return completePluginNames(doc, path[0], offset);
   const ref = refKindAt(doc.kind, path);
   if (ref) return completeReference(doc, ctx, ref, path, offset);
   const { schema } = schemaFor(doc, ctx, path);
@@ -110,6 +111,23 @@ function completeValue(doc: DocContext, ctx: CursorContext, offset: number): Com
   return {
     isIncomplete: false,
     items: values.map((v) => ({ label: String(v), kind: CompletionItemKind.EnumMember, textEdit: { range, newText: String(v) } })),
+  };
+}
+
+/** `use:` of a channel or source: Herald's own plugins of that kind, and what the project uses already. */
+function completePluginNames(doc: DocContext, section: 'channels' | 'sources', offset: number): CompletionList {
+  const range = wordRange(doc, offset, /[A-Za-z0-9_.@/-]*$/);
+  const symbols = doc.project.symbols();
+  const used = [...(section === 'channels' ? symbols.channels.values() : symbols.sources.values())].map((d) => d.use.value);
+  const names = [...new Set([...HERALD_PLUGINS[section === 'channels' ? 'channel' : 'source'], ...used])];
+  return {
+    isIncomplete: false,
+    items: names.map((name) => ({
+      label: name,
+      kind: CompletionItemKind.Module,
+      detail: name.startsWith('@herald/') ? 'ships with Herald' : 'used in this project',
+      textEdit: { range, newText: name },
+    })),
   };
 }
 

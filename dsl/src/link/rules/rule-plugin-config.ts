@@ -9,14 +9,13 @@ import { didYouMean, editDistance } from '../../diagnostics/did-you-mean.js';
 import type { PluginUse, SourceDecl } from '../../model/ast.js';
 import type { LinkContext, LinkRule } from '../link-context.js';
 import type { PluginManifest } from '../plugin-manifest.js';
+import { HERALD_PLUGINS } from '../herald-plugins.js';
 import { reportPlainSecrets } from './plain-secrets.js';
 import { reportMissingPluginFiles } from './rule-plugin-config-files.js';
 import { validatePluginJson } from './validate-plugin-json.js';
 
 type PluginKind = PluginManifest['kind'];
 
-/** The plugins Herald ships (plugins/ of its repository). */
-const HERALD_PLUGINS = ['@herald/channel-email', '@herald/channel-sms', '@herald/channel-webhook', '@herald/channel-log', '@herald/source-file'];
 
 export const pluginConfig: LinkRule = (ctx) => {
   const config = ctx.model.config;
@@ -63,7 +62,7 @@ function checkPlugin(ctx: LinkContext, decl: PluginUse, kind: PluginKind): Plugi
     // Herald's own plugins count as known even when the project uses none of them yet: a
     // misspelt `@herald/channel-emial` must get a did-you-mean, never an `npm install` of the
     // misspelt name (a name someone else may have published).
-    const known = [...new Set([...[...model.manifests].filter(([, r]) => r.ok).map(([u]) => u), ...HERALD_PLUGINS])];
+    const known = [...new Set([...[...model.manifests].filter(([, r]) => r.ok).map(([u]) => u), ...HERALD_PLUGINS.channel, ...HERALD_PLUGINS.source])];
     // Package names share long prefixes (`@herald/channel-`), so only a near miss is a typo.
     const close = didYouMean(use.value, known);
     const suggestion = close !== undefined && editDistance(use.value, close) <= 2 ? close : undefined;
