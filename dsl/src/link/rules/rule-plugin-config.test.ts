@@ -96,6 +96,13 @@ describe('invalid-plugin-config', () => {
     expect(r[0]!.fix).toEqual({ at: 'prot', newText: 'port' });
   });
 
+  it('gives one problem for a misspelt required key: the unknown key with its did-you-mean, not also the missing one', () => {
+    const r = check(config("  email:\n    use: '@herald/channel-email'\n    config:\n      frm: billing@example.com\n"));
+    expect(r.map((p) => [p.code, p.at, p.message, p.hint])).toEqual([
+      ['invalid-plugin-config', 'frm', 'unknown key `frm` in the config of channel `email`', 'did you mean `from`?'],
+    ]);
+  });
+
   it('reports a missing required key at the first key of the config, or at the channel when there is no config', () => {
     const r = check(config("  email:\n    use: '@herald/channel-email'\n    config: { host: smtp.example.com }\n"));
     expect(r).toEqual([
@@ -331,9 +338,13 @@ describe('invalid-plugin-config: other oneOf / anyOf', () => {
 
   it("reports the errors of the one branch that takes the value's type, and only those", () => {
     expect(checkMine(target, '{ target: http://x }').map((p) => [p.at, p.message])).toEqual([['http://x', '`target` in the config of channel `mine` must look like `https://hooks.example/in`']]);
-    expect(checkMine(target, '{ target: { queu: jobs } }').map((p) => [p.at, p.message])).toEqual([
+    // `queu` is a misspelt `queue`: one problem, with the did-you-mean, not also "missing `queue`".
+    expect(checkMine(target, '{ target: { queu: jobs } }').map((p) => [p.at, p.message, p.hint])).toEqual([
+      ['queu', 'unknown key `queu` in `target` of the config of channel `mine`', 'did you mean `queue`?'],
+    ]);
+    expect(checkMine(target, '{ target: { other: jobs } }').map((p) => [p.at, p.message])).toEqual([
       ['target', '`target` in the config of channel `mine` is missing required key `queue`'],
-      ['queu', 'unknown key `queu` in `target` of the config of channel `mine`'],
+      ['other', 'unknown key `other` in `target` of the config of channel `mine`'],
     ]);
   });
 

@@ -73,7 +73,17 @@ export function validatePluginJson(
     }
   });
 
+  // `tokn: x` where `token` is required is one mistake: the unknown key's did-you-mean says it all.
+  const misspelt = new Set(
+    errors.flatMap((e) => {
+      if (e.keyword !== 'additionalProperties') return [];
+      const allowed = Object.keys((((e.parentSchema ?? {}) as Schema)['properties'] as Schema | undefined) ?? {});
+      const meant = didYouMean(String((e.params as { additionalProperty: string }).additionalProperty), allowed);
+      return meant === undefined ? [] : [`${e.instancePath}\u0000${meant}`];
+    }),
+  );
   const reportable = (e: ErrorObject) =>
+    !(e.keyword === 'required' && misspelt.has(`${e.instancePath}\u0000${String((e.params as { missingProperty: string }).missingProperty)}`)) &&
     !(e.keyword === 'if' || e.keyword === 'then' || e.keyword === 'else' || e.keyword === 'propertyNames') &&
     !envPaths.has(e.instancePath) &&
     !(embedded.has(e.instancePath) && STRING_KEYWORDS.has(e.keyword));
