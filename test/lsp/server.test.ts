@@ -254,6 +254,10 @@ describe('hover', () => {
     await client.change(JOURNEY, readFileSync(join(root, JOURNEY), 'utf8'));
     const h = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: client.uri(JOURNEY) }, position: client.position(JOURNEY, 'onTimeout', 2) });
     expect(hoverText(h)).toContain('Where to go when the wait times out');
+    const on = (needle: string) => client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: client.uri(JOURNEY) }, position: client.position(JOURNEY, needle, 2) });
+    expect(hoverText(await on('trigger:\n'))).toContain('When an instance starts');
+    expect(hoverText(await on('emit:\n      event: invoice.escalated'))).toContain('Raise an event, as if it had been posted');
+    expect(hoverText(await on('description: Remind'))).toContain('What the journey is for');
   });
 
   it('shows the type of an expression identifier', async () => {

@@ -24,7 +24,7 @@ const common = {
     pattern: ID_PATTERN,
     'x-hint': 'use lower-case letters, digits, `-` and `_`, starting with a letter',
   }),
-  description: { type: 'string' },
+  description: doc('What the step is for, in words: a note for readers, shown on hover.', { type: 'string' }),
 };
 
 /** One schema per step kind, discriminated by the key that names the kind. */
@@ -130,7 +130,7 @@ export const stepSchemas: Record<string, JsonSchema> = {
   emit: {
     title: 'emit step',
     properties: {
-      emit: {
+      emit: doc('Raise an event, as if it had been posted to `POST /events`: it starts the journeys it triggers and reaches the instances waiting for it.', {
         type: 'object',
         title: 'emit',
         additionalProperties: false,
@@ -139,7 +139,7 @@ export const stepSchemas: Record<string, JsonSchema> = {
           event: eventName('The event to raise'),
           data: doc('Payload fields, each an expression.', { type: 'object', additionalProperties: expressionValue('A field') }),
         },
-      },
+      }),
     },
   },
   goto: { title: 'goto step', properties: { goto: stepRef('Continue at this step') } },
@@ -180,8 +180,8 @@ export const journeySchema: JsonSchema = {
   required: ['journey', 'trigger', 'steps'],
   properties: {
     journey: id('journey'),
-    description: { type: 'string' },
-    trigger: {
+    description: doc('What the journey is for, in words: a note for readers, shown on hover.', { type: 'string' }),
+    trigger: doc('When an instance starts: the `event`, whose journey it is (`subject`), a condition (`when`), what reentry is counted per (`key`) and how often (`reentry`).', {
       type: 'object',
       title: 'trigger',
       additionalProperties: false,
@@ -195,7 +195,7 @@ export const journeySchema: JsonSchema = {
           enum: ['never', 'after-exit', 'always'],
         }),
       },
-    },
+    }),
     data: bindings('Data loaded when the journey starts: name -> source query. The result is available to every step under that name.'),
     steps: doc('The steps, run in order unless a step says otherwise.', {
       type: 'array',
