@@ -216,6 +216,13 @@ describe('completion', () => {
     await client.close('herald.yaml');
   });
 
+  it("lists the emitted event's fields under an emit step's `data:`, leaving out those written", async () => {
+    const text = disk(JOURNEY).replace(/        reason: .*\n/, '        re\n');
+    const r = await at(JOURNEY, text, '        invoiceId: trigger.invoiceId\n        re');
+    expect(labels(r)).toEqual(['reason']);
+    await client.change(JOURNEY, disk(JOURNEY));
+  });
+
   it('lists step ids after `goto: `', async () => {
     const text = disk(JOURNEY).replace('goto: account-manager', 'goto: ');
     const r = await at(JOURNEY, text, 'goto: ');

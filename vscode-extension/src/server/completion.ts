@@ -60,6 +60,10 @@ function wordRange(doc: DocContext, offset: number, re: RegExp): Range {
 }
 
 function completeKeys(doc: DocContext, ctx: CursorContext, offset: number): CompletionList {
+  const p = ctx.path;
+  if (doc.kind === 'journey' && p.length === 4 && p[0] === 'steps' && typeof p[1] === 'number' && p[2] === 'emit' && p[3] === 'data') {
+    return completeEmitFields(doc, ctx, p[1], offset);
+  }
   const { root, schema } = schemaFor(doc, ctx, ctx.path);
   if (!schema || (schema['type'] !== 'object' && !(Array.isArray(schema['type']) && schema['type'].includes('object')) && !schema['properties'])) {
     return EMPTY;
@@ -86,6 +90,29 @@ function completeKeys(doc: DocContext, ctx: CursorContext, offset: number): Comp
       sortText: `${isKind ? '0' : '1'}${key}`,
     });
   }
+  return { isIncomplete: false, items };
+}
+
+/** The fields of the event an `emit` step raises, under its `data:`: those not written yet, required first. */
+function completeEmitFields(doc: DocContext, ctx: CursorContext, stepIndex: number, offset: number): CompletionList {
+  const j = doc.project.currentAst(doc.rel);
+  const step = j?.kind === 'journey' ? j.steps[stepIndex] : undefined;
+  if (step?.kind !== 'emit') return EMPTY;
+  const type = doc.project.symbols().events.get(step.event.value)?.type.type;
+  if (type?.kind !== 'object') return EMPTY;
+  const range = wordRange(doc, offset, /[A-Za-z0-9_.-]*$/);
+  const typed = ctx.valueText.replace(/:.*$/, '');
+  const present = new Set(ctx.siblings.filter((k) => k !== typed));
+  const items: CompletionItem[] = Object.entries(type.fields)
+    .filter(([name]) => !present.has(name))
+    .map(([name, field]) => ({
+      label: name,
+      kind: CompletionItemKind.Field,
+      detail: `${typeToString(field.type)}${field.optional ? ' (optional)' : ''}`,
+      documentation: field.doc ? { kind: MarkupKind.Markdown, value: field.doc } : undefined,
+      textEdit: { range, newText: `${name}: ` },
+      sortText: `${field.optional ? '1' : '0'}${name}`,
+    }));
   return { isIncomplete: false, items };
 }
 
