@@ -10,7 +10,7 @@ export { SourceFile, type Span } from './source/source-file.js';
 export * from './model/ast.js';
 export { T, typeToString, isAssignable, memberType, unifyTypes, type Type, type Field, type TypeKind } from './types/type.js';
 export { parseDuration, formatDuration } from './types/parse-duration.js';
-export { parseTypeSyntax } from './types/parse-type-syntax.js';
+export { parseTypeSyntax, TYPE_NAMES } from './types/parse-type-syntax.js';
 export { typeFromJsonSchema, typeToJsonSchema } from './types/from-json-schema.js';
 export { subjectType, BUILTIN_SUBJECT_FIELDS } from './types/subject-type.js';
 export * from './lower/ir.js';

@@ -223,6 +223,15 @@ describe('completion', () => {
     await client.change(JOURNEY, disk(JOURNEY));
   });
 
+  it("lists Herald's types for an event field in herald.yaml", async () => {
+    const config = disk('herald.yaml');
+    await client.open('herald.yaml');
+    const r = await at('herald.yaml', config.replace('      amount: number', '      amount: '), '      amount: ');
+    expect(labels(r)).toEqual(['string', 'number', 'bool', 'timestamp', 'duration', 'any', 'list<…>', 'map<…>']);
+    await client.change('herald.yaml', config);
+    await client.close('herald.yaml');
+  });
+
   it('lists step ids after `goto: `', async () => {
     const text = disk(JOURNEY).replace('goto: account-manager', 'goto: ');
     const r = await at(JOURNEY, text, 'goto: ');

@@ -3,7 +3,7 @@
  * policies, step ids, events, sources, queries, channels), enum values, expression names and
  * functions with their types, and `{{variables}}` inside templates.
  */
-import { expr, FUNCTIONS, HERALD_PLUGINS, memberType, T, STEP_KIND_KEYS, template as templateLib, typeToString, type Type } from '@herald/dsl';
+import { expr, FUNCTIONS, HERALD_PLUGINS, TYPE_NAMES, memberType, T, STEP_KIND_KEYS, template as templateLib, typeToString, type Type } from '@herald/dsl';
 import {
   CompletionItemKind,
   InsertTextFormat,
@@ -126,6 +126,7 @@ function indentOf(doc: DocContext, offset: number): number {
 function completeValue(doc: DocContext, ctx: CursorContext, offset: number): CompletionList {
   const path = ctx.role === 'key' ? [...ctx.path] : ctx.path;
   if (doc.kind === 'config' && path.length === 3 && path[2] === 'use' && (path[0] === 'channels' || path[0] === 'sources')) return completePluginNames(doc, path[0], offset);
+  if (doc.kind === 'config' && isFieldTypePath(path)) return completeTypeNames(doc, offset);
   const ref = refKindAt(doc.kind, path);
   if (ref) return completeReference(doc, ctx, ref, path, offset);
   const { schema } = schemaFor(doc, ctx, path);
@@ -138,6 +139,29 @@ function completeValue(doc: DocContext, ctx: CursorContext, offset: number): Com
   return {
     isIncomplete: false,
     items: values.map((v) => ({ label: String(v), kind: CompletionItemKind.EnumMember, textEdit: { range, newText: String(v) } })),
+  };
+}
+
+/** Where herald.yaml takes a type: an event's field, a query's argument or returned field (`returns:` itself). */
+function isFieldTypePath(path: readonly PathSegment[]): boolean {
+  if (path[0] === 'events') return path.length === 4 && path[2] === 'fields';
+  if (path[0] === 'sources') return path[2] === 'queries' && ((path.length === 6 && (path[4] === 'args' || path[4] === 'returns')) || (path.length === 5 && path[4] === 'returns'));
+  return false;
+}
+
+/** Herald's type names; `?` after one makes a field optional (docs/dsl.md, "Types"). */
+function completeTypeNames(doc: DocContext, offset: number): CompletionList {
+  const range = wordRange(doc, offset, /[A-Za-z0-9_?<>]*$/);
+  const generic = new Set(['list', 'map']);
+  return {
+    isIncomplete: false,
+    items: TYPE_NAMES.map((name) => ({
+      label: generic.has(name) ? `${name}<…>` : name,
+      kind: CompletionItemKind.TypeParameter,
+      detail: generic.has(name) ? `${name} of one element type` : 'type (add `?` for an optional field)',
+      textEdit: { range, newText: generic.has(name) ? `"${name}<\${1:string}>"` : name },
+      insertTextFormat: generic.has(name) ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,
+    })),
   };
 }
 
