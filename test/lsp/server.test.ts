@@ -223,6 +223,17 @@ describe('completion', () => {
     await client.change(JOURNEY, disk(JOURNEY));
   });
 
+  it("lists sources and the chosen source's queries for herald.yaml's subject source", async () => {
+    const config = disk('herald.yaml');
+    await client.open('herald.yaml');
+    const q = await at('herald.yaml', config.replace('query: customerById }', 'query:  }'), 'source: { source: crm, query: ');
+    expect(labels(q)).toEqual(['customerById']);
+    const s = await at('herald.yaml', config.replace('{ source: crm, query', '{ source: , query'), 'source: { source: ');
+    expect(labels(s)).toEqual(['crm']);
+    await client.change('herald.yaml', config);
+    await client.close('herald.yaml');
+  });
+
   it("lists Herald's types for an event field in herald.yaml", async () => {
     const config = disk('herald.yaml');
     await client.open('herald.yaml');

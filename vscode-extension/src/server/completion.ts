@@ -256,6 +256,11 @@ function sourceOf(doc: DocContext, ctx: CursorContext, path: readonly PathSegmen
     const b = bindings.find((x) => x.name.value === name);
     if (b) return b.source.value;
   }
+  // herald.yaml's `subject: { source, query }`, as last parsed.
+  if (doc.kind === 'config') {
+    const named = doc.project.config()?.subjectSource?.source.value;
+    if (named) return named;
+  }
   // Fall back to the line: `{ source: crm, query: |`.
   const lineStart = doc.text.lastIndexOf('\n', ctx.valueStart - 1) + 1;
   const m = /source:\s*["']?([A-Za-z_][A-Za-z0-9_]*)/.exec(doc.text.slice(lineStart, ctx.valueStart));

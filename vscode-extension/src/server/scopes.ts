@@ -24,6 +24,8 @@ export function refKindAt(kind: ProjectFileKind | undefined, path: readonly Path
     case 'policy':
       return p === 'channels/#' ? 'channel' : undefined;
     case 'config':
+      if (p === 'subject/source/source') return 'source';
+      if (p === 'subject/source/query') return 'query';
       return p === 'defaults/policy' ? 'policy' : undefined;
     default:
       return undefined;
