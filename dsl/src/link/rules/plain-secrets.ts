@@ -5,19 +5,18 @@
  * written, so the secret would be in both. A warning: a throwaway value for a local mail
  * catcher is fine, and the author decides.
  *
- * Follows `properties` from the root down through nested objects, as the file marks do
- * (rule-plugin-config-files.ts): plugins mark plain keys.
+ * Found as the file marks are (rule-plugin-config-files.ts `annotated`): through `properties`
+ * from the root down; plugins mark plain keys.
  */
 import type { PluginUse } from '../../model/ast.js';
 import type { LinkContext } from '../link-context.js';
+import { annotated, ENV_REF } from './rule-plugin-config-files.js';
 
-type Json = Record<string, unknown>;
-
-const ENV_REF = /\$\{[A-Za-z_][A-Za-z0-9_]*\}/;
-
-export function reportPlainSecrets(ctx: LinkContext, decl: PluginUse, who: string, schema: Json): void {
+export function reportPlainSecrets(ctx: LinkContext, decl: PluginUse, who: string, schema: Record<string, unknown>): void {
   if (!decl.config) return;
-  for (const path of plainSecrets(schema, decl.config.value)) {
+  const secrets = annotated(schema, decl.config.value, (sub) => (sub['writeOnly'] === true ? true : undefined));
+  for (const { path, value } of secrets) {
+    if (value === '' || ENV_REF.test(value)) continue;
     const key = path.at(-1)!;
     const name = key.replace(/[^A-Za-z0-9]+/g, '_').replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
     ctx.report({
@@ -27,23 +26,4 @@ export function reportPlainSecrets(ctx: LinkContext, decl: PluginUse, who: strin
       hint: `write \`${key}: \${${decl.name.value.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}_${name}}\` and set that variable where Herald runs; the runtime substitutes it at start`,
     });
   }
-}
-
-/** Paths of non-empty strings without a `${NAME}` at properties marked writeOnly. */
-function plainSecrets(schema: unknown, value: unknown, path: readonly string[] = []): string[][] {
-  const props = isObject(schema) ? schema['properties'] : undefined;
-  if (!isObject(props) || !isObject(value)) return [];
-  const out: string[][] = [];
-  for (const [key, sub] of Object.entries(props)) {
-    if (!isObject(sub) || !Object.prototype.hasOwnProperty.call(value, key)) continue;
-    const v = value[key];
-    if (sub['writeOnly'] === true) {
-      if (typeof v === 'string' && v !== '' && !ENV_REF.test(v)) out.push([...path, key]);
-    } else out.push(...plainSecrets(sub, v, [...path, key]));
-  }
-  return out;
-}
-
-function isObject(v: unknown): v is Json {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

@@ -50,7 +50,7 @@ const MAX_PLACED_CHARS = 512 * 1024;
  */
 const MAX_JSON_CHARS = 5 * 1024 * 1024;
 
-const ENV_REF = /\$\{[A-Za-z_][A-Za-z0-9_]*\}/;
+export const ENV_REF = /\$\{[A-Za-z_][A-Za-z0-9_]*\}/;
 const URL_LIKE = /^[a-z][a-z0-9+.-]*:\/\//i;
 
 type Json = Record<string, unknown>;
@@ -210,7 +210,7 @@ function keyOfMark(schema: Json): string | undefined {
 }
 
 /** String values of `value` whose property schema carries a mark, found through `properties` from the root down. */
-function annotated<T>(schema: unknown, value: unknown, markOf: (schema: Json) => T | undefined, path: readonly string[] = []): Marked<T>[] {
+export function annotated<T>(schema: unknown, value: unknown, markOf: (schema: Json) => T | undefined, path: readonly string[] = []): Marked<T>[] {
   const props = isObject(schema) ? schema['properties'] : undefined;
   if (!isObject(props) || !isObject(value)) return [];
   const out: Marked<T>[] = [];
