@@ -12,8 +12,11 @@ import { schemaCheck, type SchemaCheck } from '../plugins-host/json-validator.js
 
 const byGraph = new WeakMap<GraphIR, Map<string, SchemaCheck | null>>();
 
-/** Why `value` is not what `source.query` declares it returns; null when it fits (or the query is unknown to this graph). */
-export function queryResultProblem(ir: GraphIR, source: string, query: string, value: unknown): string | null {
+/**
+ * Why `value` is not what `source.query` declares it returns; null when it fits (or the query is
+ * unknown to this graph). `what`: the message's subject (a test fixture says "this fixture is a value").
+ */
+export function queryResultProblem(ir: GraphIR, source: string, query: string, value: unknown, what = `${source}.${query} returned a value`): string | null {
   let checks = byGraph.get(ir);
   if (!checks) byGraph.set(ir, (checks = new Map()));
   const key = `${source}.${query}`;
@@ -27,5 +30,5 @@ export function queryResultProblem(ir: GraphIR, source: string, query: string, v
   const problems = check(value);
   if (problems.length === 0) return null;
   const shown = problems.slice(0, 3).map((p) => `${p.path === '' ? 'the value' : p.path} ${p.message}`);
-  return `${key} returned a value that does not match its declared \`returns:\` type: ${shown.join('; ')}${problems.length > 3 ? ` (and ${problems.length - 3} more)` : ''}`;
+  return `${what} that does not match its declared \`returns:\` type: ${shown.join('; ')}${problems.length > 3 ? ` (and ${problems.length - 3} more)` : ''}`;
 }

@@ -69,8 +69,8 @@ function readFixtures(r: TestFileReader, value: unknown, path: Path): Record<str
       if (f['returns'] !== undefined && r.graph !== undefined && /^[^.]+\.[^.]+$/.test(name)) {
         // As a source's answer is checked at run time: said here, once, at the fixture.
         const [source, query] = name.split('.') as [string, string];
-        const misfit = queryResultProblem(r.graph, source, query, f['returns']);
-        if (misfit !== null) r.problem([...ip, 'returns'], 'invalid-value', misfit.replace(/^\S+ returned a value/, 'this fixture is a value'));
+        const misfit = queryResultProblem(r.graph, source, query, f['returns'], 'this fixture is a value');
+        if (misfit !== null) r.problem([...ip, 'returns'], 'invalid-value', misfit);
       }
       if ((f['returns'] === undefined) === (f['fail'] === undefined)) r.problem(ip, 'missing-key', 'a fixture needs either returns: (the result) or fail: (a reason)');
       if (f['fail'] !== undefined) r.str(f['fail'], [...ip, 'fail'], 'fail');
