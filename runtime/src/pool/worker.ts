@@ -14,6 +14,7 @@ import type { MessagePort } from 'node:worker_threads';
 import { BroadcastChannel, threadId, workerData } from 'node:worker_threads';
 import { SHUTDOWN_CODE } from '../plugins-host/call-plugin.js';
 import { FLAG_CLOSING, POOL_CLOSED_REASON, type CloseMessage, type PoolResult, type PoolTask, type WorkerConfig } from './pool-tasks.js';
+import { postResults, type ResultEntry } from './post-results.js';
 import { createTaskRunner, failureFor } from './task-runner.js';
 
 export interface WorkerBatch {
@@ -70,26 +71,12 @@ export default async function runBatch(batch: WorkerBatch): Promise<void | PoolR
   // Results finished in the same turn of this thread's event loop travel in one message: a
   // message costs the scheduler's thread an event dispatch, and sends of one batch to a fast
   // provider finish together. Nothing waits longer than that turn.
-  let ready: [number, PoolResult | null][] = [];
+  let ready: ResultEntry[] = [];
   const post = () => {
     if (ready.length === 0) return;
     const sending = ready;
     ready = [];
-    try {
-      port.postMessage(sending);
-    } catch (error) {
-      // A result the structured clone refuses (a plugin's value with a function in it, say)
-      // must not fail the others that travel with it, nor crash this thread: each goes alone,
-      // and one that cannot is replaced by a failure that says why.
-      for (const [index, result] of sending) {
-        try {
-          port.postMessage([[index, result]]);
-        } catch (alone) {
-          const why = alone instanceof Error ? alone.message : String(error);
-          port.postMessage([[index, failureFor(tasks[index]!, `the result could not be passed back from the worker thread: ${why}`, 'UNCLONEABLE')]]);
-        }
-      }
-    }
+    postResults(port, sending, tasks);
   };
   const onResult = (index: number, result: PoolResult) => {
     if (ready.length === 0) setImmediate(post);
