@@ -17,6 +17,7 @@
  */
 import { ExprRuntimeError, type JourneyIR } from '@herald/dsl';
 import type { CompiledGraph, CompiledJourney } from './compile-graph.js';
+import type { CompiledExpr } from '@herald/dsl';
 import { subjectIdOf } from './event-audience.js';
 import { StepValueError } from './run-nodes.js';
 import { subjectWithDefaults } from './subject-defaults.js';
@@ -54,17 +55,17 @@ export function triggerCandidates(graph: CompiledGraph, event: IncomingEvent): T
   const triggered: TriggeredJourney[] = [];
   const skipped: SkippedTrigger[] = [];
   for (const j of graph.triggeredBy.get(event.type) ?? []) {
-    const subject = evaluateSubject(j, event);
+    const subject = evaluateId(j, event, 'subject', j.subject);
     if (!subject.ok) {
       skipped.push({ journey: j.id, subjectId: null, reason: subject.reason, missing: 'subject' });
       continue;
     }
-    const key = evaluateKey(j, event);
-    if (!key.ok) {
-      skipped.push({ journey: j.id, subjectId: subject.subjectId, reason: key.reason, missing: 'key' });
+    const key = j.key ? evaluateId(j, event, 'key', j.key) : undefined;
+    if (key !== undefined && !key.ok) {
+      skipped.push({ journey: j.id, subjectId: subject.id, reason: key.reason, missing: 'key' });
       continue;
     }
-    triggered.push({ journey: j.id, subjectId: subject.subjectId, reentry: j.ir.trigger.reentry, ...(key.key !== undefined ? { key: key.key } : {}) });
+    triggered.push({ journey: j.id, subjectId: subject.id, reentry: j.ir.trigger.reentry, ...(key !== undefined ? { key: key.id } : {}) });
   }
   return { triggered, skipped };
 }
@@ -106,35 +107,23 @@ export function triggeredJourneys(
   return { triggered, skipped };
 }
 
-function evaluateSubject(j: CompiledJourney, event: IncomingEvent): { ok: true; subjectId: string } | { ok: false; reason: string } {
-  let v: unknown;
-  try {
-    v = j.subject({ vars: { event: event.data }, now: () => event.receivedAt });
-  } catch (e) {
-    if (e instanceof ExprRuntimeError) return { ok: false, reason: `trigger.subject failed: ${e.message}` };
-    throw e;
-  }
-  const subjectId = subjectIdOf(v);
-  if (subjectId !== null) return { ok: true, subjectId };
-  return { ok: false, reason: `trigger.subject \`${j.ir.trigger.subject}\` gave ${JSON.stringify(v) ?? 'nothing'}, not a subject id` };
-}
+type IdOutcome = { readonly ok: true; readonly id: string } | { readonly ok: false; readonly reason: string };
 
 /**
- * A key may be written as a number (`event.invoiceNo`): the same invoice is the same key
- * whichever way it is spelled in the payload, so it is counted as its decimal string.
+ * `trigger.subject` or `trigger.key` against the event: a non-empty string, or a number counted
+ * as its decimal string (the same invoice is the same key whichever way the payload spells it).
  */
-function evaluateKey(j: CompiledJourney, event: IncomingEvent): { ok: true; key: string | undefined } | { ok: false; reason: string } {
-  if (!j.key) return { ok: true, key: undefined };
+function evaluateId(j: CompiledJourney, event: IncomingEvent, which: 'subject' | 'key', expr: CompiledExpr): IdOutcome {
   let v: unknown;
   try {
-    v = j.key({ vars: { event: event.data }, now: () => event.receivedAt });
+    v = expr({ vars: { event: event.data }, now: () => event.receivedAt });
   } catch (e) {
-    if (e instanceof ExprRuntimeError) return { ok: false, reason: `trigger.key failed: ${e.message}` };
+    if (e instanceof ExprRuntimeError) return { ok: false, reason: `trigger.${which} failed: ${e.message}` };
     throw e;
   }
-  const key = subjectIdOf(v);
-  if (key !== null) return { ok: true, key };
-  return { ok: false, reason: `trigger.key \`${j.ir.trigger.key}\` gave ${JSON.stringify(v) ?? 'nothing'}, not a key` };
+  const id = subjectIdOf(v);
+  if (id !== null) return { ok: true, id };
+  return { ok: false, reason: `trigger.${which} \`${j.ir.trigger[which]}\` gave ${JSON.stringify(v) ?? 'nothing'}, not a ${which === 'subject' ? 'subject id' : 'key'}` };
 }
 
 /**
