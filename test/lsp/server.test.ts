@@ -30,6 +30,9 @@ import { copyProject, LspClient, removeProject, REPO } from './lsp-client.js';
 
 const JOURNEY = 'journeys/invoice-overdue.journey.yaml';
 const TEMPLATE = 'templates/payment-reminder.template.yaml';
+const CHANNELS_TEST = 'tests/channels.test.yaml';
+const ESCALATION_TEST = 'tests/escalation.test.yaml';
+const PAYMENT_TEST = 'tests/payment.test.yaml';
 
 /** What the compiler itself reports for the project with `overrides` applied: the CLI's answer. */
 function libraryDiagnostics(root: string, overrides: Record<string, string>, file: string) {
@@ -323,7 +326,14 @@ describe('navigation', () => {
       position: client.position(JOURNEY, 'id: thank-you', 5),
       context: { includeDeclaration: true },
     })) as Location[];
-    expect(refs.map((r) => r.range.start.line).sort((a, b) => a - b)).toEqual(
+    const inJourney = refs.filter((r) => r.uri === client.uri(JOURNEY));
+    // And the journey tests' `visited:` and `notVisited:` lists.
+    expect(refs.filter((r) => r.uri === client.uri(ESCALATION_TEST)).map((r) => r.range.start.line)).toEqual([
+      client.position(ESCALATION_TEST, 'thank-you]').line,
+      client.position(ESCALATION_TEST, 'thank-you]', 0, 1).line,
+    ]);
+    expect(refs.filter((r) => r.uri === client.uri(PAYMENT_TEST))).toHaveLength(2);
+    expect(inJourney.map((r) => r.range.start.line).sort((a, b) => a - b)).toEqual(
       [client.position(JOURNEY, 'onEvent: thank-you').line, client.position(JOURNEY, 'onEvent: thank-you', 0, 1).line, client.position(JOURNEY, 'id: thank-you').line].sort((a, b) => a - b),
     );
   });
@@ -339,6 +349,12 @@ describe('navigation', () => {
     const edits = edit.changes![client.uri(JOURNEY)]!;
     expect(edits).toHaveLength(3);
     expect(applyEdits(client.text(JOURNEY), edits)).toBe(client.text(JOURNEY).replaceAll('thank-you', 'paid-thanks'));
+    // The journey tests that name the step (`visited:`, `notVisited:`) follow; the tests' names ("gets a thank-you") do not.
+    for (const test of [ESCALATION_TEST, PAYMENT_TEST]) {
+      const text = client.text(test);
+      expect(applyEdits(text, edit.changes![client.uri(test)]!)).toBe(text.replace(/(?<=\[[^\]\n]*)thank-you(?=[^\[\n]*\])/g, 'paid-thanks'));
+    }
+    expect(Object.keys(edit.changes!).sort()).toEqual([client.uri(JOURNEY), client.uri(ESCALATION_TEST), client.uri(PAYMENT_TEST)].sort());
   });
 
   it('refuses a rename to a taken or invalid id with a message for the user', async () => {
@@ -355,9 +371,14 @@ describe('navigation', () => {
       position: client.position(JOURNEY, 'send: payment-reminder', 8),
       newName: 'reminder',
     })) as WorkspaceEdit;
-    expect(Object.keys(edit.changes!).sort()).toEqual([client.uri(JOURNEY), client.uri(TEMPLATE)].sort());
+    expect(Object.keys(edit.changes!).sort()).toEqual([client.uri(JOURNEY), client.uri(TEMPLATE), client.uri(CHANNELS_TEST), client.uri(ESCALATION_TEST), client.uri(PAYMENT_TEST)].sort());
     expect(edit.changes![client.uri(JOURNEY)]).toHaveLength(2);
     expect(edit.changes![client.uri(TEMPLATE)]).toHaveLength(1);
+    // Every `template: payment-reminder` of the journey tests, so they still test the template.
+    for (const test of [CHANNELS_TEST, ESCALATION_TEST, PAYMENT_TEST]) {
+      const text = client.text(test);
+      expect(applyEdits(text, edit.changes![client.uri(test)]!)).toBe(text.replaceAll('template: payment-reminder', 'template: reminder'));
+    }
   });
 
   it('lists the steps as document symbols', async () => {
@@ -365,6 +386,68 @@ describe('navigation', () => {
     expect(syms[0]!.name).toBe('invoice-overdue');
     const names = syms[0]!.children!.map((c) => c.name);
     expect(names).toEqual(['trigger', 'customer', 'first-reminder', 'wait-payment', 'second-notice', '#4', '#5', '#6', 'account-manager', 'final-notice', '#9', 'thank-you', '#11']);
+  });
+});
+
+describe('journey test files', () => {
+  it('reports what herald test would stop on, where it is, and clears it when fixed', async () => {
+    const good = client.text(ESCALATION_TEST);
+    const bad = good.replace('template: final-notice', 'template: final-notise').replace('sentCount: 1', 'sentCont: 1');
+    // Where the mistakes are, read before the client holds the misspelt text.
+    const keyAt = client.position(ESCALATION_TEST, 'sentCount: 1');
+    const at = client.position(ESCALATION_TEST, 'template: final-notice', 'template: '.length);
+    const published = await client.open(ESCALATION_TEST, bad);
+    const shown = published.diagnostics.map((d) => ({ code: d.code, line: d.range.start.line, severity: d.severity, message: d.message }));
+    expect(shown).toEqual([
+      { code: 'unknown-key', line: keyAt.line, severity: 1, message: 'expect has no field "sentCont"\ndid you mean `sentCount`?' },
+      { code: 'unknown-template', line: at.line, severity: 1, message: '`final-notise` is not a template of this project\ndid you mean `final-notice`?' },
+    ]);
+    // The misspelt name is underlined whole.
+    expect(published.diagnostics[1]!.range).toEqual({ start: at, end: { line: at.line, character: at.character + 'final-notise'.length } });
+    const fixed = await client.change(ESCALATION_TEST, good);
+    expect(fixed.diagnostics).toEqual([]);
+    await client.close(ESCALATION_TEST);
+  });
+
+  it('goes from a name in a test to its definition', async () => {
+    const locs = (await client.connection.sendRequest(DefinitionRequest.type, {
+      textDocument: { uri: client.uri(ESCALATION_TEST) },
+      position: client.position(ESCALATION_TEST, 'step: final-notice', 8),
+    })) as Location[];
+    expect(locs).toHaveLength(1);
+    expect(locs[0]!.uri).toBe(client.uri(JOURNEY));
+    expect(locs[0]!.range.start).toEqual(client.position(JOURNEY, 'id: final-notice', 4));
+  });
+
+  it('finds the references of a template from a test, and renames it from there', async () => {
+    const position = client.position(PAYMENT_TEST, 'template: payment-reminder', 12);
+    const refs = (await client.connection.sendRequest(ReferencesRequest.type, { textDocument: { uri: client.uri(PAYMENT_TEST) }, position, context: { includeDeclaration: false } })) as Location[];
+    const count = (rel: string) => refs.filter((r) => r.uri === client.uri(rel)).length;
+    expect([count(JOURNEY), count(TEMPLATE), count(CHANNELS_TEST), count(ESCALATION_TEST), count(PAYMENT_TEST)]).toEqual([2, 0, 10, 4, 6]);
+    const prep = await client.connection.sendRequest(PrepareRenameRequest.type, { textDocument: { uri: client.uri(PAYMENT_TEST) }, position });
+    expect(prep).toMatchObject({ placeholder: 'payment-reminder' });
+    const edit = (await client.connection.sendRequest(RenameRequest.type, { textDocument: { uri: client.uri(PAYMENT_TEST) }, position, newName: 'reminder' })) as WorkspaceEdit;
+    expect(edit.changes![client.uri(TEMPLATE)]).toHaveLength(1);
+    expect(edit.changes![client.uri(PAYMENT_TEST)]).toHaveLength(6);
+  });
+
+  it('leaves a step named without its journey alone when another journey has a step of that id', async () => {
+    const copy = 'journeys/copy.journey.yaml';
+    await client.open(copy, client.text(JOURNEY).replace('journey: invoice-overdue', 'journey: invoice-copy'));
+    const edit = (await client.connection.sendRequest(RenameRequest.type, {
+      textDocument: { uri: client.uri(JOURNEY) },
+      position: client.position(JOURNEY, 'id: first-reminder', 5),
+      newName: 'reminder-one',
+    })) as WorkspaceEdit;
+    await client.close(copy);
+    // `step: first-reminder` in the tests names no journey: it may mean the copy's.
+    expect(Object.keys(edit.changes!)).toEqual([client.uri(JOURNEY)]);
+    const after = (await client.connection.sendRequest(RenameRequest.type, {
+      textDocument: { uri: client.uri(JOURNEY) },
+      position: client.position(JOURNEY, 'id: first-reminder', 5),
+      newName: 'reminder-one',
+    })) as WorkspaceEdit;
+    expect(Object.keys(after.changes!).sort()).toEqual([client.uri(JOURNEY), client.uri(ESCALATION_TEST), client.uri(PAYMENT_TEST)].sort());
   });
 });
 

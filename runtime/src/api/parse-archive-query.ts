@@ -6,40 +6,21 @@
 import { INVALID_CURSOR_CODE, type ArchiveQuery } from '../driver/driver.js';
 import type { DeliveryStatus } from '../delivery/types.js';
 import type { FieldError } from '../runtime-api.js';
+import { DELIVERY_STATUSES as STATUS_NAMES, parseTime } from '@herald/dsl';
 
-export const DELIVERY_STATUSES = [
-  'pending',
-  'attempting',
-  'awaiting-receipt',
-  'deferred',
-  'delivered',
-  'failed',
-  'skipped',
-] as const satisfies readonly DeliveryStatus[];
+export { parseTime };
+
+/** The compiler's list (test files name statuses too), which must be exactly the runtime's `DeliveryStatus`. */
+export const DELIVERY_STATUSES = STATUS_NAMES satisfies readonly DeliveryStatus[];
+type SameStatuses = [DeliveryStatus] extends [(typeof STATUS_NAMES)[number]] ? true : never;
+const sameStatuses: SameStatuses = true;
+void sameStatuses;
 
 export const ARCHIVE_PARAMS = ['subject', 'journey', 'status', 'channel', 'from', 'to', 'limit', 'cursor'] as const;
 export type ArchiveParams = Partial<Record<(typeof ARCHIVE_PARAMS)[number], string>>;
 
 export const DEFAULT_ARCHIVE_LIMIT = 50;
 export const MAX_ARCHIVE_LIMIT = 500;
-
-const ISO_TIME = /^\d{4}-\d{2}-\d{2}(?:[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:[Zz]|[+-]\d{2}:?\d{2})?)?$/;
-
-/** Epoch ms of an ISO 8601 time or of an epoch-ms integer; undefined when it is neither. A time without a zone is UTC. */
-export function parseTime(text: string): number | undefined {
-  if (/^\d{1,15}$/.test(text)) return Number(text);
-  if (!ISO_TIME.test(text) || !isCalendarDate(text.slice(0, 10))) return undefined;
-  const hasZone = /(?:[Zz]|[+-]\d{2}:?\d{2})$/.test(text) && text.length > 10;
-  const ms = Date.parse(hasZone || text.length === 10 ? text : `${text}Z`);
-  return Number.isNaN(ms) ? undefined : ms;
-}
-
-/** `YYYY-MM-DD` names a day that exists: Date.parse rolls 2026-02-30 over into March instead of refusing it. */
-function isCalendarDate(ymd: string): boolean {
-  const [y, m, d] = ymd.split('-').map(Number) as [number, number, number];
-  const day = new Date(Date.UTC(y, m - 1, d));
-  return day.getUTCFullYear() === y && day.getUTCMonth() === m - 1 && day.getUTCDate() === d;
-}
 
 /** Said of a `cursor` the store refused: a cursor is opaque, made by the store for the next page. */
 export const INVALID_CURSOR_MESSAGE = 'is not the cursor of a previous page of this search (pass it on as it was given, with the same filters)';

@@ -6,9 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { GraphIR } from '@herald/dsl';
+import type { GraphIR, SubjectInput } from '@herald/dsl';
 import { audienceOfEvent } from '../engine/event-audience.js';
-import type { SubjectInput } from '../testing/journey-test.js';
 import { readTestFile } from '../testing/read-test-file.js';
 import { findTestFiles } from '../testing/run-test-files.js';
 import { sampleJourney } from './sample-journey.js';

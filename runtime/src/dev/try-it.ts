@@ -7,9 +7,8 @@
  * sample mail would wait for the morning and a first try would show nothing, so the sample
  * subject is moved to a zone where it is day, and a note says so.
  */
-import type { GraphIR } from '@herald/dsl';
+import type { GraphIR, SubjectInput } from '@herald/dsl';
 import { audienceOfEvent } from '../engine/event-audience.js';
-import type { SubjectInput } from '../testing/journey-test.js';
 import { awakeZone, quietNow, sampleEvent, sampleSubjectFields, type QuietNow } from './dev-graph.js';
 import type { DevSample } from './sample-from-tests.js';
 

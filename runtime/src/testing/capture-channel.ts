@@ -7,7 +7,7 @@
  */
 import { accepted, bounced, defineChannel, delivered, failed } from '@herald/plugin-sdk';
 import type { MessageContent } from '@herald/plugin-sdk';
-import type { CaptureOutcome } from './journey-test.js';
+import type { CaptureOutcome } from '@herald/dsl';
 
 export interface CaptureConfig {
   readonly outcome?: CaptureOutcome;

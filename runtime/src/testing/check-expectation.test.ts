@@ -8,7 +8,7 @@ import { subjectWithDefaults } from '../engine/subject-defaults.js';
 import { compileTestGraph } from '../engine/test-graph.js';
 import type { IncomingEvent, Instance } from '../engine/types.js';
 import { checkExpectation, type SentMessage } from './check-expectation.js';
-import type { Expectation } from './journey-test.js';
+import type { Expectation } from '@herald/dsl';
 
 const email: SentMessage = {
   journey: 'invoice-overdue',

@@ -7,7 +7,7 @@ import type { Delivery } from '../delivery/types.js';
 import type { ArchivedMessage } from '../driver/driver.js';
 import { HISTORY_LIMIT } from '../engine/run-state.js';
 import type { HistoryEntry, Instance } from '../engine/types.js';
-import type { CaptureOutcome, DeliveryMatcher, Expectation, InstanceMatcher, MessageMatcher, TextMatcher } from './journey-test.js';
+import type { CaptureOutcome, DeliveryMatcher, Expectation, InstanceMatcher, MessageMatcher, TextMatcher } from '@herald/dsl';
 import { whyNothingWasSent } from './why-nothing-sent.js';
 
 /** One send: a message as a channel received it, and what the channel answered. */

@@ -9,20 +9,9 @@
  * is refused even where the project declares no fields of its own and the API keeps any field.
  * In a test it is a typo, and the profile then silently lacks what the test meant to give it.
  */
-import { pointerToPath, type GraphIR } from '@herald/dsl';
+import { pointerToPath, QUOTE_HINT, type GraphIR, type TestSubjectProblem as SubjectProblem } from '@herald/dsl';
 import { subjectProfileProblems } from '../subjects/check-subject-profile.js';
 import { classifiedSubjectPatchProblems } from '../subjects/validate-subject-patch.js';
-import { QUOTE_HINT } from './test-file-reader.js';
-
-export interface SubjectProblem {
-  /** JSON Pointer into the profile: `/contacts/emial`, `/timezone`. */
-  readonly pointer: string;
-  /** The key is wrong (an unknown field or channel), not its value: reported at the key. */
-  readonly key: boolean;
-  readonly code: 'unknown-key' | 'unknown-channel' | 'unknown-category' | 'invalid-subject';
-  readonly message: string;
-  readonly hint?: string;
-}
 
 type Profile = Readonly<Record<string, unknown>>;
 

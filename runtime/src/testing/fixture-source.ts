@@ -5,7 +5,7 @@
  * arguments, so a missing fixture shows up as a failed instance that says what to add.
  */
 import { defineSource, sourceFailed, sourceOk } from '@herald/plugin-sdk';
-import type { Fixture } from './journey-test.js';
+import type { Fixture } from '@herald/dsl';
 
 export interface FixtureConfig {
   /** This source's name in herald.yaml (the `crm` of `crm.customerById`). */

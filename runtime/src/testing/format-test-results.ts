@@ -3,7 +3,7 @@
  * `file:line:col`, the step and what differed; then `N passed, N failed` alone on the last
  * line (what CI logs are scanned for). JSON: the whole run as one document.
  */
-import type { TestFileProblem } from './journey-test.js';
+import type { TestFileProblem } from '@herald/dsl';
 import type { TestRun } from './run-test-files.js';
 import type { TestResult } from './run-journey-test.js';
 

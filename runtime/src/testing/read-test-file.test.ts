@@ -1,9 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadProjectGraph } from '../orchestrator/load-project-graph.js';
-import { DEFAULT_TEST_START } from './journey-test.js';
+import { DEFAULT_TEST_START, type TestFileProblem } from '@herald/dsl';
 import { readTestFile } from './read-test-file.js';
-import type { TestFileProblem } from './journey-test.js';
 
 const show = (p: TestFileProblem) => `${p.line}:${p.column} ${p.code}: ${p.message}${p.hint ? ` (hint: ${p.hint})` : ''}`;
 

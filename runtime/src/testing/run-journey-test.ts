@@ -7,7 +7,7 @@
  * What was sent is read from the archive (every attempt with its content and the channel's
  * answer), so a test checks the record an operator would search, too.
  */
-import type { GraphIR } from '@herald/dsl';
+import type { CaptureOutcome, GraphIR, JourneyTest, ReceiptStep, StepLocation, TestStep } from '@herald/dsl';
 import type { PluginLogger } from '@herald/plugin-sdk';
 import { createEmbeddedDriver } from '../driver/embedded/index.js';
 import type { ArchivedMessage, AttemptRecord } from '../driver/driver.js';
@@ -16,7 +16,6 @@ import type { Instance } from '../engine/types.js';
 import { createRuntime, type Runtime } from '../orchestrator/create-runtime.js';
 import { createVirtualClock } from '../orchestrator/virtual-clock.js';
 import { checkExpectation, type SentMessage } from './check-expectation.js';
-import type { CaptureOutcome, JourneyTest, ReceiptStep, StepLocation, TestStep } from './journey-test.js';
 import { withTestPlugins } from './test-plugins.js';
 
 export interface TestFailure {

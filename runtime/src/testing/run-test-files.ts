@@ -4,8 +4,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import type { GraphIR } from '@herald/dsl';
-import type { TestFileProblem } from './journey-test.js';
+import type { GraphIR, TestFileProblem } from '@herald/dsl';
 import { readTestFile } from './read-test-file.js';
 import { runJourneyTest, type RunTestOptions, type TestResult } from './run-journey-test.js';
 

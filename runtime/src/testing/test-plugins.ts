@@ -7,10 +7,9 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { GraphIR } from '@herald/dsl';
+import type { Fixture, GraphIR, JourneyTest } from '@herald/dsl';
 import type { CaptureConfig } from './capture-channel.js';
 import type { FixtureConfig } from './fixture-source.js';
-import type { Fixture, JourneyTest } from './journey-test.js';
 
 /**
  * The built module next to this one. From src/ (vitest compiles TypeScript on the fly) the

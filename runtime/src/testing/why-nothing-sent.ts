@@ -5,7 +5,7 @@
  * to the archive; "1 delivery deferred: quiet hours until 08:00 Europe/Berlin" is the answer.
  */
 import type { Delivery } from '../delivery/types.js';
-import type { MessageMatcher } from './journey-test.js';
+import type { MessageMatcher } from '@herald/dsl';
 
 const UNSENT = ['deferred', 'skipped', 'failed'] as const;
 type Unsent = (typeof UNSENT)[number];

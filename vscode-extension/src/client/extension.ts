@@ -1,7 +1,7 @@
 /**
  * The VS Code extension: starts the Herald language server over IPC for Herald's files
- * (`herald.yaml`, `*.journey.yaml`, `*.template.yaml`, `*.policy.yaml`, and the HTML bodies
- * templates include), and adds the journey graph and template preview commands.
+ * (`herald.yaml`, `*.journey.yaml`, `*.template.yaml`, `*.policy.yaml`, journey tests
+ * `*.test.yaml`, and the HTML bodies templates include), and adds the journey graph and template preview commands.
  *
  * The files keep VS Code's `yaml` language (highlighting, other YAML extensions keep
  * working); the client claims them by file pattern instead of by a language id of its own.
@@ -18,6 +18,7 @@ export const DOCUMENT_SELECTOR = [
   { scheme: 'file', pattern: '**/*.journey.{yaml,yml}' },
   { scheme: 'file', pattern: '**/*.template.{yaml,yml}' },
   { scheme: 'file', pattern: '**/*.policy.{yaml,yml}' },
+  { scheme: 'file', pattern: '**/*.test.{yaml,yml}' },
   { scheme: 'file', pattern: '**/*.{html,htm}' },
 ];
 

@@ -1,8 +1,8 @@
 /**
  * Go to definition: from a `send:` to its template, from a `policy:` to its policy, from a
  * `goto:`/`onEvent:`/branch target to the step, from an event, source, query or channel name
- * to its declaration in herald.yaml, from `{{> partial}}` to the partial, and from a
- * template's `file:` to the included file.
+ * to its declaration in herald.yaml, from `{{> partial}}` to the partial, from a template's
+ * `file:` to the included file, and from the names a journey test file takes from the project.
  */
 import { posix } from 'node:path';
 import type { Location } from 'vscode-languageserver';
@@ -10,6 +10,7 @@ import type { DocContext } from './doc-context.js';
 import { innerSpan, uriOf } from './doc-context.js';
 import { LineIndex } from './positions.js';
 import { occurrenceAt, occurrences, type SymbolOccurrence } from './symbol-index.js';
+import { fileOccurrences } from './test-file-symbols.js';
 import { treeAt } from './yaml-context.js';
 
 export interface FileSpan {
@@ -55,8 +56,8 @@ export function toLocation(doc: DocContext, span: FileSpan): Location {
 }
 
 export function definition(doc: DocContext, offset: number): Location[] {
-  const ast = doc.project.ast(doc.rel);
-  const occ = ast ? occurrenceAt(occurrences(ast), offset) : undefined;
+  const here = fileOccurrences(doc.project, doc.rel);
+  const occ = here ? occurrenceAt(here, offset) : undefined;
   if (occ) {
     const spans = occ.def ? [occ.span] : findDefinitions(doc, occ);
     return spans.map((s) => toLocation(doc, s));

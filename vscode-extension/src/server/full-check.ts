@@ -1,9 +1,11 @@
 /**
- * The authoritative check: every file of a project, the same `Project.check()` the CLI runs.
- * Runs in a worker thread (check-worker.ts) or, where workers are unavailable, inline.
+ * The authoritative check: every file of a project, the same `Project.check()` the CLI runs,
+ * and every journey test file read as `herald test` reads it, against the project's graph when
+ * the project compiles (its names checked too). Runs in a worker thread (check-worker.ts) or,
+ * where workers are unavailable, inline.
  */
 import { Worker } from 'node:worker_threads';
-import { fileSizeOnDisk, isFileOnDisk, isFolderOnDisk, Project, readFileOrUndefined, type Diagnostic } from '@herald/dsl';
+import { classifyFile, fileSizeOnDisk, isFileOnDisk, isFolderOnDisk, Project, readFileOrUndefined, testFileDiagnostics, type Diagnostic } from '@herald/dsl';
 
 export type FullCheckRequest =
   | { readonly type: 'open'; readonly root: string; readonly pluginRoots: readonly string[] }
@@ -47,8 +49,11 @@ export class FullCheckState {
 export function runFullCheck(p: Project, root: string, id: number): FullCheckResponse {
   const t0 = performance.now();
   try {
-    const { diagnostics } = p.check();
-    return { type: 'checked', root, id, diagnostics, ms: performance.now() - t0 };
+    const tests = p.paths().filter((f) => classifyFile(f) === 'test');
+    // The graph only when test files need it: lowering is most of a compile after the check.
+    const { diagnostics, ir } = tests.length > 0 ? p.compile() : { ...p.check(), ir: undefined };
+    const inTests = tests.flatMap((f) => testFileDiagnostics(f, p.sourceFile(f)?.text ?? '', ir));
+    return { type: 'checked', root, id, diagnostics: [...diagnostics, ...inTests], ms: performance.now() - t0 };
   } catch (e) {
     // A compiler exception is a bug in the compiler; report it instead of taking the server down.
     return { type: 'failed', root, id, error: e instanceof Error ? (e.stack ?? e.message) : String(e) };

@@ -1,16 +1,18 @@
 /**
  * Find references: every place a step, template, policy, event, channel, source, query or
- * partial is named, across the project (steps and partials: within their file).
+ * partial is named, across the project (steps and partials: within their file), journey test
+ * files included (test-file-symbols.ts).
  */
 import type { Location } from 'vscode-languageserver';
 import type { DocContext } from './doc-context.js';
 import { toLocation, type FileSpan } from './definition.js';
 import { kindsOfFilesFor, occurrenceAt, occurrences, symbolKey, type SymbolOccurrence } from './symbol-index.js';
+import { allTestFileOccurrences, fileOccurrences, TEST_FILE_KINDS } from './test-file-symbols.js';
 
 /** Every occurrence of the symbol under the cursor, definitions included; undefined when there is none. */
 export function symbolOccurrences(doc: DocContext, offset: number): { symbol: SymbolOccurrence; all: FileSpan[] } | undefined {
-  const ast = doc.project.ast(doc.rel);
-  const symbol = ast ? occurrenceAt(occurrences(ast), offset) : undefined;
+  const here = fileOccurrences(doc.project, doc.rel);
+  const symbol = here ? occurrenceAt(here, offset) : undefined;
   if (!symbol) return undefined;
   const key = symbolKey(symbol);
   const files =
@@ -19,6 +21,9 @@ export function symbolOccurrences(doc: DocContext, offset: number): { symbol: Sy
   for (const f of files) {
     if (!f) continue;
     for (const o of occurrences(f)) if (symbolKey(o) === key) all.push({ file: o.span.file, start: o.span.start, end: o.span.end, def: o.def });
+  }
+  if (TEST_FILE_KINDS.has(symbol.kind)) {
+    for (const o of allTestFileOccurrences(doc.project)) if (symbolKey(o) === key) all.push({ file: o.span.file, start: o.span.start, end: o.span.end, def: false });
   }
   return { symbol, all };
 }

@@ -1,21 +1,23 @@
 /**
  * Rename a step, template or policy id: the definition and every reference, in every file
- * of the project (steps: in their journey). The new name must be a valid id and free.
+ * of the project (steps: in their journey) and in its journey test files. The new name must be
+ * a valid id and free.
  */
 import { LSPErrorCodes, ResponseError, type Range, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
 import type { DocContext } from './doc-context.js';
 import { innerSpan, uriOf } from './doc-context.js';
 import { LineIndex } from './positions.js';
 import { symbolOccurrences } from './references.js';
-import { occurrenceAt, occurrences, type SymbolOccurrence } from './symbol-index.js';
+import { occurrenceAt, type SymbolOccurrence } from './symbol-index.js';
+import { fileOccurrences } from './test-file-symbols.js';
 
 /** The id pattern of journey-schema.ts / common-schema.ts (ID_PATTERN). */
 const ID = /^[a-z][a-z0-9]*([-_][a-z0-9]+)*$/;
 const RENAMEABLE: ReadonlySet<SymbolOccurrence['kind']> = new Set(['step', 'template', 'policy']);
 
 export function prepareRename(doc: DocContext, offset: number): { range: Range; placeholder: string } | null {
-  const ast = doc.project.ast(doc.rel);
-  const occ = ast ? occurrenceAt(occurrences(ast), offset) : undefined;
+  const here = fileOccurrences(doc.project, doc.rel);
+  const occ = here ? occurrenceAt(here, offset) : undefined;
   if (!occ || !RENAMEABLE.has(occ.kind)) return null;
   const inner = innerSpan(doc.text, occ.span);
   return { range: doc.lines.range(inner.start, inner.end), placeholder: occ.name };

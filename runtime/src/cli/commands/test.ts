@@ -11,8 +11,7 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import type { Diagnostic } from '@herald/dsl';
-import type { TestFileProblem } from '../../testing/journey-test.js';
+import type { Diagnostic, TestFileProblem } from '@herald/dsl';
 import { ANSI, formatNothingRan, formatProblem, formatResult, formatSummary, PLAIN, testRunJson } from '../../testing/format-test-results.js';
 import { findTestFiles, runTestFiles, type TestRun } from '../../testing/run-test-files.js';
 import { openProjects, reportRefused } from '../load-project.js';
@@ -134,7 +133,8 @@ function shownPaths(run: TestRun, shown: (file: string) => string): TestRun {
   return {
     ...run,
     results: run.results.map((r) => ({ ...r, file: shown(r.file) })),
-    problems: run.problems.map((p) => ({ ...p, file: shown(p.file) })),
+    // The documented `{ file, line, column, code, message, hint? }`: the range is the editor's.
+    problems: run.problems.map(({ range: _range, ...p }) => ({ ...p, file: shown(p.file) })),
     notRun: run.notRun.map(shown),
   };
 }

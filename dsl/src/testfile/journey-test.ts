@@ -1,9 +1,12 @@
 /**
- * Journey tests as `herald test` reads them from `*.test.yaml` (format: docs/testing.md).
+ * Journey tests as `herald test` reads them from `*.test.yaml` (format: docs/testing.md). The
+ * compiler reads them (read-test-file.ts), so the editor checks them as it checks the project;
+ * the runtime runs them (runtime/src/testing).
  * A test is a script against a fresh in-memory Herald with a virtual clock: subjects and
  * data-source fixtures set up the world, then `event` / `advance` / `subject` / `receipt` steps act on
  * it and `expect` steps check what was sent and where the instances are.
  */
+import type { Range } from '../diagnostics/diagnostic.js';
 
 /** `"Invoice INV-1"` (equals), or one of the operators. */
 export type TextMatcher =
@@ -45,6 +48,9 @@ export interface InstanceMatcher {
   /** Texts its history notes must contain. */
   readonly history?: readonly string[];
 }
+
+/** The statuses of a delivery (the runtime's `DeliveryStatus`, which a test checks it against). */
+export const DELIVERY_STATUSES = ['pending', 'attempting', 'awaiting-receipt', 'deferred', 'delivered', 'failed', 'skipped'] as const;
 
 export interface DeliveryMatcher {
   readonly journey?: string;
@@ -184,7 +190,20 @@ export interface TestFileProblem {
   readonly message: string;
   /** What to do about it: "did you mean `steps`?". */
   readonly hint?: string;
+  /** Where in the text, when the problem is the file's own (the editor underlines it); line and column are its start. */
+  readonly range?: Range;
 }
 
 /** Monday 5 January 2026, 10:00 UTC (11:00 in Berlin): a working day, outside usual quiet hours. */
 export const DEFAULT_TEST_START = Date.UTC(2026, 0, 5, 10, 0, 0);
+
+/** A problem of a subject profile in a test file, from the runtime's checks (TestFileChecks.subject). */
+export interface TestSubjectProblem {
+  /** JSON Pointer into the profile: `/contacts/emial`, `/timezone`. */
+  readonly pointer: string;
+  /** The key is wrong (an unknown field or channel), not its value: reported at the key. */
+  readonly key: boolean;
+  readonly code: 'unknown-key' | 'unknown-channel' | 'unknown-category' | 'invalid-subject';
+  readonly message: string;
+  readonly hint?: string;
+}

@@ -4,7 +4,8 @@
  * name in `sent:` or `instance:` would otherwise fail only after the whole run, as "found
  * none", and in `notSent:` or `notVisited:` it would pass without checking anything.
  */
-import { didYouMeanHint, type GraphIR, type JourneyIR } from '@herald/dsl';
+import { didYouMeanHint } from '../diagnostics/did-you-mean.js';
+import type { GraphIR, JourneyIR } from '../lower/ir.js';
 
 export type ProjectReference =
   | { readonly kind: 'journey' | 'template' | 'channel' | 'query' | 'event'; readonly name: string }

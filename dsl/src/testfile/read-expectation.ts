@@ -3,13 +3,11 @@
  * from the project (journey, step, template, channel) is noted for the check against the
  * project, and an `expect` that asserts nothing is a mistake: it cannot fail.
  */
-import type { DeliveryStatus } from '../delivery/types.js';
-import type { CaptureOutcome, DeliveryMatcher, Expectation, InstanceMatcher, MessageMatcher, TextMatcher } from './journey-test.js';
+import { DELIVERY_STATUSES, type CaptureOutcome, type DeliveryMatcher, type Expectation, type InstanceMatcher, type MessageMatcher, type TextMatcher } from './journey-test.js';
 import type { Obj, Path, TestFileReader } from './test-file-reader.js';
 
 export const OUTCOMES: readonly CaptureOutcome[] = ['delivered', 'accepted', 'failed', 'rejected', 'bounced'];
 const STATUSES = ['active', 'completed', 'exited', 'failed'] as const;
-const DELIVERY_STATUSES: readonly DeliveryStatus[] = ['pending', 'attempting', 'awaiting-receipt', 'deferred', 'delivered', 'failed', 'skipped'];
 const ASSERTIONS = ['sent', 'notSent', 'sentCount', 'instance', 'noInstance', 'archive'] as const;
 const LISTS = ['sent', 'notSent', 'archive'] as const;
 

@@ -3,10 +3,15 @@
  * and keys by path, problems with a code and a hint, checks of plain values, and the names
  * the file takes from the project, collected to be checked against it once everything is read.
  */
-import { didYouMean, parseDuration, SourceFile, toJson, type GraphIR, type YNode } from '@herald/dsl';
-import { parseTime } from '../api/parse-archive-query.js';
+import { didYouMean } from '../diagnostics/did-you-mean.js';
+import type { GraphIR } from '../lower/ir.js';
+import { locate, toJson, type YNode } from '../parse/yaml-tree.js';
+import { SourceFile, type Span } from '../source/source-file.js';
+import { parseDuration } from '../types/parse-duration.js';
+import { parseTime } from '../types/parse-time.js';
 import type { ProjectReference } from './check-project-references.js';
 import type { StepLocation, TestFileProblem, TextMatcher } from './journey-test.js';
+import type { TestFileChecks } from './read-test-file.js';
 
 export type Path = readonly (string | number)[];
 export type Obj = Readonly<Record<string, unknown>>;
@@ -15,26 +20,6 @@ export const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== nu
 
 /** A YAML node as plain JSON: the compiler's, so test files and project files read alike. */
 export { toJson };
-
-/** Offset of the node at `path` (its key when `key`), or of the nearest parent that exists. */
-function offsetAt(root: YNode, path: Path, key: boolean): number {
-  let node: YNode = root;
-  let offset = root.span.start;
-  for (const [i, seg] of path.entries()) {
-    // JSON Pointers (subject checks) name list items by digits.
-    const index = typeof seg === 'number' ? seg : /^\d+$/.test(seg) ? Number(seg) : undefined;
-    if (node.kind === 'map') {
-      const entry = [...node.entries].reverse().find((e) => e.key === String(seg));
-      if (!entry) break;
-      offset = key && i === path.length - 1 ? entry.keySpan.start : entry.value.span.start;
-      node = entry.value;
-    } else if (node.kind === 'seq' && index !== undefined && node.items[index]) {
-      node = node.items[index]!;
-      offset = node.span.start;
-    } else break;
-  }
-  return offset;
-}
 
 export interface ProblemOptions {
   /** At the key of the entry `path` ends in, rather than its value. */
@@ -62,18 +47,27 @@ export class TestFileReader {
     private readonly root: YNode,
     /** The project the file tests; without it, names are not checked. */
     readonly graph?: GraphIR,
+    /** The runtime's checks, when the runtime reads the file. */
+    readonly checks: TestFileChecks = {},
   ) {
     this.source = new SourceFile(file, text);
   }
 
   loc(path: Path, key = false): StepLocation {
-    const p = this.source.position(offsetAt(this.root, path, key));
+    const p = this.source.position(locate(this.root, path, key).start);
     return { line: p.line, column: p.column };
   }
 
   problem(path: Path, code: string, message: string, options: ProblemOptions = {}): undefined {
-    this.problems.push({ file: this.file, ...this.loc(path, options.key), code, message, ...(options.hint ? { hint: options.hint } : {}) });
+    const span = locate(this.root, path, options.key);
+    const range = this.source.range(span.start, span.end);
+    this.problems.push({ file: this.file, line: range.start.line, column: range.start.column, code, message, ...(options.hint ? { hint: options.hint } : {}), range });
     return undefined;
+  }
+
+  /** Where the value at `path` (its key when `key`) is in the text. */
+  span(path: Path, key = false): Span {
+    return locate(this.root, path, key);
   }
 
   /** A name the project must have: checked once the whole file is read. */
