@@ -56,3 +56,4 @@ export { readTestFile, type ReadTestFileResult, type TestFileChecks, type TestFi
 export { referenceProblems, type ProjectReference, type ReferenceProblem } from './testfile/check-project-references.js';
 export { QUOTE_HINT } from './testfile/test-file-reader.js';
 export { testFileDiagnostics } from './testfile/test-file-diagnostics.js';
+export { TEST_FILE_SCHEMA } from './testfile/test-file-schema.js';

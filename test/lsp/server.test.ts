@@ -451,6 +451,55 @@ describe('journey test files', () => {
   });
 });
 
+describe('journey test files: completion and hover', () => {
+  const complete = async (text: string, needle: string, delta = needle.length) => {
+    await client.change(PAYMENT_TEST, text);
+    return client.connection.sendRequest(CompletionRequest.type, { textDocument: { uri: client.uri(PAYMENT_TEST) }, position: client.position(PAYMENT_TEST, needle, delta) });
+  };
+  const disk = () => readFileSync(join(root, PAYMENT_TEST), 'utf8');
+
+  beforeAll(async () => {
+    await client.open(PAYMENT_TEST, disk());
+  });
+  afterAll(async () => {
+    await client.close(PAYMENT_TEST);
+  });
+
+  it('lists the kinds of step with their documentation', async () => {
+    const r = await complete(disk().replace('      - advance: 3d\n', '      - \n      - advance: 3d\n'), '      - \n', '      - '.length);
+    expect(labels(r).sort()).toEqual(['advance', 'event', 'events', 'expect', 'receipt', 'subject']);
+    expect((items(r).find((i) => i.label === 'advance')!.documentation as MarkupContent).value).toContain('Move the virtual clock');
+  });
+
+  it('lists what an expect can check, leaving out what it checks already', async () => {
+    const r = await complete(disk().replace('          sentCount: 1\n', '          sentCount: 1\n          \n'), '          sentCount: 1\n          ');
+    expect(labels(r).sort()).toEqual(['archive', 'noInstance', 'notSent']);
+  });
+
+  it('lists the project\'s templates, and every journey\'s steps, after `template:` and `step:`', async () => {
+    const templates = await complete(disk().replace('template: payment-reminder\n              step: first-reminder', 'template: \n              step: first-reminder'), 'template: \n', 'template: '.length);
+    expect(labels(templates).sort()).toEqual(['final-notice', 'payment-reminder', 'payment-thanks']);
+    const steps = await complete(disk().replace('step: first-reminder\n              content', 'step: \n              content'), 'step: \n', 'step: '.length);
+    expect(labels(steps)).toEqual(expect.arrayContaining(['first-reminder', 'wait-payment', 'thank-you']));
+    expect(items(steps).find((i) => i.label === 'first-reminder')?.detail).toBe('send step of invoice-overdue');
+  });
+
+  it('lists channels as the keys of outcomes, and the outcomes as their values', async () => {
+    const keys = await complete(disk().replace('\ntests:\n', '\noutcomes:\n  \ntests:\n'), 'outcomes:\n  ');
+    expect(labels(keys).sort()).toEqual(['email', 'letter', 'sms']);
+    const values = await complete(disk().replace('\ntests:\n', '\noutcomes:\n  sms: \ntests:\n'), '  sms: \n', '  sms: '.length);
+    expect(labels(values)).toEqual(['delivered', 'accepted', 'failed', 'rejected', 'bounced']);
+  });
+
+  it('documents keys and the names a test uses on hover', async () => {
+    await client.change(PAYMENT_TEST, disk());
+    const on = (needle: string, delta: number) =>
+      client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: client.uri(PAYMENT_TEST) }, position: client.position(PAYMENT_TEST, needle, delta) });
+    expect(hoverText(await on('sentCount: 1', 3))).toContain('Exactly this many messages were sent since the previous `expect`');
+    expect(hoverText(await on('template: payment-reminder', 'template: '.length + 2))).toContain('**template** `payment-reminder` — `templates/payment-reminder.template.yaml`');
+  });
+});
+
 describe('formatting', () => {
   it('keeps comments', async () => {
     const rel = 'policies/dunning.policy.yaml';

@@ -5,10 +5,11 @@
  */
 import { DELIVERY_STATUSES, type CaptureOutcome, type DeliveryMatcher, type Expectation, type InstanceMatcher, type MessageMatcher, type TextMatcher } from './journey-test.js';
 import type { Obj, Path, TestFileReader } from './test-file-reader.js';
+import { keysOf } from './test-file-keys.js';
 
 export const OUTCOMES: readonly CaptureOutcome[] = ['delivered', 'accepted', 'failed', 'rejected', 'bounced'];
-const STATUSES = ['active', 'completed', 'exited', 'failed'] as const;
-const ASSERTIONS = ['sent', 'notSent', 'sentCount', 'instance', 'noInstance', 'archive'] as const;
+export const INSTANCE_STATUSES = ['active', 'completed', 'exited', 'failed'] as const;
+const ASSERTIONS = keysOf('expect');
 const LISTS = ['sent', 'notSent', 'archive'] as const;
 
 export function readExpectation(r: TestFileReader, value: unknown, path: Path): Expectation | undefined {
@@ -34,7 +35,7 @@ export function readExpectation(r: TestFileReader, value: unknown, path: Path): 
     const p = [...path, 'noInstance'];
     const n = r.obj(e['noInstance'], p, 'noInstance');
     if (n) {
-      r.keys(n, p, ['journey', 'subject', 'key'], 'noInstance');
+      r.keys(n, p, keysOf('noInstance'), 'noInstance');
       which(r, n, p);
       noInstance = withKey(r, n, p) as Expectation['noInstance'];
     }
@@ -89,7 +90,7 @@ const journeyOf = (m: Obj) => (typeof m['journey'] === 'string' ? { journey: m['
 function messageMatcher(r: TestFileReader, value: unknown, path: Path): MessageMatcher | undefined {
   const m = r.obj(value, path, 'a message');
   if (!m) return undefined;
-  r.keys(m, path, ['journey', 'channel', 'template', 'step', 'subject', 'to', 'locale', 'content', 'outcome'], 'a message');
+  r.keys(m, path, keysOf('message'), 'a message');
   if (m['outcome'] !== undefined) r.oneOf(m['outcome'], [...path, 'outcome'], OUTCOMES, 'an outcome');
   which(r, m, path);
   for (const k of ['channel', 'template'] as const) {
@@ -114,9 +115,9 @@ function messageMatcher(r: TestFileReader, value: unknown, path: Path): MessageM
 function instanceMatcher(r: TestFileReader, value: unknown, path: Path): InstanceMatcher | undefined {
   const m = r.obj(value, path, 'instance');
   if (!m) return undefined;
-  r.keys(m, path, ['journey', 'subject', 'key', 'status', 'at', 'exitReason', 'vars', 'visited', 'notVisited', 'history'], 'instance');
+  r.keys(m, path, keysOf('instance'), 'instance');
   which(r, m, path);
-  if (m['status'] !== undefined) r.oneOf(m['status'], [...path, 'status'], STATUSES, 'status');
+  if (m['status'] !== undefined) r.oneOf(m['status'], [...path, 'status'], INSTANCE_STATUSES, 'status');
   if (m['at'] !== undefined && m['at'] !== null) {
     if (typeof m['at'] !== 'string' || m['at'] === '') r.problem([...path, 'at'], 'wrong-type', 'at must be a step id, or null once the instance ended');
     else r.reference({ kind: 'step', name: m['at'], ...journeyOf(m) }, [...path, 'at']);
@@ -135,7 +136,7 @@ function instanceMatcher(r: TestFileReader, value: unknown, path: Path): Instanc
 function deliveryMatcher(r: TestFileReader, value: unknown, path: Path): DeliveryMatcher | undefined {
   const m = r.obj(value, path, 'an archive entry');
   if (!m) return undefined;
-  r.keys(m, path, ['journey', 'template', 'step', 'subject', 'status', 'history'], 'an archive entry');
+  r.keys(m, path, keysOf('archive'), 'an archive entry');
   which(r, m, path);
   if (m['template'] !== undefined && r.str(m['template'], [...path, 'template'], 'template')) r.reference({ kind: 'template', name: m['template'] as string }, [...path, 'template']);
   if (m['step'] !== undefined && r.str(m['step'], [...path, 'step'], 'step')) r.reference({ kind: 'send-step', name: m['step'] as string, ...journeyOf(m) }, [...path, 'step']);

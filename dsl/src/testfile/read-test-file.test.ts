@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { readTestFile } from './read-test-file.js';
 import { testFileDiagnostics } from './test-file-diagnostics.js';
+import { RECEIPT_PICKS } from './journey-test.js';
+import { keysOf } from './test-file-keys.js';
 
 const FILE = `tests:
   - name: one
@@ -52,5 +54,13 @@ describe('testFileDiagnostics', () => {
         range: { start: { line: 2, column: 1, offset: 9 }, end: { line: 2, column: 1, offset: 9 } },
       },
     ]);
+  });
+});
+
+describe('the format\'s keys', () => {
+  it('take every way a receipt picks its message', () => {
+    expect(keysOf('receipt')).toEqual(expect.arrayContaining([...RECEIPT_PICKS]));
+    const text = `tests:\n  - name: r\n    steps:\n      - receipt: { channel: email, status: delivered, ${RECEIPT_PICKS.map((k) => `${k}: x`).join(', ')} }\n`;
+    expect(readTestFile('t.test.yaml', text).problems).toEqual([]);
   });
 });

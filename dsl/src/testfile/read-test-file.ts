@@ -28,10 +28,11 @@ import {
   type TestStep,
 } from './journey-test.js';
 import { OUTCOMES, readExpectation } from './read-expectation.js';
+import { keysOf } from './test-file-keys.js';
 import { isObj, toJson, TestFileReader, type Path } from './test-file-reader.js';
 
-const STEP_KINDS = ['event', 'events', 'advance', 'subject', 'receipt', 'expect'] as const;
-const RECEIPT_STATUSES: readonly ReceiptStatus[] = ['delivered', 'bounced', 'failed'];
+const STEP_KINDS = keysOf('step');
+export const RECEIPT_STATUSES: readonly ReceiptStatus[] = ['delivered', 'bounced', 'failed'];
 
 // ---- setup ---------------------------------------------------------------------------------
 
@@ -67,7 +68,7 @@ function readFixtures(r: TestFileReader, value: unknown, path: Path): Record<str
       const ip = Array.isArray(list) ? [...p, i] : p;
       const f = r.obj(item, ip, 'a fixture');
       if (!f) return [];
-      r.keys(f, ip, ['args', 'returns', 'fail', 'retryable'], 'a fixture');
+      r.keys(f, ip, keysOf('fixture'), 'a fixture');
       if (f['args'] !== undefined && r.obj(f['args'], [...ip, 'args'], 'args') !== undefined) fixtureArgs(r, name, f['args'] as Record<string, unknown>, [...ip, 'args']);
       if (f['returns'] !== undefined && r.graph !== undefined && r.checks.fixtureReturns && /^[^.]+\.[^.]+$/.test(name)) {
         // As a source's answer is checked at run time: said here, once, at the fixture.
@@ -135,7 +136,7 @@ function readOutcomes(r: TestFileReader, value: unknown, path: Path): Record<str
 function readEvent(r: TestFileReader, v: unknown, p: Path, alone: boolean): EventStep | undefined {
   const e = r.obj(v, p, 'event');
   if (!e) return undefined;
-  const checked = r.keys(e, p, alone ? ['type', 'data', 'id', 'rejected'] : ['type', 'data', 'id'], 'event');
+  const checked = r.keys(e, p, alone ? keysOf('event') : keysOf('event').filter((k) => k !== 'rejected'), 'event');
   const type = r.required(e, 'type', p, 'an event', checked) ? r.str(e['type'], [...p, 'type'], 'event type') : undefined;
   const data = r.obj(e['data'] ?? {}, [...p, 'data'], 'event data');
   const rejected = e['rejected'] === undefined || !alone ? undefined : r.strList(e['rejected'], [...p, 'rejected'], 'rejected');
@@ -149,7 +150,7 @@ function readEvent(r: TestFileReader, v: unknown, p: Path, alone: boolean): Even
 function readReceipt(r: TestFileReader, v: unknown, p: Path): ReceiptStep | undefined {
   const o = r.obj(v, p, 'receipt');
   if (!o) return undefined;
-  const checked = r.keys(o, p, ['channel', 'status', ...RECEIPT_PICKS, 'reason'], 'receipt');
+  const checked = r.keys(o, p, keysOf('receipt'), 'receipt');
   const channel = r.required(o, 'channel', p, 'a receipt', checked) ? r.str(o['channel'], [...p, 'channel'], 'channel') : undefined;
   if (channel !== undefined) r.reference({ kind: 'channel', name: channel }, [...p, 'channel']);
   const status = r.required(o, 'status', p, 'a receipt', checked) ? r.oneOf(o['status'], [...p, 'status'], RECEIPT_STATUSES, 'a receipt status') : undefined;
@@ -264,7 +265,7 @@ export function readTestFile(file: string, text: string, graph?: GraphIR, checks
   const r = new TestFileReader(file, text, parsed.root, graph, checks);
   const doc = r.obj(toJson(parsed.root), [], 'a test file');
   if (!doc) return { tests: [], problems: r.problems, names: [], references: [] };
-  const fileKeys = r.keys(doc, [], ['start', 'subjects', 'fixtures', 'outcomes', 'tests'], 'a test file');
+  const fileKeys = r.keys(doc, [], keysOf('file'), 'a test file');
 
   const fileStart = doc['start'] === undefined ? DEFAULT_TEST_START : r.time(doc['start'], ['start'], 'start');
   const fileSubjects = doc['subjects'] === undefined ? [] : readSubjects(r, doc['subjects'], ['subjects']);
@@ -278,7 +279,7 @@ export function readTestFile(file: string, text: string, graph?: GraphIR, checks
     const path = ['tests', i];
     const test = r.obj(t, path, 'a test');
     if (!test) continue;
-    const checked = r.keys(test, path, ['name', 'start', 'subjects', 'fixtures', 'outcomes', 'steps'], 'a test');
+    const checked = r.keys(test, path, keysOf('test'), 'a test');
     const name = r.required(test, 'name', path, 'a test', checked) ? r.str(test['name'], [...path, 'name'], 'name') : undefined;
     if (name && names.includes(name)) r.problem([...path, 'name'], 'duplicate-test-name', `another test in this file is named "${name}"`, { hint: 'names pick tests for --filter and in the output' });
     if (name) names.push(name);

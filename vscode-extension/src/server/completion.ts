@@ -22,7 +22,6 @@ const EMPTY: CompletionList = { isIncomplete: false, items: [] };
 
 export function complete(doc: DocContext, offset: number): CompletionList {
   if (doc.kind === undefined) return templateOwner(doc) ? completeTemplateText(doc, doc.text.slice(0, offset), offset, []) : EMPTY;
-  if (doc.kind === 'test') return EMPTY;
   const ctx = contextAt(doc.text, offset, doc.lines.lineStarts as number[]);
   if (ctx.role === 'key') {
     const keys = completeKeys(doc, ctx, offset);
@@ -42,7 +41,7 @@ function schemaFor(doc: DocContext, ctx: CursorContext, path: readonly PathSegme
     const plugin = pluginSchemaAt(doc.project.config(), path, doc.project.root, doc.project.workspaceRead, doc.project.pluginRoots);
     if (plugin) return { root: plugin.schema, schema: schemaAt(plugin.schema, plugin.rest) };
   }
-  const root = fileSchema(doc.kind as Exclude<typeof doc.kind, 'test' | undefined>);
+  const root = fileSchema(doc.kind!);
   const keysAt = keysAtFactory(ctx);
   return { root, schema: schemaAt(root, path, (d) => (d === path.length ? keysAt(d) : siblingsOnPath(ctx, path, d))) };
 }
@@ -63,6 +62,10 @@ function completeKeys(doc: DocContext, ctx: CursorContext, offset: number): Comp
   const p = ctx.path;
   if (doc.kind === 'journey' && p.length === 4 && p[0] === 'steps' && typeof p[1] === 'number' && p[2] === 'emit' && p[3] === 'data') {
     return completeEmitFields(doc, ctx, p[1], offset);
+  }
+  if (doc.kind === 'test') {
+    const named = completeTestMapKeys(doc, ctx, offset);
+    if (named) return named;
   }
   const { root, schema } = schemaFor(doc, ctx, ctx.path);
   if (!schema || (schema['type'] !== 'object' && !(Array.isArray(schema['type']) && schema['type'].includes('object')) && !schema['properties'])) {
@@ -90,6 +93,25 @@ function completeKeys(doc: DocContext, ctx: CursorContext, offset: number): Comp
       sortText: `${isKind ? '0' : '1'}${key}`,
     });
   }
+  return { isIncomplete: false, items };
+}
+
+/** A test file's `fixtures:` are keyed by `source.query`, its `outcomes:` by channel: those not written yet. */
+function completeTestMapKeys(doc: DocContext, ctx: CursorContext, offset: number): CompletionList | undefined {
+  const p = ctx.path;
+  const section = p.length === 1 ? p[0] : p.length === 3 && p[0] === 'tests' && typeof p[1] === 'number' ? p[2] : undefined;
+  if (section !== 'fixtures' && section !== 'outcomes') return undefined;
+  const symbols = doc.project.symbols();
+  const range = wordRange(doc, offset, /[A-Za-z0-9_.-]*$/);
+  const typed = ctx.valueText.replace(/:.*$/, '');
+  const present = new Set(ctx.siblings.filter((k) => k !== typed));
+  const names: { label: string; detail: string; kind: CompletionItemKind }[] =
+    section === 'fixtures'
+      ? [...symbols.sources.values()].flatMap((src) =>
+          src.queries.map((q) => ({ label: `${src.name.value}.${q.name.value}`, detail: `(${typeToString(q.args.type)}) → ${typeToString(q.returns.type)}`, kind: CompletionItemKind.Method })),
+        )
+      : [...symbols.channels.values()].map((c) => ({ label: c.name.value, detail: c.use.value, kind: CompletionItemKind.Interface }));
+  const items = names.filter((n) => !present.has(n.label)).map((n) => ({ ...n, textEdit: { range, newText: `${n.label}: ` } }));
   return { isIncomplete: false, items };
 }
 
@@ -206,6 +228,13 @@ function completeReference(doc: DocContext, ctx: CursorContext, kind: SymbolKind
       return { isIncomplete: false, items };
     }
     case 'step': {
+      if (doc.kind === 'test') {
+        // Any journey's: which one the test means is written beside it, or not at all.
+        const items = project.asts('journey').flatMap((j) =>
+          j.steps.filter((s) => s.id).map((s) => item(s.id!.value, `${s.kind} step of ${j.id.value}`, undefined, CompletionItemKind.Reference)),
+        );
+        return { isIncomplete: false, items };
+      }
       const j = project.currentAst(doc.rel);
       if (j?.kind !== 'journey') return EMPTY;
       const current = typeof path[1] === 'number' ? j.steps[path[1]] : undefined;
@@ -238,7 +267,11 @@ function completeReference(doc: DocContext, ctx: CursorContext, kind: SymbolKind
       );
       return { isIncomplete: false, items };
     }
-    case 'journey':
+    case 'journey': {
+      if (doc.kind !== 'test') return EMPTY;
+      const items = project.asts('journey').map((j) => item(j.id.value, `on ${j.trigger.event?.value ?? '?'}`, j.description, CompletionItemKind.Class));
+      return { isIncomplete: false, items };
+    }
     case 'partial':
       return EMPTY;
   }

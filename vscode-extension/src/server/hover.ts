@@ -19,7 +19,8 @@ import type { DocContext } from './doc-context.js';
 import { description, fileSchema, pluginSchemaAt, schemaAt, valueSummary, type Schema } from './schema-nav.js';
 import { scopeAt, templateOwner } from './scopes.js';
 import { findDefinitions } from './definition.js';
-import { occurrenceAt, occurrences, type SymbolOccurrence } from './symbol-index.js';
+import { occurrenceAt, type SymbolOccurrence } from './symbol-index.js';
+import { fileOccurrences } from './test-file-symbols.js';
 import { placedTextAt, placedTexts } from './ast-texts.js';
 import { keyAt, type PathSegment } from './yaml-context.js';
 
@@ -32,14 +33,14 @@ export function hover(doc: DocContext, offset: number): Hover | null {
     const owner = templateOwner(doc);
     return owner ? templateHover(doc, { text: doc.text, span: { file: doc.rel, start: 0, end: doc.text.length }, offsets: undefined }, offset, []) : null;
   }
-  if (doc.kind === 'test') return null;
+  const here = fileOccurrences(doc.project, doc.rel);
+  const occ = here ? occurrenceAt(here, offset) : undefined;
+  if (occ) {
+    const h = describeSymbol(doc, occ);
+    if (h) return md(h, occ.span, doc);
+  }
   const ast = doc.project.ast(doc.rel);
   if (ast) {
-    const occ = occurrenceAt(occurrences(ast), offset);
-    if (occ) {
-      const h = describeSymbol(doc, occ);
-      if (h) return md(h, occ.span, doc);
-    }
     const placed = placedTextAt(placedTexts(ast), doc.rel, offset);
     if (placed) return placed.kind === 'expression' ? expressionHover(doc, placed.text, offset, placed.path) : templateHover(doc, placed.text, offset, placed.path);
     if (ast.kind === 'config') {
@@ -56,7 +57,7 @@ function schemaAtPath(doc: DocContext, path: readonly PathSegment[], siblings: r
     const plugin = pluginSchemaAt(doc.project.config(), path, doc.project.root, doc.project.workspaceRead, doc.project.pluginRoots);
     if (plugin) return schemaAt(plugin.schema, plugin.rest);
   }
-  return schemaAt(fileSchema(doc.kind as 'journey'), path, (depth) => (depth === path.length - 1 ? siblings : []));
+  return schemaAt(fileSchema(doc.kind!), path, (depth) => (depth === path.length - 1 ? siblings : []));
 }
 
 function keyHover(doc: DocContext, key: { path: PathSegment[]; start: number; end: number; siblings: readonly string[] }): Hover | null {

@@ -3,7 +3,7 @@
  * (and, under `config:`, the plugin's config schema), so completion and hover document
  * exactly what the schema stage checks.
  */
-import { FILE_SCHEMAS, resolvePluginManifest, STEP_KIND_KEYS, type FileKind, type ProjectFile } from '@herald/dsl';
+import { FILE_SCHEMAS, resolvePluginManifest, STEP_KIND_KEYS, TEST_FILE_SCHEMA, type ProjectFile, type ProjectFileKind } from '@herald/dsl';
 import type { PathSegment } from './yaml-context.js';
 
 export type Schema = Record<string, unknown>;
@@ -81,8 +81,9 @@ export function schemaAt(
   return s;
 }
 
-export function fileSchema(kind: FileKind): Schema {
-  return FILE_SCHEMAS[kind];
+/** The schema of a kind of file; journey tests get the map of their format (the reader checks them). */
+export function fileSchema(kind: ProjectFileKind): Schema {
+  return kind === 'test' ? TEST_FILE_SCHEMA : FILE_SCHEMAS[kind];
 }
 
 /** Property names a mapping schema lists, with their schemas. */

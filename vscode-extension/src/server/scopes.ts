@@ -23,10 +23,34 @@ export function refKindAt(kind: ProjectFileKind | undefined, path: readonly Path
       return undefined;
     case 'policy':
       return p === 'channels/#' ? 'channel' : undefined;
+    case 'test':
+      return testRefKindAt(p);
     case 'config':
       if (p === 'subject/source/source') return 'source';
       if (p === 'subject/source/query') return 'query';
       return p === 'defaults/policy' ? 'policy' : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** In a journey test file (`/`-joined path, list indexes as `#`): the names it takes from the project. */
+function testRefKindAt(p: string): SymbolKind | undefined {
+  const step = /^tests\/#\/steps\/#\/(.+)$/.exec(p)?.[1];
+  if (step === undefined) return undefined;
+  if (step === 'event/type' || step === 'events/#/type') return 'event';
+  const m = /^(?:expect\/(?:sent|notSent|archive)\/#|expect\/instance|expect\/noInstance|receipt)\/(\w+)(\/#)?$/.exec(step);
+  if (!m) return undefined;
+  const [, key, item] = m;
+  if (item !== undefined) return key === 'visited' || key === 'notVisited' ? 'step' : undefined;
+  switch (key) {
+    case 'template':
+    case 'journey':
+    case 'channel':
+      return key;
+    case 'step':
+    case 'at':
+      return 'step';
     default:
       return undefined;
   }
