@@ -35,6 +35,7 @@ import type { RoutingDecision } from './route-event.js';
 import { createRuntimeMetrics, rejectedTypeLabel, type RuntimeMetrics } from './runtime-metrics.js';
 import { shortVersion } from '../engine/describe.js';
 import { eventOrderKeys } from '../engine/event-order-keys.js';
+import { createBoundedRuns } from './bounded-runs.js';
 import { createOrderedRuns } from './ordered-runs.js';
 import { createScheduler, type Scheduler } from './scheduler.js';
 import { createEventValidator } from './validate-event.js';
@@ -57,6 +58,8 @@ export interface RuntimeOptions {
   readonly concurrency?: number;
   /** Jobs reserved per store round trip; default 256. */
   readonly reserveBatch?: number;
+  /** Events routed at once by ingest; the others wait their turn (orchestrator/bounded-runs.ts). Default 64. */
+  readonly ingestConcurrency?: number;
   /**
    * How long a reserved job is invisible to other reservers; after a crash, the jobs this
    * process held run again once their lease expires. Default 60 s; it must outlast the
@@ -211,6 +214,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       const context: HandlerContext = {
         driver,
         ingestOrder: createOrderedRuns(),
+        ingestSlots: createBoundedRuns(options.ingestConcurrency ?? 64),
         pool,
         graphs,
         now,

@@ -8,6 +8,7 @@ import type { CompiledGraph } from '../engine/compile-graph.js';
 import type { WorkerPool } from '../pool/worker-pool.js';
 import type { GraphCache } from './graph-cache.js';
 import type { LogDigest } from './log-digest.js';
+import type { BoundedRuns } from './bounded-runs.js';
 import type { OrderedRuns } from './ordered-runs.js';
 import { handOverAttempts, type HandOverTarget } from './hand-over-attempts.js';
 import type { RoutingDecision } from './route-event.js';
@@ -37,6 +38,8 @@ export interface HandlerContext {
   readonly validateEvent?: EventValidator;
   /** Ingest of one subject's events, one after another (ingest-event.ts). */
   readonly ingestOrder: OrderedRuns;
+  /** Events being routed by ingest at once, at most (ingest-event.ts). */
+  readonly ingestSlots: BoundedRuns;
 }
 
 /** How a job went: finished (its unit, ack included, is committed), lost a race, or must be tried later. */

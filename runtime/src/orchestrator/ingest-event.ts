@@ -8,7 +8,8 @@
  * `subject.source`. Events of one subject are ingested one after another (`ctx.ingestOrder`):
  * routing reads the subject's instances (reentry, who waits) and the event changes them, so
  * the second of two events posted at once is routed on the state the first one left. Either
- * way, once ingest answers the event is durable.
+ * way, once ingest answers the event is durable. At most `ingestConcurrency` events are routed
+ * at once (`ctx.ingestSlots`): a flood of posts waits as events, not as routings in flight.
  */
 import { eventOrderKeys } from '../engine/event-order-keys.js';
 import type { IncomingEvent } from '../engine/types.js';
@@ -21,7 +22,11 @@ export type IngestOutcome = 'ingested' | 'duplicate';
 
 export async function ingestEvent(ctx: HandlerContext, event: IncomingEvent): Promise<IngestOutcome> {
   // Settles with a value or the error of this event alone: a failed ingest does not fail the next one of its subject.
-  const outcome = await ctx.ingestOrder.run(eventOrderKeys(ctx.graphs.current.ir, event), () => ingestInOrder(ctx, event).then((ok) => ({ ok }), (error: unknown) => ({ error })));
+  // A place among the events being routed first (taken in the order events come, so an earlier
+  // event of the same subject has its place already), then its turn among its subject's events.
+  const outcome = await ctx.ingestSlots.run(() =>
+    ctx.ingestOrder.run(eventOrderKeys(ctx.graphs.current.ir, event), () => ingestInOrder(ctx, event).then((ok) => ({ ok }), (error: unknown) => ({ error }))),
+  );
   if ('error' in outcome) throw outcome.error;
   return outcome.ok;
 }
