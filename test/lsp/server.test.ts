@@ -513,7 +513,8 @@ describe('formatting', () => {
     expect(out).toContain('# Billing reminders');
     expect(out).toContain('# the channels, in order');
     expect(out).toContain('# first');
-    expect(out).toBe('# Billing reminders\npolicy: dunning\n# the channels, in order\nchannels:\n  - email # first\n  - sms\n  - letter\norder: subject.channels\n');
+    // `- email   # first` moves left with its indentation (4 → 2) and keeps its gap to the code.
+    expect(out).toBe('# Billing reminders\npolicy: dunning\n# the channels, in order\nchannels:\n  - email   # first\n  - sms\n  - letter\norder: subject.channels\n');
     await client.close(rel);
   });
 

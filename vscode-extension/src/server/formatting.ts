@@ -9,6 +9,10 @@
  * conservative clean-up that touches only whitespace: trailing spaces, tabs in indentation
  * and blank lines at the end. A file that is not valid YAML, or nests deeper than the compiler
  * accepts, is left alone.
+ *
+ * The printer puts one space before a comment at the end of a line; comments aligned in a
+ * column (as Herald's examples write them) keep their column instead, moved with the line's
+ * indentation, unless the line's code now reaches past it.
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { FormattingOptions, TextEdit } from 'vscode-languageserver';
@@ -28,7 +32,10 @@ export function formatYaml(text: string, options: FormattingOptions): string | u
   } catch {
     printed = undefined;
   }
-  if (printed !== undefined && roundTripIsSafe(doc, text, printed)) return finish(printed, options);
+  if (printed !== undefined && roundTripIsSafe(doc, text, printed)) {
+    const aligned = keepCommentColumns(text, printed);
+    return finish(aligned !== printed && roundTripIsSafe(doc, text, aligned) ? aligned : printed, options);
+  }
   return finish(normaliseWhitespace(text), options);
 }
 
@@ -42,13 +49,22 @@ function roundTripIsSafe(doc: Document, before: string, after: string): boolean 
   } catch {
     return false;
   }
-  return isDeepStrictEqual(comments(before), comments(after));
+  return isDeepStrictEqual(comments(before).map((c) => c.text), comments(after).map((c) => c.text));
+}
+
+interface Comment {
+  /** 0-based line and column of its `#`. */
+  readonly line: number;
+  readonly column: number;
+  readonly text: string;
+  /** After code on its line (not a line of its own). */
+  readonly trailing: boolean;
 }
 
 /** The comments of a YAML text, in order (a `#` at a line start or after a blank, outside quotes). */
-function comments(text: string): string[] {
-  const out: string[] = [];
-  for (const line of text.split('\n')) {
+function comments(text: string): Comment[] {
+  const out: Comment[] = [];
+  for (const [n, line] of text.split('\n').entries()) {
     let quote: string | undefined;
     for (let i = 0; i < line.length; i++) {
       const c = line[i]!;
@@ -58,12 +74,46 @@ function comments(text: string): string[] {
       }
       if ((c === '"' || c === "'") && (i === 0 || /[\s:,[{-]/.test(line[i - 1]!))) quote = c;
       else if (c === '#' && (i === 0 || /\s/.test(line[i - 1]!))) {
-        out.push(line.slice(i).trimEnd());
+        out.push({ line: n, column: i, text: line.slice(i).trimEnd(), trailing: line.slice(0, i).trim() !== '' });
         break;
       }
     }
   }
   return out;
+}
+
+const indentOf = (line: string) => /^ */.exec(line)![0].length;
+
+/**
+ * `printed` with each end-of-line comment at the column it had in `original`, shifted by the
+ * change of its line's indentation, where the code before it leaves room. The two hold the same
+ * comments in the same order (roundTripIsSafe checked).
+ */
+function keepCommentColumns(original: string, printed: string): string {
+  const before = comments(original);
+  const after = comments(printed);
+  if (before.length !== after.length) return printed;
+  const originalLines = original.split('\n');
+  const lines = printed.split('\n');
+  const gone = new Set<number>();
+  for (const [i, found] of after.entries()) {
+    const was = before[i]!;
+    let c = found;
+    if (!was.trailing || was.text !== c.text) continue;
+    // The printer moves the comment of a key whose value is a block (`subjects:   # by id`) to a
+    // line of its own below it: it goes back where it was.
+    if (!c.trailing && c.line > 0 && lines[c.line - 1]!.trim() === originalLines[was.line]!.slice(0, was.column).trim()) {
+      gone.add(c.line);
+      c = { line: c.line - 1, column: lines[c.line - 1]!.trimEnd().length + 1, text: c.text, trailing: true };
+      lines[c.line] = `${lines[c.line]!.trimEnd()} ${c.text}`;
+    }
+    if (!c.trailing) continue;
+    const line = lines[c.line]!;
+    const code = line.slice(0, c.column).trimEnd();
+    const column = was.column + indentOf(line) - indentOf(originalLines[was.line]!);
+    if (column > code.length) lines[c.line] = code + ' '.repeat(column - code.length) + line.slice(c.column);
+  }
+  return lines.filter((_, n) => !gone.has(n)).join('\n');
 }
 
 function normaliseWhitespace(text: string): string {
