@@ -4,6 +4,9 @@ import { loadProjectGraph } from '../orchestrator/load-project-graph.js';
 import { DEFAULT_TEST_START, type TestFileProblem } from '@herald/dsl';
 import { readTestFile } from './read-test-file.js';
 
+/** The project the reference checks run against: compiled once for the file. */
+const onboarding = loadProjectGraph(fileURLToPath(new URL('../../../examples/onboarding', import.meta.url))).ir!;
+
 const show = (p: TestFileProblem) => `${p.line}:${p.column} ${p.code}: ${p.message}${p.hint ? ` (hint: ${p.hint})` : ''}`;
 
 describe('readTestFile', () => {
@@ -120,8 +123,7 @@ tests:
 });
 
 describe('readTestFile against the project', () => {
-  const { ir } = loadProjectGraph(fileURLToPath(new URL('../../../examples/onboarding', import.meta.url)));
-  const graph = ir!;
+  const graph = onboarding;
 
   it('checks subject profiles as PUT /subjects does, at the key for a misspelt one', () => {
     const text = `subjects:
@@ -226,7 +228,7 @@ tests:
 });
 
 describe('readTestFile: fixtures', () => {
-  const graph = loadProjectGraph(fileURLToPath(new URL('../../../examples/onboarding', import.meta.url))).ir!;
+  const graph = onboarding;
 
   it('takes retryable as true or false only, and only beside fail:', () => {
     const text = `fixtures:
@@ -245,10 +247,6 @@ tests:
       '5:84 invalid-value: retryable goes with fail: (a failing fixture); a fixture with returns: answers',
     ]);
   });
-});
-
-describe('readTestFile: fixtures against the query', () => {
-  const graph = loadProjectGraph(fileURLToPath(new URL('../../../examples/onboarding', import.meta.url))).ir!;
 
   it('says an argument the query does not declare (the fixture would never match), and an answer that does not fit returns:', () => {
     const text = `fixtures:

@@ -44,11 +44,11 @@ function journeyIndex(project: HeraldProject): JourneyIndex {
   const filesWithStep = new Map<string, string[]>();
   for (const j of project.asts('journey')) {
     if (j.id && !fileOf.has(j.id.value)) fileOf.set(j.id.value, j.file);
-    for (const o of occurrences(j)) {
-      if (o.kind !== 'step' || !o.def) continue;
-      const files = filesWithStep.get(o.name) ?? [];
+    for (const s of j.steps) {
+      if (!s.id) continue;
+      const files = filesWithStep.get(s.id.value) ?? [];
       if (!files.includes(j.file)) files.push(j.file);
-      filesWithStep.set(o.name, files);
+      filesWithStep.set(s.id.value, files);
     }
   }
   return { fileOf, filesWithStep };
