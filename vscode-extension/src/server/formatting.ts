@@ -13,10 +13,14 @@
  * The printer puts one space before a comment at the end of a line; comments aligned in a
  * column (as Herald's examples write them) keep their column instead, moved with the line's
  * indentation, unless the line's code now reaches past it.
+ *
+ * Flow collections follow Prettier's YAML style, which Herald's examples and docs write:
+ * maps padded (`{ event: a.b }`), sequences not (`[email, sms]`). The printer has one switch
+ * for both, so each flow collection sets it for itself.
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { FormattingOptions, TextEdit } from 'vscode-languageserver';
-import { parseDocument, type Document } from 'yaml';
+import { isCollection, parseDocument, visit, type Document } from 'yaml';
 import { YAML_LIMITS, yamlNestsDeeperThan } from '@herald/dsl';
 import type { LineIndex } from './positions.js';
 
@@ -26,17 +30,57 @@ export function formatYaml(text: string, options: FormattingOptions): string | u
   const doc = parseDocument(text, { keepSourceTokens: false, uniqueKeys: false });
   if (doc.errors.length > 0) return undefined;
   const indent = Math.max(2, Math.min(8, options.tabSize || 2));
-  let printed: string | undefined;
-  try {
-    printed = doc.toString({ indent, lineWidth: 0, minContentWidth: 0, flowCollectionPadding: true, indentSeq: true });
-  } catch {
-    printed = undefined;
-  }
+  // A collection as a key (`{{ x }}`: a template tag YAML read as a map) would come out as
+  // `{ ? { x } }`: the same data, the author's mistake harder to see.
+  const printed = hasCollectionKey(doc) ? undefined : print(doc, indent);
   if (printed !== undefined && roundTripIsSafe(doc, text, printed)) {
     const aligned = keepCommentColumns(text, printed);
     return finish(aligned !== printed && roundTripIsSafe(doc, text, aligned) ? aligned : printed, options);
   }
   return finish(normaliseWhitespace(text), options);
+}
+
+/** The printer's context, as far as this file touches it (the library does not export its type). */
+type Printable = { toString(ctx?: { flowCollectionPadding: string }, ...rest: unknown[]): string };
+
+/** Gives each flow collection of `doc` its own padding: `{ a: 1 }`, `[a, b]`. */
+function padFlowCollections(doc: Document): void {
+  const pad = (node: Printable, padding: string) => {
+    const print = node.toString;
+    // The printer passes its context down to the items, so each collection sets its own.
+    node.toString = (ctx, ...rest) => print.call(node, ctx && { ...ctx, flowCollectionPadding: padding }, ...rest);
+  };
+  visit(doc, {
+    Map(_, node) {
+      if (node.flow) pad(node as unknown as Printable, ' ');
+    },
+    Seq(_, node) {
+      if (node.flow) pad(node as unknown as Printable, '');
+    },
+  });
+}
+
+function print(doc: Document, indent: number): string | undefined {
+  padFlowCollections(doc);
+  try {
+    return doc.toString({ indent, lineWidth: 0, minContentWidth: 0, flowCollectionPadding: true, indentSeq: true });
+  } catch {
+    return undefined;
+  }
+}
+
+function hasCollectionKey(doc: Document): boolean {
+  let found = false;
+  visit(doc, {
+    Pair(_, pair) {
+      if (isCollection(pair.key)) {
+        found = true;
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
 }
 
 /** `doc`: `before`, parsed already (printing does not change it). */
