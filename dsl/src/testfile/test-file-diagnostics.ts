@@ -1,8 +1,8 @@
 /**
- * A journey test file's problems as compiler diagnostics, for the editor: every problem
- * `herald test` would stop on, at the same place, with its code and hint. Test files are never
- * checked as part of the project (`herald validate` leaves them out); their problems are errors
- * because none of the file's tests runs while it has one.
+ * A journey test file's problems as compiler diagnostics, for the editor and `herald validate`:
+ * every problem `herald test` would stop on, at the same place, with its code and hint. Test
+ * files are not part of the project's compile; their problems are errors because none of the
+ * file's tests runs while it has one.
  */
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { GraphIR } from '../lower/ir.js';

@@ -10,12 +10,13 @@ import { testSubjectProblems } from './check-test-subject.js';
 
 export type { ReadTestFileResult };
 
-const RUNTIME_CHECKS: TestFileChecks = {
+/** The checks only the runtime can make; `herald validate` adds them to the compiler's too. */
+export const RUNTIME_TEST_FILE_CHECKS: TestFileChecks = {
   subject: testSubjectProblems,
   fixtureReturns: (graph, source, query, value) => queryResultProblem(graph, source, query, value, 'this fixture is a value'),
 };
 
 /** `graph`: the project the tests run against; without it, the names the file takes from it are not checked. */
 export function readTestFile(file: string, text: string, graph?: GraphIR): ReadTestFileResult {
-  return readWithChecks(file, text, graph, RUNTIME_CHECKS);
+  return readWithChecks(file, text, graph, RUNTIME_TEST_FILE_CHECKS);
 }

@@ -135,3 +135,49 @@ describe('validate --max-warnings', () => {
     }
   });
 });
+
+describe('herald validate checks journey test files as herald test reads them', () => {
+  const example = fileURLToPath(new URL('../../../../examples/onboarding', import.meta.url));
+  /** A copy of the onboarding example with one more test file. */
+  function withTestFile(name: string, text: string, herald = ''): string {
+    const dir = join(scratch, name);
+    cpSync(example, dir, { recursive: true });
+    writeFileSync(join(dir, 'tests', 'extra.test.yaml'), text);
+    if (herald) writeFileSync(join(dir, 'herald.yaml'), readFileSync(join(dir, 'herald.yaml'), 'utf8') + herald);
+    return dir;
+  }
+  const badShape = ['subjects:', '  u-1: { contacts: { email: a@b.c } }', 'tests:', '  - name: t', '    steps:', '      - evnt: { type: user.signed_up }', ''].join('\n');
+  const badName = ['tests:', '  - name: t', '    steps:', '      - event: { type: user.signed_up, data: { userId: u-1 } }', '      - expect: { sent: [{ template: welcom }] }', ''].join('\n');
+
+  it('says nothing about the example projects, whose test files are sound', async () => {
+    const r = await herald(['validate', example]);
+    expect(r.out).toContain('No problems found');
+    expect(r.code).toBe(0);
+  });
+
+  it("reports a test file's problems with file, line, column, code and hint, and fails", async () => {
+    const r = await herald(['validate', '--no-color', withTestFile('bad-test-shape', badShape)]);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/tests\/extra\.test\.yaml:6:9 - error unknown-step-kind: a step is one of event:/);
+    expect(r.out).toContain('hint: did you mean `event`?');
+  });
+
+  it('checks the names a test file takes from the project against it', async () => {
+    const r = await herald(['validate', '--format', 'json', withTestFile('bad-test-name', badName)]);
+    expect(r.code).toBe(1);
+    const [d, ...more] = JSON.parse(r.out) as { code: string; file: string; range: { start: { line: number; column: number } }; hint?: string }[];
+    expect(more).toEqual([]);
+    expect(d).toMatchObject({ code: 'unknown-template', range: { start: { line: 5, column: 38 } } });
+    expect(d!.file).toMatch(/tests\/extra\.test\.yaml$/);
+    expect(d!.hint).toContain('`welcome-long`');
+  });
+
+  it("still checks a test file's shape when the project has errors, without the names", async () => {
+    const broken = 'oops: 1\n';
+    const shape = await herald(['validate', '--format', 'json', withTestFile('bad-project-shape', badShape, broken)]);
+    const codes = (JSON.parse(shape.out) as { code: string; file: string }[]).map((d) => `${d.file.split('/').pop()} ${d.code}`);
+    expect(codes).toEqual(['herald.yaml unknown-key', 'extra.test.yaml unknown-step-kind']);
+    const names = await herald(['validate', '--format', 'json', withTestFile('bad-project-name', badName, broken)]);
+    expect((JSON.parse(names.out) as { file: string }[]).map((d) => d.file.split('/').pop())).toEqual(['herald.yaml']);
+  });
+});

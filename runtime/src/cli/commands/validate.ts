@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
 import { compareDiagnostics } from '@herald/dsl';
 import { pluginManifestDiagnostics } from '../check-plugin-manifests.js';
+import { testFilesDiagnostics } from '../check-test-files.js';
 import { openProjects, reportRefused } from '../load-project.js';
 import { renderDiagnostics, type DiagnosticFormat } from '../print-diagnostics.js';
 import { useColor } from '../use-color.js';
@@ -9,7 +10,7 @@ import { useColor } from '../use-color.js';
 export function registerValidateCommand(program: Command): void {
   program
     .command('validate')
-    .description('check every file of one or more projects and print all problems at once (exit 1 on errors)')
+    .description('check every file of one or more projects, journey test files included, and print all problems at once (exit 1 on errors)')
     .argument('[dirs...]', 'project folders (a folder of projects checks each)', ['.'])
     .addOption(new Option('-f, --format <format>', 'output format').choices(['pretty', 'json', 'sarif']).default('pretty'))
     .option('--no-color', 'plain output')
@@ -20,7 +21,8 @@ export function registerValidateCommand(program: Command): void {
       const results = projects.map((project) => {
         const checked = project.check();
         // The compiler reads only what it needs of each plugin's manifest; the SDK checks all of it.
-        const diagnostics = [...checked.diagnostics, ...pluginManifestDiagnostics(project, checked)].sort(compareDiagnostics);
+        // Test files are not part of the compile; they are checked as `herald test` reads them.
+        const diagnostics = [...checked.diagnostics, ...pluginManifestDiagnostics(project, checked), ...testFilesDiagnostics(project, checked.diagnostics)].sort(compareDiagnostics);
         return { root: project.root, project, diagnostics };
       });
       const color = opts.format === 'pretty' && useColor(process.stdout, opts.color);
