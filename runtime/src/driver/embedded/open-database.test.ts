@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEmbeddedDriver } from './index.js';
-import { explainOpenError } from './open-database.js';
+import Database from 'better-sqlite3';
+import { explainOpenError, openDatabase, PAGE_SIZE } from './open-database.js';
 
 const scratch: string[] = [];
 afterEach(() => {
@@ -66,5 +67,27 @@ describe('opening the embedded driver on a file it cannot write', () => {
     // Anything else passes unchanged.
     const busy = sqlite('SQLITE_BUSY', 'database is locked');
     expect(explainOpenError(busy, path)).toBe(busy);
+  });
+});
+
+describe('page size', () => {
+  it('gives a new file 8 KiB pages, and opens a file made with 4 KiB pages as it is, data and all', () => {
+    const dir = tempDir();
+    const fresh = openDatabase({ path: join(dir, 'new.db') });
+    expect(PAGE_SIZE).toBe(8192);
+    expect(fresh.pragma('page_size', { simple: true })).toBe(8192);
+    expect(fresh.pragma('journal_mode', { simple: true })).toBe('wal');
+    fresh.close();
+
+    // A file made with SQLite's default 4 KiB pages, as earlier Heralds made them, with a row in it.
+    const raw = new Database(join(dir, 'older.db'));
+    raw.pragma('page_size = 4096');
+    raw.pragma('journal_mode = WAL');
+    raw.exec("CREATE TABLE t (x); INSERT INTO t VALUES ('kept')");
+    raw.close();
+    const reopened = openDatabase({ path: join(dir, 'older.db') });
+    expect(reopened.pragma('page_size', { simple: true })).toBe(4096);
+    expect(reopened.prepare('SELECT x FROM t').get()).toEqual({ x: 'kept' });
+    reopened.close();
   });
 });

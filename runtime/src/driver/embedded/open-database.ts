@@ -97,11 +97,19 @@ function fileAbove(path: string): string | null {
   return null;
 }
 
+/** The page size of a file the store creates. */
+export const PAGE_SIZE = 8192;
+
 function openWritable(options: OpenDatabaseOptions): Database.Database {
   if (!isMemoryPath(options.path)) mkdirSync(dirname(options.path), { recursive: true });
   const db = new Database(options.path, { timeout: options.busyTimeoutMs ?? 5000 });
   try {
     if (!isMemoryPath(options.path)) {
+      // A new file gets 8 KiB pages (set before WAL, as only an empty file can take it; a file
+      // that exists keeps its own). Each commit appends every page it touched to the WAL, and
+      // a message touches a few pages no other message of its group does (the subject indexes):
+      // measured ~6% more messages/s than 4 KiB (docs/operations.md, "Capacity").
+      db.pragma(`page_size = ${PAGE_SIZE}`);
       const mode = db.pragma('journal_mode = WAL', { simple: true });
       if (mode !== 'wal') throw new Error(`embedded driver: ${options.path} cannot use WAL mode (got ${String(mode)})`);
       // After a checkpoint, trim the -wal file back rather than keep its high-water size.
