@@ -19,8 +19,25 @@ const out = join(here, 'out');
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 
+/**
+ * The compiler loads chevrotain's one-file build with `require` at run time (dsl/src/expr/chevrotain.ts,
+ * for start-up), which a bundle cannot follow: here that module is a plain re-export, and
+ * esbuild inlines chevrotain like any dependency.
+ */
+const chevrotainInline = {
+  name: 'chevrotain-inline',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]dsl[\\/](src|dist)[\\/]expr[\\/]chevrotain\.(ts|js)$/ }, () => ({
+      contents: "export { createToken, CstParser, EOF, Lexer } from 'chevrotain';",
+      loader: 'js',
+      resolveDir: here,
+    }));
+  },
+};
+
 const common = {
   bundle: true,
+  plugins: [chevrotainInline],
   platform: 'node',
   format: 'cjs',
   target: 'node20',

@@ -3,7 +3,8 @@
  * with `??` between `?:` and `||`. Rules only describe syntax; `build-ast.ts` gives the
  * concrete syntax tree its meaning. Error recovery is on, so one parse reports several errors.
  */
-import { CstParser, EOF, type IParserErrorMessageProvider, type IToken, type TokenType } from 'chevrotain';
+import type { IParserErrorMessageProvider, IToken, TokenType } from 'chevrotain';
+import { CstParser, EOF } from './chevrotain.js';
 import {
   ALL_TOKENS,
   AddOp,

@@ -3,7 +3,8 @@
  * pattern that matches, so longer operators come before their prefixes (`??` before `?`) and
  * duration literals before numbers. Labels are what error messages show.
  */
-import { createToken, Lexer, type TokenType } from 'chevrotain';
+import type { TokenType } from 'chevrotain';
+import { createToken, Lexer } from './chevrotain.js';
 
 export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /\s+/, group: Lexer.SKIPPED, line_breaks: true });
 /** CEL allows `//` line comments; handy in multi-line YAML block scalars. */

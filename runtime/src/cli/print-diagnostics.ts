@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { formatPretty, formatSarif, type Diagnostic, type Project } from '@herald/dsl';
+import { HERALD_VERSION } from './herald-version.js';
 import { shownPath } from './shown-path.js';
 
 export type DiagnosticFormat = 'pretty' | 'json' | 'sarif';
@@ -9,8 +10,6 @@ export interface ProjectDiagnostics {
   readonly project: Project;
   readonly diagnostics: readonly Diagnostic[];
 }
-
-export const HERALD_VERSION = '0.1.0';
 
 /** Diagnostics of one or more projects in the chosen format; paths as `shownPath` prints them. */
 export function renderDiagnostics(results: readonly ProjectDiagnostics[], format: DiagnosticFormat, color: boolean): string {

@@ -1,10 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createApiServer } from '../api/create-server.js';
 import { createFakeRuntime } from '../testing/fake-runtime.js';
-import { runHerald, USAGE_ERROR } from './program.js';
+import { buildProgram, commandsNeeded, runHerald, USAGE_ERROR } from './program.js';
 
 /**
  * `herald ...args` in-process, as main.ts runs it: the exit code and what went to stdout and
@@ -109,6 +109,35 @@ describe('herald exit codes (docs/cli.md: 0 success, 1 problems found, 2 a usage
     expect(help.out).toContain('Usage: herald validate');
     const version = await herald('--version');
     expect(version.code).toBe(0);
-    expect(version.out).toMatch(/^\d+\.\d+\.\d+/);
+    const { version: packageVersion } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    expect(version.out).toBe(`${packageVersion}\n`);
+  });
+});
+
+describe('loading only the command a command line names', () => {
+  const all = ['validate', 'compile', 'graph', 'schema', 'test', 'dev', 'start', 'send-event', 'archive', 'lsp'];
+
+  it('needs the command named, none for --version alone, and every one for help, an unknown command or none', () => {
+    expect(commandsNeeded(['validate', 'examples', '--format', 'json'])).toEqual(['validate']);
+    expect(commandsNeeded(['--no-color', 'test'])).toEqual(['test']);
+    expect(commandsNeeded(['send-event', 'invoice.paid', '--data', '{}'])).toEqual(['send-event']);
+    expect(commandsNeeded(['--version'])).toEqual([]);
+    expect(commandsNeeded(['-V'])).toEqual([]);
+    for (const args of [[], ['--help'], ['help', 'validate'], ['valdate'], ['toString'], ['--version', 'x']]) expect(commandsNeeded(args), args.join(' ')).toEqual(all);
+  });
+
+  it('builds the program with the commands asked for, in the order help lists them', async () => {
+    expect((await buildProgram()).commands.map((c) => c.name())).toEqual(all);
+    expect((await buildProgram(['lsp', 'validate'])).commands.map((c) => c.name())).toEqual(['validate', 'lsp']);
+    expect((await buildProgram([])).commands).toEqual([]);
+  });
+
+  it('runs a command loaded alone as it runs among all (its help, its usage errors)', async () => {
+    const help = await herald('validate', '--help');
+    expect(help.code).toBe(0);
+    expect(help.out).toContain('Usage: herald validate [options] [dirs...]');
+    const bad = await herald('validate', '--format', 'xml');
+    expect(bad.code).toBe(USAGE_ERROR);
+    expect(bad.err).toContain("argument 'xml' is invalid");
   });
 });
