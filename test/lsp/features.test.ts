@@ -112,6 +112,80 @@ describe('hover and definition', () => {
     expect(defs[0]!.uri).toBe(client.uri(CONFIG));
     expect(defs[0]!.range.start).toEqual(client.position(CONFIG, '  invoice.paid:', 2));
   });
+
+  /** Where definition goes from `needle` (at `delta` characters in) in `rel`: file and start, as `file:line:character`. */
+  async function definitionOf(rel: string, needle: string, delta: number): Promise<string[]> {
+    const defs = (await client.connection.sendRequest(DefinitionRequest.type, { textDocument: { uri: client.uri(rel) }, position: client.position(rel, needle, delta) })) as Location[];
+    return defs.map((d) => `${d.uri.slice(client.uri('').length).replace(/^\//, '')}:${d.range.start.line}:${d.range.start.character}`);
+  }
+  const at = (rel: string, needle: string, delta = 0) => {
+    const p = client.position(rel, needle, delta);
+    return `${rel}:${p.line}:${p.character}`;
+  };
+
+  it("goes from a name or field an expression uses to where it is declared: the event's fields, a data binding and its query's returns, a set variable", async () => {
+    await client.open(JOURNEY);
+    // `event.amount` in the trigger condition: the trigger event's field.
+    expect(await definitionOf(JOURNEY, 'when: event.amount', 'when: event.'.length + 1)).toEqual([at(CONFIG, '      amount: number', 6)]);
+    // `event.invoiceId` in a wait's match: the awaited event's (invoice.paid) field, not the trigger's.
+    expect(await definitionOf(JOURNEY, 'match: "event.invoiceId', 'match: "event.'.length + 2)).toEqual([
+      at(CONFIG, '      invoiceId: string\n  invoice.escalated', 6),
+    ]);
+    // `trigger.invoiceId` beside it: the trigger event's field.
+    expect(await definitionOf(JOURNEY, '== trigger.invoiceId", timeout: 7d }\n    onEvent: thank-you\n    onTimeout', '== trigger.'.length + 1)).toEqual([
+      at(CONFIG, '      invoiceId: string\n      amount', 6),
+    ]);
+    // `customer` is the journey's data binding; `customer.segment` the query's `returns:` field.
+    expect(await definitionOf(JOURNEY, 'when: customer.segment', 'when: c'.length)).toEqual([at(JOURNEY, '  customer: { source', 2)]);
+    expect(await definitionOf(JOURNEY, 'when: customer.segment', 'when: customer.s'.length)).toEqual([at(CONFIG, '          segment: string', 10)]);
+    // A `set` variable, used in an emit's data.
+    expect(await definitionOf(JOURNEY, 'string(daysLate)', 'string(d'.length)).toEqual([at(JOURNEY, '      daysLate:', 6)]);
+    // The root `trigger` goes to the event it is.
+    expect(await definitionOf(JOURNEY, 'subjectId: trigger.subjectId', 'subjectId: t'.length)).toEqual([at(CONFIG, '  invoice.overdue:', 2)]);
+  });
+
+  it('goes from a template tag to the declaration of the name and field it uses', async () => {
+    await client.open(TEMPLATE);
+    expect(await definitionOf(TEMPLATE, '{{trigger.amount}}', '{{trigger.a'.length)).toEqual([at(CONFIG, '      amount: number', 6)]);
+    expect(await definitionOf(TEMPLATE, 'Dear {{customer.name}}', 'Dear {{customer.n'.length)).toEqual([at(CONFIG, '          name: string', 10)]);
+    expect(await definitionOf(TEMPLATE, 'Dear {{customer.name}}', 'Dear {{c'.length)).toEqual([at(JOURNEY, '  customer: { source', 2)]);
+  });
+
+  it('follows a JSON Schema through `properties` and array `items`, and finds an optional field (`name?`)', async () => {
+    await client.open(CONFIG);
+    const config = disk(CONFIG).replace(
+      '  invoice.paid:\n    fields:\n      subjectId: string\n      invoiceId: string\n',
+      [
+        '  invoice.paid:',
+        '    schema:',
+        '      type: object',
+        '      properties:',
+        '        subjectId: { type: string }',
+        '        invoiceId: { type: string }',
+        '        lines: { type: array, items: { type: object, properties: { sku: { type: string } } } }',
+        '',
+      ].join('\n'),
+    );
+    await client.change(CONFIG, config);
+    const journey = disk(JOURNEY).replace(
+      'match: "event.invoiceId == trigger.invoiceId", timeout: 7d }\n    onEvent: thank-you\n    onTimeout',
+      'match: "event.lines[0].sku != customer.accountManager", timeout: 7d }\n    onEvent: thank-you\n    onTimeout',
+    );
+    await client.change(JOURNEY, journey);
+    expect(await definitionOf(JOURNEY, 'event.lines[0].sku', 'event.lines[0].s'.length)).toEqual([at(CONFIG, 'properties: { sku:', 'properties: { '.length)]);
+    expect(await definitionOf(JOURNEY, 'event.lines[0].sku', 'event.l'.length)).toEqual([at(CONFIG, '        lines:', 8)]);
+    expect(await definitionOf(JOURNEY, 'customer.accountManager', 'customer.a'.length)).toEqual([at(CONFIG, '          accountManager: string?', 10)]);
+    await client.change(JOURNEY, disk(JOURNEY));
+    await client.change(CONFIG, disk(CONFIG));
+  });
+
+  it('goes nowhere from a name the project does not declare (journey.*, built-in subject fields)', async () => {
+    const text = disk(JOURNEY).replace('when: event.amount > 0', 'when: event.amount > 0 && journey.id != "" && subject.locale != ""');
+    await client.change(JOURNEY, text);
+    expect(await definitionOf(JOURNEY, 'journey.id', 'journey.i'.length)).toEqual([]);
+    expect(await definitionOf(JOURNEY, 'subject.locale', 'subject.l'.length)).toEqual([]);
+    await client.change(JOURNEY, disk(JOURNEY));
+  });
 });
 
 describe('the whole project', () => {
