@@ -491,6 +491,34 @@ describe('journey test files: completion and hover', () => {
     expect(labels(values)).toEqual(['delivered', 'accepted', 'failed', 'rejected', 'bounced']);
   });
 
+  it("lists an event's data fields by the type written beside them, required first, leaving out those written", async () => {
+    const text = disk().replace(
+      'data: { subjectId: c-100, invoiceId: INV-1, amount: 1200, currency: EUR, dueDate: "2026-01-01T00:00:00Z" }',
+      'data:\n            subjectId: c-100\n            ',
+    );
+    const r = await complete(text, 'subjectId: c-100\n            ');
+    expect(labels(r).sort()).toEqual(['amount', 'currency', 'dueDate', 'invoiceId']);
+    expect(items(r).find((i) => i.label === 'dueDate')?.detail).toBe('timestamp');
+  });
+
+  it("lists a fixture's args and returns from its query, optional fields marked", async () => {
+    const returns = await complete(disk().replace('returns: { name: Alan Turing, segment: consumer }', 'returns:\n        '), '      returns:\n        ');
+    expect(labels(returns).sort()).toEqual(['accountManager', 'name', 'segment']);
+    expect(items(returns).find((i) => i.label === 'accountManager')?.detail).toBe('string (optional)');
+    expect(items(returns).find((i) => i.label === 'accountManager')?.sortText?.startsWith('1')).toBe(true);
+    const args = await complete(disk().replace('- args: { id: c-200 }', '- args:\n        '), '- args:\n        ');
+    expect(labels(args)).toEqual(['id']);
+  });
+
+  it("lists a subject profile's fields with the project's own `subject: fields:`", async () => {
+    const r = await complete(disk().replace('    timezone: Europe/Berlin\n  c-200:', '    timezone: Europe/Berlin\n    \n  c-200:'), '    timezone: Europe/Berlin\n    ');
+    // `name` is the project's (herald.yaml `subject: fields:`), written already; the built-ins not written yet.
+    expect(labels(r).sort()).toEqual(['id', 'locale', 'optOuts']);
+    const step = await complete(disk().replace('      - advance: 3d\n', '      - subject:\n          id: c-100\n          \n      - advance: 3d\n'), '          id: c-100\n          ');
+    expect(labels(step)).toEqual(expect.arrayContaining(['name', 'contacts', 'channels', 'optOuts']));
+    expect(labels(step)).not.toContain('id');
+  });
+
   it('documents keys and the names a test uses on hover', async () => {
     await client.change(PAYMENT_TEST, disk());
     const on = (needle: string, delta: number) =>

@@ -15,6 +15,7 @@ import {
 import type { DocContext } from './doc-context.js';
 import { description, fileSchema, pluginSchemaAt, properties, schemaAt, type Schema } from './schema-nav.js';
 import { refKindAt, scopeAt, templateOwner } from './scopes.js';
+import { fieldDetail, testFileFieldsAt, type TypedKey } from './test-file-fields.js';
 import type { SymbolKind } from './symbol-index.js';
 import { contextAt, lineStartsOf, type CursorContext, type PathSegment } from './yaml-context.js';
 
@@ -66,6 +67,8 @@ function completeKeys(doc: DocContext, ctx: CursorContext, offset: number): Comp
   if (doc.kind === 'test') {
     const named = completeTestMapKeys(doc, ctx, offset);
     if (named) return named;
+    const fields = testFileFieldsAt(doc, p);
+    if (fields) return fieldItems(doc, ctx, offset, fields);
   }
   const { root, schema } = schemaFor(doc, ctx, ctx.path);
   if (!schema || (schema['type'] !== 'object' && !(Array.isArray(schema['type']) && schema['type'].includes('object')) && !schema['properties'])) {
@@ -122,18 +125,24 @@ function completeEmitFields(doc: DocContext, ctx: CursorContext, stepIndex: numb
   if (step?.kind !== 'emit') return EMPTY;
   const type = doc.project.symbols().events.get(step.event.value)?.type.type;
   if (type?.kind !== 'object') return EMPTY;
+  const keys = Object.entries(type.fields).map(([name, f]) => ({ name, type: f.type, optional: f.optional === true, doc: f.doc }));
+  return fieldItems(doc, ctx, offset, keys);
+}
+
+/** Keys for the fields of a declared type: those not written yet, required first. */
+function fieldItems(doc: DocContext, ctx: CursorContext, offset: number, keys: readonly TypedKey[]): CompletionList {
   const range = wordRange(doc, offset, /[A-Za-z0-9_.-]*$/);
   const typed = ctx.valueText.replace(/:.*$/, '');
   const present = new Set(ctx.siblings.filter((k) => k !== typed));
-  const items: CompletionItem[] = Object.entries(type.fields)
-    .filter(([name]) => !present.has(name))
-    .map(([name, field]) => ({
-      label: name,
+  const items: CompletionItem[] = keys
+    .filter((k) => !present.has(k.name))
+    .map((k) => ({
+      label: k.name,
       kind: CompletionItemKind.Field,
-      detail: `${typeToString(field.type)}${field.optional ? ' (optional)' : ''}`,
-      documentation: field.doc ? { kind: MarkupKind.Markdown, value: field.doc } : undefined,
-      textEdit: { range, newText: `${name}: ` },
-      sortText: `${field.optional ? '1' : '0'}${name}`,
+      detail: fieldDetail(k),
+      documentation: k.doc ? { kind: MarkupKind.Markdown, value: k.doc } : undefined,
+      textEdit: { range, newText: `${k.name}: ` },
+      sortText: `${k.optional ? '1' : '0'}${k.name}`,
     }));
   return { isIncomplete: false, items };
 }
