@@ -1,6 +1,7 @@
 import AjvModule from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import formatsModule from 'ajv-formats';
+import { explainSchemaErrors } from './explain-schema-errors.js';
 
 // ajv and ajv-formats are CommonJS; under NodeNext their default export arrives as the module object.
 const Ajv2020 = ((AjvModule as unknown as { default?: unknown }).default ?? AjvModule) as typeof AjvModule.default;
@@ -34,23 +35,31 @@ export function validatorFor(schema: object): ValidateFunction {
 
 /** Compile a schema that came from a user or a plugin; a broken one is a value, not an exception. */
 export function tryValidatorFor(schema: object): { ok: true; validate: ValidateFunction } | { ok: false; error: string } {
+  const cached = compiled.get(schema);
+  if (cached) return { ok: true, validate: cached };
+  let ajv: ReturnType<typeof lenientAjv> | undefined;
+  const { $schema: _ignored, ...rest } = schema as Record<string, unknown>;
   try {
-    const cached = compiled.get(schema);
-    if (cached) return { ok: true, validate: cached };
     // A plugin schema may carry `$schema`/`$id` or draft-07 keywords; a separate lenient instance keeps it from polluting ours.
     // Formats are checked as the runtime checks a plugin's config at start (plugins-host/json-validator.ts):
     // a `format: uri` that validate let through would stop `herald dev` there.
-    const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: false, allowUnionTypes: true, logger: false });
-    addFormats(ajv);
-    // Known by name even though non-strict ignores unknown keywords: should strictness ever change, they stay accepted.
-    ajv.addVocabulary(ANNOTATIONS);
-    const { $schema: _ignored, ...rest } = schema as Record<string, unknown>;
+    ajv = lenientAjv();
     const validate = ajv.compile(rest);
     compiled.set(schema, validate);
     return { ok: true, validate };
   } catch (err) {
-    return { ok: false, error: err instanceof Error ? err.message : String(err) };
+    // ajv's text lists every meta-schema branch a value failed; say each place once instead.
+    const explained = ajv && !ajv.validateSchema(rest) && ajv.errors ? explainSchemaErrors(rest, ajv.errors) : [];
+    return { ok: false, error: explained.length > 0 ? explained.join('; ') : err instanceof Error ? err.message : String(err) };
   }
+}
+
+function lenientAjv() {
+  const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: false, allowUnionTypes: true, logger: false });
+  addFormats(ajv);
+  // Known by name even though non-strict ignores unknown keywords: should strictness ever change, they stay accepted.
+  ajv.addVocabulary(ANNOTATIONS);
+  return ajv;
 }
 
 export type { ErrorObject };
