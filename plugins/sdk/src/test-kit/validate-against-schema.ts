@@ -1,11 +1,13 @@
 import { isPlainObject } from '../json.js';
+import { NUMBER_FORMATS, STRING_FORMATS } from './string-formats.js';
 
 /**
  * Validates a value against a JSON Schema, for the keywords a plugin config uses:
  * type, enum, const, properties, required, additionalProperties, patternProperties, items,
  * prefixItems, min/maxItems, uniqueItems, minimum, maximum, exclusiveMinimum/Maximum, multipleOf,
- * min/maxLength, pattern, allOf, anyOf, oneOf, not, if/then/else, and local `$ref`s (`#/$defs/...`).
- * Other keywords (format, unevaluated*, remote refs) are ignored. The runtime validates configs
+ * min/maxLength, pattern, format (string-formats.ts: ajv-formats' formats, as the runtime checks
+ * them), allOf, anyOf, oneOf, not, if/then/else, and local `$ref`s (`#/$defs/...`).
+ * Other keywords (unevaluated*, remote refs) and unknown formats are ignored. The runtime validates configs
  * with ajv; this subset lets the test kit catch a config that drifted from its schema without a dependency.
  *
  * Returns `<json pointer>: <message>` problems; empty when the value is valid.
@@ -69,6 +71,8 @@ function checkNumber(value: number, s: Record<string, unknown>, at: string, prob
   if (typeof xmin === 'number' && value <= xmin) problems.push(`${at}: must be > ${xmin}`);
   if (typeof xmax === 'number' && value >= xmax) problems.push(`${at}: must be < ${xmax}`);
   if (typeof mult === 'number' && mult > 0 && !Number.isInteger(value / mult)) problems.push(`${at}: must be a multiple of ${mult}`);
+  const format = typeof s['format'] === 'string' && Object.hasOwn(NUMBER_FORMATS, s['format']) ? NUMBER_FORMATS[s['format']] : undefined;
+  if (format && !format(value)) problems.push(`${at}: must be a valid ${String(s['format'])}, got ${value}`);
 }
 
 function checkString(value: string, s: Record<string, unknown>, at: string, problems: string[]): void {
@@ -78,6 +82,8 @@ function checkString(value: string, s: Record<string, unknown>, at: string, prob
   if (typeof s['pattern'] === 'string' && !new RegExp(s['pattern'], 'u').test(value)) {
     problems.push(`${at}: must match /${s['pattern']}/`);
   }
+  const format = typeof s['format'] === 'string' && Object.hasOwn(STRING_FORMATS, s['format']) ? STRING_FORMATS[s['format']] : undefined;
+  if (format && !format(value)) problems.push(`${at}: must be a valid ${String(s['format'])}, got ${JSON.stringify(value)}`);
 }
 
 function checkArray(value: readonly unknown[], s: Record<string, unknown>, root: unknown, at: string, problems: string[]): void {
