@@ -13,6 +13,15 @@ describe('parseYamlFile', () => {
     expect(toJson(root!)).toEqual({ a: 1, b: ['x', true], c: { d: null } });
   });
 
+  it('keeps a key YAML reads as a number or boolean as it is written (subject ids like 007)', () => {
+    const { root, problems } = parseYamlFile('f.yaml', '007: a\n1e21: b\n1.0: c\n0x1F: d\ntrue: e\n"08": f\n');
+    expect(problems).toEqual([]);
+    expect((root as YMap).entries.map((e) => e.key)).toEqual(['007', '1e21', '1.0', '0x1F', 'true', '08']);
+    expect(toJson(root!)).toEqual({ '007': 'a', '1e21': 'b', '1.0': 'c', '0x1F': 'd', true: 'e', '08': 'f' });
+    // Two spellings of one number are two keys, as written.
+    expect(codes('1: a\n01: b\n')).toEqual([]);
+  });
+
   it('reports a duplicate key at the second key, with the first as related', () => {
     const text = 'journey: a\nsteps: []\njourney: b\n';
     const { problems } = parseYamlFile('f.yaml', text);

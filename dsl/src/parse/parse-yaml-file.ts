@@ -229,7 +229,9 @@ class Walker {
           });
           continue;
         }
-        const key = String(k.value);
+        // A key YAML reads as a number or boolean (`007:`, `1e21:`, `1.0:`) is the name as written:
+        // String() of the number would turn those into `7`, `1e+21` and `1`.
+        const key = typeof k.value === 'string' ? k.value : this.text.slice(k.range![0], k.range![1]);
         const keySpan = this.span(k);
         const earlier = seen.get(key);
         if (earlier) {
