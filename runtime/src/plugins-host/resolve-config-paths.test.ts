@@ -34,4 +34,9 @@ describe('resolveConfigPaths', () => {
       label: 'certs/x',
     });
   });
+
+  it('leaves a `path` the schema marks "x-herald-file": false as written (an HTTP path, not a file)', () => {
+    const schema = { properties: { path: { type: 'string', 'x-herald-file': false }, out: { type: 'object', properties: { path: { type: 'string' } } } } };
+    expect(resolveConfigPaths({ path: 'v1/messages', out: { path: 'log.jsonl' } }, root, schema)).toEqual({ path: 'v1/messages', out: { path: resolve(root, 'log.jsonl') } });
+  });
 });

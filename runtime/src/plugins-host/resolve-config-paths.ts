@@ -4,7 +4,9 @@
  * before `create`: every string config value under a key named `path` (at any depth), or whose
  * property the config schema marks `"x-herald-file": true` or `"json"` (the mark the compiler checks the
  * file's existence by), that is relative becomes absolute against the project root. `-`
- * (stdout, by convention) and URLs are left alone.
+ * (stdout, by convention) and URLs are left alone. A `path` that names no file (an HTTP API's
+ * path, say) is marked `"x-herald-file": false` and left as written: the name alone would
+ * otherwise make `v1/send` a file of the project.
  */
 import { isAbsolute, resolve } from 'node:path';
 
@@ -18,10 +20,12 @@ function propertySchema(schema: Schema, key: string): Schema {
   return typeof p === 'object' && p !== null ? (p as Schema) : undefined;
 }
 
-/** `true` (a file) or `"json"` (a JSON file): both name a project file. */
-const isMarkedFile = (schema: Schema) => {
-  const mark = (schema as Record<string, unknown> | undefined)?.['x-herald-file'];
-  return mark === true || mark === 'json';
+const fileMark = (schema: Schema): unknown => (schema as Record<string, unknown> | undefined)?.['x-herald-file'];
+
+/** `true` (a file) or `"json"` (a JSON file) name a project file; `false` says the value is none, whatever its key. */
+const namesFile = (key: string, schema: Schema): boolean => {
+  const mark = fileMark(schema);
+  return mark === true || mark === 'json' || (key === 'path' && mark !== false);
 };
 
 export function resolveConfigPaths(config: unknown, projectRoot: string, schema?: Schema): unknown {
@@ -30,7 +34,7 @@ export function resolveConfigPaths(config: unknown, projectRoot: string, schema?
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(config)) {
     const sub = propertySchema(schema, k);
-    const isFile = k === 'path' || isMarkedFile(sub);
+    const isFile = namesFile(k, sub);
     out[k] = isFile && typeof v === 'string' && isRelativeFile(v) ? resolve(projectRoot, v) : resolveConfigPaths(v, projectRoot, sub);
   }
   return out;
