@@ -16,7 +16,7 @@ import { occurrenceAt, occurrences, type SymbolOccurrence } from './symbol-index
 import { nameDefinitions, type NameChain } from './name-definition.js';
 import { scopeAt, templateOwner } from './scopes.js';
 import { fileOccurrences } from './test-file-symbols.js';
-import { treeAt, type PathSegment } from './yaml-context.js';
+import { treeAt } from './yaml-context.js';
 
 export interface FileSpan {
   readonly file: string;
@@ -95,7 +95,7 @@ function nameDefinitionsAt(doc: DocContext, offset: number): FileSpan[] {
   const idx = indexInText(placed.text, offset);
   if (idx === undefined) return [];
   const chain = placed.kind === 'expression' ? expressionChainAt(placed.text, idx) : templateChainAt(placed.text.text, idx);
-  return chain ? nameDefinitions(doc, scopeAt(doc, placed.path)?.journey, placed.path as PathSegment[], chain) : [];
+  return chain ? nameDefinitions(doc, scopeAt(doc, placed.path)?.journey, placed.path, chain) : [];
 }
 
 /** The member chain up to the name at `idx` of an expression (`trigger.items[0].sku` on `sku`: trigger, items, sku). */
