@@ -327,7 +327,9 @@ row('  CPU per message, all threads (user + system)', `${num((cpu.user + cpu.sys
 row('  event-to-send p50 / p99, full load', `${num(pct(fullLat, 50))} / ${num(pct(fullLat, 99))} ms`, '(a backlog)');
 const p99 = pct(halfLat, 99);
 row(`event-to-send p50, half load (${num(halfRate)} ev/s)`, `${num(pct(halfLat, 50), 1)} ms`);
-row(`event-to-send p99, half load`, `${num(p99, 1)} ms`, '< 50 ms', p99 < 50 ? 'OK' : `MISSED by ${num(p99 - 50, 1)} ms`);
+// The target is set at half of 20,000 msg/s; a run that reaches less is measured at half of its own rate, and says so.
+const p99Verdict = p99 >= 50 ? `MISSED by ${num(p99 - 50, 1)} ms` : halfRate >= 10_000 ? 'OK' : 'OK at half this run\'s rate (the target\'s 10,000 ev/s is beyond it)';
+row(`event-to-send p99, half load`, `${num(p99, 1)} ms`, '< 50 ms', p99Verdict);
 if (!fullDone) console.log(`!! only ${fullReceived} of ${EVENTS} messages arrived within the time limit`);
 if (halfLat.length < halfSent) console.log(`!! only ${halfLat.length} of ${halfSent} half-load messages arrived within the time limit`);
 const conflicts = /herald_job_conflicts_total\{kind="(\w+)"\} (\d+)/g;
