@@ -40,6 +40,7 @@ export {
   type EvalEnv,
 } from './expr/index.js';
 export * as template from './template/index.js';
+export { RESERVED_NAMES } from './link/rules/rule-reserved-names.js';
 export { renderTemplate, checkTemplate, templateVariablesAt } from './template/index.js';
 export { formatPretty, type PrettyOptions } from './diagnostics/format-pretty.js';
 export { formatSarif } from './diagnostics/format-sarif.js';

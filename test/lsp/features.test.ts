@@ -9,12 +9,16 @@ import {
   CompletionRequest,
   DefinitionRequest,
   HoverRequest,
+  PrepareRenameRequest,
+  ReferencesRequest,
+  RenameRequest,
   type CompletionItem,
   type CompletionList,
   type Location,
   type MarkupContent,
+  type WorkspaceEdit,
 } from 'vscode-languageserver-protocol/node.js';
-import { copyProject, LspClient, removeProject } from './lsp-client.js';
+import { applyEdits, copyProject, LspClient, removeProject } from './lsp-client.js';
 
 const JOURNEY = 'journeys/invoice-overdue.journey.yaml';
 const TEMPLATE = 'templates/payment-reminder.template.yaml';
@@ -185,6 +189,77 @@ describe('hover and definition', () => {
     expect(await definitionOf(JOURNEY, 'journey.id', 'journey.i'.length)).toEqual([]);
     expect(await definitionOf(JOURNEY, 'subject.locale', 'subject.l'.length)).toEqual([]);
     await client.change(JOURNEY, disk(JOURNEY));
+  });
+});
+
+describe("a journey's variables: references and rename", () => {
+  const HTML = 'templates/payment-reminder.en.html';
+  const FINAL = 'templates/final-notice.template.yaml';
+  const refsAt = async (rel: string, needle: string, delta: number, includeDeclaration = true) => {
+    const refs = (await client.connection.sendRequest(ReferencesRequest.type, {
+      textDocument: { uri: client.uri(rel) },
+      position: client.position(rel, needle, delta),
+      context: { includeDeclaration },
+    })) as Location[];
+    return refs.map((r) => `${r.uri.slice(client.uri('').length).replace(/^\//, '')}:${r.range.start.line}:${r.range.start.character}-${r.range.end.character}`).sort();
+  };
+
+  it('finds a data binding in its definition, the journey\'s expressions and the templates the journey sends, section tags included', async () => {
+    await client.open(JOURNEY);
+    const fromUse = await refsAt(JOURNEY, 'when: customer.segment', 'when: c'.length);
+    const fromDef = await refsAt(JOURNEY, '  customer: { source', 3);
+    expect(fromDef).toEqual(fromUse);
+    const files = fromUse.map((r) => r.split(':')[0]);
+    // The definition and the branch in the journey; {{customer.name}} in two variants and one in the
+    // included HTML; the HTML's section, its closing tag and the name inside; final-notice's text.
+    expect(files.filter((f) => f === JOURNEY)).toHaveLength(2);
+    expect(files.filter((f) => f === TEMPLATE)).toHaveLength(3);
+    expect(files.filter((f) => f === HTML)).toHaveLength(4);
+    expect(files.filter((f) => f === FINAL)).toHaveLength(1);
+    expect(fromUse).toContain(`${HTML}:${client.position(HTML, '{{/customer.accountManager}}', 3).line}:${client.position(HTML, '{{/customer.accountManager}}', 3).character}-${client.position(HTML, '{{/customer.accountManager}}', 3 + 'customer'.length).character}`);
+    // Without the declaration: the uses only.
+    expect(await refsAt(JOURNEY, 'when: customer.segment', 'when: c'.length, false)).toHaveLength(fromUse.length - 1);
+  });
+
+  it('renames a set variable in its step, the expressions and the templates, from a template tag', async () => {
+    await client.open(FINAL);
+    const at = { textDocument: { uri: client.uri(FINAL) }, position: client.position(FINAL, '{{daysLate}} days late."\n', 3) };
+    expect(await client.connection.sendRequest(PrepareRenameRequest.type, at)).toMatchObject({ placeholder: 'daysLate' });
+    const edit = (await client.connection.sendRequest(RenameRequest.type, { ...at, newName: 'overdueDays' })) as WorkspaceEdit;
+    expect(Object.keys(edit.changes!).sort()).toEqual([client.uri(JOURNEY), client.uri(FINAL)].sort());
+    expect(applyEdits(client.text(JOURNEY), edit.changes![client.uri(JOURNEY)]!)).toBe(client.text(JOURNEY).replaceAll('daysLate', 'overdueDays'));
+    expect(applyEdits(client.text(FINAL), edit.changes![client.uri(FINAL)]!)).toBe(client.text(FINAL).replaceAll('daysLate', 'overdueDays'));
+  });
+
+  it('renames a data binding in a file a template includes too, section and closing tags with it', async () => {
+    const edit = (await client.connection.sendRequest(RenameRequest.type, {
+      textDocument: { uri: client.uri(JOURNEY) },
+      position: client.position(JOURNEY, 'when: customer.segment', 'when: c'.length),
+      newName: 'client',
+    })) as WorkspaceEdit;
+    expect(Object.keys(edit.changes!).sort()).toEqual([client.uri(JOURNEY), client.uri(TEMPLATE), client.uri(HTML), client.uri(FINAL)].sort());
+    const html = disk(HTML);
+    expect(applyEdits(html, edit.changes![client.uri(HTML)]!)).toBe(html.replaceAll('customer.', 'client.'));
+    expect(applyEdits(client.text(JOURNEY), edit.changes![client.uri(JOURNEY)]!)).toBe(client.text(JOURNEY).replace('  customer: {', '  client: {').replace('customer.segment', 'client.segment'));
+  });
+
+  it('refuses a name that is taken, built in or no identifier, and is no variable on trigger or a member name', async () => {
+    const rename = (newName: string) =>
+      client.connection.sendRequest(RenameRequest.type, { textDocument: { uri: client.uri(JOURNEY) }, position: client.position(JOURNEY, 'when: customer.segment', 'when: c'.length), newName });
+    await expect(rename('daysLate')).rejects.toMatchObject({ code: -32803, message: expect.stringMatching(/has a variable `daysLate` already/) });
+    await expect(rename('trigger')).rejects.toMatchObject({ code: -32803, message: expect.stringMatching(/built-in name/) });
+    await expect(rename('my-customer')).rejects.toMatchObject({ code: -32803, message: expect.stringMatching(/not a valid variable name/) });
+    expect(await client.connection.sendRequest(PrepareRenameRequest.type, { textDocument: { uri: client.uri(JOURNEY) }, position: client.position(JOURNEY, 'when: customer.segment', 'when: customer.s'.length) })).toBeNull();
+    expect(await refsAt(JOURNEY, 'when: event.amount', 'when: e'.length)).toEqual([]);
+  });
+
+  it('refuses a rename that would change a template another journey sends too, naming it', async () => {
+    const other = 'journeys/reminder-copy.journey.yaml';
+    await client.open(other, 'journey: reminder-copy\ntrigger: { event: invoice.paid }\nsteps:\n  - send: payment-thanks\n  - send: final-notice\n');
+    await expect(
+      client.connection.sendRequest(RenameRequest.type, { textDocument: { uri: client.uri(JOURNEY) }, position: client.position(JOURNEY, 'string(daysLate)', 'string(d'.length), newName: 'lateDays' }),
+    ).rejects.toMatchObject({ code: -32803, message: expect.stringMatching(/used in `final-notice`, which other journeys send too/) });
+    await client.close(other);
   });
 });
 

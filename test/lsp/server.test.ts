@@ -26,7 +26,7 @@ import {
   type TextEdit,
   type WorkspaceEdit,
 } from 'vscode-languageserver-protocol/node.js';
-import { copyProject, LspClient, removeProject, REPO } from './lsp-client.js';
+import { applyEdits, copyProject, LspClient, removeProject, REPO } from './lsp-client.js';
 
 const JOURNEY = 'journeys/invoice-overdue.journey.yaml';
 const TEMPLATE = 'templates/payment-reminder.template.yaml';
@@ -562,16 +562,5 @@ describe('formatting', () => {
     expect(hover).not.toBeNull();
   });
 });
-
-/** Apply LSP edits to a text (edits do not overlap). */
-export function applyEdits(text: string, edits: readonly TextEdit[]): string {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) if (text[i] === '\n') starts.push(i + 1);
-  const off = (p: { line: number; character: number }) => (starts[p.line] ?? text.length) + p.character;
-  const sorted = [...edits].sort((a, b) => off(b.range.start) - off(a.range.start));
-  let out = text;
-  for (const e of sorted) out = out.slice(0, off(e.range.start)) + e.newText + out.slice(off(e.range.end));
-  return out;
-}
 
 export type { Diagnostic };

@@ -5,6 +5,7 @@
  */
 export type { TemplateProblem, TemplateProblemCode, TemplateTag } from './template-problem.js';
 export { scanTemplate } from './scan-template.js';
+export { scanTags, type ScannedTag } from './scan-tags.js';
 export { checkTemplate, type TemplateCheckOptions } from './check-template.js';
 export { templateVariablesAt, type TemplateCompletion } from './complete-template.js';
 export { renderTemplate, type TemplateRenderOptions } from './render.js';

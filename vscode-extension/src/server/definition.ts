@@ -10,7 +10,7 @@ import { expr, indexInText, template as templateLib, type SourceText } from '@he
 import type { Location } from 'vscode-languageserver';
 import { placedTextAt, placedTexts } from './ast-texts.js';
 import type { DocContext } from './doc-context.js';
-import { innerSpan, uriOf } from './doc-context.js';
+import { innerSpan, projectFileText, uriOf } from './doc-context.js';
 import { LineIndex } from './positions.js';
 import { occurrenceAt, occurrences, type SymbolOccurrence } from './symbol-index.js';
 import { nameDefinitions, type NameChain } from './name-definition.js';
@@ -54,7 +54,7 @@ export function findDefinitions(doc: DocContext, occ: Pick<SymbolOccurrence, 'ki
 }
 
 export function toLocation(doc: DocContext, span: FileSpan): Location {
-  const text = doc.project.texts.get(span.file) ?? doc.project.workspace.sourceFile(span.file)?.text ?? '';
+  const text = projectFileText(doc, span.file) ?? '';
   const lines = span.file === doc.rel ? doc.lines : new LineIndex(text);
   const inner = innerSpan(text, span);
   return { uri: uriOf(doc.project.root, span.file), range: lines.range(inner.start, inner.end) };

@@ -52,6 +52,15 @@ export function forgetDoc(uri: string): void {
   lineCache.delete(uri);
 }
 
+/**
+ * The text of a project file as the server knows it: open in the editor, read by the compiler,
+ * or (a file a template includes, which the compiler reads when it checks) from disk.
+ */
+export function projectFileText(doc: DocContext, file: string): string | undefined {
+  const p = doc.project;
+  return p.texts.get(file) ?? p.workspace.sourceFile(file)?.text ?? p.workspaceRead(posix.join(p.root, file));
+}
+
 /** A scalar's span without its quotes: the characters a rename or a completion replaces. */
 export function innerSpan(text: string, span: Pick<Span, 'start' | 'end'>): { start: number; end: number } {
   const first = text[span.start];

@@ -11,7 +11,7 @@
  * that string: the declaration the field is part of.
  */
 import { parseYamlFile, type JourneyFile, type Span, type YNode } from '@herald/dsl';
-import type { DocContext } from './doc-context.js';
+import { projectFileText, type DocContext } from './doc-context.js';
 import type { FileSpan } from './definition.js';
 import type { PathSegment } from './yaml-context.js';
 
@@ -109,7 +109,7 @@ function at(node: YNode, path: readonly string[]): YNode | undefined {
 const trees = new Map<string, { text: string; root: YNode | undefined }>();
 
 function configTree(doc: DocContext, file: string): YNode | undefined {
-  const text = doc.project.texts.get(file) ?? doc.project.workspace.sourceFile(file)?.text;
+  const text = projectFileText(doc, file);
   if (text === undefined) return undefined;
   const cached = trees.get(file);
   if (cached?.text === text) return cached.root;

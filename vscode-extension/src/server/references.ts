@@ -1,13 +1,15 @@
 /**
  * Find references: every place a step, template, policy, event, channel, source, query or
  * partial is named, across the project (steps and partials: within their file), journey test
- * files included (test-file-symbols.ts).
+ * files included (test-file-symbols.ts); and every place a journey's variable is defined or
+ * used (variable-symbols.ts).
  */
 import type { Location } from 'vscode-languageserver';
 import type { DocContext } from './doc-context.js';
 import { toLocation, type FileSpan } from './definition.js';
 import { kindsOfFilesFor, occurrenceAt, occurrences, symbolKey, type SymbolOccurrence } from './symbol-index.js';
 import { allTestFileOccurrences, fileOccurrences, TEST_FILE_KINDS } from './test-file-symbols.js';
+import { variableAt, variableOccurrences } from './variable-symbols.js';
 
 /** Every occurrence of the symbol under the cursor, definitions included; undefined when there is none. */
 export function symbolOccurrences(doc: DocContext, offset: number): { symbol: SymbolOccurrence; all: FileSpan[] } | undefined {
@@ -30,6 +32,7 @@ export function symbolOccurrences(doc: DocContext, offset: number): { symbol: Sy
 
 export function references(doc: DocContext, offset: number, includeDeclaration: boolean): Location[] {
   const found = symbolOccurrences(doc, offset);
-  if (!found) return [];
-  return found.all.filter((s) => includeDeclaration || !s.def).map((s) => toLocation(doc, s));
+  const variable = found ? undefined : variableAt(doc, offset);
+  const all = found?.all ?? (variable ? variableOccurrences(doc, variable).spans : []);
+  return all.filter((s) => includeDeclaration || !s.def).map((s) => toLocation(doc, s));
 }
