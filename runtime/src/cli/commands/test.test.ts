@@ -1,3 +1,4 @@
+import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -332,5 +333,49 @@ tests:
       expect(r.stderr).toMatch(/^herald: no herald\.yaml in many\/notes; /);
       await expect(inFolder(scratch, () => heraldTest('many/notes'))).rejects.toThrow(/^no herald\.yaml in many\/notes; /);
     });
+  });
+});
+
+describe('herald test --watch', () => {
+  const CLI = fileURLToPath(new URL('../../../dist/cli/main.js', import.meta.url));
+  const scratch = mkdtempSync(join(tmpdir(), 'herald-test-watch-'));
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+  it('runs the tests, again after a file changes, and stops on Ctrl-C with exit 0', async () => {
+    const root = join(scratch, 'watched');
+    cpSync(example, root, { recursive: true });
+    const child = spawn(process.execPath, [CLI, 'test', '--watch', '--no-color', root], { env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+    const until = async (pattern: RegExp, count = 1) => {
+      const deadline = Date.now() + 60_000;
+      while ((out.match(new RegExp(pattern, 'g')) ?? []).length < count) {
+        if (Date.now() > deadline) throw new Error(`waited for ${pattern} (${count}) in:\n${out}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      await until(/for changes \(Ctrl-C to stop\)/);
+      expect(out).toMatch(/\d+ passed, 0 failed/);
+      // A test now expects two messages where one goes out: the next run fails it.
+      const file = join(root, 'tests', 'payment.test.yaml');
+      writeFileSync(file, readFileSync(file, 'utf8').replace('sentCount: 1', 'sentCount: 2'));
+      await until(/for changes \(Ctrl-C to stop\)/, 2);
+      expect(out).toMatch(/tests\/payment\.test\.yaml changed; running the tests again/);
+      expect(out).toMatch(/\d+ passed, 1 failed/);
+      child.kill('SIGINT');
+      expect(await exited).toBe(0);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  }, 90_000);
+
+  it('refuses --format json as a usage error: watching is for a person', () => {
+    const r = spawnSync(process.execPath, [CLI, 'test', '--watch', '--format', 'json', example], { encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe('herald: --watch prints for a person; use it without --format json\n');
+    expect(r.stdout).toBe('');
   });
 });

@@ -9,6 +9,8 @@
  * when inside it), as validate's are: results of several projects stay apart.
  */
 import { existsSync } from 'node:fs';
+import { relative } from 'node:path';
+import { watch } from 'chokidar';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { Diagnostic, TestFileProblem } from '@herald/dsl';
@@ -23,6 +25,7 @@ interface TestOptions {
   readonly filter?: string;
   readonly format: 'pretty' | 'json';
   readonly color: boolean;
+  readonly watch?: boolean;
 }
 
 /** The code of the problem a project without `*.test.yaml` files gives in `--format json`. */
@@ -43,72 +46,135 @@ export function registerTestCommand(program: Command): void {
     .option('--filter <text>', 'only tests whose name or file contains this text')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['pretty', 'json']).default('pretty'))
     .option('--no-color', 'plain output')
+    .option('-w, --watch', 'run the tests again whenever a file of the project changes (until Ctrl-C)')
     .action(async (dirs: string[], opts: TestOptions) => {
-      const out = (text: string) => process.stdout.write(text);
-      const pretty = opts.format === 'pretty';
-      const style = pretty && useColor(process.stdout, opts.color) ? ANSI : PLAIN;
-      // A folder that is no project is said (after the output) and skipped, as validate does; none at all is a usage error.
-      const { projects, refused } = openProjects(dirs);
-      /** Each project's run, paths as shown; one that ran nothing (it does not compile, or has no test files) has only its problem(s). */
-      const runs: TestRun[] = [];
-      /** Of those, the runs of test files: what the pretty output reports after the results (the rest went to stderr as it came). */
-      const tested: TestRun[] = [];
-      let lastFile: string | undefined;
-      /** Projects whose tests did not run because they do not compile, as shown. */
-      const uncompiled: string[] = [];
-      for (const project of projects) {
-        const root = project.root;
-        const shown = (file: string) => shownPath(`${root}/${file}`);
-        const result = project.compile({ tolerate: TOLERATED_IN_TESTS });
-        const tolerated = result.ir ? result.diagnostics.filter((d) => TOLERATED_IN_TESTS.has(d.code)) : [];
-        if (pretty && tolerated.length > 0) {
-          process.stderr.write(`${renderDiagnostics([{ root, project, diagnostics: tolerated }], 'pretty', useColor(process.stderr, opts.color))}\n`);
-          process.stderr.write(`herald test: the tests of ${shownPath(root)} run on fixtures, so they run; herald dev and herald start would stop on the above\n`);
-        }
-        if (!result.ir) {
-          if (pretty) {
-            process.stderr.write(`${renderDiagnostics([{ root, project, diagnostics: result.diagnostics }], 'pretty', useColor(process.stderr, opts.color))}\n`);
-            process.stderr.write(`herald test: ${shownPath(root)} does not compile; fix the errors above first\n`);
-          }
-          uncompiled.push(shownPath(root));
-          runs.push(nothingRan(result.diagnostics.filter((d) => d.severity === 'error').map((d) => asProblem(d, shown))));
-          continue;
-        }
-        const files = findTestFiles(root);
-        if (files.length === 0) {
-          const message = `no *.test.yaml files in ${shownPath(root)} (see docs/testing.md)`;
-          if (pretty) process.stderr.write(`herald test: ${message}\n`);
-          runs.push(nothingRan([{ file: shown(configFile(root)), line: 1, column: 1, code: NO_TEST_FILES, message }]));
-          continue;
-        }
-        const run = await runTestFiles(result.ir, files, {
-          projectRoot: root,
-          ...(opts.filter ? { filter: opts.filter } : {}),
-          onResult: (r) => {
-            if (!pretty) return;
-            const file = shown(r.file);
-            if (file !== lastFile) out(`${lastFile === undefined ? '' : '\n'}${file}\n`);
-            lastFile = file;
-            out(formatResult({ ...r, file }, style, same));
-          },
-        });
-        runs.push(shownPaths(run, shown));
-        tested.push(runs.at(-1)!);
-      }
-      const run = merged(runs);
-      const ran = run.results.length > 0;
-      if (pretty) {
-        // Projects that do not compile, or have no tests, alone: stderr has said all there is to say.
-        if (tested.length > 0) {
-          const testFiles = merged(tested);
-          if (testFiles.problems.length) out(`\n${testFiles.problems.map((p) => formatProblem(p, style, same)).join('')}`);
-          if (!ran) out(`\n${formatNothingRan(testFiles, opts.filter, same)}`);
-          out(formatSummary(testFiles, style, uncompiled));
-        }
-      } else out(`${JSON.stringify(testRunJson(run), null, 2)}\n`);
-      if (run.problems.length > 0 || !ran || run.results.some((r) => !r.ok)) process.exitCode = 1;
-      reportRefused(refused);
+      if (!opts.watch) return runTests(dirs, opts);
+      if (opts.format !== 'pretty') throw new Error('--watch prints for a person; use it without --format json');
+      return watchTests(dirs, opts);
     });
+}
+
+/** One run of the tests of every project named, with its output; sets the exit code. */
+async function runTests(dirs: readonly string[], opts: TestOptions): Promise<void> {
+  const out = (text: string) => process.stdout.write(text);
+  const pretty = opts.format === 'pretty';
+  const style = pretty && useColor(process.stdout, opts.color) ? ANSI : PLAIN;
+  // A folder that is no project is said (after the output) and skipped, as validate does; none at all is a usage error.
+  const { projects, refused } = openProjects(dirs);
+  /** Each project's run, paths as shown; one that ran nothing (it does not compile, or has no test files) has only its problem(s). */
+  const runs: TestRun[] = [];
+  /** Of those, the runs of test files: what the pretty output reports after the results (the rest went to stderr as it came). */
+  const tested: TestRun[] = [];
+  let lastFile: string | undefined;
+  /** Projects whose tests did not run because they do not compile, as shown. */
+  const uncompiled: string[] = [];
+  for (const project of projects) {
+    const root = project.root;
+    const shown = (file: string) => shownPath(`${root}/${file}`);
+    const result = project.compile({ tolerate: TOLERATED_IN_TESTS });
+    const tolerated = result.ir ? result.diagnostics.filter((d) => TOLERATED_IN_TESTS.has(d.code)) : [];
+    if (pretty && tolerated.length > 0) {
+      process.stderr.write(`${renderDiagnostics([{ root, project, diagnostics: tolerated }], 'pretty', useColor(process.stderr, opts.color))}\n`);
+      process.stderr.write(`herald test: the tests of ${shownPath(root)} run on fixtures, so they run; herald dev and herald start would stop on the above\n`);
+    }
+    if (!result.ir) {
+      if (pretty) {
+        process.stderr.write(`${renderDiagnostics([{ root, project, diagnostics: result.diagnostics }], 'pretty', useColor(process.stderr, opts.color))}\n`);
+        process.stderr.write(`herald test: ${shownPath(root)} does not compile; fix the errors above first\n`);
+      }
+      uncompiled.push(shownPath(root));
+      runs.push(nothingRan(result.diagnostics.filter((d) => d.severity === 'error').map((d) => asProblem(d, shown))));
+      continue;
+    }
+    const files = findTestFiles(root);
+    if (files.length === 0) {
+      const message = `no *.test.yaml files in ${shownPath(root)} (see docs/testing.md)`;
+      if (pretty) process.stderr.write(`herald test: ${message}\n`);
+      runs.push(nothingRan([{ file: shown(configFile(root)), line: 1, column: 1, code: NO_TEST_FILES, message }]));
+      continue;
+    }
+    const run = await runTestFiles(result.ir, files, {
+      projectRoot: root,
+      ...(opts.filter ? { filter: opts.filter } : {}),
+      onResult: (r) => {
+        if (!pretty) return;
+        const file = shown(r.file);
+        if (file !== lastFile) out(`${lastFile === undefined ? '' : '\n'}${file}\n`);
+        lastFile = file;
+        out(formatResult({ ...r, file }, style, same));
+      },
+    });
+    runs.push(shownPaths(run, shown));
+    tested.push(runs.at(-1)!);
+  }
+  const run = merged(runs);
+  const ran = run.results.length > 0;
+  if (pretty) {
+    // Projects that do not compile, or have no tests, alone: stderr has said all there is to say.
+    if (tested.length > 0) {
+      const testFiles = merged(tested);
+      if (testFiles.problems.length) out(`\n${testFiles.problems.map((p) => formatProblem(p, style, same)).join('')}`);
+      if (!ran) out(`\n${formatNothingRan(testFiles, opts.filter, same)}`);
+      out(formatSummary(testFiles, style, uncompiled));
+    }
+  } else out(`${JSON.stringify(testRunJson(run), null, 2)}\n`);
+  if (run.problems.length > 0 || !ran || run.results.some((r) => !r.ok)) process.exitCode = 1;
+  reportRefused(refused);
+}
+
+/** Files whose change cannot change a test's outcome. */
+const IGNORED = /(^|[\\/])(node_modules|\.git|\.herald|dist)([\\/]|$)/;
+
+/**
+ * `--watch`: the tests run, then again after each change to a file of the projects (a journey,
+ * template, policy, herald.yaml, test file, a file a template includes or a plugin reads), a
+ * burst of changes (an editor saving several files) running them once. Runs never overlap: a
+ * change during a run starts the next one when it ends. Until Ctrl-C.
+ */
+async function watchTests(dirs: readonly string[], opts: TestOptions): Promise<void> {
+  const roots = openProjects(dirs).projects.map((p) => p.root);
+  let running: Promise<void> | undefined;
+  /** The last file changed since the run in progress started, if any. */
+  let again: string | undefined;
+  const runOnce = async (): Promise<void> => {
+    const changed = again;
+    again = undefined;
+    if (changed !== undefined) process.stdout.write(`\nherald test: ${shownPath(changed)} changed; running the tests again\n\n`);
+    process.exitCode = undefined;
+    try {
+      await runTests(dirs, opts);
+    } catch (error) {
+      // A folder that stopped being a project, say: said, and the watch goes on.
+      process.stderr.write(`herald test: ${(error as Error).message}\n`);
+    }
+    process.stdout.write(`\nherald test: watching ${roots.map((r) => shownPath(r)).join(', ')} for changes (Ctrl-C to stop)\n`);
+  };
+  const kick = (): void => {
+    if (running) return;
+    running = runOnce().finally(() => {
+      running = undefined;
+      if (again !== undefined) kick();
+    });
+  };
+  let timer: NodeJS.Timeout | undefined;
+  const ignored = (path: string) =>
+    roots.some((root) => {
+      const rel = relative(root, path);
+      return !rel.startsWith('..') && IGNORED.test(rel);
+    });
+  const watcher = watch(roots, { ignoreInitial: true, ignored });
+  watcher.on('all', (_event, path) => {
+    again = path;
+    clearTimeout(timer);
+    timer = setTimeout(kick, 150);
+  });
+  await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
+  kick();
+  await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
+  clearTimeout(timer);
+  await watcher.close();
+  await running;
+  process.exitCode = 0;
 }
 
 /** Paths are made as shown once, in shownPaths: the formatters print them as they are. */
