@@ -22,6 +22,7 @@ export { STEP_KIND_KEYS, stepSchemas } from './schema/journey-schema.js';
 export { validatorFor, tryValidatorFor } from './schema/ajv-instance.js';
 export { parseYamlFile, DEFAULT_LIMITS as YAML_LIMITS } from './parse/parse-yaml-file.js';
 export { yamlNestsDeeperThan } from './parse/cst-depth.js';
+export { formatFile, formatYaml, type FormatOptions } from './format/format-yaml.js';
 export type { YNode, YMap, YSeq, YScalar, YEntry } from './parse/yaml-tree.js';
 export { toJson, pointerToPath } from './parse/yaml-tree.js';
 export { resolvePluginManifest, type PluginManifest, type ManifestResult } from './link/plugin-manifest.js';
