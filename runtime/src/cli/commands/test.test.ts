@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
+import { convert } from 'xmlbuilder2';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { registerTestCommand } from './test.js';
 
@@ -333,6 +334,47 @@ tests:
       expect(r.stderr).toMatch(/^herald: no herald\.yaml in many\/notes; /);
       await expect(inFolder(scratch, () => heraldTest('many/notes'))).rejects.toThrow(/^no herald\.yaml in many\/notes; /);
     });
+  });
+});
+
+describe('herald test --format junit', () => {
+  const scratch = mkdtempSync(join(tmpdir(), 'herald-test-junit-'));
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+  interface Case { '@name': string; '@line': string; failure?: { '@message': string; '#': string }; error?: { '@type': string; '#': string } }
+  interface Suite { '@name': string; '@tests': string; '@failures': string; '@errors': string; testcase: Case | Case[] }
+  const report = (xml: string) => convert(xml, { format: 'object' }) as unknown as { testsuites: Record<string, string> & { testsuite: Suite[] } };
+  const cases = (s: Suite) => (Array.isArray(s.testcase) ? s.testcase : [s.testcase]);
+
+  it('reports every test of every file, with failures and the mistakes of a test file as errors, and the exit code of a failure', async () => {
+    const root = join(scratch, 'p');
+    cpSync(example, root, { recursive: true });
+    const payment = join(root, 'tests', 'payment.test.yaml');
+    writeFileSync(payment, readFileSync(payment, 'utf8').replace('sentCount: 1', 'sentCount: 2'));
+    writeFileSync(join(root, 'tests', 'bad.test.yaml'), 'tests:\n  - name: x\n    steps:\n      - evnt: {}\n');
+    const r = await inFolder(root, () => heraldTest('--format', 'junit', '.'));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('');
+    const doc = report(r.stdout);
+    expect(doc.testsuites).toMatchObject({ '@name': 'herald test', '@failures': '1', '@errors': '1' });
+    const suites = doc.testsuites.testsuite;
+    expect(suites.map((s) => s['@name']).sort()).toEqual(['tests/bad.test.yaml', 'tests/channels.test.yaml', 'tests/escalation.test.yaml', 'tests/payment.test.yaml']);
+    const failed = cases(suites.find((s) => s['@name'] === 'tests/payment.test.yaml')!).filter((c) => c.failure);
+    expect(failed).toHaveLength(1);
+    expect(failed[0]!.failure!['@message']).toMatch(/^expected 2 messages sent, got 1/);
+    expect(failed[0]!.failure!['#']).toMatch(/^expect at tests\/payment\.test\.yaml:\d+:\d+\n/);
+    const [error] = cases(suites.find((s) => s['@name'] === 'tests/bad.test.yaml')!);
+    expect(error!.error).toMatchObject({ '@type': 'unknown-step-kind' });
+    expect(error!.error!['#']).toContain('tests/bad.test.yaml:4:9 unknown-step-kind');
+  });
+
+  it('says a project that does not compile as errors at its diagnostics', async () => {
+    const broken = fileURLToPath(new URL('../../../../examples/broken', import.meta.url));
+    const r = await heraldTest('--format', 'junit', broken);
+    expect(r.code).toBe(1);
+    const suites = report(r.stdout).testsuites.testsuite;
+    expect(suites.length).toBeGreaterThan(0);
+    expect(suites.every((s) => Number(s['@errors']) > 0 && s['@failures'] === '0')).toBe(true);
   });
 });
 

@@ -15,6 +15,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { Diagnostic, TestFileProblem } from '@herald/dsl';
 import { ANSI, formatNothingRan, formatProblem, formatResult, formatSummary, PLAIN, testRunJson } from '../../testing/format-test-results.js';
+import { testRunJunit } from '../../testing/junit-report.js';
 import { findTestFiles, runTestFiles, type TestRun } from '../../testing/run-test-files.js';
 import { openProjects, reportRefused } from '../load-project.js';
 import { renderDiagnostics } from '../print-diagnostics.js';
@@ -23,7 +24,7 @@ import { useColor } from '../use-color.js';
 
 interface TestOptions {
   readonly filter?: string;
-  readonly format: 'pretty' | 'json';
+  readonly format: 'pretty' | 'json' | 'junit';
   readonly color: boolean;
   readonly watch?: boolean;
 }
@@ -44,12 +45,12 @@ export function registerTestCommand(program: Command): void {
     .description('run the journey tests (*.test.yaml) in memory with a virtual clock (exit 1 on a failure)')
     .argument('[dirs...]', 'project folders (a folder of projects tests each)', ['.'])
     .option('--filter <text>', 'only tests whose name or file contains this text')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['pretty', 'json']).default('pretty'))
+    .addOption(new Option('-f, --format <format>', 'output format (junit: a JUnit XML report for CI)').choices(['pretty', 'json', 'junit']).default('pretty'))
     .option('--no-color', 'plain output')
     .option('-w, --watch', 'run the tests again whenever a file of the project changes (until Ctrl-C)')
     .action(async (dirs: string[], opts: TestOptions) => {
       if (!opts.watch) return runTests(dirs, opts);
-      if (opts.format !== 'pretty') throw new Error('--watch prints for a person; use it without --format json');
+      if (opts.format !== 'pretty') throw new Error(`--watch prints for a person; use it without --format ${opts.format}`);
       return watchTests(dirs, opts);
     });
 }
@@ -117,7 +118,7 @@ async function runTests(dirs: readonly string[], opts: TestOptions): Promise<voi
       if (!ran) out(`\n${formatNothingRan(testFiles, opts.filter, same)}`);
       out(formatSummary(testFiles, style, uncompiled));
     }
-  } else out(`${JSON.stringify(testRunJson(run), null, 2)}\n`);
+  } else out(opts.format === 'junit' ? testRunJunit(run) : `${JSON.stringify(testRunJson(run), null, 2)}\n`);
   if (run.problems.length > 0 || !ran || run.results.some((r) => !r.ok)) process.exitCode = 1;
   reportRefused(refused);
 }
