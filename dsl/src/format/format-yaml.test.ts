@@ -49,8 +49,10 @@ describe('formatYaml', () => {
     }
   });
 
-  it('keeps a file\'s Windows line endings (formatFile), and leaves invalid YAML alone', () => {
+  it('keeps a file\'s Windows line endings and byte order mark (formatFile), and leaves invalid YAML alone', () => {
     expect(formatFile('a: [ x ]   \r\nb: 1\r\n', options)).toBe('a: [x]\r\nb: 1\r\n');
     expect(formatFile('a: [x\n', options)).toBeUndefined();
+    // A byte order mark stays where it was.
+    expect(formatFile('\uFEFFa: [ x ]\r\n', options)).toBe('\uFEFFa: [x]\r\n');
   });
 });

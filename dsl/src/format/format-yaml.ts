@@ -32,11 +32,16 @@ export interface FormatOptions {
   readonly insertFinalNewline?: boolean;
 }
 
-/** The file formatted, with the file's own line endings (CRLF stays CRLF); undefined when it is left alone (not valid YAML, too deep). */
+/**
+ * The file formatted, with the file's own line endings (CRLF stays CRLF) and byte order mark;
+ * undefined when it is left alone (not valid YAML, too deep).
+ */
 export function formatFile(text: string, options: FormatOptions = {}): string | undefined {
-  const lf = formatYaml(text, options);
+  const bom = text.startsWith('\uFEFF') ? '\uFEFF' : '';
+  const lf = formatYaml(text.slice(bom.length), options);
+  if (lf === undefined) return undefined;
   // The printer writes LF: a file with Windows line endings keeps them.
-  return lf !== undefined && text.includes('\r\n') ? lf.replace(/\r?\n/g, '\r\n') : lf;
+  return bom + (text.includes('\r\n') ? lf.replace(/\r?\n/g, '\r\n') : lf);
 }
 
 /** The file formatted, with LF line endings; undefined when it is left alone. */
