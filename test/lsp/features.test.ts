@@ -240,6 +240,17 @@ describe("a journey's variables: references and rename", () => {
     expect(Object.keys(edit.changes!).sort()).toEqual([client.uri(JOURNEY), client.uri(TEMPLATE), client.uri(HTML), client.uri(FINAL)].sort());
     const html = disk(HTML);
     expect(applyEdits(html, edit.changes![client.uri(HTML)]!)).toBe(html.replaceAll('customer.', 'client.'));
+    // The same file included by a second variant: still one edit per use.
+    await client.open(TEMPLATE);
+    await client.change(TEMPLATE, disk(TEMPLATE).replace('    subject: "Rechnung', '    html: { file: payment-reminder.en.html }\n    subject: "Rechnung'));
+    const twice = (await client.connection.sendRequest(RenameRequest.type, {
+      textDocument: { uri: client.uri(JOURNEY) },
+      position: client.position(JOURNEY, 'when: customer.segment', 'when: c'.length),
+      newName: 'client',
+    })) as WorkspaceEdit;
+    expect(twice.changes![client.uri(HTML)]).toHaveLength(edit.changes![client.uri(HTML)]!.length);
+    expect(applyEdits(html, twice.changes![client.uri(HTML)]!)).toBe(html.replaceAll('customer.', 'client.'));
+    await client.change(TEMPLATE, disk(TEMPLATE));
     expect(applyEdits(client.text(JOURNEY), edit.changes![client.uri(JOURNEY)]!)).toBe(client.text(JOURNEY).replace('  customer: {', '  client: {').replace('customer.segment', 'client.segment'));
   });
 

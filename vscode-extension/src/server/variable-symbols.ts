@@ -65,9 +65,14 @@ export function variableAt(doc: DocContext, offset: number): JourneyVariable | u
 export function variableOccurrences(doc: DocContext, v: JourneyVariable): VariableOccurrences {
   const spans: FileSpan[] = (variableDefinitions(v.journey).get(v.name) ?? []).map((s) => ({ file: s.file, start: s.start, end: s.end, def: true }));
   let inexact = false;
+  // A file two variants include is one place, not two: each use once, or a rename edits it twice.
+  const seen = new Set<string>();
   const use = (st: SourceText, start: number, end: number) => {
     if (st.base === undefined && st.offsets === undefined) inexact = true;
     const s = spanInText(st, start, end);
+    const key = `${s.file}:${s.start}:${s.end}`;
+    if (seen.has(key)) return;
+    seen.add(key);
     spans.push({ file: s.file, start: s.start, end: s.end, def: false });
   };
   for (const placed of placedTexts(v.journey)) {
