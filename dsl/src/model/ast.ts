@@ -24,6 +24,8 @@ export interface SourceText {
   readonly offsets?: readonly number[];
   /** The common case, without an array: text[i] is at file offset base + i (plain and unescaped scalars, whole files). */
   readonly base?: number;
+  /** How the YAML scalar holding the text is written, when it is one: what an edit inside it may insert (a `"` ends a double-quoted one). */
+  readonly scalarStyle?: 'plain' | 'single' | 'double' | 'block';
 }
 
 /** File offset of character i of the text (i may be text.length), or undefined when there is no exact map. */

@@ -268,7 +268,8 @@ class Walker {
     const v = n.value;
     if (typeof v === 'string') {
       const map = scalarTextMap(this.text, span.start, span.end, n.type, v);
-      return { kind: 'scalar', value: v, span, text: map ? { text: v, span, ...map } : { text: v, span } };
+      const scalarStyle = n.type === 'PLAIN' ? 'plain' : n.type === 'QUOTE_SINGLE' ? 'single' : n.type === 'QUOTE_DOUBLE' ? 'double' : 'block';
+      return { kind: 'scalar', value: v, span, text: map ? { text: v, span, ...map, scalarStyle } : { text: v, span, scalarStyle } };
     }
     if (typeof v === 'number' || typeof v === 'boolean' || v === null) return { kind: 'scalar', value: v, span, text: undefined };
     // Dates, bigints and other YAML 1.1 types: keep what the user wrote.

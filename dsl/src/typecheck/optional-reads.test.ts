@@ -20,6 +20,41 @@ function check(steps: string, trigger = '{ event: order.placed }') {
     .map((d) => ({ at: journey.slice(d.range.start.offset, d.range.end.offset), line: d.range.start.line, message: d.message, hint: d.hint }));
 }
 
+/** The journey with the quick fix of its one optional-field-read applied, and what checking that gives. */
+function fixed(steps: string, extraFields = '') {
+  const p = new Project('/repo/proj', { readFile: (path) => MANIFESTS[path] });
+  p.setFile(
+    'herald.yaml',
+    `project: p\nchannels:\n  email: { use: "@herald/channel-email" }\nevents:\n  order.placed:\n    fields: { subjectId: string, card: string?, count: number?, vip: bool?, tags: list<string>?${extraFields} }\n`,
+  );
+  const journey = `journey: j\ntrigger: { event: order.placed }\nsteps:\n${steps}`;
+  p.setFile('j.journey.yaml', journey);
+  const [d, ...more] = p.check().diagnostics.filter((x) => x.code === 'optional-field-read');
+  expect(more).toEqual([]);
+  if (!d?.fix) return { title: undefined, text: undefined, problems: [] };
+  const text = journey.slice(0, d.fix.range.start.offset) + d.fix.newText + journey.slice(d.fix.range.end.offset);
+  p.setFile('j.journey.yaml', text);
+  return { title: d.fix.title, text: text.slice(text.indexOf('steps:\n') + 7), problems: p.check().diagnostics.map((x) => x.code) };
+}
+
+describe('optional-field-read quick fix', () => {
+  it('defaults a string with the quote its YAML scalar does not use, and the result checks clean', () => {
+    expect(fixed('  - set: { c: "upper(trigger.card)" }\n')).toEqual({ title: "Default to '' when `trigger.card` is missing", text: '  - set: { c: "upper(trigger.card ?? \'\')" }\n', problems: [] });
+    expect(fixed("  - set: { c: 'upper(trigger.card)' }\n")).toEqual({ title: 'Default to "" when `trigger.card` is missing', text: "  - set: { c: 'upper(trigger.card ?? \"\")' }\n", problems: [] });
+    expect(fixed('  - set:\n      c: upper(trigger.card)\n').text).toBe('  - set:\n      c: upper(trigger.card ?? "")\n');
+  });
+
+  it('puts the default in parentheses where `??` would bind to more than the read, and not around an argument or the whole expression', () => {
+    expect(fixed('  - branch:\n      - when: trigger.count > 2\n        goto: a\n      - else: a\n  - id: a\n    exit: done\n')).toMatchObject({ text: expect.stringContaining('when: (trigger.count ?? 0) > 2'), problems: [] });
+    expect(fixed('  - set: { c: "!trigger.vip" }\n')).toMatchObject({ text: '  - set: { c: "!(trigger.vip ?? false)" }\n', problems: [] });
+    expect(fixed('  - set: { c: "trigger.count" }\n')).toMatchObject({ text: '  - set: { c: "trigger.count ?? 0" }\n', problems: [] });
+  });
+
+  it('offers none for a list, whose `[]` a plain scalar in a flow mapping cannot hold', () => {
+    expect(fixed('  - set: { c: "size(trigger.tags)" }\n').title).toBeUndefined();
+  });
+});
+
 describe('optional-field-read', () => {
   it('warns at a strict read of an optional field the journey never tests', () => {
     expect(check('  - set: { c: "upper(trigger.card)" }\n')).toEqual([

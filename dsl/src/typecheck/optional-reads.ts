@@ -13,7 +13,7 @@
  * journey never tests at all, one per path and expression, at the read.
  */
 import type { Problem } from '../diagnostics/report.js';
-import type { ExprNode, MemberNode } from '../expr/ast.js';
+import { childNodes, type ExprNode, type MemberNode } from '../expr/ast.js';
 import { walkReads } from '../expr/strict-reads.js';
 import { spanInText, type SourceText } from '../model/ast.js';
 import { typeToString, type Type } from '../types/type.js';
@@ -69,8 +69,35 @@ export function unguardedOptionalReads(sites: readonly CheckedSite[]): Problem[]
         hint: startsNothing
           ? `make it required in the event's declaration if every event has it, or give a non-empty default (\`${path} ?? "none"\`): an empty one starts nothing too`
           : `give a default (\`${path} ?? ""\`), or test \`has(${path})\` first (in a \`branch\` before this step, or \`has(${path}) ? ... : ...\`)`,
+        ...(startsNothing ? {} : defaultFix(site, read, path, type)),
       });
     }
   }
   return problems;
+}
+
+/**
+ * The quick fix `<read> ?? <empty value of its type>` — for a string, a number or a bool, whose
+ * empty values are literals any YAML scalar can take (a list's `[]` would end a plain scalar in a
+ * flow mapping). The string literal takes the quote its scalar does not use; the default is in
+ * parentheses unless the read is the whole expression or an argument (`??` binds loosest).
+ */
+function defaultFix(site: CheckedSite, read: MemberNode, path: string, type: Type | undefined): Pick<Problem, 'fix'> {
+  const st = site.st;
+  if (st.base === undefined && st.offsets === undefined) return {};
+  const empty = type?.kind === 'string' ? (st.scalarStyle === 'double' ? "''" : '""') : type?.kind === 'number' ? '0' : type?.kind === 'bool' ? 'false' : undefined;
+  if (empty === undefined) return {};
+  const parent = parentOf(site.ast, read);
+  const bare = parent === undefined || (parent.kind === 'call' && parent.args.includes(read));
+  const text = `${st.text.slice(read.start, read.end)} ?? ${empty}`;
+  return { fix: { title: `Default to ${empty} when \`${path}\` is missing`, span: spanInText(st, read.start, read.end), newText: bare ? text : `(${text})` } };
+}
+
+function parentOf(root: ExprNode, node: ExprNode): ExprNode | undefined {
+  for (const child of childNodes(root)) {
+    if (child === node) return root;
+    const found = parentOf(child, node);
+    if (found) return found;
+  }
+  return undefined;
 }
