@@ -47,6 +47,7 @@ export { formatPretty, type PrettyOptions } from './diagnostics/format-pretty.js
 export { formatSarif } from './diagnostics/format-sarif.js';
 export { toMermaid } from './graph/to-mermaid.js';
 export { toDot } from './graph/to-dot.js';
+export { diffGraphs, type ChangedPart, type ChangeKind, type FieldChange, type GraphChange, type GraphDiff } from './graph/diff-graphs.js';
 export { graphEdges, nodeLabel, type GraphEdge } from './graph/graph-model.js';
 export { lowerProject } from './lower/lower-project.js';
 export { IR_SCHEMA } from './lower/ir-schema.js';

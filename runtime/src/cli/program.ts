@@ -20,6 +20,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
   validate: async () => (await import('./commands/validate.js')).registerValidateCommand,
   compile: async () => (await import('./commands/compile.js')).registerCompileCommand,
   fmt: async () => (await import('./commands/fmt.js')).registerFmtCommand,
+  diff: async () => (await import('./commands/diff.js')).registerDiffCommand,
   graph: async () => (await import('./commands/graph.js')).registerGraphCommand,
   schema: async () => (await import('./commands/schema.js')).registerSchemaCommand,
   test: async () => (await import('./commands/test.js')).registerTestCommand,
