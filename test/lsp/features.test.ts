@@ -264,12 +264,26 @@ describe("a journey's variables: references and rename", () => {
     expect(await refsAt(JOURNEY, 'when: event.amount', 'when: e'.length)).toEqual([]);
   });
 
+  it("reaches a policy's expressions, which see the journey's names too", async () => {
+    const URGENT = 'policies/dunning-urgent.policy.yaml';
+    await client.open(URGENT);
+    await client.change(URGENT, disk(URGENT).replace('channels: [email, sms, letter]', 'channels: [email, sms, letter]\norder: "daysLate > 30 ? [\'letter\', \'email\'] : [\'email\', \'sms\', \'letter\']"'));
+    expect((await refsAt(JOURNEY, 'string(daysLate)', 'string(d'.length)).filter((r) => r.startsWith(URGENT))).toHaveLength(1);
+    const edit = (await client.connection.sendRequest(RenameRequest.type, {
+      textDocument: { uri: client.uri(JOURNEY) },
+      position: client.position(JOURNEY, 'string(daysLate)', 'string(d'.length),
+      newName: 'lateDays',
+    })) as WorkspaceEdit;
+    expect(applyEdits(client.text(URGENT), edit.changes![client.uri(URGENT)]!)).toBe(client.text(URGENT).replace('daysLate > 30', 'lateDays > 30'));
+    await client.change(URGENT, disk(URGENT));
+  });
+
   it('refuses a rename that would change a template another journey sends too, naming it', async () => {
     const other = 'journeys/reminder-copy.journey.yaml';
     await client.open(other, 'journey: reminder-copy\ntrigger: { event: invoice.paid }\nsteps:\n  - send: payment-thanks\n  - send: final-notice\n');
     await expect(
       client.connection.sendRequest(RenameRequest.type, { textDocument: { uri: client.uri(JOURNEY) }, position: client.position(JOURNEY, 'string(daysLate)', 'string(d'.length), newName: 'lateDays' }),
-    ).rejects.toMatchObject({ code: -32803, message: expect.stringMatching(/used in `final-notice`, which other journeys send too/) });
+    ).rejects.toMatchObject({ code: -32803, message: expect.stringMatching(/used in `final-notice`, which other journeys use too/) });
     await client.close(other);
   });
 });

@@ -63,7 +63,7 @@ function renameVariable(doc: DocContext, v: JourneyVariable, newName: string): W
   const found = variableOccurrences(doc, v);
   if (found.shared.length > 0) {
     const list = found.shared.map((t) => `\`${t}\``).join(', ');
-    throw fail(`\`${v.name}\` is used in ${list}, which other journeys send too; rename it there by hand, or give those journeys their own template`);
+    throw fail(`\`${v.name}\` is used in ${list}, which other journeys use too; rename it there by hand, or give those journeys a template or policy of their own`);
   }
   if (found.inexact) throw fail(`\`${v.name}\` is used in a quoted value with escapes; rename that use by hand`);
   return editsOf(doc, found.spans, newName);

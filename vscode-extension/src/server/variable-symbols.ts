@@ -4,9 +4,10 @@
  * they are used — the journey's expressions, and the `{{tags}}` of the templates it sends
  * (closing tags of sections included), inline or in an included file.
  *
- * A template is shared by every journey that sends it, so the uses in a template another
- * journey sends too are listed, and a rename that would change them is refused with their
- * names (the other journey may have no such variable). `trigger`, `subject`, `journey`,
+ * A template (and a policy, whose expressions see the journey's names too) is shared by every
+ * journey that sends with it, so the uses in one another journey uses too are listed, and a
+ * rename that would change them is refused with their names (the other journey may have no
+ * such variable). `trigger`, `subject`, `journey`,
  * `event` and `now` are no variables.
  */
 import { expr, indexInText, RESERVED_NAMES, spanInText, template as templateLib, type JourneyFile, type SourceText, type Span, type TemplateFile } from '@herald/dsl';
@@ -23,7 +24,7 @@ export interface JourneyVariable {
 export interface VariableOccurrences {
   /** Definitions (`def`) and uses. */
   readonly spans: readonly FileSpan[];
-  /** Templates with uses that other journeys send too (their ids). */
+  /** Templates and policies with uses that other journeys use too (their ids). */
   readonly shared: readonly string[];
   /** A use whose characters cannot be placed exactly (an escaped quoted scalar): listed at its text, not renameable. */
   readonly inexact: boolean;
@@ -81,6 +82,21 @@ export function variableOccurrences(doc: DocContext, v: JourneyVariable): Variab
     if (parsed.ast) for (const id of identsNamed(parsed.ast, v.name)) use(placed.text, id.start, id.end);
   }
   const shared: string[] = [];
+  // A policy's expressions (order, quiet hours' time zone, dedupe key) see the journey's names too.
+  const usedBy = journeysUsingPolicies(doc);
+  for (const policy of policiesOf(doc, v.journey)) {
+    const ast = doc.project.asts('policy').find((x) => x.id.value === policy);
+    if (!ast) continue;
+    let used = false;
+    for (const placed of placedTexts(ast)) {
+      const parsed = placed.kind === 'expression' ? expr.parseExpression(placed.text.text) : undefined;
+      for (const id of parsed?.ast ? identsNamed(parsed.ast, v.name) : []) {
+        use(placed.text, id.start, id.end);
+        used = true;
+      }
+    }
+    if (used && (usedBy.get(policy)?.size ?? 0) > 1) shared.push(policy);
+  }
   const sentBy = journeysSending(doc);
   const sent = new Set(v.journey.steps.flatMap((s) => (s.kind === 'send' ? [s.template.value] : [])));
   for (const t of doc.project.asts('template')) {
@@ -101,6 +117,19 @@ export function variableOccurrences(doc: DocContext, v: JourneyVariable): Variab
 /** A template's texts, inline and included, partials too. */
 function templateTexts(t: TemplateFile): SourceText[] {
   return [...t.partials.map((p) => p.text), ...t.variants.flatMap((v) => v.fields.map((f) => f.text))];
+}
+
+/** The policies a journey's sends use: their own, or the project's default. */
+function policiesOf(doc: DocContext, j: JourneyFile): Set<string> {
+  const fallback = doc.project.config()?.defaults.policy?.value;
+  return new Set(j.steps.flatMap((s) => (s.kind !== 'send' ? [] : s.policy ? [s.policy.value] : fallback ? [fallback] : [])));
+}
+
+/** Policy id -> the journeys that send with it. */
+function journeysUsingPolicies(doc: DocContext): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const j of doc.project.asts('journey')) for (const p of policiesOf(doc, j)) (out.get(p) ?? out.set(p, new Set()).get(p)!).add(j.id.value);
+  return out;
 }
 
 /** Template id -> the journeys that send it. */
