@@ -46,9 +46,14 @@ export interface LoadedProject {
 export function openProject(dir: string): Project {
   requireProjectDir(dir);
   const root = resolve(dir).split(sep).join('/');
-  const project = new Project(root, { readFile: readFileOrUndefined, isFolder: isFolderOnDisk, isFile: isFileOnDisk, fileSize: fileSizeOnDisk, pluginRoots: bundledPluginRoots() });
+  const project = openProjectFrom(root, readFileOrUndefined);
   for (const f of listYamlFiles(root)) project.setFile(f, readFileSync(join(root, f), 'utf8'));
   return project;
+}
+
+/** An empty project at `root` whose compiler reads other files (plugin manifests, template includes) with `readFile`. */
+export function openProjectFrom(root: string, readFile: (absPath: string) => string | undefined): Project {
+  return new Project(root, { readFile, isFolder: isFolderOnDisk, isFile: isFileOnDisk, fileSize: fileSizeOnDisk, pluginRoots: bundledPluginRoots() });
 }
 
 export async function loadProject(dir: string): Promise<LoadedProject> {

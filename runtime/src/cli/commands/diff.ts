@@ -1,15 +1,18 @@
 /**
- * `herald diff <base.json> [dir]`: what deploying the project would change, against a graph
- * `herald compile -o` wrote before (the main branch's, in CI): journeys, steps, templates,
- * policies and declarations added, removed or changed, with the fields that differ
+ * `herald diff [dir] --against <git ref> | --base <graph.json>`: what deploying the project
+ * would change, against the project as a git commit has it (compiled from the commit's files,
+ * its templates' includes too) or a graph `herald compile -o` wrote: journeys, steps,
+ * templates, policies and declarations added, removed or changed, with the fields that differ
  * (dsl/src/graph/diff-graphs.ts). For the review of a pull request. Instances in flight keep
  * the version they started on, which the output says last.
  */
+import { spawnSync } from 'node:child_process';
+import { posix, relative, sep } from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { diffGraphs, IR_FORMAT, type GraphChange, type GraphDiff, type GraphIR } from '@herald/dsl';
+import { diffGraphs, IR_FORMAT, readFileOrUndefined, type GraphChange, type GraphDiff, type GraphIR } from '@herald/dsl';
 import { shortVersion } from '../../engine/describe.js';
-import { loadProject } from '../load-project.js';
+import { loadProject, openProjectFrom } from '../load-project.js';
 import { renderDiagnostics } from '../print-diagnostics.js';
 import { readInputFile } from '../read-input-file.js';
 import { useColor } from '../use-color.js';
@@ -17,18 +20,21 @@ import { useColor } from '../use-color.js';
 interface DiffOptions {
   readonly format: 'pretty' | 'json';
   readonly exitCode?: boolean;
+  readonly base?: string;
+  readonly against?: string;
 }
 
 export function registerDiffCommand(program: Command): void {
   program
     .command('diff')
-    .description("show what the project's graph changes against one `herald compile -o` wrote (journeys, steps, templates, policies)")
-    .argument('<base>', 'the graph to compare with (a file `herald compile -o` wrote; - for stdin)')
+    .description("show what the project's graph changes against a git commit (--against main) or a compiled graph (--base graph.json)")
     .argument('[dir]', 'project folder', '.')
+    .option('--against <ref>', 'compare with the project as this git commit, branch or tag has it')
+    .option('--base <file>', 'compare with a graph `herald compile -o` wrote (- for stdin)')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['pretty', 'json']).default('pretty'))
     .option('--exit-code', 'exit 1 when there are changes, as git diff --exit-code')
-    .action(async (basePath: string, dir: string, opts: DiffOptions) => {
-      const base = readBaseGraph(basePath);
+    .action(async (dir: string, opts: DiffOptions) => {
+      if ((opts.base === undefined) === (opts.against === undefined)) throw new Error('give what to compare with: --against <git ref> or --base <graph.json> (one of them)');
       const { root, project, result } = await loadProject(dir);
       if (!result.ir) {
         process.stderr.write(renderDiagnostics([{ root, project, diagnostics: result.diagnostics }], 'pretty', useColor(process.stderr)) + '\n');
@@ -36,10 +42,49 @@ export function registerDiffCommand(program: Command): void {
         process.exitCode = 1;
         return;
       }
+      const base = opts.base !== undefined ? readBaseGraph(opts.base) : graphAtCommit(root, opts.against!);
       const diff = diffGraphs(base, result.ir);
       process.stdout.write(opts.format === 'json' ? `${JSON.stringify(diff, null, 2)}\n` : formatDiff(diff));
       if (opts.exitCode && diff.changes.length > 0) process.exitCode = 1;
     });
+}
+
+/** The project's graph as commit `ref` has it; a project that did not compile there is said so. */
+function graphAtCommit(root: string, ref: string): GraphIR {
+  const git = (cwd: string, args: readonly string[]): string => {
+    const r = spawnSync('git', ['-C', cwd, ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    if (r.error) throw new Error(`git is not available: ${r.error.message}`);
+    if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr.trim() || `exit ${r.status}`}`);
+    return r.stdout;
+  };
+  const inRepo = spawnSync('git', ['-C', root, 'rev-parse', '--show-toplevel'], { encoding: 'utf8' });
+  if (inRepo.error) throw new Error(`git is not available: ${inRepo.error.message}`);
+  if (inRepo.status !== 0) throw new Error(`${root} is not in a git repository; compare with a compiled graph instead (--base)`);
+  const top = inRepo.stdout.trim();
+  if (spawnSync('git', ['-C', top, 'rev-parse', '--verify', '--quiet', `${ref}^{commit}`]).status !== 0) throw new Error(`git knows no commit \`${ref}\` in ${top}`);
+  const prefix = relative(top, root).split(sep).join('/');
+  const show = (repoPath: string): string | undefined => {
+    const r = spawnSync('git', ['-C', top, 'show', `${ref}:${repoPath}`], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    return r.status === 0 ? r.stdout : undefined;
+  };
+  // Paths from the top of the repository (ls-tree names them relative to where it runs).
+  const files = git(top, ['ls-tree', '-r', '--name-only', ref, '--', prefix === '' ? '.' : prefix]).split('\n').filter((f) => /\.ya?ml$/i.test(f));
+  const inProject = (repoPath: string) => (prefix === '' ? repoPath : repoPath.slice(prefix.length + 1));
+  const project = openProjectFrom(root, (abs) => {
+    // The project's own files (a template's include) as the commit has them; the rest (plugin manifests) from disk.
+    const rel = relative(root, abs);
+    return rel.startsWith('..') ? readFileOrUndefined(abs) : show(posix.join(prefix, rel.split(sep).join('/')));
+  });
+  for (const f of files) {
+    const text = show(f);
+    if (text !== undefined) project.setFile(inProject(f), text);
+  }
+  const { ir, diagnostics } = project.compile();
+  if (!ir) {
+    const errors = diagnostics.filter((d) => d.severity === 'error').length;
+    throw new Error(`the project at ${ref} does not compile (${errors} error${errors === 1 ? '' : 's'}); compare with a commit where it does`);
+  }
+  return ir;
 }
 
 function readBaseGraph(path: string): GraphIR {
