@@ -24,7 +24,7 @@ export { parseYamlFile, DEFAULT_LIMITS as YAML_LIMITS } from './parse/parse-yaml
 export { yamlNestsDeeperThan } from './parse/cst-depth.js';
 export { formatFile, formatYaml, type FormatOptions } from './format/format-yaml.js';
 export type { YNode, YMap, YSeq, YScalar, YEntry } from './parse/yaml-tree.js';
-export { toJson, pointerToPath } from './parse/yaml-tree.js';
+export { nodeAt, toJson, pointerToPath } from './parse/yaml-tree.js';
 export { resolvePluginManifest, type PluginManifest, type ManifestResult } from './link/plugin-manifest.js';
 export type { PathKind, ProjectModel, Symbols } from './link/symbols.js';
 export { stepEdges } from './link/step-graph.js';

@@ -370,7 +370,11 @@ export class Project {
    * for a fixture or a capture, so a plugin's data file need not be there).
    */
   compile(options: { readonly tolerate?: ReadonlySet<string> } = {}): CompileResult {
-    const checked = this.check();
+    return this.compileChecked(this.check(), options);
+  }
+
+  /** `compile` of a check the caller has made already (it needs the check's model too): the check is not made twice. */
+  compileChecked(checked: CheckResult, options: { readonly tolerate?: ReadonlySet<string> } = {}): CompileResult {
     const tolerate = options.tolerate;
     const diagnostics = tolerate
       ? checked.diagnostics.map((d) => (d.severity === 'error' && tolerate.has(d.code) ? { ...d, severity: 'warning' as const } : d))

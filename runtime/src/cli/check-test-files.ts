@@ -8,12 +8,13 @@
  * Names are checked against the project's graph, so only when the project itself compiles;
  * otherwise the file's own shape is still checked.
  */
-import { classifyFile, testFileDiagnostics, type Diagnostic, type GraphIR, type Project } from '@herald/dsl';
+import { classifyFile, testFileDiagnostics, type CheckResult, type Diagnostic, type Project } from '@herald/dsl';
 import { RUNTIME_TEST_FILE_CHECKS } from '../testing/read-test-file.js';
 
-export function testFilesDiagnostics(project: Project, projectDiagnostics: readonly Diagnostic[]): Diagnostic[] {
+/** `checked`: the project's check, made already; lowered to its graph here only when there are test files. */
+export function testFilesDiagnostics(project: Project, checked: CheckResult): Diagnostic[] {
   const files = project.paths().filter((f) => classifyFile(f) === 'test');
   if (files.length === 0) return [];
-  const graph: GraphIR | undefined = projectDiagnostics.some((d) => d.severity === 'error') ? undefined : project.compile().ir;
+  const graph = project.compileChecked(checked).ir;
   return files.flatMap((file) => testFileDiagnostics(file, project.sourceFile(file)?.text ?? '', graph, RUNTIME_TEST_FILE_CHECKS));
 }

@@ -7,6 +7,11 @@ import { isProjectDir, requireProjectDir } from './require-project-dir.js';
 
 const SKIP_DIRS = new Set(['node_modules', '.git', '.herald', 'dist', 'out']);
 
+/** Whether `path` is in a folder of `root` the project's files are not read from (what file watchers ignore too). */
+export function isSkippedPath(root: string, path: string): boolean {
+  const rel = relative(root, path);
+  return !rel.startsWith('..') && rel.split(/[\\/]/).some((part) => SKIP_DIRS.has(part));
+}
 
 /** Folders above the CLI's own package: where the bundled @herald/* plugins are installed. */
 export function bundledPluginRoots(): string[] {

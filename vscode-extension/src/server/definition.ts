@@ -6,15 +6,14 @@
  * from a name or field an expression or template uses to its declaration (name-definition.ts).
  */
 import { posix } from 'node:path';
-import { expr, indexInText, template as templateLib, type SourceText } from '@herald/dsl';
 import type { Location } from 'vscode-languageserver';
-import { placedTextAt, placedTexts } from './ast-texts.js';
 import type { DocContext } from './doc-context.js';
 import { innerSpan, projectFileText, uriOf } from './doc-context.js';
 import { LineIndex } from './positions.js';
 import { occurrenceAt, occurrences, type SymbolOccurrence } from './symbol-index.js';
-import { nameDefinitions, type NameChain } from './name-definition.js';
-import { scopeAt, templateOwner } from './scopes.js';
+import { nameDefinitions } from './name-definition.js';
+import { nameChainAt } from './names-at.js';
+import { scopeAt } from './scopes.js';
 import { fileOccurrences } from './test-file-symbols.js';
 import { treeAt } from './yaml-context.js';
 
@@ -83,47 +82,6 @@ export function definition(doc: DocContext, offset: number): Location[] {
 
 /** The declaration of the name or field under the cursor in an expression or a template tag. */
 function nameDefinitionsAt(doc: DocContext, offset: number): FileSpan[] {
-  const owner = templateOwner(doc);
-  if (owner !== undefined) {
-    // An HTML body a template includes with `file:`: its offsets are the file's own.
-    const chain = templateChainAt(doc.text, offset);
-    return chain ? nameDefinitions(doc, scopeAt(doc, [])?.journey, [], chain) : [];
-  }
-  const ast = doc.project.ast(doc.rel);
-  const placed = ast && placedTextAt(placedTexts(ast), doc.rel, offset);
-  if (!placed) return [];
-  const idx = indexInText(placed.text, offset);
-  if (idx === undefined) return [];
-  const chain = placed.kind === 'expression' ? expressionChainAt(placed.text, idx) : templateChainAt(placed.text.text, idx);
-  return chain ? nameDefinitions(doc, scopeAt(doc, placed.path)?.journey, placed.path, chain) : [];
-}
-
-/** The member chain up to the name at `idx` of an expression (`trigger.items[0].sku` on `sku`: trigger, items, sku). */
-function expressionChainAt(text: SourceText, idx: number): NameChain | undefined {
-  const parsed = expr.parseExpression(text.text);
-  if (!parsed.ast) return undefined;
-  const node = expr.nodesAt(parsed.ast, idx).at(-1);
-  if (node?.kind === 'ident') return [node.name];
-  if (node?.kind !== 'member' || idx < node.nameStart || idx > node.nameEnd) return undefined;
-  const names = [node.name];
-  let n: expr.ExprNode = node.object;
-  for (;;) {
-    if (n.kind === 'member') {
-      names.unshift(n.name);
-      n = n.object;
-    } else if (n.kind === 'index') {
-      n = n.object;
-    } else break;
-  }
-  return n.kind === 'ident' ? [n.name, ...names] : undefined;
-}
-
-/** The dotted path of a `{{tag}}` up to the segment at `idx` (`{{trigger.amount}}` on `amount`: trigger, amount). */
-function templateChainAt(text: string, idx: number): NameChain | undefined {
-  const tag = templateLib.scanTemplate(text).tags.find((t) => t.start <= idx && idx <= t.end);
-  if (!tag || tag.kind === 'partial' || tag.kind === 'comment' || tag.path === '.' || tag.path === '') return undefined;
-  const rel = idx - tag.start;
-  const end = tag.path.indexOf('.', rel) < 0 ? tag.path.length : tag.path.indexOf('.', rel);
-  const [first, ...rest] = tag.path.slice(0, end).split('.');
-  return first ? [first, ...rest] : undefined;
+  const at = nameChainAt(doc, offset);
+  return at ? nameDefinitions(doc, scopeAt(doc, at.path)?.journey, at.path, at.chain) : [];
 }

@@ -37,14 +37,16 @@ export function docContext(uri: string, project: HeraldProject, rel: string, tex
     kind: classifyFile(rel),
     text,
     lines,
-    tree() {
-      const c = treeCache.get(uri);
-      if (c && c.text === text) return c.root;
-      const root = parseYamlFile(rel, text).root;
-      treeCache.set(uri, { text, root });
-      return root;
-    },
+    tree: () => cachedTree(uri, rel, text),
   };
+}
+
+function cachedTree(uri: string, rel: string, text: string): YNode | undefined {
+  const c = treeCache.get(uri);
+  if (c && c.text === text) return c.root;
+  const root = parseYamlFile(rel, text).root;
+  treeCache.set(uri, { text, root });
+  return root;
 }
 
 export function forgetDoc(uri: string): void {
@@ -59,6 +61,12 @@ export function forgetDoc(uri: string): void {
 export function projectFileText(doc: DocContext, file: string): string | undefined {
   const p = doc.project;
   return p.texts.get(file) ?? p.workspace.sourceFile(file)?.text ?? p.workspaceRead(posix.join(p.root, file));
+}
+
+/** The parsed tree of a project file (herald.yaml, say) that need not be the one a request is about; shared with its DocContext when it is open. */
+export function projectFileTree(doc: DocContext, file: string): YNode | undefined {
+  const text = projectFileText(doc, file);
+  return text === undefined ? undefined : cachedTree(uriOf(doc.project.root, file), file, text);
 }
 
 /** A scalar's span without its quotes: the characters a rename or a completion replaces. */

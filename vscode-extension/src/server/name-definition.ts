@@ -10,13 +10,11 @@
  * A field under a compact type written as one string (`items: list<{ sku: string }>`) goes to
  * that string: the declaration the field is part of.
  */
-import { parseYamlFile, type JourneyFile, type Span, type YNode } from '@herald/dsl';
-import { projectFileText, type DocContext } from './doc-context.js';
+import { nodeAt, type JourneyFile, type Span, type YNode } from '@herald/dsl';
+import { projectFileTree, type DocContext } from './doc-context.js';
 import type { FileSpan } from './definition.js';
+import type { NameChain } from './names-at.js';
 import type { PathSegment } from './yaml-context.js';
-
-/** The names of a member chain up to the one under the cursor: `trigger.customer.name` on `customer` is [trigger, customer]. */
-export type NameChain = readonly [string, ...string[]];
 
 /** Where the last name of `chain` is declared; `journey` is the journey whose scope the text is in, `path` where the text is. */
 export function nameDefinitions(doc: DocContext, journey: JourneyFile | undefined, path: readonly PathSegment[], chain: NameChain): FileSpan[] {
@@ -64,8 +62,8 @@ function subjectField(doc: DocContext, fields: readonly string[]): FileSpan[] {
 function configField(doc: DocContext, base: readonly string[], fields: readonly string[], jsonSchema = false): FileSpan[] {
   const config = doc.project.config();
   if (!config) return [];
-  const root = configTree(doc, config.file);
-  let node = root && at(root, base);
+  const root = projectFileTree(doc, config.file);
+  let node = root && nodeAt(root, base);
   let found: Span | undefined;
   for (const field of fields) {
     if (!node) return [];
@@ -98,22 +96,4 @@ function schemaProperty(node: YNode, field: string): Entry | undefined {
   if (properties?.kind === 'map') return properties.entries.find((e) => e.key === field);
   const items = node.entries.find((e) => e.key === 'items')?.value;
   return items ? schemaProperty(items, field) : undefined;
-}
-
-function at(node: YNode, path: readonly string[]): YNode | undefined {
-  let n: YNode | undefined = node;
-  for (const key of path) n = n?.kind === 'map' ? n.entries.find((e) => e.key === key)?.value : undefined;
-  return n;
-}
-
-const trees = new Map<string, { text: string; root: YNode | undefined }>();
-
-function configTree(doc: DocContext, file: string): YNode | undefined {
-  const text = projectFileText(doc, file);
-  if (text === undefined) return undefined;
-  const cached = trees.get(file);
-  if (cached?.text === text) return cached.root;
-  const root = parseYamlFile(file, text).root;
-  trees.set(file, { text, root });
-  return root;
 }

@@ -4,7 +4,7 @@
  * `args:` and `returns:` (by its `source.query`), and a subject profile's fields with the
  * project's own `subject: fields:` — at any depth of a nested object.
  */
-import { subjectType, typeToString, type Type, type YNode } from '@herald/dsl';
+import { nodeAt, subjectType, typeToString, type Type } from '@herald/dsl';
 import type { DocContext } from './doc-context.js';
 import type { PathSegment } from './yaml-context.js';
 
@@ -52,7 +52,9 @@ function typedPlace(doc: DocContext, path: readonly PathSegment[]): { type: Type
   // `event: { type, data }` or `events: [{ type, data }, ...]`.
   const eventAt = step[0] === 'event' ? 1 : step[0] === 'events' && typeof step[1] === 'number' ? 2 : undefined;
   if (eventAt === undefined || step[eventAt] !== 'data') return undefined;
-  const typeName = scalarAt(doc.tree(), [...path.slice(0, 4), ...step.slice(0, eventAt), 'type']);
+  const tree = doc.tree();
+  const typeNode = tree && nodeAt(tree, [...path.slice(0, 4), ...step.slice(0, eventAt), 'type']);
+  const typeName = typeNode?.kind === 'scalar' && typeof typeNode.value === 'string' ? typeNode.value : undefined;
   const event = typeName === undefined ? undefined : symbols.events.get(typeName);
   return event ? { type: event.type.type, rest: step.slice(eventAt + 1) } : undefined;
 }
@@ -78,14 +80,4 @@ function inside(type: Type, segment: PathSegment): Type | undefined {
     default:
       return undefined;
   }
-}
-
-function scalarAt(root: YNode | undefined, path: readonly PathSegment[]): string | undefined {
-  let n: YNode | undefined = root;
-  for (const key of path) {
-    if (n?.kind === 'map' && typeof key === 'string') n = n.entries.find((e) => e.key === key)?.value;
-    else if (n?.kind === 'seq' && typeof key === 'number') n = n.items[key];
-    else return undefined;
-  }
-  return n?.kind === 'scalar' && typeof n.value === 'string' ? n.value : undefined;
 }

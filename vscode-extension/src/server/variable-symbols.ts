@@ -10,11 +10,12 @@
  * such variable). `trigger`, `subject`, `journey`,
  * `event` and `now` are no variables.
  */
-import { expr, indexInText, RESERVED_NAMES, spanInText, template as templateLib, type JourneyFile, type SourceText, type Span, type TemplateFile } from '@herald/dsl';
-import { placedTextAt, placedTexts } from './ast-texts.js';
+import { expr, RESERVED_NAMES, spanInText, template as templateLib, type JourneyFile, type ProjectFile, type SourceText, type Span, type TemplateFile } from '@herald/dsl';
+import { placedTexts } from './ast-texts.js';
 import type { FileSpan } from './definition.js';
 import type { DocContext } from './doc-context.js';
-import { scopeAt, templateOwner } from './scopes.js';
+import { nameChainAt, NAMING_SIGILS } from './names-at.js';
+import { scopeAt } from './scopes.js';
 
 export interface JourneyVariable {
   readonly journey: JourneyFile;
@@ -45,22 +46,16 @@ export function variableDefinitions(j: JourneyFile): Map<string, Span[]> {
   return defs;
 }
 
-/** The journey variable defined or used at `offset`, if any. */
+/** The journey variable defined or used at `offset`, if any: a root name in the scope of the journey the text is (or, for a template, is sent) in. */
 export function variableAt(doc: DocContext, offset: number): JourneyVariable | undefined {
   const ast = doc.project.ast(doc.rel);
   if (ast?.kind === 'journey') {
     for (const [name, spans] of variableDefinitions(ast)) if (spans.some((s) => s.start <= offset && offset <= s.end)) return { journey: ast, name };
-    const placed = placedTextAt(placedTexts(ast), doc.rel, offset);
-    const name = placed?.kind === 'expression' ? identAt(placed.text, offset) : undefined;
-    return name !== undefined && variableDefinitions(ast).has(name) ? { journey: ast, name } : undefined;
   }
-  // A template, or a file a template includes: the root of the tag under the cursor, in the scope of a journey that sends it.
-  const owner = templateOwner(doc);
-  const text = owner !== undefined ? { text: doc.text, span: { file: doc.rel, start: 0, end: doc.text.length }, base: 0 } : ast && placedTextAt(placedTexts(ast), doc.rel, offset)?.text;
-  if (!text) return undefined;
-  const name = tagRootAt(text, offset);
-  const journey = name === undefined ? undefined : scopeAt(doc, [])?.journey;
-  return journey && variableDefinitions(journey).has(name!) ? { journey, name: name! } : undefined;
+  const at = nameChainAt(doc, offset);
+  if (!at || at.chain.length > 1) return undefined;
+  const journey = ast?.kind === 'journey' ? ast : scopeAt(doc, at.path)?.journey;
+  return journey && variableDefinitions(journey).has(at.chain[0]) ? { journey, name: at.chain[0] } : undefined;
 }
 
 export function variableOccurrences(doc: DocContext, v: JourneyVariable): VariableOccurrences {
@@ -76,35 +71,34 @@ export function variableOccurrences(doc: DocContext, v: JourneyVariable): Variab
     seen.add(key);
     spans.push({ file: s.file, start: s.start, end: s.end, def: false });
   };
-  for (const placed of placedTexts(v.journey)) {
-    if (placed.kind !== 'expression') continue;
-    const parsed = expr.parseExpression(placed.text.text);
-    if (parsed.ast) for (const id of identsNamed(parsed.ast, v.name)) use(placed.text, id.start, id.end);
-  }
-  const shared: string[] = [];
-  // A policy's expressions (order, quiet hours' time zone, dedupe key) see the journey's names too.
-  const usedBy = journeysUsingPolicies(doc);
-  for (const policy of policiesOf(doc, v.journey)) {
-    const ast = doc.project.asts('policy').find((x) => x.id.value === policy);
-    if (!ast) continue;
+  /** Records the uses in the file's expressions; whether there were any. */
+  const inExpressions = (file: ProjectFile): boolean => {
     let used = false;
-    for (const placed of placedTexts(ast)) {
+    for (const placed of placedTexts(file)) {
       const parsed = placed.kind === 'expression' ? expr.parseExpression(placed.text.text) : undefined;
       for (const id of parsed?.ast ? identsNamed(parsed.ast, v.name) : []) {
         use(placed.text, id.start, id.end);
         used = true;
       }
     }
-    if (used && (usedBy.get(policy)?.size ?? 0) > 1) shared.push(policy);
+    return used;
+  };
+  inExpressions(v.journey);
+  const shared: string[] = [];
+  // A policy's expressions (order, quiet hours' time zone, dedupe key) see the journey's names too.
+  const usedBy = journeysUsing(doc, (j) => policiesOf(doc, j));
+  for (const policy of policiesOf(doc, v.journey)) {
+    const ast = doc.project.asts('policy').find((x) => x.id.value === policy);
+    if (ast && inExpressions(ast) && (usedBy.get(policy)?.size ?? 0) > 1) shared.push(policy);
   }
-  const sentBy = journeysSending(doc);
-  const sent = new Set(v.journey.steps.flatMap((s) => (s.kind === 'send' ? [s.template.value] : [])));
+  const sentBy = journeysUsing(doc, templatesOf);
+  const sent = templatesOf(v.journey);
   for (const t of doc.project.asts('template')) {
     if (!sent.has(t.id.value)) continue;
     let used = false;
     for (const st of templateTexts(t)) {
       for (const tag of templateLib.scanTags(st.text).tags) {
-        if (!['name', '&', '{', '#', '^', '/'].includes(tag.sigil) || rootOf(tag.value) !== v.name) continue;
+        if (!NAMING_SIGILS.has(tag.sigil) || rootOf(tag.value) !== v.name) continue;
         use(st, tag.valueStart, tag.valueStart + v.name.length);
         used = true;
       }
@@ -125,19 +119,15 @@ function policiesOf(doc: DocContext, j: JourneyFile): Set<string> {
   return new Set(j.steps.flatMap((s) => (s.kind !== 'send' ? [] : s.policy ? [s.policy.value] : fallback ? [fallback] : [])));
 }
 
-/** Policy id -> the journeys that send with it. */
-function journeysUsingPolicies(doc: DocContext): Map<string, Set<string>> {
-  const out = new Map<string, Set<string>>();
-  for (const j of doc.project.asts('journey')) for (const p of policiesOf(doc, j)) (out.get(p) ?? out.set(p, new Set()).get(p)!).add(j.id.value);
-  return out;
+/** The templates a journey sends. */
+function templatesOf(j: JourneyFile): Set<string> {
+  return new Set(j.steps.flatMap((s) => (s.kind === 'send' ? [s.template.value] : [])));
 }
 
-/** Template id -> the journeys that send it. */
-function journeysSending(doc: DocContext): Map<string, Set<string>> {
+/** Template or policy id (as `used` lists them per journey) -> the journeys that use it. */
+function journeysUsing(doc: DocContext, used: (j: JourneyFile) => Iterable<string>): Map<string, Set<string>> {
   const out = new Map<string, Set<string>>();
-  for (const j of doc.project.asts('journey')) {
-    for (const s of j.steps) if (s.kind === 'send') (out.get(s.template.value) ?? out.set(s.template.value, new Set()).get(s.template.value)!).add(j.id.value);
-  }
+  for (const j of doc.project.asts('journey')) for (const id of used(j)) (out.get(id) ?? out.set(id, new Set()).get(id)!).add(j.id.value);
   return out;
 }
 
@@ -155,22 +145,4 @@ function identsNamed(root: expr.ExprNode, name: string): expr.ExprNode[] {
   };
   visit(root);
   return out;
-}
-
-function identAt(st: SourceText, offset: number): string | undefined {
-  const idx = indexInText(st, offset);
-  const parsed = idx === undefined ? undefined : expr.parseExpression(st.text);
-  if (!parsed?.ast) return undefined;
-  const node = expr.nodesAt(parsed.ast, idx!).at(-1);
-  return node?.kind === 'ident' && identsNamed(parsed.ast, node.name).includes(node) ? node.name : undefined;
-}
-
-function tagRootAt(st: SourceText, offset: number): string | undefined {
-  const idx = indexInText(st, offset);
-  if (idx === undefined) return undefined;
-  const tag = templateLib.scanTags(st.text).tags.find((t) => t.valueStart <= idx && idx <= t.valueEnd);
-  if (!tag || !['name', '&', '{', '#', '^', '/'].includes(tag.sigil)) return undefined;
-  const root = rootOf(tag.value);
-  // Only on the root segment: `customer` of `customer.name`, not `name`.
-  return idx <= tag.valueStart + root.length ? root : undefined;
 }

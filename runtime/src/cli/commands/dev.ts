@@ -12,7 +12,7 @@
  * process, for project plugins that speak SMTP and want to follow dev's lead.
  */
 import { mkdirSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import type { Command } from 'commander';
 import { Option } from 'commander';
@@ -36,7 +36,7 @@ import { createRuntime, type Runtime } from '../../orchestrator/create-runtime.j
 import { consoleLogger } from '../../plugins-host/plugin-logger.js';
 import type { HeraldRuntime } from '../../runtime-api.js';
 import { devApiLogger } from '../dev-api-logger.js';
-import { loadProject } from '../load-project.js';
+import { isSkippedPath, loadProject } from '../load-project.js';
 import { ensurePortFree, portError, type PortUse } from '../port-conflict.js';
 import { renderDiagnostics } from '../print-diagnostics.js';
 import { shownPath } from '../shown-path.js';
@@ -264,7 +264,7 @@ export async function startDev(options: DevOptions): Promise<DevSession> {
     let timer: NodeJS.Timeout | undefined;
     watcher = watch(root, {
       ignoreInitial: true,
-      ignored: (path) => /(^|[\\/])(node_modules|\.git|\.herald|dist)([\\/]|$)/.test(relative(root, path)),
+      ignored: (path) => isSkippedPath(root, path),
     });
     watcher.on('all', (_event, path) => {
       if (/\.test\.ya?ml$/.test(path)) return; // tests do not change the graph

@@ -6,7 +6,7 @@
  * names the files that would change and exits 1 if any, for CI. A file that is not valid YAML
  * is left as it is and said on stderr (`herald validate` says what is wrong with it).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { classifyFile, formatFile } from '@herald/dsl';
@@ -33,7 +33,8 @@ export function registerFmtCommand(program: Command): void {
           if (classifyFile(rel) === undefined) continue;
           files++;
           const path = join(project.root, rel);
-          const text = readFileSync(path, 'utf8');
+          // As openProjects read it: the file is not read twice.
+          const text = project.sourceFile(rel)?.text ?? '';
           const formatted = formatFile(text, { tabSize: 2 });
           if (formatted === undefined) leftAlone.push(shownPath(path));
           else if (formatted !== text) {

@@ -9,7 +9,6 @@
  * when inside it), as validate's are: results of several projects stay apart.
  */
 import { existsSync } from 'node:fs';
-import { relative } from 'node:path';
 import { watch } from 'chokidar';
 import type { Command } from 'commander';
 import { Option } from 'commander';
@@ -17,7 +16,7 @@ import type { Diagnostic, TestFileProblem } from '@herald/dsl';
 import { ANSI, formatNothingRan, formatProblem, formatResult, formatSummary, PLAIN, testRunJson } from '../../testing/format-test-results.js';
 import { testRunJunit } from '../../testing/junit-report.js';
 import { findTestFiles, runTestFiles, type TestRun } from '../../testing/run-test-files.js';
-import { openProjects, reportRefused } from '../load-project.js';
+import { isSkippedPath, openProjects, reportRefused } from '../load-project.js';
 import { renderDiagnostics } from '../print-diagnostics.js';
 import { shownPath } from '../shown-path.js';
 import { useColor } from '../use-color.js';
@@ -123,9 +122,6 @@ async function runTests(dirs: readonly string[], opts: TestOptions): Promise<voi
   reportRefused(refused);
 }
 
-/** Files whose change cannot change a test's outcome. */
-const IGNORED = /(^|[\\/])(node_modules|\.git|\.herald|dist)([\\/]|$)/;
-
 /**
  * `--watch`: the tests run, then again after each change to a file of the projects (a journey,
  * template, policy, herald.yaml, test file, a file a template includes or a plugin reads), a
@@ -158,12 +154,7 @@ async function watchTests(dirs: readonly string[], opts: TestOptions): Promise<v
     });
   };
   let timer: NodeJS.Timeout | undefined;
-  const ignored = (path: string) =>
-    roots.some((root) => {
-      const rel = relative(root, path);
-      return !rel.startsWith('..') && IGNORED.test(rel);
-    });
-  const watcher = watch(roots, { ignoreInitial: true, ignored });
+  const watcher = watch(roots, { ignoreInitial: true, ignored: (path) => roots.some((root) => isSkippedPath(root, path)) });
   watcher.on('all', (_event, path) => {
     again = path;
     clearTimeout(timer);

@@ -22,7 +22,7 @@ export function registerValidateCommand(program: Command): void {
         const checked = project.check();
         // The compiler reads only what it needs of each plugin's manifest; the SDK checks all of it.
         // Test files are not part of the compile; they are checked as `herald test` reads them.
-        const diagnostics = [...checked.diagnostics, ...pluginManifestDiagnostics(project, checked), ...testFilesDiagnostics(project, checked.diagnostics)].sort(compareDiagnostics);
+        const diagnostics = [...checked.diagnostics, ...pluginManifestDiagnostics(project, checked), ...testFilesDiagnostics(project, checked)].sort(compareDiagnostics);
         return { root: project.root, project, diagnostics };
       });
       const color = opts.format === 'pretty' && useColor(process.stdout, opts.color);
