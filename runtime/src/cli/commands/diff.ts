@@ -7,7 +7,7 @@
  * the version they started on, which the output says last.
  */
 import { spawnSync } from 'node:child_process';
-import { posix, relative, sep } from 'node:path';
+import { relative, sep } from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { diffGraphs, IR_FORMAT, readFileOrUndefined, type GraphChange, type GraphDiff, type GraphIR } from '@herald/dsl';
@@ -51,40 +51,53 @@ export function registerDiffCommand(program: Command): void {
 
 /** The project's graph as commit `ref` has it; a project that did not compile there is said so. */
 function graphAtCommit(root: string, ref: string): GraphIR {
-  const git = (cwd: string, args: readonly string[]): string => {
-    const r = spawnSync('git', ['-C', cwd, ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-    if (r.error) throw new Error(`git is not available: ${r.error.message}`);
-    if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr.trim() || `exit ${r.status}`}`);
-    return r.stdout;
-  };
-  const inRepo = spawnSync('git', ['-C', root, 'rev-parse', '--show-toplevel'], { encoding: 'utf8' });
-  if (inRepo.error) throw new Error(`git is not available: ${inRepo.error.message}`);
+  const inRepo = git(root, ['rev-parse', '--show-toplevel']);
   if (inRepo.status !== 0) throw new Error(`${root} is not in a git repository; compare with a compiled graph instead (--base)`);
-  const top = inRepo.stdout.trim();
-  if (spawnSync('git', ['-C', top, 'rev-parse', '--verify', '--quiet', `${ref}^{commit}`]).status !== 0) throw new Error(`git knows no commit \`${ref}\` in ${top}`);
+  const top = inRepo.stdout.toString('utf8').trim();
+  if (git(top, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]).status !== 0) throw new Error(`git knows no commit \`${ref}\` in ${top}`);
   const prefix = relative(top, root).split(sep).join('/');
-  const show = (repoPath: string): string | undefined => {
-    const r = spawnSync('git', ['-C', top, 'show', `${ref}:${repoPath}`], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-    return r.status === 0 ? r.stdout : undefined;
-  };
-  // Paths from the top of the repository (ls-tree names them relative to where it runs).
-  const files = git(top, ['ls-tree', '-r', '--name-only', ref, '--', prefix === '' ? '.' : prefix]).split('\n').filter((f) => /\.ya?ml$/i.test(f));
-  const inProject = (repoPath: string) => (prefix === '' ? repoPath : repoPath.slice(prefix.length + 1));
+  const files = filesAtCommit(top, ref, prefix);
+  // The project's own files as the commit has them, a template's include too; the rest (plugin manifests) from disk.
   const project = openProjectFrom(root, (abs) => {
-    // The project's own files (a template's include) as the commit has them; the rest (plugin manifests) from disk.
     const rel = relative(root, abs);
-    return rel.startsWith('..') ? readFileOrUndefined(abs) : show(posix.join(prefix, rel.split(sep).join('/')));
+    return rel.startsWith('..') ? readFileOrUndefined(abs) : files.get(rel.split(sep).join('/'));
   });
-  for (const f of files) {
-    const text = show(f);
-    if (text !== undefined) project.setFile(inProject(f), text);
-  }
+  for (const [rel, text] of files) if (/\.ya?ml$/i.test(rel)) project.setFile(rel, text);
   const { ir, diagnostics } = project.compile();
   if (!ir) {
     const errors = diagnostics.filter((d) => d.severity === 'error').length;
     throw new Error(`the project at ${ref} does not compile (${errors} error${errors === 1 ? '' : 's'}); compare with a commit where it does`);
   }
   return ir;
+}
+
+function git(cwd: string, args: readonly string[], input?: string) {
+  const r = spawnSync('git', ['-C', cwd, ...args], { maxBuffer: 256 * 1024 * 1024, ...(input === undefined ? {} : { input }) });
+  if (r.error) throw new Error(`git is not available: ${r.error.message}`);
+  return r;
+}
+
+/** Every file under `prefix` at `ref`, by its path in the project, read in one `git cat-file --batch`. */
+function filesAtCommit(top: string, ref: string, prefix: string): Map<string, string> {
+  // Paths from the top of the repository (ls-tree names them relative to where it runs).
+  const listed = git(top, ['ls-tree', '-r', '-z', '--name-only', ref, '--', prefix === '' ? '.' : prefix]);
+  if (listed.status !== 0) throw new Error(`git ls-tree ${ref}: ${listed.stderr.toString('utf8').trim()}`);
+  const paths = listed.stdout.toString('utf8').split('\0').filter(Boolean);
+  const batch = git(top, ['cat-file', '--batch'], paths.map((p) => `${ref}:${p}\n`).join(''));
+  const out = new Map<string, string>();
+  const buf = batch.stdout;
+  let at = 0;
+  for (const path of paths) {
+    // `<oid> <type> <size>\n<content>\n` per object (`<name> missing\n` for none).
+    const eol = buf.indexOf(0x0a, at);
+    const header = buf.subarray(at, eol).toString('utf8').split(' ');
+    at = eol + 1;
+    if (header.length !== 3) continue;
+    const size = Number(header[2]);
+    if (header[1] === 'blob') out.set(prefix === '' ? path : path.slice(prefix.length + 1), buf.subarray(at, at + size).toString('utf8'));
+    at += size + 1;
+  }
+  return out;
 }
 
 function readBaseGraph(path: string): GraphIR {
@@ -110,7 +123,7 @@ function shown(value: unknown): string {
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
-export function formatDiff(diff: GraphDiff): string {
+function formatDiff(diff: GraphDiff): string {
   const from = shortVersion(diff.before);
   const to = shortVersion(diff.after);
   if (diff.changes.length === 0) return `No changes: the graph is the same as the base (${to}).\n`;
