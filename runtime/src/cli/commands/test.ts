@@ -9,6 +9,7 @@
  * when inside it), as validate's are: results of several projects stay apart.
  */
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { watch } from 'chokidar';
 import type { Command } from 'commander';
 import { Option } from 'commander';
@@ -16,7 +17,8 @@ import type { Diagnostic, TestFileProblem } from '@herald/dsl';
 import { ANSI, formatNothingRan, formatProblem, formatResult, formatSummary, PLAIN, testRunJson } from '../../testing/format-test-results.js';
 import { testRunJunit } from '../../testing/junit-report.js';
 import { findTestFiles, runTestFiles, type TestRun } from '../../testing/run-test-files.js';
-import { isSkippedPath, openProjects, reportRefused } from '../load-project.js';
+import { expandProjectDirs, isSkippedPath, openProjects, reportRefused } from '../load-project.js';
+import { isProjectDir } from '../require-project-dir.js';
 import { renderDiagnostics } from '../print-diagnostics.js';
 import { shownPath } from '../shown-path.js';
 import { useColor } from '../use-color.js';
@@ -129,7 +131,10 @@ async function runTests(dirs: readonly string[], opts: TestOptions): Promise<voi
  * change during a run starts the next one when it ends. Until Ctrl-C.
  */
 async function watchTests(dirs: readonly string[], opts: TestOptions): Promise<void> {
-  const roots = openProjects(dirs).projects.map((p) => p.root);
+  // The project folders only: each run reads the projects' files itself.
+  const roots = expandProjectDirs(dirs).filter(isProjectDir).map((d) => resolve(d));
+  // No project at all is the usage error a single run gives.
+  if (roots.length === 0) openProjects(dirs);
   let running: Promise<void> | undefined;
   /** The last file changed since the run in progress started, if any. */
   let again: string | undefined;
