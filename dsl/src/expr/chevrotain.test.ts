@@ -1,6 +1,6 @@
 /**
  * The compiler loads chevrotain's one-file build (chevrotain.ts), not the package's entry and
- * its ~400 modules, which took a third of every command's start-up. Read from the built
+ * its ~700 modules, which took a third of every command's start-up. Read from the built
  * compiler (`npx tsc -b dsl`): no module of it imports the package itself (type-only imports
  * are erased), and in a fresh process the parser made with the one-file build works.
  */
