@@ -31,6 +31,7 @@ export { stepEdges } from './link/step-graph.js';
 export { JOURNEY_META_TYPE } from './typecheck/journey-scope.js';
 export { Project, type CompilerHost, type CheckResult, type CompileResult } from './project/project.js';
 export { classifyFile, isYamlFile, type ProjectFileKind } from './project/classify-file.js';
+export { isSkippedName, isSkippedPath, listProjectYamlFiles } from './project/project-files-on-disk.js';
 export * as expr from './expr/index.js';
 export {
   compileExpressionText,

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CODES, Project } from '@herald/dsl';
 import { readFileOrUndefined } from '@herald/dsl';
-import { listYamlFiles } from '../../runtime/src/cli/load-project.js';
+import { listProjectYamlFiles as listYamlFiles } from '../../dsl/src/project/project-files-on-disk.js';
 import { REPO_ROOT } from '../helpers/cli.js';
 
 /** mulberry32: a small seeded PRNG, so a failure reproduces from its seed. */

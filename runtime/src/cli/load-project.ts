@@ -1,17 +1,9 @@
 /** The CLI's file I/O for the compiler: read a project folder into a Project and compile it. */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fileSizeOnDisk, isFileOnDisk, isFolderOnDisk, isYamlFile, Project, readFileOrUndefined, type CompileResult } from '@herald/dsl';
+import { fileSizeOnDisk, isFileOnDisk, isFolderOnDisk, listProjectYamlFiles, Project, readFileOrUndefined, type CompileResult } from '@herald/dsl';
 import { isProjectDir, requireProjectDir } from './require-project-dir.js';
-
-const SKIP_DIRS = new Set(['node_modules', '.git', '.herald', 'dist', 'out']);
-
-/** Whether `path` is in a folder of `root` the project's files are not read from (what file watchers ignore too). */
-export function isSkippedPath(root: string, path: string): boolean {
-  const rel = relative(root, path);
-  return !rel.startsWith('..') && rel.split(/[\\/]/).some((part) => SKIP_DIRS.has(part));
-}
 
 /** Folders above the CLI's own package: where the bundled @herald/* plugins are installed. */
 export function bundledPluginRoots(): string[] {
@@ -26,21 +18,6 @@ export function bundledPluginRoots(): string[] {
   return roots;
 }
 
-export function listYamlFiles(root: string): string[] {
-  const out: string[] = [];
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir).sort()) {
-      if (SKIP_DIRS.has(name)) continue;
-      const p = join(dir, name);
-      const st = statSync(p);
-      if (st.isDirectory()) walk(p);
-      else if (isYamlFile(name)) out.push(relative(root, p).split(sep).join('/'));
-    }
-  };
-  walk(root);
-  return out;
-}
-
 export interface LoadedProject {
   readonly root: string;
   readonly project: Project;
@@ -52,7 +29,7 @@ export function openProject(dir: string): Project {
   requireProjectDir(dir);
   const root = resolve(dir).split(sep).join('/');
   const project = openProjectFrom(root, readFileOrUndefined);
-  for (const f of listYamlFiles(root)) project.setFile(f, readFileSync(join(root, f), 'utf8'));
+  for (const f of listProjectYamlFiles(root)) project.setFile(f, readFileSync(join(root, f), 'utf8'));
   return project;
 }
 

@@ -7,10 +7,9 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { isSkippedName } from '@herald/dsl';
 import { shownPath } from './shown-path.js';
 
-/** Folders never searched for projects: dependencies, build output, VCS and Herald's own data. */
-const NOT_SEARCHED = new Set(['node_modules', '.git', '.herald', 'dist', 'out']);
 const SHOWN = 5;
 
 export function isProjectDir(dir: string): boolean {
@@ -38,7 +37,8 @@ export function projectsBelow(dir: string, depth = 2): string[] {
 function subfolders(dir: string): string[] {
   try {
     return readdirSync(dir, { withFileTypes: true })
-      .filter((e) => e.isDirectory() && !e.name.startsWith('.') && !NOT_SEARCHED.has(e.name))
+      // Never searched: dependencies, build output, hidden folders (as a project's files are never read from them).
+      .filter((e) => e.isDirectory() && !isSkippedName(e.name))
       .map((e) => e.name)
       .sort();
   } catch {

@@ -1,20 +1,18 @@
 /**
- * Compiles a project folder on disk to its execution graph: what `herald start` and the tests
- * do before `createRuntime`. The compiler itself does no I/O; this reads the files for it.
+ * Compiles a project folder on disk to its execution graph, for code that embeds the runtime
+ * (and the tests) before `createRuntime`; the files are those the CLI reads. The compiler itself does no I/O; this reads the files for it.
  * Bundled plugins' manifests are found from the runtime's own install (its ancestors'
  * node_modules), as the runtime loads them from there.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, sep } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Project, classifyFile, hasErrors, fileSizeOnDisk, isFileOnDisk, isFolderOnDisk, readFileOrUndefined, type Diagnostic, type GraphIR } from '@herald/dsl';
+import { Project, hasErrors, listProjectYamlFiles, fileSizeOnDisk, isFileOnDisk, isFolderOnDisk, readFileOrUndefined, type Diagnostic, type GraphIR } from '@herald/dsl';
 
 export interface LoadedGraph {
   readonly ir: GraphIR | undefined;
   readonly diagnostics: readonly Diagnostic[];
 }
-
-const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', '.herald']);
 
 export function runtimePluginRoots(): string[] {
   const roots: string[] = [];
@@ -29,18 +27,8 @@ export function runtimePluginRoots(): string[] {
 
 export function loadProjectGraph(projectRoot: string): LoadedGraph {
   const project = new Project(projectRoot, { readFile: readFileOrUndefined, isFolder: isFolderOnDisk, isFile: isFileOnDisk, fileSize: fileSizeOnDisk, pluginRoots: runtimePluginRoots() });
-  const walk = (dir: string): void => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      if (entry.isDirectory()) {
-        if (!SKIP_DIRS.has(entry.name) && !entry.name.startsWith('.')) walk(join(dir, entry.name));
-        continue;
-      }
-      const rel = relative(projectRoot, join(dir, entry.name)).split(sep).join('/');
-      const kind = classifyFile(rel);
-      if (kind !== undefined && kind !== 'test') project.setFile(rel, readFileSync(join(dir, entry.name), 'utf8'));
-    }
-  };
-  walk(projectRoot);
+  // The files the CLI reads (the same list), so a folder compiles to the graph `herald start` runs.
+  for (const rel of listProjectYamlFiles(projectRoot)) project.setFile(rel, readFileSync(join(projectRoot, rel), 'utf8'));
   const { ir, diagnostics } = project.compile();
   return { ir: hasErrors(diagnostics) ? undefined : ir, diagnostics };
 }

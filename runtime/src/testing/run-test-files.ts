@@ -2,26 +2,17 @@
  * `herald test`'s loop: find the project's `*.test.yaml`, read them against the project (a file
  * with problems runs none of its tests), keep the tests the filter names, run them one by one.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
-import type { GraphIR, TestFileProblem } from '@herald/dsl';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { classifyFile, listProjectYamlFiles, type GraphIR, type TestFileProblem } from '@herald/dsl';
 import { readTestFile } from './read-test-file.js';
 import { runJourneyTest, type RunTestOptions, type TestResult } from './run-journey-test.js';
 
-const SKIP_DIRS = new Set(['node_modules', '.git', '.herald', 'dist', 'out']);
-
-/** Project-relative POSIX paths of every `*.test.yaml` / `*.test.yml`, sorted. */
+/** Project-relative POSIX paths of every `*.test.yaml` / `*.test.yml` among the project's files, sorted. */
 export function findTestFiles(root: string): string[] {
-  const out: string[] = [];
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      if (entry.isDirectory()) {
-        if (!SKIP_DIRS.has(entry.name)) walk(join(dir, entry.name));
-      } else if (/\.test\.ya?ml$/.test(entry.name)) out.push(relative(root, join(dir, entry.name)).split(sep).join('/'));
-    }
-  };
-  walk(root);
-  return out.sort();
+  return listProjectYamlFiles(root)
+    .filter((file) => classifyFile(file) === 'test')
+    .sort();
 }
 
 export interface TestRun {

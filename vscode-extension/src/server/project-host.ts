@@ -22,7 +22,9 @@ import {
   fileSizeOnDisk,
   isFileOnDisk,
   isFolderOnDisk,
+  isSkippedName,
   isYamlFile,
+  listProjectYamlFiles,
   Project,
   readFileOrUndefined,
   type CheckResult,
@@ -35,9 +37,6 @@ import {
 import { FocusTimings } from './focus-timings.js';
 import { InlineChecker, WorkerChecker, type FullChecker, type FullCheckResponse } from './full-check.js';
 import { fileLocalDiagnostics, noProjectNotice } from './loose-file.js';
-
-/** The folders the CLI skips when it lists a project's files (runtime/src/cli/load-project.ts). */
-export const SKIP_DIRS: ReadonlySet<string> = new Set(['node_modules', '.git', '.herald', 'dist', 'out']);
 
 export function toPosix(p: string): string {
   return p.split(sep).join('/');
@@ -129,7 +128,7 @@ export class HeraldProject {
 
   /** Read the project's files from disk, as the CLI lists them. */
   load(): void {
-    for (const rel of listProjectFiles(this.root)) {
+    for (const rel of listProjectYamlFiles(this.root)) {
       if (this.overlays.has(rel)) continue;
       const text = readFileOrUndefined(join(this.root, rel));
       if (text !== undefined) this.setText(rel, text);
@@ -147,7 +146,7 @@ export class HeraldProject {
 
   /** Would the CLI read this file as part of the project? */
   isProjectYaml(rel: string): boolean {
-    return isYamlFile(rel) && !rel.split('/').slice(0, -1).some((d) => SKIP_DIRS.has(d));
+    return isYamlFile(rel) && !rel.split('/').some(isSkippedName);
   }
 
   setText(rel: string, text: string): void {
@@ -434,33 +433,6 @@ export class HeraldProject {
   }
 }
 
-/** Every YAML file of a project, as the CLI lists them (sorted, POSIX, relative to the root). */
-export function listProjectFiles(root: string): string[] {
-  const out: string[] = [];
-  const walk = (dir: string) => {
-    let names: string[];
-    try {
-      names = readdirSync(dir).sort();
-    } catch {
-      return;
-    }
-    for (const name of names) {
-      if (SKIP_DIRS.has(name)) continue;
-      const p = join(dir, name);
-      let st;
-      try {
-        st = statSync(p);
-      } catch {
-        continue;
-      }
-      if (st.isDirectory()) walk(p);
-      else if (isYamlFile(name)) out.push(toPosix(relative(root, p)));
-    }
-  };
-  walk(root);
-  return out;
-}
-
 /** Folders below `dir` that hold a herald.yaml, searched to a bounded depth. */
 export function findProjectRoots(dir: string, maxDepth = 8): string[] {
   const out: string[] = [];
@@ -476,7 +448,7 @@ export function findProjectRoots(dir: string, maxDepth = 8): string[] {
     budget -= names.length;
     if (names.includes('herald.yaml') || names.includes('herald.yml')) out.push(toPosix(d));
     for (const name of names) {
-      if (SKIP_DIRS.has(name) || name.startsWith('.')) continue;
+      if (isSkippedName(name)) continue;
       const p = join(d, name);
       try {
         if (statSync(p).isDirectory()) walk(p, depth + 1);

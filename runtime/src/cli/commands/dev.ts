@@ -17,7 +17,7 @@ import { watch, type FSWatcher } from 'chokidar';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { FastifyInstance } from 'fastify';
-import type { GraphIR } from '@herald/dsl';
+import { isSkippedPath, type GraphIR } from '@herald/dsl';
 import { createApiServer } from '../../api/create-server.js';
 import { publicUrlSetting } from '../public-url.js';
 import { eventValidatorFor, type ValidateEvent } from '../../api/events-routes.js';
@@ -36,7 +36,7 @@ import { createRuntime, type Runtime } from '../../orchestrator/create-runtime.j
 import { consoleLogger } from '../../plugins-host/plugin-logger.js';
 import type { HeraldRuntime } from '../../runtime-api.js';
 import { devApiLogger } from '../dev-api-logger.js';
-import { isSkippedPath, loadProject } from '../load-project.js';
+import { loadProject } from '../load-project.js';
 import { ensurePortFree, portError, type PortUse } from '../port-conflict.js';
 import { renderDiagnostics } from '../print-diagnostics.js';
 import { shownPath } from '../shown-path.js';
