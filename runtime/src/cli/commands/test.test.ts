@@ -337,6 +337,72 @@ tests:
   });
 });
 
+describe('herald test <test file>[:line]', () => {
+  const scratch = mkdtempSync(join(tmpdir(), 'herald-test-file-'));
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+  const payment = join(example, 'tests', 'payment.test.yaml');
+  /** Line and name of each test of the example's payment tests, as the file has them. */
+  const tests = readFileSync(payment, 'utf8')
+    .split('\n')
+    .flatMap((text, i) => (/^  - name: (.*)$/.exec(text) ? [{ line: i + 1, name: /^  - name: (.*)$/.exec(text)![1]! }] : []));
+  type Run = { passed: number; failed: number; skipped: number; problems: { file: string; line: number; code: string; message: string }[]; results: { name: string; file: string }[] };
+  const json = (r: { stdout: string }) => JSON.parse(r.stdout) as Run;
+
+  it('runs the tests of the one file, in the project it lies in, from any folder', async () => {
+    expect(tests.length).toBeGreaterThan(2);
+    const r = await inFolder(join(example, 'tests'), () => heraldTest('payment.test.yaml', '--format', 'json'));
+    expect(r.code).toBe(0);
+    const run = json(r);
+    expect(run.results.map((t) => t.name)).toEqual(tests.map((t) => t.name));
+    expect(new Set(run.results.map((t) => t.file))).toEqual(new Set(['payment.test.yaml']));
+    expect(run.skipped).toBe(0);
+  });
+
+  it('runs the test a line is in: its `- name:` line or any line below it, up to the next test', async () => {
+    const [, second, third] = tests;
+    for (const line of [second!.line, second!.line + 3, third!.line - 1]) {
+      const run = json(await heraldTest(`${payment}:${line}`, '--format', 'json'));
+      expect(run.results.map((t) => t.name), `line ${line}`).toEqual([second!.name]);
+      expect(run.skipped).toBe(tests.length - 1);
+    }
+    const pretty = await inFolder(example, () => heraldTest(`tests/payment.test.yaml:${third!.line}`));
+    expect(pretty.code).toBe(0);
+    expect(pretty.stdout).toContain(`tests/payment.test.yaml\n  ✓ ${third!.name}`);
+    expect(pretty.stdout).not.toContain(second!.name);
+  });
+
+  it('takes several lines and files, and a project named whole runs all its tests', async () => {
+    const channels = join(example, 'tests', 'channels.test.yaml');
+    const run = json(await heraldTest(`${payment}:${tests[0]!.line}`, `${payment}:${tests[1]!.line}`, channels, '--format', 'json'));
+    expect(run.results.filter((t) => t.file.endsWith('payment.test.yaml')).map((t) => t.name)).toEqual([tests[0]!.name, tests[1]!.name]);
+    expect(run.results.some((t) => t.file.endsWith('channels.test.yaml'))).toBe(true);
+    expect(run.results.some((t) => t.file.endsWith('escalation.test.yaml'))).toBe(false);
+
+    const whole = json(await heraldTest(example, `${payment}:${tests[0]!.line}`, '--format', 'json'));
+    expect(whole.results.filter((t) => t.file.endsWith('payment.test.yaml'))).toHaveLength(tests.length);
+    expect(whole.results.some((t) => t.file.endsWith('escalation.test.yaml'))).toBe(true);
+  });
+
+  it('says a line above every test as a problem at that line, with where the tests begin, and exits 1', async () => {
+    const r = await inFolder(example, () => heraldTest('tests/payment.test.yaml:2', '--format', 'json'));
+    expect(r.code).toBe(1);
+    const run = json(r);
+    expect(run.results).toEqual([]);
+    expect(run.problems).toEqual([
+      expect.objectContaining({ file: 'tests/payment.test.yaml', line: 2, code: 'no-test-at-line', message: `no test at line 2: the file's tests begin at lines ${tests.slice(0, -1).map((t) => t.line).join(', ')} and ${tests.at(-1)!.line}` }),
+    ]);
+  });
+
+  it('refuses, as usage errors, a test file that is not there, one in no project, and a line of a file that is no test file', async () => {
+    await expect(inFolder(example, () => heraldTest('tests/nope.test.yaml:3'))).rejects.toThrow('no such test file: tests/nope.test.yaml');
+    const loose = join(scratch, 'loose.test.yaml');
+    writeFileSync(loose, 'tests: []\n');
+    await expect(inFolder(scratch, () => heraldTest('loose.test.yaml'))).rejects.toThrow('loose.test.yaml is in no Herald project (no herald.yaml in its folder or above it)');
+    await expect(inFolder(example, () => heraldTest('herald.yaml:3'))).rejects.toThrow('herald.yaml is not a test file (*.test.yaml)');
+    await expect(inFolder(example, () => heraldTest('tests/payment.test.yaml:0'))).rejects.toThrow('lines count from 1');
+  });
+});
+
 describe('herald test --format junit', () => {
   const scratch = mkdtempSync(join(tmpdir(), 'herald-test-junit-'));
   afterAll(() => rmSync(scratch, { recursive: true, force: true }));

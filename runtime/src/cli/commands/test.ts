@@ -1,8 +1,9 @@
 /**
- * `herald test [dirs...]`: run the journey tests (`*.test.yaml`, docs/testing.md) of one or more
+ * `herald test [paths...]`: run the journey tests (`*.test.yaml`, docs/testing.md) of one or more
  * projects in memory with a virtual clock: the real orchestrator, engine, policies and templates,
  * with channels captured and data sources answered from fixtures. A folder of projects tests
- * each, as `herald validate` checks each. Exit 1 when a test fails, a test file has a problem, a
+ * each, as `herald validate` checks each; a test file (`tests/x.test.yaml[:line]`) runs its
+ * tests, or the one at the line, in its project (test-targets.ts). Exit 1 when a test fails, a test file has a problem, a
  * project does not compile or has no tests, or no test ran.
  *
  * Every path printed, pretty or JSON, is as `shownPath` gives it (relative to the current folder
@@ -17,7 +18,8 @@ import { isSkippedPath, type Diagnostic, type TestFileProblem } from '@herald/ds
 import { ANSI, formatNothingRan, formatProblem, formatResult, formatSummary, PLAIN, testRunJson } from '../../testing/format-test-results.js';
 import { testRunJunit } from '../../testing/junit-report.js';
 import { findTestFiles, runTestFiles, type TestRun } from '../../testing/run-test-files.js';
-import { expandProjectDirs, openProjects, reportRefused } from '../load-project.js';
+import { expandProjectDirs, openProject, openProjects, reportRefused, type OpenedProjects } from '../load-project.js';
+import { testTargets, type TestTargets } from '../test-targets.js';
 import { isProjectDir } from '../require-project-dir.js';
 import { renderDiagnostics } from '../print-diagnostics.js';
 import { shownPath } from '../shown-path.js';
@@ -44,25 +46,26 @@ export function registerTestCommand(program: Command): void {
   program
     .command('test')
     .description('run the journey tests (*.test.yaml) in memory with a virtual clock (exit 1 on a failure)')
-    .argument('[dirs...]', 'project folders (a folder of projects tests each)', ['.'])
+    .argument('[paths...]', 'project folders (a folder of projects tests each), or test files: tests/x.test.yaml, tests/x.test.yaml:14 for the test at line 14', ['.'])
     .option('--filter <text>', 'only tests whose name or file contains this text')
     .addOption(new Option('-f, --format <format>', 'output format (junit: a JUnit XML report for CI)').choices(['pretty', 'json', 'junit']).default('pretty'))
     .option('--no-color', 'plain output')
     .option('-w, --watch', 'run the tests again whenever a file of the project changes (until Ctrl-C)')
-    .action(async (dirs: string[], opts: TestOptions) => {
-      if (!opts.watch) return runTests(dirs, opts);
+    .action(async (paths: string[], opts: TestOptions) => {
+      const targets = testTargets(paths);
+      if (!opts.watch) return runTests(targets, opts);
       if (opts.format !== 'pretty') throw new Error(`--watch prints for a person; use it without --format ${opts.format}`);
-      return watchTests(dirs, opts);
+      return watchTests(targets, opts);
     });
 }
 
-/** One run of the tests of every project named, with its output; sets the exit code. */
-async function runTests(dirs: readonly string[], opts: TestOptions): Promise<void> {
+/** One run of the tests of every project and test file named, with its output; sets the exit code. */
+async function runTests(targets: TestTargets, opts: TestOptions): Promise<void> {
   const out = (text: string) => process.stdout.write(text);
   const pretty = opts.format === 'pretty';
   const style = pretty && useColor(process.stdout, opts.color) ? ANSI : PLAIN;
   // A folder that is no project is said (after the output) and skipped, as validate does; none at all is a usage error.
-  const { projects, refused } = openProjects(dirs);
+  const { projects, refused, whole } = openTargets(targets);
   /** Each project's run, paths as shown; one that ran nothing (it does not compile, or has no test files) has only its problem(s). */
   const runs: TestRun[] = [];
   /** Of those, the runs of test files: what the pretty output reports after the results (the rest went to stderr as it came). */
@@ -88,7 +91,8 @@ async function runTests(dirs: readonly string[], opts: TestOptions): Promise<voi
       runs.push(nothingRan(result.diagnostics.filter((d) => d.severity === 'error').map((d) => asProblem(d, shown))));
       continue;
     }
-    const files = findTestFiles(root);
+    const picked = whole.has(root) ? undefined : targets.files.get(root);
+    const files = picked ? [...picked.keys()].sort() : findTestFiles(root);
     if (files.length === 0) {
       const message = `no *.test.yaml files in ${shownPath(root)} (see docs/testing.md)`;
       if (pretty) process.stderr.write(`herald test: ${message}\n`);
@@ -98,6 +102,7 @@ async function runTests(dirs: readonly string[], opts: TestOptions): Promise<voi
     const run = await runTestFiles(result.ir, files, {
       projectRoot: root,
       ...(opts.filter ? { filter: opts.filter } : {}),
+      ...(picked ? { lines: picked } : {}),
       onResult: (r) => {
         if (!pretty) return;
         const file = shown(r.file);
@@ -130,11 +135,11 @@ async function runTests(dirs: readonly string[], opts: TestOptions): Promise<voi
  * burst of changes (an editor saving several files) running them once. Runs never overlap: a
  * change during a run starts the next one when it ends. Until Ctrl-C.
  */
-async function watchTests(dirs: readonly string[], opts: TestOptions): Promise<void> {
+async function watchTests(targets: TestTargets, opts: TestOptions): Promise<void> {
   // The project folders only: each run reads the projects' files itself.
-  const roots = expandProjectDirs(dirs).filter(isProjectDir).map((d) => resolve(d));
+  const roots = [...new Set([...expandProjectDirs(targets.dirs).filter(isProjectDir).map((d) => resolve(d)), ...[...targets.files.keys()].map((r) => resolve(r))])];
   // No project at all is the usage error a single run gives.
-  if (roots.length === 0) openProjects(dirs);
+  if (roots.length === 0) openProjects(targets.dirs);
   let running: Promise<void> | undefined;
   /** The last file changed since the run in progress started, if any. */
   let again: string | undefined;
@@ -144,7 +149,7 @@ async function watchTests(dirs: readonly string[], opts: TestOptions): Promise<v
     if (changed !== undefined) process.stdout.write(`\nherald test: ${shownPath(changed)} changed; running the tests again\n\n`);
     process.exitCode = undefined;
     try {
-      await runTests(dirs, opts);
+      await runTests(targets, opts);
     } catch (error) {
       // A folder that stopped being a project, say: said, and the watch goes on.
       process.stderr.write(`herald test: ${(error as Error).message}\n`);
@@ -172,6 +177,18 @@ async function watchTests(dirs: readonly string[], opts: TestOptions): Promise<v
   await watcher.close();
   await running;
   process.exitCode = 0;
+}
+
+/**
+ * The projects named whole (a folder of projects gives each), then those of the test files named
+ * that are not among them: a project named whole runs all of its tests.
+ */
+function openTargets(targets: TestTargets): OpenedProjects & { readonly whole: ReadonlySet<string> } {
+  // Only test files named: no folder is meant (commander's default '.' is given only without arguments).
+  const named = targets.dirs.length > 0 ? openProjects(targets.dirs) : { projects: [], refused: [] };
+  const whole = new Set(named.projects.map((p) => p.root));
+  const byFile = [...targets.files.keys()].filter((root) => !whole.has(root)).map((root) => openProject(root));
+  return { projects: [...named.projects, ...byFile], refused: named.refused, whole };
 }
 
 /** Paths are made as shown once, in shownPaths: the formatters print them as they are. */
