@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  CodeLensRequest,
   CompletionRequest,
   DefinitionRequest,
   HoverRequest,
@@ -297,5 +298,33 @@ describe('the whole project', () => {
     const cleared = client.waitForDiagnostics(JOURNEY, (p) => p.diagnostics.length === 0);
     await client.close(CONFIG);
     await cleared;
+  });
+});
+
+describe('code lenses of a journey test file', () => {
+  const TESTS = 'tests/payment.test.yaml';
+
+  it('runs the file from its `tests:` key and each test from its `- name:` line, with the line the CLI reads as that test', async () => {
+    await client.open(TESTS);
+    const text = disk(TESTS).split('\n');
+    const nameLines = text.flatMap((t, i) => (/^  - name: /.test(t) ? [i] : []));
+    const lenses = await client.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri: client.uri(TESTS) } });
+    expect(lenses).not.toBeNull();
+    const [file, ...tests] = lenses!;
+    expect(file!.range.start.line).toBe(text.indexOf('tests:'));
+    expect(file!.command).toMatchObject({ title: `$(run-all) Run ${nameLines.length} tests`, command: 'herald.runTest', arguments: [client.uri(TESTS)] });
+    expect(tests.map((l) => l.range.start.line)).toEqual(nameLines);
+    // The argument is 1-based, the line of the test's `- name:`: `herald test tests/payment.test.yaml:<line>`.
+    expect(tests.map((l) => l.command!.arguments)).toEqual(nameLines.map((i) => [client.uri(TESTS), i + 1]));
+    expect(tests[0]!.command!.title).toMatch(/^\$\(play\) Run test/);
+  });
+
+  it('still has them while the file has mistakes (running it says them), and none for other files', async () => {
+    await client.change(TESTS, disk(TESTS).replace('    steps:', '    stepz:'));
+    const lenses = await client.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri: client.uri(TESTS) } });
+    expect(lenses!.length).toBeGreaterThan(1);
+    await client.close(TESTS);
+    await client.open(JOURNEY);
+    expect(await client.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri: client.uri(JOURNEY) } })).toEqual([]);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * The VS Code extension: starts the Herald language server over IPC for Herald's files
  * (`herald.yaml`, `*.journey.yaml`, `*.template.yaml`, `*.policy.yaml`, journey tests
- * `*.test.yaml`, and the HTML bodies templates include), and adds the journey graph and template preview commands.
+ * `*.test.yaml`, and the HTML bodies templates include), and adds the journey graph and template
+ * preview commands, and running journey tests from their code lenses.
  *
  * The files keep VS Code's `yaml` language (highlighting, other YAML extensions keep
  * working); the client claims them by file pattern instead of by a language id of its own.
@@ -10,6 +11,8 @@ import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node.js';
 import { GraphPanel } from './graph-panel.js';
 import { TemplatePreviewPanel } from './preview-template.js';
+import { forgetClosedTerminal, runTestsInTerminal } from './run-tests.js';
+import { RUN_TEST_COMMAND } from '../shared/protocol.js';
 
 let client: LanguageClient | undefined;
 
@@ -47,6 +50,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('herald.previewTemplate', (uri?: vscode.Uri) =>
       withDocument(uri, /\.(template\.ya?ml|html?)$/, 'a template', (doc) => TemplatePreviewPanel.show(client!, doc)),
     ),
+    vscode.commands.registerCommand(RUN_TEST_COMMAND, (uri: string, line?: number) => runTestsInTerminal(uri, line, DOCUMENT_SELECTOR)),
+    vscode.window.onDidCloseTerminal(forgetClosedTerminal),
     vscode.commands.registerCommand('herald.restartServer', async () => {
       await client?.restart();
     }),

@@ -41,6 +41,7 @@ import { ProjectHost, toPosix, type CheckedInfo, type HeraldProject } from './pr
 import { references } from './references.js';
 import { prepareRename, rename } from './rename.js';
 import { documentSymbols } from './symbols.js';
+import { testCodeLenses } from './test-lenses.js';
 import { templatePreview } from './template-preview.js';
 
 export const SERVER_NAME = 'herald-language-server';
@@ -244,6 +245,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         referencesProvider: true,
         renameProvider: { prepareProvider: true },
         documentSymbolProvider: true,
+        codeLensProvider: { resolveProvider: false },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
         documentFormattingProvider: true,
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
@@ -374,6 +376,13 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     guard('documentSymbol', () => {
       const doc = contextFor(p.textDocument.uri);
       return doc ? documentSymbols(doc) : [];
+    }, []),
+  );
+
+  connection.onCodeLens((p) =>
+    guard('codeLens', () => {
+      const doc = contextFor(p.textDocument.uri);
+      return doc ? testCodeLenses(doc) : [];
     }, []),
   );
 

@@ -68,3 +68,10 @@ export interface TemplatePreview {
   readonly sample: Record<string, unknown>;
   readonly fields: readonly RenderedField[];
 }
+
+/**
+ * The command a journey test file's code lenses run (the client registers it): arguments the
+ * test file's URI and, for one test, the 1-based line of its `- name:`; without a line, the
+ * file's tests. It runs `herald test <file>[:line]` in a terminal.
+ */
+export const RUN_TEST_COMMAND = 'herald.runTest';
