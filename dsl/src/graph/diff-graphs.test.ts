@@ -55,4 +55,37 @@ describe('diffGraphs', () => {
     expect(diffGraphs(base, next).changes).toEqual([{ kind: 'added', part: 'journey', id: 'k', fields: [] }]);
     expect(diffGraphs(next, base).changes).toEqual([{ kind: 'removed', part: 'journey', id: 'k', fields: [] }]);
   });
+
+  describe('steps without ids (positional: #1, #2, ...)', () => {
+    const unnamed = (steps: string) => compile({ 'j.journey.yaml': `journey: j\ntrigger: { event: user.signed_up }\nsteps:\n${steps}` });
+    const summary = (before: ReturnType<typeof compile>, after: ReturnType<typeof compile>) =>
+      diffGraphs(before, after).changes.map((c) => `${c.kind} ${c.part} ${c.journey ? `${c.journey}/` : ''}${c.id}${c.fields.map((f) => ` ${f.path}: ${JSON.stringify(f.before)} -> ${JSON.stringify(f.after)}`).join(',')}`);
+    const three = '  - send: t\n  - wait: 1d\n  - send: t\n  - exit: done\n';
+
+    it('an inserted step is one step added; the steps after it, renumbered, are unchanged', () => {
+      const base = unnamed(three);
+      const next = unnamed('  - send: t\n  - wait: 2h\n  - wait: 1d\n  - send: t\n  - exit: done\n');
+      expect(summary(base, next)).toEqual(['changed step j/#1 next: "#3" -> "#2"', 'added step j/#2']);
+    });
+
+    it('a step inserted first changes where the journey starts, said in the new numbering', () => {
+      expect(summary(unnamed(three), unnamed(`  - wait: 2h\n${three}`))).toEqual(['changed journey j entry: "#2" -> "#1"', 'added step j/#1']);
+    });
+
+    it('a removed step is one removed, and what pointed at it says so', () => {
+      const base = unnamed(three);
+      const next = unnamed('  - send: t\n  - send: t\n  - exit: done\n');
+      expect(summary(base, next)).toEqual(['changed step j/#1 next: "#2 (removed)" -> "#2"', 'removed step j/#2']);
+    });
+
+    it('a step changed in place is that step changed, by its fields', () => {
+      expect(summary(unnamed(three), unnamed('  - send: t\n  - wait: 3d\n  - send: t\n  - exit: done\n'))).toEqual(['changed step j/#2 ms: 86400000 -> 259200000']);
+    });
+
+    it('named steps still match by id wherever they move', () => {
+      const base = unnamed(`  - id: hello\n    send: t\n${three}`);
+      const next = unnamed(`  - wait: 2h\n  - id: hello\n    send: t\n${three}`);
+      expect(summary(base, next)).toEqual(['changed journey j entry: "hello" -> "#1"', 'added step j/#1']);
+    });
+  });
 });
