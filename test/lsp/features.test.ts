@@ -279,6 +279,26 @@ describe("a journey's variables: references and rename", () => {
     await client.change(URGENT, disk(URGENT));
   });
 
+  it("leaves a section item's field of the same name alone, and refuses when a section's value may hold the name", async () => {
+    const journey = client.text(JOURNEY).replace('      daysLate: "daysBetween(trigger.dueDate, now())"\n', '      daysLate: "daysBetween(trigger.dueDate, now())"\n      name: "customer.name"\n');
+    const sms = '    body: "Acme FINAL NOTICE: invoice {{trigger.invoiceId}} is {{daysLate}} days late."';
+    const final = client.text(FINAL).replace(sms, '    body: "{{#customer}}{{name}}{{/customer}}: {{name}}, invoice {{trigger.invoiceId}} is {{daysLate}} days late."');
+    expect(final).not.toBe(client.text(FINAL));
+    await client.change(JOURNEY, journey);
+    await client.change(FINAL, final);
+    const rename = () =>
+      client.connection.sendRequest(RenameRequest.type, { textDocument: { uri: client.uri(JOURNEY) }, position: client.position(JOURNEY, '      name: "customer', 6), newName: 'label' }) as Promise<WorkspaceEdit>;
+    const edit = await rename();
+    // `customer` has a `name` of its own: inside {{#customer}} the tag is the customer's, not the variable.
+    expect(applyEdits(final, edit.changes![client.uri(FINAL)]!)).toBe(final.replace(': {{name}},', ': {{label}},'));
+    expect(applyEdits(journey, edit.changes![client.uri(JOURNEY)]!)).toBe(journey.replace('      name: "customer', '      label: "customer'));
+    // A map's keys are not known: inside {{#subject.contacts}}, `name` may be one.
+    await client.change(FINAL, final.replace('{{#customer}}{{name}}{{/customer}}', '{{#subject.contacts}}{{name}}{{/subject.contacts}}'));
+    await expect(rename()).rejects.toMatchObject({ code: -32803, message: expect.stringMatching(/`\{\{name\}\}` in `final-notice` is inside a section over a value of unknown type/) });
+    await client.change(FINAL, disk(FINAL));
+    await client.change(JOURNEY, disk(JOURNEY));
+  });
+
   it('refuses a rename that would change a template another journey sends too, naming it', async () => {
     const other = 'journeys/reminder-copy.journey.yaml';
     await client.open(other, 'journey: reminder-copy\ntrigger: { event: invoice.paid }\nsteps:\n  - send: payment-thanks\n  - send: final-notice\n');

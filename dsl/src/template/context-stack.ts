@@ -66,7 +66,7 @@ export function splitPath(path: string): string[] {
 }
 
 /** Values Mustache looks a plain name up in (`hasProperty` wants an object). */
-function isObjectLike(type: Type): boolean {
+export function isObjectLike(type: Type): boolean {
   return type.kind === 'object' || type.kind === 'map' || type.kind === 'list' || type.kind === 'dyn';
 }
 

@@ -8,4 +8,5 @@ export { scanTemplate } from './scan-template.js';
 export { scanTags, type ScannedTag } from './scan-tags.js';
 export { checkTemplate, type TemplateCheckOptions } from './check-template.js';
 export { templateVariablesAt, type TemplateCompletion } from './complete-template.js';
+export { scopeNameUses, type ScopeNameUse } from './scope-name-uses.js';
 export { renderTemplate, type TemplateRenderOptions } from './render.js';

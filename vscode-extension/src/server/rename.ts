@@ -66,6 +66,10 @@ function renameVariable(doc: DocContext, v: JourneyVariable, newName: string): W
     throw fail(`\`${v.name}\` is used in ${list}, which other journeys use too; rename it there by hand, or give those journeys a template or policy of their own`);
   }
   if (found.inexact) throw fail(`\`${v.name}\` is used in a quoted value with escapes; rename that use by hand`);
+  if (found.uncertain.length > 0) {
+    const list = found.uncertain.map((t) => `\`${t}\``).join(', ');
+    throw fail(`\`{{${v.name}}}\` in ${list} is inside a section over a value of unknown type, which may have a \`${v.name}\` of its own; rename those uses by hand`);
+  }
   return editsOf(doc, found.spans, newName);
 }
 

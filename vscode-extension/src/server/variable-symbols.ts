@@ -10,7 +10,7 @@
  * such variable). `trigger`, `subject`, `journey`,
  * `event` and `now` are no variables.
  */
-import { expr, RESERVED_NAMES, spanInText, template as templateLib, type JourneyFile, type ProjectFile, type SourceText, type Span, type TemplateFile } from '@herald/dsl';
+import { expr, RESERVED_NAMES, spanInText, template as templateLib, type JourneyFile, type ProjectFile, type SourceText, type Span, type TemplateFile, type Type } from '@herald/dsl';
 import { placedTexts } from './ast-texts.js';
 import type { FileSpan } from './definition.js';
 import type { DocContext } from './doc-context.js';
@@ -29,6 +29,11 @@ export interface VariableOccurrences {
   readonly shared: readonly string[];
   /** A use whose characters cannot be placed exactly (an escaped quoted scalar): listed at its text, not renameable. */
   readonly inexact: boolean;
+  /**
+   * Templates with a `{{tag}}` of the name inside a section over a value of unknown type, which
+   * may be the value's own field rather than the variable: listed, not renameable (their ids).
+   */
+  readonly uncertain: readonly string[];
 }
 
 /** The definitions of the journey's variables, by name. */
@@ -93,19 +98,35 @@ export function variableOccurrences(doc: DocContext, v: JourneyVariable): Variab
   }
   const sentBy = journeysUsing(doc, templatesOf);
   const sent = templatesOf(v.journey);
+  const uncertain: string[] = [];
   for (const t of doc.project.asts('template')) {
     if (!sent.has(t.id.value)) continue;
+    // The types the journey sends the template with tell a section's item's fields from the journey's names.
+    const scope = doc.project.scopesOf(t.file).find((s) => s.journey.id.value === v.journey.id.value)?.scope;
     let used = false;
     for (const st of templateTexts(t)) {
-      for (const tag of templateLib.scanTags(st.text).tags) {
-        if (!NAMING_SIGILS.has(tag.sigil) || rootOf(tag.value) !== v.name) continue;
-        use(st, tag.valueStart, tag.valueStart + v.name.length);
+      for (const found of usesIn(st.text, scope, v.name)) {
+        use(st, found.start, found.end);
         used = true;
+        if (!found.certain && !uncertain.includes(t.id.value)) uncertain.push(t.id.value);
       }
     }
     if (used && (sentBy.get(t.id.value)?.size ?? 0) > 1) shared.push(t.id.value);
   }
-  return { spans, shared, inexact };
+  return { spans, shared, inexact, uncertain };
+}
+
+/**
+ * The template's uses of the name: with the scope, those Mustache looks up in the scope (not an
+ * item's field of the same name inside a section); without one (no journey was checked sending
+ * it yet), every tag whose first name it is.
+ */
+function usesIn(text: string, scope: Readonly<Record<string, Type>> | undefined, name: string): { start: number; end: number; certain: boolean }[] {
+  if (scope !== undefined) return templateLib.scopeNameUses(text, scope, name);
+  return templateLib
+    .scanTags(text)
+    .tags.filter((tag) => NAMING_SIGILS.has(tag.sigil) && rootOf(tag.value) === name)
+    .map((tag) => ({ start: tag.valueStart, end: tag.valueStart + name.length, certain: true }));
 }
 
 /** A template's texts, inline and included, partials too. */
