@@ -8,7 +8,7 @@
  */
 export interface BoundedRuns {
   run<T>(task: () => Promise<T>): Promise<T>;
-  /** Tasks running, and waiting for a place. */
+  /** Tasks running, and waiting for a place (`herald_ingest_events` in /metrics). */
   readonly running: number;
   readonly waiting: number;
 }

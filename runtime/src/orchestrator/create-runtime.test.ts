@@ -113,6 +113,27 @@ describe('orchestrator', () => {
     ]) expect(metrics).toContain(series);
   });
 
+  it('shows events being routed and waiting at ingest (herald_ingest_events), back to 0 once answered', async () => {
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    // Ingest's commits wait at the gate: the first event holds the one place, the others wait for it.
+    const { runtime } = await setup({
+      runtime: { ingestConcurrency: 1 },
+      wrap: (d) => ({ ...d, commit: async (unit: UnitOfWork) => (unit.events ? gate.then(() => d.commit(unit)) : d.commit(unit)) }),
+    });
+    await runtime.putSubject({ id: 's-1', contacts: { email: 'ann@example.com' } });
+    const posted = ['o-50', 'o-51', 'o-52'].map((o) => runtime.ingest(shipped(o)));
+    await new Promise((r) => setTimeout(r, 20));
+    const during = await runtime.metrics();
+    expect(during).toMatch(/^herald_ingest_events\{state="routing"\} 1$/m);
+    expect(during).toMatch(/^herald_ingest_events\{state="waiting"\} 2$/m);
+    open();
+    await Promise.all(posted);
+    const after = await runtime.metrics();
+    expect(after).toMatch(/^herald_ingest_events\{state="routing"\} 0$/m);
+    expect(after).toMatch(/^herald_ingest_events\{state="waiting"\} 0$/m);
+  });
+
   it('tells onInstance every instance a committed unit wrote, its end included', async () => {
     const told: string[] = [];
     const { runtime } = await setup({ runtime: { onInstance: (i) => told.push(`${i.id} ${i.status} ${i.at ?? '-'}`) } });

@@ -127,7 +127,9 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const log = options.log ?? silentLogger;
   const now = nowFunction(options.clock);
   const validate = createEventValidator(graph);
-  const metrics: RuntimeMetrics = createRuntimeMetrics(() => driver.queueDepth(), options.processMetrics ?? false);
+  // One bound for the runtime's life, so /metrics reads the same one across a stop and start.
+  const ingestSlots = createBoundedRuns(options.ingestConcurrency ?? 64);
+  const metrics: RuntimeMetrics = createRuntimeMetrics(() => driver.queueDepth(), options.processMetrics ?? false, () => ingestSlots);
   // A message that failed in the end (every channel tried) is an operator's business, not only
   // the archive's: one warn line, and a count for a burst (a provider down, a bad list).
   const failures = createLogDigest({ log, what: 'the message failed (GET /archive/<id> has its history)', noun: ['message', 'messages'] });
@@ -214,7 +216,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       const context: HandlerContext = {
         driver,
         ingestOrder: createOrderedRuns(),
-        ingestSlots: createBoundedRuns(options.ingestConcurrency ?? 64),
+        ingestSlots,
         pool,
         graphs,
         now,

@@ -69,7 +69,17 @@ export function rejectedTypeLabel(graph: GraphIR, type: unknown): string {
   return typeof type === 'string' && Object.hasOwn(graph.events, type) ? type : '(unknown)';
 }
 
-export function createRuntimeMetrics(queueDepth: () => Promise<{ queued: number; reserved: number }>, withDefaults = false): RuntimeMetrics {
+/** Events being routed at ingest, and waiting for a place to be (bounded-runs.ts). */
+export interface IngestLoad {
+  readonly running: number;
+  readonly waiting: number;
+}
+
+export function createRuntimeMetrics(
+  queueDepth: () => Promise<{ queued: number; reserved: number }>,
+  withDefaults = false,
+  ingestLoad: () => IngestLoad = () => ({ running: 0, waiting: 0 }),
+): RuntimeMetrics {
   const registry = new Registry();
   // Under their standard names (process_cpu_seconds_total, nodejs_eventloop_lag_seconds, ...),
   // so ready-made Node.js dashboards read them as they are.
@@ -131,6 +141,17 @@ export function createRuntimeMetrics(queueDepth: () => Promise<{ queued: number;
       const depth = await queueDepth();
       this.set({ state: 'queued' }, depth.queued);
       this.set({ state: 'reserved' }, depth.reserved);
+    },
+  });
+  new Gauge({
+    name: 'herald_ingest_events',
+    help: 'Events posted and not yet answered: being routed (at most ingestConcurrency), and waiting for a place; a growing waiting count is ingest falling behind its callers.',
+    labelNames: ['state'] as const,
+    registers,
+    collect() {
+      const load = ingestLoad();
+      this.set({ state: 'routing' }, load.running);
+      this.set({ state: 'waiting' }, load.waiting);
     },
   });
   return {
