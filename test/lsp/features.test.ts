@@ -348,3 +348,55 @@ describe('code lenses of a journey test file', () => {
     expect(await client.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri: client.uri(JOURNEY) } })).toEqual([]);
   });
 });
+
+describe('renaming a template or policy with a client that renames files', () => {
+  let own: string;
+  let renaming: LspClient;
+  beforeAll(async () => {
+    own = copyProject();
+    renaming = await LspClient.start(own, { fullCheckDelayMs: 50 }, undefined, { workspaceEdit: { documentChanges: true, resourceOperations: ['create', 'rename', 'delete'] } });
+  });
+  afterAll(async () => {
+    await renaming?.stop();
+    if (own) removeProject(own);
+  });
+
+  it("renames the file named after the id, after its edits, and leaves a file named otherwise, or whose new name is taken", async () => {
+    const thanks = 'templates/payment-thanks.template.yaml';
+    await renaming.open(thanks);
+    const at = { textDocument: { uri: renaming.uri(thanks) }, position: renaming.position(thanks, 'template: payment-thanks', 'template: p'.length) };
+    const edit = (await renaming.connection.sendRequest(RenameRequest.type, { ...at, newName: 'thanks-note' })) as WorkspaceEdit;
+    expect(edit.changes).toBeUndefined();
+    const ops = edit.documentChanges!;
+    // The edits first (to the file by its old name), the rename last.
+    expect(ops.at(-1)).toEqual({ kind: 'rename', oldUri: renaming.uri(thanks), newUri: renaming.uri('templates/thanks-note.template.yaml'), options: { overwrite: false } });
+    const edited = ops.slice(0, -1) as { textDocument: { uri: string; version: null }; edits: Parameters<typeof applyEdits>[1] }[];
+    expect(edited.map((e) => e.textDocument.uri)).toContain(renaming.uri(thanks));
+    expect(edited.map((e) => e.textDocument.uri)).toContain(renaming.uri(JOURNEY));
+    const inFile = edited.find((e) => e.textDocument.uri === renaming.uri(thanks))!;
+    expect(inFile.textDocument.version).toBeNull();
+    expect(applyEdits(renaming.text(thanks), inFile.edits)).toBe(renaming.text(thanks).replace('template: payment-thanks', 'template: thanks-note'));
+
+    // A policy whose file is named otherwise keeps its file: plain text edits.
+    const policy = 'policies/dunning.policy.yaml';
+    await renaming.open(policy);
+    const other = 'policies/renamed-on-disk.policy.yaml';
+    await renaming.open(other, renaming.text(policy).replace('policy: dunning', 'policy: dunning-copy'));
+    const copyEdit = (await renaming.connection.sendRequest(RenameRequest.type, {
+      textDocument: { uri: renaming.uri(other) },
+      position: renaming.position(other, 'policy: dunning-copy', 'policy: d'.length),
+      newName: 'dunning-two',
+    })) as WorkspaceEdit;
+    expect(copyEdit.documentChanges).toBeUndefined();
+    expect(Object.keys(copyEdit.changes!)).toEqual([renaming.uri(other)]);
+
+    // The new file name taken: no rename of the file.
+    const taken = (await renaming.connection.sendRequest(RenameRequest.type, {
+      textDocument: { uri: renaming.uri(policy) },
+      position: renaming.position(policy, 'policy: dunning\n', 'policy: d'.length),
+      newName: 'renamed-on-disk',
+    })) as WorkspaceEdit;
+    expect(taken.documentChanges).toBeUndefined();
+    expect(Object.keys(taken.changes!)).toContain(renaming.uri(policy));
+  });
+});

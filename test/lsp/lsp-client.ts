@@ -75,7 +75,8 @@ export class LspClient {
     this.connection.listen();
   }
 
-  static async start(root: string, initializationOptions: Record<string, unknown> = {}, server = SERVER): Promise<LspClient> {
+  /** `workspace`: more of the client's workspace capabilities (`workspaceEdit`, say). */
+  static async start(root: string, initializationOptions: Record<string, unknown> = {}, server = SERVER, workspace: Record<string, unknown> = {}): Promise<LspClient> {
     const proc = spawn(process.execPath, [server, '--stdio'], { stdio: 'pipe' });
     const client = new LspClient(proc, root);
     client.initializeResult = await client.connection.sendRequest(InitializeRequest.type, {
@@ -90,7 +91,7 @@ export class LspClient {
           publishDiagnostics: { relatedInformation: true, versionSupport: true },
           documentSymbol: { hierarchicalDocumentSymbolSupport: true },
         },
-        workspace: { workspaceFolders: true, didChangeWatchedFiles: { dynamicRegistration: true } },
+        workspace: { workspaceFolders: true, didChangeWatchedFiles: { dynamicRegistration: true }, ...workspace },
         general: { positionEncodings: ['utf-16'] },
       },
       initializationOptions: { pluginRoots: [REPO], ...initializationOptions },

@@ -1,12 +1,14 @@
 /**
  * Rename a step, template or policy id: the definition and every reference, in every file
- * of the project (steps: in their journey) and in its journey test files. The new name must be
- * a valid id and free. Rename a journey's variable: its definitions and every use in the
+ * of the project (steps: in their journey) and in its journey test files, and a template's or
+ * policy's file when it is named after the id. The new name must be a valid id and free. Rename a journey's variable: its definitions and every use in the
  * journey's expressions and the templates it sends (variable-symbols.ts), unless a template
  * with a use is sent by another journey too.
  */
 import { RESERVED_NAMES } from '@herald/dsl';
-import { LSPErrorCodes, ResponseError, type Range, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { LSPErrorCodes, RenameFile, ResponseError, TextDocumentEdit, type Range, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
 import type { FileSpan } from './definition.js';
 import type { DocContext } from './doc-context.js';
 import { innerSpan, projectFileText, uriOf } from './doc-context.js';
@@ -35,7 +37,8 @@ export function prepareRename(doc: DocContext, offset: number): { range: Range; 
   return { range: doc.lines.range(inner.start, inner.end), placeholder: occ.name };
 }
 
-export function rename(doc: DocContext, offset: number, newName: string): WorkspaceEdit {
+/** `renameFiles`: the client applies file renames (`resourceOperations: ['rename']`), so a template's or policy's file can follow its id. */
+export function rename(doc: DocContext, offset: number, newName: string, renameFiles = false): WorkspaceEdit {
   const found = symbolOccurrences(doc, offset);
   if (!found) {
     const v = variableAt(doc, offset);
@@ -48,7 +51,30 @@ export function rename(doc: DocContext, offset: number, newName: string): Worksp
   }
   if (newName === symbol.name) return { changes: {} };
   if (taken(doc, symbol, newName)) throw new ResponseError(LSPErrorCodes.RequestFailed, `a ${symbol.kind} \`${newName}\` already exists`);
-  return editsOf(doc, all, newName);
+  const edit = editsOf(doc, all, newName);
+  return renameFiles ? withFileRenamed(doc, symbol, newName, edit) : edit;
+}
+
+/**
+ * A template's or policy's file named after its id (`payment-reminder.template.yaml`) is renamed
+ * with it, after its text is edited: the file keeps naming what it holds. A file named otherwise
+ * keeps its name (ids and file names are independent to the compiler), and so does one whose new
+ * name is taken.
+ */
+function withFileRenamed(doc: DocContext, symbol: SymbolOccurrence, newName: string, edit: WorkspaceEdit): WorkspaceEdit {
+  if (symbol.kind !== 'template' && symbol.kind !== 'policy') return edit;
+  const file = doc.project.asts(symbol.kind).find((x) => x.id.value === symbol.name)?.file;
+  const named = file === undefined ? null : /^(.*\/)?([^/]+)(\.(?:template|policy)\.ya?ml)$/i.exec(file);
+  if (!named || named[2] !== symbol.name) return edit;
+  const target = `${named[1] ?? ''}${newName}${named[3]}`;
+  if (doc.project.texts.has(target) || existsSync(join(doc.project.root, target))) return edit;
+  const root = doc.project.root;
+  return {
+    documentChanges: [
+      ...Object.entries(edit.changes ?? {}).map(([uri, edits]) => TextDocumentEdit.create({ uri, version: null }, edits)),
+      RenameFile.create(uriOf(root, file!), uriOf(root, target), { overwrite: false }),
+    ],
+  };
 }
 
 /** A variable name as expressions and templates read one. */

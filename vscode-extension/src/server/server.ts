@@ -202,10 +202,14 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   };
 
   let watchFiles = false;
+  /** The client applies file renames in a workspace edit. */
+  let renameFiles = false;
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     const init = (params.initializationOptions ?? {}) as ServerOptions;
     watchFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+    const edits = params.capabilities.workspace?.workspaceEdit;
+    renameFiles = edits?.documentChanges === true && (edits.resourceOperations ?? []).includes('rename');
     const useWorker = (init.worker ?? options.worker ?? true) && !process.env['HERALD_LSP_NO_WORKER'];
     host = new ProjectHost(
       {
@@ -368,7 +372,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   connection.onRenameRequest((p) =>
     guard('rename', () => {
       const doc = contextFor(p.textDocument.uri);
-      return doc ? rename(doc, doc.lines.offsetAt(p.position), p.newName) : null;
+      return doc ? rename(doc, doc.lines.offsetAt(p.position), p.newName, renameFiles) : null;
     }, null),
   );
 
