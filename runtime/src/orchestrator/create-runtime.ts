@@ -19,6 +19,7 @@ import type { IncomingEvent, Instance } from '../engine/types.js';
 import { silentLogger } from '../plugins-host/plugin-logger.js';
 import { readSendJournals, removeSendJournals } from '../pool/send-journal.js';
 import { createWorkerPool, type WorkerPool, type WorkerPoolOptions } from '../pool/worker-pool.js';
+import { createInProcessPool } from '../pool/in-process-pool.js';
 import type { EventInput, HeraldRuntime, IngestResult } from '../runtime-api.js';
 import { loadGraphCache, type GraphCache } from './graph-cache.js';
 import { handleAttemptJob } from './handle-attempt-job.js';
@@ -43,7 +44,14 @@ import { createUnsettledWarning } from './unsettled-warning.js';
 import { isVirtualClock, nowFunction, type RuntimeClock } from './virtual-clock.js';
 
 /** Worker-pool settings; the project root and graph come from the runtime's options. */
-export type PoolSettings = Omit<WorkerPoolOptions, 'projectRoot' | 'graph'>;
+export type PoolSettings = Omit<WorkerPoolOptions, 'projectRoot' | 'graph'> & {
+  /**
+   * Run the pool's tasks on the runtime's own thread (pool/in-process-pool.ts): no worker thread
+   * to start, and no isolation from a plugin that blocks or crashes. Journey tests use it; a
+   * server should not.
+   */
+  readonly inProcess?: boolean;
+};
 
 export interface RuntimeOptions {
   readonly driver: Driver;
@@ -183,10 +191,11 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         throw error;
       }
       try {
-        pool = await createWorkerPool({
+        const { inProcess, ...settings } = options.pool ?? {};
+        pool = await (inProcess ? createInProcessPool : createWorkerPool)({
           ...(options.sendJournalDir ? { sendJournalDir: options.sendJournalDir } : {}),
           logLevel: 'warn',
-          ...options.pool,
+          ...settings,
           ...(options.publicBaseUrl ? { publicBaseUrl: options.publicBaseUrl } : {}),
           ...(options.unsubscribeSecret ? { unsubscribeSecret: options.unsubscribeSecret } : {}),
           projectRoot: options.projectRoot,

@@ -146,6 +146,30 @@ export function workerEntry(): string {
   return builtSibling(import.meta.url, 'worker.js');
 }
 
+/** What a task runner is started with (worker.ts, in-process-pool.ts); `flags` tell it the pool closes or holds its sends. */
+export function workerConfig(options: WorkerPoolOptions, flags: Int32Array): WorkerConfig {
+  return {
+    projectRoot: options.projectRoot,
+    graph: workerGraph(options.graph),
+    sendTimeoutMs: options.sendTimeoutMs ?? 30_000,
+    queryTimeoutMs: options.queryTimeoutMs ?? 10_000,
+    logLevel: options.logLevel ?? 'warn',
+    ...(options.logFormat ? { logFormat: options.logFormat } : {}),
+    ...(options.messageIdDomain ? { messageIdDomain: options.messageIdDomain } : {}),
+    ...(options.publicBaseUrl ? { publicBaseUrl: options.publicBaseUrl } : {}),
+    ...(options.unsubscribeSecret ? { unsubscribeSecret: options.unsubscribeSecret } : {}),
+    ...(options.env ? { env: { ...options.env } } : {}),
+    ...(options.sendJournalDir ? { sendJournalDir: options.sendJournalDir } : {}),
+    closeTimeoutMs: Math.max(0, options.closeTimeoutMs ?? 5_000),
+    flags,
+  };
+}
+
+/** The templates for another graph version than the pool's, which its task runners do not hold. */
+export function templateForVersion(poolVersion: string, version: string, template: string, graphOf: (version: string) => GraphIR | undefined): TemplateIR | undefined {
+  return version === poolVersion ? undefined : graphOf(version)?.templates[template];
+}
+
 function workerGraph(graph: GraphIR): WorkerGraph {
   return {
     version: graph.version,
@@ -207,25 +231,9 @@ export async function createWorkerPool(options: WorkerPoolOptions): Promise<Work
   const startupTimeoutMs = options.startupTimeoutMs ?? 60_000;
   const closeTimeoutMs = Math.max(0, options.closeTimeoutMs ?? 5_000);
   const closeChannel = `herald-pool-close:${randomUUID()}`;
-  const logLevel = options.logLevel ?? 'warn';
-  const log = loggerFor(logLevel, options.logFormat);
+  const log = loggerFor(options.logLevel ?? 'warn', options.logFormat);
   const flags = new Int32Array(new SharedArrayBuffer(8));
-  const config: WorkerConfig = {
-    projectRoot: options.projectRoot,
-    graph: workerGraph(options.graph),
-    sendTimeoutMs,
-    queryTimeoutMs,
-    logLevel,
-    ...(options.logFormat ? { logFormat: options.logFormat } : {}),
-    ...(options.messageIdDomain ? { messageIdDomain: options.messageIdDomain } : {}),
-    ...(options.publicBaseUrl ? { publicBaseUrl: options.publicBaseUrl } : {}),
-    ...(options.unsubscribeSecret ? { unsubscribeSecret: options.unsubscribeSecret } : {}),
-    ...(options.env ? { env: { ...options.env } } : {}),
-    ...(options.sendJournalDir ? { sendJournalDir: options.sendJournalDir } : {}),
-    closeTimeoutMs,
-    closeChannel,
-    flags,
-  };
+  const config: WorkerConfig = { ...workerConfig(options, flags), closeChannel };
 
   let batches = 0;
   let tasksRun = 0;
@@ -621,10 +629,7 @@ export async function createWorkerPool(options: WorkerPoolOptions): Promise<Work
     run,
     runBatch: <T extends PoolTask>(tasks: readonly T[]) =>
       sendLimit > 0 && tasks.some((t) => t.kind === 'send') ? Promise.all(tasks.map((t) => run(t))) : runBatch(tasks),
-    templateFor(version, template, graphOf) {
-      if (version === options.graph.version) return undefined;
-      return graphOf(version)?.templates[template];
-    },
+    templateFor: (version, template, graphOf) => templateForVersion(options.graph.version, version, template, graphOf),
     stats() {
       return { threads, batches, tasks: tasksRun, inFlight: tasksInFlight, crashes, timeouts, queued: piscina.queueSize, utilization: piscina.utilization };
     },
