@@ -382,20 +382,14 @@ describe('renaming a template or policy with a client that renames files', () =>
     await renaming.open(policy);
     const other = 'policies/renamed-on-disk.policy.yaml';
     await renaming.open(other, renaming.text(policy).replace('policy: dunning', 'policy: dunning-copy'));
-    const copyEdit = (await renaming.connection.sendRequest(RenameRequest.type, {
-      textDocument: { uri: renaming.uri(other) },
-      position: renaming.position(other, 'policy: dunning-copy', 'policy: d'.length),
-      newName: 'dunning-two',
-    })) as WorkspaceEdit;
+    const renameAt = async (rel: string, needle: string, newName: string) =>
+      (await renaming.connection.sendRequest(RenameRequest.type, { textDocument: { uri: renaming.uri(rel) }, position: renaming.position(rel, needle, 'policy: d'.length), newName })) as WorkspaceEdit;
+    const copyEdit = await renameAt(other, 'policy: dunning-copy', 'dunning-two');
     expect(copyEdit.documentChanges).toBeUndefined();
     expect(Object.keys(copyEdit.changes!)).toEqual([renaming.uri(other)]);
 
     // The new file name taken: no rename of the file.
-    const taken = (await renaming.connection.sendRequest(RenameRequest.type, {
-      textDocument: { uri: renaming.uri(policy) },
-      position: renaming.position(policy, 'policy: dunning\n', 'policy: d'.length),
-      newName: 'renamed-on-disk',
-    })) as WorkspaceEdit;
+    const taken = await renameAt(policy, 'policy: dunning\n', 'renamed-on-disk');
     expect(taken.documentChanges).toBeUndefined();
     expect(Object.keys(taken.changes!)).toContain(renaming.uri(policy));
   });

@@ -6,7 +6,7 @@ import { PluginStartupError } from '../plugins-host/plugin-host.js';
 import { SHUTDOWN_CODE } from '../plugins-host/call-plugin.js';
 import { createInProcessPool } from './in-process-pool.js';
 import { SENDS_HELD_CODE, type SendTask } from './pool-tasks.js';
-import { channelPlugin, ECHO_SEND, journey, makeGraph, makeProject, subject, vars } from './pool-test-fixtures.js';
+import { channelPlugin, ECHO_SEND, journey, makeGraph, makeProject, sendTask, subject, vars } from './pool-test-fixtures.js';
 
 // The plugin notes the thread it runs on in its receipt.
 const root = makeProject({
@@ -22,23 +22,7 @@ const graph = makeGraph({
   plain: { use: './plugins/plain', message: 'email' },
 });
 
-function send(channel: string, key = `key-${channel}`): SendTask {
-  return {
-    kind: 'send',
-    channel,
-    template: 'reminder',
-    version: graph.version,
-    subject: subject(),
-    vars,
-    journey,
-    now: Date.UTC(2030, 0, 1),
-    deliveryId: 'd-1',
-    step: 'remind',
-    category: 'billing',
-    idempotencyKey: key,
-    attempt: 1,
-  };
-}
+const send = (channel: string, key = `key-${channel}`): SendTask => sendTask(graph, channel, { idempotencyKey: key });
 
 describe('in-process pool (journey tests: no worker thread to start)', () => {
   it('renders and sends with the task runner the workers use, on this thread', async () => {

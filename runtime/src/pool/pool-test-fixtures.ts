@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { GraphIR, TemplateIR } from '@herald/dsl';
 import type { SubjectProfile } from '../engine/types.js';
+import type { SendTask } from './pool-tasks.js';
 
 export function channelPlugin(send: string, messageKind = 'email'): string {
   return `export default Object.freeze({
@@ -99,3 +100,23 @@ export function subject(over: Partial<SubjectProfile> = {}): SubjectProfile {
 
 export const vars = { trigger: { invoiceId: 'INV-<1>' }, customer: { name: 'Ada <Lovelace>' } };
 export const journey = { id: 'dunning', instanceId: 'i-1', version: 'sha256:test', startedAt: '2030-01-01T00:00:00.000Z' };
+
+/** A send of the `reminder` template on the channel, in the graph's version, to `subject()`. */
+export function sendTask(graph: GraphIR, channel: string, over: Partial<SendTask> = {}): SendTask {
+  return {
+    kind: 'send',
+    channel,
+    template: 'reminder',
+    version: graph.version,
+    subject: subject(),
+    vars,
+    journey,
+    now: Date.UTC(2030, 0, 1),
+    deliveryId: 'd-1',
+    step: 'remind',
+    category: 'billing',
+    idempotencyKey: `key-${channel}`,
+    attempt: 1,
+    ...over,
+  };
+}

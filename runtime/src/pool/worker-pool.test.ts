@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PluginStartupError } from '../plugins-host/plugin-host.js';
 import { verifyUnsubscribeToken } from '../subjects/unsubscribe-token.js';
 import type { SendTask } from './pool-tasks.js';
-import { channelPlugin, CRM_SOURCES, ECHO_SEND, journey, makeGraph, makeProject, subject, vars } from './pool-test-fixtures.js';
+import { channelPlugin, CRM_SOURCES, ECHO_SEND, journey, makeGraph, makeProject, sendTask, subject, vars } from './pool-test-fixtures.js';
 import { createWorkerPool, type WorkerPool } from './worker-pool.js';
 
 // These tests run the built worker (dist/pool/worker.js): `npx tsc -b runtime` first.
@@ -51,24 +51,7 @@ const graph = makeGraph(
   },
 );
 
-function send(channel: string, over: Partial<SendTask> = {}): SendTask {
-  return {
-    kind: 'send',
-    channel,
-    template: 'reminder',
-    version: graph.version,
-    subject: subject(),
-    vars,
-    journey,
-    now: Date.UTC(2030, 0, 1),
-    deliveryId: 'd-1',
-    step: 'remind',
-    category: 'billing',
-    idempotencyKey: `key-${channel}`,
-    attempt: 1,
-    ...over,
-  };
-}
+const send = (channel: string, over: Partial<SendTask> = {}): SendTask => sendTask(graph, channel, over);
 
 let pool: WorkerPool;
 beforeAll(async () => {
