@@ -7,6 +7,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CodeLensRequest,
+  DocumentHighlightRequest,
+  DocumentHighlightKind,
+  SymbolKind,
+  WorkspaceSymbolRequest,
+  type SymbolInformation,
   CompletionRequest,
   DefinitionRequest,
   HoverRequest,
@@ -392,5 +397,35 @@ describe('renaming a template or policy with a client that renames files', () =>
     const taken = await renameAt(policy, 'policy: dunning\n', 'renamed-on-disk');
     expect(taken.documentChanges).toBeUndefined();
     expect(Object.keys(taken.changes!)).toContain(renaming.uri(policy));
+  });
+});
+
+describe('workspace symbols and highlights', () => {
+  it('finds the definitions of the workspace by a fuzzy query, each with its kind, place and container', async () => {
+    const found = (await client.connection.sendRequest(WorkspaceSymbolRequest.type, { query: 'remind' })) as SymbolInformation[];
+    const shown = found.map((s) => `${s.name} ${s.kind} ${s.containerName}`);
+    expect(shown).toContain(`payment-reminder ${SymbolKind.File} template`);
+    expect(shown).toContain(`first-reminder ${SymbolKind.Method} journey invoice-overdue`);
+    expect(found.every((s) => /r.*e.*m.*i.*n.*d/i.test(s.name))).toBe(true);
+    const step = found.find((s) => s.name === 'first-reminder')!;
+    expect(step.location.uri).toBe(client.uri(JOURNEY));
+    expect(step.location.range.start).toEqual(client.position(JOURNEY, 'id: first-reminder', 'id: '.length));
+
+    const all = (await client.connection.sendRequest(WorkspaceSymbolRequest.type, { query: '' })) as SymbolInformation[];
+    const kinds = new Set(all.map((s) => s.kind));
+    for (const k of [SymbolKind.Class, SymbolKind.Method, SymbolKind.File, SymbolKind.Object, SymbolKind.Event, SymbolKind.Interface, SymbolKind.Package, SymbolKind.Function]) expect(kinds, `kind ${k}`).toContain(k);
+    expect(all.filter((s) => s.name === 'invoice.overdue' && s.kind === SymbolKind.Event)).toHaveLength(1);
+  });
+
+  it('highlights a name in its file: the definition as a write, the uses as reads, a journey variable too', async () => {
+    await client.open(JOURNEY);
+    const at = (needle: string, delta: number) => ({ textDocument: { uri: client.uri(JOURNEY) }, position: client.position(JOURNEY, needle, delta) });
+    const step = await client.connection.sendRequest(DocumentHighlightRequest.type, at('onTimeout: second-notice', 'onTimeout: s'.length));
+    expect(step!.map((h) => [h.range.start.line, h.kind]).sort((a, b) => a[0]! - b[0]!)).toEqual([
+      [client.position(JOURNEY, 'onTimeout: second-notice').line, DocumentHighlightKind.Read],
+      [client.position(JOURNEY, 'id: second-notice').line, DocumentHighlightKind.Write],
+    ].sort((a, b) => a[0]! - b[0]!));
+    const variable = await client.connection.sendRequest(DocumentHighlightRequest.type, at('when: customer.segment', 'when: c'.length));
+    expect(variable!.map((h) => h.kind).sort()).toEqual([DocumentHighlightKind.Read, DocumentHighlightKind.Write].sort());
   });
 });

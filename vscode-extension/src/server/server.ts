@@ -42,6 +42,7 @@ import { references } from './references.js';
 import { prepareRename, rename } from './rename.js';
 import { documentSymbols } from './symbols.js';
 import { testCodeLenses } from './test-lenses.js';
+import { documentHighlights, workspaceSymbols } from './workspace-symbols.js';
 import { templatePreview } from './template-preview.js';
 
 export const SERVER_NAME = 'herald-language-server';
@@ -250,6 +251,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         renameProvider: { prepareProvider: true },
         documentSymbolProvider: true,
         codeLensProvider: { resolveProvider: false },
+        workspaceSymbolProvider: true,
+        documentHighlightProvider: true,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
         documentFormattingProvider: true,
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
@@ -380,6 +383,15 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     guard('documentSymbol', () => {
       const doc = contextFor(p.textDocument.uri);
       return doc ? documentSymbols(doc) : [];
+    }, []),
+  );
+
+  connection.onWorkspaceSymbol((p) => guard('workspaceSymbol', () => (host ? workspaceSymbols(host.projects.values(), p.query) : []), []));
+
+  connection.onDocumentHighlight((p) =>
+    guard('documentHighlight', () => {
+      const doc = contextFor(p.textDocument.uri);
+      return doc ? documentHighlights(doc, doc.lines.offsetAt(p.position)) : [];
     }, []),
   );
 
