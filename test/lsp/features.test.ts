@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  SignatureHelpRequest,
   CodeLensRequest,
   DocumentHighlightRequest,
   DocumentHighlightKind,
@@ -427,5 +428,24 @@ describe('workspace symbols and highlights', () => {
     ].sort((a, b) => a[0]! - b[0]!));
     const variable = await client.connection.sendRequest(DocumentHighlightRequest.type, at('when: customer.segment', 'when: c'.length));
     expect(variable!.map((h) => h.kind).sort()).toEqual([DocumentHighlightKind.Read, DocumentHighlightKind.Write].sort());
+  });
+});
+
+describe('signature help in expressions', () => {
+  it("shows the function's signatures inside its call, with the argument being written", async () => {
+    await client.open(JOURNEY);
+    const at = (needle: string, delta: number) => ({ textDocument: { uri: client.uri(JOURNEY) }, position: client.position(JOURNEY, needle, delta) });
+    const second = await client.connection.sendRequest(SignatureHelpRequest.type, at('daysBetween(trigger.dueDate, now())', 'daysBetween(trigger.dueDate, '.length));
+    expect(second!.signatures.map((s) => s.label)).toEqual(['daysBetween(from: timestamp, to: timestamp) -> number', 'daysBetween(from: timestamp, to: timestamp, timeZone: string) -> number']);
+    expect([second!.activeSignature, second!.activeParameter]).toEqual([0, 1]);
+    const [from, to] = second!.signatures[0]!.parameters!.map((p) => p.label as [number, number]);
+    expect(second!.signatures[0]!.label.slice(...from!)).toBe('from: timestamp');
+    expect(second!.signatures[0]!.label.slice(...to!)).toBe('to: timestamp');
+    // Inside now(): that call's own, which takes nothing.
+    const inner = await client.connection.sendRequest(SignatureHelpRequest.type, at('now())"', 'now('.length));
+    expect(inner!.signatures.map((s) => s.label)).toEqual(['now() -> timestamp']);
+    // Outside any call, and in a key: nothing.
+    expect(await client.connection.sendRequest(SignatureHelpRequest.type, at('when: customer.segment', 'when: cus'.length))).toBeNull();
+    expect(await client.connection.sendRequest(SignatureHelpRequest.type, at('  - id: second-notice', 4))).toBeNull();
   });
 });

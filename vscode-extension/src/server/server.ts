@@ -43,6 +43,7 @@ import { prepareRename, rename } from './rename.js';
 import { documentSymbols } from './symbols.js';
 import { testCodeLenses } from './test-lenses.js';
 import { documentHighlights, workspaceSymbols } from './workspace-symbols.js';
+import { signatureHelp } from './signature-help.js';
 import { templatePreview } from './template-preview.js';
 
 export const SERVER_NAME = 'herald-language-server';
@@ -252,6 +253,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         documentSymbolProvider: true,
         codeLensProvider: { resolveProvider: false },
         workspaceSymbolProvider: true,
+        signatureHelpProvider: { triggerCharacters: ['(', ','], retriggerCharacters: [' '] },
         documentHighlightProvider: true,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
         documentFormattingProvider: true,
@@ -387,6 +389,13 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   );
 
   connection.onWorkspaceSymbol((p) => guard('workspaceSymbol', () => (host ? workspaceSymbols(host.projects.values(), p.query) : []), []));
+
+  connection.onSignatureHelp((p) =>
+    guard('signatureHelp', () => {
+      const doc = contextFor(p.textDocument.uri);
+      return doc ? signatureHelp(doc, doc.lines.offsetAt(p.position)) : null;
+    }, null),
+  );
 
   connection.onDocumentHighlight((p) =>
     guard('documentHighlight', () => {
