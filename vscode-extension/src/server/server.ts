@@ -19,6 +19,7 @@ import {
   type Diagnostic,
   type InitializeParams,
   type InitializeResult,
+  type TextDocumentPositionParams,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import {
@@ -346,70 +347,28 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     }, null),
   );
 
-  connection.onHover((p) =>
-    guard('hover', () => {
+  /** A request about a place in a document: `fallback` when the document is none of a project's. */
+  const atPlace = <T>(name: string, p: TextDocumentPositionParams, fallback: T, answer: (doc: DocContext, offset: number) => T) =>
+    guard(name, () => {
       const doc = contextFor(p.textDocument.uri);
-      return doc ? hover(doc, doc.lines.offsetAt(p.position)) : null;
-    }, null),
-  );
+      return doc ? answer(doc, doc.lines.offsetAt(p.position)) : fallback;
+    }, fallback);
+  const ofDocument = <T>(name: string, uri: string, fallback: T, answer: (doc: DocContext) => T) =>
+    guard(name, () => {
+      const doc = contextFor(uri);
+      return doc ? answer(doc) : fallback;
+    }, fallback);
 
-  connection.onDefinition((p) =>
-    guard('definition', () => {
-      const doc = contextFor(p.textDocument.uri);
-      return doc ? definition(doc, doc.lines.offsetAt(p.position)) : [];
-    }, []),
-  );
-
-  connection.onReferences((p) =>
-    guard('references', () => {
-      const doc = contextFor(p.textDocument.uri);
-      return doc ? references(doc, doc.lines.offsetAt(p.position), p.context.includeDeclaration) : [];
-    }, []),
-  );
-
-  connection.onPrepareRename((p) =>
-    guard('prepareRename', () => {
-      const doc = contextFor(p.textDocument.uri);
-      return doc ? prepareRename(doc, doc.lines.offsetAt(p.position)) : null;
-    }, null),
-  );
-
-  connection.onRenameRequest((p) =>
-    guard('rename', () => {
-      const doc = contextFor(p.textDocument.uri);
-      return doc ? rename(doc, doc.lines.offsetAt(p.position), p.newName, renameFiles) : null;
-    }, null),
-  );
-
-  connection.onDocumentSymbol((p) =>
-    guard('documentSymbol', () => {
-      const doc = contextFor(p.textDocument.uri);
-      return doc ? documentSymbols(doc) : [];
-    }, []),
-  );
-
+  connection.onHover((p) => atPlace('hover', p, null, hover));
+  connection.onDefinition((p) => atPlace('definition', p, [], definition));
+  connection.onReferences((p) => atPlace('references', p, [], (doc, offset) => references(doc, offset, p.context.includeDeclaration)));
+  connection.onPrepareRename((p) => atPlace('prepareRename', p, null, prepareRename));
+  connection.onRenameRequest((p) => atPlace('rename', p, null, (doc, offset) => rename(doc, offset, p.newName, renameFiles)));
+  connection.onSignatureHelp((p) => atPlace('signatureHelp', p, null, signatureHelp));
+  connection.onDocumentHighlight((p) => atPlace('documentHighlight', p, [], documentHighlights));
+  connection.onDocumentSymbol((p) => ofDocument('documentSymbol', p.textDocument.uri, [], documentSymbols));
+  connection.onCodeLens((p) => ofDocument('codeLens', p.textDocument.uri, [], testCodeLenses));
   connection.onWorkspaceSymbol((p) => guard('workspaceSymbol', () => (host ? workspaceSymbols(host.projects.values(), p.query) : []), []));
-
-  connection.onSignatureHelp((p) =>
-    guard('signatureHelp', () => {
-      const doc = contextFor(p.textDocument.uri);
-      return doc ? signatureHelp(doc, doc.lines.offsetAt(p.position)) : null;
-    }, null),
-  );
-
-  connection.onDocumentHighlight((p) =>
-    guard('documentHighlight', () => {
-      const doc = contextFor(p.textDocument.uri);
-      return doc ? documentHighlights(doc, doc.lines.offsetAt(p.position)) : [];
-    }, []),
-  );
-
-  connection.onCodeLens((p) =>
-    guard('codeLens', () => {
-      const doc = contextFor(p.textDocument.uri);
-      return doc ? testCodeLenses(doc) : [];
-    }, []),
-  );
 
   connection.onCodeAction((p) =>
     guard('codeAction', () => codeActions(p, published.get(p.textDocument.uri)?.diagnostics ?? []), []),
@@ -423,19 +382,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     }, []),
   );
 
-  connection.onRequest(JOURNEY_GRAPH_REQUEST, (p: JourneyGraphParams): JourneyGraph | null =>
-    guard('journeyGraph', () => {
-      const doc = contextFor(p.uri);
-      return doc ? journeyGraph(doc) : null;
-    }, null),
-  );
-
-  connection.onRequest(TEMPLATE_PREVIEW_REQUEST, (p: TemplatePreviewParams): TemplatePreview | null =>
-    guard('templatePreview', () => {
-      const doc = contextFor(p.uri);
-      return doc ? templatePreview(doc, p.data) : null;
-    }, null),
-  );
+  connection.onRequest(JOURNEY_GRAPH_REQUEST, (p: JourneyGraphParams): JourneyGraph | null => ofDocument('journeyGraph', p.uri, null, journeyGraph));
+  connection.onRequest(TEMPLATE_PREVIEW_REQUEST, (p: TemplatePreviewParams): TemplatePreview | null => ofDocument('templatePreview', p.uri, null, (doc) => templatePreview(doc, p.data)));
 
   connection.onShutdown(() => host?.dispose());
 
