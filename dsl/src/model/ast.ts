@@ -26,6 +26,8 @@ export interface SourceText {
   readonly base?: number;
   /** How the YAML scalar holding the text is written, when it is one: what an edit inside it may insert (a `"` ends a double-quoted one). */
   readonly scalarStyle?: 'plain' | 'single' | 'double' | 'block';
+  /** A plain scalar inside a flow collection (`{ x: a }`), where `[]{},` would end it. */
+  readonly inFlowCollection?: true;
 }
 
 /** File offset of character i of the text (i may be text.length), or undefined when there is no exact map. */

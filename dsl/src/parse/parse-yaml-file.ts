@@ -10,6 +10,7 @@ import type { Problem } from '../diagnostics/report.js';
 import type { Span } from '../source/source-file.js';
 import { scalarTextMap } from './scalar-offsets.js';
 import type { YEntry, YNode, YScalar } from './yaml-tree.js';
+import type { SourceText } from '../model/ast.js';
 
 export interface ParseLimits {
   readonly maxBytes: number;
@@ -179,7 +180,8 @@ class Walker {
     return { file: this.file, start: r[0], end: r[1] };
   }
 
-  node(n: YamlNode, depth: number): YNode | undefined {
+  /** `inFlow`: inside a flow collection (`{ ... }`, `[ ... ]`), where a plain scalar ends at `[]{},`. */
+  node(n: YamlNode, depth: number, inFlow = false): YNode | undefined {
     if (depth > this.limits.maxDepth) {
       if (!this.depthReported) {
         this.depthReported = true;
@@ -207,9 +209,10 @@ class Walker {
         return undefined;
       }
       // An alias stands for its anchor's value; positions stay those of the anchor.
-      return this.node(target as YamlNode, depth + 1);
+      // Written at the anchor, whose context is not known here: taken as the stricter one.
+      return this.node(target as YamlNode, depth + 1, true);
     }
-    if (isScalar(n)) return this.scalar(n);
+    if (isScalar(n)) return this.scalar(n, inFlow);
     if (isMap(n)) {
       if (n.flow && this.text.startsWith('{{', n.range?.[0] ?? -1)) return this.unquotedTemplate(n);
       const entries: YEntry[] = [];
@@ -246,7 +249,7 @@ class Walker {
         seen.set(key, keySpan);
         const v = pair.value as YamlNode | null;
         const value: YNode = v
-          ? (this.node(v, depth + 1) ?? { kind: 'scalar', value: null, span: this.span(v), text: undefined })
+          ? (this.node(v, depth + 1, inFlow || n.flow === true) ?? { kind: 'scalar', value: null, span: this.span(v), text: undefined })
           : { kind: 'scalar', value: null, span: { file: this.file, start: keySpan.end, end: keySpan.end }, text: undefined };
         entries.push({ key, keySpan, value });
       }
@@ -255,7 +258,7 @@ class Walker {
     if (isSeq(n)) {
       const items: YNode[] = [];
       for (const item of n.items) {
-        const y = item ? this.node(item as YamlNode, depth + 1) : undefined;
+        const y = item ? this.node(item as YamlNode, depth + 1, inFlow || n.flow === true) : undefined;
         if (y) items.push(y);
       }
       return { kind: 'seq', items, span: this.span(n) };
@@ -263,13 +266,14 @@ class Walker {
     return undefined;
   }
 
-  private scalar(n: import('yaml').Scalar): YScalar {
+  private scalar(n: import('yaml').Scalar, inFlow: boolean): YScalar {
     const span = this.span(n);
     const v = n.value;
     if (typeof v === 'string') {
       const map = scalarTextMap(this.text, span.start, span.end, n.type, v);
-      const scalarStyle = n.type === 'PLAIN' ? 'plain' : n.type === 'QUOTE_SINGLE' ? 'single' : n.type === 'QUOTE_DOUBLE' ? 'double' : 'block';
-      return { kind: 'scalar', value: v, span, text: map ? { text: v, span, ...map, scalarStyle } : { text: v, span, scalarStyle } };
+      const scalarStyle: NonNullable<SourceText['scalarStyle']> = n.type === 'PLAIN' ? 'plain' : n.type === 'QUOTE_SINGLE' ? 'single' : n.type === 'QUOTE_DOUBLE' ? 'double' : 'block';
+      const style: Partial<Pick<SourceText, 'scalarStyle' | 'inFlowCollection'>> = scalarStyle === 'plain' && inFlow ? { scalarStyle, inFlowCollection: true } : { scalarStyle };
+      return { kind: 'scalar', value: v, span, text: map ? { text: v, span, ...map, ...style } : { text: v, span, ...style } };
     }
     if (typeof v === 'number' || typeof v === 'boolean' || v === null) return { kind: 'scalar', value: v, span, text: undefined };
     // Dates, bigints and other YAML 1.1 types: keep what the user wrote.

@@ -50,8 +50,11 @@ describe('optional-field-read quick fix', () => {
     expect(fixed('  - set: { c: "trigger.count" }\n')).toMatchObject({ text: '  - set: { c: "trigger.count ?? 0" }\n', problems: [] });
   });
 
-  it('offers none for a list, whose `[]` a plain scalar in a flow mapping cannot hold', () => {
-    expect(fixed('  - set: { c: "size(trigger.tags)" }\n').title).toBeUndefined();
+  it('defaults a list to `[]` and a map to `{}`, but not in a plain scalar inside a flow mapping, which `[]{},` would end', () => {
+    expect(fixed('  - set: { c: "size(trigger.tags)" }\n')).toEqual({ title: 'Default to [] when `trigger.tags` is missing', text: '  - set: { c: "size(trigger.tags ?? [])" }\n', problems: [] });
+    expect(fixed('  - set:\n      c: size(trigger.tags)\n')).toMatchObject({ text: '  - set:\n      c: size(trigger.tags ?? [])\n', problems: [] });
+    expect(fixed('  - set:\n      c: size(trigger.meta)\n', ', meta: map<string>?')).toMatchObject({ text: '  - set:\n      c: size(trigger.meta ?? {})\n', problems: [] });
+    expect(fixed('  - set: { c: size(trigger.tags) }\n').title).toBeUndefined();
   });
 });
 

@@ -77,20 +77,37 @@ export function unguardedOptionalReads(sites: readonly CheckedSite[]): Problem[]
 }
 
 /**
- * The quick fix `<read> ?? <empty value of its type>` — for a string, a number or a bool, whose
- * empty values are literals any YAML scalar can take (a list's `[]` would end a plain scalar in a
- * flow mapping). The string literal takes the quote its scalar does not use; the default is in
- * parentheses unless the read is the whole expression or an argument (`??` binds loosest).
+ * The quick fix `<read> ?? <empty value of its type>` — `""`, `0`, `false`, and `[]` or `{}` for a
+ * list or map except in a plain scalar inside a flow collection (`{ x: a }`), which `[]{},` would
+ * end. The string literal takes the quote its scalar does not use; the default is in parentheses
+ * unless the read is the whole expression or an argument (`??` binds loosest).
  */
 function defaultFix(site: CheckedSite, read: MemberNode, path: string, type: Type | undefined): Pick<Problem, 'fix'> {
   const st = site.st;
   if (st.base === undefined && st.offsets === undefined) return {};
-  const empty = type?.kind === 'string' ? (st.scalarStyle === 'double' ? "''" : '""') : type?.kind === 'number' ? '0' : type?.kind === 'bool' ? 'false' : undefined;
+  const empty = emptyLiteral(type, st);
   if (empty === undefined) return {};
   const parent = parentOf(site.ast, read);
   const bare = parent === undefined || (parent.kind === 'call' && parent.args.includes(read));
   const text = `${st.text.slice(read.start, read.end)} ?? ${empty}`;
   return { fix: { title: `Default to ${empty} when \`${path}\` is missing`, span: spanInText(st, read.start, read.end), newText: bare ? text : `(${text})` } };
+}
+
+function emptyLiteral(type: Type | undefined, st: CheckedSite['st']): string | undefined {
+  switch (type?.kind) {
+    case 'string':
+      return st.scalarStyle === 'double' ? "''" : '""';
+    case 'number':
+      return '0';
+    case 'bool':
+      return 'false';
+    case 'list':
+      return st.inFlowCollection ? undefined : '[]';
+    case 'map':
+      return st.inFlowCollection ? undefined : '{}';
+    default:
+      return undefined;
+  }
 }
 
 function parentOf(root: ExprNode, node: ExprNode): ExprNode | undefined {
