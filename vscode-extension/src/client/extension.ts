@@ -51,6 +51,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       withDocument(uri, /\.(template\.ya?ml|html?)$/, 'a template', (doc) => TemplatePreviewPanel.show(client!, doc)),
     ),
     vscode.commands.registerCommand(RUN_TEST_COMMAND, (uri: string, line?: number) => runTestsInTerminal(uri, line, DOCUMENT_SELECTOR)),
+    vscode.commands.registerCommand('herald.runTestsInFile', (uri?: vscode.Uri) =>
+      withDocument(uri, /\.test\.ya?ml$/, 'a journey test', (doc) => void runTestsInTerminal(doc.uri.toString(), undefined, DOCUMENT_SELECTOR)),
+    ),
     vscode.window.onDidCloseTerminal(forgetClosedTerminal),
     vscode.commands.registerCommand('herald.restartServer', async () => {
       await client?.restart();
