@@ -115,7 +115,7 @@ describe('herald exit codes (docs/cli.md: 0 success, 1 problems found, 2 a usage
 });
 
 describe('loading only the command a command line names', () => {
-  const all = ['validate', 'compile', 'fmt', 'diff', 'graph', 'schema', 'test', 'dev', 'start', 'send-event', 'archive', 'plugin', 'lsp'];
+  const all = ['validate', 'compile', 'fmt', 'diff', 'graph', 'schema', 'test', 'dev', 'start', 'send-event', 'archive', 'instances', 'plugin', 'lsp'];
 
   it('needs the command named, none for --version alone, and every one for help, an unknown command or none', () => {
     expect(commandsNeeded(['validate', 'examples', '--format', 'json'])).toEqual(['validate']);

@@ -28,6 +28,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
   start: async () => (await import('./commands/start.js')).registerStartCommand,
   'send-event': async () => (await import('./commands/send-event.js')).registerSendEventCommand,
   archive: async () => (await import('./commands/archive.js')).registerArchiveCommand,
+  instances: async () => (await import('./commands/instances.js')).registerInstancesCommand,
   plugin: async () => (await import('./commands/plugin.js')).registerPluginCommand,
   lsp: async () => (await import('./commands/lsp.js')).registerLspCommand,
 };

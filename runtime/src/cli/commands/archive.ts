@@ -1,28 +1,13 @@
 /**
- * `herald archive search` and `herald archive show <id>`: find and read archived messages.
- *
- * Two ways in, one output: through a running Herald's API (`--url`, the default, which works
- * the same over any driver and respects the API token), or straight from an embedded-driver
- * SQLite file (`--data .herald/dev.db`), for when no Herald is running — after `herald dev`
- * stopped, or on a copy of a production file. The file is opened as the driver opens it
- * (SQLite WAL lets it sit beside a running Herald), read-only: the database is never created
- * nor written, though SQLite creates its -shm and -wal side files, which it needs to read a WAL
- * file safely while a writer may run, and a reader leaves them (docs/operations.md).
+ * `herald archive search` and `herald archive show <id>`: find and read archived messages,
+ * through a running Herald's API or from an embedded-driver file (store-source.ts).
  */
-import { statSync } from 'node:fs';
 import type { Command } from 'commander';
-import { ApiUnreachable, apiTarget, callApi, formatApiError, TOKEN_OPTION_HELP, URL_OPTION_HELP } from '../../api/api-client.js';
+import { apiTarget, callApi, formatApiError } from '../../api/api-client.js';
 import { ARCHIVE_PARAMS, INVALID_CURSOR_MESSAGE, isInvalidCursorError, parseArchiveQuery, type ArchiveParams } from '../../api/parse-archive-query.js';
-import type { ArchiveQuery, ArchivedMessage, Driver } from '../../driver/driver.js';
-import { createEmbeddedDriver } from '../../driver/embedded/index.js';
+import type { ArchiveQuery, ArchivedMessage } from '../../driver/driver.js';
 import { shortVersion } from '../../engine/describe.js';
-
-interface SourceOptions {
-  readonly url?: string;
-  readonly token?: string;
-  readonly data?: string;
-  readonly json?: boolean;
-}
+import { CliError, isoTime as time, openDataFile, sourceOptions, table, withSource, type SourceOptions } from '../store-source.js';
 
 type SearchOptions = SourceOptions & ArchiveParams;
 
@@ -32,8 +17,6 @@ interface ArchiveSource {
   show(id: string): Promise<ArchivedMessage | undefined>;
   close(): Promise<void>;
 }
-
-class CliError extends Error {}
 
 function apiSource(opts: SourceOptions): ArchiveSource {
   const target = apiTarget(opts);
@@ -54,25 +37,8 @@ function apiSource(opts: SourceOptions): ArchiveSource {
   };
 }
 
-const DATA_FILE_HINT = "it names the embedded driver's SQLite file of herald dev/start, such as .herald/dev.db";
-
 async function fileSource(path: string): Promise<ArchiveSource> {
-  // Usage errors (exit 2), as a missing --data @file of send-event is: the command cannot start
-  // with what it was given — a file that is not there, a folder, a file that is no database.
-  let folder: boolean;
-  try {
-    folder = statSync(path).isDirectory();
-  } catch {
-    throw new Error(`--data: no such file: ${path} (${DATA_FILE_HINT})`);
-  }
-  if (folder) throw new Error(`--data: ${path} is a folder, not a file (${DATA_FILE_HINT})`);
-  // Read-only: Herald may be running on this file right now.
-  const driver: Driver = createEmbeddedDriver({ path, readonly: true });
-  try {
-    await driver.open();
-  } catch (error) {
-    throw new Error(`--data ${path}: ${error instanceof Error ? error.message : String(error)} (${DATA_FILE_HINT})`, { cause: error });
-  }
+  const driver = await openDataFile(path);
   return {
     async search(params) {
       const parsed = parseArchiveQuery(params);
@@ -89,8 +55,6 @@ async function fileSource(path: string): Promise<ArchiveSource> {
   };
 }
 
-const time = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
-
 /** One line per delivery: id, created, subject, journey/step, template, status, channels tried. */
 export function formatSearchResult(items: readonly ArchivedMessage[], cursor: string | null, notes: readonly string[] = []): string {
   if (items.length === 0) return `no archived messages match${notes.map((n) => `\n  note: ${n}`).join('')}\n`;
@@ -99,11 +63,8 @@ export function formatSearchResult(items: readonly ArchivedMessage[], cursor: st
     const channels = [...new Set(m.attempts.map((a) => a.channel))].join('→') || '-';
     return [d.id, time(d.createdAt), d.subjectId, `${d.journey}/${d.node}`, d.template, d.status, channels];
   });
-  const header = ['ID', 'CREATED', 'SUBJECT', 'JOURNEY/STEP', 'TEMPLATE', 'STATUS', 'CHANNELS'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (r: readonly string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
   const more = cursor ? `\nmore: add --cursor ${cursor}\n` : '';
-  return `${[header, ...rows].map(line).join('\n')}\n${more}`;
+  return `${table(['ID', 'CREATED', 'SUBJECT', 'JOURNEY/STEP', 'TEMPLATE', 'STATUS', 'CHANNELS'], rows)}${more}`;
 }
 
 export function formatArchivedMessage(m: ArchivedMessage): string {
@@ -133,29 +94,7 @@ export function formatArchivedMessage(m: ArchivedMessage): string {
   return `${out.join('\n')}\n`;
 }
 
-async function withSource<T>(opts: SourceOptions, run: (source: ArchiveSource) => Promise<T>): Promise<void> {
-  let source: ArchiveSource | undefined;
-  try {
-    source = opts.data ? await fileSource(opts.data) : apiSource(opts);
-    await run(source);
-  } catch (error) {
-    // The archive is in the data file too: once `herald dev` has stopped, that is the way in.
-    if (error instanceof ApiUnreachable) throw new Error(`${error.message}; or read the data file: --data <file> (herald dev keeps it in <project>/.herald/dev.db)`);
-    if (!(error instanceof CliError)) throw error;
-    process.stderr.write(`${error.message}\n`);
-    process.exitCode = 1;
-  } finally {
-    await source?.close();
-  }
-}
-
-function sourceOptions(command: Command): Command {
-  return command
-    .option('--url <url>', URL_OPTION_HELP)
-    .option('--token <token>', TOKEN_OPTION_HELP)
-    .option('--data <file>', 'read an embedded-driver SQLite file instead of asking a running Herald')
-    .option('--json', 'print JSON');
-}
+const openArchive = async (opts: SourceOptions): Promise<ArchiveSource> => (opts.data ? fileSource(opts.data) : apiSource(opts));
 
 export function registerArchiveCommand(program: Command): void {
   const archive = program.command('archive').description('search and read archived messages (what was sent, to whom, what happened)');
@@ -178,7 +117,7 @@ export function registerArchiveCommand(program: Command): void {
     // (a usage error, exit 2), not a problem found in the archive.
     const checked = parseArchiveQuery(params);
     if (!checked.ok) throw new Error(checked.errors.map((e) => `--${e.path.slice(1)}: ${e.message}`).join('; '));
-    await withSource(opts, async (source) => {
+    await withSource(opts, openArchive, async (source) => {
       const result = await source.search(params);
       process.stdout.write(opts.json ? `${JSON.stringify(result, null, 2)}\n` : formatSearchResult(result.items, result.cursor, result.notes));
     });
@@ -186,7 +125,7 @@ export function registerArchiveCommand(program: Command): void {
 
   sourceOptions(archive.command('show').description('one archived message: content, attempts, decisions').argument('<id>', 'delivery id')).action(
     async (id: string, opts: SourceOptions) => {
-      await withSource(opts, async (source) => {
+      await withSource(opts, openArchive, async (source) => {
         const message = await source.show(id);
         if (!message) throw new CliError(`no archived message with id ${id}`);
         process.stdout.write(opts.json ? `${JSON.stringify(message, null, 2)}\n` : formatArchivedMessage(message));

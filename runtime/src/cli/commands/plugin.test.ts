@@ -3,31 +3,20 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createEmbeddedDriver } from '../../driver/embedded/index.js';
 import { createRuntime } from '../../orchestrator/create-runtime.js';
 import { loadProjectGraph } from '../../orchestrator/load-project-graph.js';
-import { registerPluginCommand } from './plugin.js';
+import { heraldInProcess } from '../../../../test/helpers/herald-in-process.js';
 
 const REPO = fileURLToPath(new URL('../../../../', import.meta.url));
 const TSC = join(REPO, 'node_modules/typescript/bin/tsc');
 
-/** `herald plugin ...args` in-process; stdout and the exit code. */
+/** `herald plugin ...args` in-process: stdout; a usage error (exit 2) rejects with its message. */
 async function heraldPlugin(...args: string[]): Promise<string> {
-  const program = new Command('herald').exitOverride();
-  registerPluginCommand(program);
-  let out = '';
-  const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    out += String(chunk);
-    return true;
-  });
-  try {
-    await program.parseAsync(['plugin', ...args], { from: 'user' });
-  } finally {
-    write.mockRestore();
-  }
-  return out;
+  const r = await heraldInProcess(['plugin', ...args]);
+  if (r.code !== 0) throw new Error(r.err);
+  return r.out;
 }
 
 function run(command: string, args: string[], cwd: string): { status: number | null; output: string } {
