@@ -31,6 +31,13 @@ export type CallbackOutcome =
   | { readonly kind: 'unsupported' }
   | { readonly kind: 'failed'; readonly reason: string };
 
+export type StopInstanceResult =
+  /** `cancelled`: the ids of the messages skipped with it. */
+  | { readonly kind: 'stopped'; readonly instance: Instance; readonly cancelled: readonly string[] }
+  | { readonly kind: 'not-found' }
+  /** It had ended before (completed, exited, failed): nothing to stop. */
+  | { readonly kind: 'ended'; readonly instance: Instance };
+
 export interface HeraldRuntime {
   readonly graph: GraphIR;
   /** Validate against the declared event type, then queue for routing. */
@@ -38,6 +45,11 @@ export interface HeraldRuntime {
   getInstance(id: string): Promise<Instance | undefined>;
   /** Oldest first; `limit` bounds how many. */
   findInstances(q: { journey?: string; subjectId?: string; status?: InstanceStatus; limit?: number }): Promise<Instance[]>;
+  /**
+   * An operator stops an active instance: it exits with the reason, and its messages that wait to
+   * start or are deferred are skipped (orchestrator/stop-instance.ts).
+   */
+  stopInstance(id: string, reason: string): Promise<StopInstanceResult>;
   putSubject(profile: SubjectPatch): Promise<SubjectProfile>;
   getSubject(id: string): Promise<SubjectProfile | undefined>;
   /** Record an opt-out from an unsubscribe link: a channel, a category, or `category:channel`. */

@@ -17,6 +17,7 @@ export type ApiErrorCode =
   | 'unauthorized'
   | 'forbidden'
   | 'not_found'
+  | 'not_active'
   | 'payload_too_large'
   | 'uri_too_long'
   | 'headers_too_large'

@@ -1,8 +1,12 @@
-/** GET /instances/:id and GET /instances?journey=&subject=&status=&limit=: journey instances as the engine keeps them. */
+/**
+ * GET /instances/:id and GET /instances?journey=&subject=&status=&limit=: journey instances as the
+ * engine keeps them; POST /instances/:id/stop { reason }: an operator stops one
+ * (orchestrator/stop-instance.ts).
+ */
 import type { FastifyInstance } from 'fastify';
 import type { InstanceStatus } from '../engine/types.js';
 import type { HeraldRuntime } from '../runtime-api.js';
-import { repeatedQueryParams, sendError, summarise } from './api-error.js';
+import { fieldErrorsFromSchema, repeatedQueryParams, sendError, summarise } from './api-error.js';
 import { unknownFilterNotes } from './filter-notes.js';
 
 const STATUSES: readonly InstanceStatus[] = ['active', 'completed', 'exited', 'failed'];
@@ -23,12 +27,42 @@ const listQuery = {
 
 type ListQuery = { journey?: string; subject?: string; status?: InstanceStatus; limit?: string };
 
+/** Why it was stopped: in its history and exit reason, for whoever reads them later. */
+export const MAX_STOP_REASON = 500;
+
+const stopBody = {
+  type: 'object',
+  properties: { reason: { type: 'string', minLength: 1, maxLength: MAX_STOP_REASON, pattern: '\\S' } },
+  required: ['reason'],
+  additionalProperties: false,
+} as const;
+
 export function registerInstancesRoutes(server: FastifyInstance, runtime: HeraldRuntime): void {
   server.get<{ Params: { id: string } }>('/instances/:id', async (request, reply) => {
     const instance = await runtime.getInstance(request.params.id);
     if (!instance) return sendError(reply, 404, 'not_found', `no instance with id ${JSON.stringify(request.params.id)}`);
     return instance;
   });
+
+  server.post<{ Params: { id: string }; Body: { reason: string } }>(
+    '/instances/:id/stop',
+    { schema: { body: stopBody }, attachValidation: true },
+    async (request, reply) => {
+      if (request.validationError) {
+        const errors = fieldErrorsFromSchema(request.validationError.validation as Parameters<typeof fieldErrorsFromSchema>[0]);
+        return sendError(reply, 400, 'invalid_request', `the stop request is invalid: ${summarise(errors)}`, errors);
+      }
+      const result = await runtime.stopInstance(request.params.id, request.body.reason.trim());
+      switch (result.kind) {
+        case 'not-found':
+          return sendError(reply, 404, 'not_found', `no instance with id ${JSON.stringify(request.params.id)}`);
+        case 'ended':
+          return sendError(reply, 409, 'not_active', `instance ${request.params.id} has ended already (${result.instance.status}${result.instance.exitReason ? `: ${result.instance.exitReason}` : ''}); there is nothing to stop`);
+        case 'stopped':
+          return { instance: result.instance, cancelled: result.cancelled };
+      }
+    },
+  );
 
   server.get<{ Querystring: ListQuery }>(
     '/instances',

@@ -44,6 +44,26 @@ describe('instances', () => {
     expect(res.json()).toEqual({ error: 'not_found', message: 'no instance with id "nope"' });
   });
 
+  it('POST /instances/:id/stop stops an active instance with the reason; 404 unknown, 409 ended, 400 without a reason', async () => {
+    const ended = { ...instance, id: 'i-2', status: 'completed' as const, at: null };
+    const server = createApiServer(createFakeRuntime({ instances: [instance, ended] }));
+    const stop = (id: string, body: unknown, headers: Record<string, string> = { 'content-type': 'application/json' }) =>
+      server.inject({ method: 'POST', url: `/instances/${id}/stop`, headers, payload: body === undefined ? undefined : JSON.stringify(body) });
+    const ok = await stop('i-1', { reason: '  paid by phone ' });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json()).toMatchObject({ instance: { id: 'i-1', status: 'exited', exitReason: 'stopped by an operator: paid by phone' }, cancelled: [] });
+    expect((await stop('nope', { reason: 'x' })).json()).toMatchObject({ error: 'not_found' });
+    const done = await stop('i-2', { reason: 'x' });
+    expect(done.statusCode).toBe(409);
+    expect(done.json()).toEqual({ error: 'not_active', message: 'instance i-2 has ended already (completed); there is nothing to stop' });
+    for (const body of [{}, { reason: '   ' }, { reason: 'x', why: 'y' }, { reason: 'x'.repeat(501) }]) {
+      const bad = await stop('i-1', body);
+      expect(bad.statusCode, JSON.stringify(body)).toBe(400);
+      expect(bad.json().error).toBe('invalid_request');
+    }
+    expect((await stop('i-1', { reason: 'x' }, {})).statusCode).toBe(415);
+  });
+
   it('GET /instances filters by journey and subject, and needs one of them', async () => {
     const { server } = setup();
     expect((await server.inject('/instances?subject=c-100')).json().items).toHaveLength(1);

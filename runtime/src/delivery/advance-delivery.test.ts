@@ -447,6 +447,45 @@ describe('advanceDelivery: receipts and delivery timeout', () => {
   });
 });
 
+describe('advanceDelivery: cancelled (its instance stopped by an operator)', () => {
+  const CANCEL: DeliveryInput = { kind: 'cancel', reason: 'its instance was stopped by an operator' };
+
+  it('skips a message deferred by quiet hours: its timer cancelled, its count given back', () => {
+    const sim = new Sim({ ...POLICY, quietHours: { from: '21:00', to: '08:00', timezone: 'subject.timezone' } });
+    sim.now = Date.parse('2026-01-15T22:30:00Z');
+    sim.start();
+    sim.now += HOUR;
+    const r = sim.feed(CANCEL);
+    expect(r.effects).toEqual([
+      { kind: 'cancel', timerId: 'i1:remind:1:quiet:0:1' },
+      { kind: 'uncount-sent', deliveryId: 'i1:remind:1' },
+    ]);
+    expect(r.delivery).toMatchObject({ status: 'skipped', timerId: null, counted: false });
+    expect(sim.notes().at(-1)).toBe('skipped: cancelled, its instance was stopped by an operator');
+    // Its timer, had it fired anyway, changes nothing.
+    expect(sim.feed({ kind: 'timer', timerId: 'i1:remind:1:quiet:0:1' }).delivery).toBe(r.delivery);
+  });
+
+  it('skips a message waiting out a retry\'s backoff, and leaves one whose attempt is under way or that a provider accepted', () => {
+    const retrying = new Sim();
+    retrying.start();
+    retrying.result(failed.retryable('503'));
+    expect(retrying.delivery.status).toBe('deferred');
+    expect(retrying.feed(CANCEL).delivery.status).toBe('skipped');
+
+    const attempting = new Sim();
+    attempting.start();
+    const before = attempting.delivery;
+    expect(attempting.feed(CANCEL).delivery).toBe(before);
+
+    const awaiting = new Sim();
+    awaiting.start();
+    awaiting.result(accepted({ providerMessageId: 'p-1' }));
+    expect(awaiting.delivery.status).toBe('awaiting-receipt');
+    expect(awaiting.feed(CANCEL).delivery.status).toBe('awaiting-receipt');
+  });
+});
+
 describe('advanceDelivery: stale inputs and replay', () => {
   it('ignores results for another channel or attempt, unknown timers and a second start', () => {
     const sim = new Sim();

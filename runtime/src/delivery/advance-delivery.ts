@@ -12,6 +12,7 @@
  * receipt  for the accepted message: delivered / bounced / failed, as above.
  * timer    quiet hours or backoff over: the next attempt; delivery timeout: `timeout`
  *          fails over when listed in `failover.on`.
+ * cancel   its instance was stopped: a message waiting to start or deferred is skipped.
  *
  * Quiet hours are checked before every attempt (first, retry, failover): a retry that would
  * land at 21:05 waits for the morning like the first attempt would. So are consent and the
@@ -116,6 +117,14 @@ function apply(s: Step, input: DeliveryInput): boolean {
         return true;
       }
       return false;
+    case 'cancel':
+      // Waiting to start, or deferred (quiet hours, a cap, a retry's backoff): no provider call is
+      // under way. An attempt in flight, or a message a provider accepted, runs its course.
+      if (d.status !== 'pending' && d.status !== 'deferred') return false;
+      if (d.timerId !== null) s.effects.push({ kind: 'cancel', timerId: d.timerId });
+      skip(s, `cancelled, ${input.reason}`);
+      giveBackCount(s);
+      return true;
     default:
       throw new Error(`unknown delivery input ${JSON.stringify(input satisfies never)}`);
   }

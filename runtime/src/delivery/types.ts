@@ -108,7 +108,9 @@ export type DeliveryInput =
    */
   | { readonly kind: 'timer'; readonly timerId: string; readonly cap?: CapFacts }
   /** A provider status callback for an accepted message. */
-  | { readonly kind: 'receipt'; readonly providerMessageId: string; readonly outcome: 'delivered' | 'bounced' | 'failed'; readonly reason?: string };
+  | { readonly kind: 'receipt'; readonly providerMessageId: string; readonly outcome: 'delivered' | 'bounced' | 'failed'; readonly reason?: string }
+  /** Its instance was stopped by an operator: a message no provider call is under way for is not sent. */
+  | { readonly kind: 'cancel'; readonly reason: string };
 
 export type DeliveryEffect =
   /** Render the template for this channel and call the plugin. */

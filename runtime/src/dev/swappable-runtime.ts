@@ -39,6 +39,7 @@ export function createSwappableRuntime(first: Runtime): SwappableRuntime {
     },
     ingest: (event) => use((r) => r.ingest(event)),
     getInstance: (id) => use((r) => r.getInstance(id)),
+    stopInstance: (id, reason) => use((r) => r.stopInstance(id, reason)),
     findInstances: (q) => use((r) => r.findInstances(q)),
     putSubject: (profile) => use((r) => r.putSubject(profile)),
     getSubject: (id) => use((r) => r.getSubject(id)),

@@ -544,7 +544,8 @@ describe('advance: guards', () => {
 
 describe('advance: a step that throws what no expression should', () => {
   it('fails the instance with the error in its history, instead of throwing (the same input would throw on every retry)', () => {
-    const g = compileGraph(ir);
+    // A graph of its own: compileGraph keeps one per IR, and the node below is broken on purpose.
+    const g = compileGraph(structuredClone(ir));
     const node = g.journeys.get('flow')!.nodes.get('hello')!;
     (node as { kind: string }).kind = 'set';
     (node as unknown as { vars: unknown }).vars = [['x', () => { throw new RangeError('Invalid time value'); }]];
@@ -563,5 +564,21 @@ describe('advance: a step that throws what no expression should', () => {
     const r = started(g, 'far', ev('order.placed', { orderId: 'o1', amount: 100_000_000, at: '2026-03-02T09:00:00Z' }));
     expect(r.instance.status).toBe('failed');
     expect(r.instance.exitReason).toMatch(/timestamp out of range/);
+  });
+});
+
+describe('advance: stopped by an operator', () => {
+  it('exits where it is, with the reason, and cancels the timer of its wait', () => {
+    const waiting = started(graph, 'flow', ev('order.placed', { orderId: 'o9', amount: 10, at: '2026-03-02T09:00:00Z' }, 'stop-1')).instance;
+    expect(waiting).toMatchObject({ status: 'active', at: 'pause' });
+    const { instance, effects } = advance(graph, waiting, { kind: 'stop', reason: 'paid by phone' }, ctx(T0 + HOUR));
+    expect(effects).toEqual([{ kind: 'cancel', timerId: timerOf(waiting) }]);
+    expect(instance).toMatchObject({ status: 'exited', at: null, waiting: null, exitReason: 'stopped by an operator: paid by phone', seq: waiting.seq + 1, updatedAt: T0 + HOUR });
+    expect(instance.history.at(-1)).toMatchObject({ node: 'pause', note: 'stopped by an operator: paid by phone' });
+    // An ended instance takes it as it takes any input: unchanged.
+    const again = advance(graph, instance, { kind: 'stop', reason: 'twice' }, ctx(T0 + 2 * HOUR));
+    expect(again.instance).toBe(instance);
+    expect(again.effects).toEqual([]);
+    expect(advanceReadsSubject(waiting, { kind: 'stop', reason: 'x' })).toBe(false);
   });
 });

@@ -43,7 +43,7 @@ export function advance(graph: CompiledGraph, instance: Instance, input: EngineI
  * a caller whose profiles come from another system (`subject.source`) need not ask it.
  */
 export function advanceReadsSubject(instance: Instance, input: EngineInput): boolean {
-  if (instance.status !== 'active') return false;
+  if (instance.status !== 'active' || input.kind === 'stop') return false;
   return input.kind !== 'event' || waitsFor(instance.waiting, input.event.type) !== null;
 }
 
@@ -90,9 +90,22 @@ function resume(graph: CompiledGraph, journey: CompiledJourney, instance: Instan
     case 'fetched':
       if (w === null || w.kind !== 'fetch' || w.requestId !== input.requestId) return null;
       return onFetched(startRun(graph, journey, instance, ctx), input);
+    case 'stop':
+      return stopped(startRun(graph, journey, instance, ctx), w, input.reason);
     default:
       return assertNever(input);
   }
+}
+
+/**
+ * Stopped by an operator: the instance exits where it is, and the timer of its wait is cancelled.
+ * A data load in flight comes back to an ended instance, which takes nothing more.
+ */
+function stopped(run: Run, w: Waiting | null, reason: string): Resumed {
+  if (w !== null && w.kind !== 'fetch' && w.timerId !== null) run.effects.push({ kind: 'cancel', timerId: w.timerId });
+  const why = `stopped by an operator${reason === '' ? '' : `: ${reason}`}`;
+  note(run, run.instance.at, why);
+  return { run, stop: { status: 'exited', reason: why } };
 }
 
 /** The journey's `data:` first (requestId `<instance>:fetch:<seq>`), then the entry node. */

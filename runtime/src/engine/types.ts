@@ -111,7 +111,9 @@ export type EngineInput =
   | { readonly kind: 'timer'; readonly timerId: string }
   /** An event for this subject of a type the instance may wait for; the engine evaluates `match`. */
   | { readonly kind: 'event'; readonly event: IncomingEvent }
-  | { readonly kind: 'fetched'; readonly requestId: string; readonly result: FetchResult };
+  | { readonly kind: 'fetched'; readonly requestId: string; readonly result: FetchResult }
+  /** An operator stopped the instance (`POST /instances/:id/stop`): it exits where it is. */
+  | { readonly kind: 'stop'; readonly reason: string };
 
 export interface DataRequest {
   readonly name: string;

@@ -134,6 +134,36 @@ describe('orchestrator', () => {
     expect(after).toMatch(/^herald_ingest_events\{state="waiting"\} 0$/m);
   });
 
+  it('stops an instance for an operator: it exits with the reason, its deferred message is skipped, and nothing goes out later', async () => {
+    const project = makeTestProject();
+    cleanup.push(() => rmSync(project.root, { recursive: true, force: true }));
+    // T0 is 12:00 UTC: inside these quiet hours, so the first message waits for 13:00.
+    project.write('policies/standard.policy.yaml', 'policy: standard\ncategory: orders\nchannels: [email, sms]\nquietHours: { from: "11:00", to: "13:00" }\n');
+    const { runtime } = await setup({ project });
+    await runtime.putSubject({ id: 's-1', contacts: { email: 'ann@example.com' } });
+    await runtime.ingest(shipped('o-60'));
+    await runtime.runUntilIdle(T0);
+    const [instance] = await runtime.findInstances({ journey: 'shipped', subjectId: 's-1' });
+    expect(instance).toMatchObject({ status: 'active' });
+    const [deferred] = await onlyDelivery(runtime);
+    expect(deferred!.delivery.status).toBe('deferred');
+
+    const stopped = await runtime.stopInstance(instance!.id, 'customer asked us to stop');
+    expect(stopped).toMatchObject({ kind: 'stopped', instance: { status: 'exited', exitReason: 'stopped by an operator: customer asked us to stop' }, cancelled: [deferred!.delivery.id] });
+    expect(await runtime.getInstance(instance!.id)).toMatchObject({ status: 'exited', waiting: null });
+    const [skipped] = await onlyDelivery(runtime);
+    expect(skipped!.delivery.status).toBe('skipped');
+    expect(skipped!.delivery.history.at(-1)!.note).toBe('skipped: cancelled, its instance was stopped by an operator');
+
+    // Past the quiet hours and the day's wait: nothing is sent, and the stopped instance stays as it was.
+    await runtime.runUntilIdle(T0 + 3 * DAY);
+    expect(project.calls()).toEqual([]);
+    expect(await runtime.getInstance(instance!.id)).toMatchObject({ status: 'exited', exitReason: 'stopped by an operator: customer asked us to stop' });
+    expect(await runtime.stopInstance(instance!.id, 'again')).toMatchObject({ kind: 'ended', instance: { status: 'exited' } });
+    expect(await runtime.stopInstance('nope', 'x')).toEqual({ kind: 'not-found' });
+    expect(await runtime.metrics()).toMatch(/herald_instances_ended_total\{journey="shipped",status="exited"\} 1/);
+  });
+
   it('tells onInstance every instance a committed unit wrote, its end included', async () => {
     const told: string[] = [];
     const { runtime } = await setup({ runtime: { onInstance: (i) => told.push(`${i.id} ${i.status} ${i.at ?? '-'}`) } });

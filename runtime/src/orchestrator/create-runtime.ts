@@ -20,6 +20,7 @@ import { silentLogger } from '../plugins-host/plugin-logger.js';
 import { readSendJournals, removeSendJournals } from '../pool/send-journal.js';
 import { createWorkerPool, type WorkerPool, type WorkerPoolOptions } from '../pool/worker-pool.js';
 import { createInProcessPool } from '../pool/in-process-pool.js';
+import { stopInstance } from './stop-instance.js';
 import type { EventInput, HeraldRuntime, IngestResult } from '../runtime-api.js';
 import { loadGraphCache, type GraphCache } from './graph-cache.js';
 import { handleAttemptJob } from './handle-attempt-job.js';
@@ -303,6 +304,12 @@ export function createRuntime(options: RuntimeOptions): Runtime {
 
     getInstance: (id) => driver.getInstance(id),
     findInstances: (q) => driver.findInstances(q),
+    async stopInstance(id, reason) {
+      const { context, scheduler } = running();
+      const result = await stopInstance(context, id, reason);
+      scheduler.wake();
+      return result;
+    },
     getSubject: (id) => driver.getSubject(id),
     putSubject: (profile) => driver.putSubject(profile),
 

@@ -77,6 +77,13 @@ export function createFakeRuntime(options: FakeRuntimeOptions = {}): FakeRuntime
       return { ok: true, eventId, duplicate };
     },
     getInstance: async (id) => options.instances?.find((i) => i.id === id),
+    async stopInstance(id, reason) {
+      const instance = options.instances?.find((i) => i.id === id);
+      if (!instance) return { kind: 'not-found' };
+      if (instance.status !== 'active') return { kind: 'ended', instance };
+      const why = `stopped by an operator${reason === '' ? '' : `: ${reason}`}`;
+      return { kind: 'stopped', instance: { ...instance, status: 'exited', at: null, waiting: null, exitReason: why }, cancelled: [] };
+    },
     findInstances: async (q) =>
       (options.instances ?? [])
         .filter(

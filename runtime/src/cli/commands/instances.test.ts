@@ -85,4 +85,12 @@ describe('herald instances', () => {
     await usage(['instances', 'list', '--subject', 'c-100', '--limit', '0', '--data', file], '--limit: must be a whole number from 1 to 1000, got "0"');
     await usage(['instances', 'list', '--subject', 'c-100', '--data', join(scratch, 'missing.db')], '--data: no such file');
   });
+
+  it('stops an instance through the API with the reason; an ended one exits 1 with why; --reason is required', async () => {
+    const stopped = await herald(['instances', 'stop', 'invoice-overdue:1', '--reason', 'paid by phone', '--url', url, '--token', 'tok']);
+    expect(stopped).toEqual({ code: 0, out: 'stopped invoice-overdue:1: stopped by an operator: paid by phone; no message was waiting\n', err: '' });
+    const ended = await herald(['instances', 'stop', 'invoice-overdue:2', '--reason', 'x', '--url', url, '--token', 'tok']);
+    expect(ended).toMatchObject({ code: 1, err: 'not_active: instance invoice-overdue:2 has ended already (exited: paid); there is nothing to stop\n' });
+    expect(await herald(['instances', 'stop', 'invoice-overdue:1', '--url', url, '--token', 'tok'])).toMatchObject({ code: 2, err: expect.stringContaining("required option '--reason <text>' not specified") });
+  });
 });

@@ -2,11 +2,13 @@
  * `herald instances list --journey <id> | --subject <id> [--status] [--limit]` and
  * `herald instances show <id>`: where journeys stand — which instances a customer has, where
  * each waits, its variables and recent history — through a running Herald's API or from an
- * embedded-driver file (store-source.ts), as `GET /instances` answers.
+ * embedded-driver file (store-source.ts), as `GET /instances` answers. `herald instances stop
+ * <id> --reason <text>`: an operator stops one, through the API (`POST /instances/:id/stop`);
+ * a store file is only read.
  */
 import type { Command } from 'commander';
-import { apiTarget, callApi, formatApiError } from '../../api/api-client.js';
-import { DEFAULT_INSTANCE_LIMIT, MAX_INSTANCE_LIMIT } from '../../api/instances-routes.js';
+import { apiTarget, callApi, formatApiError, TOKEN_OPTION_HELP, URL_OPTION_HELP } from '../../api/api-client.js';
+import { DEFAULT_INSTANCE_LIMIT, MAX_INSTANCE_LIMIT, MAX_STOP_REASON } from '../../api/instances-routes.js';
 import type { Instance, InstanceStatus, Waiting } from '../../engine/types.js';
 import { shortVersion } from '../../engine/describe.js';
 import { CliError, isoTime, openDataFile, sourceOptions, table, withSource, type SourceOptions } from '../store-source.js';
@@ -149,4 +151,27 @@ export function registerInstancesCommand(program: Command): void {
       });
     },
   );
+
+  instances
+    .command('stop')
+    .description('stop an active instance (it exits; its messages waiting to start or deferred are skipped), through the API')
+    .argument('<id>', 'instance id')
+    .requiredOption('--reason <text>', `why, kept in its history and exit reason (at most ${MAX_STOP_REASON} characters)`)
+    .option('--url <url>', URL_OPTION_HELP)
+    .option('--token <token>', TOKEN_OPTION_HELP)
+    .option('--json', 'print JSON')
+    .action(async (id: string, opts: SourceOptions & { readonly reason: string }) => {
+      if (opts.reason.trim() === '') throw new Error('--reason: say why the instance is stopped');
+      const target = apiTarget(opts);
+      const res = await callApi(target, 'POST', `/instances/${encodeURIComponent(id)}/stop`, { reason: opts.reason });
+      // Unknown, ended already, a refused token: a problem found, not a usage error.
+      if (res.status !== 200) {
+        process.stderr.write(`${formatApiError(res, target)}\n`);
+        process.exitCode = 1;
+        return;
+      }
+      const body = res.body as { instance: Instance; cancelled: readonly string[] };
+      const skipped = body.cancelled.length === 0 ? 'no message was waiting' : `${body.cancelled.length} waiting message${body.cancelled.length === 1 ? '' : 's'} skipped (${body.cancelled.join(', ')})`;
+      process.stdout.write(opts.json ? `${JSON.stringify(body, null, 2)}\n` : `stopped ${id}: ${body.instance.exitReason}; ${skipped}\n`);
+    });
 }
