@@ -423,12 +423,12 @@ describe('journey test files', () => {
     const position = client.position(PAYMENT_TEST, 'template: payment-reminder', 12);
     const refs = (await client.connection.sendRequest(ReferencesRequest.type, { textDocument: { uri: client.uri(PAYMENT_TEST) }, position, context: { includeDeclaration: false } })) as Location[];
     const count = (rel: string) => refs.filter((r) => r.uri === client.uri(rel)).length;
-    expect([count(JOURNEY), count(TEMPLATE), count(CHANNELS_TEST), count(ESCALATION_TEST), count(PAYMENT_TEST)]).toEqual([2, 0, 10, 4, 6]);
+    expect([count(JOURNEY), count(TEMPLATE), count(CHANNELS_TEST), count(ESCALATION_TEST), count(PAYMENT_TEST)]).toEqual([2, 0, 10, 4, 8]);
     const prep = await client.connection.sendRequest(PrepareRenameRequest.type, { textDocument: { uri: client.uri(PAYMENT_TEST) }, position });
     expect(prep).toMatchObject({ placeholder: 'payment-reminder' });
     const edit = (await client.connection.sendRequest(RenameRequest.type, { textDocument: { uri: client.uri(PAYMENT_TEST) }, position, newName: 'reminder' })) as WorkspaceEdit;
     expect(edit.changes![client.uri(TEMPLATE)]).toHaveLength(1);
-    expect(edit.changes![client.uri(PAYMENT_TEST)]).toHaveLength(6);
+    expect(edit.changes![client.uri(PAYMENT_TEST)]).toHaveLength(8);
   });
 
   it('leaves a step named without its journey alone when another journey has a step of that id', async () => {
@@ -467,7 +467,7 @@ describe('journey test files: completion and hover', () => {
 
   it('lists the kinds of step with their documentation', async () => {
     const r = await complete(disk().replace('      - advance: 3d\n', '      - \n      - advance: 3d\n'), '      - \n', '      - '.length);
-    expect(labels(r).sort()).toEqual(['advance', 'event', 'events', 'expect', 'receipt', 'subject']);
+    expect(labels(r).sort()).toEqual(['advance', 'event', 'events', 'expect', 'receipt', 'stop', 'subject']);
     expect((items(r).find((i) => i.label === 'advance')!.documentation as MarkupContent).value).toContain('Move the virtual clock');
   });
 

@@ -125,10 +125,20 @@ export const RECEIPT_PICKS = ['subject', 'template', 'journey', 'step', 'key', '
 
 export type ReceiptStatus = 'delivered' | 'bounced' | 'failed';
 
+/** An operator stops the one active instance of the journey (and subject, key) named. */
+export interface StopStep {
+  readonly kind: 'stop';
+  readonly journey: string;
+  readonly subject?: string;
+  readonly key?: string;
+  readonly reason: string;
+}
+
 export type TestStep =
   | EventStep
   | EventsStep
   | ReceiptStep
+  | StopStep
   | { readonly kind: 'advance'; readonly ms: number; readonly text: string }
   | { readonly kind: 'advanceTo'; readonly at: number; readonly text: string }
   | { readonly kind: 'subject'; readonly profile: SubjectInput }

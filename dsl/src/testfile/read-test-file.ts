@@ -22,6 +22,7 @@ import {
   RECEIPT_PICKS,
   type ReceiptStatus,
   type ReceiptStep,
+  type StopStep,
   type SubjectInput,
   type TestFileProblem,
   type TestSubjectProblem,
@@ -169,6 +170,20 @@ function readReceipt(r: TestFileReader, v: unknown, p: Path): ReceiptStep | unde
   return { kind: 'receipt', channel, status, pick, ...(reason ? { reason } : {}) };
 }
 
+function readStop(r: TestFileReader, v: unknown, p: Path): StopStep | undefined {
+  const o = r.obj(v, p, 'stop');
+  if (!o) return undefined;
+  const checked = r.keys(o, p, keysOf('stop'), 'stop');
+  const journey = r.required(o, 'journey', p, 'a stop', checked) ? r.str(o['journey'], [...p, 'journey'], 'journey') : undefined;
+  if (journey !== undefined) r.reference({ kind: 'journey', name: journey }, [...p, 'journey']);
+  const subject = o['subject'] === undefined ? undefined : r.str(o['subject'], [...p, 'subject'], 'subject');
+  // A key may be written as a number (INV numbers, order ids): the store keeps its decimal string.
+  const key = o['key'] === undefined ? undefined : typeof o['key'] === 'number' ? String(o['key']) : r.str(o['key'], [...p, 'key'], 'key');
+  const reason = o['reason'] === undefined ? 'stopped in a test' : r.str(o['reason'], [...p, 'reason'], 'reason');
+  if (journey === undefined || reason === undefined) return undefined;
+  return { kind: 'stop', journey, ...(subject !== undefined ? { subject } : {}), ...(key !== undefined ? { key } : {}), reason };
+}
+
 /** Which step it is: one of STEP_KINDS, or a problem (with a did-you-mean for a misspelt kind). */
 function stepKind(r: TestFileReader, step: Readonly<Record<string, unknown>>, path: Path): (typeof STEP_KINDS)[number] | undefined {
   const kinds = STEP_KINDS.filter((k) => k in step);
@@ -218,6 +233,8 @@ function readStep(r: TestFileReader, value: unknown, path: Path): TestStep | und
     }
     case 'receipt':
       return readReceipt(r, v, p);
+    case 'stop':
+      return readStop(r, v, p);
     case 'expect': {
       const expect = readExpectation(r, v, p);
       return expect ? { kind: 'expect', expect } : undefined;

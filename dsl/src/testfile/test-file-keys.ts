@@ -26,6 +26,7 @@ export const TEST_FILE_KEYS = {
     advance: 'Move the virtual clock: a duration (`7d`, `36h`, `1h30m`) or `{ to: <ISO time> }`; every timer due on the way fires in order.',
     subject: 'Change a subject\'s profile (its `id:` and the fields to merge), as `PUT /subjects/:id` does.',
     receipt: 'A provider\'s status callback for a message that awaits one (its channel answered `accepted`).',
+    stop: 'Stop an active instance as an operator does (`POST /instances/:id/stop`): it exits, and its messages waiting to start or deferred are skipped.',
     expect: 'Check what was sent since the previous `expect`, where the instances are, and the archive.',
   },
   event: {
@@ -44,6 +45,12 @@ export const TEST_FILE_KEYS = {
     key: 'Which message: the `trigger.key` of the instance that sent it.',
     to: 'Which message: the address it went to.',
     reason: 'The provider\'s reason, for a bounce or a failure.',
+  },
+  stop: {
+    journey: 'The journey of the instance to stop (required).',
+    subject: 'Which instance: its subject, when the journey has several active.',
+    key: 'Which instance: its `trigger.key` (`INV-1`).',
+    reason: 'Why, as an operator gives it: it goes into the exit reason (`stopped by an operator: <reason>`). Default: `stopped in a test`.',
   },
   fixture: {
     args: 'The query\'s arguments this answer is for: every one given must be equal. Absent: any arguments.',

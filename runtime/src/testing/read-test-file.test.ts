@@ -74,7 +74,7 @@ tests:
       '3:5 unknown-key: a test has no field "stesp" (hint: did you mean `steps`?)',
       '4:11 duplicate-test-name: another test in this file is named "a" (hint: names pick tests for --filter and in the output)',
       '6:16 missing-key: an event needs type:',
-      '7:9 unknown-step-kind: a step is one of event:, events:, advance:, subject:, receipt:, expect:',
+      '7:9 unknown-step-kind: a step is one of event:, events:, advance:, subject:, receipt:, stop:, expect:',
       '8:28 unknown-key: a message has no field "chanel" (hint: did you mean `channel`?)',
       '8:66 invalid-value: status is one of active, completed, exited, failed',
       '9:46 invalid-subject: subject c-1 /contacts/sms: must be an address (a non-empty string), or null to remove it (hint: quote it: phone numbers and ids that look like numbers must be strings)',
@@ -301,8 +301,8 @@ describe('readTestFile: tests that cannot fail', () => {
   it('suggests the step kind a misspelt one was meant to be', () => {
     const { problems } = readTestFile('t.test.yaml', 'tests:\n  - name: x\n    steps:\n      - evnt: { type: a.b }\n      - { advance: 1d, expect: { sentCount: 0 } }\n');
     expect(problems.map(show)).toEqual([
-      '4:9 unknown-step-kind: a step is one of event:, events:, advance:, subject:, receipt:, expect: (hint: did you mean `event`?)',
-      '5:9 multiple-step-kinds: a step is one of event:, events:, advance:, subject:, receipt:, expect:; this one has advance and expect (hint: split it into one step each)',
+      '4:9 unknown-step-kind: a step is one of event:, events:, advance:, subject:, receipt:, stop:, expect: (hint: did you mean `event`?)',
+      '5:9 multiple-step-kinds: a step is one of event:, events:, advance:, subject:, receipt:, stop:, expect:; this one has advance and expect (hint: split it into one step each)',
     ]);
   });
 });

@@ -7,7 +7,7 @@
  * What was sent is read from the archive (every attempt with its content and the channel's
  * answer), so a test checks the record an operator would search, too.
  */
-import type { CaptureOutcome, GraphIR, JourneyTest, ReceiptStep, StepLocation, TestStep } from '@herald/dsl';
+import type { CaptureOutcome, GraphIR, JourneyTest, ReceiptStep, StepLocation, StopStep, TestStep } from '@herald/dsl';
 import type { PluginLogger } from '@herald/plugin-sdk';
 import { createEmbeddedDriver } from '../driver/embedded/index.js';
 import type { ArchivedMessage, AttemptRecord } from '../driver/driver.js';
@@ -103,6 +103,8 @@ function describeStep(step: TestStep, elapsedMs: number): string {
       return `subject ${step.profile.id}${after}`;
     case 'receipt':
       return `receipt ${step.channel} ${step.status}${after}`;
+    case 'stop':
+      return `stop ${step.journey}${step.subject === undefined ? '' : ` for ${step.subject}`}${after}`;
     case 'expect':
       return `expect${after}`;
   }
@@ -129,6 +131,27 @@ interface Awaiting {
  * matching each of its `subject`, `template`, `journey`, `step`, `key`, `to`. None, or several,
  * is the test's mistake, said so with the messages that do await one.
  */
+/**
+ * Applies a `stop` step to the one active instance it names (journey, and subject and key when
+ * given), as an operator's `POST /instances/:id/stop` does. None, or several, is the test's
+ * mistake, said so with the active instances there are.
+ */
+async function applyStop(runtime: Runtime, step: StopStep): Promise<string | undefined> {
+  const active = (await runtime.findInstances({ journey: step.journey, status: 'active', ...(step.subject === undefined ? {} : { subjectId: step.subject }) })).filter(
+    (i) => step.key === undefined || i.key === step.key,
+  );
+  const named = `${step.journey}${step.subject === undefined ? '' : ` for ${step.subject}`}${step.key === undefined ? '' : ` with key ${step.key}`}`;
+  if (active.length !== 1) {
+    const all = await runtime.findInstances({ journey: step.journey, status: 'active' });
+    const listed = all.map((i) => `${i.subjectId}${i.key === undefined ? '' : ` (key ${i.key})`} at ${i.at}`).join(', ') || 'none';
+    return active.length === 0
+      ? `no active instance of ${named} to stop; active instances of ${step.journey}: ${listed}`
+      : `${active.length} active instances of ${named}: name the subject or key of the one to stop (${listed})`;
+  }
+  const stopped = await runtime.stopInstance(active[0]!.id, step.reason);
+  return stopped.kind === 'stopped' ? undefined : `could not stop ${active[0]!.id}: ${stopped.kind}`;
+}
+
 async function applyReceipt(runtime: Runtime, step: ReceiptStep): Promise<string | undefined> {
   const awaiting: Awaiting[] = [];
   for (let cursor: string | null | undefined; cursor !== null; ) {
@@ -267,6 +290,12 @@ export async function runJourneyTest(ir: GraphIR, test: JourneyTest, options: Ru
           await runtime.putSubject(step.profile);
           await runtime.runUntilIdle(clock.now());
           break;
+        case 'stop': {
+          const problem = await applyStop(runtime, step);
+          if (problem !== undefined) return result({ ...where, messages: [problem] });
+          await runtime.runUntilIdle(clock.now());
+          break;
+        }
         case 'receipt': {
           const problem = await applyReceipt(runtime, step);
           if (problem !== undefined) return result({ ...where, messages: [problem] });
