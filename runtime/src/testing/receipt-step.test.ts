@@ -3,16 +3,8 @@
  * message its channel `accepted`, picked by channel (subject and template when several await
  * one), run by `herald test`'s own runner over a project on disk.
  */
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { GraphIR } from '@herald/dsl';
-import { loadProjectGraph } from '../orchestrator/load-project-graph.js';
-import { runTestFiles } from './run-test-files.js';
-
-const root = mkdtempSync(join(tmpdir(), 'herald-receipt-step-'));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+import { testFilesHarness, type TestFilesHarness } from './test-files-harness.js';
 
 const project: Record<string, string> = {
   'herald.yaml': `project: receipts
@@ -36,23 +28,12 @@ outcomes:
 tests:
 `;
 
-let ir: GraphIR;
+let harness: TestFilesHarness;
 beforeAll(() => {
-  for (const [rel, text] of Object.entries(project)) {
-    mkdirSync(dirname(join(root, rel)), { recursive: true });
-    writeFileSync(join(root, rel), text);
-  }
-  const loaded = loadProjectGraph(root);
-  expect(loaded.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-  ir = loaded.ir!;
+  harness = testFilesHarness('herald-receipt-step-', project, header);
 });
-
-async function run(name: string, tests: string) {
-  const file = `tests/${name}.test.yaml`;
-  mkdirSync(join(root, 'tests'), { recursive: true });
-  writeFileSync(join(root, file), header + tests);
-  return runTestFiles(ir, [file], { projectRoot: root });
-}
+afterAll(() => harness.remove());
+const run = (name: string, tests: string) => harness.run(name, tests);
 
 describe('the receipt step', () => {
   it('applies a bounce to the message awaiting one, which fails over; a delivered receipt settles it', async () => {

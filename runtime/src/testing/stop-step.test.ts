@@ -2,16 +2,8 @@
  * The `stop` step of journey tests (docs/testing.md): an operator stops the one active instance a
  * test names, as `POST /instances/:id/stop` does; run by `herald test`'s own runner.
  */
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { GraphIR } from '@herald/dsl';
-import { loadProjectGraph } from '../orchestrator/load-project-graph.js';
-import { runTestFiles } from './run-test-files.js';
-
-const root = mkdtempSync(join(tmpdir(), 'herald-stop-step-'));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+import { testFilesHarness, type TestFilesHarness } from './test-files-harness.js';
 
 const project: Record<string, string> = {
   'herald.yaml': `project: stops
@@ -32,23 +24,12 @@ const header = `subjects:
 tests:
 `;
 
-let ir: GraphIR;
+let harness: TestFilesHarness;
 beforeAll(() => {
-  for (const [rel, text] of Object.entries(project)) {
-    mkdirSync(dirname(join(root, rel)), { recursive: true });
-    writeFileSync(join(root, rel), text);
-  }
-  const loaded = loadProjectGraph(root);
-  expect(loaded.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-  ir = loaded.ir!;
+  harness = testFilesHarness('herald-stop-step-', project, header);
 });
-
-async function run(name: string, tests: string) {
-  const file = `tests/${name}.test.yaml`;
-  mkdirSync(join(root, 'tests'), { recursive: true });
-  writeFileSync(join(root, file), header + tests);
-  return runTestFiles(ir, [file], { projectRoot: root });
-}
+afterAll(() => harness.remove());
+const run = (name: string, tests: string) => harness.run(name, tests);
 
 const signedUp = (subject: string, plan: string) => `      - event: { type: signed_up, data: { subjectId: ${subject}, plan: ${plan} } }\n`;
 
