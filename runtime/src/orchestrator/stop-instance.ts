@@ -3,8 +3,9 @@
  * paid by phone, a journey started by mistake. The instance exits where it is (its wait's timer
  * cancelled), and so do the messages it started that no provider call is under way for — waiting
  * to start, or deferred by quiet hours, a cap or a retry's backoff — which are skipped with the
- * reason (so none of them goes out at 08:00 after the stop). An attempt in flight, or a message a
- * provider accepted, runs its course: it cannot be called back. One unit, guarded by the
+ * reason (so none of them goes out at 08:00 after the stop). A message whose attempt is due or
+ * under way (`attempting`: it may be with the provider already), or that a provider accepted,
+ * runs its course: a provider call cannot be called back. One unit, guarded by the
  * instance's seq and each message's updatedAt; a race with the instance's own progress is tried
  * again on the fresh state.
  */
