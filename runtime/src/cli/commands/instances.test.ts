@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { heraldInProcess } from '../../../../test/helpers/herald-in-process.js';
 import { createApiServer } from '../../api/create-server.js';
+import type { ArchivedMessage } from '../../driver/driver.js';
 import { createEmbeddedDriver } from '../../driver/embedded/index.js';
 import type { Instance } from '../../engine/types.js';
 import { createFakeRuntime, EMPTY_GRAPH } from '../../testing/fake-runtime.js';
@@ -12,6 +13,7 @@ import { createFakeRuntime, EMPTY_GRAPH } from '../../testing/fake-runtime.js';
 const herald = heraldInProcess;
 
 const T0 = Date.UTC(2026, 2, 1, 9);
+const DAY = 86_400_000;
 
 function instance(id: string, over: Partial<Instance> = {}): Instance {
   return {
@@ -76,6 +78,29 @@ describe('herald instances', () => {
     expect(shown.out).toContain('  2026-03-01T09:00:00Z  [first-reminder] send payment-reminder (policy dunning)');
     expect(await herald(['instances', 'show', 'invoice-overdue:2', '--url', url, '--token', 'tok'])).toEqual(shown);
     expect(await herald(['instances', 'show', 'nope', '--url', url, '--token', 'tok'])).toMatchObject({ code: 1, err: 'no instance with id nope\n' });
+  });
+
+  it("shows the instance's messages from its subject's archive, its own only, with their ids", async () => {
+    const message = (id: string, instanceId: string, createdAt: number) =>
+      ({
+        delivery: { id, instanceId, subjectId: 'c-100', journey: 'invoice-overdue', node: 'first-reminder', template: 'payment-reminder', status: 'delivered', createdAt },
+        contents: [],
+        attempts: [{ channel: 'email', attempt: 1, idempotencyKey: 'k', at: createdAt, result: { status: 'delivered' } }],
+      }) as unknown as ArchivedMessage;
+    const runtime = createFakeRuntime({ graph: EMPTY_GRAPH, instances: [waiting], archive: [message('d-2', 'invoice-overdue:1', T0 + DAY), message('d-other', 'invoice-overdue:9', T0), message('d-1', 'invoice-overdue:1', T0)] });
+    const withArchive = createApiServer(runtime);
+    const at = await withArchive.listen({ host: '127.0.0.1', port: 0 });
+    try {
+      const shown = await herald(['instances', 'show', 'invoice-overdue:1', '--url', at]);
+      const section = shown.out.slice(shown.out.indexOf('messages (herald archive show <id>)'));
+      expect(section.trimEnd().split('\n')).toEqual([
+        'messages (herald archive show <id>)',
+        '  2026-03-01T09:00:00Z  [first-reminder] payment-reminder  delivered  email  d-1',
+        '  2026-03-02T09:00:00Z  [first-reminder] payment-reminder  delivered  email  d-2',
+      ]);
+    } finally {
+      await withArchive.close();
+    }
   });
 
   it('refuses a list without a journey or subject, a status or limit it cannot take, as usage errors (exit 2) before asking', async () => {

@@ -9,6 +9,7 @@
 import type { Command } from 'commander';
 import { apiTarget, callApi, formatApiError, TOKEN_OPTION_HELP, URL_OPTION_HELP } from '../../api/api-client.js';
 import { DEFAULT_INSTANCE_LIMIT, MAX_INSTANCE_LIMIT, MAX_STOP_REASON } from '../../api/instances-routes.js';
+import type { ArchivedMessage } from '../../driver/driver.js';
 import type { Instance, InstanceStatus, Waiting } from '../../engine/types.js';
 import { shortVersion } from '../../engine/describe.js';
 import { CliError, isoTime, openDataFile, sourceOptions, table, withSource, type SourceOptions } from '../store-source.js';
@@ -25,6 +26,8 @@ export interface InstanceFilter {
 interface InstanceSource {
   list(filter: InstanceFilter): Promise<{ items: Instance[]; more: boolean; notes?: string[] }>;
   show(id: string): Promise<Instance | undefined>;
+  /** A page of the archive of the instance's subject and journey (its messages are among them). */
+  archivePage(instance: Instance, cursor: string | null): Promise<{ items: ArchivedMessage[]; cursor: string | null }>;
   close(): Promise<void>;
 }
 
@@ -59,6 +62,12 @@ function apiSource(opts: SourceOptions): InstanceSource {
       if (res.status !== 200) throw new CliError(formatApiError(res, target));
       return res.body as Instance;
     },
+    async archivePage(instance, cursor) {
+      const qs = new URLSearchParams({ subject: instance.subjectId, journey: instance.journey, limit: '500', ...(cursor === null ? {} : { cursor }) });
+      const res = await callApi(target, 'GET', `/archive?${qs.toString()}`);
+      if (res.status !== 200) throw new CliError(formatApiError(res, target));
+      return res.body as { items: ArchivedMessage[]; cursor: string | null };
+    },
     close: async () => {},
   };
 }
@@ -77,6 +86,7 @@ async function fileSource(path: string): Promise<InstanceSource> {
       return { items: found.slice(0, limit), more: found.length > limit };
     },
     show: (id) => driver.getInstance(id),
+    archivePage: (instance, cursor) => driver.searchArchive({ subjectId: instance.subjectId, journey: instance.journey, limit: 500, ...(cursor === null ? {} : { cursor }) }),
     close: () => driver.close(),
   };
 }
@@ -105,7 +115,19 @@ export function formatInstanceList(items: readonly Instance[], more: boolean, no
   return `${table(['ID', 'SUBJECT', 'JOURNEY', 'STATUS', 'AT', 'WAITING FOR', 'STARTED'], rows)}${more ? '\nmore: raise --limit, or narrow with --status\n' : ''}`;
 }
 
-export function formatInstance(i: Instance): string {
+/** The instance's messages, oldest first, from its subject's and journey's archive. */
+async function messagesOf(source: InstanceSource, instance: Instance): Promise<ArchivedMessage[]> {
+  const found: ArchivedMessage[] = [];
+  let cursor: string | null = null;
+  do {
+    const page = await source.archivePage(instance, cursor);
+    found.push(...page.items.filter((m) => m.delivery.instanceId === instance.id));
+    cursor = page.cursor;
+  } while (cursor !== null);
+  return found.reverse();
+}
+
+export function formatInstance(i: Instance, messages: readonly ArchivedMessage[] = []): string {
   const out = [
     `instance  ${i.id}`,
     `journey   ${i.journey} (version ${shortVersion(i.version)})${i.key === undefined ? '' : `, key ${i.key}`}`,
@@ -120,6 +142,14 @@ export function formatInstance(i: Instance): string {
     'history',
     ...i.history.map((h) => `  ${isoTime(h.at)}  ${h.node ? `[${h.node}] ` : ''}${h.note}`),
   ];
+  if (messages.length > 0) {
+    out.push('', 'messages (herald archive show <id>)');
+    for (const m of messages) {
+      const d = m.delivery;
+      const channels = [...new Set(m.attempts.map((a) => a.channel))].join('→') || '-';
+      out.push(`  ${isoTime(d.createdAt)}  [${d.node}] ${d.template}  ${d.status}  ${channels}  ${d.id}`);
+    }
+  }
   return `${out.join('\n')}\n`;
 }
 
@@ -147,7 +177,7 @@ export function registerInstancesCommand(program: Command): void {
       await withSource(opts, openInstances, async (source) => {
         const instance = await source.show(id);
         if (!instance) throw new CliError(`no instance with id ${id}`);
-        process.stdout.write(opts.json ? `${JSON.stringify(instance, null, 2)}\n` : formatInstance(instance));
+        process.stdout.write(opts.json ? `${JSON.stringify(instance, null, 2)}\n` : formatInstance(instance, await messagesOf(source, instance)));
       });
     },
   );
