@@ -483,6 +483,17 @@ export function describeDriverConformance(
         expect(await driver.getDelivery('ghost')).toBeUndefined();
       });
 
+      it("deliveriesOf gives an instance's deliveries, oldest first, as they are now, and none of another instance or subject", async () => {
+        await createDelivery(makeDelivery({ id: 'del-2', createdAt: T0 + 5 }));
+        await createDelivery(makeDelivery({ id: 'del-1', createdAt: T0 }));
+        await createDelivery(makeDelivery({ id: 'del-other', instanceId: 'inst-2', createdAt: T0 }));
+        await createDelivery(makeDelivery({ id: 'del-else', subjectId: 'cust-2', createdAt: T0 }));
+        const deferred = makeDelivery({ id: 'del-1', createdAt: T0, updatedAt: T0 + 7, status: 'deferred', timerId: 't-1' });
+        await mustCommit({ deliveries: [{ delivery: deferred, expectedUpdatedAt: T0 }] });
+        expect(await driver.deliveriesOf({ id: 'inst-1', subjectId: 'cust-1' })).toEqual([deferred, makeDelivery({ id: 'del-2', createdAt: T0 + 5 })]);
+        expect(await driver.deliveriesOf({ id: 'inst-9', subjectId: 'cust-1' })).toEqual([]);
+      });
+
       it('findDeliveryByProviderId finds the delivery carrying that provider message id', async () => {
         await createDelivery(makeDelivery({ id: 'del-1', createdAt: T0 }));
         await createDelivery(makeDelivery({ id: 'del-2', createdAt: T0 }));

@@ -204,6 +204,11 @@ export interface Driver {
   activeVersions(): Promise<string[]>;
   getDelivery(id: string): Promise<Delivery | undefined>;
   findDeliveryByProviderId(providerMessageId: string): Promise<Delivery | undefined>;
+  /**
+   * The deliveries a journey instance started, oldest first: found through its subject (a subject
+   * has few), so it needs no index of its own on the hot path.
+   */
+  deliveriesOf(instance: { readonly id: string; readonly subjectId: string }): Promise<Delivery[]>;
 
   commit(unit: UnitOfWork): Promise<CommitOutcome>;
 

@@ -33,7 +33,8 @@ export async function stopInstance(ctx: HandlerContext, id: string, reason: stri
     if (!advanced) return { kind: 'ended', instance };
     const graph = await ctx.graphs.get(instance.version);
     const deliveries: { delivery: Delivery; expectedUpdatedAt: number }[] = [];
-    for (const d of await waitingDeliveriesOf(ctx, instance)) {
+    const waiting = (await ctx.driver.deliveriesOf(instance)).filter((d) => d.status === 'pending' || d.status === 'deferred');
+    for (const d of waiting) {
       const policy = graph.ir.policies[d.policy];
       if (!policy) continue;
       const next = advanceDelivery(policy, deliveryEnv(graph.ir, d.template, advanced.subject, now), d, { kind: 'cancel', reason: 'its instance was stopped by an operator' });
@@ -54,17 +55,3 @@ export async function stopInstance(ctx: HandlerContext, id: string, reason: stri
   }
 }
 
-/** The instance's messages that wait to start or are deferred, found through its subject's archive (a subject has few). */
-async function waitingDeliveriesOf(ctx: HandlerContext, instance: Instance): Promise<Delivery[]> {
-  const found: Delivery[] = [];
-  let cursor: string | null = null;
-  do {
-    const page = await ctx.driver.searchArchive({ subjectId: instance.subjectId, journey: instance.journey, limit: 500, ...(cursor === null ? {} : { cursor }) });
-    for (const m of page.items) {
-      const d = m.delivery;
-      if (d.instanceId === instance.id && (d.status === 'pending' || d.status === 'deferred')) found.push(d);
-    }
-    cursor = page.cursor;
-  } while (cursor !== null);
-  return found;
-}

@@ -125,6 +125,11 @@ export function createEmbeddedDriver(options: EmbeddedDriverOptions): Driver {
       const row = opened().s.getDeliveryByProviderId.get(providerMessageId);
       return row === undefined ? undefined : (JSON.parse(row.json) as Delivery);
     },
+    async deliveriesOf(instance) {
+      return opened()
+        .s.deliveriesOfInstance.all(instance.subjectId, instance.id)
+        .map((row) => JSON.parse(row.json) as Delivery);
+    },
 
     async commit(unit) {
       return opened().groupCommit.commit(unit);

@@ -76,6 +76,8 @@ export function prepareStatements(db: Database) {
     // deliveries
     getDelivery: s<[string], DeliveryRow>('SELECT id, created_at, json FROM deliveries WHERE id = ?'),
     getDeliveryUpdatedAt: s<[string], { updated_at: number }>('SELECT updated_at FROM deliveries WHERE id = ?'),
+    // deliveries_by_subject (subject_id, created_at, id) gives the order; the instance is a filter on the subject's few.
+    deliveriesOfInstance: s<[string, string], DeliveryRow>('SELECT id, created_at, json FROM deliveries WHERE subject_id = ? AND instance_id = ? ORDER BY created_at, id'),
     getDeliveryByProviderId: s<[string], DeliveryRow>(
       'SELECT id, created_at, json FROM deliveries WHERE provider_message_id = ? ORDER BY updated_at DESC LIMIT 1',
     ),
