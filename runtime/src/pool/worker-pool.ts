@@ -147,7 +147,7 @@ export function workerEntry(): string {
 }
 
 /** What a task runner is started with (worker.ts, in-process-pool.ts); `flags` tell it the pool closes or holds its sends. */
-export function workerConfig(options: WorkerPoolOptions, flags: Int32Array): WorkerConfig {
+export function workerConfig(options: WorkerPoolOptions, flags: Int32Array): WorkerConfig & { readonly closeTimeoutMs: number } {
   return {
     projectRoot: options.projectRoot,
     graph: workerGraph(options.graph),
@@ -225,15 +225,14 @@ export async function createWorkerPool(options: WorkerPoolOptions): Promise<Work
   const threads = Math.max(1, options.threads ?? availableParallelism());
   const batchSize = Math.max(1, options.batchSize ?? 64);
   const batchesPerWorker = Math.max(1, options.concurrentBatchesPerWorker ?? 4);
-  const sendTimeoutMs = options.sendTimeoutMs ?? 30_000;
-  const queryTimeoutMs = options.queryTimeoutMs ?? 10_000;
   const graceMs = options.batchGraceMs ?? 5_000;
   const startupTimeoutMs = options.startupTimeoutMs ?? 60_000;
-  const closeTimeoutMs = Math.max(0, options.closeTimeoutMs ?? 5_000);
   const closeChannel = `herald-pool-close:${randomUUID()}`;
-  const log = loggerFor(options.logLevel ?? 'warn', options.logFormat);
   const flags = new Int32Array(new SharedArrayBuffer(8));
-  const config: WorkerConfig = { ...workerConfig(options, flags), closeChannel };
+  // The defaults the task runners get, read back from their config rather than written twice.
+  const config = { ...workerConfig(options, flags), closeChannel };
+  const { sendTimeoutMs, queryTimeoutMs, closeTimeoutMs } = config;
+  const log = loggerFor(config.logLevel, options.logFormat);
 
   let batches = 0;
   let tasksRun = 0;

@@ -7,7 +7,8 @@ import { apiTarget, callApi, formatApiError } from '../../api/api-client.js';
 import { ARCHIVE_PARAMS, INVALID_CURSOR_MESSAGE, isInvalidCursorError, parseArchiveQuery, type ArchiveParams } from '../../api/parse-archive-query.js';
 import type { ArchiveQuery, ArchivedMessage } from '../../driver/driver.js';
 import { shortVersion } from '../../engine/describe.js';
-import { CliError, isoTime as time, openDataFile, sourceOptions, table, withSource, type SourceOptions } from '../store-source.js';
+import { CliError, openDataFile, sourceOptions, withSource, type SourceOptions } from '../store-source.js';
+import { isoTime as time, table } from '../text-table.js';
 
 type SearchOptions = SourceOptions & ArchiveParams;
 

@@ -12,7 +12,8 @@ import { DEFAULT_INSTANCE_LIMIT, MAX_INSTANCE_LIMIT, MAX_STOP_REASON } from '../
 import type { ArchivedMessage } from '../../driver/driver.js';
 import type { Instance, InstanceStatus, Waiting } from '../../engine/types.js';
 import { shortVersion } from '../../engine/describe.js';
-import { CliError, isoTime, openDataFile, sourceOptions, table, withSource, type SourceOptions } from '../store-source.js';
+import { CliError, openDataFile, sourceOptions, withSource, type SourceOptions } from '../store-source.js';
+import { isoTime, table } from '../text-table.js';
 
 const STATUSES: readonly InstanceStatus[] = ['active', 'completed', 'exited', 'failed'];
 
