@@ -177,22 +177,19 @@ function matchPositional(before: readonly Step[], after: readonly Step[]): [stri
 }
 
 /** The value with every reference to an unnamed step made the same (`#`), to compare steps by what they are. */
-function anonymous(v: Json): Json {
-  if (typeof v === 'string') return POSITIONAL.test(v) ? '#' : v;
-  if (Array.isArray(v)) return v.map(anonymous);
-  if (!isObject(v)) return v;
-  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, anonymous(x)]));
-}
+const anonymous = (v: Json): Json => positionalRefs(v, () => '#');
 
 /** Old values with their unnamed steps' ids as the new graph has them; a removed step's id is kept. */
 function renamer(matched: ReadonlyMap<string, string>): Rename {
-  const rename = (v: Json): Json => {
-    if (typeof v === 'string') return POSITIONAL.test(v) ? (matched.get(v) ?? `${v} (removed)`) : v;
-    if (Array.isArray(v)) return v.map(rename);
-    if (!isObject(v)) return v;
-    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, rename(x)]));
-  };
-  return rename;
+  return (v) => positionalRefs(v, (id) => matched.get(id) ?? `${id} (removed)`);
+}
+
+/** The value with each string that is an unnamed step's id (a reference to it) replaced. */
+function positionalRefs(v: Json, replace: (id: string) => string): Json {
+  if (typeof v === 'string') return POSITIONAL.test(v) ? replace(v) : v;
+  if (Array.isArray(v)) return v.map((x) => positionalRefs(x, replace));
+  if (!isObject(v)) return v;
+  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, positionalRefs(x, replace)]));
 }
 
 function withoutSpans(v: Json): Json {

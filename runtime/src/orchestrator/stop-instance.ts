@@ -30,7 +30,8 @@ export async function stopInstance(ctx: HandlerContext, id: string, reason: stri
     const now = ctx.now();
     const parts = emptyParts();
     const advanced = await advanceInstance(ctx, instance, { kind: 'stop', reason }, now, parts);
-    if (!advanced) return { kind: 'ended', instance };
+    // The engine stops every active instance; no change here is a bug, not an answer.
+    if (!advanced) throw new Error(`instance ${id}: the engine did not stop it`);
     const graph = await ctx.graphs.get(instance.version);
     const deliveries: { delivery: Delivery; expectedUpdatedAt: number }[] = [];
     const waiting = (await ctx.driver.deliveriesOf(instance)).filter((d) => d.status === 'pending' || d.status === 'deferred');

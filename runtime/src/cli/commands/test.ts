@@ -3,8 +3,8 @@
  * projects in memory with a virtual clock: the real orchestrator, engine, policies and templates,
  * with channels captured and data sources answered from fixtures. A folder of projects tests
  * each, as `herald validate` checks each; a test file (`tests/x.test.yaml[:line]`) runs its
- * tests, or the one at the line, in its project (test-targets.ts). Exit 1 when a test fails, a test file has a problem, a
- * project does not compile or has no tests, or no test ran.
+ * tests, or the one at the line, in its project (test-targets.ts). Exit 1 when a test fails, a
+ * test file has a problem, a project does not compile or has no tests, or no test ran.
  *
  * Every path printed, pretty or JSON, is as `shownPath` gives it (relative to the current folder
  * when inside it), as validate's are: results of several projects stay apart.
