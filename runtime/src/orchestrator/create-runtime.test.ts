@@ -1,7 +1,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { messageIdFor } from '@herald/plugin-sdk';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Driver, UnitOfWork } from '../driver/driver.js';
 import { createEmbeddedDriver } from '../driver/embedded/index.js';
 import { verifyUnsubscribeToken } from '../subjects/unsubscribe-token.js';
@@ -123,10 +123,9 @@ describe('orchestrator', () => {
     });
     await runtime.putSubject({ id: 's-1', contacts: { email: 'ann@example.com' } });
     const posted = ['o-50', 'o-51', 'o-52'].map((o) => runtime.ingest(shipped(o)));
-    await new Promise((r) => setTimeout(r, 20));
-    const during = await runtime.metrics();
-    expect(during).toMatch(/^herald_ingest_events\{state="routing"\} 1$/m);
-    expect(during).toMatch(/^herald_ingest_events\{state="waiting"\} 2$/m);
+    // Until the three have reached ingest (a slow machine may take a moment), not a fixed sleep.
+    await vi.waitFor(async () => expect(await runtime.metrics()).toMatch(/^herald_ingest_events\{state="waiting"\} 2$/m), { timeout: 5_000, interval: 10 });
+    expect(await runtime.metrics()).toMatch(/^herald_ingest_events\{state="routing"\} 1$/m);
     open();
     await Promise.all(posted);
     const after = await runtime.metrics();
